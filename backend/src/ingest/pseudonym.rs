@@ -1,0 +1,173 @@
+//! CPR numbers and their pseudonyms.
+//!
+//! A CPR number exists only between reading a row and hashing it: it is
+//! parsed into [`Cpr`] (which never prints its digits), turned into a
+//! [`Pseudonym`] with a keyed HMAC-SHA-256, and dropped. The key comes from
+//! configuration and is never stored in the repository.
+
+use std::fmt;
+use std::io::Write as _;
+use std::path::Path;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// A syntactically valid CPR number. Its `Debug` output is redacted so it
+/// cannot reach a log by accident.
+pub struct Cpr([u8; 10]);
+
+impl Cpr {
+    /// Parses `DDMMYYSSSS` or `DDMMYY-SSSS`.
+    pub fn parse(text: &str) -> Result<Cpr, &'static str> {
+        let digits: Vec<u8> = text.bytes().filter(|b| *b != b'-').collect();
+        let hyphen_ok = match text.find('-') {
+            None => true,
+            Some(i) => i == 6 && text.matches('-').count() == 1,
+        };
+        if !hyphen_ok || digits.len() != 10 || !digits.iter().all(u8::is_ascii_digit) {
+            return Err("not a CPR number: expected 10 digits, DDMMYYSSSS or DDMMYY-SSSS");
+        }
+        let day = (digits[0] - b'0') * 10 + (digits[1] - b'0');
+        let month = (digits[2] - b'0') * 10 + (digits[3] - b'0');
+        // Days above 60 are used for replacement numbers; accept them.
+        if !(1..=12).contains(&month) || day == 0 || (day > 31 && !(61..=91).contains(&day)) {
+            return Err("not a CPR number: the first six digits are not a date (DDMMYY)");
+        }
+        let mut out = [0u8; 10];
+        out.copy_from_slice(&digits);
+        Ok(Cpr(out))
+    }
+}
+
+impl fmt::Debug for Cpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Cpr(<redacted>)")
+    }
+}
+
+/// A person's pseudonym: hex of the first 16 bytes of HMAC-SHA-256(key, CPR).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pseudonym(String);
+
+impl Pseudonym {
+    /// The hex text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The secret key of the pseudonymisation.
+#[derive(Clone)]
+pub struct PseudonymKey([u8; 32]);
+
+impl fmt::Debug for PseudonymKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PseudonymKey(<secret>)")
+    }
+}
+
+/// Why the key could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The key text is not 64 hex digits.
+    #[error("the pseudonymisation key must be 64 hex digits (32 bytes)")]
+    Malformed,
+    /// Reading or writing the key file failed.
+    #[error("pseudonymisation key file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The operating system gave no random bytes.
+    #[error("no randomness available to create a key: {0}")]
+    Random(getrandom::Error),
+}
+
+impl PseudonymKey {
+    /// From 64 hex digits.
+    pub fn from_hex(text: &str) -> Result<PseudonymKey, KeyError> {
+        let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Malformed)?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Malformed)?;
+        Ok(PseudonymKey(key))
+    }
+
+    /// Reads the key file at `path`, creating it with a fresh random key
+    /// (readable by the owner only) when it does not exist.
+    pub fn load_or_create(path: &Path) -> Result<PseudonymKey, KeyError> {
+        let io = |source| KeyError::Io { path: path.display().to_string(), source };
+        match std::fs::read_to_string(path) {
+            Ok(text) => PseudonymKey::from_hex(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = [0u8; 32];
+                getrandom::getrandom(&mut key).map_err(KeyError::Random)?;
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(path).map_err(io)?;
+                file.write_all(hex::encode(key).as_bytes()).map_err(io)?;
+                Ok(PseudonymKey(key))
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// The pseudonym of `cpr`.
+    pub fn pseudonymise(&self, cpr: &Cpr) -> Pseudonym {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .expect("HMAC accepts keys of any length");
+        mac.update(&cpr.0);
+        let digest = mac.finalize().into_bytes();
+        Pseudonym(hex::encode(&digest[..16]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> PseudonymKey {
+        PseudonymKey([byte; 32])
+    }
+
+    #[test]
+    fn accepts_both_cpr_spellings_with_the_same_pseudonym() {
+        let a = Cpr::parse("0101801234").expect("plain");
+        let b = Cpr::parse("010180-1234").expect("hyphenated");
+        assert_eq!(key(1).pseudonymise(&a), key(1).pseudonymise(&b));
+    }
+
+    #[test]
+    fn rejects_malformed_cpr_numbers() {
+        for bad in ["", "01018012345", "0101801a34", "01-01801234", "3213801234", "0000801234"] {
+            assert!(Cpr::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn pseudonym_depends_on_key_and_never_contains_the_number() {
+        let cpr = Cpr::parse("0101801234").expect("valid");
+        let p1 = key(1).pseudonymise(&cpr);
+        let p2 = key(2).pseudonymise(&cpr);
+        assert_ne!(p1, p2);
+        assert_eq!(p1.as_str().len(), 32);
+        assert!(!p1.as_str().contains("0101801234"));
+        assert_eq!(format!("{cpr:?}"), "Cpr(<redacted>)");
+    }
+
+    #[test]
+    fn key_file_is_created_once_and_reused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/pseudonym.key");
+        let k1 = PseudonymKey::load_or_create(&path).expect("created");
+        let k2 = PseudonymKey::load_or_create(&path).expect("read back");
+        let cpr = Cpr::parse("0101801234").expect("valid");
+        assert_eq!(k1.pseudonymise(&cpr), k2.pseudonymise(&cpr));
+        assert!(matches!(PseudonymKey::from_hex("abc"), Err(KeyError::Malformed)));
+    }
+}

@@ -1,0 +1,168 @@
+//! The `tvaers` command: serve, generate, ingest, build.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use shared::register::{RegisterId, REGISTERS};
+use tvaers::config::Settings;
+use tvaers::generate;
+use tvaers::ingest::{self, Batch, IngestError};
+use tvaers::release;
+use tvaers::startup::{self, AppState};
+use tvaers::store::Store;
+
+/// Tværs: cross-sector health data, from register extract to dashboard.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the portal.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TVAERS_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Folder of the built portal (trunk's output).
+        #[arg(long, env = "TVAERS_DIST", default_value = "dist")]
+        dist: PathBuf,
+    },
+    /// Write synthetic register extracts (CSV) for a population.
+    Generate {
+        /// Number of persons.
+        #[arg(long, default_value_t = 50_000)]
+        persons: u64,
+        /// Calendar year of the events.
+        #[arg(long, default_value_t = 2024)]
+        year: i32,
+        /// Random seed; the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long, default_value = "data/extracts")]
+        out: PathBuf,
+    },
+    /// Ingest one register extract (CSV with a header row).
+    Ingest {
+        /// Register: cpr or ssr.
+        register: String,
+        /// The extract file.
+        file: PathBuf,
+        /// Batch id (like the HTTP Idempotency-Key); default: the file's hash.
+        #[arg(long)]
+        batch_id: Option<String>,
+    },
+    /// Aggregate what is stored and publish a release of tiles.
+    Build,
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Generate { persons, year, seed, out } => {
+            let started = Instant::now();
+            println!("Generating {persons} synthetic persons for {year} (seed {seed}) …");
+            let options = generate::Options { persons, year, seed, out };
+            let generated = generate::generate(&options, |p| println!("  {p:>3} %"))?;
+            println!(
+                "Wrote {} persons and {} GP contacts in {:.1} s:",
+                generated.persons,
+                generated.gp_contacts,
+                started.elapsed().as_secs_f64()
+            );
+            for file in &generated.files {
+                println!("  {}", file.display());
+            }
+        }
+        Command::Ingest { register, file, batch_id } => {
+            let Some(register) = RegisterId::from_key(&register) else {
+                let known: Vec<&str> = REGISTERS.iter().map(|r| r.key).collect();
+                bail!("unknown register {register:?}: expected one of {}", known.join(", "));
+            };
+            let store = connect(&cli.settings).await?;
+            let key = cli.settings.pseudonym_key()?;
+            let started = Instant::now();
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let file_name = file.display().to_string();
+            let batch = Batch { register, file_name: &file_name, bytes: &bytes, batch_id: batch_id.as_deref() };
+            match ingest::ingest(&store, &key, batch).await {
+                Ok(report) => println!(
+                    "{}: {:?}, {} rows read, {} added, batch {} ({:.1} s)",
+                    report.file,
+                    report.status,
+                    report.rows_read,
+                    report.rows_added,
+                    report.batch_id,
+                    started.elapsed().as_secs_f64()
+                ),
+                Err(e @ IngestError::Rejected { .. }) => {
+                    for row in e.row_errors() {
+                        eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
+                    }
+                    bail!("{e}");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Build => {
+            let store = connect(&cli.settings).await?;
+            let started = Instant::now();
+            let summary = release::build(&store).await?;
+            for tile in &summary.tiles {
+                println!(
+                    "  tile {} {}: {} cells, {} bytes",
+                    tile.meta.family, tile.meta.id, tile.meta.rows, tile.meta.size
+                );
+            }
+            if summary.unmatched_contacts > 0 {
+                println!(
+                    "  note: {} GP contacts belong to persons missing from the CPR extract and are in no cell",
+                    summary.unmatched_contacts
+                );
+            }
+            let state = if summary.published { "published" } else { "unchanged (already current)" };
+            println!(
+                "Release {} {state} in {:.1} s",
+                summary.release,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Serve { addr, dist } => {
+            let store = connect(&cli.settings).await?;
+            let key = cli.settings.pseudonym_key()?;
+            let state = AppState::new(store, key, Some(dist.clone()));
+            if state.dist.is_none() {
+                log::warn!("no portal in {}: serving the API only (build it with `cargo xtask demo`)", dist.display());
+            }
+            let listener = TcpListener::bind(&addr).with_context(|| format!("binding {addr}"))?;
+            println!("Tværs is serving on http://{}", listener.local_addr()?);
+            startup::run(listener, state)?.await?;
+        }
+    }
+    Ok(())
+}
+
+async fn connect(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url();
+    let store = Store::connect(&url).await.with_context(|| format!("opening the store ({})", redact(&url)))?;
+    log::info!("store: {}", store.engine());
+    Ok(store)
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,107 @@
+//! `POST /api/ingest/{register}`: a register extract as the request body.
+//!
+//! Until authentication exists, ingestion is accepted only from the local
+//! machine (loopback peers), and says so to anyone else.
+
+use actix_web::http::header::{self, ContentType};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use shared::api::{BatchStatus, ErrorBody};
+use shared::register::RegisterId;
+
+use super::error_response;
+use crate::ingest::{self, Batch, IngestError};
+use crate::startup::AppState;
+
+/// Header naming the uploaded file, for error reports.
+pub const FILE_NAME_HEADER: &str = "X-File-Name";
+
+impl ResponseError for IngestError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            IngestError::Rejected { .. } | IngestError::BadBatchId => StatusCode::BAD_REQUEST,
+            IngestError::BatchIdConflict { .. } => StatusCode::CONFLICT,
+            IngestError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (error, message) = match self {
+            IngestError::Rejected { .. } => ("invalid_batch", self.to_string()),
+            IngestError::BatchIdConflict { .. } => ("batch_id_conflict", self.to_string()),
+            IngestError::BadBatchId => ("bad_batch_id", self.to_string()),
+            IngestError::Store(e) => {
+                // Details go to the log, never to the client.
+                log::error!("ingest: {e}");
+                ("internal", "The batch could not be stored; nothing was stored.".to_string())
+            }
+        };
+        HttpResponse::build(self.status_code()).json(ErrorBody {
+            error: error.to_string(),
+            message,
+            errors: self.row_errors().to_vec(),
+        })
+    }
+}
+
+/// Ingests the body as one batch of `register`.
+pub async fn ingest(
+    req: HttpRequest,
+    register: web::Path<String>,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, IngestError> {
+    if !req.peer_addr().is_some_and(|a| a.ip().is_loopback()) {
+        return Ok(error_response(
+            StatusCode::FORBIDDEN,
+            "local_only",
+            "Ingestion is accepted only from this machine until authentication is configured.",
+        ));
+    }
+    let Some(register) = RegisterId::from_key(&register) else {
+        return Ok(error_response(
+            StatusCode::NOT_FOUND,
+            "unknown_register",
+            format!("Unknown register {register:?}: expected one of cpr, ssr."),
+        ));
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("text/csv");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !matches!(essence.as_str(), "text/csv" | "application/csv" | "text/plain") {
+        return Ok(error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("Send the extract as text/csv, not {content_type}."),
+        ));
+    }
+    let header_text = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let default_name = format!("{}.csv", register.key());
+    let file_name = header_text(FILE_NAME_HEADER).unwrap_or(&default_name);
+    let report = ingest::ingest(
+        &state.store,
+        &state.key,
+        Batch {
+            register,
+            file_name,
+            bytes: &body,
+            batch_id: header_text("Idempotency-Key"),
+        },
+    )
+    .await?;
+    log::info!(
+        "ingest {}: batch {} {:?}, {} rows added",
+        report.register,
+        report.batch_id,
+        report.status,
+        report.rows_added
+    );
+    let status = match report.status {
+        BatchStatus::Published => StatusCode::CREATED,
+        BatchStatus::AlreadyIngested => StatusCode::OK,
+    };
+    Ok(HttpResponse::build(status).content_type(ContentType::json()).json(report))
+}

@@ -1,0 +1,71 @@
+//! Wiring: the application state, the routes, and the HTTP server.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, Logger};
+use actix_web::{web, App, HttpServer};
+
+use crate::ingest::PseudonymKey;
+use crate::routes;
+use crate::store::Store;
+
+/// Largest ingestion body accepted (bytes).
+pub const MAX_INGEST_BYTES: usize = 512 * 1024 * 1024;
+
+/// Everything a request handler may need.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The store.
+    pub store: Store,
+    /// Pseudonymisation key for ingestion.
+    pub key: PseudonymKey,
+    /// Cache of tile bytes by id (tiles are immutable).
+    pub tiles: routes::tiles::TileCache,
+    /// The built single-page app (`dist/`), if any.
+    pub dist: Option<PathBuf>,
+}
+
+impl AppState {
+    /// State over `store`, serving the SPA from `dist` when it holds an
+    /// `index.html`.
+    pub fn new(store: Store, key: PseudonymKey, dist: Option<PathBuf>) -> AppState {
+        let dist = dist.filter(|d| d.join("index.html").is_file());
+        AppState { store, key, tiles: routes::tiles::TileCache::default(), dist }
+    }
+}
+
+/// Registers every route; used by the server and by the API tests.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        let dist = state.dist.clone();
+        cfg.app_data(web::Data::new(state))
+            .app_data(web::PayloadConfig::new(MAX_INGEST_BYTES))
+            .route("/healthz", web::get().to(routes::health::healthz))
+            .service(
+                web::scope("/api")
+                    .route("/catalog", web::get().to(routes::catalog::catalog))
+                    .route("/manifest", web::get().to(routes::manifest::manifest))
+                    .route("/tiles/{id}", web::get().to(routes::tiles::tile))
+                    .route("/ingest/{register}", web::post().to(routes::ingest::ingest))
+                    .default_service(web::to(routes::not_found)),
+            );
+        routes::spa::mount(cfg, dist);
+    }
+}
+
+/// Starts the HTTP server on `listener`.
+pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            // Responses that already carry a Content-Encoding (tiles, which
+            // are pre-compressed) pass through Compress untouched.
+            .wrap(Compress::default())
+            .wrap(Logger::new("%r %s %b %Dms"))
+            .configure(configure(state.clone()))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

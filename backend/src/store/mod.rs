@@ -1,0 +1,434 @@
+//! The store: SQLite by default, PostgreSQL for production.
+//!
+//! One contract, two engines. Every query is written once in SQL that both
+//! engines accept (`$n` placeholders, `ON CONFLICT`), and [`with_pool!`]
+//! runs the same body against whichever pool is configured; only schema
+//! types differ, in the two migration folders. Writes that belong together
+//! (a batch and its ledger row, a release and its tiles) happen in one
+//! transaction, so readers see all of it or none of it.
+
+mod migrations;
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::QueryBuilder;
+
+use crate::ingest::{CprRecord, GpContactRecord};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The `DATABASE_URL` is neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL (expected sqlite:… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    /// The SQLite file's folder could not be created.
+    #[error("cannot create the folder for the SQLite database {path}: {source}")]
+    CreateDir {
+        /// The folder.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Applying migrations failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// A connection pool to the configured engine.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// Embedded SQLite file (the default).
+    Sqlite(SqlitePool),
+    /// PostgreSQL server.
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the active pool, whatever its engine.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// A published ingestion batch, as kept in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchRecord {
+    /// Batch id.
+    pub batch_id: String,
+    /// Register key.
+    pub register: String,
+    /// File name given at ingestion.
+    pub file_name: String,
+    /// SHA-256 of the batch's bytes.
+    pub content_sha256: String,
+    /// Data rows read.
+    pub rows_read: i64,
+    /// Rows written.
+    pub rows_added: i64,
+    /// When it was published (RFC 3339).
+    pub published_at: String,
+}
+
+/// A person as the aggregation reads it.
+#[derive(Clone, Debug)]
+pub struct PersonRow {
+    /// Pseudonym.
+    pub pseudonym: String,
+    /// Birth date.
+    pub birth_date: NaiveDate,
+    /// Sex code (1, 2).
+    pub sex: i16,
+    /// Municipality code.
+    pub municipality: i16,
+}
+
+/// A tile as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredTile {
+    /// Content id.
+    pub id: String,
+    /// Family key.
+    pub family: String,
+    /// Dimension key.
+    pub dimension: String,
+    /// Cells.
+    pub rows: i64,
+    /// Byte length.
+    pub size: i64,
+}
+
+/// A release as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseRecord {
+    /// Release id.
+    pub id: String,
+    /// When it was built.
+    pub created_at: String,
+}
+
+type BatchTuple = (String, String, String, String, i64, i64, String);
+
+impl From<BatchTuple> for BatchRecord {
+    fn from(t: BatchTuple) -> Self {
+        BatchRecord {
+            batch_id: t.0,
+            register: t.1,
+            file_name: t.2,
+            content_sha256: t.3,
+            rows_read: t.4,
+            rows_added: t.5,
+            published_at: t.6,
+        }
+    }
+}
+
+/// Rows per INSERT statement: well below both engines' parameter limits.
+const INSERT_CHUNK: usize = 1000;
+
+impl Store {
+    /// Connects to `url` and brings the schema up to date. A SQLite file
+    /// and its folder are created when missing.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let store = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true);
+            if let Some(dir) = options.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                        path: dir.display().to_string(),
+                        source,
+                    })?;
+                }
+            }
+            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            Store::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Store::Postgres(PgPoolOptions::new().max_connections(8).connect(url).await?)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The engine's name, for logs.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "SQLite",
+            Store::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => migrations::sqlite().await?.run(pool).await?,
+            Store::Postgres(pool) => migrations::postgres().await?.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// The ledger entry of a batch, by id.
+    pub async fn batch(&self, batch_id: &str) -> Result<Option<BatchRecord>, StoreError> {
+        const SQL: &str = "SELECT batch_id, register, file_name, content_sha256, rows_read, \
+                           rows_added, published_at FROM ingest_batches WHERE batch_id = $1";
+        let row: Option<BatchTuple> =
+            with_pool!(self, pool => sqlx::query_as(SQL).bind(batch_id).fetch_optional(pool).await)?;
+        Ok(row.map(BatchRecord::from))
+    }
+
+    /// The ledger entry of a batch with this content, if one was published.
+    pub async fn batch_by_content(
+        &self,
+        register: &str,
+        content_sha256: &str,
+    ) -> Result<Option<BatchRecord>, StoreError> {
+        const SQL: &str = "SELECT batch_id, register, file_name, content_sha256, rows_read, \
+                           rows_added, published_at FROM ingest_batches \
+                           WHERE register = $1 AND content_sha256 = $2";
+        let row: Option<BatchTuple> = with_pool!(self, pool => sqlx::query_as(SQL)
+            .bind(register)
+            .bind(content_sha256)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(BatchRecord::from))
+    }
+
+    /// Publishes a CPR batch and its ledger entry in one transaction. A
+    /// person already present is replaced (the newest extract wins).
+    pub async fn publish_cpr(
+        &self,
+        batch: &BatchRecord,
+        rows: &[CprRecord],
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in rows.chunks(INSERT_CHUNK) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO cpr_persons (pseudonym, birth_date, sex, municipality, batch_id) ",
+                );
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.pseudonym.as_str())
+                        .push_bind(r.birth_date)
+                        .push_bind(r.sex.code() as i16)
+                        .push_bind(r.municipality as i16)
+                        .push_bind(batch.batch_id.as_str());
+                });
+                q.push(
+                    " ON CONFLICT (pseudonym) DO UPDATE SET birth_date = excluded.birth_date, \
+                     sex = excluded.sex, municipality = excluded.municipality, \
+                     batch_id = excluded.batch_id",
+                );
+                q.build().execute(&mut *tx).await?;
+            }
+            // The ledger row goes last: if it fails (say, a concurrent
+            // publish of the same batch won), the rows roll back with it.
+            insert_batch(batch).build().execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Publishes an SSR batch and its ledger entry in one transaction.
+    pub async fn publish_gp_contacts(
+        &self,
+        batch: &BatchRecord,
+        rows: &[GpContactRecord],
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in rows.chunks(INSERT_CHUNK) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO gp_contacts \
+                     (pseudonym, contact_date, provider_number, contact_type, batch_id) ",
+                );
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.pseudonym.as_str())
+                        .push_bind(r.contact_date)
+                        .push_bind(r.provider_number.as_str())
+                        .push_bind(r.contact_type.code())
+                        .push_bind(batch.batch_id.as_str());
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            // The ledger row goes last: if it fails (say, a concurrent
+            // publish of the same batch won), the rows roll back with it.
+            insert_batch(batch).build().execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Row counts of the register tables, for reports and tests.
+    pub async fn counts(&self) -> Result<StoreCounts, StoreError> {
+        const SQL: &str = "SELECT (SELECT COUNT(*) FROM cpr_persons), \
+                           (SELECT COUNT(*) FROM gp_contacts), \
+                           (SELECT COUNT(*) FROM ingest_batches)";
+        let (persons, gp_contacts, batches): (i64, i64, i64) =
+            with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await)?;
+        Ok(StoreCounts { persons, gp_contacts, batches })
+    }
+
+    /// Every person.
+    pub async fn persons(&self) -> Result<Vec<PersonRow>, StoreError> {
+        const SQL: &str =
+            "SELECT pseudonym, birth_date, sex, municipality FROM cpr_persons ORDER BY pseudonym";
+        let rows: Vec<(String, NaiveDate, i16, i16)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(pseudonym, birth_date, sex, municipality)| PersonRow {
+                pseudonym,
+                birth_date,
+                sex,
+                municipality,
+            })
+            .collect())
+    }
+
+    /// GP contacts counted per person and calendar year.
+    pub async fn gp_contacts_per_person_year(&self) -> Result<Vec<(String, i32, i64)>, StoreError> {
+        // The year is taken from the date in each engine's own dialect; the
+        // rest of the query is shared.
+        let year = match self {
+            Store::Sqlite(_) => "CAST(substr(contact_date, 1, 4) AS INTEGER)",
+            Store::Postgres(_) => "CAST(EXTRACT(YEAR FROM contact_date) AS INTEGER)",
+        };
+        let sql = format!(
+            "SELECT pseudonym, {year} AS year, COUNT(*) AS n FROM gp_contacts \
+             GROUP BY pseudonym, {year} ORDER BY pseudonym, year"
+        );
+        Ok(with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
+    }
+
+    /// Publishes a release and the tiles it lists, in one transaction.
+    /// Returns `false` when a release with this id exists already (a
+    /// replayed build), in which case nothing is written.
+    pub async fn publish_release(
+        &self,
+        release: &ReleaseRecord,
+        tiles: &[(StoredTile, Vec<u8>)],
+    ) -> Result<bool, StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM releases WHERE id = $1")
+                .bind(release.id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_some() {
+                return Ok(false);
+            }
+            for (tile, bytes) in tiles {
+                sqlx::query(
+                    "INSERT INTO tiles (id, family, dimension, rows, bytes) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(tile.id.as_str())
+                .bind(tile.family.as_str())
+                .bind(tile.dimension.as_str())
+                .bind(tile.rows)
+                .bind(bytes.as_slice())
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO releases (id, seq, created_at) \
+                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2 FROM releases",
+            )
+            .bind(release.id.as_str())
+            .bind(release.created_at.as_str())
+            .execute(&mut *tx)
+            .await?;
+            for (position, (tile, _)) in tiles.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO release_tiles (release_id, tile_id, position) VALUES ($1, $2, $3)",
+                )
+                .bind(release.id.as_str())
+                .bind(tile.id.as_str())
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    /// The newest release and its tiles, in manifest order.
+    pub async fn latest_release(
+        &self,
+    ) -> Result<Option<(ReleaseRecord, Vec<StoredTile>)>, StoreError> {
+        const RELEASE: &str = "SELECT id, created_at FROM releases ORDER BY seq DESC LIMIT 1";
+        const TILES: &str = "SELECT t.id, t.family, t.dimension, t.rows, \
+                             CAST(LENGTH(t.bytes) AS BIGINT) AS size \
+                             FROM release_tiles rt JOIN tiles t ON t.id = rt.tile_id \
+                             WHERE rt.release_id = $1 ORDER BY rt.position";
+        let release: Option<(String, String)> =
+            with_pool!(self, pool => sqlx::query_as(RELEASE).fetch_optional(pool).await)?;
+        let Some((id, created_at)) = release else { return Ok(None) };
+        let tiles: Vec<(String, String, String, i64, i64)> =
+            with_pool!(self, pool => sqlx::query_as(TILES).bind(id.as_str()).fetch_all(pool).await)?;
+        let tiles = tiles
+            .into_iter()
+            .map(|(id, family, dimension, rows, size)| StoredTile { id, family, dimension, rows, size })
+            .collect();
+        Ok(Some((ReleaseRecord { id, created_at }, tiles)))
+    }
+
+    /// A tile's bytes.
+    pub async fn tile_bytes(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        const SQL: &str = "SELECT bytes FROM tiles WHERE id = $1";
+        let row: Option<(Vec<u8>,)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
+        Ok(row.map(|(b,)| b))
+    }
+}
+
+/// Row counts of the register tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreCounts {
+    /// Persons.
+    pub persons: i64,
+    /// GP contacts.
+    pub gp_contacts: i64,
+    /// Published batches.
+    pub batches: i64,
+}
+
+/// The ledger INSERT for `batch`, for either engine.
+fn insert_batch<'a, DB: sqlx::Database>(batch: &'a BatchRecord) -> QueryBuilder<'a, DB>
+where
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO ingest_batches (batch_id, register, file_name, content_sha256, rows_read, \
+         rows_added, published_at) ",
+    );
+    q.push_values([batch], |mut b, r| {
+        b.push_bind(r.batch_id.as_str())
+            .push_bind(r.register.as_str())
+            .push_bind(r.file_name.as_str())
+            .push_bind(r.content_sha256.as_str())
+            .push_bind(r.rows_read)
+            .push_bind(r.rows_added)
+            .push_bind(r.published_at.as_str());
+    });
+    q
+}

@@ -1,0 +1,162 @@
+//! Tiles: cubes written as Arrow IPC streams, content-addressed.
+//!
+//! This is the only place that writes Arrow. A tile's id is the SHA-256 of
+//! its bytes, so a tile never changes under its id and can be cached
+//! forever; a release's id is the SHA-256 of its tile ids, so rebuilding
+//! the same data gives the same release.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch, UInt16Array, UInt32Array, UInt8Array};
+use arrow_ipc::writer::StreamWriter;
+use arrow_schema::{ArrowError, DataType};
+use sha2::{Digest, Sha256};
+use shared::cube::Cube;
+use shared::tile::{key_data_type, quantity_data_type, FORMAT_VERSION};
+
+use crate::store::StoredTile;
+
+/// Why a tile could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TileError {
+    /// A code or count does not fit its column type.
+    #[error("value {value} of column {column} does not fit {data_type}")]
+    Overflow {
+        /// Column name.
+        column: &'static str,
+        /// The value.
+        value: u64,
+        /// The column type.
+        data_type: DataType,
+    },
+    /// Arrow refused the batch.
+    #[error("arrow: {0}")]
+    Arrow(#[from] ArrowError),
+}
+
+/// An encoded tile.
+#[derive(Clone, Debug)]
+pub struct EncodedTile {
+    /// Manifest entry data.
+    pub meta: StoredTile,
+    /// Arrow IPC stream bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Encodes `cube` as one Arrow IPC stream with its family's schema.
+pub fn encode(cube: &Cube) -> Result<EncodedTile, TileError> {
+    let family = cube.family().def();
+    let schema = Arc::new(family.schema());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for dimension in family.keys {
+        let codes = cube.key_column(*dimension).unwrap_or_default();
+        let column = dimension.key();
+        columns.push(match key_data_type(*dimension) {
+            DataType::UInt8 => Arc::new(UInt8Array::from(narrow::<u8, _>(column, codes, DataType::UInt8)?)),
+            _ => Arc::new(UInt16Array::from(codes.to_vec())),
+        });
+    }
+    for quantity in family.quantities {
+        let values = cube.quantity_column(*quantity).unwrap_or_default();
+        let data_type = quantity_data_type(*quantity);
+        columns.push(Arc::new(UInt32Array::from(narrow::<u32, _>(
+            quantity.def().column,
+            values,
+            data_type,
+        )?)));
+    }
+    let batch = RecordBatch::try_new(schema.clone(), columns)?;
+    let mut writer = StreamWriter::try_new(Vec::new(), &schema)?;
+    writer.write(&batch)?;
+    writer.finish()?;
+    let bytes = writer.into_inner()?;
+    let id = hex::encode(Sha256::digest(&bytes));
+    Ok(EncodedTile {
+        meta: StoredTile {
+            id,
+            family: family.key.to_string(),
+            dimension: family.dimension.key().to_string(),
+            rows: cube.rows() as i64,
+            size: bytes.len() as i64,
+        },
+        bytes,
+    })
+}
+
+/// Converts every value to the column's narrower type, or names the first
+/// one that does not fit.
+fn narrow<T: TryFrom<u64>, S: Copy + Into<u64>>(
+    column: &'static str,
+    values: &[S],
+    data_type: DataType,
+) -> Result<Vec<T>, TileError> {
+    values
+        .iter()
+        .map(|v| {
+            let v: u64 = (*v).into();
+            T::try_from(v).map_err(|_| TileError::Overflow { column, value: v, data_type: data_type.clone() })
+        })
+        .collect()
+}
+
+/// The id of a release made of `tiles` (in manifest order).
+pub fn release_id(tiles: &[EncodedTile]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(format!("tvaers-release-v{FORMAT_VERSION}\n"));
+    for tile in tiles {
+        hash.update(&tile.meta.id);
+        hash.update(b"\n");
+    }
+    hex::encode(hash.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{UInt16Type, UInt32Type};
+    use arrow_ipc::reader::StreamReader;
+    use shared::TileFamilyId;
+
+    fn cube(contacts: u64) -> Cube {
+        Cube::new(
+            TileFamilyId::Geography,
+            vec![vec![2024, 2024], vec![101, 851], vec![3, 17], vec![1, 2]],
+            vec![vec![10, 20], vec![contacts, 5]],
+        )
+        .expect("cube")
+    }
+
+    #[test]
+    fn tile_round_trips_through_arrow_ipc() {
+        let tile = encode(&cube(70)).expect("encodes");
+        let mut reader = StreamReader::try_new(tile.bytes.as_slice(), None).expect("reads");
+        let schema = reader.schema();
+        assert_eq!(schema.metadata()["tvaers.family"], "geography");
+        let batch = reader.next().expect("one batch").expect("valid batch");
+        assert_eq!(batch.num_rows(), 2);
+        let municipality = batch.column(1).as_primitive::<UInt16Type>();
+        assert_eq!(municipality.values().to_vec(), vec![101, 851]);
+        let contacts = batch.column(5).as_primitive::<UInt32Type>();
+        assert_eq!(contacts.values().to_vec(), vec![70, 5]);
+        assert!(reader.next().is_none());
+    }
+
+    #[test]
+    fn ids_are_content_hashes_and_stable() {
+        let a = encode(&cube(70)).expect("a");
+        let b = encode(&cube(70)).expect("b");
+        let c = encode(&cube(71)).expect("c");
+        assert_eq!(a.meta.id, b.meta.id);
+        assert_ne!(a.meta.id, c.meta.id);
+        assert_eq!(a.meta.id, hex::encode(Sha256::digest(&a.bytes)));
+        assert_eq!(release_id(&[a.clone()]), release_id(&[b]));
+        assert_ne!(release_id(&[a]), release_id(&[c]));
+    }
+
+    #[test]
+    fn refuses_counts_that_do_not_fit() {
+        let err = encode(&cube(u64::from(u32::MAX) + 1)).expect_err("overflow");
+        assert!(matches!(err, TileError::Overflow { column: "gp_contacts", .. }));
+    }
+}

@@ -1,0 +1,45 @@
+//! Test fixtures: fresh stores on either engine, a key, a generated
+//! population.
+
+#![allow(dead_code, reason = "each test binary uses a different part of the fixtures")]
+
+pub mod postgres;
+
+use std::path::Path;
+
+use tempfile::TempDir;
+use tvaers::generate::{self, Generated};
+use tvaers::ingest::PseudonymKey;
+use tvaers::store::Store;
+
+/// A fresh SQLite store in a temporary folder (kept alive by the `TempDir`).
+pub async fn sqlite_store() -> (Store, TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("test.db").display());
+    (Store::connect(&url).await.expect("sqlite store"), dir)
+}
+
+/// A fresh PostgreSQL store: a new database on the test server.
+pub async fn postgres_store() -> Store {
+    let url = postgres::fresh_database().await;
+    Store::connect(&url).await.expect("postgres store")
+}
+
+/// A fixed test key.
+pub fn key() -> PseudonymKey {
+    PseudonymKey::from_hex(&"5a".repeat(32)).expect("key")
+}
+
+/// Generated extracts for `persons` persons in 2024.
+pub fn population(persons: u64, seed: u64) -> (TempDir, Generated) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let options = generate::Options { persons, year: 2024, seed, out: dir.path().to_path_buf() };
+    let generated = generate::generate(&options, |_| {}).expect("generate");
+    (dir, generated)
+}
+
+/// Data rows of a CSV file, counted independently of the code under test.
+pub fn csv_rows(path: &Path) -> u64 {
+    let text = std::fs::read_to_string(path).expect("read csv");
+    text.lines().skip(1).filter(|l| !l.trim().is_empty()).count() as u64
+}

@@ -1,0 +1,228 @@
+//! JSON wire types of the HTTP API, shared by server and browser.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dimension::DIMENSIONS;
+use crate::measure::{Counted, Scale, MEASURES, QUANTITIES};
+use crate::register::REGISTERS;
+use crate::tile::{TILE_FAMILIES, FORMAT_VERSION};
+
+/// `GET /api/manifest`: the current data release and its tiles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Release id: a hash over the release's tile ids.
+    pub release: String,
+    /// When the release was built (RFC 3339, UTC).
+    pub created_at: String,
+    /// Tile format version.
+    pub format_version: u32,
+    /// The tiles.
+    pub tiles: Vec<TileEntry>,
+}
+
+/// One tile of a release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TileEntry {
+    /// Content id: the SHA-256 of the tile's bytes, hex.
+    pub id: String,
+    /// Tile family key (see [`crate::tile`]).
+    pub family: String,
+    /// Key of the dimension the tile is cut by.
+    pub dimension: String,
+    /// Number of cells.
+    pub rows: u64,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the bytes, hex (equal to `id`).
+    pub sha256: String,
+    /// Where to fetch it.
+    pub url: String,
+}
+
+impl Manifest {
+    /// The first tile of `family`.
+    pub fn tile(&self, family: &str) -> Option<&TileEntry> {
+        self.tiles.iter().find(|t| t.family == family)
+    }
+}
+
+/// Outcome of an accepted ingestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    /// The batch was new and is now published.
+    Published,
+    /// The same content was ingested before; nothing changed.
+    AlreadyIngested,
+}
+
+/// `POST /api/ingest/{register}` answer for an accepted batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestReport {
+    /// Batch id (the `Idempotency-Key`, or the content hash).
+    pub batch_id: String,
+    /// Register key.
+    pub register: String,
+    /// File name the rows came from.
+    pub file: String,
+    /// SHA-256 of the batch's bytes.
+    pub content_sha256: String,
+    /// Published or a replay.
+    pub status: BatchStatus,
+    /// Data rows in the batch.
+    pub rows_read: u64,
+    /// Rows added to the store by this request (0 for a replay).
+    pub rows_added: u64,
+}
+
+/// One rejected field of one row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    /// File name.
+    pub file: String,
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    /// Column name.
+    pub field: String,
+    /// Why the value was rejected.
+    pub reason: String,
+}
+
+/// Error body of every API error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Machine-readable error kind.
+    pub error: String,
+    /// Human-readable message.
+    pub message: String,
+    /// Row-level errors, for rejected batches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RowError>,
+}
+
+/// `GET /api/catalog`: the catalogue as JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct Catalog {
+    /// Tile format version.
+    pub format_version: u32,
+    /// Dimensions.
+    pub dimensions: &'static [crate::dimension::Dimension],
+    /// Additive quantities.
+    pub quantities: &'static [crate::measure::Quantity],
+    /// Measures.
+    pub measures: Vec<MeasureEntry>,
+    /// Tile families with their column lists.
+    pub tile_families: Vec<TileFamilyEntry>,
+    /// Register extracts the ingestion accepts.
+    pub registers: &'static [crate::register::Register],
+}
+
+/// A measure with its definition spelled out.
+#[derive(Clone, Debug, Serialize)]
+pub struct MeasureEntry {
+    /// The catalogue entry.
+    #[serde(flatten)]
+    pub measure: crate::measure::Measure,
+    /// Numerator column.
+    pub numerator_column: &'static str,
+    /// Denominator column.
+    pub denominator_column: Option<&'static str>,
+    /// Whether the numerator counts persons or events.
+    pub numerator_counts: Counted,
+    /// The formula in words, e.g. `sum(gp_contacts) / sum(citizens) × 1000`.
+    pub formula: String,
+    /// Source register keys.
+    pub sources: Vec<&'static str>,
+}
+
+/// A tile family with its columns.
+#[derive(Clone, Debug, Serialize)]
+pub struct TileFamilyEntry {
+    /// The catalogue entry.
+    #[serde(flatten)]
+    pub family: crate::tile::TileFamily,
+    /// Column names in order.
+    pub columns: Vec<String>,
+}
+
+impl Catalog {
+    /// The whole catalogue.
+    pub fn current() -> Catalog {
+        Catalog {
+            format_version: FORMAT_VERSION,
+            dimensions: DIMENSIONS,
+            quantities: QUANTITIES,
+            measures: MEASURES
+                .iter()
+                .map(|m| {
+                    let num = m.numerator.def().column;
+                    let den = m.denominator.map(|d| d.def().column);
+                    let formula = match (den, m.scale) {
+                        (None, _) => format!("sum({num})"),
+                        (Some(d), Scale::Count) => format!("sum({num}) / sum({d})"),
+                        (Some(d), scale) => {
+                            format!("sum({num}) / sum({d}) × {}", scale.factor())
+                        }
+                    };
+                    MeasureEntry {
+                        measure: *m,
+                        numerator_column: num,
+                        denominator_column: den,
+                        numerator_counts: m.numerator.def().counted,
+                        formula,
+                        sources: m.sources().iter().map(|r| r.key()).collect(),
+                    }
+                })
+                .collect(),
+            tile_families: TILE_FAMILIES
+                .iter()
+                .map(|f| TileFamilyEntry {
+                    family: *f,
+                    columns: f.schema().fields().iter().map(|c| c.name().clone()).collect(),
+                })
+                .collect(),
+            registers: REGISTERS,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_json_spells_out_formulas() {
+        let json = serde_json::to_value(Catalog::current()).expect("serialises");
+        let measures = json["measures"].as_array().expect("measures");
+        let gp = measures
+            .iter()
+            .find(|m| m["key"] == "gp_contacts_per_1000")
+            .expect("gp measure");
+        assert_eq!(gp["formula"], "sum(gp_contacts) / sum(citizens) × 1000");
+        assert_eq!(gp["sources"], serde_json::json!(["cpr", "ssr"]));
+        assert_eq!(gp["label"]["da"], "Kontakter til almen praksis pr. 1.000 borgere");
+        assert_eq!(json["tile_families"][0]["columns"][0], "year");
+    }
+
+    #[test]
+    fn manifest_round_trips_through_json() {
+        let m = Manifest {
+            release: "r".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            format_version: FORMAT_VERSION,
+            tiles: vec![TileEntry {
+                id: "ab".into(),
+                family: "geography".into(),
+                dimension: "municipality".into(),
+                rows: 3,
+                bytes: 10,
+                sha256: "ab".into(),
+                url: "/api/tiles/ab".into(),
+            }],
+        };
+        let back: Manifest =
+            serde_json::from_str(&serde_json::to_string(&m).expect("json")).expect("parses");
+        assert_eq!(back, m);
+        assert!(back.tile("geography").is_some());
+    }
+}

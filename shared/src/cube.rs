@@ -1,0 +1,381 @@
+//! The in-memory cube: a decoded tile as typed columns, and the one
+//! filter → group → sum → evaluate routine both sides use.
+//!
+//! The browser slices cubes with this module after decoding a tile; the
+//! backend's tests use it to check what they wrote. Every key is a `u16`
+//! code (see [`crate::dimension`]), every quantity a `u64` count. Grouping
+//! or filtering by a rollup dimension (region) maps the stored column
+//! (municipality) through the catalogue.
+
+use std::fmt;
+
+use crate::dimension::{Derivation, DimensionId};
+use crate::measure::{MeasureId, QuantityId};
+use crate::tile::TileFamilyId;
+
+/// Why a cube could not be built or queried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CubeError {
+    /// The number of key or quantity columns differs from the family's.
+    ColumnCount {
+        /// Columns the family defines.
+        expected: usize,
+        /// Columns given.
+        found: usize,
+    },
+    /// A column's length differs from the first key column's.
+    RaggedColumn {
+        /// Column name.
+        column: &'static str,
+        /// Rows expected.
+        expected: usize,
+        /// Rows found.
+        found: usize,
+    },
+    /// The dimension is neither stored in this tile nor a rollup of a
+    /// stored one.
+    DimensionNotInTile(DimensionId),
+    /// The quantity is not a column of this tile.
+    QuantityNotInTile(QuantityId),
+}
+
+impl fmt::Display for CubeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CubeError::ColumnCount { expected, found } => {
+                write!(f, "expected {expected} columns, found {found}")
+            }
+            CubeError::RaggedColumn { column, expected, found } => {
+                write!(f, "column {column} has {found} rows, expected {expected}")
+            }
+            CubeError::DimensionNotInTile(d) => write!(f, "dimension {} is not in this tile", d.key()),
+            CubeError::QuantityNotInTile(q) => {
+                write!(f, "quantity {} is not in this tile", q.def().column)
+            }
+        }
+    }
+}
+
+impl std::error::Error for CubeError {}
+
+/// A decoded tile: key columns and quantity columns of equal length.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cube {
+    family: TileFamilyId,
+    keys: Vec<Vec<u16>>,
+    values: Vec<Vec<u64>>,
+}
+
+/// Which rows to keep: each condition keeps rows whose code for the
+/// dimension is in the given set. An empty filter keeps every row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    conditions: Vec<(DimensionId, Vec<u16>)>,
+}
+
+impl Filter {
+    /// Keeps every row.
+    pub fn all() -> Filter {
+        Filter::default()
+    }
+
+    /// Adds a condition: `dimension` must take one of `codes`.
+    pub fn with(mut self, dimension: DimensionId, codes: impl IntoIterator<Item = u16>) -> Filter {
+        self.conditions.push((dimension, codes.into_iter().collect()));
+        self
+    }
+}
+
+/// How rows are grouped before summing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    /// One group: the total of the filtered rows.
+    Total,
+    /// One group per code of the dimension.
+    By(DimensionId),
+}
+
+/// One evaluated group.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// The group's code (`None` for [`Grouping::Total`]).
+    pub key: Option<u16>,
+    /// Summed numerator.
+    pub numerator: u64,
+    /// Summed denominator, for ratios.
+    pub denominator: Option<u64>,
+    /// The measure's value; `None` when a ratio's denominator is 0.
+    pub value: Option<f64>,
+}
+
+/// A stored column and a table from its codes to the codes of the
+/// dimension asked for (`None`: the code maps to nothing).
+struct Mapped<'a> {
+    column: &'a [u16],
+    table: Vec<Option<u16>>,
+}
+
+impl Cube {
+    /// Builds a cube, checking the columns against the family's schema.
+    pub fn new(
+        family: TileFamilyId,
+        keys: Vec<Vec<u16>>,
+        values: Vec<Vec<u64>>,
+    ) -> Result<Cube, CubeError> {
+        let def = family.def();
+        let given = keys.len() + values.len();
+        let expected = def.keys.len() + def.quantities.len();
+        if keys.len() != def.keys.len() || values.len() != def.quantities.len() {
+            return Err(CubeError::ColumnCount { expected, found: given });
+        }
+        let rows = keys.first().map_or(0, Vec::len);
+        let names = def
+            .keys
+            .iter()
+            .map(|d| d.key())
+            .chain(def.quantities.iter().map(|q| q.def().column));
+        let lengths = keys.iter().map(Vec::len).chain(values.iter().map(Vec::len));
+        for (column, found) in names.zip(lengths) {
+            if found != rows {
+                return Err(CubeError::RaggedColumn { column, expected: rows, found });
+            }
+        }
+        Ok(Cube { family, keys, values })
+    }
+
+    /// The tile family.
+    pub fn family(&self) -> TileFamilyId {
+        self.family
+    }
+
+    /// Number of cells.
+    pub fn rows(&self) -> usize {
+        self.keys.first().map_or(0, Vec::len)
+    }
+
+    /// The stored key column of `dimension`.
+    pub fn key_column(&self, dimension: DimensionId) -> Option<&[u16]> {
+        let i = self.family.def().keys.iter().position(|d| *d == dimension)?;
+        Some(&self.keys[i])
+    }
+
+    /// The column of `quantity`.
+    pub fn quantity_column(&self, quantity: QuantityId) -> Result<&[u64], CubeError> {
+        let i = self
+            .family
+            .def()
+            .quantities
+            .iter()
+            .position(|q| *q == quantity)
+            .ok_or(CubeError::QuantityNotInTile(quantity))?;
+        Ok(&self.values[i])
+    }
+
+    /// The distinct codes `dimension` takes in this cube, sorted.
+    pub fn codes(&self, dimension: DimensionId) -> Result<Vec<u16>, CubeError> {
+        let mapped = self.mapped(dimension)?;
+        let mut seen: Vec<u16> = mapped.table.iter().flatten().copied().collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let present: std::collections::BTreeSet<u16> = mapped
+            .column
+            .iter()
+            .filter_map(|c| mapped.table[usize::from(*c)])
+            .collect();
+        Ok(seen.into_iter().filter(|c| present.contains(c)).collect())
+    }
+
+    /// Resolves `dimension` to a stored column plus a code table.
+    fn mapped(&self, dimension: DimensionId) -> Result<Mapped<'_>, CubeError> {
+        let source = match dimension.def().derivation {
+            Derivation::Stored => dimension,
+            Derivation::RollupOf(from) => from,
+        };
+        let column = self
+            .key_column(source)
+            .ok_or(CubeError::DimensionNotInTile(dimension))?;
+        let max = column.iter().copied().max().unwrap_or(0);
+        let table = (0..=max).map(|code| dimension.rollup_code(source, code)).collect();
+        Ok(Mapped { column, table })
+    }
+
+    /// Sums `quantities` over the rows kept by `filter`, per group. Groups
+    /// come sorted by code; [`Grouping::Total`] yields one group keyed 0
+    /// (also when no row is kept).
+    pub fn sums(
+        &self,
+        filter: &Filter,
+        grouping: Grouping,
+        quantities: &[QuantityId],
+    ) -> Result<Vec<(u16, Vec<u64>)>, CubeError> {
+        let predicates = filter
+            .conditions
+            .iter()
+            .map(|(dimension, codes)| {
+                let mapped = self.mapped(*dimension)?;
+                let allowed: Vec<bool> = mapped
+                    .table
+                    .iter()
+                    .map(|c| c.is_some_and(|c| codes.contains(&c)))
+                    .collect();
+                Ok((mapped.column, allowed))
+            })
+            .collect::<Result<Vec<_>, CubeError>>()?;
+        let value_columns = quantities
+            .iter()
+            .map(|q| self.quantity_column(*q))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        // Groups are dense slots; `slot_of[stored code]` says which.
+        let (group_column, slot_of, slot_codes) = match grouping {
+            Grouping::Total => (None, Vec::new(), vec![0u16]),
+            Grouping::By(dimension) => {
+                let mapped = self.mapped(dimension)?;
+                let mut codes: Vec<u16> = mapped.table.iter().flatten().copied().collect();
+                codes.sort_unstable();
+                codes.dedup();
+                let slot_of: Vec<Option<usize>> = mapped
+                    .table
+                    .iter()
+                    .map(|c| c.and_then(|c| codes.binary_search(&c).ok()))
+                    .collect();
+                (Some(mapped.column), slot_of, codes)
+            }
+        };
+
+        let width = quantities.len();
+        let mut totals = vec![0u64; slot_codes.len() * width];
+        let mut touched = vec![grouping == Grouping::Total; slot_codes.len()];
+        'rows: for row in 0..self.rows() {
+            for (column, allowed) in &predicates {
+                if !allowed[usize::from(column[row])] {
+                    continue 'rows;
+                }
+            }
+            let slot = match group_column {
+                None => 0,
+                Some(column) => match slot_of[usize::from(column[row])] {
+                    Some(slot) => slot,
+                    None => continue,
+                },
+            };
+            touched[slot] = true;
+            let acc = &mut totals[slot * width..(slot + 1) * width];
+            for (sum, column) in acc.iter_mut().zip(&value_columns) {
+                *sum += column[row];
+            }
+        }
+        Ok(slot_codes
+            .into_iter()
+            .enumerate()
+            .filter(|(slot, _)| touched[*slot])
+            .map(|(slot, code)| (code, totals[slot * width..(slot + 1) * width].to_vec()))
+            .collect())
+    }
+
+    /// Evaluates `measure` on the rows kept by `filter`, per group: sums
+    /// numerator and denominator first, then applies the formula.
+    pub fn evaluate(
+        &self,
+        measure: MeasureId,
+        filter: &Filter,
+        grouping: Grouping,
+    ) -> Result<Vec<Point>, CubeError> {
+        let def = measure.def();
+        let sums = self.sums(filter, grouping, &def.quantities())?;
+        Ok(sums
+            .into_iter()
+            .map(|(code, sums)| {
+                let numerator = sums[0];
+                let denominator = sums.get(1).copied();
+                Point {
+                    key: (grouping != Grouping::Total).then_some(code),
+                    numerator,
+                    denominator,
+                    value: def.evaluate(numerator, denominator),
+                }
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dimension::Sex;
+
+    /// Two municipalities in different regions (101 → 1084, 851 → 1081),
+    /// two sexes, one age band, one year.
+    fn sample() -> Cube {
+        Cube::new(
+            TileFamilyId::Geography,
+            vec![
+                vec![2024, 2024, 2024, 2024],
+                vec![101, 101, 851, 851],
+                vec![3, 3, 3, 3],
+                vec![1, 2, 1, 2],
+            ],
+            vec![vec![100, 120, 50, 40], vec![500, 900, 300, 200]],
+        )
+        .expect("valid cube")
+    }
+
+    #[test]
+    fn total_ratio_is_ratio_of_sums() {
+        let points = sample()
+            .evaluate(MeasureId::GpContactsPer1000, &Filter::all(), Grouping::Total)
+            .expect("evaluates");
+        assert_eq!(points.len(), 1);
+        assert_eq!(points[0].numerator, 1900);
+        assert_eq!(points[0].denominator, Some(310));
+        let expected = 1900.0 / 310.0 * 1000.0;
+        assert!((points[0].value.expect("value") - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn filters_by_sex_and_groups_by_region() {
+        let filter = Filter::all().with(DimensionId::Sex, [Sex::Female.code()]);
+        let points = sample()
+            .evaluate(MeasureId::GpContactsPer1000, &filter, Grouping::By(DimensionId::Region))
+            .expect("evaluates");
+        let got: Vec<(Option<u16>, u64, Option<u64>)> =
+            points.iter().map(|p| (p.key, p.numerator, p.denominator)).collect();
+        assert_eq!(got, vec![(Some(1081), 200, Some(40)), (Some(1084), 900, Some(120))]);
+    }
+
+    #[test]
+    fn filters_on_a_rollup_dimension() {
+        let filter = Filter::all().with(DimensionId::Region, [1081]);
+        let sums = sample()
+            .sums(&filter, Grouping::Total, &[QuantityId::Citizens])
+            .expect("sums");
+        assert_eq!(sums, vec![(0, vec![90])]);
+    }
+
+    #[test]
+    fn empty_selection_has_no_ratio() {
+        let filter = Filter::all().with(DimensionId::Year, [1999]);
+        let points = sample()
+            .evaluate(MeasureId::GpContactsPer1000, &filter, Grouping::Total)
+            .expect("evaluates");
+        assert_eq!(points[0].numerator, 0);
+        assert_eq!(points[0].value, None);
+    }
+
+    #[test]
+    fn lists_codes_present() {
+        assert_eq!(sample().codes(DimensionId::Region).expect("codes"), vec![1081, 1084]);
+        assert_eq!(sample().codes(DimensionId::Sex).expect("codes"), vec![1, 2]);
+    }
+
+    #[test]
+    fn rejects_ragged_columns() {
+        let err = Cube::new(
+            TileFamilyId::Geography,
+            vec![vec![2024], vec![101], vec![3], vec![1, 2]],
+            vec![vec![1], vec![1]],
+        )
+        .expect_err("ragged");
+        assert_eq!(err, CubeError::RaggedColumn { column: "sex", expected: 1, found: 2 });
+    }
+}

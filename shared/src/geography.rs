@@ -1,0 +1,95 @@
+//! Danish geography: regions, municipalities and health clusters.
+//!
+//! The table is generated at build time from
+//! `shared/data/kommuner_regioner_sundhedsklynger.csv` (see the attribution
+//! file beside it), so the browser gets it with no parsing.
+
+/// One of the five regions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Region code, 1081–1085.
+    pub code: u16,
+    /// Full name, e.g. "Region Hovedstaden".
+    pub name: &'static str,
+    /// Name without the "Region " prefix, for chart axes.
+    pub short_name: &'static str,
+}
+
+/// A health cluster (sundhedsklynge).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HealthCluster {
+    /// Our own stable id, 1-based.
+    pub id: u8,
+    /// Descriptive name (our label, not an official one).
+    pub name: &'static str,
+}
+
+/// One of the 98 municipalities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Municipality {
+    /// Three-digit municipality code (e.g. 101 København).
+    pub code: u16,
+    /// Name.
+    pub name: &'static str,
+    /// Code of the region it belongs to.
+    pub region: u16,
+    /// Id of its health cluster.
+    pub health_cluster: u8,
+}
+
+include!(concat!(env!("OUT_DIR"), "/geography_table.rs"));
+
+/// The municipality with `code`, if it is one of the 98.
+pub fn municipality(code: u16) -> Option<&'static Municipality> {
+    MUNICIPALITIES
+        .binary_search_by_key(&code, |m| m.code)
+        .ok()
+        .map(|i| &MUNICIPALITIES[i])
+}
+
+/// The region with `code`.
+pub fn region(code: u16) -> Option<&'static Region> {
+    REGIONS.iter().find(|r| r.code == code)
+}
+
+/// Code of the region a municipality belongs to.
+pub fn region_of(municipality_code: u16) -> Option<u16> {
+    municipality(municipality_code).map(|m| m.region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_98_municipalities_in_5_regions() {
+        assert_eq!(MUNICIPALITIES.len(), 98);
+        assert_eq!(REGIONS.len(), 5);
+        let codes: Vec<u16> = REGIONS.iter().map(|r| r.code).collect();
+        assert_eq!(codes, vec![1081, 1082, 1083, 1084, 1085]);
+        assert!(MUNICIPALITIES.iter().all(|m| region(m.region).is_some()));
+    }
+
+    #[test]
+    fn christianso_is_not_a_municipality() {
+        assert!(municipality(411).is_none());
+    }
+
+    #[test]
+    fn looks_up_by_code() {
+        let cph = municipality(101).expect("København");
+        assert_eq!(cph.name, "København");
+        assert_eq!(region_of(101), Some(1084));
+        assert_eq!(region_of(851), Some(1081)); // Aalborg
+        assert!(region(1085).expect("Sjælland").name.contains("Sjælland"));
+    }
+
+    #[test]
+    fn every_municipality_has_a_health_cluster() {
+        assert!(HEALTH_CLUSTERS.len() >= 20);
+        for m in MUNICIPALITIES {
+            let c = HEALTH_CLUSTERS.iter().find(|c| c.id == m.health_cluster);
+            assert!(c.is_some_and(|c| !c.name.is_empty()), "{}", m.name);
+        }
+    }
+}
