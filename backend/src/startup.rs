@@ -3,7 +3,8 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, Logger};
 use actix_web::{web, App, HttpServer};
 
@@ -55,17 +56,29 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     }
 }
 
+/// The application with its middleware; the server runs one per worker,
+/// the API tests call it directly.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        // Responses that already carry a Content-Encoding (tiles, which are
+        // pre-compressed) pass through Compress untouched.
+        .wrap(Compress::default())
+        .wrap(Logger::new("%r %s %b %Dms"))
+        .configure(configure(state))
+}
+
 /// Starts the HTTP server on `listener`.
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    let server = HttpServer::new(move || {
-        App::new()
-            // Responses that already carry a Content-Encoding (tiles, which
-            // are pre-compressed) pass through Compress untouched.
-            .wrap(Compress::default())
-            .wrap(Logger::new("%r %s %b %Dms"))
-            .configure(configure(state.clone()))
-    })
-    .listen(listener)?
-    .run();
+    let server = HttpServer::new(move || app(state.clone())).listen(listener)?.run();
     Ok(server)
 }
