@@ -64,11 +64,20 @@ fn main() {
     out.push_str("/// Regions of Denmark, by code.\npub const REGIONS: &[Region] = &[\n");
     for (code, name) in &regions {
         let short = name.trim_start_matches("Region ");
-        writeln!(out, "    Region {{ code: {code}, name: {name:?}, short_name: {short:?} }},").unwrap();
+        writeln!(
+            out,
+            "    Region {{ code: {code}, name: {name:?}, short_name: {short:?} }},"
+        )
+        .unwrap();
     }
     out.push_str("];\n\n/// Health clusters (sundhedsklynger), one per acute hospital's catchment.\npub const HEALTH_CLUSTERS: &[HealthCluster] = &[\n");
     for (i, name) in clusters.iter().enumerate() {
-        writeln!(out, "    HealthCluster {{ id: {}, name: {name:?} }},", i + 1).unwrap();
+        writeln!(
+            out,
+            "    HealthCluster {{ id: {}, name: {name:?} }},",
+            i + 1
+        )
+        .unwrap();
     }
     out.push_str("];\n\n/// The 98 municipalities, sorted by code.\npub const MUNICIPALITIES: &[Municipality] = &[\n");
     for (code, name, region, cluster) in &municipalities {

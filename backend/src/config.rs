@@ -20,7 +20,12 @@ pub struct Settings {
 
     /// Pseudonymisation key as 64 hex digits. Without it, a key is read from
     /// (or generated into) `<data-dir>/pseudonym.key`.
-    #[arg(long, env = "TVAERS_PSEUDONYM_KEY", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "TVAERS_PSEUDONYM_KEY",
+        hide_env_values = true,
+        global = true
+    )]
     pub pseudonym_key: Option<String>,
 }
 

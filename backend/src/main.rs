@@ -69,10 +69,20 @@ async fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Generate { persons, year, seed, out } => {
+        Command::Generate {
+            persons,
+            year,
+            seed,
+            out,
+        } => {
             let started = Instant::now();
             println!("Generating {persons} synthetic persons for {year} (seed {seed}) …");
-            let options = generate::Options { persons, year, seed, out };
+            let options = generate::Options {
+                persons,
+                year,
+                seed,
+                out,
+            };
             let generated = generate::generate(&options, |p| println!("  {p:>3} %"))?;
             println!(
                 "Wrote {} persons and {} GP contacts in {:.1} s:",
@@ -84,17 +94,30 @@ async fn main() -> anyhow::Result<()> {
                 println!("  {}", file.display());
             }
         }
-        Command::Ingest { register, file, batch_id } => {
+        Command::Ingest {
+            register,
+            file,
+            batch_id,
+        } => {
             let Some(register) = RegisterId::from_key(&register) else {
                 let known: Vec<&str> = REGISTERS.iter().map(|r| r.key).collect();
-                bail!("unknown register {register:?}: expected one of {}", known.join(", "));
+                bail!(
+                    "unknown register {register:?}: expected one of {}",
+                    known.join(", ")
+                );
             };
             let store = connect(&cli.settings).await?;
             let key = cli.settings.pseudonym_key()?;
             let started = Instant::now();
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let file_name = file.display().to_string();
-            let batch = Batch { register, file_name: &file_name, bytes: &bytes, batch_id: batch_id.as_deref() };
+            let batch = Batch {
+                register,
+                file_name: &file_name,
+                bytes: &bytes,
+                batch_id: batch_id.as_deref(),
+            };
             match ingest::ingest(&store, &key, batch).await {
                 Ok(report) => println!(
                     "{}: {:?}, {} rows read, {} added, batch {} ({:.1} s)",
@@ -130,7 +153,11 @@ async fn main() -> anyhow::Result<()> {
                     summary.unmatched_contacts
                 );
             }
-            let state = if summary.published { "published" } else { "unchanged (already current)" };
+            let state = if summary.published {
+                "published"
+            } else {
+                "unchanged (already current)"
+            };
             println!(
                 "Release {} {state} in {:.1} s",
                 summary.release,
@@ -142,7 +169,10 @@ async fn main() -> anyhow::Result<()> {
             let key = cli.settings.pseudonym_key()?;
             let state = AppState::new(store, key, Some(dist.clone()));
             if state.dist.is_none() {
-                log::warn!("no portal in {}: serving the API only (build it with `cargo xtask demo`)", dist.display());
+                log::warn!(
+                    "no portal in {}: serving the API only (build it with `cargo xtask demo`)",
+                    dist.display()
+                );
             }
             let listener = TcpListener::bind(&addr).with_context(|| format!("binding {addr}"))?;
             println!("Tværs is serving on http://{}", listener.local_addr()?);
@@ -154,7 +184,9 @@ async fn main() -> anyhow::Result<()> {
 
 async fn connect(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url();
-    let store = Store::connect(&url).await.with_context(|| format!("opening the store ({})", redact(&url)))?;
+    let store = Store::connect(&url)
+        .await
+        .with_context(|| format!("opening the store ({})", redact(&url)))?;
     log::info!("store: {}", store.engine());
     Ok(store)
 }

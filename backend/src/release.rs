@@ -42,7 +42,10 @@ pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
         id: tile::release_id(&tiles),
         created_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
-    let rows: Vec<_> = tiles.iter().map(|t| (t.meta.clone(), t.bytes.clone())).collect();
+    let rows: Vec<_> = tiles
+        .iter()
+        .map(|t| (t.meta.clone(), t.bytes.clone()))
+        .collect();
     let published = store.publish_release(&release, &rows).await?;
     Ok(BuildSummary {
         release: release.id,

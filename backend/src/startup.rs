@@ -33,7 +33,12 @@ impl AppState {
     /// `index.html`.
     pub fn new(store: Store, key: PseudonymKey, dist: Option<PathBuf>) -> AppState {
         let dist = dist.filter(|d| d.join("index.html").is_file());
-        AppState { store, key, tiles: routes::tiles::TileCache::default(), dist }
+        AppState {
+            store,
+            key,
+            tiles: routes::tiles::TileCache::default(),
+            dist,
+        }
     }
 }
 
@@ -79,6 +84,8 @@ pub fn app(
 
 /// Starts the HTTP server on `listener`.
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    let server = HttpServer::new(move || app(state.clone())).listen(listener)?.run();
+    let server = HttpServer::new(move || app(state.clone()))
+        .listen(listener)?
+        .run();
     Ok(server)
 }

@@ -26,8 +26,15 @@ fn local() -> SocketAddr {
 }
 
 /// A response header as text ("" when absent).
-fn hv(res: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, name: header::HeaderName) -> String {
-    res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+fn hv(
+    res: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+    name: header::HeaderName,
+) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
 }
 
 fn post_csv(register: &str, file: &str, body: Vec<u8>) -> TestRequest {
@@ -59,7 +66,8 @@ async fn catalog_lists_measures_with_formulas() {
     let (state, _store, _dir) = state().await;
     let app = test::init_service(app(state)).await;
     let body: serde_json::Value =
-        test::call_and_read_body_json(&app, TestRequest::get().uri("/api/catalog").to_request()).await;
+        test::call_and_read_body_json(&app, TestRequest::get().uri("/api/catalog").to_request())
+            .await;
     let keys: Vec<&str> = body["measures"]
         .as_array()
         .expect("measures")
@@ -101,7 +109,11 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
     let cpr = extracts.path().join("cpr.csv");
     let ssr = extracts.path().join("ssr.csv");
     for (register, path) in [("cpr", &cpr), ("ssr", &ssr)] {
-        let res = test::call_service(&app, post_csv(register, "x.csv", std::fs::read(path).expect("read")).to_request()).await;
+        let res = test::call_service(
+            &app,
+            post_csv(register, "x.csv", std::fs::read(path).expect("read")).to_request(),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::CREATED, "{register}");
         let report: IngestReport = test::read_body_json(res).await;
         assert_eq!(report.rows_added, csv_rows(path));
@@ -109,13 +121,20 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
     tvaers::release::build(&store).await.expect("build");
 
     let manifest: Manifest =
-        test::call_and_read_body_json(&app, TestRequest::get().uri("/api/manifest").to_request()).await;
+        test::call_and_read_body_json(&app, TestRequest::get().uri("/api/manifest").to_request())
+            .await;
     let entry = manifest.tile("geography").expect("geography tile");
     assert_eq!(entry.dimension, "municipality");
     let res = test::call_service(&app, TestRequest::get().uri(&entry.url).to_request()).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(hv(&res, header::CONTENT_TYPE), "application/vnd.apache.arrow.stream");
-    assert_eq!(hv(&res, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+    assert_eq!(
+        hv(&res, header::CONTENT_TYPE),
+        "application/vnd.apache.arrow.stream"
+    );
+    assert_eq!(
+        hv(&res, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(hv(&res, header::ETAG), format!("\"{}\"", entry.id));
     let bytes = test::read_body(res).await;
     assert_eq!(bytes.len() as u64, entry.bytes);
@@ -124,9 +143,23 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
     // counted here without the code under test.
     let mut reader = StreamReader::try_new(bytes.as_ref(), None).expect("arrow stream");
     let batch = reader.next().expect("a batch").expect("valid");
-    let col = |name: &str| batch.column(batch.schema().index_of(name).expect("column")).clone();
-    let citizens: u64 = col("citizens").as_primitive::<UInt32Type>().values().iter().map(|v| u64::from(*v)).sum();
-    let contacts: u64 = col("gp_contacts").as_primitive::<UInt32Type>().values().iter().map(|v| u64::from(*v)).sum();
+    let col = |name: &str| {
+        batch
+            .column(batch.schema().index_of(name).expect("column"))
+            .clone()
+    };
+    let citizens: u64 = col("citizens")
+        .as_primitive::<UInt32Type>()
+        .values()
+        .iter()
+        .map(|v| u64::from(*v))
+        .sum();
+    let contacts: u64 = col("gp_contacts")
+        .as_primitive::<UInt32Type>()
+        .values()
+        .iter()
+        .map(|v| u64::from(*v))
+        .sum();
     assert_eq!(citizens, csv_rows(&cpr));
     assert_eq!(contacts, csv_rows(&ssr));
 
@@ -135,7 +168,11 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
         .expect("read")
         .lines()
         .skip(1)
-        .filter(|l| sexes.get(l.split(',').next().unwrap_or("")).is_some_and(|s| s == "K"))
+        .filter(|l| {
+            sexes
+                .get(l.split(',').next().unwrap_or(""))
+                .is_some_and(|s| s == "K")
+        })
         .count() as u64;
     let sex = col("sex");
     let sex = sex.as_primitive::<UInt8Type>();
@@ -146,8 +183,15 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
         .map(|i| u64::from(contacts_col.value(i)))
         .sum();
     assert_eq!(tile_women, women_contacts);
-    let municipalities: HashSet<u16> = col("municipality").as_primitive::<UInt16Type>().values().iter().copied().collect();
-    assert!(municipalities.iter().all(|m| shared::geography::municipality(*m).is_some()));
+    let municipalities: HashSet<u16> = col("municipality")
+        .as_primitive::<UInt16Type>()
+        .values()
+        .iter()
+        .copied()
+        .collect();
+    assert!(municipalities
+        .iter()
+        .all(|m| shared::geography::municipality(*m).is_some()));
 }
 
 #[actix_web::test]
@@ -165,14 +209,20 @@ async fn tiles_revalidate_by_etag_and_come_gzip_compressed_on_request() {
 
     let res = test::call_service(
         &app,
-        TestRequest::get().uri(&uri).insert_header((header::IF_NONE_MATCH, format!("\"{}\"", tile.meta.id))).to_request(),
+        TestRequest::get()
+            .uri(&uri)
+            .insert_header((header::IF_NONE_MATCH, format!("\"{}\"", tile.meta.id)))
+            .to_request(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
 
     let res = test::call_service(
         &app,
-        TestRequest::get().uri(&uri).insert_header((header::ACCEPT_ENCODING, "gzip")).to_request(),
+        TestRequest::get()
+            .uri(&uri)
+            .insert_header((header::ACCEPT_ENCODING, "gzip"))
+            .to_request(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -180,10 +230,18 @@ async fn tiles_revalidate_by_etag_and_come_gzip_compressed_on_request() {
     assert_eq!(hv(&res, header::ETAG), format!("\"{}.gz\"", tile.meta.id));
     let gz = test::read_body(res).await;
     let mut raw = Vec::new();
-    flate2::read::GzDecoder::new(gz.as_ref()).read_to_end(&mut raw).expect("gunzip");
+    flate2::read::GzDecoder::new(gz.as_ref())
+        .read_to_end(&mut raw)
+        .expect("gunzip");
     assert_eq!(raw, tile.bytes);
 
-    let res = test::call_service(&app, TestRequest::get().uri(&format!("/api/tiles/{}", "0".repeat(64))).to_request()).await;
+    let res = test::call_service(
+        &app,
+        TestRequest::get()
+            .uri(&format!("/api/tiles/{}", "0".repeat(64)))
+            .to_request(),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
@@ -191,7 +249,14 @@ async fn tiles_revalidate_by_etag_and_come_gzip_compressed_on_request() {
 async fn bad_rows_are_reported_with_file_line_field_and_nothing_is_stored() {
     let (state, store, _dir) = state().await;
     let app = test::init_service(app(state)).await;
-    let cases: [(&str, &str, &str, Vec<(u64, &str)>); 3] = [
+    // (file, body, words the first reason must contain, expected (line, field)s)
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Vec<(u64, &'static str)>,
+    );
+    let cases: [Case; 3] = [
         (
             "unknown-municipality.csv",
             "cpr,birth_date,sex,municipality\n0101801234,1980-01-01,K,101\n0202801235,1980-02-02,M,999\n",
@@ -212,14 +277,26 @@ async fn bad_rows_are_reported_with_file_line_field_and_nothing_is_stored() {
         ),
     ];
     for (file, csv, reason, expected) in cases {
-        let res = test::call_service(&app, post_csv("cpr", file, csv.as_bytes().to_vec()).to_request()).await;
+        let res = test::call_service(
+            &app,
+            post_csv("cpr", file, csv.as_bytes().to_vec()).to_request(),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{file}");
         let body: ErrorBody = test::read_body_json(res).await;
         assert_eq!(body.error, "invalid_batch");
-        let got: Vec<(u64, &str)> = body.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        let got: Vec<(u64, &str)> = body
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
         assert_eq!(got, expected, "{file}");
         assert!(body.errors.iter().all(|e| e.file == file));
-        assert!(body.errors[0].reason.contains(reason), "{:?}", body.errors[0]);
+        assert!(
+            body.errors[0].reason.contains(reason),
+            "{:?}",
+            body.errors[0]
+        );
     }
     let counts = store.counts().await.expect("counts");
     assert_eq!((counts.persons, counts.batches), (0, 0));
@@ -231,7 +308,8 @@ async fn the_same_batch_twice_adds_nothing_the_second_time() {
     let app = test::init_service(app(state)).await;
     let (extracts, _) = population(150, 23);
     let body = std::fs::read(extracts.path().join("ssr.csv")).expect("read");
-    let first = test::call_service(&app, post_csv("ssr", "ssr.csv", body.clone()).to_request()).await;
+    let first =
+        test::call_service(&app, post_csv("ssr", "ssr.csv", body.clone()).to_request()).await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let after_first = store.counts().await.expect("counts");
     let second = test::call_service(&app, post_csv("ssr", "ssr.csv", body).to_request()).await;
@@ -245,25 +323,50 @@ async fn the_same_batch_twice_adds_nothing_the_second_time() {
 async fn ingestion_refuses_remote_peers_unknown_registers_and_other_media() {
     let (state, _store, _dir) = state().await;
     let app = test::init_service(app(state)).await;
-    let remote = post_csv("cpr", "x.csv", b"cpr\n".to_vec()).peer_addr("192.0.2.7:5000".parse().expect("addr"));
-    assert_eq!(test::call_service(&app, remote.to_request()).await.status(), StatusCode::FORBIDDEN);
+    let remote = post_csv("cpr", "x.csv", b"cpr\n".to_vec())
+        .peer_addr("192.0.2.7:5000".parse().expect("addr"));
+    assert_eq!(
+        test::call_service(&app, remote.to_request()).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let unknown = post_csv("lpr9", "x.csv", b"a\n".to_vec());
-    assert_eq!(test::call_service(&app, unknown.to_request()).await.status(), StatusCode::NOT_FOUND);
-    let json = post_csv("cpr", "x.csv", b"{}".to_vec()).insert_header((header::CONTENT_TYPE, "application/json"));
-    assert_eq!(test::call_service(&app, json.to_request()).await.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        test::call_service(&app, unknown.to_request())
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let json = post_csv("cpr", "x.csv", b"{}".to_vec())
+        .insert_header((header::CONTENT_TYPE, "application/json"));
+    assert_eq!(
+        test::call_service(&app, json.to_request()).await.status(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
 }
 
 #[actix_web::test]
 async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     let (store, _dir) = support::sqlite_store().await;
     let dist = tempfile::tempdir().expect("dist");
-    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>Tværs test</title>").expect("write");
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Tværs test</title>",
+    )
+    .expect("write");
     std::fs::write(dist.path().join("app.css"), "body{}").expect("write");
-    let app = test::init_service(app(AppState::new(store, key(), Some(dist.path().to_path_buf())))).await;
+    let app = test::init_service(app(AppState::new(
+        store,
+        key(),
+        Some(dist.path().to_path_buf()),
+    )))
+    .await;
 
     for uri in ["/", "/rapporter/borgere-65?sex=2"] {
         let body = test::call_and_read_body(&app, TestRequest::get().uri(uri).to_request()).await;
-        assert!(String::from_utf8_lossy(&body).contains("Tværs test"), "{uri}");
+        assert!(
+            String::from_utf8_lossy(&body).contains("Tværs test"),
+            "{uri}"
+        );
     }
     let css = test::call_and_read_body(&app, TestRequest::get().uri("/app.css").to_request()).await;
     assert_eq!(css.as_ref(), b"body{}");

@@ -41,12 +41,25 @@ on_both_engines!(
     rebuilding_the_same_data_gives_the_same_release,
 );
 
-async fn ingest_file(store: &Store, register: RegisterId, path: &std::path::Path) -> shared::api::IngestReport {
+async fn ingest_file(
+    store: &Store,
+    register: RegisterId,
+    path: &std::path::Path,
+) -> shared::api::IngestReport {
     let bytes = std::fs::read(path).expect("read extract");
     let name = path.display().to_string();
-    ingest::ingest(store, &key(), Batch { register, file_name: &name, bytes: &bytes, batch_id: None })
-        .await
-        .expect("ingests")
+    ingest::ingest(
+        store,
+        &key(),
+        Batch {
+            register,
+            file_name: &name,
+            bytes: &bytes,
+            batch_id: None,
+        },
+    )
+    .await
+    .expect("ingests")
 }
 
 async fn ingested_counts_equal_generated_rows(store: &Store) {
@@ -77,7 +90,12 @@ async fn replaying_a_batch_changes_nothing(store: &Store) {
     let renamed = ingest::ingest(
         store,
         &key(),
-        Batch { register: RegisterId::Ssr, file_name: "x.csv", bytes: &bytes, batch_id: Some("another-id") },
+        Batch {
+            register: RegisterId::Ssr,
+            file_name: "x.csv",
+            bytes: &bytes,
+            batch_id: Some("another-id"),
+        },
     )
     .await
     .expect("replay");
@@ -90,11 +108,19 @@ async fn replaying_a_batch_changes_nothing(store: &Store) {
     let err = ingest::ingest(
         store,
         &key(),
-        Batch { register: RegisterId::Ssr, file_name: "y.csv", bytes: &other_bytes, batch_id: Some(&again.batch_id) },
+        Batch {
+            register: RegisterId::Ssr,
+            file_name: "y.csv",
+            bytes: &other_bytes,
+            batch_id: Some(&again.batch_id),
+        },
     )
     .await
     .expect_err("conflict");
-    assert!(matches!(err, IngestError::BatchIdConflict { .. }), "{err:?}");
+    assert!(
+        matches!(err, IngestError::BatchIdConflict { .. }),
+        "{err:?}"
+    );
     assert_eq!(store.counts().await.expect("counts"), before);
 }
 
@@ -139,10 +165,18 @@ async fn rebuilding_the_same_data_gives_the_same_release(store: &Store) {
     let second = release::build(store).await.expect("rebuild");
     assert!(!second.published);
     assert_eq!(first.release, second.release);
-    let (current, tiles) = store.latest_release().await.expect("read").expect("a release");
+    let (current, tiles) = store
+        .latest_release()
+        .await
+        .expect("read")
+        .expect("a release");
     assert_eq!(current.id, first.release);
     assert_eq!(tiles.len(), first.tiles.len());
-    let bytes = store.tile_bytes(&tiles[0].id).await.expect("read").expect("tile");
+    let bytes = store
+        .tile_bytes(&tiles[0].id)
+        .await
+        .expect("read")
+        .expect("tile");
     assert_eq!(bytes, first.tiles[0].bytes);
 }
 

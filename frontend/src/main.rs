@@ -1,1 +1,5 @@
-fn main() {}
+//! Browser entry point.
+
+fn main() {
+    tvaers_frontend::start();
+}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::dimension::DIMENSIONS;
 use crate::measure::{Counted, Scale, MEASURES, QUANTITIES};
 use crate::register::REGISTERS;
-use crate::tile::{TILE_FAMILIES, FORMAT_VERSION};
+use crate::tile::{FORMAT_VERSION, TILE_FAMILIES};
 
 /// `GET /api/manifest`: the current data release and its tiles.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,7 +178,12 @@ impl Catalog {
                 .iter()
                 .map(|f| TileFamilyEntry {
                     family: *f,
-                    columns: f.schema().fields().iter().map(|c| c.name().clone()).collect(),
+                    columns: f
+                        .schema()
+                        .fields()
+                        .iter()
+                        .map(|c| c.name().clone())
+                        .collect(),
                 })
                 .collect(),
             registers: REGISTERS,
@@ -200,7 +205,10 @@ mod tests {
             .expect("gp measure");
         assert_eq!(gp["formula"], "sum(gp_contacts) / sum(citizens) × 1000");
         assert_eq!(gp["sources"], serde_json::json!(["cpr", "ssr"]));
-        assert_eq!(gp["label"]["da"], "Kontakter til almen praksis pr. 1.000 borgere");
+        assert_eq!(
+            gp["label"]["da"],
+            "Kontakter til almen praksis pr. 1.000 borgere"
+        );
         assert_eq!(json["tile_families"][0]["columns"][0], "year");
     }
 

@@ -45,10 +45,16 @@ impl fmt::Display for CubeError {
             CubeError::ColumnCount { expected, found } => {
                 write!(f, "expected {expected} columns, found {found}")
             }
-            CubeError::RaggedColumn { column, expected, found } => {
+            CubeError::RaggedColumn {
+                column,
+                expected,
+                found,
+            } => {
                 write!(f, "column {column} has {found} rows, expected {expected}")
             }
-            CubeError::DimensionNotInTile(d) => write!(f, "dimension {} is not in this tile", d.key()),
+            CubeError::DimensionNotInTile(d) => {
+                write!(f, "dimension {} is not in this tile", d.key())
+            }
             CubeError::QuantityNotInTile(q) => {
                 write!(f, "quantity {} is not in this tile", q.def().column)
             }
@@ -81,7 +87,8 @@ impl Filter {
 
     /// Adds a condition: `dimension` must take one of `codes`.
     pub fn with(mut self, dimension: DimensionId, codes: impl IntoIterator<Item = u16>) -> Filter {
-        self.conditions.push((dimension, codes.into_iter().collect()));
+        self.conditions
+            .push((dimension, codes.into_iter().collect()));
         self
     }
 }
@@ -126,7 +133,10 @@ impl Cube {
         let given = keys.len() + values.len();
         let expected = def.keys.len() + def.quantities.len();
         if keys.len() != def.keys.len() || values.len() != def.quantities.len() {
-            return Err(CubeError::ColumnCount { expected, found: given });
+            return Err(CubeError::ColumnCount {
+                expected,
+                found: given,
+            });
         }
         let rows = keys.first().map_or(0, Vec::len);
         let names = def
@@ -137,10 +147,18 @@ impl Cube {
         let lengths = keys.iter().map(Vec::len).chain(values.iter().map(Vec::len));
         for (column, found) in names.zip(lengths) {
             if found != rows {
-                return Err(CubeError::RaggedColumn { column, expected: rows, found });
+                return Err(CubeError::RaggedColumn {
+                    column,
+                    expected: rows,
+                    found,
+                });
             }
         }
-        Ok(Cube { family, keys, values })
+        Ok(Cube {
+            family,
+            keys,
+            values,
+        })
     }
 
     /// The tile family.
@@ -155,7 +173,12 @@ impl Cube {
 
     /// The stored key column of `dimension`.
     pub fn key_column(&self, dimension: DimensionId) -> Option<&[u16]> {
-        let i = self.family.def().keys.iter().position(|d| *d == dimension)?;
+        let i = self
+            .family
+            .def()
+            .keys
+            .iter()
+            .position(|d| *d == dimension)?;
         Some(&self.keys[i])
     }
 
@@ -195,7 +218,9 @@ impl Cube {
             .key_column(source)
             .ok_or(CubeError::DimensionNotInTile(dimension))?;
         let max = column.iter().copied().max().unwrap_or(0);
-        let table = (0..=max).map(|code| dimension.rollup_code(source, code)).collect();
+        let table = (0..=max)
+            .map(|code| dimension.rollup_code(source, code))
+            .collect();
         Ok(Mapped { column, table })
     }
 
@@ -323,7 +348,11 @@ mod tests {
     #[test]
     fn total_ratio_is_ratio_of_sums() {
         let points = sample()
-            .evaluate(MeasureId::GpContactsPer1000, &Filter::all(), Grouping::Total)
+            .evaluate(
+                MeasureId::GpContactsPer1000,
+                &Filter::all(),
+                Grouping::Total,
+            )
             .expect("evaluates");
         assert_eq!(points.len(), 1);
         assert_eq!(points[0].numerator, 1900);
@@ -336,11 +365,20 @@ mod tests {
     fn filters_by_sex_and_groups_by_region() {
         let filter = Filter::all().with(DimensionId::Sex, [Sex::Female.code()]);
         let points = sample()
-            .evaluate(MeasureId::GpContactsPer1000, &filter, Grouping::By(DimensionId::Region))
+            .evaluate(
+                MeasureId::GpContactsPer1000,
+                &filter,
+                Grouping::By(DimensionId::Region),
+            )
             .expect("evaluates");
-        let got: Vec<(Option<u16>, u64, Option<u64>)> =
-            points.iter().map(|p| (p.key, p.numerator, p.denominator)).collect();
-        assert_eq!(got, vec![(Some(1081), 200, Some(40)), (Some(1084), 900, Some(120))]);
+        let got: Vec<(Option<u16>, u64, Option<u64>)> = points
+            .iter()
+            .map(|p| (p.key, p.numerator, p.denominator))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(Some(1081), 200, Some(40)), (Some(1084), 900, Some(120))]
+        );
     }
 
     #[test]
@@ -364,7 +402,10 @@ mod tests {
 
     #[test]
     fn lists_codes_present() {
-        assert_eq!(sample().codes(DimensionId::Region).expect("codes"), vec![1081, 1084]);
+        assert_eq!(
+            sample().codes(DimensionId::Region).expect("codes"),
+            vec![1081, 1084]
+        );
         assert_eq!(sample().codes(DimensionId::Sex).expect("codes"), vec![1, 2]);
     }
 
@@ -376,6 +417,13 @@ mod tests {
             vec![vec![1], vec![1]],
         )
         .expect_err("ragged");
-        assert_eq!(err, CubeError::RaggedColumn { column: "sex", expected: 1, found: 2 });
+        assert_eq!(
+            err,
+            CubeError::RaggedColumn {
+                column: "sex",
+                expected: 1,
+                found: 2
+            }
+        );
     }
 }

@@ -52,31 +52,46 @@ pub const DIMENSIONS: &[Dimension] = &[
     Dimension {
         id: DimensionId::Year,
         key: "year",
-        label: Text { da: "År", en: "Year" },
+        label: Text {
+            da: "År",
+            en: "Year",
+        },
         derivation: Derivation::Stored,
     },
     Dimension {
         id: DimensionId::Municipality,
         key: "municipality",
-        label: Text { da: "Kommune", en: "Municipality" },
+        label: Text {
+            da: "Kommune",
+            en: "Municipality",
+        },
         derivation: Derivation::Stored,
     },
     Dimension {
         id: DimensionId::Region,
         key: "region",
-        label: Text { da: "Region", en: "Region" },
+        label: Text {
+            da: "Region",
+            en: "Region",
+        },
         derivation: Derivation::RollupOf(DimensionId::Municipality),
     },
     Dimension {
         id: DimensionId::AgeBand,
         key: "age_band",
-        label: Text { da: "Aldersgruppe", en: "Age group" },
+        label: Text {
+            da: "Aldersgruppe",
+            en: "Age group",
+        },
         derivation: Derivation::Stored,
     },
     Dimension {
         id: DimensionId::Sex,
         key: "sex",
-        label: Text { da: "Køn", en: "Sex" },
+        label: Text {
+            da: "Køn",
+            en: "Sex",
+        },
         derivation: Derivation::Stored,
     },
 ];
@@ -175,8 +190,14 @@ impl Sex {
     /// Label (plural, as used in filters: "Mænd", "Kvinder").
     pub fn label(self) -> Text {
         match self {
-            Sex::Male => Text { da: "Mænd", en: "Men" },
-            Sex::Female => Text { da: "Kvinder", en: "Women" },
+            Sex::Male => Text {
+                da: "Mænd",
+                en: "Men",
+            },
+            Sex::Female => Text {
+                da: "Kvinder",
+                en: "Women",
+            },
         }
     }
 }
@@ -251,7 +272,10 @@ mod tests {
 
     #[test]
     fn region_is_a_rollup_of_municipality() {
-        assert_eq!(DimensionId::Region.rollup_code(DimensionId::Municipality, 101), Some(1084));
+        assert_eq!(
+            DimensionId::Region.rollup_code(DimensionId::Municipality, 101),
+            Some(1084)
+        );
         assert_eq!(DimensionId::Region.rollup_code(DimensionId::Sex, 1), None);
         assert_eq!(
             DimensionId::Region.def().derivation,

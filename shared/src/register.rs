@@ -44,23 +44,54 @@ pub const REGISTERS: &[Register] = &[
     Register {
         id: RegisterId::Cpr,
         key: "cpr",
-        label: Text { da: "CPR-registret", en: "Civil Registration System (CPR)" },
+        label: Text {
+            da: "CPR-registret",
+            en: "Civil Registration System (CPR)",
+        },
         columns: &[
-            ExtractColumn { name: "cpr", format: "CPR number, 10 digits (DDMMYYSSSS, optional hyphen); pseudonymised at the door" },
-            ExtractColumn { name: "birth_date", format: "YYYY-MM-DD" },
-            ExtractColumn { name: "sex", format: "M or K" },
-            ExtractColumn { name: "municipality", format: "three-digit municipality code of residence" },
+            ExtractColumn {
+                name: "cpr",
+                format:
+                    "CPR number, 10 digits (DDMMYYSSSS, optional hyphen); pseudonymised at the door",
+            },
+            ExtractColumn {
+                name: "birth_date",
+                format: "YYYY-MM-DD",
+            },
+            ExtractColumn {
+                name: "sex",
+                format: "M or K",
+            },
+            ExtractColumn {
+                name: "municipality",
+                format: "three-digit municipality code of residence",
+            },
         ],
     },
     Register {
         id: RegisterId::Ssr,
         key: "ssr",
-        label: Text { da: "Sygesikringsregistret (SSR)", en: "Health Insurance Service Register (SSR)" },
+        label: Text {
+            da: "Sygesikringsregistret (SSR)",
+            en: "Health Insurance Service Register (SSR)",
+        },
         columns: &[
-            ExtractColumn { name: "cpr", format: "CPR number, 10 digits; pseudonymised at the door" },
-            ExtractColumn { name: "contact_date", format: "YYYY-MM-DD" },
-            ExtractColumn { name: "provider_number", format: "ydernummer, 6 digits" },
-            ExtractColumn { name: "contact_type", format: "consultation | phone | email | video | other_in_person | home_visit" },
+            ExtractColumn {
+                name: "cpr",
+                format: "CPR number, 10 digits; pseudonymised at the door",
+            },
+            ExtractColumn {
+                name: "contact_date",
+                format: "YYYY-MM-DD",
+            },
+            ExtractColumn {
+                name: "provider_number",
+                format: "ydernummer, 6 digits",
+            },
+            ExtractColumn {
+                name: "contact_type",
+                format: "consultation | phone | email | video | other_in_person | home_visit",
+            },
         ],
     },
 ];

@@ -7,7 +7,7 @@
 //! Renaming a key or column is a breaking change and bumps
 //! [`FORMAT_VERSION`].
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use arrow_schema::{DataType, Field, Schema};
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,12 @@ pub const TILE_FAMILIES: &[TileFamily] = &[TileFamily {
     id: TileFamilyId::Geography,
     key: "geography",
     dimension: DimensionId::Municipality,
-    keys: &[DimensionId::Year, DimensionId::Municipality, DimensionId::AgeBand, DimensionId::Sex],
+    keys: &[
+        DimensionId::Year,
+        DimensionId::Municipality,
+        DimensionId::AgeBand,
+        DimensionId::Sex,
+    ],
     quantities: &[QuantityId::Citizens, QuantityId::GpContacts],
     label: Text {
         da: "Borgere og kontakter efter kommune, alder og køn",
@@ -108,7 +113,7 @@ impl TileFamily {
             .quantities
             .iter()
             .map(|q| Field::new(q.def().column, quantity_data_type(*q), false));
-        let metadata = HashMap::from([
+        let metadata = BTreeMap::from([
             (META_FORMAT_VERSION.to_string(), FORMAT_VERSION.to_string()),
             (META_FAMILY.to_string(), self.key.to_string()),
         ]);
@@ -126,9 +131,19 @@ mod tests {
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
         assert_eq!(
             names,
-            ["year", "municipality", "age_band", "sex", "citizens", "gp_contacts"]
+            [
+                "year",
+                "municipality",
+                "age_band",
+                "sex",
+                "citizens",
+                "gp_contacts"
+            ]
         );
-        assert_eq!(schema.metadata()[META_FORMAT_VERSION], FORMAT_VERSION.to_string());
+        assert_eq!(
+            schema.metadata()[META_FORMAT_VERSION],
+            FORMAT_VERSION.to_string()
+        );
         assert_eq!(schema.metadata()[META_FAMILY], "geography");
         assert_eq!(schema.field(1).data_type(), &DataType::UInt16);
         assert_eq!(schema.field(3).data_type(), &DataType::UInt8);
@@ -139,7 +154,12 @@ mod tests {
         for f in TILE_FAMILIES {
             assert_eq!(TileFamilyId::from_key(f.key), Some(f.id));
             for d in f.keys {
-                assert_eq!(d.def().derivation, crate::dimension::Derivation::Stored, "{}", f.key);
+                assert_eq!(
+                    d.def().derivation,
+                    crate::dimension::Derivation::Stored,
+                    "{}",
+                    f.key
+                );
             }
         }
     }

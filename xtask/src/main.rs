@@ -1,1 +1,203 @@
-fn main() {}
+//! The project's two commands.
+//!
+//! - `cargo xtask demo`: install what is missing, build the portal and the
+//!   server, generate and ingest demo data, build tiles, serve on
+//!   <http://127.0.0.1:8080>.
+//! - `cargo xtask test`: install what is missing, then run every check:
+//!   format, clippy (native and wasm32), unit + API + store tests (SQLite
+//!   and PostgreSQL), the wasm tile-decoder tests in headless Chromium, and
+//!   the browser and pyarrow tests in `e2e/` against a served demo.
+//!
+//! Builds go to a cargo target directory outside the clone
+//! (`$HOME/.cache/tvaers/target` unless `CARGO_TARGET_DIR` is set), so
+//! repeated runs are incremental.
+
+mod server;
+mod steps;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use steps::Steps;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  demo [--persons N] [--addr HOST:PORT]   build everything and serve the portal with demo data
+  test                                    run every test (what CI runs)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the parent of `xtask/`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_path_buf()
+}
+
+/// The cargo target directory shared by every build.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => cache_dir().join("target"),
+    }
+}
+
+/// `$HOME/.cache/tvaers`: tools and builds that outlive a clone.
+fn cache_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
+    home.join(".cache").join("tvaers")
+}
+
+fn flag(args: &[String], name: &str) -> Result<Option<String>, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) => args
+            .get(i + 1)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| format!("{name} needs a value")),
+    }
+}
+
+fn demo(args: &[String]) -> Result<(), String> {
+    let persons = flag(args, "--persons")?.unwrap_or_else(|| "50000".into());
+    let addr = flag(args, "--addr")?.unwrap_or_else(|| "127.0.0.1:8080".into());
+    let started = Instant::now();
+    let mut steps = Steps::new(root(), target_dir());
+    tools::ensure_build_tools(&mut steps)?;
+    steps.trunk_build()?;
+    steps.cargo(
+        "build the server (release)",
+        &["build", "--release", "-p", "tvaers-backend"],
+    )?;
+    let tvaers = steps.target.join("release").join("tvaers");
+    let data = steps.root.join("data");
+    let extracts = data.join("extracts");
+    let data_arg = data.display().to_string();
+    let extracts_arg = extracts.display().to_string();
+    steps.run(
+        &format!("generate {persons} synthetic persons"),
+        std::process::Command::new(&tvaers).args([
+            "--data-dir",
+            &data_arg,
+            "generate",
+            "--persons",
+            &persons,
+            "--seed",
+            "1",
+            "--out",
+            &extracts_arg,
+        ]),
+    )?;
+    for register in ["cpr", "ssr"] {
+        let file = extracts
+            .join(format!("{register}.csv"))
+            .display()
+            .to_string();
+        steps.run(
+            &format!("ingest {register}"),
+            std::process::Command::new(&tvaers).args([
+                "--data-dir",
+                &data_arg,
+                "ingest",
+                register,
+                &file,
+            ]),
+        )?;
+    }
+    steps.run(
+        "build tiles",
+        std::process::Command::new(&tvaers).args(["--data-dir", &data_arg, "build"]),
+    )?;
+    let dist = steps.root.join("dist").display().to_string();
+    println!(
+        "\n==> ready in {:.0} s; serving the portal on http://{addr}  (Ctrl-C stops it)\n",
+        started.elapsed().as_secs_f64()
+    );
+    let status = std::process::Command::new(&tvaers)
+        .args([
+            "--data-dir",
+            &data_arg,
+            "serve",
+            "--addr",
+            &addr,
+            "--dist",
+            &dist,
+        ])
+        .status()
+        .map_err(|e| format!("starting the server: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the server stopped: {status}"))
+    }
+}
+
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    let mut steps = Steps::new(root(), target_dir());
+    tools::ensure_build_tools(&mut steps)?;
+    tools::ensure_test_tools(&mut steps)?;
+
+    steps.cargo("check formatting", &["fmt", "--all", "--check"])?;
+    steps.cargo(
+        "clippy (native)",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    steps.cargo(
+        "clippy (wasm32: shared, frontend)",
+        &[
+            "clippy",
+            "-p",
+            "tvaers-shared",
+            "-p",
+            "tvaers-frontend",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    steps.cargo(
+        "unit, API and store tests (SQLite and PostgreSQL)",
+        &["test", "--workspace"],
+    )?;
+    steps.wasm_tests()?;
+    steps.trunk_build()?;
+    steps.cargo("build the server", &["build", "-p", "tvaers-backend"])?;
+    server::end_to_end(&mut steps)?;
+    steps.summary(started);
+    Ok(())
+}

@@ -21,7 +21,9 @@ pub enum AggregateError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// There is nothing to aggregate.
-    #[error("no GP contacts have been ingested, so no year can be built: ingest an SSR extract first")]
+    #[error(
+        "no GP contacts have been ingested, so no year can be built: ingest an SSR extract first"
+    )]
     NoYears,
     /// The cube did not match its family (a bug).
     #[error("internal error building the cube: {0}")]
@@ -52,8 +54,11 @@ pub async fn geography(store: &Store) -> Result<Aggregated, AggregateError> {
         return Err(AggregateError::NoYears);
     }
 
-    let index: HashMap<&str, usize> =
-        persons.iter().enumerate().map(|(i, p)| (p.pseudonym.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = persons
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.pseudonym.as_str(), i))
+        .collect();
     let cell = |person: usize, year: i32| -> Option<CellKey> {
         let p = &persons[person];
         let age = year - p.birth_date.year();
@@ -86,9 +91,12 @@ pub async fn geography(store: &Store) -> Result<Aggregated, AggregateError> {
 
     // The family's quantity order decides the column order.
     let family = TileFamilyId::Geography.def();
-    debug_assert_eq!(family.quantities, [QuantityId::Citizens, QuantityId::GpContacts]);
-    let mut keys = vec![Vec::with_capacity(cells.len()); 4];
-    let mut values = vec![Vec::with_capacity(cells.len()); 2];
+    debug_assert_eq!(
+        family.quantities,
+        [QuantityId::Citizens, QuantityId::GpContacts]
+    );
+    let mut keys: Vec<Vec<u16>> = (0..4).map(|_| Vec::with_capacity(cells.len())).collect();
+    let mut values: Vec<Vec<u64>> = (0..2).map(|_| Vec::with_capacity(cells.len())).collect();
     for ((year, municipality, band, sex), [citizens, gp_contacts]) in cells {
         keys[0].push(year);
         keys[1].push(municipality);
@@ -97,5 +105,8 @@ pub async fn geography(store: &Store) -> Result<Aggregated, AggregateError> {
         values[0].push(citizens);
         values[1].push(gp_contacts);
     }
-    Ok(Aggregated { cube: Cube::new(TileFamilyId::Geography, keys, values)?, unmatched_contacts })
+    Ok(Aggregated {
+        cube: Cube::new(TileFamilyId::Geography, keys, values)?,
+        unmatched_contacts,
+    })
 }

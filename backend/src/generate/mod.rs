@@ -61,13 +61,38 @@ const REGION_POPULATION: &[(u16, f64)] = &[
 /// typical size; region totals are then scaled to the figures above. These
 /// are rounded weights for a synthetic population, not an official table.
 const MUNICIPALITY_SIZE: &[(u16, f64)] = &[
-    (101, 660.0), (751, 367.0), (851, 222.0), (461, 207.0), (630, 121.0),
-    (561, 116.0), (147, 105.0), (730, 99.0), (791, 98.0), (740, 100.0),
-    (621, 95.0), (615, 98.0), (657, 90.0), (265, 91.0), (370, 84.0),
-    (330, 80.0), (157, 75.0), (540, 74.0), (316, 73.0), (159, 70.0),
-    (860, 64.0), (217, 63.0), (259, 62.0), (376, 60.0), (813, 58.0),
-    (479, 59.0), (173, 56.0), (400, 39.0), (492, 6.0), (741, 3.7),
-    (563, 3.5), (825, 1.8),
+    (101, 660.0),
+    (751, 367.0),
+    (851, 222.0),
+    (461, 207.0),
+    (630, 121.0),
+    (561, 116.0),
+    (147, 105.0),
+    (730, 99.0),
+    (791, 98.0),
+    (740, 100.0),
+    (621, 95.0),
+    (615, 98.0),
+    (657, 90.0),
+    (265, 91.0),
+    (370, 84.0),
+    (330, 80.0),
+    (157, 75.0),
+    (540, 74.0),
+    (316, 73.0),
+    (159, 70.0),
+    (860, 64.0),
+    (217, 63.0),
+    (259, 62.0),
+    (376, 60.0),
+    (813, 58.0),
+    (479, 59.0),
+    (173, 56.0),
+    (400, 39.0),
+    (492, 6.0),
+    (741, 3.7),
+    (563, 3.5),
+    (825, 1.8),
 ];
 const TYPICAL_MUNICIPALITY_SIZE: f64 = 40.0;
 
@@ -79,9 +104,24 @@ const AGE_STRUCTURE: [f64; 18] = [
 
 /// Yearly GP contacts (all types) per person by age band, (men, women).
 const GP_RATE: [(f64, f64); 18] = [
-    (8.0, 7.5), (3.5, 3.5), (3.5, 3.8), (3.5, 6.0), (3.5, 7.5), (4.0, 8.5),
-    (4.2, 8.5), (4.5, 8.0), (4.8, 7.8), (5.5, 8.0), (6.0, 8.2), (7.0, 9.0),
-    (8.0, 9.5), (9.5, 10.5), (10.5, 11.5), (12.5, 13.5), (14.0, 15.0), (15.0, 16.0),
+    (8.0, 7.5),
+    (3.5, 3.5),
+    (3.5, 3.8),
+    (3.5, 6.0),
+    (3.5, 7.5),
+    (4.0, 8.5),
+    (4.2, 8.5),
+    (4.5, 8.0),
+    (4.8, 7.8),
+    (5.5, 8.0),
+    (6.0, 8.2),
+    (7.0, 9.0),
+    (8.0, 9.5),
+    (9.5, 10.5),
+    (10.5, 11.5),
+    (12.5, 13.5),
+    (14.0, 15.0),
+    (15.0, 16.0),
 ];
 
 /// Mix of contact types (consultation, phone, e-mail, video, other
@@ -108,7 +148,10 @@ pub fn generate(options: &Options, mut progress: impl FnMut(u8)) -> std::io::Res
     let age_index = WeightedIndex::new(AGE_STRUCTURE.iter().copied());
     let mut home_visit_mix = CONTACT_MIX;
     home_visit_mix[5] *= 5.0;
-    let contact_index = [WeightedIndex::new(CONTACT_MIX), WeightedIndex::new(home_visit_mix)];
+    let contact_index = [
+        WeightedIndex::new(CONTACT_MIX),
+        WeightedIndex::new(home_visit_mix),
+    ];
 
     let cpr_path = options.out.join("cpr.csv");
     let ssr_path = options.out.join("ssr.csv");
@@ -118,20 +161,32 @@ pub fn generate(options: &Options, mut progress: impl FnMut(u8)) -> std::io::Res
     writeln!(ssr, "cpr,contact_date,provider_number,contact_type")?;
 
     let year_start = NaiveDate::from_ymd_opt(options.year, 1, 1).expect("valid year");
-    let days_in_year = if NaiveDate::from_ymd_opt(options.year, 2, 29).is_some() { 366 } else { 365 };
+    let days_in_year = if NaiveDate::from_ymd_opt(options.year, 2, 29).is_some() {
+        366
+    } else {
+        365
+    };
     let mut used_cpr = HashSet::with_capacity(options.persons as usize);
     let mut gp_contacts = 0u64;
     let mut last_percent = 0;
     for n in 0..options.persons {
         let place = &places[municipality_index.sample(&mut rng)].0;
         let band = age_index.sample(&mut rng);
-        let age = if band == 17 { 85 + rng.below(15) as i32 } else { band as i32 * 5 + rng.below(5) as i32 };
+        let age = if band == 17 {
+            85 + rng.below(15) as i32
+        } else {
+            band as i32 * 5 + rng.below(5) as i32
+        };
         let female_share = match age {
             0..=59 => 0.49,
             60..=79 => 0.52,
             _ => 0.62,
         };
-        let sex = if rng.unit() < female_share { Sex::Female } else { Sex::Male };
+        let sex = if rng.unit() < female_share {
+            Sex::Female
+        } else {
+            Sex::Male
+        };
         let birth_year = options.year - age;
         let birth_date = NaiveDate::from_yo_opt(birth_year, 1).expect("valid year")
             + chrono::Days::new(rng.below(365));
@@ -163,7 +218,11 @@ pub fn generate(options: &Options, mut progress: impl FnMut(u8)) -> std::io::Res
     }
     cpr.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     ssr.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    Ok(Generated { persons: options.persons, gp_contacts, files: vec![cpr_path, ssr_path] })
+    Ok(Generated {
+        persons: options.persons,
+        gp_contacts,
+        files: vec![cpr_path, ssr_path],
+    })
 }
 
 /// Every municipality with its sampling weight, number of practices and
@@ -179,17 +238,29 @@ fn places(persons: u64, rng: &mut Rng) -> Vec<(Place, f64)> {
     MUNICIPALITIES
         .iter()
         .map(|m| {
-            let region_size: f64 =
-                MUNICIPALITIES.iter().filter(|o| o.region == m.region).map(size).sum();
+            let region_size: f64 = MUNICIPALITIES
+                .iter()
+                .filter(|o| o.region == m.region)
+                .map(size)
+                .sum();
             let region_population = REGION_POPULATION
                 .iter()
                 .find(|(code, _)| *code == m.region)
                 .map_or(0.0, |(_, p)| *p);
             let weight = region_population / national * size(m) / region_size;
             let expected_persons = weight * persons as f64;
-            let practices = (expected_persons / PERSONS_PER_PRACTICE).ceil().clamp(1.0, 999.0) as u32;
+            let practices = (expected_persons / PERSONS_PER_PRACTICE)
+                .ceil()
+                .clamp(1.0, 999.0) as u32;
             let gp_factor = 0.85 + 0.3 * rng.unit();
-            (Place { municipality: m, practices, gp_factor }, weight)
+            (
+                Place {
+                    municipality: m,
+                    practices,
+                    gp_factor,
+                },
+                weight,
+            )
         })
         .collect()
 }
@@ -223,7 +294,12 @@ mod tests {
     use std::path::Path;
 
     fn generate_into(dir: &Path, seed: u64) -> Generated {
-        let options = Options { persons: 2000, year: 2024, seed, out: dir.to_path_buf() };
+        let options = Options {
+            persons: 2000,
+            year: 2024,
+            seed,
+            out: dir.to_path_buf(),
+        };
         generate(&options, |_| {}).expect("generates")
     }
 

@@ -33,11 +33,18 @@ pub(super) fn parse(
             s.parse::<u16>()
                 .ok()
                 .filter(|code| geography::municipality(*code).is_some())
-                .ok_or_else(|| format!("unknown municipality code {s:?}: expected one of the 98 three-digit codes"))
+                .ok_or_else(|| {
+                    format!(
+                        "unknown municipality code {s:?}: expected one of the 98 three-digit codes"
+                    )
+                })
         });
         if let Some(p) = &pseudonym {
             if let Some(first) = first_line.insert(p.clone(), row.line) {
-                row.error(CPR, format!("the same person appears on line {first} of this batch"));
+                row.error(
+                    CPR,
+                    format!("the same person appears on line {first} of this batch"),
+                );
                 first_line.insert(p.clone(), first);
             }
         }
@@ -79,10 +86,20 @@ mod tests {
                    01018012,1980-01-01,M,101\n\
                    0101801234,1980-01-01,K,101\n";
         let err = parse("cpr.csv", csv.as_bytes(), &key(), today()).expect_err("bad");
-        let got: Vec<(u64, &str)> = err.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        let got: Vec<(u64, &str)> = err
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
         assert_eq!(
             got,
-            vec![(2, "birth_date"), (3, "sex"), (3, "municipality"), (4, "cpr"), (5, "cpr")]
+            vec![
+                (2, "birth_date"),
+                (3, "sex"),
+                (3, "municipality"),
+                (4, "cpr"),
+                (5, "cpr")
+            ]
         );
         assert!(err.errors[4].reason.contains("line 2"));
         assert_eq!(err.bad_rows, 4);

@@ -39,7 +39,11 @@ impl Row<'_> {
     }
 
     /// Parses the `i`-th column with `parse`, recording its error.
-    pub fn parse<T>(&mut self, i: usize, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    pub fn parse<T>(
+        &mut self,
+        i: usize,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         match parse(self.get(i)) {
             Ok(v) => Some(v),
             Err(reason) => {
@@ -66,7 +70,10 @@ pub fn read_csv<T>(
         .flexible(true)
         .trim(Trim::All)
         .from_reader(bytes);
-    let mut rejected = Rejected { errors: Vec::new(), bad_rows: 0 };
+    let mut rejected = Rejected {
+        errors: Vec::new(),
+        bad_rows: 0,
+    };
     let report = |rejected: &mut Rejected, line: u64, field: &str, reason: String| {
         if rejected.errors.len() < MAX_REPORTED_ERRORS {
             rejected.errors.push(RowError {
@@ -82,7 +89,12 @@ pub fn read_csv<T>(
         Ok(h) if !h.iter().all(str::is_empty) => h.clone(),
         Ok(_) => {
             let expected = columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",");
-            report(&mut rejected, 1, "(header)", format!("empty file: expected a header row `{expected}`"));
+            report(
+                &mut rejected,
+                1,
+                "(header)",
+                format!("empty file: expected a header row `{expected}`"),
+            );
             rejected.bad_rows = 1;
             return Err(rejected);
         }
@@ -130,9 +142,19 @@ pub fn read_csv<T>(
         }
         rows_read += 1;
         let line = record.position().map_or(line, |p| p.line());
-        let mut row = Row { record: &record, positions: &positions, columns, line, errors: Vec::new() };
+        let mut row = Row {
+            record: &record,
+            positions: &positions,
+            columns,
+            line,
+            errors: Vec::new(),
+        };
         if record.len() != header.len() {
-            let reason = format!("the row has {} fields, the header {}", record.len(), header.len());
+            let reason = format!(
+                "the row has {} fields, the header {}",
+                record.len(),
+                header.len()
+            );
             let field = columns
                 .iter()
                 .zip(&positions)
@@ -140,7 +162,11 @@ pub fn read_csv<T>(
                 .map_or("(row)", |(c, _)| c.name);
             row.errors.push((field, reason));
         }
-        let value = if row.errors.is_empty() { parse_row(&mut row) } else { None };
+        let value = if row.errors.is_empty() {
+            parse_row(&mut row)
+        } else {
+            None
+        };
         if row.errors.is_empty() {
             if let Some(value) = value {
                 values.push(value);
@@ -170,13 +196,21 @@ mod tests {
     use super::*;
 
     const COLUMNS: &[ExtractColumn] = &[
-        ExtractColumn { name: "a", format: "a number" },
-        ExtractColumn { name: "b", format: "text" },
+        ExtractColumn {
+            name: "a",
+            format: "a number",
+        },
+        ExtractColumn {
+            name: "b",
+            format: "text",
+        },
     ];
 
     fn read(text: &str) -> Result<(Vec<(u32, String)>, u64), Rejected> {
         read_csv("t.csv", text.as_bytes(), COLUMNS, |row| {
-            let a = row.parse(0, |s| s.parse::<u32>().map_err(|_| format!("not a number: {s:?}")));
+            let a = row.parse(0, |s| {
+                s.parse::<u32>().map_err(|_| format!("not a number: {s:?}"))
+            });
             Some((a?, row.get(1).to_string()))
         })
     }
@@ -192,7 +226,11 @@ mod tests {
     fn reports_line_and_field_of_each_bad_value() {
         let err = read("a,b\n1,x\nzz,y\n3,z\nq,w\n").expect_err("bad rows");
         assert_eq!(err.bad_rows, 2);
-        let got: Vec<(u64, &str)> = err.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        let got: Vec<(u64, &str)> = err
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
         assert_eq!(got, vec![(3, "a"), (5, "a")]);
         assert!(err.errors[0].reason.contains("zz"));
         assert_eq!(err.errors[0].file, "t.csv");

@@ -133,7 +133,10 @@ pub async fn ingest(
     }
 
     let today = Utc::now().date_naive();
-    let rejected = |rejected| IngestError::Rejected { file: batch.file_name.to_string(), rejected };
+    let rejected = |rejected| IngestError::Rejected {
+        file: batch.file_name.to_string(),
+        rejected,
+    };
     let mut ledger = BatchRecord {
         batch_id: batch_id.clone(),
         register: register.to_string(),
@@ -145,14 +148,16 @@ pub async fn ingest(
     };
     let (rows_read, rows_added) = match batch.register {
         RegisterId::Cpr => {
-            let (rows, read) = cpr::parse(batch.file_name, batch.bytes, key, today).map_err(rejected)?;
+            let (rows, read) =
+                cpr::parse(batch.file_name, batch.bytes, key, today).map_err(rejected)?;
             ledger.rows_read = read as i64;
             ledger.rows_added = rows.len() as i64;
             store.publish_cpr(&ledger, &rows).await?;
             (read, rows.len() as u64)
         }
         RegisterId::Ssr => {
-            let (rows, read) = ssr::parse(batch.file_name, batch.bytes, key, today).map_err(rejected)?;
+            let (rows, read) =
+                ssr::parse(batch.file_name, batch.bytes, key, today).map_err(rejected)?;
             ledger.rows_read = read as i64;
             ledger.rows_added = rows.len() as i64;
             store.publish_gp_contacts(&ledger, &rows).await?;
@@ -172,7 +177,9 @@ pub async fn ingest(
 
 fn valid_batch_id(id: &str) -> bool {
     (1..=128).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// Parses a `YYYY-MM-DD` date within `[earliest, latest]`.
@@ -190,7 +197,9 @@ fn parse_date(text: &str, earliest: NaiveDate, latest: NaiveDate) -> Result<Naiv
 /// Parses and pseudonymises a CPR number.
 fn parse_cpr(text: &str, key: &PseudonymKey) -> Result<Pseudonym, String> {
     // The reason never contains the value: it may be a real CPR number.
-    Cpr::parse(text).map(|cpr| key.pseudonymise(&cpr)).map_err(str::to_string)
+    Cpr::parse(text)
+        .map(|cpr| key.pseudonymise(&cpr))
+        .map_err(str::to_string)
 }
 
 #[cfg(test)]
@@ -210,9 +219,13 @@ mod tests {
         let lo = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
         let hi = NaiveDate::from_ymd_opt(2024, 12, 31).expect("date");
         assert!(parse_date("2024-02-29", lo, hi).is_ok());
-        assert!(parse_date("2023-02-29", lo, hi).expect_err("no such day").contains("malformed"));
+        assert!(parse_date("2023-02-29", lo, hi)
+            .expect_err("no such day")
+            .contains("malformed"));
         assert!(parse_date("2024-2-1", lo, hi).is_err());
-        assert!(parse_date("2025-01-01", lo, hi).expect_err("late").contains("outside"));
+        assert!(parse_date("2025-01-01", lo, hi)
+            .expect_err("late")
+            .contains("outside"));
     }
 
     #[test]

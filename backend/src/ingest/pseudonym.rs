@@ -96,7 +96,10 @@ impl PseudonymKey {
     /// Reads the key file at `path`, creating it with a fresh random key
     /// (readable by the owner only) when it does not exist.
     pub fn load_or_create(path: &Path) -> Result<PseudonymKey, KeyError> {
-        let io = |source| KeyError::Io { path: path.display().to_string(), source };
+        let io = |source| KeyError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         match std::fs::read_to_string(path) {
             Ok(text) => PseudonymKey::from_hex(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -144,7 +147,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_cpr_numbers() {
-        for bad in ["", "01018012345", "0101801a34", "01-01801234", "3213801234", "0000801234"] {
+        for bad in [
+            "",
+            "01018012345",
+            "0101801a34",
+            "01-01801234",
+            "3213801234",
+            "0000801234",
+        ] {
             assert!(Cpr::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -168,6 +178,9 @@ mod tests {
         let k2 = PseudonymKey::load_or_create(&path).expect("read back");
         let cpr = Cpr::parse("0101801234").expect("valid");
         assert_eq!(k1.pseudonymise(&cpr), k2.pseudonymise(&cpr));
-        assert!(matches!(PseudonymKey::from_hex("abc"), Err(KeyError::Malformed)));
+        assert!(matches!(
+            PseudonymKey::from_hex("abc"),
+            Err(KeyError::Malformed)
+        ));
     }
 }

@@ -31,7 +31,10 @@ pub(super) fn parse(
         let contact_type = row.parse(CONTACT_TYPE, |s| {
             GpContactType::from_code(s).ok_or_else(|| {
                 let known: Vec<&str> = GpContactType::ALL.iter().map(|t| t.code()).collect();
-                format!("unknown contact type {s:?}: expected one of {}", known.join(", "))
+                format!(
+                    "unknown contact type {s:?}: expected one of {}",
+                    known.join(", ")
+                )
             })
         });
         Some(GpContactRecord {
@@ -51,11 +54,13 @@ mod tests {
     fn parses_and_rejects_contacts() {
         let key = PseudonymKey::from_hex(&"01".repeat(32)).expect("key");
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
-        let good = "cpr,contact_date,provider_number,contact_type\n0101801234,2024-03-01,012345,phone\n";
+        let good =
+            "cpr,contact_date,provider_number,contact_type\n0101801234,2024-03-01,012345,phone\n";
         let (rows, _) = parse("ssr.csv", good.as_bytes(), &key, today).expect("valid");
         assert_eq!(rows[0].contact_type, GpContactType::Phone);
 
-        let bad = "cpr,contact_date,provider_number,contact_type\n0101801234,2024-03-01,12345,fax\n";
+        let bad =
+            "cpr,contact_date,provider_number,contact_type\n0101801234,2024-03-01,12345,fax\n";
         let err = parse("ssr.csv", bad.as_bytes(), &key, today).expect_err("bad");
         let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["provider_number", "contact_type"]);

@@ -33,7 +33,10 @@ impl ResponseError for IngestError {
             IngestError::Store(e) => {
                 // Details go to the log, never to the client.
                 log::error!("ingest: {e}");
-                ("internal", "The batch could not be stored; nothing was stored.".to_string())
+                (
+                    "internal",
+                    "The batch could not be stored; nothing was stored.".to_string(),
+                )
             }
         };
         HttpResponse::build(self.status_code()).json(ErrorBody {
@@ -70,8 +73,16 @@ pub async fn ingest(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("text/csv");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if !matches!(essence.as_str(), "text/csv" | "application/csv" | "text/plain") {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !matches!(
+        essence.as_str(),
+        "text/csv" | "application/csv" | "text/plain"
+    ) {
         return Ok(error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -103,5 +114,7 @@ pub async fn ingest(
         BatchStatus::Published => StatusCode::CREATED,
         BatchStatus::AlreadyIngested => StatusCode::OK,
     };
-    Ok(HttpResponse::build(status).content_type(ContentType::json()).json(report))
+    Ok(HttpResponse::build(status)
+        .content_type(ContentType::json())
+        .json(report))
 }

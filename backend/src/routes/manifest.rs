@@ -38,7 +38,11 @@ pub async fn manifest(state: web::Data<AppState>) -> HttpResponse {
         ),
         Err(e) => {
             log::error!("manifest: {e}");
-            error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Could not read the manifest.")
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Could not read the manifest.",
+            )
         }
     }
 }

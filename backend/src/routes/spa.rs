@@ -13,31 +13,35 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
     match dist {
         Some(dist) => {
             let index = dist.join("index.html");
-            cfg.service(Files::new("/", dist).index_file("index.html").default_handler(
-                fn_service(move |req: ServiceRequest| {
-                    let index = index.clone();
-                    async move {
-                        let (req, _) = req.into_parts();
-                        let file = NamedFile::open_async(&index).await?;
-                        let mut res = file.into_response(&req);
-                        res.headers_mut().insert(
-                            actix_web::http::header::CACHE_CONTROL,
-                            CacheControl(vec![CacheDirective::NoCache])
-                                .to_string()
-                                .parse()
-                                .expect("valid header"),
-                        );
-                        Ok(ServiceResponse::new(req, res))
-                    }
-                }),
-            ));
+            cfg.service(
+                Files::new("/", dist)
+                    .index_file("index.html")
+                    .default_handler(fn_service(move |req: ServiceRequest| {
+                        let index = index.clone();
+                        async move {
+                            let (req, _) = req.into_parts();
+                            let file = NamedFile::open_async(&index).await?;
+                            let mut res = file.into_response(&req);
+                            res.headers_mut().insert(
+                                actix_web::http::header::CACHE_CONTROL,
+                                CacheControl(vec![CacheDirective::NoCache])
+                                    .to_string()
+                                    .parse()
+                                    .expect("valid header"),
+                            );
+                            Ok(ServiceResponse::new(req, res))
+                        }
+                    })),
+            );
         }
         None => {
             cfg.default_service(web::to(|| async {
-                HttpResponse::ServiceUnavailable().content_type("text/html; charset=utf-8").body(
-                    "<!doctype html><meta charset=utf-8><title>Tværs</title>\
+                HttpResponse::ServiceUnavailable()
+                    .content_type("text/html; charset=utf-8")
+                    .body(
+                        "<!doctype html><meta charset=utf-8><title>Tværs</title>\
                      <p>The portal has not been built. Run <code>cargo xtask demo</code>.</p>",
-                )
+                    )
             }));
         }
     }

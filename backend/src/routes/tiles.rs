@@ -37,7 +37,10 @@ impl TileCache {
     fn insert(&self, id: &str, raw: Vec<u8>) -> std::io::Result<Arc<CachedTile>> {
         let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), Compression::best());
         gz.write_all(&raw)?;
-        let tile = Arc::new(CachedTile { gzip: gz.finish()?.into(), raw: raw.into() });
+        let tile = Arc::new(CachedTile {
+            gzip: gz.finish()?.into(),
+            raw: raw.into(),
+        });
         if let Ok(mut map) = self.0.write() {
             map.insert(id.to_string(), tile.clone());
         }
@@ -70,7 +73,11 @@ pub async fn tile(
 ) -> HttpResponse {
     let id = id.into_inner();
     if !is_tile_id(&id) {
-        return error_response(StatusCode::NOT_FOUND, "no_such_tile", "Tile ids are 64 hex digits.");
+        return error_response(
+            StatusCode::NOT_FOUND,
+            "no_such_tile",
+            "Tile ids are 64 hex digits.",
+        );
     }
     let cached = match state.tiles.get(&id) {
         Some(t) => t,
@@ -79,21 +86,37 @@ pub async fn tile(
                 Ok(t) => t,
                 Err(e) => {
                     log::error!("tile {id}: compressing: {e}");
-                    return error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Could not read the tile.");
+                    return error_response(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "Could not read the tile.",
+                    );
                 }
             },
             Ok(None) => {
-                return error_response(StatusCode::NOT_FOUND, "no_such_tile", "No tile has this id.")
+                return error_response(
+                    StatusCode::NOT_FOUND,
+                    "no_such_tile",
+                    "No tile has this id.",
+                )
             }
             Err(e) => {
                 log::error!("tile {id}: {e}");
-                return error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Could not read the tile.");
+                return error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Could not read the tile.",
+                );
             }
         },
     };
 
     let gzip = accepts_gzip(&req);
-    let etag = if gzip { format!("\"{id}.gz\"") } else { format!("\"{id}\"") };
+    let etag = if gzip {
+        format!("\"{id}.gz\"")
+    } else {
+        format!("\"{id}\"")
+    };
     let not_modified = req
         .headers()
         .get_all(header::IF_NONE_MATCH)
@@ -136,7 +159,11 @@ mod tests {
 
     #[test]
     fn gzip_is_negotiated_with_q_values() {
-        let req = |v: &str| TestRequest::default().insert_header((header::ACCEPT_ENCODING, v)).to_http_request();
+        let req = |v: &str| {
+            TestRequest::default()
+                .insert_header((header::ACCEPT_ENCODING, v))
+                .to_http_request()
+        };
         assert!(accepts_gzip(&req("gzip, deflate, br")));
         assert!(accepts_gzip(&req("br;q=1.0, GZIP;q=0.5")));
         assert!(!accepts_gzip(&req("gzip;q=0")));

@@ -151,7 +151,10 @@ impl Store {
                     })?;
                 }
             }
-            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
             Store::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Store::Postgres(PgPoolOptions::new().max_connections(8).connect(url).await?)
@@ -188,8 +191,7 @@ impl Store {
     pub async fn batch(&self, batch_id: &str) -> Result<Option<BatchRecord>, StoreError> {
         const SQL: &str = "SELECT batch_id, register, file_name, content_sha256, rows_read, \
                            rows_added, published_at FROM ingest_batches WHERE batch_id = $1";
-        let row: Option<BatchTuple> =
-            with_pool!(self, pool => sqlx::query_as(SQL).bind(batch_id).fetch_optional(pool).await)?;
+        let row: Option<BatchTuple> = with_pool!(self, pool => sqlx::query_as(SQL).bind(batch_id).fetch_optional(pool).await)?;
         Ok(row.map(BatchRecord::from))
     }
 
@@ -282,7 +284,11 @@ impl Store {
                            (SELECT COUNT(*) FROM ingest_batches)";
         let (persons, gp_contacts, batches): (i64, i64, i64) =
             with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await)?;
-        Ok(StoreCounts { persons, gp_contacts, batches })
+        Ok(StoreCounts {
+            persons,
+            gp_contacts,
+            batches,
+        })
     }
 
     /// Every person.
@@ -381,12 +387,19 @@ impl Store {
                              WHERE rt.release_id = $1 ORDER BY rt.position";
         let release: Option<(String, String)> =
             with_pool!(self, pool => sqlx::query_as(RELEASE).fetch_optional(pool).await)?;
-        let Some((id, created_at)) = release else { return Ok(None) };
-        let tiles: Vec<(String, String, String, i64, i64)> =
-            with_pool!(self, pool => sqlx::query_as(TILES).bind(id.as_str()).fetch_all(pool).await)?;
+        let Some((id, created_at)) = release else {
+            return Ok(None);
+        };
+        let tiles: Vec<(String, String, String, i64, i64)> = with_pool!(self, pool => sqlx::query_as(TILES).bind(id.as_str()).fetch_all(pool).await)?;
         let tiles = tiles
             .into_iter()
-            .map(|(id, family, dimension, rows, size)| StoredTile { id, family, dimension, rows, size })
+            .map(|(id, family, dimension, rows, size)| StoredTile {
+                id,
+                family,
+                dimension,
+                rows,
+                size,
+            })
             .collect();
         Ok(Some((ReleaseRecord { id, created_at }, tiles)))
     }

@@ -52,7 +52,11 @@ pub fn encode(cube: &Cube) -> Result<EncodedTile, TileError> {
         let codes = cube.key_column(*dimension).unwrap_or_default();
         let column = dimension.key();
         columns.push(match key_data_type(*dimension) {
-            DataType::UInt8 => Arc::new(UInt8Array::from(narrow::<u8, _>(column, codes, DataType::UInt8)?)),
+            DataType::UInt8 => Arc::new(UInt8Array::from(narrow::<u8, _>(
+                column,
+                codes,
+                DataType::UInt8,
+            )?)),
             _ => Arc::new(UInt16Array::from(codes.to_vec())),
         });
     }
@@ -94,7 +98,11 @@ fn narrow<T: TryFrom<u64>, S: Copy + Into<u64>>(
         .iter()
         .map(|v| {
             let v: u64 = (*v).into();
-            T::try_from(v).map_err(|_| TileError::Overflow { column, value: v, data_type: data_type.clone() })
+            T::try_from(v).map_err(|_| TileError::Overflow {
+                column,
+                value: v,
+                data_type: data_type.clone(),
+            })
         })
         .collect()
 }
@@ -150,13 +158,19 @@ mod tests {
         assert_eq!(a.meta.id, b.meta.id);
         assert_ne!(a.meta.id, c.meta.id);
         assert_eq!(a.meta.id, hex::encode(Sha256::digest(&a.bytes)));
-        assert_eq!(release_id(&[a.clone()]), release_id(&[b]));
+        assert_eq!(release_id(std::slice::from_ref(&a)), release_id(&[b]));
         assert_ne!(release_id(&[a]), release_id(&[c]));
     }
 
     #[test]
     fn refuses_counts_that_do_not_fit() {
         let err = encode(&cube(u64::from(u32::MAX) + 1)).expect_err("overflow");
-        assert!(matches!(err, TileError::Overflow { column: "gp_contacts", .. }));
+        assert!(matches!(
+            err,
+            TileError::Overflow {
+                column: "gp_contacts",
+                ..
+            }
+        ));
     }
 }

@@ -1,7 +1,10 @@
 //! Test fixtures: fresh stores on either engine, a key, a generated
 //! population.
 
-#![allow(dead_code, reason = "each test binary uses a different part of the fixtures")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the fixtures"
+)]
 
 pub mod postgres;
 
@@ -33,7 +36,12 @@ pub fn key() -> PseudonymKey {
 /// Generated extracts for `persons` persons in 2024.
 pub fn population(persons: u64, seed: u64) -> (TempDir, Generated) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let options = generate::Options { persons, year: 2024, seed, out: dir.path().to_path_buf() };
+    let options = generate::Options {
+        persons,
+        year: 2024,
+        seed,
+        out: dir.path().to_path_buf(),
+    };
     let generated = generate::generate(&options, |_| {}).expect("generate");
     (dir, generated)
 }
@@ -41,5 +49,8 @@ pub fn population(persons: u64, seed: u64) -> (TempDir, Generated) {
 /// Data rows of a CSV file, counted independently of the code under test.
 pub fn csv_rows(path: &Path) -> u64 {
     let text = std::fs::read_to_string(path).expect("read csv");
-    text.lines().skip(1).filter(|l| !l.trim().is_empty()).count() as u64
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count() as u64
 }

@@ -71,7 +71,16 @@ fn start_local_server() -> String {
             run(Command::new("chown").arg("postgres:postgres").arg(&dir));
         }
         run(pg_command(&bin.join("initdb"), as_root)
-            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "-D"])
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "-D",
+            ])
             .arg(&dir));
     }
     let options = format!(
@@ -84,7 +93,11 @@ fn start_local_server() -> String {
         .arg("-l")
         .arg(dir.join("server.log"))
         .args(["-o", &options, "-w", "-t", "60", "start"]));
-    assert!(listening(port), "PostgreSQL did not start; see {}", dir.join("server.log").display());
+    assert!(
+        listening(port),
+        "PostgreSQL did not start; see {}",
+        dir.join("server.log").display()
+    );
     url
 }
 
@@ -125,7 +138,9 @@ fn pg_command(program: &Path, as_root: bool) -> Command {
 }
 
 fn run(command: &mut Command) {
-    let output = command.output().unwrap_or_else(|e| panic!("running {command:?}: {e}"));
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("running {command:?}: {e}"));
     assert!(
         output.status.success(),
         "{command:?} failed: {}{}",

@@ -1,0 +1,125 @@
+// The portal in headless Debian Chromium: the key figure and the region
+// chart equal what the extracts say, before and after the sex filter.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { gpContactsPer1000, parseDanish } from './expected.mjs';
+
+const url = process.env.TVAERS_URL;
+const extracts = process.env.TVAERS_EXTRACTS;
+const geography = process.env.TVAERS_GEOGRAPHY;
+const artifacts = process.env.TVAERS_ARTIFACTS ?? join(process.cwd(), 'artifacts');
+const flags = (process.env.TVAERS_CHROMIUM_FLAGS ??
+  '--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync')
+  .split(' ')
+  // Playwright runs headless and gives every launch a fresh profile itself.
+  .filter((f) => f !== '--headless' && !f.startsWith('--user-data-dir'));
+
+let browser;
+
+before(async () => {
+  assert.ok(url && extracts && geography, 'run through `cargo xtask test` (TVAERS_URL, TVAERS_EXTRACTS, TVAERS_GEOGRAPHY)');
+  mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: flags,
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** The key figure: shown text, parsed, and the exact data-value. */
+async function keyFigure(page) {
+  const value = page.getByTestId('key-figure').locator('.value');
+  const text = (await value.textContent()).trim();
+  return { text, shown: parseDanish(text), exact: Number(await value.getAttribute('data-value')) };
+}
+
+/** Region code → exact value from the table twin. */
+async function regionTable(page) {
+  const cells = await page.locator('table.data-table tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [r.dataset.key, r.querySelector('td').dataset.value]),
+  );
+  return Object.fromEntries(cells.map(([k, v]) => [k, Number(v)]));
+}
+
+function assertClose(actual, expected, what) {
+  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} ≠ ${expected}`);
+}
+
+function assertShown(figure, expected, what) {
+  assertClose(figure.exact, expected, `${what} (exact)`);
+  assert.ok(Math.abs(figure.shown - expected) <= 0.05 + 1e-9, `${what}: shows ${figure.text}, expected ${expected}`);
+}
+
+test('the national overview shows the figures of the extracts and the sex filter re-aggregates them', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'da');
+
+  const all = gpContactsPer1000(extracts, geography);
+  assertShown(await keyFigure(page), all.national, 'national, both sexes');
+  const tableAll = await regionTable(page);
+  for (const [region, value] of Object.entries(all.byRegion)) assertClose(tableAll[region], value, `region ${region}`);
+  const chart = page.getByTestId('region-chart');
+  const svgBefore = await chart.innerHTML();
+  await page.screenshot({ path: join(artifacts, 'overview-desktop.png'), fullPage: true });
+
+  const tileRequests = requests.filter((u) => u.includes('/api/tiles/')).length;
+  await page.getByLabel('Kvinder').check();
+  const women = gpContactsPer1000(extracts, geography, 'K');
+  await page.waitForFunction(
+    (previous) => document.querySelector('[data-testid="key-figure"] .value')?.dataset.value !== previous,
+    String(all.national),
+  );
+  const figure = await keyFigure(page);
+  assertShown(figure, women.national, 'national, women');
+  const tableWomen = await regionTable(page);
+  for (const [region, value] of Object.entries(women.byRegion)) assertClose(tableWomen[region], value, `region ${region}, women`);
+
+  // The chart was redrawn with the women's values as its labels.
+  const svgAfter = await chart.innerHTML();
+  assert.notEqual(svgAfter, svgBefore, 'the chart changes with the filter');
+  for (const value of Object.values(women.byRegion)) {
+    const label = value.toLocaleString('da-DK', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const neighbours = [value - 0.05, value + 0.05].map((v) =>
+      v.toLocaleString('da-DK', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    );
+    assert.ok([label, ...neighbours].some((l) => svgAfter.includes(`>${l}<`) || svgAfter.includes(`${l}\n`)), `chart label ${label}`);
+  }
+  // Slicing happened in the browser: no tile was fetched again.
+  assert.equal(requests.filter((u) => u.includes('/api/tiles/')).length, tileRequests, 'no new tile request');
+
+  await page.getByLabel('Mænd').check();
+  const men = gpContactsPer1000(extracts, geography, 'M');
+  await page.waitForFunction(
+    (previous) => document.querySelector('[data-testid="key-figure"] .value')?.dataset.value !== previous,
+    String(figure.exact),
+  );
+  assertShown(await keyFigure(page), men.national, 'national, men');
+  await page.close();
+});
+
+test('the page works at phone width and in English', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at phone width (overflow ${overflow}px)`);
+  await page.screenshot({ path: join(artifacts, 'overview-phone.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'National overview' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  const text = (await page.getByTestId('key-figure').locator('.value').textContent()).trim();
+  assert.match(text, /^\d{1,3}(,\d{3})*\.\d$/, `English number format: ${text}`);
+  assert.ok(await page.getByLabel('Women').isVisible());
+  await page.close();
+});

@@ -1,0 +1,148 @@
+//! A vertical bar chart with value labels, drawn by plotters as SVG.
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use shared::text::format_number;
+use shared::Lang;
+use yew::prelude::*;
+
+use super::Datum;
+
+/// Properties of [`BarChart`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct BarChartProps {
+    /// Title, also the chart's accessible name.
+    pub title: AttrValue,
+    /// Bars.
+    pub data: Vec<Datum>,
+    /// Decimals of the value labels.
+    pub decimals: usize,
+    /// Display language.
+    pub lang: Lang,
+}
+
+/// eSundhed-like blue, with AA contrast against white for labels.
+const BAR: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+
+/// Renders the bars to an SVG document.
+pub fn render_svg(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 340)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let max = data.iter().filter_map(|d| d.value).fold(0.0_f64, f64::max);
+        let top = if max > 0.0 { max * 1.18 } else { 1.0 };
+        let n = data.len().max(1);
+        // An integer range is inclusive in plotters' segmented coordinates:
+        // 0..n-1 gives exactly n segments.
+        let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(64)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(RGBColor(0xe3, 0xe3, 0xe3))
+            .light_line_style(TRANSPARENT)
+            .x_labels(n)
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|y| format_number(*y, 0, lang))
+            .label_style(("sans-serif", 13).into_font().color(&INK))
+            .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
+                let v = d.value?;
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0.0),
+                        (SegmentValue::Exact(i + 1), v),
+                    ],
+                    BAR.filled(),
+                );
+                bar.set_margin(0, 0, 14, 14);
+                Some(bar)
+            }))
+            .map_err(|e| e.to_string())?;
+        let label_style = TextStyle::from(("sans-serif", 13).into_font())
+            .color(&INK)
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart
+            .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
+                let v = d.value?;
+                Some(Text::new(
+                    format_number(v, decimals, lang),
+                    (SegmentValue::CenterOf(i), v + top * 0.01),
+                    label_style.clone(),
+                ))
+            }))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// A bar chart in a `figure` with the title as its caption.
+#[function_component(BarChart)]
+pub fn bar_chart(props: &BarChartProps) -> Html {
+    let svg = use_memo(
+        (props.data.clone(), props.decimals, props.lang),
+        |(data, decimals, lang)| render_svg(data, *decimals, *lang),
+    );
+    html! {
+        <figure class="chart" data-testid="region-chart">
+            <figcaption>{ props.title.clone() }</figcaption>
+            <div class="chart-svg" role="img" aria-label={props.title.clone()}>
+                { match &*svg {
+                    Ok(svg) => Html::from_html_unchecked(AttrValue::from(svg.clone())),
+                    Err(e) => html! { <p class="error">{ e.clone() }</p> },
+                } }
+            </div>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_has_a_bar_and_a_danish_label_per_value() {
+        let data = vec![
+            Datum {
+                key: 1,
+                label: "Nordjylland".into(),
+                value: Some(7123.46),
+            },
+            Datum {
+                key: 2,
+                label: "Sjælland".into(),
+                value: None,
+            },
+            Datum {
+                key: 3,
+                label: "Syddanmark".into(),
+                value: Some(6000.0),
+            },
+        ];
+        let svg = render_svg(&data, 1, Lang::Da).expect("renders");
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("7.123,5"), "Danish value label");
+        assert!(svg.contains("6.000,0"));
+        assert!(svg.contains("Nordjylland"));
+        assert_eq!(
+            svg.matches("fill=\"#1F5F8B\"").count(),
+            2,
+            "one bar per value"
+        );
+    }
+}

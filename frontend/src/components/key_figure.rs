@@ -1,0 +1,43 @@
+//! A key figure card: one big number with its label and context.
+
+use shared::text::format_number;
+use shared::Lang;
+use yew::prelude::*;
+
+use crate::i18n;
+
+/// Properties of [`KeyFigure`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct KeyFigureProps {
+    /// What the number is.
+    pub label: AttrValue,
+    /// The value (`None`: no value for this selection).
+    pub value: Option<f64>,
+    /// Decimals shown.
+    pub decimals: usize,
+    /// Unit line under the number.
+    pub unit: AttrValue,
+    /// Where and when, e.g. "Hele landet, 2024 · Kvinder".
+    pub context: AttrValue,
+    /// Display language.
+    pub lang: Lang,
+}
+
+/// A key figure (nøgletal). The exact value is also in `data-value`, for
+/// tools and tests that should not parse formatted text.
+#[function_component(KeyFigure)]
+pub fn key_figure(props: &KeyFigureProps) -> Html {
+    let shown = props.value.map_or_else(
+        || i18n::NO_VALUE.get(props.lang).to_string(),
+        |v| format_number(v, props.decimals, props.lang),
+    );
+    let raw = props.value.map(|v| v.to_string()).unwrap_or_default();
+    html! {
+        <section class="key-figure" data-testid="key-figure" aria-live="polite">
+            <h2 class="label">{ props.label.clone() }</h2>
+            <p class="value" data-value={raw}>{ shown }</p>
+            <p class="unit">{ props.unit.clone() }</p>
+            <p class="context">{ props.context.clone() }</p>
+        </section>
+    }
+}

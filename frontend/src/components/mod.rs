@@ -1,0 +1,5 @@
+//! Reusable components, one per file.
+
+pub mod data_table;
+pub mod key_figure;
+pub mod sex_filter;
