@@ -13,7 +13,7 @@ use actix_web::test::{self, TestRequest};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{UInt16Type, UInt32Type, UInt8Type};
 use arrow_ipc::reader::StreamReader;
-use shared::api::{ErrorBody, IngestReport, Manifest};
+use shared::api::{BatchInfo, ErrorBody, IngestReport, Manifest};
 use tvaers::startup::{app, AppState};
 use tvaers::store::Store;
 
@@ -317,6 +317,23 @@ async fn the_same_batch_twice_adds_nothing_the_second_time() {
     let report: IngestReport = test::read_body_json(second).await;
     assert_eq!(report.rows_added, 0);
     assert_eq!(store.counts().await.expect("counts"), after_first);
+
+    // The ledger reports the batch as first published.
+    let uri = format!("/api/ingest/batches/{}", report.batch_id);
+    let info: BatchInfo =
+        test::call_and_read_body_json(&app, TestRequest::get().uri(&uri).to_request()).await;
+    assert_eq!(info.rows_added, after_first.gp_contacts as u64);
+    assert_eq!(
+        (info.register.as_str(), info.file.as_str()),
+        ("ssr", "ssr.csv")
+    );
+    let missing = TestRequest::get()
+        .uri("/api/ingest/batches/nope")
+        .to_request();
+    assert_eq!(
+        test::call_service(&app, missing).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[actix_web::test]

@@ -51,10 +51,13 @@ export function gpContactsPer1000(extracts, geographyCsv, sex = null) {
   return { national: rate('all'), byRegion };
 }
 
-/** Danish number text ("7.486,0") → number. */
-export function parseDanish(text) {
-  if (!/^-?\d{1,3}(\.\d{3})*(,\d+)?$/.test(text.trim())) {
-    throw new Error(`not a Danish-formatted number: ${JSON.stringify(text)}`);
+/** Number text in the page's language ("7.486,0" in Danish, "7,486.0" in English) → number. */
+export function parseNumber(text, lang = 'da') {
+  const [group, decimal] = lang === 'da' ? ['.', ','] : [',', '.'];
+  const esc = (c) => `\\${c}`;
+  const pattern = new RegExp(`^-?\\d{1,3}(${esc(group)}\\d{3})*(${esc(decimal)}\\d+)?$`);
+  if (!pattern.test(text.trim())) {
+    throw new Error(`not a number formatted for ${lang}: ${JSON.stringify(text)}`);
   }
-  return Number(text.trim().replaceAll('.', '').replace(',', '.'));
+  return Number(text.trim().replaceAll(group, '').replace(decimal, '.'));
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { gpContactsPer1000, parseDanish } from './expected.mjs';
+import { gpContactsPer1000, parseNumber } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -36,7 +36,8 @@ after(async () => {
 async function keyFigure(page) {
   const value = page.getByTestId('key-figure').locator('.value');
   const text = (await value.textContent()).trim();
-  return { text, shown: parseDanish(text), exact: Number(await value.getAttribute('data-value')) };
+  const lang = await page.locator('html').getAttribute('lang');
+  return { text, shown: parseNumber(text, lang), exact: Number(await value.getAttribute('data-value')) };
 }
 
 /** Region code → exact value from the table twin. */
@@ -121,5 +122,69 @@ test('the page works at phone width and in English', async () => {
   const text = (await page.getByTestId('key-figure').locator('.value').textContent()).trim();
   assert.match(text, /^\d{1,3}(,\d{3})*\.\d$/, `English number format: ${text}`);
   assert.ok(await page.getByLabel('Women').isVisible());
+  await page.close();
+});
+
+test('the view lives in the URL: a copied link reproduces it and back restores the previous one', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const all = await keyFigure(page);
+
+  await page.getByLabel('Kvinder').check();
+  await page.waitForURL(/[?&]sex=2(&|$)/);
+  const women = await keyFigure(page);
+  assert.notEqual(women.exact, all.exact);
+
+  // A new tab with the copied address shows the same figure and filter.
+  const copy = await browser.newPage();
+  await copy.goto(page.url());
+  await copy.getByTestId('key-figure').waitFor();
+  assert.equal((await keyFigure(copy)).exact, women.exact);
+  assert.ok(await copy.getByLabel('Kvinder').isChecked());
+
+  // The language is part of the address too.
+  await copy.goto(`${url}/?sex=2&lang=en`);
+  await copy.getByRole('heading', { name: 'National overview' }).waitFor();
+  assert.ok(await copy.getByLabel('Women').isChecked());
+  assert.equal((await keyFigure(copy)).exact, women.exact);
+  await copy.close();
+
+  await page.goBack();
+  await page.waitForFunction(
+    (previous) => document.querySelector('[data-testid="key-figure"] .value')?.dataset.value !== previous,
+    String(women.exact),
+  );
+  assert.equal((await keyFigure(page)).exact, all.exact);
+  assert.ok(await page.getByLabel('Alle').isChecked());
+  await page.close();
+});
+
+test('"Om data" lists every measure of the catalogue with its formula, in both languages', async () => {
+  const catalog = await (await fetch(`${url}/api/catalog`)).json();
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.getByRole('link', { name: 'Om data' }).click();
+  await page.waitForURL(/\/om-data/);
+  await page.getByRole('heading', { level: 1, name: 'Om data' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'about-desktop.png'), fullPage: true });
+  for (const measure of catalog.measures) {
+    const card = page.locator(`section#${measure.key}`);
+    assert.equal((await card.locator('h3').textContent()).trim(), measure.label.da);
+    assert.equal((await card.locator('code').first().textContent()).trim(), measure.formula);
+  }
+  for (const register of catalog.registers) {
+    const fields = await page.locator(`#register-${register.key} tbody code`).allTextContents();
+    assert.deepEqual(fields, register.columns.map((c) => c.name));
+  }
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'About the data' }).waitFor();
+  assert.match(page.url(), /\/om-data\?lang=en$/);
+  for (const measure of catalog.measures) {
+    assert.equal((await page.locator(`section#${measure.key} h3`).textContent()).trim(), measure.label.en);
+  }
+  // Unknown addresses answer with the portal's own "not found" page.
+  await page.goto(`${url}/findes-ikke`);
+  await page.getByRole('heading', { level: 1, name: 'Siden findes ikke' }).waitFor();
   await page.close();
 });

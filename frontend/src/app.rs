@@ -1,59 +1,175 @@
-//! The application shell: header with the language switch, the page, the
-//! footer. (A router joins when there is more than one page.)
+//! The application shell: routes, header with navigation and the language
+//! switch, the page, the footer. The view state is read from the URL on
+//! every render and changed only by navigating.
 
 use shared::Lang;
 use yew::prelude::*;
+use yew_router::prelude::*;
+use yew_router::query::Raw;
 
 use crate::i18n;
+use crate::pages::about::About;
 use crate::pages::overview::Overview;
+use crate::state::{url, ViewState};
+
+/// The portal's pages. Paths are Danish, as the portal's audience is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Routable)]
+pub enum Route {
+    /// National overview.
+    #[at("/")]
+    Overview,
+    /// About the data: every definition from the catalogue.
+    #[at("/om-data")]
+    About,
+    /// Anything else.
+    #[not_found]
+    #[at("/ikke-fundet")]
+    NotFound,
+}
+
+impl Route {
+    fn title(self) -> shared::Text {
+        match self {
+            Route::Overview => i18n::OVERVIEW,
+            Route::About => i18n::ABOUT,
+            Route::NotFound => i18n::NOT_FOUND,
+        }
+    }
+}
 
 /// The root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let lang = use_state(Lang::default);
-    {
-        let code = lang.code();
-        use_effect_with(*lang, move |_| {
-            if let Some(root) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.document_element())
-            {
-                let _ = root.set_attribute("lang", code);
-            }
-        });
+    html! {
+        <BrowserRouter>
+            <Shell />
+        </BrowserRouter>
     }
+}
+
+/// Navigates to `route` with `state` in the query string (a new history
+/// entry, unless nothing changes).
+fn go(navigator: &Option<Navigator>, current: &Option<Location>, route: Route, state: &ViewState) {
+    let Some(navigator) = navigator else { return };
+    let query = url::render(state);
+    let same_query = current
+        .as_ref()
+        .is_some_and(|l| l.query_str().trim_start_matches('?') == query);
+    let same_path = current
+        .as_ref()
+        .is_some_and(|l| l.path() == route.to_path());
+    if same_query && same_path {
+        return;
+    }
+    if query.is_empty() {
+        navigator.push(&route);
+    } else {
+        // Infallible: the query is written by `url::render`.
+        let _ = navigator.push_with_query(&route, Raw(query));
+    }
+}
+
+#[function_component(Shell)]
+fn shell() -> Html {
+    let location = use_location();
+    let navigator = use_navigator();
+    let route = use_route::<Route>().unwrap_or(Route::NotFound);
+    let state = url::parse(location.as_ref().map_or("", |l| l.query_str()));
+    let lang = state.lang;
+
+    use_effect_with((lang, route), |(lang, route)| {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = document.document_element() {
+                let _ = root.set_attribute("lang", lang.code());
+            }
+            document.set_title(&format!("{} – Tværs", route.title().get(*lang)));
+        }
+    });
+
+    let navigate = {
+        let (navigator, location) = (navigator.clone(), location.clone());
+        Callback::from(move |(route, state): (Route, ViewState)| {
+            go(&navigator, &location, route, &state)
+        })
+    };
     let toggle = {
-        let lang = lang.clone();
+        let (navigate, state) = (navigate.clone(), state.clone());
         Callback::from(move |_| {
-            lang.set(if *lang == Lang::Da {
+            let lang = if state.lang == Lang::Da {
                 Lang::En
             } else {
                 Lang::Da
-            })
+            };
+            navigate.emit((
+                route,
+                ViewState {
+                    lang,
+                    ..state.clone()
+                },
+            ));
         })
     };
-    let l = *lang;
+    let on_sex = {
+        let (navigate, state) = (navigate.clone(), state.clone());
+        Callback::from(move |sex| {
+            let mut next = state.clone();
+            next.filters.sex = sex;
+            navigate.emit((route, next));
+        })
+    };
+    let nav_link = |target: Route| {
+        let (navigate, state) = (navigate.clone(), state.clone());
+        let query = url::render(&state);
+        let href = if query.is_empty() {
+            target.to_path()
+        } else {
+            format!("{}?{query}", target.to_path())
+        };
+        let onclick = Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            navigate.emit((target, state.clone()));
+        });
+        let current = (route == target).then_some("page");
+        html! {
+            <a href={href} onclick={onclick} aria-current={current}>{ target.title().get(lang) }</a>
+        }
+    };
+    let page = match route {
+        Route::Overview => {
+            html! { <Overview lang={lang} filters={state.filters.clone()} on_sex={on_sex} /> }
+        }
+        Route::About => html! { <About lang={lang} /> },
+        Route::NotFound => html! {
+            <>
+                <h1>{ i18n::NOT_FOUND.get(lang) }</h1>
+                <p>{ nav_link(Route::Overview) }</p>
+            </>
+        },
+    };
     html! {
         <>
+            <a class="skip-link" href="#main">{ i18n::SKIP_TO_CONTENT.get(lang) }</a>
             <header class="site-header">
                 <div class="brand">
                     <span class="logo" aria-hidden="true">{ "T" }</span>
                     <div>
                         <p class="name">{ "Tværs" }</p>
-                        <p class="tagline">{ i18n::TITLE.get(l) }</p>
+                        <p class="tagline">{ i18n::TITLE.get(lang) }</p>
                     </div>
                 </div>
                 <button class="lang-switch" type="button" onclick={toggle}
-                    lang={ if l == Lang::Da { "en" } else { "da" } }>
-                    { i18n::SWITCH_LANGUAGE.get(l) }
+                    lang={ if lang == Lang::Da { "en" } else { "da" } }>
+                    { i18n::SWITCH_LANGUAGE.get(lang) }
                 </button>
             </header>
-            <p class="notice" role="note">{ i18n::SYNTHETIC_NOTICE.get(l) }</p>
-            <main id="main">
-                <Overview lang={l} />
-            </main>
+            <nav class="site-nav" aria-label={i18n::NAVIGATION.get(lang)}>
+                { nav_link(Route::Overview) }
+                { nav_link(Route::About) }
+            </nav>
+            <p class="notice" role="note">{ i18n::SYNTHETIC_NOTICE.get(lang) }</p>
+            <main id="main">{ page }</main>
             <footer class="site-footer">
-                <p>{ i18n::SOURCES.get(l) }</p>
+                <p>{ i18n::SOURCES.get(lang) }</p>
             </footer>
         </>
     }

@@ -72,3 +72,68 @@ pub const SOURCES: Text = Text {
     da: "Kilder: syntetiske udtræk af CPR-registret og Sygesikringsregistret. Geografi: DAGI (SDFI).",
     en: "Sources: synthetic extracts of the CPR register and the Health Insurance Service Register. Geography: DAGI (SDFI).",
 };
+/// Page title of the definitions page.
+pub const ABOUT: Text = Text {
+    da: "Om data",
+    en: "About the data",
+};
+/// Page title for unknown addresses.
+pub const NOT_FOUND: Text = Text {
+    da: "Siden findes ikke",
+    en: "Page not found",
+};
+/// Accessible name of the main navigation.
+pub const NAVIGATION: Text = Text {
+    da: "Hovedmenu",
+    en: "Main menu",
+};
+/// Skip link for keyboard users.
+pub const SKIP_TO_CONTENT: Text = Text {
+    da: "Gå til indhold",
+    en: "Skip to content",
+};
+/// Heading of the measures section.
+pub const MEASURES: Text = Text {
+    da: "Mål",
+    en: "Measures",
+};
+/// Heading of the registers section.
+pub const REGISTERS: Text = Text {
+    da: "Registre",
+    en: "Registers",
+};
+/// Definition list term: formula.
+pub const FORMULA: Text = Text {
+    da: "Formel",
+    en: "Formula",
+};
+/// Definition list term: unit.
+pub const UNIT: Text = Text {
+    da: "Enhed",
+    en: "Unit",
+};
+/// Definition list term: sources.
+pub const SOURCES_TERM: Text = Text {
+    da: "Kilder",
+    en: "Sources",
+};
+/// Definition list term: how a quantity is counted.
+pub const COMPUTED_AS: Text = Text {
+    da: "Opgørelse",
+    en: "Computed as",
+};
+/// Column heading: field of an extract.
+pub const FIELD: Text = Text {
+    da: "Felt",
+    en: "Field",
+};
+/// Column heading: format of a field.
+pub const FORMAT: Text = Text {
+    da: "Format (engelsk)",
+    en: "Format",
+};
+/// The method paragraph of the definitions page.
+pub const METHOD: Text = Text {
+    da: "Rater beregnes altid som summen af tælleren divideret med summen af nævneren for den valgte befolkning – aldrig som et gennemsnit af rater. CPR-numre erstattes af et pseudonym (HMAC-SHA-256 med en hemmelig nøgle), når udtrækket læses, og gemmes aldrig.",
+    en: "Ratios are always the sum of the numerator divided by the sum of the denominator over the selected population – never an average of ratios. CPR numbers are replaced by a pseudonym (HMAC-SHA-256 with a secret key) as the extract is read, and are never stored.",
+};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dimension::DIMENSIONS;
-use crate::measure::{Counted, Scale, MEASURES, QUANTITIES};
+use crate::measure::{Counted, MEASURES, QUANTITIES};
 use crate::register::REGISTERS;
 use crate::tile::{FORMAT_VERSION, TILE_FAMILIES};
 
@@ -73,6 +73,25 @@ pub struct IngestReport {
     pub rows_read: u64,
     /// Rows added to the store by this request (0 for a replay).
     pub rows_added: u64,
+}
+
+/// `GET /api/ingest/batches/{id}`: a published batch, from the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchInfo {
+    /// Batch id.
+    pub batch_id: String,
+    /// Register key.
+    pub register: String,
+    /// File name given at ingestion.
+    pub file: String,
+    /// SHA-256 of the batch's bytes.
+    pub content_sha256: String,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows written to the store.
+    pub rows_added: u64,
+    /// When it was published (RFC 3339, UTC).
+    pub published_at: String,
 }
 
 /// One rejected field of one row.
@@ -157,19 +176,12 @@ impl Catalog {
                 .map(|m| {
                     let num = m.numerator.def().column;
                     let den = m.denominator.map(|d| d.def().column);
-                    let formula = match (den, m.scale) {
-                        (None, _) => format!("sum({num})"),
-                        (Some(d), Scale::Count) => format!("sum({num}) / sum({d})"),
-                        (Some(d), scale) => {
-                            format!("sum({num}) / sum({d}) × {}", scale.factor())
-                        }
-                    };
                     MeasureEntry {
                         measure: *m,
                         numerator_column: num,
                         denominator_column: den,
                         numerator_counts: m.numerator.def().counted,
-                        formula,
+                        formula: m.formula(),
                         sources: m.sources().iter().map(|r| r.key()).collect(),
                     }
                 })

@@ -209,6 +209,17 @@ impl Measure {
         }
     }
 
+    /// The formula in words, over tile columns, e.g.
+    /// `sum(gp_contacts) / sum(citizens) × 1000`.
+    pub fn formula(&self) -> String {
+        let num = self.numerator.def().column;
+        match (self.denominator.map(|d| d.def().column), self.scale) {
+            (None, _) => format!("sum({num})"),
+            (Some(den), Scale::Count) => format!("sum({num}) / sum({den})"),
+            (Some(den), scale) => format!("sum({num}) / sum({den}) × {}", scale.factor()),
+        }
+    }
+
     /// Registers the measure is computed from.
     pub fn sources(&self) -> Vec<RegisterId> {
         let mut s: Vec<RegisterId> = self
@@ -233,6 +244,15 @@ mod tests {
         assert_eq!(m.evaluate(3, Some(4)), Some(750.0));
         assert_eq!(m.evaluate(3, Some(0)), None);
         assert_eq!(m.evaluate(3, None), None);
+    }
+
+    #[test]
+    fn formulas_name_the_tile_columns() {
+        assert_eq!(MeasureId::Citizens.def().formula(), "sum(citizens)");
+        assert_eq!(
+            MeasureId::GpContactsPer1000.def().formula(),
+            "sum(gp_contacts) / sum(citizens) × 1000"
+        );
     }
 
     #[test]

@@ -95,43 +95,8 @@ fn demo(args: &[String]) -> Result<(), String> {
     )?;
     let tvaers = steps.target.join("release").join("tvaers");
     let data = steps.root.join("data");
-    let extracts = data.join("extracts");
+    steps.load_demo_data("", &tvaers, &data, &data.join("extracts"), &persons, "1")?;
     let data_arg = data.display().to_string();
-    let extracts_arg = extracts.display().to_string();
-    steps.run(
-        &format!("generate {persons} synthetic persons"),
-        std::process::Command::new(&tvaers).args([
-            "--data-dir",
-            &data_arg,
-            "generate",
-            "--persons",
-            &persons,
-            "--seed",
-            "1",
-            "--out",
-            &extracts_arg,
-        ]),
-    )?;
-    for register in ["cpr", "ssr"] {
-        let file = extracts
-            .join(format!("{register}.csv"))
-            .display()
-            .to_string();
-        steps.run(
-            &format!("ingest {register}"),
-            std::process::Command::new(&tvaers).args([
-                "--data-dir",
-                &data_arg,
-                "ingest",
-                register,
-                &file,
-            ]),
-        )?;
-    }
-    steps.run(
-        "build tiles",
-        std::process::Command::new(&tvaers).args(["--data-dir", &data_arg, "build"]),
-    )?;
     let dist = steps.root.join("dist").display().to_string();
     println!(
         "\n==> ready in {:.0} s; serving the portal on http://{addr}  (Ctrl-C stops it)\n",
@@ -196,7 +161,9 @@ fn test() -> Result<(), String> {
     )?;
     steps.wasm_tests()?;
     steps.trunk_build()?;
-    steps.cargo("build the server", &["build", "-p", "tvaers-backend"])?;
+    // The whole workspace, as `cargo test --workspace` built it: the same
+    // feature set, so nothing is compiled again.
+    steps.cargo("build the server", &["build", "--workspace"])?;
     server::end_to_end(&mut steps)?;
     steps.summary(started);
     Ok(())

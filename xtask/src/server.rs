@@ -54,35 +54,13 @@ pub fn end_to_end(steps: &mut Steps) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&work);
     let data = work.join("data");
     let extracts = work.join("extracts");
-    let (data_arg, extracts_arg) = (data.display().to_string(), extracts.display().to_string());
+    steps.load_demo_data("e2e: ", &tvaers, &data, &extracts, E2E_PERSONS, "7")?;
+    let data_arg = data.display().to_string();
     let cli = |args: &[&str]| {
         let mut c = Command::new(&tvaers);
         c.arg("--data-dir").arg(&data).args(args);
         c
     };
-    steps.run(
-        "e2e: generate demo extracts",
-        &mut cli(&[
-            "generate",
-            "--persons",
-            E2E_PERSONS,
-            "--seed",
-            "7",
-            "--out",
-            &extracts_arg,
-        ]),
-    )?;
-    for register in ["cpr", "ssr"] {
-        let file = extracts
-            .join(format!("{register}.csv"))
-            .display()
-            .to_string();
-        steps.run(
-            &format!("e2e: ingest {register}"),
-            &mut cli(&["ingest", register, &file]),
-        )?;
-    }
-    steps.run("e2e: build tiles", &mut cli(&["build"]))?;
 
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");

@@ -1,7 +1,7 @@
 //! Running steps with progress output and timings.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -104,6 +104,50 @@ impl Steps {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &config);
         self.run("wasm tile-decoder tests (headless Chromium)", &mut c)
+    }
+
+    /// Runs the data pipeline with the `tvaers` binary: generate `persons`
+    /// synthetic persons into `extracts`, ingest both registers into the
+    /// store under `data`, and build a release of tiles. Step names start
+    /// with `label`.
+    pub fn load_demo_data(
+        &mut self,
+        label: &str,
+        tvaers: &Path,
+        data: &Path,
+        extracts: &Path,
+        persons: &str,
+        seed: &str,
+    ) -> Result<(), String> {
+        let cli = |args: &[&str]| {
+            let mut c = Command::new(tvaers);
+            c.arg("--data-dir").arg(data).args(args);
+            c
+        };
+        let out = extracts.display().to_string();
+        self.run(
+            &format!("{label}generate {persons} synthetic persons"),
+            &mut cli(&[
+                "generate",
+                "--persons",
+                persons,
+                "--seed",
+                seed,
+                "--out",
+                &out,
+            ]),
+        )?;
+        for register in ["cpr", "ssr"] {
+            let file = extracts
+                .join(format!("{register}.csv"))
+                .display()
+                .to_string();
+            self.run(
+                &format!("{label}ingest {register}"),
+                &mut cli(&["ingest", register, &file]),
+            )?;
+        }
+        self.run(&format!("{label}build tiles"), &mut cli(&["build"]))
     }
 
     /// Prints the timing table.

@@ -6,7 +6,7 @@
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use shared::api::{BatchStatus, ErrorBody};
+use shared::api::{BatchInfo, BatchStatus, ErrorBody};
 use shared::register::RegisterId;
 
 use super::error_response;
@@ -117,4 +117,33 @@ pub async fn ingest(
     Ok(HttpResponse::build(status)
         .content_type(ContentType::json())
         .json(report))
+}
+
+/// The ledger entry of a published batch. Rejected batches are not kept:
+/// their report is the answer to the upload.
+pub async fn batch(id: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
+    match state.store.batch(&id).await {
+        Ok(Some(b)) => HttpResponse::Ok().json(BatchInfo {
+            batch_id: b.batch_id,
+            register: b.register,
+            file: b.file_name,
+            content_sha256: b.content_sha256,
+            rows_read: u64::try_from(b.rows_read).unwrap_or(0),
+            rows_added: u64::try_from(b.rows_added).unwrap_or(0),
+            published_at: b.published_at,
+        }),
+        Ok(None) => error_response(
+            StatusCode::NOT_FOUND,
+            "no_such_batch",
+            "No published batch has this id.",
+        ),
+        Err(e) => {
+            log::error!("batch {id}: {e}");
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Could not read the ledger.",
+            )
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use shared::cube::{Cube, Grouping};
-use shared::{geography, DimensionId, Lang, MeasureId};
+use shared::{geography, DimensionId, Lang, MeasureId, Sex};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -15,7 +15,7 @@ use crate::components::data_table::DataTable;
 use crate::components::key_figure::KeyFigure;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
-use crate::state::{FilterAction, Filters};
+use crate::state::Filters;
 
 /// The measure this page shows.
 const MEASURE: MeasureId = MeasureId::GpContactsPer1000;
@@ -33,6 +33,10 @@ enum Load {
 pub struct OverviewProps {
     /// Display language.
     pub lang: Lang,
+    /// The filters in force.
+    pub filters: Filters,
+    /// Called when the user picks a sex (or both).
+    pub on_sex: Callback<Option<Sex>>,
 }
 
 /// The national overview page.
@@ -40,7 +44,7 @@ pub struct OverviewProps {
 pub fn overview(props: &OverviewProps) -> Html {
     let lang = props.lang;
     let load = use_state(|| Load::Loading);
-    let filters = use_reducer(Filters::default);
+    let filters = &props.filters;
     {
         let load = load.clone();
         use_effect_with((), move |_| {
@@ -61,10 +65,6 @@ pub fn overview(props: &OverviewProps) -> Html {
             });
         });
     }
-    let on_sex = {
-        let filters = filters.clone();
-        Callback::from(move |sex| filters.dispatch(FilterAction::SetSex(sex)))
-    };
     let measure = MEASURE.def();
     let body = match &*load {
         Load::Loading => html! { <p class="status" role="status">{ i18n::LOADING.get(lang) }</p> },
@@ -72,7 +72,7 @@ pub fn overview(props: &OverviewProps) -> Html {
             <p class="status error" role="alert">{ format!("{}: {e}", i18n::LOAD_FAILED.get(lang)) }</p>
         },
         Load::Ready(cube) => {
-            let view = View::compute(cube, &filters, lang);
+            let view = View::compute(cube, filters, lang);
             let mut context = format!("{}, {}", i18n::WHOLE_COUNTRY.get(lang), view.year);
             if let Some(sex) = filters.sex {
                 context.push_str(" · ");
@@ -83,7 +83,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                 <div class="dashboard">
                     <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
                         <h2>{ i18n::FILTERS.get(lang) }</h2>
-                        <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
+                        <SexFilter selected={filters.sex} on_change={props.on_sex.clone()} lang={lang} />
                     </aside>
                     <div class="panels">
                         <KeyFigure label={measure.label.get(lang)} value={view.national}

@@ -1,33 +1,17 @@
-//! View state: the filters the user has chosen, as a reducer.
+//! View state: language and filters. The URL is its single home (see
+//! [`url`]): pages read it from the location and change it by navigating,
+//! so a copied link reproduces the view and back/forward just work.
 
-use std::rc::Rc;
+pub mod url;
 
 use shared::cube::Filter;
-use shared::{DimensionId, Sex};
-use yew::Reducible;
+use shared::{DimensionId, Lang, Sex};
 
 /// The filters of the overview.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filters {
     /// Restrict to one sex, or both (`None`).
     pub sex: Option<Sex>,
-}
-
-/// Changes to [`Filters`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FilterAction {
-    /// Choose a sex, or both.
-    SetSex(Option<Sex>),
-}
-
-impl Reducible for Filters {
-    type Action = FilterAction;
-
-    fn reduce(self: Rc<Self>, action: FilterAction) -> Rc<Self> {
-        match action {
-            FilterAction::SetSex(sex) => Rc::new(Filters { sex }),
-        }
-    }
 }
 
 impl Filters {
@@ -41,16 +25,11 @@ impl Filters {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn setting_sex_replaces_the_choice() {
-        let state = Rc::new(Filters::default());
-        let state = state.reduce(FilterAction::SetSex(Some(Sex::Female)));
-        assert_eq!(state.sex, Some(Sex::Female));
-        let state = state.reduce(FilterAction::SetSex(None));
-        assert_eq!(*state, Filters::default());
-    }
+/// Everything the URL carries besides the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewState {
+    /// Display language.
+    pub lang: Lang,
+    /// Filters.
+    pub filters: Filters,
 }

@@ -1,0 +1,80 @@
+//! "Om data": every measure's definition, formula and sources, and every
+//! register's fields, generated from the shared catalogue (so it cannot
+//! drift from what the server computes).
+
+use shared::measure::MEASURES;
+use shared::register::REGISTERS;
+use shared::Lang;
+use yew::prelude::*;
+
+use crate::i18n;
+
+/// Properties of [`About`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct AboutProps {
+    /// Display language.
+    pub lang: Lang,
+}
+
+/// The definitions page.
+#[function_component(About)]
+pub fn about(props: &AboutProps) -> Html {
+    let lang = props.lang;
+    let register_label = |key: &str| {
+        REGISTERS
+            .iter()
+            .find(|r| r.key == key)
+            .map_or(key.to_string(), |r| r.label.get(lang).to_string())
+    };
+    html! {
+        <article class="about">
+            <h1>{ i18n::ABOUT.get(lang) }</h1>
+            <p>{ i18n::METHOD.get(lang) }</p>
+            <h2>{ i18n::MEASURES.get(lang) }</h2>
+            { for MEASURES.iter().map(|m| {
+                let sources: Vec<String> = m.sources().iter().map(|r| register_label(r.key())).collect();
+                html! {
+                    <section class="definition-card" id={m.key}>
+                        <h3>{ m.label.get(lang) }</h3>
+                        <p>{ m.description.get(lang) }</p>
+                        <dl>
+                            <dt>{ i18n::FORMULA.get(lang) }</dt>
+                            <dd><code>{ m.formula() }</code></dd>
+                            <dt>{ i18n::UNIT.get(lang) }</dt>
+                            <dd>{ m.unit.get(lang) }</dd>
+                            <dt>{ i18n::SOURCES_TERM.get(lang) }</dt>
+                            <dd>{ sources.join(", ") }</dd>
+                        </dl>
+                        <ul class="quantities">
+                            { for m.quantities().iter().map(|q| {
+                                let q = q.def();
+                                html! {
+                                    <li><code>{ q.column }</code>{ " – " }{ q.label.get(lang) }{ ": " }{ q.derivation.get(lang) }</li>
+                                }
+                            }) }
+                        </ul>
+                    </section>
+                }
+            }) }
+            <h2>{ i18n::REGISTERS.get(lang) }</h2>
+            { for REGISTERS.iter().map(|r| html! {
+                <section class="definition-card" id={format!("register-{}", r.key)}>
+                    <h3>{ r.label.get(lang) }</h3>
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{ i18n::FIELD.get(lang) }</th>
+                                <th scope="col">{ i18n::FORMAT.get(lang) }</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            { for r.columns.iter().map(|c| html! {
+                                <tr><th scope="row"><code>{ c.name }</code></th><td>{ c.format }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </section>
+            }) }
+        </article>
+    }
+}
