@@ -54,6 +54,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .route("/catalog", web::get().to(routes::catalog::catalog))
                     .route("/manifest", web::get().to(routes::manifest::manifest))
                     .route("/tiles/{id}", web::get().to(routes::tiles::tile))
+                    // Caches revalidate with HEAD; actix sends no body for it.
+                    .route("/tiles/{id}", web::head().to(routes::tiles::tile))
                     .route("/ingest/batches/{id}", web::get().to(routes::ingest::batch))
                     .route("/ingest/{register}", web::post().to(routes::ingest::ingest))
                     .default_service(web::to(routes::not_found)),

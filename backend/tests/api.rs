@@ -237,6 +237,17 @@ async fn tiles_revalidate_by_etag_and_come_gzip_compressed_on_request() {
 
     let res = test::call_service(
         &app,
+        TestRequest::default()
+            .method(actix_web::http::Method::HEAD)
+            .uri(&uri)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(hv(&res, header::ETAG), format!("\"{}\"", tile.meta.id));
+
+    let res = test::call_service(
+        &app,
         TestRequest::get()
             .uri(&format!("/api/tiles/{}", "0".repeat(64)))
             .to_request(),
