@@ -2,7 +2,7 @@
 // chart equal what the extracts say, before and after the sex filter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { gpContactsPer1000, parseNumber } from './expected.mjs';
@@ -186,5 +186,27 @@ test('"Om data" lists every measure of the catalogue with its formula, in both l
   // Unknown addresses answer with the portal's own "not found" page.
   await page.goto(`${url}/findes-ikke`);
   await page.getByRole('heading', { level: 1, name: 'Siden findes ikke' }).waitFor();
+  await page.close();
+});
+
+test('the CSV export holds the numbers of the table twin, as shown', async () => {
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(`${url}/?sex=2`);
+  await page.getByTestId('key-figure').waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Hent som CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'tvaers-gp_contacts_per_1000-region-sex-2.csv');
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.ok(text.startsWith('\ufeff'), 'starts with a byte-order mark');
+  const lines = text.slice(1).trimEnd().split('\r\n');
+  assert.equal(lines[0], 'Region;Kontakter til almen praksis pr. 1.000 borgere');
+  const rows = await page.locator('table.data-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent]),
+  );
+  assert.equal(rows.length, 5);
+  // Same numbers as the table shows, without thousands separators.
+  assert.deepEqual(lines.slice(1), rows.map(([region, shown]) => `${region};${shown.replaceAll('.', '')}`));
   await page.close();
 });

@@ -137,3 +137,8 @@ pub const METHOD: Text = Text {
     da: "Rater beregnes altid som summen af tælleren divideret med summen af nævneren for den valgte befolkning – aldrig som et gennemsnit af rater. CPR-numre erstattes af et pseudonym (HMAC-SHA-256 med en hemmelig nøgle), når udtrækket læses, og gemmes aldrig.",
     en: "Ratios are always the sum of the numerator divided by the sum of the denominator over the selected population – never an average of ratios. CPR numbers are replaced by a pseudonym (HMAC-SHA-256 with a secret key) as the extract is read, and are never stored.",
 };
+/// Button: download the table as CSV.
+pub const EXPORT_CSV: Text = Text {
+    da: "Hent som CSV",
+    en: "Download as CSV",
+};

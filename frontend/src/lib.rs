@@ -12,6 +12,7 @@ pub mod api;
 pub mod app;
 pub mod charts;
 pub mod components;
+pub mod export;
 pub mod i18n;
 pub mod pages;
 pub mod state;

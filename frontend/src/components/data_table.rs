@@ -5,7 +5,7 @@ use shared::Lang;
 use yew::prelude::*;
 
 use crate::charts::Datum;
-use crate::i18n;
+use crate::{export, i18n};
 
 /// Properties of [`DataTable`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -14,6 +14,10 @@ pub struct DataTableProps {
     pub caption: AttrValue,
     /// Heading of the category column.
     pub category: AttrValue,
+    /// Heading of the value column (the measure).
+    pub value_heading: AttrValue,
+    /// File name of the CSV export, without extension.
+    pub export_name: AttrValue,
     /// Rows.
     pub data: Vec<Datum>,
     /// Decimals shown.
@@ -22,16 +26,56 @@ pub struct DataTableProps {
     pub lang: Lang,
 }
 
-/// A table with one row per category; exact values in `data-value`.
+/// Offers `text` as a download named `file` (via a Blob URL).
+fn download(file: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    anchor.set_href(&url);
+    anchor.set_download(file);
+    anchor.click();
+    // Revoking at once can cancel the download in some browsers.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// A table with one row per category; exact values in `data-value`, and a
+/// CSV export of the values as shown.
 #[function_component(DataTable)]
 pub fn data_table(props: &DataTableProps) -> Html {
+    let on_export = {
+        let props = props.clone();
+        Callback::from(move |_| {
+            let text = export::csv(
+                &props.category,
+                &props.value_heading,
+                &props.data,
+                props.decimals,
+                props.lang,
+            );
+            if let Err(e) = download(&format!("{}.csv", props.export_name), &text) {
+                web_sys::console::error_1(&e);
+            }
+        })
+    };
     html! {
+      <div class="table-block">
         <table class="data-table">
             <caption>{ props.caption.clone() }</caption>
             <thead>
                 <tr>
                     <th scope="col">{ props.category.clone() }</th>
-                    <th scope="col" class="num">{ i18n::VALUE.get(props.lang) }</th>
+                    <th scope="col" class="num">{ props.value_heading.clone() }</th>
                 </tr>
             </thead>
             <tbody>
@@ -49,5 +93,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
                 }) }
             </tbody>
         </table>
+        <button type="button" class="export" onclick={on_export}>{ i18n::EXPORT_CSV.get(props.lang) }</button>
+      </div>
     }
 }

@@ -93,6 +93,8 @@ pub fn overview(props: &OverviewProps) -> Html {
                             decimals={measure.decimals} lang={lang} />
                         <DataTable caption={format!("{}: {chart_title}", i18n::TABLE_OF.get(lang))}
                             category={DimensionId::Region.def().label.get(lang)}
+                            value_heading={measure.label.get(lang)}
+                            export_name={export_name(filters)}
                             data={view.by_region} decimals={measure.decimals} lang={lang} />
                         <p class="definition">{ measure.description.get(lang) }</p>
                     </div>
@@ -106,6 +108,16 @@ pub fn overview(props: &OverviewProps) -> Html {
             { body }
         </>
     }
+}
+
+/// `tvaers-<measure>-<dimension>[-<filter>]`, so that exports of
+/// different views do not overwrite each other.
+fn export_name(filters: &Filters) -> String {
+    let mut name = format!("tvaers-{}-{}", MEASURE.def().key, DimensionId::Region.key());
+    if let Some(sex) = filters.sex {
+        name.push_str(&format!("-{}-{}", DimensionId::Sex.key(), sex.code()));
+    }
+    name
 }
 
 /// The numbers on the page for the current filters.
