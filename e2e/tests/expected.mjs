@@ -13,12 +13,12 @@ function rows(path) {
   });
 }
 
-/** Region code by three-digit municipality code. */
-function regions(geographyCsv) {
+/** Region code by three-digit municipality code (municipalities only). */
+export function regions(geographyCsv) {
   const map = new Map();
   for (const line of readFileSync(geographyCsv, 'utf8').split('\n').slice(1)) {
     const [code, , , region] = line.split(',');
-    if (code && region) map.set(Number(code), Number(region));
+    if (code && region && line.includes(',ja,')) map.set(Number(code), Number(region));
   }
   return map;
 }
@@ -38,17 +38,22 @@ export function gpContactsPer1000(extracts, geographyCsv, sex = null) {
     if (sex && p.sex !== sex) continue;
     add(citizens, 'all');
     add(citizens, regionOf.get(Number(p.municipality)));
+    add(citizens, `m${Number(p.municipality)}`);
   }
   for (const c of rows(join(extracts, 'ssr.csv'))) {
     const p = persons.get(c.cpr);
     if (!p || (sex && p.sex !== sex)) continue;
     add(contacts, 'all');
     add(contacts, regionOf.get(Number(p.municipality)));
+    add(contacts, `m${Number(p.municipality)}`);
   }
-  const rate = (key) => ((contacts.get(key) ?? 0) / citizens.get(key)) * 1000;
+  // No citizens: no value (the page shows a dash).
+  const rate = (key) => (citizens.get(key) ? ((contacts.get(key) ?? 0) / citizens.get(key)) * 1000 : null);
   const byRegion = {};
   for (const region of [1081, 1082, 1083, 1084, 1085]) byRegion[region] = rate(region);
-  return { national: rate('all'), byRegion };
+  const byMunicipality = {};
+  for (const municipality of regionOf.keys()) byMunicipality[municipality] = rate(`m${municipality}`);
+  return { national: rate('all'), byRegion, byMunicipality };
 }
 
 /** Number text in the page's language ("7.486,0" in Danish, "7,486.0" in English) → number. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { gpContactsPer1000, parseNumber } from './expected.mjs';
+import { gpContactsPer1000, parseNumber, regions } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -208,5 +208,42 @@ test('the CSV export holds the numbers of the table twin, as shown', async () =>
   assert.equal(rows.length, 5);
   // Same numbers as the table shows, without thousands separators.
   assert.deepEqual(lines.slice(1), rows.map(([region, shown]) => `${region};${shown.replaceAll('.', '')}`));
+  await page.close();
+});
+
+test('choosing a region shows it next to the whole country, broken down by municipality', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const hovedstaden = [...regions(geography)].filter(([, r]) => r === 1084).map(([m]) => String(m));
+
+  const check = async (expected, what) => {
+    assertClose((await keyFigure(page)).exact, expected.byRegion[1084], `${what}: region`);
+    const comparison = Number(await page.getByTestId('comparison').getAttribute('data-value'));
+    assertClose(comparison, expected.national, `${what}: whole country`);
+    const rows = await page.locator('table.data-table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [tr.dataset.key, tr.querySelector('td').dataset.value]),
+    );
+    assert.deepEqual(rows.map(([k]) => k).sort(), [...hovedstaden].sort(), `${what}: the region's municipalities`);
+    for (const [municipality, value] of rows) {
+      const want = expected.byMunicipality[municipality];
+      if (want === null) assert.equal(value, '', `${what}: municipality ${municipality} has no citizens`);
+      else assertClose(Number(value), want, `${what}: municipality ${municipality}`);
+    }
+  };
+
+  await page.getByLabel('Område').selectOption('1084');
+  await page.waitForURL(/[?&]region=1084(&|$)/);
+  await page.getByTestId('comparison').waitFor();
+  await check(gpContactsPer1000(extracts, geography), 'both sexes');
+
+  await page.getByLabel('Kvinder').check();
+  await page.waitForURL(/region=1084&sex=2/);
+  await page.waitForFunction(() => document.querySelector('#sex-female')?.checked);
+  await check(gpContactsPer1000(extracts, geography, 'K'), 'women');
+
+  await page.getByLabel('Område').selectOption('');
+  await page.waitForURL((u) => !u.search.includes('region'));
+  assert.equal(await page.getByTestId('comparison').count(), 0, 'no comparison for the whole country');
   await page.close();
 });

@@ -117,6 +117,14 @@ fn shell() -> Html {
             navigate.emit((route, next));
         })
     };
+    let on_region = {
+        let (navigate, state) = (navigate.clone(), state.clone());
+        Callback::from(move |region| {
+            let mut next = state.clone();
+            next.filters.region = region;
+            navigate.emit((route, next));
+        })
+    };
     let nav_link = |target: Route| {
         let (navigate, state) = (navigate.clone(), state.clone());
         let query = url::render(&state);
@@ -136,7 +144,7 @@ fn shell() -> Html {
     };
     let page = match route {
         Route::Overview => {
-            html! { <Overview lang={lang} filters={state.filters.clone()} on_sex={on_sex} /> }
+            html! { <Overview lang={lang} filters={state.filters.clone()} on_sex={on_sex} on_region={on_region} /> }
         }
         Route::About => html! { <About lang={lang} /> },
         Route::NotFound => html! {

@@ -142,3 +142,13 @@ pub const EXPORT_CSV: Text = Text {
     da: "Hent som CSV",
     en: "Download as CSV",
 };
+/// Filter label: geography.
+pub const AREA: Text = Text {
+    da: "Område",
+    en: "Area",
+};
+/// Chart title suffix: "… by municipality".
+pub const BY_MUNICIPALITY: Text = Text {
+    da: "efter kommune",
+    en: "by municipality",
+};

@@ -25,29 +25,57 @@ pub struct BarChartProps {
 /// eSundhed-like blue, with AA contrast against white for labels.
 const BAR: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
 
-/// Renders the bars to an SVG document.
+/// Above this many categories, bars are drawn horizontally so that every
+/// category label stays readable.
+const MAX_VERTICAL_BARS: usize = 8;
+const WIDTH: u32 = 640;
+
+/// Renders the bars to an SVG document: vertical bars for a few
+/// categories, horizontal bars (one row each, first on top) for many.
 pub fn render_svg(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
+    if data.len() > MAX_VERTICAL_BARS {
+        render_horizontal(data, decimals, lang)
+    } else {
+        render_vertical(data, decimals, lang)
+    }
+}
+
+/// The value axis runs to a bit above the largest value, for the labels.
+fn value_axis_top(data: &[Datum]) -> f64 {
+    let max = data.iter().filter_map(|d| d.value).fold(0.0_f64, f64::max);
+    if max > 0.0 {
+        max * 1.18
+    } else {
+        1.0
+    }
+}
+
+fn font() -> TextStyle<'static> {
+    TextStyle::from(("sans-serif", 13).into_font()).color(&INK)
+}
+
+fn render_vertical(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (640, 340)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, 340)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let max = data.iter().filter_map(|d| d.value).fold(0.0_f64, f64::max);
-        let top = if max > 0.0 { max * 1.18 } else { 1.0 };
+        let top = value_axis_top(data);
         let n = data.len().max(1);
-        // An integer range is inclusive in plotters' segmented coordinates:
-        // 0..n-1 gives exactly n segments.
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(64)
+            // An integer range is inclusive in plotters' segmented
+            // coordinates: 0..n-1 gives exactly n segments.
             .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .bold_line_style(RGBColor(0xe3, 0xe3, 0xe3))
+            .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
             .x_labels(n)
             .x_label_formatter(&|v| match v {
@@ -55,33 +83,96 @@ pub fn render_svg(data: &[Datum], decimals: usize, lang: Lang) -> Result<String,
                 _ => String::new(),
             })
             .y_label_formatter(&|y| format_number(*y, 0, lang))
-            .label_style(("sans-serif", 13).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
+            .label_style(font())
             .draw()
             .map_err(|e| e.to_string())?;
+        // A fifth of each category's width on either side of its bar.
+        let gap = (f64::from(chart.plotting_area().dim_in_pixel().0) / n as f64 * 0.2) as u32;
         chart
             .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
-                let v = d.value?;
                 let mut bar = Rectangle::new(
                     [
                         (SegmentValue::Exact(i), 0.0),
-                        (SegmentValue::Exact(i + 1), v),
+                        (SegmentValue::Exact(i + 1), d.value?),
                     ],
                     BAR.filled(),
                 );
-                bar.set_margin(0, 0, 14, 14);
+                bar.set_margin(0, 0, gap, gap);
                 Some(bar)
             }))
             .map_err(|e| e.to_string())?;
-        let label_style = TextStyle::from(("sans-serif", 13).into_font())
-            .color(&INK)
-            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        let label_style = font().pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
             .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
                 let v = d.value?;
                 Some(Text::new(
                     format_number(v, decimals, lang),
                     (SegmentValue::CenterOf(i), v + top * 0.01),
+                    label_style.clone(),
+                ))
+            }))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+fn render_horizontal(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
+    const ROW: u32 = 24;
+    let n = data.len();
+    let height = 60 + ROW * n as u32;
+    // Rows are drawn bottom-up; reverse so the first category is on top.
+    let row_of = |i: usize| n - 1 - i;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let top = value_axis_top(data);
+        let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(28)
+            .y_label_area_size(150)
+            .build_cartesian_2d(0.0..top, (0..n - 1).into_segmented())
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(row) => {
+                    labels.get(n - 1 - *row).cloned().unwrap_or_default()
+                }
+                _ => String::new(),
+            })
+            .x_label_formatter(&|x| format_number(*x, 0, lang))
+            .x_labels(5)
+            .label_style(font())
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
+                let row = row_of(i);
+                let mut bar = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(row)),
+                        (d.value?, SegmentValue::Exact(row + 1)),
+                    ],
+                    BAR.filled(),
+                );
+                bar.set_margin(4, 4, 0, 0);
+                Some(bar)
+            }))
+            .map_err(|e| e.to_string())?;
+        let label_style = font().pos(Pos::new(HPos::Left, VPos::Center));
+        chart
+            .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
+                let v = d.value?;
+                Some(Text::new(
+                    format_number(v, decimals, lang),
+                    (v + top * 0.01, SegmentValue::CenterOf(row_of(i))),
                     label_style.clone(),
                 ))
             }))

@@ -19,6 +19,9 @@ pub struct KeyFigureProps {
     pub unit: AttrValue,
     /// Where and when, e.g. "Hele landet, 2024 · Kvinder".
     pub context: AttrValue,
+    /// A value to compare with, e.g. the whole country next to a region.
+    #[prop_or_default]
+    pub comparison: Option<(AttrValue, Option<f64>)>,
     /// Display language.
     pub lang: Lang,
 }
@@ -38,6 +41,18 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
             <p class="value" data-value={raw}>{ shown }</p>
             <p class="unit">{ props.unit.clone() }</p>
             <p class="context">{ props.context.clone() }</p>
+            { for props.comparison.as_ref().map(|(label, value)| {
+                let shown = value.map_or_else(
+                    || i18n::NO_VALUE.get(props.lang).to_string(),
+                    |v| format_number(v, props.decimals, props.lang),
+                );
+                html! {
+                    <p class="comparison" data-testid="comparison"
+                        data-value={value.map(|v| v.to_string()).unwrap_or_default()}>
+                        { format!("{label}: {shown}") }
+                    </p>
+                }
+            }) }
         </section>
     }
 }

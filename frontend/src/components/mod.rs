@@ -1,5 +1,6 @@
 //! Reusable components, one per file.
 
+pub mod area_filter;
 pub mod data_table;
 pub mod key_figure;
 pub mod sex_filter;

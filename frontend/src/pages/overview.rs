@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::api::{self, ApiError};
 use crate::charts::bar::BarChart;
 use crate::charts::Datum;
+use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::key_figure::KeyFigure;
 use crate::components::sex_filter::SexFilter;
@@ -37,6 +38,8 @@ pub struct OverviewProps {
     pub filters: Filters,
     /// Called when the user picks a sex (or both).
     pub on_sex: Callback<Option<Sex>>,
+    /// Called when the user picks a region (or the whole country).
+    pub on_region: Callback<Option<u16>>,
 }
 
 /// The national overview page.
@@ -73,29 +76,47 @@ pub fn overview(props: &OverviewProps) -> Html {
         },
         Load::Ready(cube) => {
             let view = View::compute(cube, filters, lang);
-            let mut context = format!("{}, {}", i18n::WHOLE_COUNTRY.get(lang), view.year);
+            let area = filters
+                .region
+                .and_then(geography::region)
+                .map_or(i18n::WHOLE_COUNTRY.get(lang), |r| r.name);
+            let mut context = format!("{area}, {}", view.year);
             if let Some(sex) = filters.sex {
                 context.push_str(" · ");
                 context.push_str(sex.label().get(lang));
             }
-            let chart_title = format!("{} {}", measure.label.get(lang), i18n::BY_REGION.get(lang));
+            let comparison = filters.region.map(|_| {
+                (
+                    AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)),
+                    view.national,
+                )
+            });
+            let (breakdown, by) = match filters.region {
+                None => (DimensionId::Region, i18n::BY_REGION.get(lang).to_string()),
+                Some(_) => (
+                    DimensionId::Municipality,
+                    format!("{}, {area}", i18n::BY_MUNICIPALITY.get(lang)),
+                ),
+            };
+            let chart_title = format!("{} {by}", measure.label.get(lang));
             html! {
                 <div class="dashboard">
                     <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
                         <h2>{ i18n::FILTERS.get(lang) }</h2>
+                        <AreaFilter selected={filters.region} on_change={props.on_region.clone()} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={props.on_sex.clone()} lang={lang} />
                     </aside>
                     <div class="panels">
-                        <KeyFigure label={measure.label.get(lang)} value={view.national}
+                        <KeyFigure label={measure.label.get(lang)} value={view.area}
                             decimals={measure.decimals} unit={measure.unit.get(lang)}
-                            context={context} lang={lang} />
-                        <BarChart title={chart_title.clone()} data={view.by_region.clone()}
+                            context={context} comparison={comparison} lang={lang} />
+                        <BarChart title={chart_title.clone()} data={view.breakdown.clone()}
                             decimals={measure.decimals} lang={lang} />
                         <DataTable caption={format!("{}: {chart_title}", i18n::TABLE_OF.get(lang))}
-                            category={DimensionId::Region.def().label.get(lang)}
+                            category={breakdown.def().label.get(lang)}
                             value_heading={measure.label.get(lang)}
                             export_name={export_name(filters)}
-                            data={view.by_region} decimals={measure.decimals} lang={lang} />
+                            data={view.breakdown} decimals={measure.decimals} lang={lang} />
                         <p class="definition">{ measure.description.get(lang) }</p>
                     </div>
                 </div>
@@ -113,7 +134,15 @@ pub fn overview(props: &OverviewProps) -> Html {
 /// `tvaers-<measure>-<dimension>[-<filter>]`, so that exports of
 /// different views do not overwrite each other.
 fn export_name(filters: &Filters) -> String {
-    let mut name = format!("tvaers-{}-{}", MEASURE.def().key, DimensionId::Region.key());
+    let mut name = match filters.region {
+        None => format!("tvaers-{}-{}", MEASURE.def().key, DimensionId::Region.key()),
+        Some(region) => format!(
+            "tvaers-{}-{}-{}-{region}",
+            MEASURE.def().key,
+            DimensionId::Municipality.key(),
+            DimensionId::Region.key()
+        ),
+    };
     if let Some(sex) = filters.sex {
         name.push_str(&format!("-{}-{}", DimensionId::Sex.key(), sex.code()));
     }
@@ -123,8 +152,12 @@ fn export_name(filters: &Filters) -> String {
 /// The numbers on the page for the current filters.
 struct View {
     year: u16,
+    /// The selected area (region or country).
+    area: Option<f64>,
+    /// The whole country with the same filters otherwise.
     national: Option<f64>,
-    by_region: Vec<Datum>,
+    /// By region (whole country) or by municipality (a region).
+    breakdown: Vec<Datum>,
 }
 
 impl View {
@@ -135,29 +168,49 @@ impl View {
             .ok()
             .and_then(|y| y.last().copied())
             .unwrap_or(0);
-        let filter = filters.cube_filter(year);
-        let national = cube
-            .evaluate(MEASURE, &filter, Grouping::Total)
-            .ok()
-            .and_then(|p| p.first().and_then(|p| p.value));
+        let total = |filter| {
+            cube.evaluate(MEASURE, &filter, Grouping::Total)
+                .ok()
+                .and_then(|p| p.first().and_then(|p| p.value))
+        };
+        let area = total(filters.cube_filter(year));
+        let national = total(filters.population_filter(year));
+        let (dimension, codes): (DimensionId, Vec<u16>) = match filters.region {
+            None => (
+                DimensionId::Region,
+                geography::REGIONS.iter().map(|r| r.code).collect(),
+            ),
+            Some(region) => {
+                let mut municipalities: Vec<_> = geography::MUNICIPALITIES
+                    .iter()
+                    .filter(|m| m.region == region)
+                    .collect();
+                municipalities.sort_by(|a, b| a.name.cmp(b.name));
+                (
+                    DimensionId::Municipality,
+                    municipalities.iter().map(|m| m.code).collect(),
+                )
+            }
+        };
         let points = cube
-            .evaluate(MEASURE, &filter, Grouping::By(DimensionId::Region))
+            .evaluate(MEASURE, &filters.cube_filter(year), Grouping::By(dimension))
             .unwrap_or_default();
-        let by_region = geography::REGIONS
-            .iter()
-            .map(|r| Datum {
-                key: r.code,
-                label: DimensionId::Region.value_label(r.code, lang),
+        let breakdown = codes
+            .into_iter()
+            .map(|code| Datum {
+                key: code,
+                label: dimension.value_label(code, lang),
                 value: points
                     .iter()
-                    .find(|p| p.key == Some(r.code))
+                    .find(|p| p.key == Some(code))
                     .and_then(|p| p.value),
             })
             .collect();
         View {
             year,
+            area,
             national,
-            by_region,
+            breakdown,
         }
     }
 }

@@ -10,6 +10,8 @@ use shared::{DimensionId, Lang, Sex};
 /// The filters of the overview.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filters {
+    /// Restrict to one region (its code), or the whole country (`None`).
+    pub region: Option<u16>,
     /// Restrict to one sex, or both (`None`).
     pub sex: Option<Sex>,
 }
@@ -17,6 +19,16 @@ pub struct Filters {
 impl Filters {
     /// The cube filter for these choices, restricted to `year`.
     pub fn cube_filter(&self, year: u16) -> Filter {
+        let mut filter = self.population_filter(year);
+        if let Some(region) = self.region {
+            filter = filter.with(DimensionId::Region, [region]);
+        }
+        filter
+    }
+
+    /// The same filter for the whole country: the comparison the page
+    /// shows next to a region.
+    pub fn population_filter(&self, year: u16) -> Filter {
         let filter = Filter::all().with(DimensionId::Year, [year]);
         match self.sex {
             Some(sex) => filter.with(DimensionId::Sex, [sex.code()]),

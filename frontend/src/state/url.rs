@@ -5,7 +5,7 @@
 //! address is the default view. Unknown or malformed parameters are
 //! ignored, never an error: an old link still opens.
 
-use shared::{DimensionId, Lang, Sex};
+use shared::{geography, DimensionId, Lang, Sex};
 
 use super::{Filters, ViewState};
 
@@ -21,6 +21,12 @@ pub fn parse(query: &str) -> ViewState {
             k if k == DimensionId::Sex.key() => {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
             }
+            k if k == DimensionId::Region.key() => {
+                state.filters.region = value
+                    .parse()
+                    .ok()
+                    .filter(|c| geography::region(*c).is_some());
+            }
             _ => {}
         }
     }
@@ -31,7 +37,10 @@ pub fn parse(query: &str) -> ViewState {
 /// view).
 pub fn render(state: &ViewState) -> String {
     let mut pairs = Vec::new();
-    let Filters { sex } = &state.filters;
+    let Filters { region, sex } = &state.filters;
+    if let Some(region) = region {
+        pairs.push(format!("{}={region}", DimensionId::Region.key()));
+    }
     if let Some(sex) = sex {
         pairs.push(format!("{}={}", DimensionId::Sex.key(), sex.code()));
     }
@@ -49,11 +58,11 @@ mod tests {
     fn round_trips_every_state() {
         for lang in [Lang::Da, Lang::En] {
             for sex in [None, Some(Sex::Male), Some(Sex::Female)] {
-                let state = ViewState {
-                    lang,
-                    filters: Filters { sex },
-                };
-                assert_eq!(parse(&render(&state)), state);
+                for region in [None, Some(1081), Some(1085)] {
+                    let filters = Filters { region, sex };
+                    let state = ViewState { lang, filters };
+                    assert_eq!(parse(&render(&state)), state);
+                }
             }
         }
     }
@@ -65,16 +74,20 @@ mod tests {
             render(&ViewState {
                 lang: Lang::En,
                 filters: Filters {
+                    region: Some(1084),
                     sex: Some(Sex::Female)
                 }
             }),
-            "sex=2&lang=en"
+            "region=1084&sex=2&lang=en"
         );
     }
 
     #[test]
     fn ignores_what_it_does_not_know() {
-        assert_eq!(parse("?sex=9&lang=fr&foo=bar&&="), ViewState::default());
+        assert_eq!(
+            parse("?sex=9&region=1234&lang=fr&foo=bar&&="),
+            ViewState::default()
+        );
         assert_eq!(parse("?sex=1").filters.sex, Some(Sex::Male));
     }
 }
