@@ -247,3 +247,31 @@ test('choosing a region shows it next to the whole country, broken down by munic
   assert.equal(await page.getByTestId('comparison').count(), 0, 'no comparison for the whole country');
   await page.close();
 });
+
+test('keyboard only: Tab reaches every control, and the filters work without a mouse', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const reached = new Set();
+  for (let i = 0; i < 30; i += 1) {
+    await page.keyboard.press('Tab');
+    reached.add(
+      await page.evaluate(() => {
+        const el = document.activeElement;
+        return `${el.tagName.toLowerCase()}:${el.id || el.textContent.trim()}`;
+      }),
+    );
+  }
+  for (const control of ['a:Gå til indhold', 'a:Landsoverblik', 'a:Om data', 'button:English', 'select:area', 'button:Hent som CSV']) {
+    assert.ok(reached.has(control), `Tab reaches ${control} (reached: ${[...reached].join(', ')})`);
+  }
+  assert.ok([...reached].some((c) => c.startsWith('input:sex-')), 'Tab reaches the sex radio group');
+
+  // Choose "Kvinder" with the arrow keys, as a keyboard user does in a radio group.
+  await page.locator('#sex-all').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForURL(/[?&]sex=2(&|$)/);
+  assert.ok(await page.locator('#sex-female').isChecked());
+  await page.close();
+});
