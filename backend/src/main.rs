@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use shared::register::{RegisterId, REGISTERS};
 use tvaers::config::Settings;
 use tvaers::generate;
-use tvaers::ingest::{self, Batch, IngestError};
+use tvaers::ingest::{self, Batch, ExtractFormat, IngestError};
 use tvaers::release;
 use tvaers::startup::{self, AppState};
 use tvaers::store::Store;
@@ -50,7 +50,8 @@ enum Command {
         #[arg(long, default_value = "data/extracts")]
         out: PathBuf,
     },
-    /// Ingest one register extract (CSV with a header row).
+    /// Ingest one register extract: CSV with a header row, or an Arrow IPC
+    /// stream (`.arrow`, `.arrows`, `.ipc`) with the same columns.
     Ingest {
         /// Register: cpr or ssr.
         register: String,
@@ -115,6 +116,7 @@ async fn main() -> anyhow::Result<()> {
             let batch = Batch {
                 register,
                 file_name: &file_name,
+                format: ExtractFormat::from_file_name(&file_name),
                 bytes: &bytes,
                 batch_id: batch_id.as_deref(),
             };

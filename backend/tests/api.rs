@@ -403,3 +403,122 @@ async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     let body: ErrorBody = test::read_body_json(res).await;
     assert_eq!(body.error, "not_found");
 }
+
+/// The rows of a generated CSV as columns of text.
+fn csv_columns(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).expect("read");
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    for line in text.lines().skip(1) {
+        for (i, field) in line.split(',').enumerate() {
+            if columns.len() <= i {
+                columns.push(Vec::new());
+            }
+            columns[i].push(field.to_string());
+        }
+    }
+    columns
+}
+
+fn days_since_epoch(date: &str) -> i32 {
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("date");
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    (date - epoch).num_days() as i32
+}
+
+fn arrow_stream(columns: Vec<(&str, arrow_array::ArrayRef)>) -> Vec<u8> {
+    let batch = arrow_array::RecordBatch::try_from_iter(columns).expect("batch");
+    let mut writer =
+        arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &batch.schema()).expect("writer");
+    writer.write(&batch).expect("write");
+    writer.finish().expect("finish");
+    writer.into_inner().expect("bytes")
+}
+
+fn post_arrow(register: &str, body: Vec<u8>) -> TestRequest {
+    post_csv(register, "extract.arrows", body)
+        .insert_header((header::CONTENT_TYPE, "application/vnd.apache.arrow.stream"))
+}
+
+#[actix_web::test]
+async fn arrow_ipc_extracts_are_ingested_like_csv() {
+    use arrow_array::{ArrayRef, Date32Array, StringArray, UInt16Array};
+    use std::sync::Arc;
+
+    let (state, store, _dir) = state().await;
+    let app = test::init_service(app(state)).await;
+    let (extracts, _) = population(300, 24);
+    let cpr_path = extracts.path().join("cpr.csv");
+    let ssr_path = extracts.path().join("ssr.csv");
+
+    // Typed columns, as a register would send them.
+    let c = csv_columns(&cpr_path);
+    let cpr = arrow_stream(vec![
+        ("cpr", Arc::new(StringArray::from(c[0].clone())) as ArrayRef),
+        (
+            "birth_date",
+            Arc::new(Date32Array::from(
+                c[1].iter().map(|d| days_since_epoch(d)).collect::<Vec<_>>(),
+            )),
+        ),
+        ("sex", Arc::new(StringArray::from(c[2].clone()))),
+        (
+            "municipality",
+            Arc::new(UInt16Array::from(
+                c[3].iter()
+                    .map(|m| m.parse::<u16>().expect("code"))
+                    .collect::<Vec<_>>(),
+            )),
+        ),
+    ]);
+    let s = csv_columns(&ssr_path);
+    let ssr = arrow_stream(vec![
+        ("cpr", Arc::new(StringArray::from(s[0].clone())) as ArrayRef),
+        (
+            "contact_date",
+            Arc::new(Date32Array::from(
+                s[1].iter().map(|d| days_since_epoch(d)).collect::<Vec<_>>(),
+            )),
+        ),
+        ("provider_number", Arc::new(StringArray::from(s[2].clone()))),
+        ("contact_type", Arc::new(StringArray::from(s[3].clone()))),
+    ]);
+    for (register, body, path) in [("cpr", cpr.clone(), &cpr_path), ("ssr", ssr, &ssr_path)] {
+        let res = test::call_service(&app, post_arrow(register, body).to_request()).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{register}");
+        let report: IngestReport = test::read_body_json(res).await;
+        assert_eq!(report.rows_added, csv_rows(path), "{register}");
+    }
+    let counts = store.counts().await.expect("counts");
+    assert_eq!(
+        (counts.persons as u64, counts.gp_contacts as u64),
+        (csv_rows(&cpr_path), csv_rows(&ssr_path))
+    );
+
+    // Replaying the stream adds nothing.
+    let res = test::call_service(&app, post_arrow("cpr", cpr).to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // A null is a missing value, reported by row and field; nothing is stored.
+    let bad = arrow_stream(vec![
+        (
+            "cpr",
+            Arc::new(StringArray::from(vec!["0101801234", "0202801235"])) as ArrayRef,
+        ),
+        (
+            "birth_date",
+            Arc::new(Date32Array::from(vec![Some(3652), None])),
+        ),
+        ("sex", Arc::new(StringArray::from(vec!["K", "M"]))),
+        ("municipality", Arc::new(UInt16Array::from(vec![101, 851]))),
+    ]);
+    let res = test::call_service(&app, post_arrow("cpr", bad).to_request()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: ErrorBody = test::read_body_json(res).await;
+    let got: Vec<(u64, &str)> = body
+        .errors
+        .iter()
+        .map(|e| (e.line, e.field.as_str()))
+        .collect();
+    assert_eq!(got, vec![(2, "birth_date")]);
+    assert_eq!(store.counts().await.expect("counts"), counts);
+}

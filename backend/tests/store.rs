@@ -54,6 +54,7 @@ async fn ingest_file(
         Batch {
             register,
             file_name: &name,
+            format: ingest::ExtractFormat::Csv,
             bytes: &bytes,
             batch_id: None,
         },
@@ -93,6 +94,7 @@ async fn replaying_a_batch_changes_nothing(store: &Store) {
         Batch {
             register: RegisterId::Ssr,
             file_name: "x.csv",
+            format: ingest::ExtractFormat::Csv,
             bytes: &bytes,
             batch_id: Some("another-id"),
         },
@@ -111,6 +113,7 @@ async fn replaying_a_batch_changes_nothing(store: &Store) {
         Batch {
             register: RegisterId::Ssr,
             file_name: "y.csv",
+            format: ingest::ExtractFormat::Csv,
             bytes: &other_bytes,
             batch_id: Some(&again.batch_id),
         },

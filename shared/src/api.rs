@@ -99,7 +99,8 @@ pub struct BatchInfo {
 pub struct RowError {
     /// File name.
     pub file: String,
-    /// 1-based line number in the file (the header is line 1).
+    /// 1-based line number in a CSV file (the header is line 1); for an
+    /// Arrow IPC stream, the 1-based row number.
     pub line: u64,
     /// Column name.
     pub field: String,

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use shared::register::RegisterId;
 use shared::{geography, Sex};
 
-use super::extract::{read_csv, Rejected};
-use super::{parse_cpr, parse_date, CprRecord, PseudonymKey};
+use super::extract::{read, Rejected};
+use super::{parse_cpr, parse_date, CprRecord, ExtractFormat, PseudonymKey};
 
 /// Column positions, in the order of the register's catalogue entry.
 const CPR: usize = 0;
@@ -16,6 +16,7 @@ const SEX: usize = 2;
 const MUNICIPALITY: usize = 3;
 
 pub(super) fn parse(
+    format: ExtractFormat,
     file: &str,
     bytes: &[u8],
     key: &PseudonymKey,
@@ -23,7 +24,7 @@ pub(super) fn parse(
 ) -> Result<(Vec<CprRecord>, u64), Rejected> {
     let earliest = NaiveDate::from_ymd_opt(1880, 1, 1).expect("valid date");
     let mut first_line = HashMap::new();
-    read_csv(file, bytes, RegisterId::Cpr.def().columns, |row| {
+    read(format, file, bytes, RegisterId::Cpr.def().columns, |row| {
         let pseudonym = row.parse(CPR, |s| parse_cpr(s, key));
         let birth_date = row.parse(BIRTH_DATE, |s| parse_date(s, earliest, today));
         let sex = row.parse(SEX, |s| {
@@ -72,7 +73,14 @@ mod tests {
     #[test]
     fn parses_good_rows() {
         let csv = "cpr,birth_date,sex,municipality\n0101801234,1980-01-01,K,101\n020290-1235,1990-02-02,M,851\n";
-        let (rows, n) = parse("cpr.csv", csv.as_bytes(), &key(), today()).expect("valid");
+        let (rows, n) = parse(
+            ExtractFormat::Csv,
+            "cpr.csv",
+            csv.as_bytes(),
+            &key(),
+            today(),
+        )
+        .expect("valid");
         assert_eq!(n, 2);
         assert_eq!(rows[0].sex, Sex::Female);
         assert_eq!(rows[1].municipality, 851);
@@ -85,7 +93,14 @@ mod tests {
                    0101801235,1980-01-01,X,999\n\
                    01018012,1980-01-01,M,101\n\
                    0101801234,1980-01-01,K,101\n";
-        let err = parse("cpr.csv", csv.as_bytes(), &key(), today()).expect_err("bad");
+        let err = parse(
+            ExtractFormat::Csv,
+            "cpr.csv",
+            csv.as_bytes(),
+            &key(),
+            today(),
+        )
+        .expect_err("bad");
         let got: Vec<(u64, &str)> = err
             .errors
             .iter()

@@ -49,6 +49,48 @@ pub struct GpContactRecord {
     pub contact_type: GpContactType,
 }
 
+/// The two forms an extract can take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtractFormat {
+    /// CSV with a header row (`text/csv`).
+    Csv,
+    /// An Arrow IPC stream with the same column names
+    /// (`application/vnd.apache.arrow.stream`).
+    ArrowIpc,
+}
+
+impl ExtractFormat {
+    /// From a media type (parameters ignored); `None` if not accepted.
+    pub fn from_media_type(media_type: &str) -> Option<ExtractFormat> {
+        match media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "text/csv" | "application/csv" | "text/plain" => Some(ExtractFormat::Csv),
+            shared::tile::MEDIA_TYPE => Some(ExtractFormat::ArrowIpc),
+            _ => None,
+        }
+    }
+
+    /// From a file name: `.arrow`, `.arrows` and `.ipc` are Arrow IPC
+    /// streams, anything else CSV.
+    pub fn from_file_name(name: &str) -> ExtractFormat {
+        let lower = name.to_ascii_lowercase();
+        if [".arrow", ".arrows", ".ipc"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        {
+            ExtractFormat::ArrowIpc
+        } else {
+            ExtractFormat::Csv
+        }
+    }
+}
+
 /// One batch to ingest.
 #[derive(Clone, Copy, Debug)]
 pub struct Batch<'a> {
@@ -56,6 +98,8 @@ pub struct Batch<'a> {
     pub register: RegisterId,
     /// File name, for error reports and the ledger.
     pub file_name: &'a str,
+    /// CSV or Arrow IPC.
+    pub format: ExtractFormat,
     /// The extract's bytes.
     pub bytes: &'a [u8],
     /// The caller's batch id (`Idempotency-Key`); the content hash if none.
@@ -148,16 +192,16 @@ pub async fn ingest(
     };
     let (rows_read, rows_added) = match batch.register {
         RegisterId::Cpr => {
-            let (rows, read) =
-                cpr::parse(batch.file_name, batch.bytes, key, today).map_err(rejected)?;
+            let (rows, read) = cpr::parse(batch.format, batch.file_name, batch.bytes, key, today)
+                .map_err(rejected)?;
             ledger.rows_read = read as i64;
             ledger.rows_added = rows.len() as i64;
             store.publish_cpr(&ledger, &rows).await?;
             (read, rows.len() as u64)
         }
         RegisterId::Ssr => {
-            let (rows, read) =
-                ssr::parse(batch.file_name, batch.bytes, key, today).map_err(rejected)?;
+            let (rows, read) = ssr::parse(batch.format, batch.file_name, batch.bytes, key, today)
+                .map_err(rejected)?;
             ledger.rows_read = read as i64;
             ledger.rows_added = rows.len() as i64;
             store.publish_gp_contacts(&ledger, &rows).await?;
@@ -205,6 +249,24 @@ fn parse_cpr(text: &str, key: &PseudonymKey) -> Result<Pseudonym, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_come_from_media_types_and_file_names() {
+        assert_eq!(
+            ExtractFormat::from_media_type("text/csv; charset=utf-8"),
+            Some(ExtractFormat::Csv)
+        );
+        assert_eq!(
+            ExtractFormat::from_media_type("application/vnd.apache.arrow.stream"),
+            Some(ExtractFormat::ArrowIpc)
+        );
+        assert_eq!(ExtractFormat::from_media_type("application/json"), None);
+        assert_eq!(
+            ExtractFormat::from_file_name("data/CPR.ARROWS"),
+            ExtractFormat::ArrowIpc
+        );
+        assert_eq!(ExtractFormat::from_file_name("cpr.csv"), ExtractFormat::Csv);
+    }
 
     #[test]
     fn batch_ids_are_restricted_to_safe_characters() {

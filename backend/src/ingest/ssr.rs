@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use shared::register::{GpContactType, RegisterId};
 
-use super::extract::{read_csv, Rejected};
-use super::{parse_cpr, parse_date, GpContactRecord, PseudonymKey};
+use super::extract::{read, Rejected};
+use super::{parse_cpr, parse_date, ExtractFormat, GpContactRecord, PseudonymKey};
 
 /// Column positions, in the order of the register's catalogue entry.
 const CPR: usize = 0;
@@ -13,6 +13,7 @@ const PROVIDER_NUMBER: usize = 2;
 const CONTACT_TYPE: usize = 3;
 
 pub(super) fn parse(
+    format: ExtractFormat,
     file: &str,
     bytes: &[u8],
     key: &PseudonymKey,
@@ -20,7 +21,7 @@ pub(super) fn parse(
 ) -> Result<(Vec<GpContactRecord>, u64), Rejected> {
     // SSR in its present form starts in 1990.
     let earliest = NaiveDate::from_ymd_opt(1990, 1, 1).expect("valid date");
-    read_csv(file, bytes, RegisterId::Ssr.def().columns, |row| {
+    read(format, file, bytes, RegisterId::Ssr.def().columns, |row| {
         let pseudonym = row.parse(CPR, |s| parse_cpr(s, key));
         let contact_date = row.parse(CONTACT_DATE, |s| parse_date(s, earliest, today));
         let provider_number = row.parse(PROVIDER_NUMBER, |s| {
@@ -56,12 +57,14 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
         let good =
             "cpr,contact_date,provider_number,contact_type\n0101801234,2024-03-01,012345,phone\n";
-        let (rows, _) = parse("ssr.csv", good.as_bytes(), &key, today).expect("valid");
+        let (rows, _) =
+            parse(ExtractFormat::Csv, "ssr.csv", good.as_bytes(), &key, today).expect("valid");
         assert_eq!(rows[0].contact_type, GpContactType::Phone);
 
         let bad =
             "cpr,contact_date,provider_number,contact_type\n0101801234,2024-03-01,12345,fax\n";
-        let err = parse("ssr.csv", bad.as_bytes(), &key, today).expect_err("bad");
+        let err =
+            parse(ExtractFormat::Csv, "ssr.csv", bad.as_bytes(), &key, today).expect_err("bad");
         let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["provider_number", "contact_type"]);
     }

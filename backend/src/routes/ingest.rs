@@ -10,7 +10,7 @@ use shared::api::{BatchInfo, BatchStatus, ErrorBody};
 use shared::register::RegisterId;
 
 use super::error_response;
-use crate::ingest::{self, Batch, IngestError};
+use crate::ingest::{self, Batch, ExtractFormat, IngestError};
 use crate::startup::AppState;
 
 /// Header naming the uploaded file, for error reports.
@@ -73,24 +73,21 @@ pub async fn ingest(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("text/csv");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if !matches!(
-        essence.as_str(),
-        "text/csv" | "application/csv" | "text/plain"
-    ) {
+    let Some(format) = ExtractFormat::from_media_type(content_type) else {
         return Ok(error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            format!("Send the extract as text/csv, not {content_type}."),
+            format!(
+                "Send the extract as text/csv or {}, not {content_type}.",
+                shared::tile::MEDIA_TYPE
+            ),
         ));
-    }
+    };
     let header_text = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let default_name = format!("{}.csv", register.key());
+    let default_name = match format {
+        ExtractFormat::Csv => format!("{}.csv", register.key()),
+        ExtractFormat::ArrowIpc => format!("{}.arrows", register.key()),
+    };
     let file_name = header_text(FILE_NAME_HEADER).unwrap_or(&default_name);
     let report = ingest::ingest(
         &state.store,
@@ -98,6 +95,7 @@ pub async fn ingest(
         Batch {
             register,
             file_name,
+            format,
             bytes: &body,
             batch_id: header_text("Idempotency-Key"),
         },
