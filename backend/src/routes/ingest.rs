@@ -7,7 +7,7 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use shared::api::{BatchInfo, BatchStatus, ErrorBody};
-use shared::register::RegisterId;
+use shared::register::{RegisterId, REGISTERS};
 
 use super::error_response;
 use crate::ingest::{self, Batch, ExtractFormat, IngestError};
@@ -65,7 +65,14 @@ pub async fn ingest(
         return Ok(error_response(
             StatusCode::NOT_FOUND,
             "unknown_register",
-            format!("Unknown register {register:?}: expected one of cpr, ssr."),
+            format!(
+                "Unknown register {register:?}: expected one of {}.",
+                REGISTERS
+                    .iter()
+                    .map(|r| r.key)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ));
     };
     let content_type = req

@@ -63,42 +63,53 @@ fn start_local_server() -> String {
     });
     let dir = std::env::temp_dir().join(format!("tvaers-pg-{port}"));
     let as_root = is_root();
-    if !dir.join("PG_VERSION").exists() {
-        std::fs::create_dir_all(&dir).expect("create cluster folder");
-        if as_root {
-            // PostgreSQL refuses to run as root: the cluster belongs to
-            // the `postgres` user the package created.
-            run(Command::new("chown").arg("postgres:postgres").arg(&dir));
-        }
-        run(pg_command(&bin.join("initdb"), as_root)
-            .args([
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "-D",
-            ])
-            .arg(&dir));
+    if dir.join("PG_VERSION").exists() && start(&bin, &dir, port, as_root) {
+        return url;
     }
-    let options = format!(
-        "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-        dir.display()
-    );
-    run(pg_command(&bin.join("pg_ctl"), as_root)
-        .arg("-D")
-        .arg(&dir)
-        .arg("-l")
-        .arg(dir.join("server.log"))
-        .args(["-o", &options, "-w", "-t", "60", "start"]));
+    // No cluster yet, or one left broken by a killed run: start afresh (the
+    // data are throwaway test databases).
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create cluster folder");
+    if as_root {
+        // PostgreSQL refuses to run as root: the cluster belongs to the
+        // `postgres` user the package created.
+        run(Command::new("chown").arg("postgres:postgres").arg(&dir));
+    }
+    run(pg_command(&bin.join("initdb"), as_root)
+        .args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "-D",
+        ])
+        .arg(&dir));
     assert!(
-        listening(port),
+        start(&bin, &dir, port, as_root),
         "PostgreSQL did not start; see {}",
         dir.join("server.log").display()
     );
     url
+}
+
+/// Starts the cluster in `dir`; `false` if it did not come up.
+fn start(bin: &Path, dir: &Path, port: u16, as_root: bool) -> bool {
+    let options = format!(
+        "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+        dir.display()
+    );
+    pg_command(&bin.join("pg_ctl"), as_root)
+        .arg("-D")
+        .arg(dir)
+        .arg("-l")
+        .arg(dir.join("server.log"))
+        .args(["-o", &options, "-w", "-t", "60", "start"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && listening(port)
 }
 
 fn listening(port: u16) -> bool {
