@@ -114,6 +114,18 @@ test('the page works at phone width and in English', async () => {
   await page.getByTestId('key-figure').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at phone width (overflow ${overflow}px)`);
+  // The chart is drawn at phone size, not a desktop chart scaled down.
+  const chartWidth = Number(await page.locator('[data-testid="region-chart"] svg').getAttribute('width'));
+  assert.ok(chartWidth <= 390, `chart drawn ${chartWidth}px wide for a 390px screen`);
+  // Turning the phone to a wide screen redraws the chart at desktop size.
+  await page.setViewportSize({ width: 1200, height: 844 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="region-chart"] svg')?.getAttribute('width')) > 600,
+  );
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="region-chart"] svg')?.getAttribute('width')) <= 390,
+  );
   await page.screenshot({ path: join(artifacts, 'overview-phone.png'), fullPage: true });
 
   await page.getByRole('button', { name: 'English' }).click();

@@ -30,13 +30,23 @@ const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
 /// Above this many categories, bars are drawn horizontally so that every
 /// category label stays readable.
 const MAX_VERTICAL_BARS: usize = 8;
-const WIDTH: u32 = 640;
+/// The chart's width on a wide screen.
+pub const WIDE: u32 = 640;
+/// The chart's width on a phone: drawn at the size it is shown, so text
+/// is not scaled down.
+pub const NARROW: u32 = 340;
 
-/// Renders the bars to an SVG document: vertical bars for a few
-/// categories, horizontal bars (one row each, first on top) for many.
-pub fn render_svg(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
-    if data.len() > MAX_VERTICAL_BARS {
-        render_horizontal(data, decimals, lang)
+/// Renders the bars to an SVG document `width` pixels wide: vertical bars
+/// for a few categories on a wide screen, horizontal bars (one row each,
+/// first on top) for many categories or a narrow screen.
+pub fn render_svg(
+    data: &[Datum],
+    decimals: usize,
+    lang: Lang,
+    width: u32,
+) -> Result<String, String> {
+    if data.len() > MAX_VERTICAL_BARS || width < WIDE {
+        render_horizontal(data, decimals, lang, width)
     } else {
         render_vertical(data, decimals, lang)
     }
@@ -59,7 +69,7 @@ fn font() -> TextStyle<'static> {
 fn render_vertical(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, 340)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDE, 340)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let top = value_axis_top(data);
         let n = data.len().max(1);
@@ -117,7 +127,12 @@ fn render_vertical(data: &[Datum], decimals: usize, lang: Lang) -> Result<String
     Ok(svg)
 }
 
-fn render_horizontal(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
+fn render_horizontal(
+    data: &[Datum],
+    decimals: usize,
+    lang: Lang,
+    width: u32,
+) -> Result<String, String> {
     const ROW: u32 = 24;
     let n = data.len();
     let height = 60 + ROW * n as u32;
@@ -125,14 +140,14 @@ fn render_horizontal(data: &[Datum], decimals: usize, lang: Lang) -> Result<Stri
     let row_of = |i: usize| n - 1 - i;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let top = value_axis_top(data);
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(28)
-            .y_label_area_size(150)
+            .y_label_area_size(if width < WIDE { 110 } else { 150 })
             .build_cartesian_2d(0.0..top, (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         chart
@@ -148,7 +163,7 @@ fn render_horizontal(data: &[Datum], decimals: usize, lang: Lang) -> Result<Stri
                 _ => String::new(),
             })
             .x_label_formatter(&|x| format_number(*x, 0, lang))
-            .x_labels(5)
+            .x_labels(if width < WIDE { 3 } else { 5 })
             .label_style(font())
             .draw()
             .map_err(|e| e.to_string())?;
@@ -182,12 +197,41 @@ fn render_horizontal(data: &[Datum], decimals: usize, lang: Lang) -> Result<Stri
     Ok(svg)
 }
 
-/// A bar chart in a `figure` with the title as its caption.
+/// [`NARROW`] on a phone-sized viewport, else [`WIDE`].
+fn chart_width() -> u32 {
+    let viewport = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .unwrap_or(f64::from(WIDE));
+    if viewport < 700.0 {
+        NARROW
+    } else {
+        WIDE
+    }
+}
+
+/// A bar chart in a `figure` with the title as its caption. It is redrawn
+/// when the viewport crosses the phone breakpoint.
 #[function_component(BarChart)]
 pub fn bar_chart(props: &BarChartProps) -> Html {
+    // `use_state_eq` compares with the current value, so the listener
+    // (which holds the first render's handle) triggers a redraw only when
+    // the breakpoint is crossed.
+    let width = use_state_eq(chart_width);
+    {
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                gloo_events::EventListener::new(&window, "resize", move |_| {
+                    width.set(chart_width())
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let svg = use_memo(
-        (props.data.clone(), props.decimals, props.lang),
-        |(data, decimals, lang)| render_svg(data, *decimals, *lang),
+        (props.data.clone(), props.decimals, props.lang, *width),
+        |(data, decimals, lang, width)| render_svg(data, *decimals, *lang, *width),
     );
     html! {
         <figure class="chart" data-testid="region-chart">
@@ -225,7 +269,7 @@ mod tests {
                 value: Some(6000.0),
             },
         ];
-        let svg = render_svg(&data, 1, Lang::Da).expect("renders");
+        let svg = render_svg(&data, 1, Lang::Da, WIDE).expect("renders");
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("7.123,5"), "Danish value label");
         assert!(svg.contains("6.000,0"));
