@@ -44,7 +44,7 @@ pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
     };
     let rows: Vec<_> = tiles
         .iter()
-        .map(|t| (t.meta.clone(), t.bytes.clone()))
+        .map(|t| (&t.meta, t.bytes.as_slice()))
         .collect();
     let published = store.publish_release(&release, &rows).await?;
     Ok(BuildSummary {

@@ -109,20 +109,16 @@ fn shell() -> Html {
             ));
         })
     };
-    let on_sex = {
+    let on_filters = {
         let (navigate, state) = (navigate.clone(), state.clone());
-        Callback::from(move |sex| {
-            let mut next = state.clone();
-            next.filters.sex = sex;
-            navigate.emit((route, next));
-        })
-    };
-    let on_region = {
-        let (navigate, state) = (navigate.clone(), state.clone());
-        Callback::from(move |region| {
-            let mut next = state.clone();
-            next.filters.region = region;
-            navigate.emit((route, next));
+        Callback::from(move |filters| {
+            navigate.emit((
+                route,
+                ViewState {
+                    filters,
+                    ..state.clone()
+                },
+            ))
         })
     };
     let nav_link = |target: Route| {
@@ -144,7 +140,7 @@ fn shell() -> Html {
     };
     let page = match route {
         Route::Overview => {
-            html! { <Overview lang={lang} filters={state.filters.clone()} on_sex={on_sex} on_region={on_region} /> }
+            html! { <Overview lang={lang} filters={state.filters.clone()} on_filters={on_filters} /> }
         }
         Route::About => html! { <About lang={lang} /> },
         Route::NotFound => html! {

@@ -1,7 +1,16 @@
 //! Interface texts that are not catalogue labels, in Danish and English.
 //! Catalogue labels (measures, dimensions) come from `shared`.
 
-use shared::Text;
+use shared::text::format_number;
+use shared::{Lang, Text};
+
+/// A value as shown: formatted for `lang`, or a dash when there is none.
+pub fn format_value(value: Option<f64>, decimals: usize, lang: Lang) -> String {
+    value.map_or_else(
+        || NO_VALUE.get(lang).to_string(),
+        |v| format_number(v, decimals, lang),
+    )
+}
 
 /// The portal's name line.
 pub const TITLE: Text = Text {

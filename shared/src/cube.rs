@@ -197,15 +197,12 @@ impl Cube {
     /// The distinct codes `dimension` takes in this cube, sorted.
     pub fn codes(&self, dimension: DimensionId) -> Result<Vec<u16>, CubeError> {
         let mapped = self.mapped(dimension)?;
-        let mut seen: Vec<u16> = mapped.table.iter().flatten().copied().collect();
-        seen.sort_unstable();
-        seen.dedup();
         let present: std::collections::BTreeSet<u16> = mapped
             .column
             .iter()
             .filter_map(|c| mapped.table[usize::from(*c)])
             .collect();
-        Ok(seen.into_iter().filter(|c| present.contains(c)).collect())
+        Ok(present.into_iter().collect())
     }
 
     /// Resolves `dimension` to a stored column plus a code table.

@@ -291,10 +291,9 @@ impl Store {
         })
     }
 
-    /// Every person.
+    /// Every person, in no particular order (aggregation sorts its cells).
     pub async fn persons(&self) -> Result<Vec<PersonRow>, StoreError> {
-        const SQL: &str =
-            "SELECT pseudonym, birth_date, sex, municipality FROM cpr_persons ORDER BY pseudonym";
+        const SQL: &str = "SELECT pseudonym, birth_date, sex, municipality FROM cpr_persons";
         let rows: Vec<(String, NaiveDate, i16, i16)> =
             with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
         Ok(rows
@@ -318,7 +317,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT pseudonym, {year} AS year, COUNT(*) AS n FROM gp_contacts \
-             GROUP BY pseudonym, {year} ORDER BY pseudonym, year"
+             GROUP BY pseudonym, {year}"
         );
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
     }
@@ -329,7 +328,7 @@ impl Store {
     pub async fn publish_release(
         &self,
         release: &ReleaseRecord,
-        tiles: &[(StoredTile, Vec<u8>)],
+        tiles: &[(&StoredTile, &[u8])],
     ) -> Result<bool, StoreError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -349,7 +348,7 @@ impl Store {
                 .bind(tile.family.as_str())
                 .bind(tile.dimension.as_str())
                 .bind(tile.rows)
-                .bind(bytes.as_slice())
+                .bind(*bytes)
                 .execute(&mut *tx)
                 .await?;
             }

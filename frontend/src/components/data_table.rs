@@ -1,6 +1,5 @@
 //! The accessible twin of a chart: the same numbers as a table.
 
-use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
@@ -80,10 +79,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
             </thead>
             <tbody>
                 { for props.data.iter().map(|d| {
-                    let shown = d.value.map_or_else(
-                        || i18n::NO_VALUE.get(props.lang).to_string(),
-                        |v| format_number(v, props.decimals, props.lang),
-                    );
+                    let shown = i18n::format_value(d.value, props.decimals, props.lang);
                     html! {
                         <tr data-key={d.key.to_string()}>
                             <th scope="row">{ d.label.clone() }</th>

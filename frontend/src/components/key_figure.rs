@@ -1,6 +1,5 @@
 //! A key figure card: one big number with its label and context.
 
-use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
@@ -30,10 +29,7 @@ pub struct KeyFigureProps {
 /// tools and tests that should not parse formatted text.
 #[function_component(KeyFigure)]
 pub fn key_figure(props: &KeyFigureProps) -> Html {
-    let shown = props.value.map_or_else(
-        || i18n::NO_VALUE.get(props.lang).to_string(),
-        |v| format_number(v, props.decimals, props.lang),
-    );
+    let shown = i18n::format_value(props.value, props.decimals, props.lang);
     let raw = props.value.map(|v| v.to_string()).unwrap_or_default();
     html! {
         <section class="key-figure" data-testid="key-figure" aria-live="polite">
@@ -42,10 +38,7 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
             <p class="unit">{ props.unit.clone() }</p>
             <p class="context">{ props.context.clone() }</p>
             { for props.comparison.as_ref().map(|(label, value)| {
-                let shown = value.map_or_else(
-                    || i18n::NO_VALUE.get(props.lang).to_string(),
-                    |v| format_number(v, props.decimals, props.lang),
-                );
+                let shown = i18n::format_value(*value, props.decimals, props.lang);
                 html! {
                     <p class="comparison" data-testid="comparison"
                         data-value={value.map(|v| v.to_string()).unwrap_or_default()}>

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use shared::cube::{Cube, Grouping};
-use shared::{geography, DimensionId, Lang, MeasureId, Sex};
+use shared::{geography, DimensionId, Lang, MeasureId};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -36,10 +36,8 @@ pub struct OverviewProps {
     pub lang: Lang,
     /// The filters in force.
     pub filters: Filters,
-    /// Called when the user picks a sex (or both).
-    pub on_sex: Callback<Option<Sex>>,
-    /// Called when the user picks a region (or the whole country).
-    pub on_region: Callback<Option<u16>>,
+    /// Called with the filters the user chose.
+    pub on_filters: Callback<Filters>,
 }
 
 /// The national overview page.
@@ -99,12 +97,26 @@ pub fn overview(props: &OverviewProps) -> Html {
                 ),
             };
             let chart_title = format!("{} {by}", measure.label.get(lang));
+            let on_region = {
+                let filters = filters.clone();
+                props.on_filters.reform(move |region| Filters {
+                    region,
+                    ..filters.clone()
+                })
+            };
+            let on_sex = {
+                let filters = filters.clone();
+                props.on_filters.reform(move |sex| Filters {
+                    sex,
+                    ..filters.clone()
+                })
+            };
             html! {
                 <div class="dashboard">
                     <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
                         <h2>{ i18n::FILTERS.get(lang) }</h2>
-                        <AreaFilter selected={filters.region} on_change={props.on_region.clone()} lang={lang} />
-                        <SexFilter selected={filters.sex} on_change={props.on_sex.clone()} lang={lang} />
+                        <AreaFilter selected={filters.region} on_change={on_region} lang={lang} />
+                        <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                     </aside>
                     <div class="panels">
                         <KeyFigure label={measure.label.get(lang)} value={view.area}
