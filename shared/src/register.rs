@@ -718,8 +718,8 @@ pub const REGISTERS: &[Register] = &[
         columns: &[
             column("contact_id", ColumnType::Shaped { shape: Shape::ShortCode }, "the contact's id"),
             CPR_COLUMN,
-            column("start", ColumnType::Timestamp, "start of the contact"),
-            column("end", ColumnType::Timestamp, "end of the contact"),
+            column("start_time", ColumnType::Timestamp, "start of the contact"),
+            column("end_time", ColumnType::Timestamp, "end of the contact"),
             reference("sor_unit", SOR_ID, (RegisterId::Sor, "sor_id"), "the unit (SOR) responsible"),
             column("specialty", ColumnType::Code { codes: SPECIALTIES }, "the unit's specialty"),
             column(
@@ -742,7 +742,7 @@ pub const REGISTERS: &[Register] = &[
             column("rehabilitation_plan", ColumnType::Flag, "1 if a rehabilitation plan (genoptræningsplan) was issued"),
         ],
         key_columns: &["contact_id"],
-        rules: &[RowRule::NotBefore { later: "end", earlier: "start" }],
+        rules: &[RowRule::NotBefore { later: "end_time", earlier: "start_time" }],
     },
     Register {
         id: RegisterId::Ssr,
