@@ -27,6 +27,11 @@ pub struct Settings {
         global = true
     )]
     pub pseudonym_key: Option<String>,
+
+    /// Bad rows an ingested batch may have and still publish its good rows
+    /// (the bad ones are reported); a batch with more is rejected whole.
+    #[arg(long, env = "TVAERS_MAX_BAD_ROWS", default_value_t = 0, global = true)]
+    pub max_bad_rows: u64,
 }
 
 impl Settings {

@@ -12,6 +12,7 @@
 
 pub mod aggregate;
 pub mod config;
+pub mod failpoint;
 pub mod generate;
 pub mod ingest;
 pub mod release;

@@ -2,14 +2,17 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use shared::register::{RegisterId, REGISTERS};
 use tvaers::config::Settings;
 use tvaers::generate;
-use tvaers::ingest::{self, Batch, ExtractFormat, IngestError};
+use tvaers::ingest::{self, Batch, IngestError, PseudonymKey, Source};
 use tvaers::release;
 use tvaers::startup::{self, AppState};
 use tvaers::store::Store;
@@ -53,13 +56,19 @@ enum Command {
     /// Ingest one register extract: CSV with a header row, or an Arrow IPC
     /// stream (`.arrow`, `.arrows`, `.ipc`) with the same columns.
     Ingest {
-        /// Register: cpr or ssr.
+        /// Register key (see `GET /api/catalog` or the README).
         register: String,
         /// The extract file.
         file: PathBuf,
         /// Batch id (like the HTTP Idempotency-Key); default: the file's hash.
         #[arg(long)]
         batch_id: Option<String>,
+    },
+    /// Ingest every register extract in a folder (`<register>.csv` or
+    /// `<register>.arrows`), referenced registers first.
+    IngestDir {
+        /// The folder.
+        dir: PathBuf,
     },
     /// Aggregate what is stored and publish a release of tiles.
     Build,
@@ -109,34 +118,34 @@ async fn main() -> anyhow::Result<()> {
             };
             let store = connect(&cli.settings).await?;
             let key = cli.settings.pseudonym_key()?;
-            let started = Instant::now();
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let file_name = file.display().to_string();
-            let batch = Batch {
-                register,
-                file_name: &file_name,
-                format: ExtractFormat::from_file_name(&file_name),
-                bytes: &bytes,
-                batch_id: batch_id.as_deref(),
-            };
-            match ingest::ingest(&store, &key, batch).await {
-                Ok(report) => println!(
-                    "{}: {:?}, {} rows read, {} added, batch {} ({:.1} s)",
-                    report.file,
-                    report.status,
-                    report.rows_read,
-                    report.rows_added,
-                    report.batch_id,
-                    started.elapsed().as_secs_f64()
-                ),
-                Err(e @ IngestError::Rejected { .. }) => {
-                    for row in e.row_errors() {
-                        eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
-                    }
-                    bail!("{e}");
+            let mut batch = Batch::from_file(register, &file);
+            batch.file_name = file.display().to_string();
+            batch.batch_id = batch_id;
+            batch.max_bad_rows = cli.settings.max_bad_rows;
+            ingest_file(&store, &key, batch).await?;
+        }
+        Command::IngestDir { dir } => {
+            let store = connect(&cli.settings).await?;
+            let key = cli.settings.pseudonym_key()?;
+            let mut found = 0;
+            for register in REGISTERS {
+                let candidates = [
+                    dir.join(format!("{}.csv", register.key)),
+                    dir.join(format!("{}.arrows", register.key)),
+                ];
+                for file in candidates.iter().filter(|f| f.is_file()) {
+                    found += 1;
+                    let mut batch = Batch::from_file(register.id, file);
+                    batch.file_name = file.display().to_string();
+                    batch.max_bad_rows = cli.settings.max_bad_rows;
+                    ingest_file(&store, &key, batch).await?;
                 }
-                Err(e) => return Err(e.into()),
+            }
+            if found == 0 {
+                bail!(
+                    "no register extracts in {}: expected files such as cpr.csv or ssr.arrows",
+                    dir.display()
+                );
             }
         }
         Command::Build => {
@@ -169,7 +178,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { addr, dist } => {
             let store = connect(&cli.settings).await?;
             let key = cli.settings.pseudonym_key()?;
-            let state = AppState::new(store, key, Some(dist.clone()));
+            let mut state = AppState::new(store, key, Some(dist.clone()));
+            state.max_bad_rows = cli.settings.max_bad_rows;
+            state.spool_dir = cli.settings.data_dir.join("spool");
+            std::fs::create_dir_all(&state.spool_dir)
+                .with_context(|| format!("creating {}", state.spool_dir.display()))?;
             if state.dist.is_none() {
                 log::warn!(
                     "no portal in {}: serving the API only (build it with `cargo xtask demo`)",
@@ -182,6 +195,80 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Ingests one file with a progress bar, and prints its report.
+async fn ingest_file(store: &Store, key: &PseudonymKey, mut batch: Batch) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let size = match &batch.source {
+        Source::File(path) => std::fs::metadata(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .len(),
+        Source::Bytes(bytes) => bytes.len() as u64,
+    };
+    let read = Arc::new(AtomicU64::new(0));
+    batch.progress = Some(Arc::clone(&read));
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template(
+            "{msg:>14} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(batch.register.key());
+    let ticking = {
+        let bar = bar.clone();
+        let read = Arc::clone(&read);
+        actix_web::rt::spawn(async move {
+            loop {
+                bar.set_position(read.load(Ordering::Relaxed));
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let result = ingest::ingest(store, key, batch).await;
+    ticking.abort();
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    match result {
+        Ok(report) => {
+            println!(
+                "{}: {:?}, {} rows read, {} added, {} rejected, batch {} ({seconds:.1} s, {:.0} rows/s, peak memory {})",
+                report.file,
+                report.status,
+                report.rows_read,
+                report.rows_added,
+                report.rows_rejected,
+                report.batch_id,
+                report.rows_read as f64 / seconds.max(1e-9),
+                peak_memory()
+            );
+            for row in &report.errors {
+                eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
+            }
+            Ok(())
+        }
+        Err(e @ IngestError::Rejected { .. }) => {
+            for row in e.row_errors() {
+                eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
+            }
+            bail!("{e}");
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Peak resident memory of this process, from `/proc` (Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        })
+        .map_or_else(|| "unknown".to_string(), |kb| format!("{} MiB", kb / 1024))
 }
 
 async fn connect(settings: &Settings) -> anyhow::Result<Store> {

@@ -12,9 +12,6 @@ use crate::ingest::PseudonymKey;
 use crate::routes;
 use crate::store::Store;
 
-/// Largest ingestion body accepted (bytes).
-pub const MAX_INGEST_BYTES: usize = 512 * 1024 * 1024;
-
 /// Everything a request handler may need.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -26,6 +23,10 @@ pub struct AppState {
     pub tiles: routes::tiles::TileCache,
     /// The built single-page app (`dist/`), if any.
     pub dist: Option<PathBuf>,
+    /// Default bad-row threshold of ingested batches.
+    pub max_bad_rows: u64,
+    /// Folder where uploads are spooled while they are ingested.
+    pub spool_dir: PathBuf,
 }
 
 impl AppState {
@@ -38,6 +39,8 @@ impl AppState {
             key,
             tiles: routes::tiles::TileCache::default(),
             dist,
+            max_bad_rows: 0,
+            spool_dir: std::env::temp_dir(),
         }
     }
 }
@@ -47,7 +50,6 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {
         let dist = state.dist.clone();
         cfg.app_data(web::Data::new(state))
-            .app_data(web::PayloadConfig::new(MAX_INGEST_BYTES))
             .route("/healthz", web::get().to(routes::health::healthz))
             .service(
                 web::scope("/api")

@@ -73,6 +73,13 @@ pub struct IngestReport {
     pub rows_read: u64,
     /// Rows added to the store by this request (0 for a replay).
     pub rows_added: u64,
+    /// Bad rows left out (a batch with no more bad rows than the
+    /// threshold publishes its good rows).
+    #[serde(default)]
+    pub rows_rejected: u64,
+    /// The bad rows' errors, at most a capped number of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RowError>,
 }
 
 /// `GET /api/ingest/batches/{id}`: a published batch, from the ledger.
@@ -90,6 +97,15 @@ pub struct BatchInfo {
     pub rows_read: u64,
     /// Rows written to the store.
     pub rows_added: u64,
+    /// Bad rows left out.
+    #[serde(default)]
+    pub rows_rejected: u64,
+    /// The first bad row's error, if any.
+    #[serde(default)]
+    pub first_error: Option<RowError>,
+    /// When ingestion started (RFC 3339, UTC).
+    #[serde(default)]
+    pub started_at: String,
     /// When it was published (RFC 3339, UTC).
     pub published_at: String,
 }

@@ -8,11 +8,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use shared::cube::{Cube, CubeError};
-use shared::{AgeBand, QuantityId, TileFamilyId};
+use shared::{AgeBand, QuantityId, Sex, TileFamilyId};
 
-use crate::store::{Store, StoreError};
+use crate::store::{ResidenceRow, Store, StoreError};
+
+/// CPR status codes of numbers that do not stand for a person of their
+/// own (cancelled, deleted duplicate, changed number).
+const NOT_COUNTED: &[&str] = &["30", "50", "60"];
 
 /// Why a cube could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +39,8 @@ pub enum AggregateError {
 pub struct Aggregated {
     /// The cube.
     pub cube: Cube,
-    /// Contacts whose person is not in the CPR extract (or was not yet
-    /// born in the contact's year); they are in no cell.
+    /// Contacts whose person was no citizen in the contact's year (not in
+    /// the CPR register, not yet born, or gone); they are in no cell.
     pub unmatched_contacts: u64,
 }
 
@@ -44,38 +48,52 @@ pub struct Aggregated {
 type CellKey = (u16, u16, u8, u8);
 
 /// Builds the geography cube: citizens and GP contacts by year ×
-/// municipality × age band × sex. Years are those with GP contacts; age is
-/// age at the end of the year.
+/// municipality × age band × sex. Years are those with GP contacts. A
+/// person is a citizen in a year when one of their periods of residence
+/// overlaps it (and the CPR number is not cancelled, deleted or changed),
+/// and is counted — with the year's contacts — in the municipality of the
+/// last such period; age is the age reached in the year.
 pub async fn geography(store: &Store) -> Result<Aggregated, AggregateError> {
-    let persons = store.persons().await?;
+    let residences = store.residences().await?;
     let contacts = store.gp_contacts_per_person_year().await?;
     let years: BTreeSet<i32> = contacts.iter().map(|(_, year, _)| *year).collect();
     if years.is_empty() {
         return Err(AggregateError::NoYears);
     }
 
-    let index: HashMap<&str, usize> = persons
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.pseudonym.as_str(), i))
-        .collect();
-    let cell = |person: usize, year: i32| -> Option<CellKey> {
-        let p = &persons[person];
+    // Each person's periods, in order of their start.
+    let mut persons: HashMap<&str, Vec<&ResidenceRow>> = HashMap::new();
+    for r in &residences {
+        if !NOT_COUNTED.contains(&r.status.as_str()) {
+            persons.entry(r.pseudonym.as_str()).or_default().push(r);
+        }
+    }
+    for periods in persons.values_mut() {
+        periods.sort_by_key(|r| r.valid_from);
+    }
+    let cell = |periods: &[&ResidenceRow], year: i32| -> Option<CellKey> {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31)?;
+        let p = periods
+            .iter()
+            .rev()
+            .find(|r| r.valid_from <= last && r.valid_to.is_none_or(|to| to > first))?;
         let age = year - p.birth_date.year();
+        let sex = Sex::from_letter(&p.sex)?;
         (age >= 0).then(|| {
             (
                 year as u16,
                 p.municipality as u16,
                 AgeBand::from_age(age as u32).index(),
-                p.sex as u8,
+                sex.code() as u8,
             )
         })
     };
 
     let mut cells: BTreeMap<CellKey, [u64; 2]> = BTreeMap::new();
     for &year in &years {
-        for person in 0..persons.len() {
-            if let Some(key) = cell(person, year) {
+        for periods in persons.values() {
+            if let Some(key) = cell(periods, year) {
                 cells.entry(key).or_default()[0] += 1;
             }
         }
@@ -83,7 +101,10 @@ pub async fn geography(store: &Store) -> Result<Aggregated, AggregateError> {
     let mut unmatched_contacts = 0u64;
     for (pseudonym, year, n) in &contacts {
         let n = u64::try_from(*n).unwrap_or(0);
-        match index.get(pseudonym.as_str()).and_then(|p| cell(*p, *year)) {
+        match persons
+            .get(pseudonym.as_str())
+            .and_then(|periods| cell(periods, *year))
+        {
             Some(key) => cells.entry(key).or_default()[1] += n,
             None => unmatched_contacts += n,
         }

@@ -2,17 +2,23 @@
 //! stream with the same column names — with row-level error reporting:
 //! every bad value is reported with file, line (row) and field. Both forms
 //! become the same text records and pass through the same validation.
+//!
+//! Extracts are streamed: rows are read one at a time from any reader and
+//! handed on as soon as they are valid, so memory does not grow with the
+//! file (an Arrow stream is held one record batch at a time).
+
+use std::io::Read;
 
 use arrow_ipc::reader::StreamReader;
 use csv::{ReaderBuilder, StringRecord, Trim};
 use shared::api::RowError;
-use shared::register::ExtractColumn;
+use shared::register::Column;
 
 /// How many row errors a rejection lists; the count covers all of them.
 pub const MAX_REPORTED_ERRORS: usize = 1000;
 
-/// A batch rejected at the door.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Row errors found in an extract.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rejected {
     /// Row errors, at most [`MAX_REPORTED_ERRORS`].
     pub errors: Vec<RowError>,
@@ -20,20 +26,36 @@ pub struct Rejected {
     pub bad_rows: u64,
 }
 
+/// What reading a whole extract found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Data rows read.
+    pub rows_read: u64,
+    /// The bad rows and their errors.
+    pub rejected: Rejected,
+    /// Whether the consumer stopped the reading early.
+    pub stopped: bool,
+}
+
 /// The fields of one data row, addressed by the register's column order.
 pub struct Row<'r> {
     record: &'r StringRecord,
     positions: &'r [usize],
-    columns: &'r [ExtractColumn],
+    columns: &'r [Column],
     /// 1-based line number of the row in the file.
     pub line: u64,
     errors: Vec<(&'static str, String)>,
 }
 
-impl Row<'_> {
+impl<'r> Row<'r> {
     /// The value of the register's `i`-th column (empty when missing).
-    pub fn get(&self, i: usize) -> &str {
+    pub fn get(&self, i: usize) -> &'r str {
         self.record.get(self.positions[i]).unwrap_or("")
+    }
+
+    /// Whether an error was recorded on the row.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
     }
 
     /// Records an error for the `i`-th column.
@@ -87,7 +109,7 @@ impl Collector<'_> {
     fn positions(
         mut self,
         header: &[&str],
-        columns: &[ExtractColumn],
+        columns: &[Column],
     ) -> Result<(Self, Vec<usize>), Rejected> {
         let mut positions = Vec::with_capacity(columns.len());
         for column in columns {
@@ -96,7 +118,7 @@ impl Collector<'_> {
                 None => self.report(
                     1,
                     column.name,
-                    format!("missing column `{}` ({})", column.name, column.format),
+                    format!("missing column `{}` ({})", column.name, column.doc),
                 ),
             }
         }
@@ -128,11 +150,12 @@ impl Collector<'_> {
         None
     }
 
-    fn finish<T>(self, values: Vec<T>, rows_read: u64) -> Result<(Vec<T>, u64), Rejected> {
-        if self.rejected.bad_rows > 0 {
-            return Err(self.rejected);
+    fn finish(self, rows_read: u64, stopped: bool) -> Summary {
+        Summary {
+            rows_read,
+            rejected: self.rejected,
+            stopped,
         }
-        Ok((values, rows_read))
     }
 }
 
@@ -140,38 +163,37 @@ impl Collector<'_> {
 pub fn read<T>(
     format: super::ExtractFormat,
     file: &str,
-    bytes: &[u8],
-    columns: &[ExtractColumn],
+    input: impl Read,
+    columns: &[Column],
     parse_row: impl FnMut(&mut Row<'_>) -> Option<T>,
-) -> Result<(Vec<T>, u64), Rejected> {
+    emit: impl FnMut(T) -> bool,
+) -> Result<Summary, Rejected> {
     match format {
-        super::ExtractFormat::Csv => read_csv(file, bytes, columns, parse_row),
-        super::ExtractFormat::ArrowIpc => read_arrow(file, bytes, columns, parse_row),
+        super::ExtractFormat::Csv => read_csv(file, input, columns, parse_row, emit),
+        super::ExtractFormat::ArrowIpc => read_arrow(file, input, columns, parse_row, emit),
     }
 }
 
 /// Reads every row of a CSV extract with the register's `columns` (in any
 /// order; extra columns are ignored). `parse_row` turns a row into a value
-/// or records errors on it. Returns the values and the number of data rows,
-/// or the rejection when any row or the header is bad.
+/// or records errors on it; `emit` receives each good value and returns
+/// `false` to stop reading. Returns what was read and the row errors, or
+/// the rejection of the whole file when its header is unusable.
 pub fn read_csv<T>(
     file: &str,
-    bytes: &[u8],
-    columns: &[ExtractColumn],
+    input: impl Read,
+    columns: &[Column],
     mut parse_row: impl FnMut(&mut Row<'_>) -> Option<T>,
-) -> Result<(Vec<T>, u64), Rejected> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    mut emit: impl FnMut(T) -> bool,
+) -> Result<Summary, Rejected> {
     let mut reader = ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .trim(Trim::All)
-        .from_reader(bytes);
+        .from_reader(SkipBom::new(input));
     let collector = Collector {
         file,
-        rejected: Rejected {
-            errors: Vec::new(),
-            bad_rows: 0,
-        },
+        rejected: Rejected::default(),
     };
     let header = match reader.headers() {
         Ok(h) if !h.iter().all(str::is_empty) => h.clone(),
@@ -187,7 +209,6 @@ pub fn read_csv<T>(
     let (mut collector, positions) =
         collector.positions(&header.iter().collect::<Vec<_>>(), columns)?;
 
-    let mut values = Vec::new();
     let mut rows_read = 0u64;
     let mut record = StringRecord::new();
     loop {
@@ -200,6 +221,9 @@ pub fn read_csv<T>(
                 collector.rejected.bad_rows += 1;
                 let line = e.position().map_or(line, |p| p.line());
                 collector.report(line, "(row)", csv_reason(&e));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
                 continue;
             }
         }
@@ -229,29 +253,30 @@ pub fn read_csv<T>(
             row.errors.push((field, reason));
         }
         if let Some(value) = collector.row(row, &mut parse_row) {
-            values.push(value);
+            if !emit(value) {
+                return Ok(collector.finish(rows_read, true));
+            }
         }
     }
-    collector.finish(values, rows_read)
+    Ok(collector.finish(rows_read, false))
 }
 
 /// Reads every row of an Arrow IPC stream extract: the same columns as the
-/// CSV form, by name, as text, dates or integers (extra columns are
-/// ignored). Errors report the 1-based row number as `line`.
+/// CSV form, by name, as text, dates, timestamps, numbers or booleans
+/// (extra columns are ignored). Errors report the 1-based row number as
+/// `line`.
 pub fn read_arrow<T>(
     file: &str,
-    bytes: &[u8],
-    columns: &[ExtractColumn],
+    input: impl Read,
+    columns: &[Column],
     mut parse_row: impl FnMut(&mut Row<'_>) -> Option<T>,
-) -> Result<(Vec<T>, u64), Rejected> {
+    mut emit: impl FnMut(T) -> bool,
+) -> Result<Summary, Rejected> {
     let collector = Collector {
         file,
-        rejected: Rejected {
-            errors: Vec::new(),
-            bad_rows: 0,
-        },
+        rejected: Rejected::default(),
     };
-    let reader = match StreamReader::try_new(std::io::Cursor::new(bytes), None) {
+    let reader = match StreamReader::try_new(std::io::BufReader::new(input), None) {
         Ok(r) => r,
         Err(e) => {
             return Err(collector.reject_file("(stream)", format!("not an Arrow IPC stream: {e}")))
@@ -266,7 +291,7 @@ pub fn read_arrow<T>(
             return Err(collector.reject_file(
                 column.name,
                 format!(
-                    "column `{}` has Arrow type {data_type}: expected text, a date or an integer",
+                    "column `{}` has Arrow type {data_type}: expected text, a date, a timestamp, a number or a boolean",
                     column.name
                 ),
             ));
@@ -275,8 +300,8 @@ pub fn read_arrow<T>(
     // Rows are re-assembled as text records of the register's columns, in
     // order, so that validation is the very same as for CSV.
     let in_order: Vec<usize> = (0..columns.len()).collect();
-    let mut values = Vec::new();
     let mut rows_read = 0u64;
+    let mut record = StringRecord::new();
     for batch in reader {
         let batch = match batch {
             Ok(b) => b,
@@ -296,7 +321,10 @@ pub fn read_arrow<T>(
             .collect();
         for i in 0..batch.num_rows() {
             rows_read += 1;
-            let record: StringRecord = texts.iter().map(|c| c[i].as_str()).collect();
+            record.clear();
+            for column in &texts {
+                record.push_field(&column[i]);
+            }
             let row = Row {
                 record: &record,
                 positions: &in_order,
@@ -305,22 +333,68 @@ pub fn read_arrow<T>(
                 errors: Vec::new(),
             };
             if let Some(value) = collector.row(row, &mut parse_row) {
-                values.push(value);
+                if !emit(value) {
+                    return Ok(collector.finish(rows_read, true));
+                }
             }
         }
     }
-    collector.finish(values, rows_read)
+    Ok(collector.finish(rows_read, false))
+}
+
+/// A reader that drops a UTF-8 byte order mark at the start.
+struct SkipBom<R> {
+    inner: R,
+    start: Option<([u8; 3], usize, usize)>,
+}
+
+impl<R: Read> SkipBom<R> {
+    fn new(inner: R) -> Self {
+        SkipBom { inner, start: None }
+    }
+}
+
+impl<R: Read> Read for SkipBom<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.start.is_none() {
+            // Read up to three bytes; keep them unless they are a BOM.
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                match self.inner.read(&mut head[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            let skip = if n == 3 && head == *b"\xEF\xBB\xBF" {
+                3
+            } else {
+                0
+            };
+            self.start = Some((head, skip, n));
+        }
+        if let Some((head, at, n)) = &mut self.start {
+            if *at < *n {
+                let k = (*n - *at).min(buf.len());
+                buf[..k].copy_from_slice(&head[*at..*at + k]);
+                *at += k;
+                return Ok(k);
+            }
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// Arrow values as the text a CSV extract would hold.
 mod arrow_text {
     use arrow_array::cast::AsArray;
     use arrow_array::types::{
-        Date32Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type,
-        UInt8Type,
+        Date32Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+        TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+        TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
     };
     use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray};
-    use arrow_schema::DataType;
+    use arrow_schema::{DataType, TimeUnit};
 
     pub fn supported(data_type: &DataType) -> bool {
         matches!(
@@ -328,6 +402,10 @@ mod arrow_text {
             DataType::Utf8
                 | DataType::LargeUtf8
                 | DataType::Date32
+                | DataType::Timestamp(_, None)
+                | DataType::Float32
+                | DataType::Float64
+                | DataType::Boolean
                 | DataType::Int8
                 | DataType::Int16
                 | DataType::Int32
@@ -372,6 +450,59 @@ mod arrow_text {
                         .unwrap_or_default()
                 })
                 .collect(),
+            DataType::Timestamp(unit, None) => {
+                let (values, per_second): (Vec<Option<i64>>, i64) = match unit {
+                    TimeUnit::Second => (
+                        array.as_primitive::<TimestampSecondType>().iter().collect(),
+                        1,
+                    ),
+                    TimeUnit::Millisecond => (
+                        array
+                            .as_primitive::<TimestampMillisecondType>()
+                            .iter()
+                            .collect(),
+                        1_000,
+                    ),
+                    TimeUnit::Microsecond => (
+                        array
+                            .as_primitive::<TimestampMicrosecondType>()
+                            .iter()
+                            .collect(),
+                        1_000_000,
+                    ),
+                    TimeUnit::Nanosecond => (
+                        array
+                            .as_primitive::<TimestampNanosecondType>()
+                            .iter()
+                            .collect(),
+                        1_000_000_000,
+                    ),
+                };
+                values
+                    .into_iter()
+                    .map(|v| {
+                        v.and_then(|v| {
+                            chrono::DateTime::from_timestamp(
+                                v.div_euclid(per_second),
+                                (v.rem_euclid(per_second) * (1_000_000_000 / per_second)) as u32,
+                            )
+                        })
+                        .map(|t| t.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
+                        .unwrap_or_default()
+                    })
+                    .collect()
+            }
+            DataType::Boolean => array
+                .as_boolean()
+                .iter()
+                .map(|v| {
+                    v.map(|b| if b { "1" } else { "0" })
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect(),
+            DataType::Float32 => numbers(array.as_primitive::<Float32Type>()),
+            DataType::Float64 => numbers(array.as_primitive::<Float64Type>()),
             DataType::Int8 => numbers(array.as_primitive::<Int8Type>()),
             DataType::Int16 => numbers(array.as_primitive::<Int16Type>()),
             DataType::Int32 => numbers(array.as_primitive::<Int32Type>()),
@@ -396,23 +527,51 @@ fn csv_reason(e: &csv::Error) -> String {
 mod tests {
     use super::*;
 
-    const COLUMNS: &[ExtractColumn] = &[
-        ExtractColumn {
+    use shared::register::ColumnType;
+
+    const COLUMNS: &[Column] = &[
+        Column {
             name: "a",
-            format: "a number",
+            kind: ColumnType::Integer { min: 0, max: 99 },
+            required: true,
+            references: None,
+            doc: "a number",
         },
-        ExtractColumn {
+        Column {
             name: "b",
-            format: "text",
+            kind: ColumnType::Text { max_len: 9 },
+            required: true,
+            references: None,
+            doc: "text",
         },
     ];
 
-    fn read(text: &str) -> Result<(Vec<(u32, String)>, u64), Rejected> {
-        read_csv("t.csv", text.as_bytes(), COLUMNS, |row| {
-            let a = row.parse(0, |s| {
-                s.parse::<u32>().map_err(|_| format!("not a number: {s:?}"))
-            });
-            Some((a?, row.get(1).to_string()))
+    type Outcome = Result<(Vec<(u32, String)>, u64), Rejected>;
+
+    /// Reads with a parser of `a` as a number; row errors become a
+    /// rejection, as a strict batch would.
+    fn collect(read: impl FnOnce(&mut Vec<(u32, String)>) -> Result<Summary, Rejected>) -> Outcome {
+        let mut rows = Vec::new();
+        let summary = read(&mut rows)?;
+        if summary.rejected.bad_rows > 0 {
+            return Err(summary.rejected);
+        }
+        Ok((rows, summary.rows_read))
+    }
+
+    fn parse_row(row: &mut Row<'_>) -> Option<(u32, String)> {
+        let a = row.parse(0, |s| {
+            s.parse::<u32>().map_err(|_| format!("not a number: {s:?}"))
+        });
+        Some((a?, row.get(1).to_string()))
+    }
+
+    fn read(text: &str) -> Outcome {
+        collect(|rows| {
+            read_csv("t.csv", text.as_bytes(), COLUMNS, parse_row, |v| {
+                rows.push(v);
+                true
+            })
         })
     }
 
@@ -462,12 +621,12 @@ mod tests {
         writer.into_inner().expect("bytes")
     }
 
-    fn read_ipc(bytes: &[u8]) -> Result<(Vec<(u32, String)>, u64), Rejected> {
-        read_arrow("t.arrows", bytes, COLUMNS, |row| {
-            let a = row.parse(0, |s| {
-                s.parse::<u32>().map_err(|_| format!("not a number: {s:?}"))
-            });
-            Some((a?, row.get(1).to_string()))
+    fn read_ipc(bytes: &[u8]) -> Outcome {
+        collect(|rows| {
+            read_arrow("t.arrows", bytes, COLUMNS, parse_row, |v| {
+                rows.push(v);
+                true
+            })
         })
     }
 
@@ -518,7 +677,7 @@ mod tests {
         let floats = arrow(vec![
             (
                 "a",
-                Arc::new(arrow_array::Float64Array::from(vec![1.0])) as _,
+                Arc::new(arrow_array::BinaryArray::from(vec![b"1".as_ref()])) as _,
             ),
             (
                 "b",
@@ -528,13 +687,57 @@ mod tests {
         let err = read_ipc(&floats).expect_err("unsupported type");
         assert_eq!(err.errors[0].field, "a");
         assert!(
-            err.errors[0].reason.contains("Float64"),
+            err.errors[0].reason.contains("Binary"),
             "{}",
             err.errors[0].reason
         );
 
         let err = read_ipc(b"a,b\n1,2\n").expect_err("CSV is not Arrow");
         assert_eq!(err.errors[0].field, "(stream)");
+    }
+
+    #[test]
+    fn stops_when_the_consumer_says_so() {
+        let mut seen = 0;
+        let summary = read_csv(
+            "t.csv",
+            "a,b\n1,x\n2,y\n3,z\n".as_bytes(),
+            COLUMNS,
+            parse_row,
+            |_| {
+                seen += 1;
+                seen < 2
+            },
+        )
+        .expect("header is fine");
+        assert!(summary.stopped);
+        assert_eq!((seen, summary.rows_read), (2, 2));
+    }
+
+    #[test]
+    fn reads_from_a_reader_one_byte_at_a_time() {
+        // A reader that hands out one byte per call still has its BOM removed.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                match (self.0.split_first(), buf.is_empty()) {
+                    (Some((b, rest)), false) => {
+                        buf[0] = *b;
+                        self.0 = rest;
+                        Ok(1)
+                    }
+                    _ => Ok(0),
+                }
+            }
+        }
+        let mut rows = Vec::new();
+        let text = "\u{feff}a,b\n7,x\n".as_bytes();
+        read_csv("t.csv", Trickle(text), COLUMNS, parse_row, |v| {
+            rows.push(v);
+            true
+        })
+        .expect("valid");
+        assert_eq!(rows, vec![(7, "x".to_string())]);
     }
 
     #[test]

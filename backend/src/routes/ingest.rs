@@ -1,27 +1,37 @@
 //! `POST /api/ingest/{register}`: a register extract as the request body.
 //!
 //! Until authentication exists, ingestion is accepted only from the local
-//! machine (loopback peers), and says so to anyone else.
+//! machine (loopback peers), and says so to anyone else — before any of
+//! the body is read. The body is streamed to a spool file while its hash
+//! is computed, then ingested from there: memory does not grow with the
+//! upload.
 
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
+use std::io::Write;
+
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
 use shared::api::{BatchInfo, BatchStatus, ErrorBody};
 use shared::register::{RegisterId, REGISTERS};
 
 use super::error_response;
-use crate::ingest::{self, Batch, ExtractFormat, IngestError};
+use crate::ingest::{self, Batch, ExtractFormat, IngestError, Source};
 use crate::startup::AppState;
 
 /// Header naming the uploaded file, for error reports.
 pub const FILE_NAME_HEADER: &str = "X-File-Name";
+
+/// Header overriding the server's bad-row threshold for one batch.
+pub const MAX_BAD_ROWS_HEADER: &str = "X-Max-Bad-Rows";
 
 impl ResponseError for IngestError {
     fn status_code(&self) -> StatusCode {
         match self {
             IngestError::Rejected { .. } | IngestError::BadBatchId => StatusCode::BAD_REQUEST,
             IngestError::BatchIdConflict { .. } => StatusCode::CONFLICT,
-            IngestError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            IngestError::Read { .. } | IngestError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -30,9 +40,9 @@ impl ResponseError for IngestError {
             IngestError::Rejected { .. } => ("invalid_batch", self.to_string()),
             IngestError::BatchIdConflict { .. } => ("batch_id_conflict", self.to_string()),
             IngestError::BadBatchId => ("bad_batch_id", self.to_string()),
-            IngestError::Store(e) => {
+            IngestError::Read { .. } | IngestError::Store(_) => {
                 // Details go to the log, never to the client.
-                log::error!("ingest: {e}");
+                log::error!("ingest: {self}");
                 (
                     "internal",
                     "The batch could not be stored; nothing was stored.".to_string(),
@@ -51,7 +61,7 @@ impl ResponseError for IngestError {
 pub async fn ingest(
     req: HttpRequest,
     register: web::Path<String>,
-    body: web::Bytes,
+    mut body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, IngestError> {
     if !req.peer_addr().is_some_and(|a| a.ip().is_loopback()) {
@@ -96,18 +106,62 @@ pub async fn ingest(
         ExtractFormat::ArrowIpc => format!("{}.arrows", register.key()),
     };
     let file_name = header_text(FILE_NAME_HEADER).unwrap_or(&default_name);
+    let max_bad_rows = match header_text(MAX_BAD_ROWS_HEADER) {
+        None => state.max_bad_rows,
+        Some(text) => match text.trim().parse() {
+            Ok(n) => n,
+            Err(_) => {
+                return Ok(error_response(
+                    StatusCode::BAD_REQUEST,
+                    "bad_max_bad_rows",
+                    format!("{MAX_BAD_ROWS_HEADER} must be a whole number, not {text:?}."),
+                ))
+            }
+        },
+    };
+
+    // Spool the body to a file, hashing it on the way.
+    let spool_error = |e: std::io::Error| IngestError::Read {
+        file: file_name.to_string(),
+        source: e,
+    };
+    let mut spool = tempfile::Builder::new()
+        .prefix("tvaers-upload-")
+        .tempfile_in(&state.spool_dir)
+        .map_err(spool_error)?;
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                return Ok(error_response(
+                    StatusCode::BAD_REQUEST,
+                    "incomplete_body",
+                    format!("The upload broke off: {e}. Nothing was stored."),
+                ))
+            }
+        };
+        hasher.update(&chunk);
+        spool.write_all(&chunk).map_err(spool_error)?;
+    }
+    spool.flush().map_err(spool_error)?;
+
     let report = ingest::ingest(
         &state.store,
         &state.key,
         Batch {
             register,
-            file_name,
+            file_name: file_name.to_string(),
             format,
-            bytes: &body,
-            batch_id: header_text("Idempotency-Key"),
+            source: Source::File(spool.path().to_path_buf()),
+            batch_id: header_text("Idempotency-Key").map(str::to_string),
+            content_sha256: Some(hex::encode(hasher.finalize())),
+            max_bad_rows,
+            progress: None,
         },
     )
     .await?;
+    drop(spool);
     log::info!(
         "ingest {}: batch {} {:?}, {} rows added",
         report.register,
@@ -135,6 +189,12 @@ pub async fn batch(id: web::Path<String>, state: web::Data<AppState>) -> HttpRes
             content_sha256: b.content_sha256,
             rows_read: u64::try_from(b.rows_read).unwrap_or(0),
             rows_added: u64::try_from(b.rows_added).unwrap_or(0),
+            rows_rejected: u64::try_from(b.rows_rejected).unwrap_or(0),
+            first_error: b
+                .first_error
+                .as_deref()
+                .and_then(|e| serde_json::from_str(e).ok()),
+            started_at: b.started_at,
             published_at: b.published_at,
         }),
         Ok(None) => error_response(

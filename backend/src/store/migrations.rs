@@ -8,18 +8,32 @@ use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 /// (version, description, SQL) of every SQLite migration.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "skeleton",
-    include_str!("../../migrations/sqlite/0001_skeleton.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "skeleton",
+        include_str!("../../migrations/sqlite/0001_skeleton.sql"),
+    ),
+    (
+        2,
+        "registers",
+        include_str!("../../migrations/sqlite/0002_registers.sql"),
+    ),
+];
 
 /// (version, description, SQL) of every PostgreSQL migration.
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "skeleton",
-    include_str!("../../migrations/postgres/0001_skeleton.sql"),
-)];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "skeleton",
+        include_str!("../../migrations/postgres/0001_skeleton.sql"),
+    ),
+    (
+        2,
+        "registers",
+        include_str!("../../migrations/postgres/0002_registers.sql"),
+    ),
+];
 
 #[derive(Debug)]
 struct Embedded(&'static [(i64, &'static str, &'static str)]);

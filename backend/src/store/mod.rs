@@ -16,8 +16,6 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::QueryBuilder;
 
-use crate::ingest::{CprRecord, GpContactRecord};
-
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -59,6 +57,10 @@ macro_rules! with_pool {
     };
 }
 
+mod registers;
+
+pub use registers::BatchWriter;
+
 /// A published ingestion batch, as kept in the ledger.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchRecord {
@@ -74,21 +76,33 @@ pub struct BatchRecord {
     pub rows_read: i64,
     /// Rows written.
     pub rows_added: i64,
+    /// Bad rows left out.
+    pub rows_rejected: i64,
+    /// The first bad row's error, as JSON.
+    pub first_error: Option<String>,
+    /// When ingestion started (RFC 3339).
+    pub started_at: String,
     /// When it was published (RFC 3339).
     pub published_at: String,
 }
 
-/// A person as the aggregation reads it.
+/// A period of residence as the aggregation reads it.
 #[derive(Clone, Debug)]
-pub struct PersonRow {
+pub struct ResidenceRow {
     /// Pseudonym.
     pub pseudonym: String,
     /// Birth date.
     pub birth_date: NaiveDate,
-    /// Sex code (1, 2).
-    pub sex: i16,
+    /// Sex letter (M, K).
+    pub sex: String,
     /// Municipality code.
     pub municipality: i16,
+    /// First day of the residence.
+    pub valid_from: NaiveDate,
+    /// First day after it, if it ended.
+    pub valid_to: Option<NaiveDate>,
+    /// CPR status code.
+    pub status: String,
 }
 
 /// A tile as stored.
@@ -115,7 +129,18 @@ pub struct ReleaseRecord {
     pub created_at: String,
 }
 
-type BatchTuple = (String, String, String, String, i64, i64, String);
+type BatchTuple = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    String,
+    String,
+);
 
 impl From<BatchTuple> for BatchRecord {
     fn from(t: BatchTuple) -> Self {
@@ -126,13 +151,17 @@ impl From<BatchTuple> for BatchRecord {
             content_sha256: t.3,
             rows_read: t.4,
             rows_added: t.5,
-            published_at: t.6,
+            rows_rejected: t.6,
+            first_error: t.7,
+            started_at: t.8,
+            published_at: t.9,
         }
     }
 }
 
-/// Rows per INSERT statement: well below both engines' parameter limits.
-const INSERT_CHUNK: usize = 1000;
+/// The ledger's columns, in [`BatchTuple`] order.
+const LEDGER_COLUMNS: &str = "batch_id, register, file_name, content_sha256, rows_read, \
+                              rows_added, rows_rejected, first_error, started_at, published_at";
 
 impl Store {
     /// Connects to `url` and brings the schema up to date. A SQLite file
@@ -189,9 +218,8 @@ impl Store {
 
     /// The ledger entry of a batch, by id.
     pub async fn batch(&self, batch_id: &str) -> Result<Option<BatchRecord>, StoreError> {
-        const SQL: &str = "SELECT batch_id, register, file_name, content_sha256, rows_read, \
-                           rows_added, published_at FROM ingest_batches WHERE batch_id = $1";
-        let row: Option<BatchTuple> = with_pool!(self, pool => sqlx::query_as(SQL).bind(batch_id).fetch_optional(pool).await)?;
+        let sql = format!("SELECT {LEDGER_COLUMNS} FROM ingest_batches WHERE batch_id = $1");
+        let row: Option<BatchTuple> = with_pool!(self, pool => sqlx::query_as(&sql).bind(batch_id).fetch_optional(pool).await)?;
         Ok(row.map(BatchRecord::from))
     }
 
@@ -201,10 +229,10 @@ impl Store {
         register: &str,
         content_sha256: &str,
     ) -> Result<Option<BatchRecord>, StoreError> {
-        const SQL: &str = "SELECT batch_id, register, file_name, content_sha256, rows_read, \
-                           rows_added, published_at FROM ingest_batches \
-                           WHERE register = $1 AND content_sha256 = $2";
-        let row: Option<BatchTuple> = with_pool!(self, pool => sqlx::query_as(SQL)
+        let sql = format!(
+            "SELECT {LEDGER_COLUMNS} FROM ingest_batches WHERE register = $1 AND content_sha256 = $2"
+        );
+        let row: Option<BatchTuple> = with_pool!(self, pool => sqlx::query_as(&sql)
             .bind(register)
             .bind(content_sha256)
             .fetch_optional(pool)
@@ -212,112 +240,60 @@ impl Store {
         Ok(row.map(BatchRecord::from))
     }
 
-    /// Publishes a CPR batch and its ledger entry in one transaction. A
-    /// person already present is replaced (the newest extract wins).
-    pub async fn publish_cpr(
-        &self,
-        batch: &BatchRecord,
-        rows: &[CprRecord],
-    ) -> Result<(), StoreError> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            for chunk in rows.chunks(INSERT_CHUNK) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO cpr_persons (pseudonym, birth_date, sex, municipality, batch_id) ",
-                );
-                q.push_values(chunk, |mut b, r| {
-                    b.push_bind(r.pseudonym.as_str())
-                        .push_bind(r.birth_date)
-                        .push_bind(r.sex.code() as i16)
-                        .push_bind(r.municipality as i16)
-                        .push_bind(batch.batch_id.as_str());
-                });
-                q.push(
-                    " ON CONFLICT (pseudonym) DO UPDATE SET birth_date = excluded.birth_date, \
-                     sex = excluded.sex, municipality = excluded.municipality, \
-                     batch_id = excluded.batch_id",
-                );
-                q.build().execute(&mut *tx).await?;
-            }
-            // The ledger row goes last: if it fails (say, a concurrent
-            // publish of the same batch won), the rows roll back with it.
-            insert_batch(batch).build().execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        Ok(())
+    /// Published batches in the ledger.
+    pub async fn batch_count(&self) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM ingest_batches";
+        let (n,): (i64,) = with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await)?;
+        Ok(n)
     }
 
-    /// Publishes an SSR batch and its ledger entry in one transaction.
-    pub async fn publish_gp_contacts(
-        &self,
-        batch: &BatchRecord,
-        rows: &[GpContactRecord],
-    ) -> Result<(), StoreError> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            for chunk in rows.chunks(INSERT_CHUNK) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO gp_contacts \
-                     (pseudonym, contact_date, provider_number, contact_type, batch_id) ",
-                );
-                q.push_values(chunk, |mut b, r| {
-                    b.push_bind(r.pseudonym.as_str())
-                        .push_bind(r.contact_date)
-                        .push_bind(r.provider_number.as_str())
-                        .push_bind(r.contact_type.code())
-                        .push_bind(batch.batch_id.as_str());
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            // The ledger row goes last: if it fails (say, a concurrent
-            // publish of the same batch won), the rows roll back with it.
-            insert_batch(batch).build().execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// Row counts of the register tables, for reports and tests.
-    pub async fn counts(&self) -> Result<StoreCounts, StoreError> {
-        const SQL: &str = "SELECT (SELECT COUNT(*) FROM cpr_persons), \
-                           (SELECT COUNT(*) FROM gp_contacts), \
-                           (SELECT COUNT(*) FROM ingest_batches)";
-        let (persons, gp_contacts, batches): (i64, i64, i64) =
-            with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await)?;
-        Ok(StoreCounts {
-            persons,
-            gp_contacts,
-            batches,
-        })
-    }
-
-    /// Every person, in no particular order (aggregation sorts its cells).
-    pub async fn persons(&self) -> Result<Vec<PersonRow>, StoreError> {
-        const SQL: &str = "SELECT pseudonym, birth_date, sex, municipality FROM cpr_persons";
-        let rows: Vec<(String, NaiveDate, i16, i16)> =
-            with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    /// Every period of residence in the CPR register, in no particular
+    /// order (aggregation sorts its cells).
+    pub async fn residences(&self) -> Result<Vec<ResidenceRow>, StoreError> {
+        const SQL: &str = "SELECT pseudonym, birth_date, sex, municipality, valid_from, valid_to, \
+                           status FROM reg_cpr";
+        type Row = (
+            String,
+            NaiveDate,
+            String,
+            i16,
+            NaiveDate,
+            Option<NaiveDate>,
+            String,
+        );
+        let rows: Vec<Row> = with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
         Ok(rows
             .into_iter()
-            .map(|(pseudonym, birth_date, sex, municipality)| PersonRow {
-                pseudonym,
-                birth_date,
-                sex,
-                municipality,
-            })
+            .map(
+                |(pseudonym, birth_date, sex, municipality, valid_from, valid_to, status)| {
+                    ResidenceRow {
+                        pseudonym,
+                        birth_date,
+                        sex,
+                        municipality,
+                        valid_from,
+                        valid_to,
+                        status,
+                    }
+                },
+            )
             .collect())
     }
 
-    /// GP contacts counted per person and calendar year.
+    /// Contacts with general practice (SSR services of providers that are
+    /// general practices in YDR) per person and calendar year.
     pub async fn gp_contacts_per_person_year(&self) -> Result<Vec<(String, i32, i64)>, StoreError> {
         // The year is taken from the date in each engine's own dialect; the
         // rest of the query is shared.
         let year = match self {
-            Store::Sqlite(_) => "CAST(substr(contact_date, 1, 4) AS INTEGER)",
-            Store::Postgres(_) => "CAST(EXTRACT(YEAR FROM contact_date) AS INTEGER)",
+            Store::Sqlite(_) => "CAST(substr(s.contact_date, 1, 4) AS INTEGER)",
+            Store::Postgres(_) => "CAST(EXTRACT(YEAR FROM s.contact_date) AS INTEGER)",
         };
         let sql = format!(
-            "SELECT pseudonym, {year} AS year, COUNT(*) AS n FROM gp_contacts \
-             GROUP BY pseudonym, {year}"
+            "SELECT s.pseudonym, {year} AS year, COUNT(*) AS n FROM reg_ssr s \
+             JOIN reg_ydr y ON y.provider_number = s.provider_number \
+             WHERE y.provider_type = 'general_practice' \
+             GROUP BY s.pseudonym, {year}"
         );
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
     }
@@ -412,27 +388,14 @@ impl Store {
     }
 }
 
-/// Row counts of the register tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StoreCounts {
-    /// Persons.
-    pub persons: i64,
-    /// GP contacts.
-    pub gp_contacts: i64,
-    /// Published batches.
-    pub batches: i64,
-}
-
 /// The ledger INSERT for `batch`, for either engine.
 fn insert_batch<'a, DB: sqlx::Database>(batch: &'a BatchRecord) -> QueryBuilder<'a, DB>
 where
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    let mut q = QueryBuilder::new(
-        "INSERT INTO ingest_batches (batch_id, register, file_name, content_sha256, rows_read, \
-         rows_added, published_at) ",
-    );
+    let mut q = QueryBuilder::new(format!("INSERT INTO ingest_batches ({LEDGER_COLUMNS}) "));
     q.push_values([batch], |mut b, r| {
         b.push_bind(r.batch_id.as_str())
             .push_bind(r.register.as_str())
@@ -440,6 +403,9 @@ where
             .push_bind(r.content_sha256.as_str())
             .push_bind(r.rows_read)
             .push_bind(r.rows_added)
+            .push_bind(r.rows_rejected)
+            .push_bind(r.first_error.as_deref())
+            .push_bind(r.started_at.as_str())
             .push_bind(r.published_at.as_str());
     });
     q

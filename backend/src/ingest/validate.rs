@@ -1,0 +1,539 @@
+//! Validation at the door, driven by the register catalogue: every column
+//! is checked against its type, code list, shape and bounds; rules across
+//! columns, unique row keys within a batch and references to other
+//! registers are checked per row. CPR numbers become pseudonyms here, and
+//! no reason ever repeats a CPR number.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use shared::geography;
+use shared::register::{ColumnType, Register, RowRule};
+
+use super::extract::Row;
+use super::pseudonym::{Cpr, PseudonymKey};
+
+/// A validated value, typed as the store keeps it; `None` is an empty
+/// optional value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Text: codes, shaped values, names, pseudonyms, months.
+    Text(Option<String>),
+    /// Whole numbers, flags, municipality and region codes.
+    Int(Option<i64>),
+    /// Decimal numbers.
+    Real(Option<f64>),
+    /// Dates.
+    Date(Option<NaiveDate>),
+    /// Timestamps (no time zone: Danish local time, as registered).
+    Timestamp(Option<NaiveDateTime>),
+}
+
+impl Value {
+    /// Whether the value is empty.
+    pub fn is_none(&self) -> bool {
+        match self {
+            Value::Text(v) => v.is_none(),
+            Value::Int(v) => v.is_none(),
+            Value::Real(v) => v.is_none(),
+            Value::Date(v) => v.is_none(),
+            Value::Timestamp(v) => v.is_none(),
+        }
+    }
+
+    /// The empty value of a column type.
+    fn none(kind: ColumnType) -> Value {
+        match kind {
+            ColumnType::Integer { .. }
+            | ColumnType::Flag
+            | ColumnType::Municipality
+            | ColumnType::Region => Value::Int(None),
+            ColumnType::Decimal { .. } => Value::Real(None),
+            ColumnType::Date => Value::Date(None),
+            ColumnType::Timestamp => Value::Timestamp(None),
+            _ => Value::Text(None),
+        }
+    }
+
+    /// A moment to compare in ordering rules (dates at midnight).
+    fn moment(&self) -> Option<NaiveDateTime> {
+        match self {
+            Value::Date(d) => d.and_then(|d| d.and_hms_opt(0, 0, 0)),
+            Value::Timestamp(t) => *t,
+            _ => None,
+        }
+    }
+
+    /// The value as text, for keys and code rules.
+    fn text(&self) -> String {
+        match self {
+            Value::Text(v) => v.clone().unwrap_or_default(),
+            Value::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Value::Real(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Value::Date(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Value::Timestamp(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Validates the rows of one batch of one register.
+pub struct Validator {
+    register: &'static Register,
+    key: PseudonymKey,
+    earliest: NaiveDate,
+    latest: NaiveDate,
+    /// Per column: the values another register holds, for references.
+    known: Vec<Option<HashSet<String>>>,
+    /// Row keys seen in this batch (128-bit hashes) and their lines.
+    seen: HashMap<u128, u64>,
+    key_positions: Vec<usize>,
+}
+
+impl Validator {
+    /// A validator for `register`; dates must lie between 1850 and
+    /// `today`. `known` gives, per referencing column name, the values the
+    /// referenced register holds.
+    pub fn new(
+        register: &'static Register,
+        key: PseudonymKey,
+        today: NaiveDate,
+        mut known: HashMap<&'static str, HashSet<String>>,
+    ) -> Validator {
+        Validator {
+            register,
+            key,
+            earliest: NaiveDate::from_ymd_opt(1850, 1, 1).expect("valid date"),
+            latest: today,
+            known: register
+                .columns
+                .iter()
+                .map(|c| known.remove(c.name))
+                .collect(),
+            seen: HashMap::new(),
+            key_positions: register
+                .key_columns
+                .iter()
+                .filter_map(|k| register.position(k))
+                .collect(),
+        }
+    }
+
+    /// Validates one row: its values in catalogue order, or `None` with
+    /// the errors recorded on the row.
+    pub fn row(&mut self, row: &mut Row<'_>) -> Option<Vec<Value>> {
+        let register = self.register;
+        let mut values = Vec::with_capacity(register.columns.len());
+        for (i, column) in register.columns.iter().enumerate() {
+            let text = row.get(i);
+            let value = if text.is_empty() {
+                if column.required {
+                    row.error(i, "missing value: the column is required");
+                    None
+                } else {
+                    Some(Value::none(column.kind))
+                }
+            } else {
+                row.parse(i, |s| self.parse(column.kind, s))
+            };
+            if let (Some(value), Some(known)) = (&value, &self.known[i]) {
+                if !value.is_none() && !known.contains(&value.text()) {
+                    let (to, _) = column
+                        .references
+                        .expect("known values come from references");
+                    row.error(
+                        i,
+                        format!(
+                            "unknown {} {:?}: not in {}; ingest that register first",
+                            column.name.replace('_', " "),
+                            text,
+                            to.def().label.en
+                        ),
+                    );
+                }
+            }
+            values.push(value);
+        }
+        // Rules are checked on whatever parsed, so a row's report is whole.
+        self.check_rules(row, &values);
+        if row.has_errors() {
+            return None;
+        }
+        let values: Vec<Value> = values.into_iter().flatten().collect();
+        self.check_key(row, &values);
+        Some(values)
+    }
+
+    fn parse(&self, kind: ColumnType, s: &str) -> Result<Value, String> {
+        Ok(match kind {
+            ColumnType::Cpr => {
+                // The reason never contains the value: it may be a real
+                // CPR number.
+                let cpr = Cpr::parse(s).map_err(str::to_string)?;
+                Value::Text(Some(self.key.pseudonymise(&cpr).as_str().to_string()))
+            }
+            ColumnType::Date => Value::Date(Some(self.date(s)?)),
+            ColumnType::Timestamp => Value::Timestamp(Some(self.timestamp(s)?)),
+            ColumnType::Month => {
+                let first = (s.len() == 7)
+                    .then(|| NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok())
+                    .flatten()
+                    .ok_or_else(|| format!("malformed month {s:?}: expected YYYY-MM"))?;
+                self.in_range(first, s)?;
+                Value::Text(Some(s.to_string()))
+            }
+            ColumnType::Integer { min, max } => {
+                let v: i64 = s
+                    .parse()
+                    .map_err(|_| format!("not a whole number: {s:?}"))?;
+                if v < min || v > max {
+                    return Err(format!("{v} is out of range {min} … {max}"));
+                }
+                Value::Int(Some(v))
+            }
+            ColumnType::Decimal { min, max } => {
+                let plain = s
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+                let v: f64 = s
+                    .parse()
+                    .ok()
+                    .filter(|v: &f64| plain && v.is_finite())
+                    .ok_or_else(|| {
+                        format!("not a decimal number: {s:?} (use '.' as the decimal point)")
+                    })?;
+                if v < min || v > max {
+                    return Err(format!("{v} is out of range {min} … {max}"));
+                }
+                Value::Real(Some(v))
+            }
+            ColumnType::Flag => match s {
+                "0" => Value::Int(Some(0)),
+                "1" => Value::Int(Some(1)),
+                _ => return Err(format!("not a flag: {s:?}: expected 0 or 1")),
+            },
+            ColumnType::Code { codes } => {
+                if !codes.iter().any(|c| c.code == s) {
+                    let list: Vec<&str> = codes.iter().map(|c| c.code).collect();
+                    return Err(format!(
+                        "unknown code {s:?}: expected one of {}",
+                        list.join(", ")
+                    ));
+                }
+                Value::Text(Some(s.to_string()))
+            }
+            ColumnType::Municipality => {
+                let code = s
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|c| geography::municipality(*c).is_some())
+                    .ok_or_else(|| {
+                        format!(
+                            "unknown municipality code {s:?}: expected one of the 98 three-digit codes"
+                        )
+                    })?;
+                Value::Int(Some(i64::from(code)))
+            }
+            ColumnType::Region => {
+                let code = s
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|c| geography::region(*c).is_some())
+                    .ok_or_else(|| {
+                        format!(
+                            "unknown region code {s:?}: expected 1081, 1082, 1083, 1084 or 1085"
+                        )
+                    })?;
+                Value::Int(Some(i64::from(code)))
+            }
+            ColumnType::Shaped { shape } => {
+                if !shape.accepts(s) {
+                    return Err(format!(
+                        "malformed value {s:?}: expected {}",
+                        shape.describe()
+                    ));
+                }
+                Value::Text(Some(s.to_string()))
+            }
+            ColumnType::Text { max_len } => {
+                if s.chars().count() > max_len {
+                    return Err(format!("longer than {max_len} characters"));
+                }
+                Value::Text(Some(s.to_string()))
+            }
+        })
+    }
+
+    fn in_range(&self, date: NaiveDate, s: &str) -> Result<(), String> {
+        if date < self.earliest || date > self.latest {
+            return Err(format!(
+                "date {s} is outside {} … {} (today)",
+                self.earliest, self.latest
+            ));
+        }
+        Ok(())
+    }
+
+    fn date(&self, s: &str) -> Result<NaiveDate, String> {
+        let date = (s.len() == 10)
+            .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .flatten()
+            .ok_or_else(|| format!("malformed date {s:?}: expected YYYY-MM-DD"))?;
+        self.in_range(date, s)?;
+        Ok(date)
+    }
+
+    fn timestamp(&self, s: &str) -> Result<NaiveDateTime, String> {
+        let t = [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .ok_or_else(|| format!("malformed timestamp {s:?}: expected YYYY-MM-DDTHH:MM[:SS]"))?;
+        self.in_range(t.date(), s)?;
+        Ok(t)
+    }
+
+    fn check_rules(&self, row: &mut Row<'_>, values: &[Option<Value>]) {
+        let register = self.register;
+        let at = |name: &str| {
+            register
+                .position(name)
+                .expect("rules name catalogue columns")
+        };
+        for rule in register.rules {
+            match *rule {
+                RowRule::NotBefore { later, earlier } => {
+                    let (l, e) = (at(later), at(earlier));
+                    let moment = |i: usize| values[i].as_ref().and_then(Value::moment);
+                    if let (Some(lv), Some(ev)) = (moment(l), moment(e)) {
+                        if lv < ev {
+                            row.error(l, format!("{later} is before {earlier}"));
+                        }
+                    }
+                }
+                RowRule::RequiredWhen {
+                    column,
+                    when,
+                    codes,
+                } => {
+                    let (c, w) = (at(column), at(when));
+                    let (Some(value), Some(decider)) = (&values[c], &values[w]) else {
+                        continue;
+                    };
+                    let decider = decider.text();
+                    if value.is_none() && codes.contains(&decider.as_str()) {
+                        row.error(
+                            c,
+                            format!("missing value: required when {when} is {decider}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_key(&mut self, row: &mut Row<'_>, values: &[Value]) {
+        if self.key_positions.is_empty() {
+            return;
+        }
+        let hash = |seed: u8| {
+            let mut h = DefaultHasher::new();
+            seed.hash(&mut h);
+            for p in &self.key_positions {
+                values[*p].text().hash(&mut h);
+            }
+            h.finish()
+        };
+        let key = (u128::from(hash(1)) << 64) | u128::from(hash(2));
+        if let Some(first) = self.seen.get(&key) {
+            let names = self.register.key_columns.join(", ");
+            row.error(
+                self.key_positions[0],
+                format!("duplicate key ({names}): the same key is on line {first} of this batch"),
+            );
+        } else {
+            self.seen.insert(key, row.line);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::extract::{read_csv, Rejected};
+    use shared::register::RegisterId;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+    }
+
+    /// Validates `csv` as an extract of `register`; returns the good rows
+    /// and the errors as (line, field, reason).
+    fn check(
+        register: RegisterId,
+        csv: &str,
+        known: &[(&'static str, &[&str])],
+    ) -> (Vec<Vec<Value>>, Vec<(u64, String, String)>) {
+        let key = PseudonymKey::from_hex(&"07".repeat(32)).expect("key");
+        let known = known
+            .iter()
+            .map(|(c, values)| (*c, values.iter().map(|v| v.to_string()).collect()))
+            .collect();
+        let mut validator = Validator::new(register.def(), key, today(), known);
+        let mut rows = Vec::new();
+        let summary = read_csv(
+            "t.csv",
+            csv.as_bytes(),
+            register.def().columns,
+            |row| validator.row(row),
+            |v| {
+                rows.push(v);
+                true
+            },
+        )
+        .unwrap_or_else(|Rejected { errors, .. }| panic!("header rejected: {errors:?}"));
+        let errors = summary
+            .rejected
+            .errors
+            .into_iter()
+            .map(|e| (e.line, e.field, e.reason))
+            .collect();
+        (rows, errors)
+    }
+
+    fn fields(errors: &[(u64, String, String)]) -> Vec<(u64, &str)> {
+        errors.iter().map(|(l, f, _)| (*l, f.as_str())).collect()
+    }
+
+    const CPR_HEADER: &str =
+        "cpr,birth_date,sex,municipality,address_id,valid_from,valid_to,civil_status,status,status_date\n";
+
+    #[test]
+    fn cpr_rows_are_typed_and_pseudonymised() {
+        let csv = format!(
+            "{CPR_HEADER}0101801234,1980-01-01,K,101,A-1,1980-01-01,2020-05-01,G,01,\n\
+             0101801234,1980-01-01,K,751,B-2,2020-05-01,,G,90,2024-03-03\n"
+        );
+        let (rows, errors) = check(RegisterId::Cpr, &csv, &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rows.len(), 2);
+        let Value::Text(Some(pseudonym)) = &rows[0][0] else {
+            panic!("pseudonym expected, got {:?}", rows[0][0]);
+        };
+        assert_eq!(pseudonym.len(), 32);
+        assert!(!pseudonym.contains("0101801234"));
+        assert_eq!(rows[1][3], Value::Int(Some(751)));
+        assert_eq!(rows[0][6], Value::Date(NaiveDate::from_ymd_opt(2020, 5, 1)));
+        assert_eq!(rows[1][6], Value::Date(None));
+    }
+
+    #[test]
+    fn every_kind_of_bad_cpr_value_is_reported_by_line_and_field() {
+        let csv = format!(
+            "{CPR_HEADER}0101801234,1980-13-01,K,101,A-1,1980-01-01,,G,01,\n\
+             0101801235,1980-01-01,X,999,A-1,1980-01-01,,Q,99,\n\
+             01018012,1980-01-01,M,101,A 1,1980-01-01,,G,01,\n\
+             0101801236,1980-01-01,M,101,A-1,1990-01-01,1989-01-01,G,01,\n\
+             0101801237,1980-01-01,M,101,A-1,1980-01-01,,G,90,\n\
+             0101801238,1980-01-01,M,101,A-1,1980-01-01,,G,01,\n\
+             010180-1238,1980-01-01,M,101,A-1,1980-01-01,,G,01,\n\
+             0101801239,2030-01-01,M,101,A-1,2030-01-01,,G,01,\n"
+        );
+        let (rows, errors) = check(RegisterId::Cpr, &csv, &[]);
+        assert_eq!(
+            fields(&errors),
+            vec![
+                (2, "birth_date"),
+                (3, "sex"),
+                (3, "municipality"),
+                (3, "civil_status"),
+                (3, "status"),
+                (4, "cpr"),
+                (4, "address_id"),
+                (5, "valid_to"),
+                (6, "status_date"),
+                (8, "cpr"),
+                (9, "birth_date"),
+                (9, "valid_from"),
+            ]
+        );
+        let reason = |line: u64, field: &str| {
+            errors
+                .iter()
+                .find(|(l, f, _)| *l == line && f == field)
+                .map(|(_, _, r)| r.clone())
+                .expect("reported")
+        };
+        assert!(reason(2, "birth_date").contains("malformed date"));
+        assert!(reason(3, "status").contains("unknown code \"99\""));
+        assert!(reason(5, "valid_to").contains("before"));
+        assert!(reason(6, "status_date").contains("required when status is 90"));
+        // The same person and start written with a hyphen is a duplicate,
+        // and the reason names the first line, never the number.
+        assert!(reason(8, "cpr").contains("line 7"));
+        assert!(!reason(8, "cpr").contains("0101801238"));
+        assert!(!reason(4, "cpr").contains("01018012"));
+        assert!(reason(9, "birth_date").contains("outside"));
+        assert_eq!(rows.len(), 1);
+    }
+
+    #[test]
+    fn references_must_exist_in_the_referenced_register() {
+        let csv = "cpr,contact_date,provider_number,contact_type\n\
+                   0101801234,2024-03-01,012345,phone\n\
+                   0101801234,2024-03-02,999999,email\n";
+        let (rows, errors) = check(RegisterId::Ssr, csv, &[("provider_number", &["012345"])]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(fields(&errors), vec![(3, "provider_number")]);
+        assert!(errors[0].2.contains("unknown provider number \"999999\""));
+        assert!(errors[0].2.contains("YDR"));
+    }
+
+    #[test]
+    fn numbers_shapes_flags_months_and_timestamps() {
+        let csv = "cpr,redemption_date,atc,product,package_size,ddd,prescriber,depot\n\
+                   0101801234,2024-01-05,N02AA01,Contalgin,100,33.3,,0\n\
+                   0101801234,2024-01-05,N02A,Contalgin,0,1.5,012345,2\n\
+                   0101801234,2024-01-05,N02AA01,Contalgin,10,\"1,5\",,1\n";
+        let (rows, errors) = check(RegisterId::Lsr, csv, &[("prescriber", &["012345"])]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0][5], Value::Real(Some(33.3)));
+        assert_eq!(rows[0][6], Value::Text(None));
+        assert_eq!(
+            fields(&errors),
+            vec![(3, "atc"), (3, "package_size"), (3, "depot"), (4, "ddd")]
+        );
+        let ddd = errors
+            .iter()
+            .find(|(l, f, _)| *l == 4 && f == "ddd")
+            .expect("ddd");
+        assert!(ddd.2.contains("decimal point"));
+
+        let csv = "contact_id,cpr,start_time,end_time,sor_unit,specialty,department_type,priority,sector,action_diagnosis,secondary_diagnoses,rehabilitation_plan\n\
+                   c1,0101801234,2024-02-01T08:00,2024-02-03 10:30:00,600810101,internal_medicine,medical,acute,somatic,DJ189,DE119|DI10,1\n\
+                   c2,0101801234,2024-02-01T08:00,2024-01-31T08:00,600810101,internal_medicine,medical,acute,somatic,J189,,1\n";
+        let (rows, errors) = check(RegisterId::Lpr, csv, &[("sor_unit", &["600810101"])]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0][3],
+            Value::Timestamp(
+                NaiveDate::from_ymd_opt(2024, 2, 3).and_then(|d| d.and_hms_opt(10, 30, 0))
+            )
+        );
+        assert_eq!(
+            fields(&errors),
+            vec![(3, "action_diagnosis"), (3, "end_time")]
+        );
+
+        let csv = "cpr,month,municipality,service,hours,conditions,interventions\n\
+                   0101801234,2024-07,101,sel83_personal,12.5,J1.1|K2,\n\
+                   0101801234,2024-13,101,sel83_practical,,,\n";
+        let (rows, errors) = check(RegisterId::Eoj, csv, &[]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(fields(&errors), vec![(3, "month"), (3, "hours")]);
+    }
+}
