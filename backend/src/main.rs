@@ -72,6 +72,8 @@ enum Command {
     },
     /// Aggregate what is stored and publish a release of tiles.
     Build,
+    /// Print the register formats as Markdown (`docs/registers.md`).
+    Registers,
 }
 
 #[actix_web::main]
@@ -148,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Registers => print!("{}", shared::register::markdown()),
         Command::Build => {
             let store = connect(&cli.settings).await?;
             let started = Instant::now();

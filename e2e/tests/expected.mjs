@@ -4,13 +4,74 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The fields of one CSV line (RFC 4180 quoting). */
+function fields(line) {
+  const out = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(field);
+      field = '';
+    } else field += c;
+  }
+  out.push(field);
+  return out;
+}
+
 function rows(path) {
   const [header, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const names = header.split(',');
+  const names = fields(header);
   return lines.map((line) => {
-    const fields = line.split(',');
-    return Object.fromEntries(names.map((n, i) => [n, fields[i]]));
+    const values = fields(line);
+    return Object.fromEntries(names.map((n, i) => [n, values[i]]));
   });
+}
+
+/**
+ * Citizens of `year` by CPR number: a person whose number is not
+ * cancelled, deleted or changed (status 30, 50, 60) and who has a period
+ * of residence overlapping the year, placed in the municipality of the
+ * last such period, with their sex.
+ */
+export function citizens(extracts, year) {
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  const found = new Map();
+  for (const r of rows(join(extracts, 'cpr.csv'))) {
+    if (['30', '50', '60'].includes(r.status)) continue;
+    if (r.valid_from > last || (r.valid_to && r.valid_to <= first)) continue;
+    if (Number(r.birth_date.slice(0, 4)) > year) continue;
+    const before = found.get(r.cpr);
+    if (!before || before.valid_from < r.valid_from) found.set(r.cpr, r);
+  }
+  return found;
+}
+
+/** The latest year with a contact with general practice. */
+export function latestYear(extracts) {
+  const gp = generalPractices(extracts);
+  let year = 0;
+  for (const c of rows(join(extracts, 'ssr.csv'))) {
+    if (gp.has(c.provider_number)) year = Math.max(year, Number(c.contact_date.slice(0, 4)));
+  }
+  return year;
+}
+
+function generalPractices(extracts) {
+  return new Set(
+    rows(join(extracts, 'ydr.csv'))
+      .filter((p) => p.provider_type === 'general_practice')
+      .map((p) => p.provider_number),
+  );
 }
 
 /** Region code by three-digit municipality code (municipalities only). */
@@ -24,23 +85,25 @@ export function regions(geographyCsv) {
 }
 
 /**
- * GP contacts per 1,000 citizens, nationally and per region, for all
- * persons or one sex ('M' / 'K').
+ * GP contacts per 1,000 citizens in the latest year, nationally, per region
+ * and per municipality, for all persons or one sex ('M' / 'K').
  */
 export function gpContactsPer1000(extracts, geographyCsv, sex = null) {
   const regionOf = regions(geographyCsv);
-  const persons = new Map();
-  for (const p of rows(join(extracts, 'cpr.csv'))) persons.set(p.cpr, p);
-  const citizens = new Map();
+  const year = latestYear(extracts);
+  const persons = citizens(extracts, year);
+  const gp = generalPractices(extracts);
+  const counted = new Map();
   const contacts = new Map();
   const add = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const p of persons.values()) {
     if (sex && p.sex !== sex) continue;
-    add(citizens, 'all');
-    add(citizens, regionOf.get(Number(p.municipality)));
-    add(citizens, `m${Number(p.municipality)}`);
+    add(counted, 'all');
+    add(counted, regionOf.get(Number(p.municipality)));
+    add(counted, `m${Number(p.municipality)}`);
   }
   for (const c of rows(join(extracts, 'ssr.csv'))) {
+    if (!gp.has(c.provider_number) || Number(c.contact_date.slice(0, 4)) !== year) continue;
     const p = persons.get(c.cpr);
     if (!p || (sex && p.sex !== sex)) continue;
     add(contacts, 'all');
@@ -48,12 +111,12 @@ export function gpContactsPer1000(extracts, geographyCsv, sex = null) {
     add(contacts, `m${Number(p.municipality)}`);
   }
   // No citizens: no value (the page shows a dash).
-  const rate = (key) => (citizens.get(key) ? ((contacts.get(key) ?? 0) / citizens.get(key)) * 1000 : null);
+  const rate = (key) => (counted.get(key) ? ((contacts.get(key) ?? 0) / counted.get(key)) * 1000 : null);
   const byRegion = {};
   for (const region of [1081, 1082, 1083, 1084, 1085]) byRegion[region] = rate(region);
   const byMunicipality = {};
   for (const municipality of regionOf.keys()) byMunicipality[municipality] = rate(`m${municipality}`);
-  return { national: rate('all'), byRegion, byMunicipality };
+  return { year, national: rate('all'), byRegion, byMunicipality };
 }
 
 /** Number text in the page's language ("7.486,0" in Danish, "7,486.0" in English) → number. */

@@ -53,22 +53,49 @@ def test_tile_is_arrow_ipc_with_the_catalogue_schema():
     assert table.num_rows == entry["rows"]
 
 
+def citizens(year):
+    """Citizens of `year` by CPR number: status not 30/50/60, a period of
+    residence overlapping the year, placed by the last such period."""
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    found = {}
+    for r in read_csv("cpr.csv"):
+        if r["status"] in ("30", "50", "60") or int(r["birth_date"][:4]) > year:
+            continue
+        if r["valid_from"] > last or (r["valid_to"] and r["valid_to"] <= first):
+            continue
+        if r["cpr"] not in found or found[r["cpr"]]["valid_from"] < r["valid_from"]:
+            found[r["cpr"]] = r
+    return found
+
+
+def gp_contacts(year):
+    practices = {p["provider_number"] for p in read_csv("ydr.csv") if p["provider_type"] == "general_practice"}
+    return [
+        c
+        for c in read_csv("ssr.csv")
+        if c["provider_number"] in practices and int(c["contact_date"][:4]) == year
+    ]
+
+
 def test_tile_totals_equal_the_extracts():
     _, _, data = geography_tile()
     table = pa.ipc.open_stream(data).read_all().to_pydict()
-    persons = read_csv("cpr.csv")
-    contacts = read_csv("ssr.csv")
+    years = sorted(set(table["year"]))
+    assert years, "the tile has years"
+    for year in years:
+        persons = citizens(year)
+        contacts = [c for c in gp_contacts(year) if c["cpr"] in persons]
+        rows = [i for i, y in enumerate(table["year"]) if y == year]
 
-    assert sum(table["citizens"]) == len(persons)
-    assert sum(table["gp_contacts"]) == len(contacts)
+        assert sum(table["citizens"][i] for i in rows) == len(persons)
+        assert sum(table["gp_contacts"][i] for i in rows) == len(contacts)
 
-    citizens_by_municipality = Counter(int(p["municipality"]) for p in persons)
-    tile_by_municipality = Counter()
-    for m, n in zip(table["municipality"], table["citizens"]):
-        tile_by_municipality[m] += n
-    assert tile_by_municipality == citizens_by_municipality
+        by_municipality = Counter(int(p["municipality"]) for p in persons.values())
+        tile_by_municipality = Counter()
+        for i in rows:
+            tile_by_municipality[table["municipality"][i]] += table["citizens"][i]
+        assert tile_by_municipality == by_municipality
 
-    sex_of = {p["cpr"]: p["sex"] for p in persons}
-    women_contacts = sum(1 for c in contacts if sex_of[c["cpr"]] == "K")
-    tile_women = sum(n for s, n in zip(table["sex"], table["gp_contacts"]) if s == 2)
-    assert tile_women == women_contacts
+        women_contacts = sum(1 for c in contacts if persons[c["cpr"]]["sex"] == "K")
+        tile_women = sum(table["gp_contacts"][i] for i in rows if table["sex"][i] == 2)
+        assert tile_women == women_contacts

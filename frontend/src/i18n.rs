@@ -137,6 +137,11 @@ pub const FIELD: Text = Text {
     en: "Field",
 };
 /// Column heading: format of a field.
+/// Marks an optional column of a register.
+pub const OPTIONAL: Text = Text {
+    da: " (kan være tom)",
+    en: " (optional)",
+};
 pub const FORMAT: Text = Text {
     da: "Format (engelsk)",
     en: "Format",

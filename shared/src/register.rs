@@ -971,6 +971,96 @@ impl GpContactType {
     }
 }
 
+impl ColumnType {
+    /// The type in words, for documentation.
+    pub fn describe(&self) -> String {
+        match self {
+            ColumnType::Cpr => "CPR number (pseudonymised at the door)".into(),
+            ColumnType::Date => "date `YYYY-MM-DD`".into(),
+            ColumnType::Timestamp => "timestamp `YYYY-MM-DDTHH:MM[:SS]`".into(),
+            ColumnType::Month => "month `YYYY-MM`".into(),
+            ColumnType::Integer { min, max } => format!("whole number {min}–{max}"),
+            ColumnType::Decimal { min, max } => {
+                format!("decimal number {min}–{max} (`.` as decimal point)")
+            }
+            ColumnType::Flag => "`0` or `1`".into(),
+            ColumnType::Code { codes } => {
+                let list: Vec<String> = codes.iter().map(|c| format!("`{}`", c.code)).collect();
+                format!("code: {}", list.join(", "))
+            }
+            ColumnType::Municipality => "municipality code (one of the 98)".into(),
+            ColumnType::Region => "region code (1081–1085)".into(),
+            ColumnType::Shaped { shape } => shape.describe().into(),
+            ColumnType::Text { max_len } => format!("text, at most {max_len} characters"),
+        }
+    }
+}
+
+/// The register formats as Markdown (the source of `docs/registers.md`).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Register extracts\n\n\
+         Generated from the catalogue (`shared/src/register.rs`) by `tvaers registers`; \
+         do not edit by hand.\n\n\
+         Every register is ingested with `POST /api/ingest/{register}` (or `tvaers ingest \
+         {register} FILE`) as CSV with a header row (`text/csv`) or as an Arrow IPC stream \
+         with the same column names (`application/vnd.apache.arrow.stream`). Columns may \
+         come in any order; extra columns are ignored. An empty field is \"none\" and is \
+         allowed only where the column is optional. Registers are listed in an order in \
+         which they can be ingested: a register comes after the registers it references.\n\n",
+    );
+    for r in REGISTERS {
+        out.push_str(&format!("## `{}` — {}\n\n", r.key, r.label.en));
+        out.push_str(&format!("Danish: {}. One row is {}.", r.label.da, r.row));
+        if r.key_columns.is_empty() {
+            out.push_str(" Batches add rows (events).\n\n");
+        } else {
+            out.push_str(&format!(
+                " Key: ({}) — unique within a batch; a later batch replaces the row.\n\n",
+                r.key_columns.join(", ")
+            ));
+        }
+        out.push_str("| column | required | type | meaning |\n|---|---|---|---|\n");
+        for c in r.columns {
+            let mut meaning = c.doc.to_string();
+            if let Some((to, name)) = c.references {
+                meaning.push_str(&format!("; must exist in `{}`.`{name}`", to.key()));
+            }
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.name,
+                if c.required { "yes" } else { "no" },
+                c.kind.describe().replace('|', "\\|"),
+                meaning.replace('|', "\\|")
+            ));
+        }
+        if !r.rules.is_empty() {
+            out.push_str("\nRules:\n\n");
+            for rule in r.rules {
+                out.push_str(&match rule {
+                    RowRule::NotBefore { later, earlier } => {
+                        format!("- `{later}`, when given, is not before `{earlier}`.\n")
+                    }
+                    RowRule::RequiredWhen {
+                        column,
+                        when,
+                        codes,
+                    } => format!(
+                        "- `{column}` is required when `{when}` is {}.\n",
+                        codes
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                });
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1046,5 +1136,32 @@ mod tests {
         assert!(!Shape::SorId.accepts("60081x1"));
         assert!(Shape::ShortCodeList.accepts("J1.1|K2"));
         assert!(!Shape::ShortCode.accepts("a b"));
+    }
+
+    #[test]
+    fn docs_registers_md_is_current() {
+        // Regenerate with `cargo run -p tvaers-backend -- registers > docs/registers.md`.
+        assert!(
+            include_str!("../../docs/registers.md") == markdown(),
+            "docs/registers.md is out of date: run `cargo run -p tvaers-backend -- registers > docs/registers.md`"
+        );
+    }
+
+    #[test]
+    fn markdown_documents_every_column_and_rule() {
+        let doc = markdown();
+        for r in REGISTERS {
+            assert!(doc.contains(&format!("## `{}`", r.key)));
+            for c in r.columns {
+                assert!(
+                    doc.contains(&format!("| `{}` |", c.name)),
+                    "{}.{}",
+                    r.key,
+                    c.name
+                );
+            }
+        }
+        assert!(doc.contains("- `status_date` is required when `status` is `70` or `80` or `90`."));
+        assert!(doc.contains("must exist in `ydr`.`provider_number`"));
     }
 }

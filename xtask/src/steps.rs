@@ -107,7 +107,7 @@ impl Steps {
     }
 
     /// Runs the data pipeline with the `tvaers` binary: generate `persons`
-    /// synthetic persons into `extracts`, ingest both registers into the
+    /// synthetic persons into `extracts`, ingest every register into the
     /// store under `data`, and build a release of tiles. Step names start
     /// with `label`.
     pub fn load_demo_data(
@@ -137,16 +137,10 @@ impl Steps {
                 &out,
             ]),
         )?;
-        for register in ["cpr", "ssr"] {
-            let file = extracts
-                .join(format!("{register}.csv"))
-                .display()
-                .to_string();
-            self.run(
-                &format!("{label}ingest {register}"),
-                &mut cli(&["ingest", register, &file]),
-            )?;
-        }
+        self.run(
+            &format!("{label}ingest every register"),
+            &mut cli(&["ingest-dir", &out]),
+        )?;
         self.run(&format!("{label}build tiles"), &mut cli(&["build"]))
     }
 

@@ -58,8 +58,8 @@ pub fn about(props: &AboutProps) -> Html {
             }) }
             <h2>{ i18n::REGISTERS.get(lang) }</h2>
             { for REGISTERS.iter().map(|r| html! {
-                <section class="definition-card" id={format!("register-{}", r.key)}>
-                    <h3>{ r.label.get(lang) }</h3>
+                <details class="definition-card" id={format!("register-{}", r.key)}>
+                    <summary><h3>{ r.label.get(lang) }</h3></summary>
                     <table class="data-table">
                         <thead>
                             <tr>
@@ -69,11 +69,14 @@ pub fn about(props: &AboutProps) -> Html {
                         </thead>
                         <tbody>
                             { for r.columns.iter().map(|c| html! {
-                                <tr><th scope="row"><code>{ c.name }</code></th><td>{ c.format }</td></tr>
+                                <tr>
+                                    <th scope="row"><code>{ c.name }</code></th>
+                                    <td>{ c.kind.describe() }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc }</small></td>
+                                </tr>
                             }) }
                         </tbody>
                     </table>
-                </section>
+                </details>
             }) }
         </article>
     }
