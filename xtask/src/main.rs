@@ -12,6 +12,7 @@
 //! (`$HOME/.cache/tvaers/target` unless `CARGO_TARGET_DIR` is set), so
 //! repeated runs are incremental.
 
+mod bench;
 mod server;
 mod steps;
 mod tools;
@@ -28,6 +29,10 @@ usage: cargo xtask <command>
 commands:
   demo [--persons N] [--addr HOST:PORT]   build everything and serve the portal with demo data
   test                                    run every test (what CI runs)
+  bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]
+                                          generate and ingest every register (default: national
+                                          size, 5.96M persons) and print times, rows/s and peak
+                                          memory next to DuckDB loading the same files
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +40,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
+        Some("bench-ingest") => bench::bench_ingest(&args[1..]),
+        Some("bench-ingest-postgres") => bench::bench_ingest_postgres(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

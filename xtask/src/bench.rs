@@ -1,0 +1,279 @@
+//! `cargo xtask bench-ingest`: generation and ingestion of every register
+//! at national size, on SQLite and PostgreSQL, next to DuckDB loading the
+//! same CSV files in the same run.
+//!
+//! Every `tvaers` step runs as its own process under `/usr/bin/time`, so
+//! wall time and peak memory are those of that step alone. PostgreSQL is a
+//! throwaway cluster made by Debian's `pg_virtualenv` for the run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::steps::Steps;
+
+/// Register keys in ingestion order (the catalogue's order).
+const REGISTERS: &[&str] = &[
+    "sor",
+    "ydr",
+    "nursing_homes",
+    "cpr",
+    "patient_list",
+    "lpr",
+    "ssr",
+    "eoj",
+    "ruks",
+    "lsr",
+    "aim",
+    "sentinel",
+];
+
+/// One measured step.
+#[derive(Clone, Debug, Default)]
+struct Measured {
+    seconds: f64,
+    peak_kib: u64,
+}
+
+/// `cargo xtask bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]`.
+pub fn bench_ingest(args: &[String]) -> Result<(), String> {
+    let persons = crate::flag(args, "--persons")?.unwrap_or_else(|| "5960000".into());
+    let years = crate::flag(args, "--years")?.unwrap_or_else(|| "2024".into());
+    let engines = crate::flag(args, "--engines")?.unwrap_or_else(|| "sqlite,postgres".into());
+    let root = crate::root();
+    let mut steps = Steps::new(root.clone(), crate::target_dir());
+    crate::tools::ensure_test_tools(&mut steps)?;
+    steps.cargo(
+        "build the server (release)",
+        &["build", "--release", "--locked", "-p", "tvaers-backend"],
+    )?;
+    let tvaers = crate::target_dir().join("release").join("tvaers");
+    let work = crate::cache_dir()
+        .join("bench")
+        .join(format!("ingest-{persons}"));
+    let extracts = work.join("extracts");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| format!("creating {}: {e}", work.display()))?;
+
+    println!("\n==> generating {persons} persons, years {years}");
+    let generation = timed(
+        Command::new(&tvaers)
+            .arg("--data-dir")
+            .arg(&work)
+            .args(["generate", "--persons", &persons, "--years", &years])
+            .args(["--seed", "1", "--out"])
+            .arg(&extracts),
+        &work,
+    )?;
+    let present: Vec<&str> = REGISTERS
+        .iter()
+        .copied()
+        .filter(|r| extracts.join(format!("{r}.csv")).is_file())
+        .collect();
+
+    println!("\n==> DuckDB read_csv of the same files");
+    let python = crate::cache_dir().join("venv").join("bin").join("python");
+    let out = Command::new(python)
+        .arg(root.join("e2e").join("bench").join("duckdb_ingest.py"))
+        .arg(&extracts)
+        .args(&present)
+        .output()
+        .map_err(|e| format!("running DuckDB: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "DuckDB failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let duckdb: Vec<(String, u64, f64)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            Some((
+                f.next()?.to_string(),
+                f.next()?.parse().ok()?,
+                f.next()?.parse().ok()?,
+            ))
+        })
+        .collect();
+
+    let mut results: Vec<(&str, Vec<Measured>)> = Vec::new();
+    for engine in engines.split(',') {
+        println!("\n==> ingesting into {engine}");
+        let measured = match engine {
+            "sqlite" => {
+                let url = format!("sqlite:{}", work.join("bench.db").display());
+                ingest_all(&tvaers, &url, &work, &extracts, &present)?
+            }
+            "postgres" => {
+                // Re-enter this command inside a throwaway cluster.
+                let results_file = work.join("postgres.results");
+                let status = Command::new("pg_virtualenv")
+                    .arg("--")
+                    .arg(std::env::current_exe().map_err(|e| e.to_string())?)
+                    .arg("bench-ingest-postgres")
+                    .arg(&tvaers)
+                    .arg(&work)
+                    .arg(&extracts)
+                    .arg(&results_file)
+                    .status()
+                    .map_err(|e| format!("running pg_virtualenv: {e}"))?;
+                if !status.success() {
+                    return Err("ingesting into PostgreSQL failed".into());
+                }
+                read_results(&results_file)?
+            }
+            other => return Err(format!("unknown engine {other:?}: sqlite or postgres")),
+        };
+        results.push((
+            if engine == "sqlite" {
+                "SQLite"
+            } else {
+                "PostgreSQL"
+            },
+            measured,
+        ));
+    }
+
+    println!(
+        "\n==> ingest benchmark: {persons} persons, years {years}, on {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "generation: {:.1} s, peak memory {} MiB",
+        generation.seconds,
+        generation.peak_kib / 1024
+    );
+    let mut header = format!("{:<14} {:>12}", "register", "rows");
+    for (engine, _) in &results {
+        header.push_str(&format!(
+            " | {engine:>10} s {:>10} {:>8} {:>9}",
+            "rows/s", "peak MiB", "vs DuckDB"
+        ));
+    }
+    header.push_str(&format!(" | {:>8} s {:>10}", "DuckDB", "rows/s"));
+    println!("{header}");
+    for (i, register) in present.iter().enumerate() {
+        let (rows, duck_seconds) = duckdb
+            .iter()
+            .find(|(r, _, _)| r == register)
+            .map_or((0, f64::NAN), |(_, n, s)| (*n, *s));
+        let mut line = format!("{register:<14} {rows:>12}");
+        for (_, measured) in &results {
+            let m = measured.get(i).cloned().unwrap_or_default();
+            line.push_str(&format!(
+                " | {:>12.1} {:>10.0} {:>8} {:>8.2}×",
+                m.seconds,
+                rows as f64 / m.seconds,
+                m.peak_kib / 1024,
+                m.seconds / duck_seconds
+            ));
+        }
+        line.push_str(&format!(
+            " | {:>10.1} {:>10.0}",
+            duck_seconds,
+            rows as f64 / duck_seconds
+        ));
+        println!("{line}");
+    }
+    println!(
+        "(\"vs DuckDB\": our time ÷ DuckDB's time for the same file; DuckDB loads into memory without validation.)"
+    );
+    Ok(())
+}
+
+/// The PostgreSQL half, run inside `pg_virtualenv` (which sets `PG*`).
+pub fn bench_ingest_postgres(args: &[String]) -> Result<(), String> {
+    let [tvaers, work, extracts, results] = args else {
+        return Err("usage: bench-ingest-postgres TVAERS WORK EXTRACTS RESULTS".into());
+    };
+    let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
+    let url = format!(
+        "postgres://{}:{}@{}:{}/{}",
+        var("PGUSER")?,
+        var("PGPASSWORD")?,
+        var("PGHOST")?,
+        var("PGPORT")?,
+        var("PGDATABASE")?
+    );
+    let extracts = PathBuf::from(extracts);
+    let present: Vec<&str> = REGISTERS
+        .iter()
+        .copied()
+        .filter(|r| extracts.join(format!("{r}.csv")).is_file())
+        .collect();
+    let measured = ingest_all(
+        Path::new(tvaers),
+        &url,
+        Path::new(work),
+        &extracts,
+        &present,
+    )?;
+    let text: String = measured
+        .iter()
+        .map(|m| format!("{} {}\n", m.seconds, m.peak_kib))
+        .collect();
+    std::fs::write(results, text).map_err(|e| format!("writing {results}: {e}"))
+}
+
+fn ingest_all(
+    tvaers: &Path,
+    database_url: &str,
+    work: &Path,
+    extracts: &Path,
+    registers: &[&str],
+) -> Result<Vec<Measured>, String> {
+    registers
+        .iter()
+        .map(|register| {
+            let file = extracts.join(format!("{register}.csv"));
+            timed(
+                Command::new(tvaers)
+                    .arg("--data-dir")
+                    .arg(work)
+                    .arg("--database-url")
+                    .arg(database_url)
+                    .args(["ingest", register])
+                    .arg(&file),
+                work,
+            )
+        })
+        .collect()
+}
+
+/// Runs `command` under `/usr/bin/time`, passing its output through.
+fn timed(command: &mut Command, work: &Path) -> Result<Measured, String> {
+    let report = work.join("time.out");
+    let program = command.get_program().to_os_string();
+    let args: Vec<_> = command.get_args().map(|a| a.to_os_string()).collect();
+    let status = Command::new("/usr/bin/time")
+        .args(["-f", "%e %M", "-o"])
+        .arg(&report)
+        .arg(&program)
+        .args(&args)
+        .status()
+        .map_err(|e| format!("running /usr/bin/time (Debian package `time`): {e}"))?;
+    if !status.success() {
+        return Err(format!("{} {:?} failed", program.to_string_lossy(), args));
+    }
+    let text = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
+    let mut f = text.split_whitespace();
+    Ok(Measured {
+        seconds: f.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN),
+        peak_kib: f.next().and_then(|s| s.parse().ok()).unwrap_or(0),
+    })
+}
+
+fn read_results(path: &Path) -> Result<Vec<Measured>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            Some(Measured {
+                seconds: f.next()?.parse().ok()?,
+                peak_kib: f.next()?.parse().ok()?,
+            })
+        })
+        .collect())
+}
