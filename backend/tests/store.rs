@@ -10,30 +10,6 @@ use tvaers::store::{BatchRecord, Store};
 
 use support::{csv_rows, key, population};
 
-/// Runs each named test body against a fresh store of each engine.
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[actix_web::test]
-                async fn $name() {
-                    let (store, _dir) = crate::support::sqlite_store().await;
-                    crate::$name(&store).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[actix_web::test]
-                async fn $name() {
-                    let store = crate::support::postgres_store().await;
-                    crate::$name(&store).await;
-                }
-            )*
-        }
-    };
-}
-
 on_both_engines!(
     ingested_counts_equal_generated_rows,
     replaying_a_batch_changes_nothing,

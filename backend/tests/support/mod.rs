@@ -8,6 +8,32 @@
 
 pub mod postgres;
 
+/// Runs each named async test body (`async fn name(store: &Store)` in the
+/// crate root) against a fresh store of each engine.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    let (store, _dir) = crate::support::sqlite_store().await;
+                    crate::$name(&store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    let store = crate::support::postgres_store().await;
+                    crate::$name(&store).await;
+                }
+            )*
+        }
+    };
+}
+
 use std::path::Path;
 
 use tempfile::TempDir;

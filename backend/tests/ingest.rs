@@ -1,0 +1,264 @@
+//! Ingestion behaviour on both engines, with small hand-written extracts:
+//! the bad-row threshold, the ledger, rows replaced by key, references to
+//! other registers, and typed Arrow columns.
+
+mod support;
+
+use std::sync::Arc;
+
+use shared::api::BatchStatus;
+use shared::register::RegisterId;
+use tvaers::ingest::{self, Batch, ExtractFormat, IngestError};
+use tvaers::store::Store;
+
+use support::key;
+
+on_both_engines!(
+    below_the_threshold_good_rows_publish_and_bad_rows_are_reported,
+    a_later_batch_replaces_rows_by_key,
+    references_to_an_empty_register_are_rejected,
+    arrow_streams_with_typed_columns_are_accepted,
+);
+
+const YDR: &str = "provider_number,name,provider_type,specialty,municipality,gp_cluster,valid_from,valid_to\n\
+                   101001,\"Lægerne, Torvet\",general_practice,general_practice,101,1,2000-01-01,\n";
+
+fn csv(register: RegisterId, text: &str) -> Batch {
+    Batch::from_bytes(
+        register,
+        &format!("{}.csv", register.key()),
+        ExtractFormat::Csv,
+        text.as_bytes().to_vec(),
+    )
+}
+
+async fn rows(store: &Store, register: RegisterId) -> i64 {
+    store
+        .register_counts()
+        .await
+        .expect("counts")
+        .into_iter()
+        .find(|(r, _)| *r == register)
+        .map(|(_, n)| n)
+        .expect("register counted")
+}
+
+/// SSR with ten contacts, three of them bad (lines 3, 6 and 9).
+fn ssr_with_three_bad_rows() -> String {
+    let mut text = String::from("cpr,contact_date,provider_number,contact_type\n");
+    for i in 0..10 {
+        let row = match i {
+            1 => "0101801234,2024-02-30,101001,phone".to_string(),
+            4 => "0101801234,2024-03-01,999999,phone".to_string(),
+            7 => "0101801234,2024-03-01,101001,fax".to_string(),
+            _ => format!("0101801234,2024-03-{:02},101001,consultation", i + 1),
+        };
+        text.push_str(&row);
+        text.push('\n');
+    }
+    text
+}
+
+async fn below_the_threshold_good_rows_publish_and_bad_rows_are_reported(store: &Store) {
+    ingest::ingest(store, &key(), csv(RegisterId::Ydr, YDR))
+        .await
+        .expect("ydr");
+    let text = ssr_with_three_bad_rows();
+
+    // Above the threshold: rejected whole, nothing stored.
+    let mut strict = csv(RegisterId::Ssr, &text);
+    strict.max_bad_rows = 2;
+    let err = ingest::ingest(store, &key(), strict)
+        .await
+        .expect_err("too many bad rows");
+    let IngestError::Rejected { rejected, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(rejected.bad_rows, 3);
+    assert!(err.to_string().contains("more than the 2 allowed"), "{err}");
+    assert_eq!(rows(store, RegisterId::Ssr).await, 0);
+    assert_eq!(store.batch_count().await.expect("batches"), 1);
+
+    // At the threshold: the seven good rows publish, the three are reported.
+    let mut lenient = csv(RegisterId::Ssr, &text);
+    lenient.max_bad_rows = 3;
+    let report = ingest::ingest(store, &key(), lenient)
+        .await
+        .expect("publishes");
+    assert_eq!(report.status, BatchStatus::Published);
+    assert_eq!(
+        (report.rows_read, report.rows_added, report.rows_rejected),
+        (10, 7, 3)
+    );
+    let got: Vec<(u64, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.line, e.field.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (3, "contact_date"),
+            (6, "provider_number"),
+            (9, "contact_type")
+        ]
+    );
+    assert_eq!(rows(store, RegisterId::Ssr).await, 7);
+
+    // The ledger remembers what was left out.
+    let ledger = store
+        .batch(&report.batch_id)
+        .await
+        .expect("read")
+        .expect("in the ledger");
+    assert_eq!((ledger.rows_added, ledger.rows_rejected), (7, 3));
+    let first: shared::api::RowError =
+        serde_json::from_str(ledger.first_error.as_deref().expect("first error")).expect("json");
+    assert_eq!((first.line, first.field.as_str()), (3, "contact_date"));
+    assert!(!ledger.started_at.is_empty());
+
+    // Replaying it changes nothing.
+    let mut again = csv(RegisterId::Ssr, &text);
+    again.max_bad_rows = 3;
+    let replay = ingest::ingest(store, &key(), again).await.expect("replay");
+    assert_eq!(replay.status, BatchStatus::AlreadyIngested);
+    assert_eq!(rows(store, RegisterId::Ssr).await, 7);
+}
+
+async fn a_later_batch_replaces_rows_by_key(store: &Store) {
+    const HEADER: &str = "cpr,birth_date,sex,municipality,address_id,valid_from,valid_to,civil_status,status,status_date\n";
+    let first = format!(
+        "{HEADER}0101801234,1980-01-01,K,101,A-1,1980-01-01,2020-01-01,U,01,\n\
+         0101801234,1980-01-01,K,751,B-1,2020-01-01,,G,01,\n"
+    );
+    // The second extract corrects the current period (municipality 851)
+    // and adds a death.
+    let second =
+        format!("{HEADER}0101801234,1980-01-01,K,851,B-1,2020-01-01,2024-06-01,G,90,2024-06-01\n");
+    ingest::ingest(store, &key(), csv(RegisterId::Cpr, &first))
+        .await
+        .expect("first");
+    ingest::ingest(store, &key(), csv(RegisterId::Cpr, &second))
+        .await
+        .expect("second");
+    let mut periods = store.residences().await.expect("residences");
+    periods.sort_by_key(|r| r.valid_from);
+    let got: Vec<(i16, Option<String>, &str)> = periods
+        .iter()
+        .map(|r| {
+            (
+                r.municipality,
+                r.valid_to.map(|d| d.to_string()),
+                r.status.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (101, Some("2020-01-01".into()), "01"),
+            (851, Some("2024-06-01".into()), "90")
+        ]
+    );
+}
+
+async fn references_to_an_empty_register_are_rejected(store: &Store) {
+    let err = ingest::ingest(
+        store,
+        &key(),
+        csv(RegisterId::Ssr, &ssr_with_three_bad_rows()),
+    )
+    .await
+    .expect_err("no providers yet");
+    let IngestError::Rejected { rejected, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(rejected.bad_rows, 10);
+    assert!(rejected
+        .errors
+        .iter()
+        .any(|e| e.field == "provider_number" && e.reason.contains("ingest that register first")));
+    assert_eq!(rows(store, RegisterId::Ssr).await, 0);
+}
+
+async fn arrow_streams_with_typed_columns_are_accepted(store: &Store) {
+    use arrow_array::{
+        ArrayRef, BooleanArray, Float64Array, Int16Array, RecordBatch, StringArray,
+        TimestampSecondArray,
+    };
+    let sor = "sor_id,name,level,institution_id,region,department_type,specialty\n\
+               600810,Hospital,institution,600810,1084,,\n\
+               600810101,Medicine,unit,600810,1084,medical,internal_medicine\n";
+    ingest::ingest(store, &key(), csv(RegisterId::Sor, sor))
+        .await
+        .expect("sor");
+    let start = 1_706_774_400; // 2024-02-01T08:00:00
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("contact_id", Arc::new(StringArray::from(vec!["c1", "c2"]))),
+        (
+            "cpr",
+            Arc::new(StringArray::from(vec!["0101801234", "0202802345"])),
+        ),
+        (
+            "start_time",
+            Arc::new(TimestampSecondArray::from(vec![start, start])),
+        ),
+        (
+            "end_time",
+            Arc::new(TimestampSecondArray::from(vec![start + 3_600, start - 60])),
+        ),
+        (
+            "sor_unit",
+            Arc::new(StringArray::from(vec!["600810101", "600810101"])),
+        ),
+        (
+            "specialty",
+            Arc::new(StringArray::from(vec!["internal_medicine"; 2])),
+        ),
+        (
+            "department_type",
+            Arc::new(StringArray::from(vec!["medical"; 2])),
+        ),
+        ("priority", Arc::new(StringArray::from(vec!["acute"; 2]))),
+        ("sector", Arc::new(StringArray::from(vec!["somatic"; 2]))),
+        (
+            "action_diagnosis",
+            Arc::new(StringArray::from(vec!["DJ189"; 2])),
+        ),
+        (
+            "secondary_diagnoses",
+            Arc::new(StringArray::from(vec![None, Some("DE119")])),
+        ),
+        (
+            "rehabilitation_plan",
+            Arc::new(BooleanArray::from(vec![true, false])),
+        ),
+        // Extra columns are ignored, whatever their type.
+        ("weight", Arc::new(Float64Array::from(vec![1.5, 2.5]))),
+        ("code", Arc::new(Int16Array::from(vec![1, 2]))),
+    ];
+    let batch = RecordBatch::try_from_iter(columns).expect("batch");
+    let mut writer =
+        arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &batch.schema()).expect("writer");
+    writer.write(&batch).expect("write");
+    writer.finish().expect("finish");
+    let bytes = writer.into_inner().expect("bytes");
+
+    let mut lenient = Batch::from_bytes(
+        RegisterId::Lpr,
+        "lpr.arrows",
+        ExtractFormat::ArrowIpc,
+        bytes,
+    );
+    lenient.max_bad_rows = 1;
+    let report = ingest::ingest(store, &key(), lenient)
+        .await
+        .expect("ingests");
+    assert_eq!((report.rows_added, report.rows_rejected), (1, 1));
+    // The second row ends a minute before it starts: row 2, `end_time`.
+    assert_eq!(
+        (report.errors[0].line, report.errors[0].field.as_str()),
+        (2, "end_time")
+    );
+    assert_eq!(rows(store, RegisterId::Lpr).await, 1);
+}
