@@ -1,6 +1,10 @@
 -- Every register gets a table of the catalogue's columns (shared/src/register.rs);
 -- the skeleton's two tables are replaced. Their ledger rows go with them, so
 -- the same extracts can be ingested again.
+--
+-- A row's batch_id names the batch that wrote it. It is not a foreign key:
+-- rows and their ledger row are written in one transaction, and checking a
+-- key per row would cost more than the rest of the insert.
 DROP TABLE cpr_persons;
 DROP TABLE gp_contacts;
 DELETE FROM ingest_batches;
@@ -20,7 +24,7 @@ CREATE TABLE reg_sor (
     region               SMALLINT NOT NULL,
     department_type      TEXT,
     specialty            TEXT,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (sor_id)
 );
 
@@ -34,7 +38,7 @@ CREATE TABLE reg_ydr (
     gp_cluster           BIGINT,
     valid_from           DATE NOT NULL,
     valid_to             DATE,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (provider_number)
 );
 
@@ -45,7 +49,7 @@ CREATE TABLE reg_nursing_homes (
     name                 TEXT NOT NULL,
     valid_from           DATE NOT NULL,
     valid_to             DATE,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (address_id)
 );
 
@@ -61,7 +65,7 @@ CREATE TABLE reg_cpr (
     civil_status         TEXT NOT NULL,
     status               TEXT NOT NULL,
     status_date          DATE,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (pseudonym, valid_from)
 );
 
@@ -71,7 +75,7 @@ CREATE TABLE reg_patient_list (
     provider_number      TEXT NOT NULL,
     valid_from           DATE NOT NULL,
     valid_to             DATE,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (pseudonym, valid_from)
 );
 
@@ -89,7 +93,7 @@ CREATE TABLE reg_lpr (
     action_diagnosis     TEXT NOT NULL,
     secondary_diagnoses  TEXT,
     rehabilitation_plan  SMALLINT NOT NULL,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (contact_id)
 );
 
@@ -99,9 +103,8 @@ CREATE TABLE reg_ssr (
     contact_date         DATE NOT NULL,
     provider_number      TEXT NOT NULL,
     contact_type         TEXT NOT NULL,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED
+    batch_id             TEXT NOT NULL
 );
-CREATE INDEX reg_ssr_by_batch ON reg_ssr (batch_id);
 
 -- Municipal care records (EOJ/FSIII). A row is a citizen's month of one municipal service.
 CREATE TABLE reg_eoj (
@@ -112,7 +115,7 @@ CREATE TABLE reg_eoj (
     hours                DOUBLE PRECISION,
     conditions           TEXT,
     interventions        TEXT,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (pseudonym, month, service)
 );
 
@@ -121,7 +124,7 @@ CREATE TABLE reg_ruks (
     pseudonym            TEXT NOT NULL,
     chronic_group        TEXT NOT NULL,
     first_date           DATE NOT NULL,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id             TEXT NOT NULL,
     PRIMARY KEY (pseudonym, chronic_group)
 );
 
@@ -135,9 +138,8 @@ CREATE TABLE reg_lsr (
     ddd                  DOUBLE PRECISION NOT NULL,
     prescriber           TEXT,
     depot                SMALLINT NOT NULL,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED
+    batch_id             TEXT NOT NULL
 );
-CREATE INDEX reg_lsr_by_batch ON reg_lsr (batch_id);
 
 -- Clinical data from general practice (AIM). A row is a diagnosis or examination recorded in general practice.
 CREATE TABLE reg_aim (
@@ -148,9 +150,8 @@ CREATE TABLE reg_aim (
     code                 TEXT NOT NULL,
     value                DOUBLE PRECISION,
     unit                 TEXT,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED
+    batch_id             TEXT NOT NULL
 );
-CREATE INDEX reg_aim_by_batch ON reg_aim (batch_id);
 
 -- Specialist practice (Sentinel). A row is a contact with a specialist practice.
 CREATE TABLE reg_sentinel (
@@ -160,7 +161,6 @@ CREATE TABLE reg_sentinel (
     specialty            TEXT NOT NULL,
     diagnosis            TEXT,
     referral_from        TEXT NOT NULL,
-    batch_id             TEXT NOT NULL REFERENCES ingest_batches (batch_id) DEFERRABLE INITIALLY DEFERRED
+    batch_id             TEXT NOT NULL
 );
-CREATE INDEX reg_sentinel_by_batch ON reg_sentinel (batch_id);
 

@@ -398,6 +398,8 @@ fn read_batch(
         count: batch.progress.clone(),
     };
     let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let started = std::time::Instant::now();
+    let mut waiting = std::time::Duration::ZERO;
     let summary = extract::read(
         batch.format,
         &batch.file_name,
@@ -410,10 +412,22 @@ fn read_batch(
                 return true;
             }
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
-            sender.blocking_send(full).is_ok()
+            let sending = std::time::Instant::now();
+            let sent = sender.blocking_send(full).is_ok();
+            waiting += sending.elapsed();
+            sent
         },
     )
     .map_err(ReadFailure::Rejected)?;
+    // Which side limits the speed: a reader that mostly waits has a slow
+    // writer behind it.
+    log::debug!(
+        "{}: read and validated {} rows in {:.2} s, of which {:.2} s waiting for the writer",
+        batch.file_name,
+        summary.rows_read,
+        started.elapsed().as_secs_f64(),
+        waiting.as_secs_f64()
+    );
     if !summary.stopped && !chunk.is_empty() {
         // A closed channel means the writer failed; it reports why.
         sender.blocking_send(chunk).ok();

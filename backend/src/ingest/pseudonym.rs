@@ -19,12 +19,21 @@ pub struct Cpr([u8; 10]);
 impl Cpr {
     /// Parses `DDMMYYSSSS` or `DDMMYY-SSSS`.
     pub fn parse(text: &str) -> Result<Cpr, &'static str> {
-        let digits: Vec<u8> = text.bytes().filter(|b| *b != b'-').collect();
-        let hyphen_ok = match text.find('-') {
-            None => true,
-            Some(i) => i == 6 && text.matches('-').count() == 1,
+        let bytes = text.as_bytes();
+        let mut digits = [0u8; 10];
+        let well_formed = match bytes.len() {
+            10 => {
+                digits.copy_from_slice(bytes);
+                true
+            }
+            11 if bytes[6] == b'-' => {
+                digits[..6].copy_from_slice(&bytes[..6]);
+                digits[6..].copy_from_slice(&bytes[7..]);
+                true
+            }
+            _ => false,
         };
-        if !hyphen_ok || digits.len() != 10 || !digits.iter().all(u8::is_ascii_digit) {
+        if !well_formed || !digits.iter().all(u8::is_ascii_digit) {
             return Err("not a CPR number: expected 10 digits, DDMMYYSSSS or DDMMYY-SSSS");
         }
         let day = (digits[0] - b'0') * 10 + (digits[1] - b'0');
@@ -33,9 +42,7 @@ impl Cpr {
         if !(1..=12).contains(&month) || day == 0 || (day > 31 && !(61..=91).contains(&day)) {
             return Err("not a CPR number: the first six digits are not a date (DDMMYY)");
         }
-        let mut out = [0u8; 10];
-        out.copy_from_slice(&digits);
-        Ok(Cpr(out))
+        Ok(Cpr(digits))
     }
 }
 
@@ -58,7 +65,9 @@ impl Pseudonym {
 
 /// The secret key of the pseudonymisation.
 #[derive(Clone)]
-pub struct PseudonymKey([u8; 32]);
+pub struct PseudonymKey {
+    mac: Hmac<Sha256>,
+}
 
 impl fmt::Debug for PseudonymKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -90,7 +99,15 @@ impl PseudonymKey {
     pub fn from_hex(text: &str) -> Result<PseudonymKey, KeyError> {
         let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Malformed)?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Malformed)?;
-        Ok(PseudonymKey(key))
+        Ok(PseudonymKey::from_bytes(key))
+    }
+
+    /// A key from its 32 bytes.
+    pub fn from_bytes(key: [u8; 32]) -> PseudonymKey {
+        PseudonymKey {
+            mac: <Hmac<Sha256> as Mac>::new_from_slice(&key)
+                .expect("HMAC accepts keys of any length"),
+        }
     }
 
     /// Reads the key file at `path`, creating it with a fresh random key
@@ -114,7 +131,7 @@ impl PseudonymKey {
                 std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
                 let mut file = options.open(path).map_err(io)?;
                 file.write_all(hex::encode(key).as_bytes()).map_err(io)?;
-                Ok(PseudonymKey(key))
+                Ok(PseudonymKey::from_bytes(key))
             }
             Err(e) => Err(io(e)),
         }
@@ -122,8 +139,8 @@ impl PseudonymKey {
 
     /// The pseudonym of `cpr`.
     pub fn pseudonymise(&self, cpr: &Cpr) -> Pseudonym {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
-            .expect("HMAC accepts keys of any length");
+        // The keyed state is computed once per key and cloned per number.
+        let mut mac = self.mac.clone();
         mac.update(&cpr.0);
         let digest = mac.finalize().into_bytes();
         Pseudonym(hex::encode(&digest[..16]))
@@ -135,7 +152,7 @@ mod tests {
     use super::*;
 
     fn key(byte: u8) -> PseudonymKey {
-        PseudonymKey([byte; 32])
+        PseudonymKey::from_bytes([byte; 32])
     }
 
     #[test]

@@ -65,8 +65,27 @@ impl Value {
         }
     }
 
-    /// The value as text, for keys and code rules.
-    fn text(&self) -> String {
+    /// Feeds the value to a hasher (for row keys), without allocating.
+    fn hash_into(&self, h: &mut impl Hasher) {
+        std::mem::discriminant(self).hash(h);
+        match self {
+            Value::Text(v) => v.hash(h),
+            Value::Int(v) => v.hash(h),
+            Value::Real(v) => v.map(f64::to_bits).hash(h),
+            Value::Date(v) => v.hash(h),
+            Value::Timestamp(v) => v.hash(h),
+        }
+    }
+
+    /// The value as text, for references and code rules.
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        if let Value::Text(Some(v)) = self {
+            return std::borrow::Cow::Borrowed(v);
+        }
+        std::borrow::Cow::Owned(self.owned_text())
+    }
+
+    fn owned_text(&self) -> String {
         match self {
             Value::Text(v) => v.clone().unwrap_or_default(),
             Value::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
@@ -137,7 +156,7 @@ impl Validator {
                 row.parse(i, |s| self.parse(column.kind, s))
             };
             if let (Some(value), Some(known)) = (&value, &self.known[i]) {
-                if !value.is_none() && !known.contains(&value.text()) {
+                if !value.is_none() && !known.contains(value.text().as_ref()) {
                     let (to, _) = column
                         .references
                         .expect("known values come from references");
@@ -325,7 +344,7 @@ impl Validator {
                         continue;
                     };
                     let decider = decider.text();
-                    if value.is_none() && codes.contains(&decider.as_str()) {
+                    if value.is_none() && codes.contains(&decider.as_ref()) {
                         row.error(
                             c,
                             format!("missing value: required when {when} is {decider}"),
@@ -344,7 +363,7 @@ impl Validator {
             let mut h = DefaultHasher::new();
             seed.hash(&mut h);
             for p in &self.key_positions {
-                values[*p].text().hash(&mut h);
+                values[*p].hash_into(&mut h);
             }
             h.finish()
         };

@@ -13,7 +13,9 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::QueryBuilder;
 
 /// Why a store operation failed.
@@ -171,6 +173,9 @@ impl Store {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
+                // In WAL mode NORMAL never corrupts the database; a power
+                // cut may lose the last commits, a killed process nothing.
+                .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true);
             if let Some(dir) = options.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
