@@ -3,15 +3,18 @@
 mod support;
 
 use shared::api::BatchStatus;
-use shared::register::RegisterId;
-use tvaers::ingest::{self, Batch, GpContactRecord, IngestError};
+use shared::register::{RegisterId, REGISTERS};
+use tvaers::generate::{self, Format};
+use tvaers::ingest::{self, Batch, IngestError, Value};
 use tvaers::release;
 use tvaers::store::{BatchRecord, Store};
 
 use support::{csv_rows, key, population};
 
 on_both_engines!(
-    ingested_counts_equal_generated_rows,
+    every_register_round_trips_as_csv,
+    every_register_round_trips_as_arrow,
+    every_kind_of_broken_file_is_reported_precisely_and_stores_nothing,
     replaying_a_batch_changes_nothing,
     a_failed_publish_leaves_nothing_behind,
     rebuilding_the_same_data_gives_the_same_release,
@@ -22,123 +25,221 @@ async fn ingest_file(
     register: RegisterId,
     path: &std::path::Path,
 ) -> shared::api::IngestReport {
-    let bytes = std::fs::read(path).expect("read extract");
-    let name = path.display().to_string();
-    ingest::ingest(
-        store,
-        &key(),
-        Batch {
-            register,
-            file_name: &name,
-            format: ingest::ExtractFormat::Csv,
-            bytes: &bytes,
-            batch_id: None,
-        },
-    )
-    .await
-    .expect("ingests")
+    ingest::ingest(store, &key(), Batch::from_file(register, path))
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}: {:?}", path.display(), e.row_errors()))
 }
 
-async fn ingested_counts_equal_generated_rows(store: &Store) {
-    let (dir, _) = population(400, 11);
-    let cpr = dir.path().join("cpr.csv");
-    let ssr = dir.path().join("ssr.csv");
-    let report = ingest_file(store, RegisterId::Cpr, &cpr).await;
-    assert_eq!(report.status, BatchStatus::Published);
-    assert_eq!(report.rows_added, csv_rows(&cpr));
-    ingest_file(store, RegisterId::Ssr, &ssr).await;
-    let counts = store.counts().await.expect("counts");
-    assert_eq!(counts.persons as u64, csv_rows(&cpr));
-    assert_eq!(counts.gp_contacts as u64, csv_rows(&ssr));
-    assert_eq!(counts.batches, 2);
+async fn ingest_all(store: &Store, dir: &std::path::Path, extension: &str) {
+    for register in REGISTERS {
+        let path = dir.join(format!("{}.{extension}", register.key));
+        let report = ingest_file(store, register.id, &path).await;
+        assert_eq!(report.status, BatchStatus::Published, "{}", register.key);
+        assert_eq!(report.rows_rejected, 0, "{}", register.key);
+    }
+}
+
+async fn counts(store: &Store) -> Vec<(RegisterId, i64)> {
+    store.register_counts().await.expect("counts")
+}
+
+async fn every_register_round_trips_as_csv(store: &Store) {
+    let (dir, generated) = population(400, 11);
+    ingest_all(store, dir.path(), "csv").await;
+    for (register, stored) in counts(store).await {
+        let file = dir.path().join(format!("{}.csv", register.key()));
+        // Counted independently of both the generator and the ingestion.
+        assert_eq!(stored as u64, csv_rows(&file), "{}", register.key());
+        let written = generated
+            .rows
+            .iter()
+            .find(|(r, _)| *r == register)
+            .map(|(_, n)| *n);
+        assert_eq!(written, Some(stored as u64), "{}", register.key());
+        assert!(stored > 0, "{} is empty", register.key());
+    }
+    assert_eq!(
+        store.batch_count().await.expect("batches"),
+        REGISTERS.len() as i64
+    );
+}
+
+async fn every_register_round_trips_as_arrow(store: &Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut options = generate::Options::new(400, 2024, 11, dir.path().to_path_buf());
+    options.format = Format::Arrow;
+    let generated = generate::generate(&options, |_| {}).expect("generate");
+    ingest_all(store, dir.path(), "arrows").await;
+    for (register, stored) in counts(store).await {
+        let bytes =
+            std::fs::read(dir.path().join(format!("{}.arrows", register.key()))).expect("read");
+        let rows: usize = arrow_ipc::reader::StreamReader::try_new(bytes.as_slice(), None)
+            .expect("stream")
+            .map(|b| b.expect("batch").num_rows())
+            .sum();
+        assert_eq!(stored, rows as i64, "{}", register.key());
+        let written = generated
+            .rows
+            .iter()
+            .find(|(r, _)| *r == register)
+            .map(|(_, n)| *n);
+        assert_eq!(written, Some(stored as u64), "{}", register.key());
+    }
+}
+
+/// The broken files the generator writes, with their expected errors.
+#[derive(serde::Deserialize)]
+struct BrokenList {
+    files: Vec<BrokenFile>,
+}
+
+#[derive(serde::Deserialize)]
+struct BrokenFile {
+    register: String,
+    file: String,
+    errors: Vec<ExpectedError>,
+}
+
+#[derive(serde::Deserialize)]
+struct ExpectedError {
+    line: u64,
+    field: String,
+    reason_contains: String,
+}
+
+async fn every_kind_of_broken_file_is_reported_precisely_and_stores_nothing(store: &Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut options = generate::Options::new(200, 2024, 31, dir.path().to_path_buf());
+    options.broken = true;
+    generate::generate(&options, |_| {}).expect("generate");
+    // The references of the broken files point into these.
+    ingest_file(store, RegisterId::Sor, &dir.path().join("sor.csv")).await;
+    ingest_file(store, RegisterId::Ydr, &dir.path().join("ydr.csv")).await;
+    let before = counts(store).await;
+
+    let list: BrokenList = serde_json::from_slice(
+        &std::fs::read(dir.path().join("broken.json")).expect("broken.json"),
+    )
+    .expect("parses");
+    assert!(
+        list.files.len() >= 15,
+        "only {} kinds of broken file",
+        list.files.len()
+    );
+    for broken in &list.files {
+        let register = RegisterId::from_key(&broken.register).expect("known register");
+        let path = dir.path().join(&broken.file);
+        let err = ingest::ingest(store, &key(), Batch::from_file(register, &path))
+            .await
+            .expect_err(&broken.file);
+        let IngestError::Rejected { rejected, .. } = &err else {
+            panic!("{}: {err}", broken.file);
+        };
+        for expected in &broken.errors {
+            let found = rejected.errors.iter().any(|e| {
+                e.line == expected.line
+                    && e.field == expected.field
+                    && e.reason
+                        .to_lowercase()
+                        .contains(&expected.reason_contains.to_lowercase())
+                    && e.file
+                        == path
+                            .file_name()
+                            .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+            });
+            assert!(
+                found,
+                "{}: expected line {} field {} ({:?}), got {:?}",
+                broken.file,
+                expected.line,
+                expected.field,
+                expected.reason_contains,
+                rejected.errors
+            );
+        }
+        assert_eq!(
+            counts(store).await,
+            before,
+            "{} stored something",
+            broken.file
+        );
+    }
 }
 
 async fn replaying_a_batch_changes_nothing(store: &Store) {
     let (dir, _) = population(200, 12);
+    ingest_file(store, RegisterId::Ydr, &dir.path().join("ydr.csv")).await;
     let ssr = dir.path().join("ssr.csv");
     ingest_file(store, RegisterId::Ssr, &ssr).await;
-    let before = store.counts().await.expect("counts");
+    let before = counts(store).await;
 
     let again = ingest_file(store, RegisterId::Ssr, &ssr).await;
     assert_eq!(again.status, BatchStatus::AlreadyIngested);
     assert_eq!(again.rows_added, 0);
     // The same content under another batch id is still a replay.
-    let bytes = std::fs::read(&ssr).expect("read");
-    let renamed = ingest::ingest(
-        store,
-        &key(),
-        Batch {
-            register: RegisterId::Ssr,
-            file_name: "x.csv",
-            format: ingest::ExtractFormat::Csv,
-            bytes: &bytes,
-            batch_id: Some("another-id"),
-        },
-    )
-    .await
-    .expect("replay");
+    let mut renamed = Batch::from_file(RegisterId::Ssr, &ssr);
+    renamed.batch_id = Some("another-id".into());
+    let renamed = ingest::ingest(store, &key(), renamed)
+        .await
+        .expect("replay");
     assert_eq!(renamed.status, BatchStatus::AlreadyIngested);
-    assert_eq!(store.counts().await.expect("counts"), before);
+    assert_eq!(counts(store).await, before);
 
     // A batch id reused for different content is refused.
     let (other, _) = population(50, 13);
-    let other_bytes = std::fs::read(other.path().join("ssr.csv")).expect("read");
-    let err = ingest::ingest(
-        store,
-        &key(),
-        Batch {
-            register: RegisterId::Ssr,
-            file_name: "y.csv",
-            format: ingest::ExtractFormat::Csv,
-            bytes: &other_bytes,
-            batch_id: Some(&again.batch_id),
-        },
-    )
-    .await
-    .expect_err("conflict");
+    let mut conflicting = Batch::from_file(RegisterId::Ssr, &other.path().join("ssr.csv"));
+    conflicting.batch_id = Some(again.batch_id.clone());
+    let err = ingest::ingest(store, &key(), conflicting)
+        .await
+        .expect_err("conflict");
     assert!(
         matches!(err, IngestError::BatchIdConflict { .. }),
         "{err:?}"
     );
-    assert_eq!(store.counts().await.expect("counts"), before);
+    assert_eq!(counts(store).await, before);
 }
 
 async fn a_failed_publish_leaves_nothing_behind(store: &Store) {
     let (dir, _) = population(100, 14);
-    let first = ingest_file(store, RegisterId::Cpr, &dir.path().join("cpr.csv")).await;
-    let before = store.counts().await.expect("counts");
+    let first = ingest_file(store, RegisterId::Ydr, &dir.path().join("ydr.csv")).await;
+    let before = counts(store).await;
 
-    // More rows than one INSERT holds, and a ledger row that collides with
+    // Rows written in several chunks, then a ledger row that collides with
     // the first batch's: the failure comes after rows were written inside
     // the transaction, which must roll all of them back.
-    let pseudonym = ingest::PseudonymKey::from_hex(&"11".repeat(32))
-        .expect("key")
-        .pseudonymise(&ingest::Cpr::parse("0101801234").expect("cpr"));
-    let rows: Vec<GpContactRecord> = (0..2500)
-        .map(|_| GpContactRecord {
-            pseudonym: pseudonym.clone(),
-            contact_date: chrono::NaiveDate::from_ymd_opt(2024, 5, 1).expect("date"),
-            provider_number: "101001".into(),
-            contact_type: shared::register::GpContactType::Phone,
-        })
-        .collect();
+    let register = RegisterId::Ssr.def();
+    let mut writer = store
+        .begin_batch(register, &first.batch_id)
+        .await
+        .expect("begin");
+    let row = vec![
+        Value::Text(Some("0".repeat(32))),
+        Value::Date(chrono::NaiveDate::from_ymd_opt(2024, 5, 1)),
+        Value::Text(Some("101001".into())),
+        Value::Text(Some("phone".into())),
+    ];
+    for _ in 0..3 {
+        writer.write(&vec![row.clone(); 5000]).await.expect("write");
+    }
     let colliding = BatchRecord {
         batch_id: first.batch_id.clone(),
         register: "ssr".into(),
         file_name: "collides.csv".into(),
         content_sha256: "0".repeat(64),
-        rows_read: 2500,
-        rows_added: 2500,
-        published_at: "2026-01-01T00:00:00Z".into(),
+        rows_read: 15_000,
+        rows_added: 15_000,
+        rows_rejected: 0,
+        first_error: None,
+        started_at: "2026-01-01T00:00:00Z".into(),
+        published_at: "2026-01-01T00:00:01Z".into(),
     };
-    assert!(store.publish_gp_contacts(&colliding, &rows).await.is_err());
-    assert_eq!(store.counts().await.expect("counts"), before);
+    assert!(writer.commit(&colliding).await.is_err());
+    assert_eq!(counts(store).await, before);
 }
 
 async fn rebuilding_the_same_data_gives_the_same_release(store: &Store) {
     let (dir, _) = population(300, 15);
-    ingest_file(store, RegisterId::Cpr, &dir.path().join("cpr.csv")).await;
-    ingest_file(store, RegisterId::Ssr, &dir.path().join("ssr.csv")).await;
+    ingest_all(store, dir.path(), "csv").await;
     let first = release::build(store).await.expect("build");
     assert!(first.published);
     let second = release::build(store).await.expect("rebuild");
@@ -166,8 +267,7 @@ async fn both_engines_build_byte_identical_tiles() {
     let postgres = support::postgres_store().await;
     let mut releases = Vec::new();
     for store in [&sqlite, &postgres] {
-        ingest_file(store, RegisterId::Cpr, &dir.path().join("cpr.csv")).await;
-        ingest_file(store, RegisterId::Ssr, &dir.path().join("ssr.csv")).await;
+        ingest_all(store, dir.path(), "csv").await;
         releases.push(release::build(store).await.expect("build"));
     }
     assert_eq!(releases[0].release, releases[1].release);

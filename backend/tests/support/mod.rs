@@ -59,15 +59,10 @@ pub fn key() -> PseudonymKey {
     PseudonymKey::from_hex(&"5a".repeat(32)).expect("key")
 }
 
-/// Generated extracts for `persons` persons in 2024.
+/// Generated CSV extracts of every register for `persons` persons in 2024.
 pub fn population(persons: u64, seed: u64) -> (TempDir, Generated) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let options = generate::Options {
-        persons,
-        year: 2024,
-        seed,
-        out: dir.path().to_path_buf(),
-    };
+    let options = generate::Options::new(persons, 2024, seed, dir.path().to_path_buf());
     let generated = generate::generate(&options, |_| {}).expect("generate");
     (dir, generated)
 }
