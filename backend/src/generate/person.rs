@@ -54,12 +54,12 @@ impl Civil {
             .filter(|_| rng.chance(0.35))
             .map(|d| d + (rng.uniform(1.0, 10.0) * 365.25) as Day);
         let widow_age = if female {
-            rng.uniform(66.0, 96.0)
+            rng.uniform(58.0, 92.0)
         } else {
-            rng.uniform(72.0, 98.0)
+            rng.uniform(65.0, 98.0)
         };
         let widowed = married
-            .filter(|_| divorced.is_none() && rng.chance(if female { 0.55 } else { 0.3 }))
+            .filter(|_| divorced.is_none() && rng.chance(if female { 0.8 } else { 0.5 }))
             .map(|m| (birth + (widow_age * 365.25) as Day).max(m + 365));
         Civil {
             married,
@@ -201,10 +201,12 @@ impl Setting<'_> {
             let frac = f64::from(we - ws) / rates::days_in_year(year) as f64;
             let age = day::age(birth, ws);
             let in_home = nursing_home.is_some_and(|d| d <= ws);
-            let dementia = chronic[rates::group::DEMENTIA].is_some_and(|d| d <= ws);
-            let death = rates::mortality(age, female)
-                * if in_home { 2.5 } else { 1.0 }
-                * if dementia { 1.5 } else { 1.0 };
+            // Mortality depends on age and sex only: with states entered
+            // as a latent crosses an age curve, extra mortality in a state
+            // (nursing home, dementia) would deplete it year by year, and
+            // the prevalence by age would drift away from the public
+            // figures over a period of several years.
+            let death = rates::mortality(age, female);
             let emigration = if in_home { 0.0 } else { rates::emigration(age) };
             let disappear = if age >= 18 { rates::DISAPPEARANCE } else { 0.0 };
             let (d, e, v) = (rng.unit(), rng.unit(), rng.unit());

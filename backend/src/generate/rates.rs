@@ -539,7 +539,7 @@ pub fn opioid_use(age: i32) -> f64 {
 }
 
 /// Calibration factor of opioid redemptions (tuned at 600,000 persons).
-pub const OPIOID_FACTOR: f64 = 1.06;
+pub const OPIOID_FACTOR: f64 = 1.03;
 
 /// Days in `year`.
 pub fn days_in_year(year: i32) -> i64 {
