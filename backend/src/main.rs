@@ -38,20 +38,33 @@ enum Command {
         #[arg(long, env = "TVAERS_DIST", default_value = "dist")]
         dist: PathBuf,
     },
-    /// Write synthetic register extracts (CSV) for a population.
+    /// Write synthetic extracts of all twelve registers for a population.
     Generate {
-        /// Number of persons.
+        /// Persons resident on the first day of the period.
         #[arg(long, default_value_t = 50_000)]
         persons: u64,
-        /// Calendar year of the events.
-        #[arg(long, default_value_t = 2024)]
-        year: i32,
-        /// Random seed; the same seed gives the same files.
+        /// Calendar years of the events: `2019..2024` (inclusive) or one
+        /// year.
+        #[arg(long, alias = "year", default_value = "2024", value_parser = generate::parse_years)]
+        years: (i32, i32),
+        /// Random seed; the same options give byte-identical files.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Output folder.
         #[arg(long, default_value = "data/extracts")]
         out: PathBuf,
+        /// File format: CSV with a header row, or Arrow IPC streams
+        /// (`.arrows`).
+        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+        format: FormatArg,
+        /// Print the calibration report: generated totals of the last year
+        /// against public figures scaled to the population.
+        #[arg(long)]
+        report: bool,
+        /// Also write deliberately broken files and `broken.json` (for
+        /// ingestion tests).
+        #[arg(long)]
+        broken: bool,
     },
     /// Ingest one register extract: CSV with a header row, or an Arrow IPC
     /// stream (`.arrow`, `.arrows`, `.ipc`) with the same columns.
@@ -76,6 +89,15 @@ enum Command {
     Registers,
 }
 
+/// The extract format on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    /// CSV with a header row.
+    Csv,
+    /// Arrow IPC streams.
+    Arrow,
+}
+
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
@@ -83,27 +105,66 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Generate {
             persons,
-            year,
+            years: (first_year, last_year),
             seed,
             out,
+            format,
+            report,
+            broken,
         } => {
             let started = Instant::now();
-            println!("Generating {persons} synthetic persons for {year} (seed {seed}) …");
+            let years = if first_year == last_year {
+                first_year.to_string()
+            } else {
+                format!("{first_year}–{last_year}")
+            };
+            let format = match format {
+                FormatArg::Csv => generate::Format::Csv,
+                FormatArg::Arrow => generate::Format::Arrow,
+            };
+            println!(
+                "Generating {persons} synthetic persons for {years} (seed {seed}, {}) into {} …",
+                format.name(),
+                out.display()
+            );
             let options = generate::Options {
                 persons,
-                year,
+                first_year,
+                last_year,
                 seed,
                 out,
+                format,
+                broken,
             };
             let generated = generate::generate(&options, |p| println!("  {p:>3} %"))?;
             println!(
-                "Wrote {} persons and {} GP contacts in {:.1} s:",
+                "Wrote {} persons ({} resident on 1 January {first_year}, the others born or immigrated) in {:.1} s:",
+                generated.persons_written,
                 generated.persons,
-                generated.gp_contacts,
                 started.elapsed().as_secs_f64()
             );
-            for file in &generated.files {
-                println!("  {}", file.display());
+            for ((register, rows), file) in generated.rows.iter().zip(&generated.files) {
+                println!(
+                    "  {:<14} {rows:>12} rows  {}",
+                    register.key(),
+                    file.display()
+                );
+            }
+            if broken {
+                if let Some(list) = generated.broken.last() {
+                    println!(
+                        "Wrote {} broken files, listed with their expected errors in {}",
+                        generated.broken.len() - 1,
+                        list.display()
+                    );
+                }
+            }
+            if report {
+                println!();
+                println!(
+                    "Calibration, {last_year} (public figures scaled to {persons} of 5,961,249 persons; ✓ within ±5 %):"
+                );
+                print!("{}", generated.report());
             }
         }
         Command::Ingest {

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod cube;
 pub mod dimension;
+pub mod drug;
 pub mod geography;
 pub mod measure;
 pub mod register;

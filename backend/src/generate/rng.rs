@@ -10,6 +10,14 @@ impl Rng {
         Rng(seed ^ 0x5851_F42D_4C95_7F2D)
     }
 
+    /// An independent stream number `stream` of `seed`: every person and
+    /// every table has its own, so one's draws never shift another's.
+    pub fn stream(seed: u64, stream: u64) -> Rng {
+        let mut mix = Rng::new(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let first = mix.next_u64();
+        Rng::new(first ^ stream)
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -29,9 +37,48 @@ impl Rng {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// Uniform in [lo, hi).
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+
+    /// Uniform integer in [lo, hi] (inclusive).
+    pub fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1).max(1) as u64) as i64
+    }
+
+    /// A standard normal draw (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    /// An exponential draw with mean `mean`.
+    pub fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * (1.0 - self.unit()).ln()
+    }
+
+    /// One element of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
     /// A Poisson draw with mean `lambda` (Knuth's method; fine for the
     /// small means used here).
     pub fn poisson(&mut self, lambda: f64) -> u32 {
+        if lambda <= 0.0 {
+            return 0;
+        }
+        if lambda > 60.0 {
+            let x = lambda + lambda.sqrt() * self.normal();
+            return x.round().max(0.0) as u32;
+        }
         let limit = (-lambda).exp();
         let mut k = 0;
         let mut p = self.unit();
@@ -44,6 +91,7 @@ impl Rng {
 }
 
 /// Draws indices with probability proportional to fixed weights.
+#[derive(Clone, Debug)]
 pub struct WeightedIndex {
     cumulative: Vec<f64>,
 }
