@@ -390,13 +390,12 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
     }
 
+    /// Good rows, and errors as (line, field, reason).
+    type Checked = (Vec<Vec<Value>>, Vec<(u64, String, String)>);
+
     /// Validates `csv` as an extract of `register`; returns the good rows
     /// and the errors as (line, field, reason).
-    fn check(
-        register: RegisterId,
-        csv: &str,
-        known: &[(&'static str, &[&str])],
-    ) -> (Vec<Vec<Value>>, Vec<(u64, String, String)>) {
+    fn check(register: RegisterId, csv: &str, known: &[(&'static str, &[&str])]) -> Checked {
         let key = PseudonymKey::from_hex(&"07".repeat(32)).expect("key");
         let known = known
             .iter()

@@ -17,8 +17,8 @@ macro_rules! on_both_engines {
             $(
                 #[actix_web::test]
                 async fn $name() {
-                    let (store, _dir) = crate::support::sqlite_store().await;
-                    crate::$name(&store).await;
+                    let (store, _dir) = $crate::support::sqlite_store().await;
+                    $crate::$name(&store).await;
                 }
             )*
         }
@@ -26,8 +26,8 @@ macro_rules! on_both_engines {
             $(
                 #[actix_web::test]
                 async fn $name() {
-                    let store = crate::support::postgres_store().await;
-                    crate::$name(&store).await;
+                    let store = $crate::support::postgres_store().await;
+                    $crate::$name(&store).await;
                 }
             )*
         }
