@@ -232,8 +232,11 @@ impl Setting<'_> {
         let in_home_at_start = nursing_home.is_some_and(|d| d <= start);
         let first_from = match origin {
             Origin::Initial if in_home_at_start => nursing_home.unwrap_or(start).max(birth),
+            // Moved in at some time before the period (born on its first
+            // day: at birth).
+            Origin::Initial if birth >= start => birth,
             Origin::Initial => {
-                let span = (start - birth).clamp(1, 15 * 365);
+                let span = (start - birth).min(15 * 365);
                 start - 1 - rng.below(span as u64) as Day
             }
             _ => start,

@@ -343,3 +343,46 @@ fn broken_files_are_listed() {
     }
     assert_eq!(generated.broken.len(), files.len() + 1);
 }
+
+#[test]
+fn residences_never_begin_before_birth() {
+    // Persons born on the first day of the period are rare: draw many.
+    let start = day::new_year(2024);
+    let end = day::new_year(2025);
+    let world = world::World::new(20_000, start, &mut Rng::stream(1, u64::MAX));
+    let curves = rates::Curves::new();
+    let setting = Setting {
+        world: &world,
+        curves: &curves,
+        start,
+        end,
+        age_index: WeightedIndex::new(rates::AGE_STRUCTURE),
+        oldest_index: WeightedIndex::new(rates::oldest_weights()),
+        immigrant_index: WeightedIndex::new(rates::IMMIGRANT_AGES.iter().map(|a| a.2)),
+    };
+    let mut used = HashSet::new();
+    let mut born_on_first_day = 0;
+    for i in 0..60_000 {
+        let origin = if i % 10 == 0 {
+            Origin::Born(2024)
+        } else {
+            Origin::Initial
+        };
+        let life = setting.life(origin, &mut Rng::stream(2, i), &mut used);
+        born_on_first_day += usize::from(life.birth == start);
+        let mut previous = life.birth;
+        for r in &life.residences {
+            assert!(
+                r.from >= previous,
+                "residence from {} before {}",
+                r.from,
+                previous
+            );
+            previous = r.from;
+        }
+        if let Some((exit, _)) = life.exit {
+            assert!(exit >= previous);
+        }
+    }
+    assert!(born_on_first_day > 0);
+}
