@@ -674,7 +674,11 @@ pub const REGISTERS: &[Register] = &[
             column("municipality", ColumnType::Municipality, "municipality of residence in the period"),
             column("address_id", ColumnType::Shaped { shape: Shape::AddressId }, "address id of the residence"),
             column("valid_from", ColumnType::Date, "first day of the residence"),
-            optional("valid_to", ColumnType::Date, "first day after the residence; empty while current"),
+            optional(
+                "valid_to",
+                ColumnType::Date,
+                "the day the residence ended (moving day, or date of death, emigration or disappearance); empty while current",
+            ),
             column("civil_status", ColumnType::Code { codes: CIVIL_STATUS }, "civil status"),
             column("status", ColumnType::Code { codes: CPR_STATUS }, "CPR status code"),
             optional("status_date", ColumnType::Date, "date of death, emigration or disappearance"),
