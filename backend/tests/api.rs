@@ -18,7 +18,7 @@ use shared::register::{RegisterId, REGISTERS};
 use tvaers::startup::{app, AppState};
 use tvaers::store::Store;
 
-use support::{csv_rows, key, population};
+use support::{csv_rows, key, population, register_rows};
 
 const LOCAL: &str = "127.0.0.1:40000";
 
@@ -492,17 +492,6 @@ async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: ErrorBody = test::read_body_json(res).await;
     assert_eq!(body.error, "not_found");
-}
-
-async fn register_rows(store: &Store, register: RegisterId) -> i64 {
-    store
-        .register_counts()
-        .await
-        .expect("counts")
-        .into_iter()
-        .find(|(r, _)| *r == register)
-        .map(|(_, n)| n)
-        .expect("counted")
 }
 
 fn post_arrow(register: &str, body: Vec<u8>) -> TestRequest {

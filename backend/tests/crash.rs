@@ -114,13 +114,10 @@ async fn ssr_rows_and_batches(database_url: &str) -> (i64, i64) {
     let store = Store::connect(database_url)
         .await
         .expect("reopen the store");
-    let counts = store.register_counts().await.expect("counts");
-    let ssr = counts
-        .iter()
-        .find(|(r, _)| *r == RegisterId::Ssr)
-        .map(|(_, n)| *n)
-        .expect("ssr counted");
-    (ssr, store.batch_count().await.expect("batches"))
+    (
+        support::register_rows(&store, RegisterId::Ssr).await,
+        store.batch_count().await.expect("batches"),
+    )
 }
 
 /// Kills an ingestion at `point` in a fresh store, checks that the batch

@@ -11,7 +11,7 @@ use shared::register::RegisterId;
 use tvaers::ingest::{self, Batch, ExtractFormat, IngestError};
 use tvaers::store::Store;
 
-use support::key;
+use support::{key, register_rows};
 
 on_both_engines!(
     below_the_threshold_good_rows_publish_and_bad_rows_are_reported,
@@ -30,17 +30,6 @@ fn csv(register: RegisterId, text: &str) -> Batch {
         ExtractFormat::Csv,
         text.as_bytes().to_vec(),
     )
-}
-
-async fn rows(store: &Store, register: RegisterId) -> i64 {
-    store
-        .register_counts()
-        .await
-        .expect("counts")
-        .into_iter()
-        .find(|(r, _)| *r == register)
-        .map(|(_, n)| n)
-        .expect("register counted")
 }
 
 /// SSR with ten contacts, three of them bad (lines 3, 6 and 9).
@@ -76,7 +65,7 @@ async fn below_the_threshold_good_rows_publish_and_bad_rows_are_reported(store: 
     };
     assert_eq!(rejected.bad_rows, 3);
     assert!(err.to_string().contains("more than the 2 allowed"), "{err}");
-    assert_eq!(rows(store, RegisterId::Ssr).await, 0);
+    assert_eq!(register_rows(store, RegisterId::Ssr).await, 0);
     assert_eq!(store.batch_count().await.expect("batches"), 1);
 
     // At the threshold: the seven good rows publish, the three are reported.
@@ -103,7 +92,7 @@ async fn below_the_threshold_good_rows_publish_and_bad_rows_are_reported(store: 
             (9, "contact_type")
         ]
     );
-    assert_eq!(rows(store, RegisterId::Ssr).await, 7);
+    assert_eq!(register_rows(store, RegisterId::Ssr).await, 7);
 
     // The ledger remembers what was left out.
     let ledger = store
@@ -122,7 +111,7 @@ async fn below_the_threshold_good_rows_publish_and_bad_rows_are_reported(store: 
     again.max_bad_rows = 3;
     let replay = ingest::ingest(store, &key(), again).await.expect("replay");
     assert_eq!(replay.status, BatchStatus::AlreadyIngested);
-    assert_eq!(rows(store, RegisterId::Ssr).await, 7);
+    assert_eq!(register_rows(store, RegisterId::Ssr).await, 7);
 }
 
 async fn a_later_batch_replaces_rows_by_key(store: &Store) {
@@ -178,7 +167,7 @@ async fn references_to_an_empty_register_are_rejected(store: &Store) {
         .errors
         .iter()
         .any(|e| e.field == "provider_number" && e.reason.contains("ingest that register first")));
-    assert_eq!(rows(store, RegisterId::Ssr).await, 0);
+    assert_eq!(register_rows(store, RegisterId::Ssr).await, 0);
 }
 
 async fn arrow_streams_with_typed_columns_are_accepted(store: &Store) {
@@ -260,5 +249,5 @@ async fn arrow_streams_with_typed_columns_are_accepted(store: &Store) {
         (report.errors[0].line, report.errors[0].field.as_str()),
         (2, "end_time")
     );
-    assert_eq!(rows(store, RegisterId::Lpr).await, 1);
+    assert_eq!(register_rows(store, RegisterId::Lpr).await, 1);
 }

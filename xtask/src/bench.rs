@@ -101,8 +101,14 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
         println!("\n==> ingesting into {engine}");
         let measured = match engine {
             "sqlite" => {
-                let url = format!("sqlite:{}", work.join("bench.db").display());
-                ingest_all(&tvaers, &url, &work, &extracts, &present)?
+                let db = work.join("bench.db");
+                let url = format!("sqlite:{}", db.display());
+                let measured = ingest_all(&tvaers, &url, &work, &extracts, &present)?;
+                // Make room for the next engine.
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                }
+                measured
             }
             "postgres" => {
                 // Re-enter this command inside a throwaway cluster.

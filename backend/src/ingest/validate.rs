@@ -96,6 +96,42 @@ impl Value {
     }
 }
 
+/// The number of the ASCII digits `b`, if they are all digits.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// `YYYY-MM-DD`, strictly (a hand-written parser: dates are most of an
+/// extract's values, and chrono's format parser is several times slower).
+fn parse_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        i32::try_from(digits(&b[..4])?).ok()?,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
+}
+
+/// `YYYY-MM-DDTHH:MM[:SS]`, with `T` or a space between date and time.
+fn parse_timestamp(b: &[u8]) -> Option<NaiveDateTime> {
+    if !(b.len() == 16 || b.len() == 19) || !matches!(b[10], b'T' | b' ') || b[13] != b':' {
+        return None;
+    }
+    let seconds = if b.len() == 19 {
+        if b[16] != b':' {
+            return None;
+        }
+        digits(&b[17..19])?
+    } else {
+        0
+    };
+    parse_date(&b[..10])?.and_hms_opt(digits(&b[11..13])?, digits(&b[14..16])?, seconds)
+}
+
 /// Validates the rows of one batch of one register.
 pub struct Validator {
     register: &'static Register,
@@ -294,24 +330,15 @@ impl Validator {
     }
 
     fn date(&self, s: &str) -> Result<NaiveDate, String> {
-        let date = (s.len() == 10)
-            .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-            .flatten()
+        let date = parse_date(s.as_bytes())
             .ok_or_else(|| format!("malformed date {s:?}: expected YYYY-MM-DD"))?;
         self.in_range(date, s)?;
         Ok(date)
     }
 
     fn timestamp(&self, s: &str) -> Result<NaiveDateTime, String> {
-        let t = [
-            "%Y-%m-%dT%H:%M:%S",
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M",
-        ]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .ok_or_else(|| format!("malformed timestamp {s:?}: expected YYYY-MM-DDTHH:MM[:SS]"))?;
+        let t = parse_timestamp(s.as_bytes())
+            .ok_or_else(|| format!("malformed timestamp {s:?}: expected YYYY-MM-DDTHH:MM[:SS]"))?;
         self.in_range(t.date(), s)?;
         Ok(t)
     }
@@ -429,6 +456,33 @@ mod tests {
 
     const CPR_HEADER: &str =
         "cpr,birth_date,sex,municipality,address_id,valid_from,valid_to,civil_status,status,status_date\n";
+
+    #[test]
+    fn dates_and_timestamps_are_parsed_strictly() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(parse_date(b"2024-02-29"), Some(date(2024, 2, 29)));
+        for bad in [
+            "2023-02-29",
+            "2024-2-01",
+            "2024/02/01",
+            "20240201",
+            "2024-02-0x",
+            "+024-02-01",
+        ] {
+            assert_eq!(parse_date(bad.as_bytes()), None, "{bad}");
+        }
+        let at = |h, m, s| date(2024, 2, 1).and_hms_opt(h, m, s).expect("time");
+        assert_eq!(parse_timestamp(b"2024-02-01T08:30"), Some(at(8, 30, 0)));
+        assert_eq!(parse_timestamp(b"2024-02-01 08:30:15"), Some(at(8, 30, 15)));
+        for bad in [
+            "2024-02-01T24:00",
+            "2024-02-01T08:30:1",
+            "2024-02-01X08:30",
+            "2024-02-01T08.30",
+        ] {
+            assert_eq!(parse_timestamp(bad.as_bytes()), None, "{bad}");
+        }
+    }
 
     #[test]
     fn cpr_rows_are_typed_and_pseudonymised() {

@@ -12,10 +12,11 @@ mod migrations;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::ConnectOptions;
 use sqlx::QueryBuilder;
 
 /// Why a store operation failed.
@@ -176,6 +177,8 @@ impl Store {
                 // In WAL mode NORMAL never corrupts the database; a power
                 // cut may lose the last commits, a killed process nothing.
                 .synchronous(SqliteSynchronous::Normal)
+                // A batch's merge is one long statement by design.
+                .log_slow_statements(log::LevelFilter::Debug, std::time::Duration::from_secs(1))
                 .foreign_keys(true);
             if let Some(dir) = options.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
@@ -191,7 +194,14 @@ impl Store {
                 .await?;
             Store::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Store::Postgres(PgPoolOptions::new().max_connections(8).connect(url).await?)
+            let options = PgConnectOptions::from_str(url)?
+                .log_slow_statements(log::LevelFilter::Debug, std::time::Duration::from_secs(1));
+            Store::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?,
+            )
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };

@@ -25,15 +25,16 @@ pub struct BatchWriter {
     register: &'static Register,
     batch_id: String,
     tx: Tx,
+    /// The staging table of a register with key columns: rows gather there
+    /// without any index, and are merged into the register sorted by key
+    /// at commit, so the key index is written in order instead of at
+    /// random.
+    staging: Option<String>,
 }
 
 enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
-    Postgres {
-        tx: Transaction<'static, Postgres>,
-        /// The staging table, for registers with key columns.
-        staging: Option<String>,
-    },
+    Postgres(Transaction<'static, Postgres>),
 }
 
 impl Store {
@@ -43,29 +44,42 @@ impl Store {
         register: &'static Register,
         batch_id: &str,
     ) -> Result<BatchWriter, StoreError> {
+        let table = register.table();
+        let staging = (!register.key_columns.is_empty()).then(|| format!("stage_{table}"));
         let tx = match self {
-            Store::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Store::Postgres(pool) => {
+            Store::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;
-                let staging = if register.key_columns.is_empty() {
-                    None
-                } else {
-                    let name = format!("stage_{}", register.table());
+                if let Some(name) = &staging {
+                    // Temporary tables belong to the connection; DDL is
+                    // transactional, so a rollback removes it too.
+                    sqlx::query(&format!("DROP TABLE IF EXISTS temp.{name}"))
+                        .execute(&mut *tx)
+                        .await?;
                     sqlx::query(&format!(
-                        "CREATE TEMPORARY TABLE {name} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP",
-                        register.table()
+                        "CREATE TEMPORARY TABLE {name} AS SELECT * FROM {table} WHERE false"
                     ))
                     .execute(&mut *tx)
                     .await?;
-                    Some(name)
-                };
-                Tx::Postgres { tx, staging }
+                }
+                Tx::Sqlite(tx)
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                if let Some(name) = &staging {
+                    sqlx::query(&format!(
+                        "CREATE TEMPORARY TABLE {name} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+                    ))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Tx::Postgres(tx)
             }
         };
         Ok(BatchWriter {
             register,
             batch_id: batch_id.to_string(),
             tx,
+            staging,
         })
     }
 
@@ -120,11 +134,20 @@ impl BatchWriter {
             return Ok(());
         }
         let register = self.register;
+        let target = self.staging.clone().unwrap_or_else(|| register.table());
         match &mut self.tx {
             Tx::Sqlite(tx) => {
                 // One bound JSON array per statement, unpacked by SQLite's
                 // json_each: binding every value separately costs sqlx
                 // several times more than SQLite's own parsing.
+                let values: Vec<String> = (0..register.columns.len())
+                    .map(|i| format!("value ->> {i}"))
+                    .collect();
+                let insert = format!(
+                    "INSERT INTO {target} ({}) SELECT {}, $1 FROM json_each($2)",
+                    column_list(register),
+                    values.join(", ")
+                );
                 for chunk in rows.chunks(SQLITE_ROWS_PER_STATEMENT) {
                     let mut json = Vec::with_capacity(chunk.len() * 96);
                     json.push(b'[');
@@ -143,15 +166,14 @@ impl BatchWriter {
                     }
                     json.push(b']');
                     let json = String::from_utf8(json).expect("JSON of UTF-8 text is UTF-8");
-                    sqlx::query(&sqlite_insert(register))
+                    sqlx::query(&insert)
                         .bind(self.batch_id.as_str())
                         .bind(json)
                         .execute(&mut **tx)
                         .await?;
                 }
             }
-            Tx::Postgres { tx, staging } => {
-                let target = staging.clone().unwrap_or_else(|| register.table());
+            Tx::Postgres(tx) => {
                 let mut data = Vec::with_capacity(rows.len() * 96);
                 for row in rows {
                     for value in row {
@@ -176,32 +198,41 @@ impl BatchWriter {
         Ok(())
     }
 
-    /// Inserts the ledger row and commits: the batch becomes visible.
+    /// Merges staged rows, inserts the ledger row and commits: the batch
+    /// becomes visible.
     pub async fn commit(self, ledger: &BatchRecord) -> Result<(), StoreError> {
-        let register = self.register;
-        match self.tx {
-            Tx::Sqlite(mut tx) => {
-                crate::failpoint::hit("ingest-before-ledger");
-                insert_batch(ledger).build().execute(&mut *tx).await?;
-                crate::failpoint::hit("ingest-before-commit");
-                tx.commit().await?;
-            }
-            Tx::Postgres { mut tx, staging } => {
-                if let Some(staging) = staging {
-                    let columns = column_list(register);
-                    sqlx::query(&format!(
-                        "INSERT INTO {} ({columns}) SELECT {columns} FROM {staging}{}",
-                        register.table(),
-                        upsert_tail(register)
+        let merge = self
+            .staging
+            .as_ref()
+            .map(|staging| merge_statements(self.register, staging));
+        macro_rules! finish {
+            ($tx:expr) => {{
+                let mut tx = $tx;
+                if let Some([update, insert, first_load]) = &merge {
+                    // Into an empty register, staged rows are simply
+                    // appended in key order.
+                    let (filled,): (i64,) = sqlx::query_as(&format!(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) AS t",
+                        self.register.table()
                     ))
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    if filled == 0 {
+                        sqlx::query(first_load).execute(&mut *tx).await?;
+                    } else {
+                        sqlx::query(update).execute(&mut *tx).await?;
+                        sqlx::query(insert).execute(&mut *tx).await?;
+                    }
                 }
                 crate::failpoint::hit("ingest-before-ledger");
                 insert_batch(ledger).build().execute(&mut *tx).await?;
                 crate::failpoint::hit("ingest-before-commit");
                 tx.commit().await?;
-            }
+            }};
+        }
+        match self.tx {
+            Tx::Sqlite(tx) => finish!(tx),
+            Tx::Postgres(tx) => finish!(tx),
         }
         Ok(())
     }
@@ -210,7 +241,7 @@ impl BatchWriter {
     pub async fn rollback(self) -> Result<(), StoreError> {
         match self.tx {
             Tx::Sqlite(tx) => tx.rollback().await?,
-            Tx::Postgres { tx, .. } => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
     }
@@ -225,22 +256,6 @@ fn column_list(register: &Register) -> String {
         .chain(["batch_id"])
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The SQLite INSERT of one chunk: `$1` is the batch id, `$2` a JSON array
-/// of rows, each an array of the values in catalogue order.
-fn sqlite_insert(register: &Register) -> String {
-    let values: Vec<String> = (0..register.columns.len())
-        .map(|i| format!("value ->> {i}"))
-        .collect();
-    // `WHERE true` lets the parser tell the upsert clause from a join.
-    format!(
-        "INSERT INTO {} ({}) SELECT {}, $1 FROM json_each($2) WHERE true{}",
-        register.table(),
-        column_list(register),
-        values.join(", "),
-        upsert_tail(register)
-    )
 }
 
 /// Appends `value` as JSON: text as a string, dates and timestamps as the
@@ -259,31 +274,54 @@ fn json_value(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
-/// `ON CONFLICT … DO UPDATE` for registers replaced by key; nothing for
-/// event registers.
-fn upsert_tail(register: &Register) -> String {
-    if register.key_columns.is_empty() {
-        return String::new();
-    }
-    let stored = |name: &str| {
-        register
-            .column(name)
-            .map_or(name.to_string(), |c| c.stored_name().to_string())
+/// The statements that merge a staging table into its register: rows
+/// whose key exists are updated, the others inserted in key order; and the
+/// plain sorted insert of a first load into an empty register. Plain
+/// statements instead of one `INSERT … ON CONFLICT`, which costs a
+/// speculative insertion per row.
+fn merge_statements(register: &Register, staging: &str) -> [String; 3] {
+    let table = register.table();
+    let keys: Vec<&str> = register
+        .key_columns
+        .iter()
+        .filter_map(|k| register.column(k).map(|c| c.stored_name()))
+        .collect();
+    let same_key = |a: &str, b: &str| {
+        keys.iter()
+            .map(|k| format!("{a}.{k} = {b}.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     };
-    let keys: Vec<String> = register.key_columns.iter().map(|k| stored(k)).collect();
     let updates: Vec<String> = register
         .columns
         .iter()
         .map(|c| c.stored_name())
         .chain(["batch_id"])
-        .filter(|c| !keys.iter().any(|k| k == c))
-        .map(|c| format!("{c} = excluded.{c}"))
+        .filter(|c| !keys.contains(c))
+        .map(|c| format!("{c} = s.{c}"))
         .collect();
-    format!(
-        " ON CONFLICT ({}) DO UPDATE SET {}",
-        keys.join(", "),
-        updates.join(", ")
-    )
+    let columns = column_list(register);
+    let select: Vec<String> = columns.split(", ").map(|c| format!("s.{c}")).collect();
+    let order: Vec<String> = keys.iter().map(|k| format!("s.{k}")).collect();
+    [
+        format!(
+            "UPDATE {table} SET {} FROM {staging} AS s WHERE {}",
+            updates.join(", "),
+            same_key(&table, "s")
+        ),
+        format!(
+            "INSERT INTO {table} ({columns}) SELECT {} FROM {staging} AS s \
+             WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {}) ORDER BY {}",
+            select.join(", "),
+            same_key("t", "s"),
+            order.join(", ")
+        ),
+        format!(
+            "INSERT INTO {table} ({columns}) SELECT {} FROM {staging} AS s ORDER BY {}",
+            select.join(", "),
+            order.join(", ")
+        ),
+    ]
 }
 
 /// Appends `value` in PostgreSQL's CSV COPY format: empty for none, text
@@ -318,15 +356,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keyed_registers_upsert_and_event_registers_append() {
+    fn staged_rows_update_by_key_then_insert_in_key_order() {
         let cpr = RegisterId::Cpr.def();
-        let tail = upsert_tail(cpr);
-        assert!(tail.starts_with(" ON CONFLICT (pseudonym, valid_from) DO UPDATE SET "));
-        assert!(tail.contains("birth_date = excluded.birth_date"));
-        assert!(tail.contains("batch_id = excluded.batch_id"));
-        assert!(!tail.contains("pseudonym = excluded"));
-        assert_eq!(upsert_tail(RegisterId::Ssr.def()), "");
-        assert!(column_list(cpr).starts_with("pseudonym, birth_date"));
+        let [update, insert, first_load] = merge_statements(cpr, "stage");
+        assert!(update.starts_with("UPDATE reg_cpr SET birth_date = s.birth_date, "));
+        assert!(update.contains("batch_id = s.batch_id"));
+        let set = update.split(" FROM ").next().expect("a SET list");
+        assert!(!set.contains("pseudonym = ") && !set.contains("valid_from = "));
+        assert!(update.ends_with(
+            "WHERE reg_cpr.pseudonym = s.pseudonym AND reg_cpr.valid_from = s.valid_from"
+        ));
+        assert!(insert.starts_with("INSERT INTO reg_cpr (pseudonym, birth_date"));
+        assert!(insert.ends_with("ORDER BY s.pseudonym, s.valid_from"));
+        assert!(insert.contains("WHERE NOT EXISTS"));
+        assert!(!first_load.contains("WHERE"));
+        assert!(first_load.ends_with("ORDER BY s.pseudonym, s.valid_from"));
+        assert!(column_list(cpr).ends_with(", batch_id"));
     }
 
     #[test]

@@ -67,6 +67,18 @@ pub fn population(persons: u64, seed: u64) -> (TempDir, Generated) {
     (dir, generated)
 }
 
+/// Rows the store holds for `register`.
+pub async fn register_rows(store: &Store, register: shared::register::RegisterId) -> i64 {
+    store
+        .register_counts()
+        .await
+        .expect("counts")
+        .into_iter()
+        .find(|(r, _)| *r == register)
+        .map(|(_, n)| n)
+        .expect("every register is counted")
+}
+
 /// Data rows of a CSV file, counted independently of the code under test.
 pub fn csv_rows(path: &Path) -> u64 {
     let text = std::fs::read_to_string(path).expect("read csv");
