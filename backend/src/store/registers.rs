@@ -30,6 +30,8 @@ pub struct BatchWriter {
     /// at commit, so the key index is written in order instead of at
     /// random.
     staging: Option<String>,
+    /// The SQLite pool, for the checkpoint after the commit.
+    sqlite_pool: Option<sqlx::SqlitePool>,
 }
 
 enum Tx {
@@ -80,6 +82,10 @@ impl Store {
             batch_id: batch_id.to_string(),
             tx,
             staging,
+            sqlite_pool: match self {
+                Store::Sqlite(pool) => Some(pool.clone()),
+                Store::Postgres(_) => None,
+            },
         })
     }
 
@@ -231,7 +237,17 @@ impl BatchWriter {
             }};
         }
         match self.tx {
-            Tx::Sqlite(tx) => finish!(tx),
+            Tx::Sqlite(tx) => {
+                finish!(tx);
+                // Copy the batch from the write-ahead log into the database
+                // now, so that the next batch does not pay for it and the
+                // log does not keep the size of the largest batch.
+                if let Some(pool) = &self.sqlite_pool {
+                    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .execute(pool)
+                        .await?;
+                }
+            }
             Tx::Postgres(tx) => finish!(tx),
         }
         Ok(())

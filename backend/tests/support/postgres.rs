@@ -30,6 +30,7 @@ pub async fn fresh_database() -> String {
     let mut conn = sqlx::PgConnection::connect(base)
         .await
         .unwrap_or_else(|e| panic!("connecting to the test PostgreSQL server: {e}"));
+    drop_databases_of_finished_runs(&mut conn).await;
     let name = format!(
         "tvaers_test_{}_{}",
         std::process::id(),
@@ -44,6 +45,31 @@ pub async fn fresh_database() -> String {
         .expect("create database");
     let (prefix, _) = base.rsplit_once('/').expect("URL has a database path");
     format!("{prefix}/{name}")
+}
+
+/// Drops the test databases of test processes that have ended (their
+/// names carry the process id), so the server does not fill the disk run
+/// after run. Once per process.
+async fn drop_databases_of_finished_runs(conn: &mut sqlx::PgConnection) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'tvaers_test_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_default();
+    for (name,) in names {
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        let running = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !running {
+            // Best effort: a database still in use stays for the next run.
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut *conn)
+                .await;
+        }
+    }
 }
 
 fn start_local_server() -> String {
