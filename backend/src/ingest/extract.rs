@@ -104,6 +104,19 @@ impl Collector<'_> {
         self.rejected
     }
 
+    /// A rejection of the whole file because it cannot be read on from
+    /// `line`: the reason is listed even when the list is full.
+    fn reject_rest(mut self, line: u64, field: &str, reason: String) -> Rejected {
+        self.rejected.errors.push(RowError {
+            file: self.file.to_string(),
+            line,
+            field: field.to_string(),
+            reason,
+        });
+        self.rejected.bad_rows += 1;
+        self.rejected
+    }
+
     /// Where each register column is in `header`, or the rejection naming
     /// every missing column.
     fn positions(
@@ -216,14 +229,16 @@ pub fn read_csv<T>(
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                // The rest of the file is unknown: the whole batch is
+                // rejected, whatever the threshold.
+                return Err(collector.reject_rest(line, "(file)", csv_reason(&e)));
+            }
             Err(e) => {
                 rows_read += 1;
                 collector.rejected.bad_rows += 1;
                 let line = e.position().map_or(line, |p| p.line());
                 collector.report(line, "(row)", csv_reason(&e));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
                 continue;
             }
         }
@@ -306,13 +321,13 @@ pub fn read_arrow<T>(
         let batch = match batch {
             Ok(b) => b,
             Err(e) => {
-                collector.rejected.bad_rows += 1;
-                collector.report(
+                // The rest of the stream is unknown: the whole batch is
+                // rejected, whatever the threshold.
+                return Err(collector.reject_rest(
                     rows_read + 1,
                     "(stream)",
                     format!("unreadable record batch: {e}"),
-                );
-                break;
+                ));
             }
         };
         let texts: Vec<Vec<String>> = positions
@@ -738,6 +753,39 @@ mod tests {
         })
         .expect("valid");
         assert_eq!(rows, vec![(7, "x".to_string())]);
+    }
+
+    #[test]
+    fn a_stream_broken_off_rejects_the_whole_file() {
+        use std::sync::Arc;
+        let batch = arrow_array::RecordBatch::try_from_iter(vec![
+            (
+                "a",
+                Arc::new(arrow_array::StringArray::from(vec!["1"; 100])) as arrow_array::ArrayRef,
+            ),
+            (
+                "b",
+                Arc::new(arrow_array::StringArray::from(vec!["x"; 100])) as _,
+            ),
+        ])
+        .expect("batch");
+        let mut writer =
+            arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &batch.schema()).expect("writer");
+        writer.write(&batch).expect("write");
+        writer.write(&batch).expect("write");
+        writer.finish().expect("finish");
+        let bytes = writer.into_inner().expect("bytes");
+        // Cut inside the second record batch.
+        let cut = &bytes[..bytes.len() - 120];
+        let mut rows = 0;
+        let err = read_arrow("t.arrows", cut, COLUMNS, parse_row, |_| {
+            rows += 1;
+            true
+        })
+        .expect_err("a broken stream is no partial batch");
+        assert_eq!(rows, 100, "the first batch was read");
+        let last = err.errors.last().expect("reported");
+        assert_eq!((last.line, last.field.as_str()), (101, "(stream)"));
     }
 
     #[test]

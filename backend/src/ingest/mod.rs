@@ -314,10 +314,7 @@ pub async fn ingest(
         }
         (None, Err(e)) | (None, Ok(Err(ReadFailure::Io(e)))) => {
             writer.rollback().await.ok();
-            return Err(match e {
-                IngestError::Read { source, .. } => read_error(source),
-                other => other,
-            });
+            return Err(e);
         }
         (None, Ok(Err(ReadFailure::Rejected(rejected)))) => {
             writer.rollback().await?;
