@@ -35,7 +35,7 @@ pub use table::Format;
 
 use events::Writer;
 use person::{Origin, Setting};
-use rng::{Rng, WeightedIndex};
+use rng::Rng;
 use table::{Tables, Val};
 use world::World;
 
@@ -145,15 +145,7 @@ pub fn generate(options: &Options, mut progress: impl FnMut(u8)) -> std::io::Res
         &mut Rng::stream(options.seed, u64::MAX),
     );
     let curves = rates::Curves::new();
-    let setting = Setting {
-        world: &world,
-        curves: &curves,
-        start,
-        end,
-        age_index: WeightedIndex::new(rates::AGE_STRUCTURE),
-        oldest_index: WeightedIndex::new(rates::oldest_weights()),
-        immigrant_index: WeightedIndex::new(rates::IMMIGRANT_AGES.iter().map(|a| a.2)),
-    };
+    let setting = Setting::new(&world, &curves, start, end);
     let mut tables = Tables::create(&options.out, options.format)?;
     write_world(&mut tables, &world)?;
 

@@ -138,6 +138,21 @@ pub struct Setting<'a> {
     pub immigrant_index: WeightedIndex,
 }
 
+impl<'a> Setting<'a> {
+    /// The setting of a period from `start` to `end` (exclusive).
+    pub fn new(world: &'a World, curves: &'a Curves, start: Day, end: Day) -> Setting<'a> {
+        Setting {
+            world,
+            curves,
+            start,
+            end,
+            age_index: WeightedIndex::new(rates::AGE_STRUCTURE),
+            oldest_index: WeightedIndex::new(rates::oldest_weights()),
+            immigrant_index: WeightedIndex::new(rates::IMMIGRANT_AGES.iter().map(|a| a.2)),
+        }
+    }
+}
+
 impl Setting<'_> {
     /// Draws a person of `origin`.
     pub fn life(&self, origin: Origin, rng: &mut Rng, used: &mut HashSet<u64>) -> Life {

@@ -351,15 +351,7 @@ fn residences_never_begin_before_birth() {
     let end = day::new_year(2025);
     let world = world::World::new(20_000, start, &mut Rng::stream(1, u64::MAX));
     let curves = rates::Curves::new();
-    let setting = Setting {
-        world: &world,
-        curves: &curves,
-        start,
-        end,
-        age_index: WeightedIndex::new(rates::AGE_STRUCTURE),
-        oldest_index: WeightedIndex::new(rates::oldest_weights()),
-        immigrant_index: WeightedIndex::new(rates::IMMIGRANT_AGES.iter().map(|a| a.2)),
-    };
+    let setting = Setting::new(&world, &curves, start, end);
     let mut used = HashSet::new();
     let mut born_on_first_day = 0;
     for i in 0..60_000 {

@@ -206,6 +206,34 @@ pub struct Hospital {
 }
 
 impl Hospital {
+    /// A hospital with new SOR ids (from `sor_id`) for itself and its
+    /// units, each unit given as (department type, specialty, name).
+    fn new(
+        name: String,
+        region: u16,
+        units: &[(&'static str, &'static str, &str)],
+        mut sor_id: impl FnMut() -> u64,
+    ) -> Hospital {
+        let sor = sor_id();
+        let units = units
+            .iter()
+            .map(|(department, specialty, unit_name)| Unit {
+                sor: sor_id(),
+                name: format!("{name}, {unit_name}"),
+                department,
+                specialty,
+            })
+            .collect();
+        Hospital {
+            sor,
+            name,
+            region,
+            units,
+        }
+    }
+}
+
+impl Hospital {
     /// The unit of `specialty`, if the hospital has one.
     pub fn unit(&self, specialty: &str) -> Option<&Unit> {
         self.units.iter().find(|u| u.specialty == specialty)
@@ -489,22 +517,7 @@ impl World {
             if first {
                 units.extend_from_slice(CENTRE_UNITS);
             }
-            let sor = sor_id(rng);
-            let units = units
-                .into_iter()
-                .map(|(department, specialty, unit_name)| Unit {
-                    sor: sor_id(rng),
-                    name: format!("{name}, {unit_name}"),
-                    department,
-                    specialty,
-                })
-                .collect();
-            hospitals.push(Hospital {
-                sor,
-                name,
-                region,
-                units,
-            });
+            hospitals.push(Hospital::new(name, region, &units, || sor_id(rng)));
             acute_by_region
                 .entry(region)
                 .or_default()
@@ -514,22 +527,9 @@ impl World {
         let mut psychiatric_by_region = BTreeMap::new();
         for region in REGIONS {
             let name = format!("Psykiatrien {}", region.short_name);
-            let sor = sor_id(rng);
-            let units = PSYCHIATRIC_UNITS
-                .iter()
-                .map(|(department, specialty, unit_name)| Unit {
-                    sor: sor_id(rng),
-                    name: format!("{name}, {unit_name}"),
-                    department,
-                    specialty,
-                })
-                .collect();
-            hospitals.push(Hospital {
-                sor,
-                name,
-                region: region.code,
-                units,
-            });
+            hospitals.push(Hospital::new(name, region.code, PSYCHIATRIC_UNITS, || {
+                sor_id(rng)
+            }));
             psychiatric_by_region.insert(region.code, hospitals.len() - 1);
         }
         for place in &mut places {
