@@ -222,11 +222,17 @@ async fn main() -> anyhow::Result<()> {
                     tile.meta.family, tile.meta.id, tile.meta.rows, tile.meta.size
                 );
             }
-            if summary.unmatched_contacts > 0 {
-                println!(
-                    "  note: {} GP contacts belong to persons missing from the CPR extract and are in no cell",
-                    summary.unmatched_contacts
-                );
+            let unplaced = summary.unplaced;
+            for (n, what) in [
+                (unplaced.gp_contacts, "GP contacts"),
+                (unplaced.hospital_contacts, "hospital contacts"),
+                (unplaced.care_person_years, "person-years of municipal care"),
+            ] {
+                if n > 0 {
+                    println!(
+                        "  note: {n} {what} belong to persons who were no citizens in that year (or are missing from the CPR extract) and are in no cell"
+                    );
+                }
             }
             let state = if summary.published {
                 "published"

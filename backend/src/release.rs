@@ -30,14 +30,18 @@ pub struct BuildSummary {
     pub published: bool,
     /// The tiles.
     pub tiles: Vec<EncodedTile>,
-    /// GP contacts of persons missing from the CPR extract.
-    pub unmatched_contacts: u64,
+    /// Events of persons who were no citizens in the event's year.
+    pub unplaced: aggregate::Unplaced,
 }
 
 /// Builds and publishes a release from what the store holds now.
 pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
-    let geography = aggregate::geography(store).await?;
-    let tiles = vec![tile::encode(&geography.cube)?];
+    let aggregated = aggregate::build(store).await?;
+    let tiles = aggregated
+        .cubes
+        .iter()
+        .map(tile::encode)
+        .collect::<Result<Vec<_>, _>>()?;
     let release = ReleaseRecord {
         id: tile::release_id(&tiles),
         created_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -51,6 +55,6 @@ pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
         release: release.id,
         published,
         tiles,
-        unmatched_contacts: geography.unmatched_contacts,
+        unplaced: aggregated.unplaced,
     })
 }

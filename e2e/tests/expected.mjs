@@ -129,3 +129,16 @@ export function parseNumber(text, lang = 'da') {
   }
   return Number(text.trim().replaceAll(group, '').replace(decimal, '.'));
 }
+
+/**
+ * Hospital contacts (LPR contacts starting in `year`) of the year's
+ * citizens: the national count and the number of citizens.
+ */
+export function hospitalContacts(extracts, year) {
+  const persons = citizens(extracts, year);
+  let contacts = 0;
+  for (const c of rows(join(extracts, 'lpr.csv'))) {
+    if (Number(c.start_time.slice(0, 4)) === year && persons.has(c.cpr)) contacts += 1;
+  }
+  return { contacts, citizens: persons.size };
+}

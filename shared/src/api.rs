@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dimension::DIMENSIONS;
-use crate::measure::{Counted, MEASURES, QUANTITIES};
+use crate::measure::{Counted, Scale, Theme, MEASURES, QUANTITIES};
 use crate::register::REGISTERS;
+use crate::text::{Lang, Text};
 use crate::tile::{FORMAT_VERSION, TILE_FAMILIES};
 
 /// `GET /api/manifest`: the current data release and its tiles.
@@ -156,19 +157,41 @@ pub struct Catalog {
 /// A measure with its definition spelled out.
 #[derive(Clone, Debug, Serialize)]
 pub struct MeasureEntry {
-    /// The catalogue entry.
-    #[serde(flatten)]
-    pub measure: crate::measure::Measure,
+    /// Stable key.
+    pub key: &'static str,
+    /// Theme.
+    pub theme: Theme,
+    /// Label.
+    pub label: Text,
+    /// What it means.
+    pub description: Text,
     /// Numerator column.
     pub numerator_column: &'static str,
-    /// Denominator column.
+    /// Denominator column, for every scale but `count`.
     pub denominator_column: Option<&'static str>,
     /// Whether the numerator counts persons or events.
     pub numerator_counts: Counted,
-    /// The formula in words, e.g. `sum(gp_contacts) / sum(citizens) × 1000`.
-    pub formula: String,
+    /// The scales offered, the default first.
+    pub scales: &'static [Scale],
+    /// The formula on each scale, e.g. `sum(gp_contacts) / sum(citizens) × 1000`.
+    pub formulas: Vec<ScaleFormula>,
+    /// Key of the tile family holding its columns.
+    pub family: &'static str,
     /// Source register keys.
     pub sources: Vec<&'static str>,
+}
+
+/// A measure's formula and unit on one scale.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScaleFormula {
+    /// The scale.
+    pub scale: Scale,
+    /// The formula over tile columns.
+    pub formula: String,
+    /// Unit in Danish and English.
+    pub unit_da: String,
+    /// Unit in English.
+    pub unit_en: String,
 }
 
 /// A tile family with its columns.
@@ -190,17 +213,27 @@ impl Catalog {
             quantities: QUANTITIES,
             measures: MEASURES
                 .iter()
-                .map(|m| {
-                    let num = m.numerator.def().column;
-                    let den = m.denominator.map(|d| d.def().column);
-                    MeasureEntry {
-                        measure: *m,
-                        numerator_column: num,
-                        denominator_column: den,
-                        numerator_counts: m.numerator.def().counted,
-                        formula: m.formula(),
-                        sources: m.sources().iter().map(|r| r.key()).collect(),
-                    }
+                .map(|m| MeasureEntry {
+                    key: m.key,
+                    theme: m.theme,
+                    label: m.label(),
+                    description: m.description(),
+                    numerator_column: m.numerator.def().column,
+                    denominator_column: m.denominator.map(|d| d.def().column),
+                    numerator_counts: m.numerator.def().counted,
+                    scales: m.scales,
+                    formulas: m
+                        .scales
+                        .iter()
+                        .map(|s| ScaleFormula {
+                            scale: *s,
+                            formula: m.formula(*s),
+                            unit_da: m.unit(*s, Lang::Da),
+                            unit_en: m.unit(*s, Lang::En),
+                        })
+                        .collect(),
+                    family: m.family().key,
+                    sources: m.sources().iter().map(|r| r.key()).collect(),
                 })
                 .collect(),
             tile_families: TILE_FAMILIES
@@ -230,14 +263,25 @@ mod tests {
         let measures = json["measures"].as_array().expect("measures");
         let gp = measures
             .iter()
-            .find(|m| m["key"] == "gp_contacts_per_1000")
+            .find(|m| m["key"] == "gp_contacts")
             .expect("gp measure");
-        assert_eq!(gp["formula"], "sum(gp_contacts) / sum(citizens) × 1000");
-        assert_eq!(gp["sources"], serde_json::json!(["cpr", "ssr"]));
+        assert_eq!(gp["scales"], serde_json::json!(["per_1000", "count"]));
         assert_eq!(
-            gp["label"]["da"],
-            "Kontakter til almen praksis pr. 1.000 borgere"
+            gp["formulas"][0]["formula"],
+            "sum(gp_contacts) / sum(citizens) × 1000"
         );
+        assert_eq!(gp["formulas"][0]["unit_da"], "pr. 1.000 borgere");
+        assert_eq!(gp["formulas"][1]["formula"], "sum(gp_contacts)");
+        assert_eq!(gp["sources"], serde_json::json!(["cpr", "ydr", "ssr"]));
+        assert_eq!(gp["label"]["da"], "Kontakter til almen praksis");
+        assert_eq!(gp["family"], "geography");
+        assert_eq!(gp["denominator_column"], "citizens");
+        let stay = measures
+            .iter()
+            .find(|m| m["key"] == "mean_length_of_stay")
+            .expect("length of stay");
+        assert_eq!(stay["family"], "hospital");
+        assert_eq!(stay["denominator_column"], "admissions");
         assert_eq!(json["tile_families"][0]["columns"][0], "year");
     }
 

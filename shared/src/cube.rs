@@ -10,7 +10,7 @@
 use std::fmt;
 
 use crate::dimension::{Derivation, DimensionId};
-use crate::measure::{MeasureId, QuantityId};
+use crate::measure::{MeasureId, QuantityId, Scale};
 use crate::tile::TileFamilyId;
 
 /// Why a cube could not be built or queried.
@@ -295,16 +295,18 @@ impl Cube {
             .collect())
     }
 
-    /// Evaluates `measure` on the rows kept by `filter`, per group: sums
-    /// numerator and denominator first, then applies the formula.
+    /// Evaluates `measure` on `scale` on the rows kept by `filter`, per
+    /// group: sums numerator and denominator first, then applies the
+    /// formula.
     pub fn evaluate(
         &self,
         measure: MeasureId,
+        scale: Scale,
         filter: &Filter,
         grouping: Grouping,
     ) -> Result<Vec<Point>, CubeError> {
         let def = measure.def();
-        let sums = self.sums(filter, grouping, &def.quantities())?;
+        let sums = self.sums(filter, grouping, &def.quantities(scale))?;
         Ok(sums
             .into_iter()
             .map(|(code, sums)| {
@@ -314,7 +316,7 @@ impl Cube {
                     key: (grouping != Grouping::Total).then_some(code),
                     numerator,
                     denominator,
-                    value: def.evaluate(numerator, denominator),
+                    value: def.evaluate(scale, numerator, denominator),
                 }
             })
             .collect())
@@ -337,7 +339,10 @@ mod tests {
                 vec![3, 3, 3, 3],
                 vec![1, 2, 1, 2],
             ],
-            vec![vec![100, 120, 50, 40], vec![500, 900, 300, 200]],
+            [vec![100, 120, 50, 40], vec![500, 900, 300, 200]]
+                .into_iter()
+                .chain((2..9).map(|_| vec![0; 4]))
+                .collect(),
         )
         .expect("valid cube")
     }
@@ -346,7 +351,8 @@ mod tests {
     fn total_ratio_is_ratio_of_sums() {
         let points = sample()
             .evaluate(
-                MeasureId::GpContactsPer1000,
+                MeasureId::GpContacts,
+                Scale::PerThousand,
                 &Filter::all(),
                 Grouping::Total,
             )
@@ -363,7 +369,8 @@ mod tests {
         let filter = Filter::all().with(DimensionId::Sex, [Sex::Female.code()]);
         let points = sample()
             .evaluate(
-                MeasureId::GpContactsPer1000,
+                MeasureId::GpContacts,
+                Scale::PerThousand,
                 &filter,
                 Grouping::By(DimensionId::Region),
             )
@@ -375,6 +382,27 @@ mod tests {
         assert_eq!(
             got,
             vec![(Some(1081), 200, Some(40)), (Some(1084), 900, Some(120))]
+        );
+    }
+
+    #[test]
+    fn count_scale_reads_only_the_numerator() {
+        let points = sample()
+            .evaluate(
+                MeasureId::GpContacts,
+                Scale::Count,
+                &Filter::all(),
+                Grouping::By(DimensionId::HealthCluster),
+            )
+            .expect("evaluates");
+        let total: u64 = points.iter().map(|p| p.numerator).sum();
+        assert_eq!(total, 1900);
+        assert!(points.iter().all(|p| p.denominator.is_none()));
+        assert!(points.iter().all(|p| p.value == Some(p.numerator as f64)));
+        assert_eq!(
+            points.len(),
+            2,
+            "København and Aalborg are in different clusters"
         );
     }
 
@@ -391,7 +419,12 @@ mod tests {
     fn empty_selection_has_no_ratio() {
         let filter = Filter::all().with(DimensionId::Year, [1999]);
         let points = sample()
-            .evaluate(MeasureId::GpContactsPer1000, &filter, Grouping::Total)
+            .evaluate(
+                MeasureId::GpContacts,
+                Scale::PerThousand,
+                &filter,
+                Grouping::Total,
+            )
             .expect("evaluates");
         assert_eq!(points[0].numerator, 0);
         assert_eq!(points[0].value, None);
@@ -411,7 +444,7 @@ mod tests {
         let err = Cube::new(
             TileFamilyId::Geography,
             vec![vec![2024], vec![101], vec![3], vec![1, 2]],
-            vec![vec![1], vec![1]],
+            (0..9).map(|_| vec![1]).collect(),
         )
         .expect_err("ragged");
         assert_eq!(

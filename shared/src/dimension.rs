@@ -18,8 +18,13 @@ pub enum DimensionId {
     Municipality,
     /// Region, a rollup of municipality (code 1081–1085).
     Region,
-    /// Five-year age band, age at the end of the year.
+    /// Health cluster (sundhedsklynge), a rollup of municipality.
+    HealthCluster,
+    /// Age band (five-year bands, 15–17 and 18–19 split at the age of
+    /// majority), age reached in the year.
     AgeBand,
+    /// Age group 0–17, 18–64, 65–74, 75–84, 85+, a rollup of age band.
+    AgeGroup,
     /// Sex (1 = male, 2 = female, as in Statistics Denmark's tables).
     Sex,
 }
@@ -77,6 +82,15 @@ pub const DIMENSIONS: &[Dimension] = &[
         derivation: Derivation::RollupOf(DimensionId::Municipality),
     },
     Dimension {
+        id: DimensionId::HealthCluster,
+        key: "health_cluster",
+        label: Text {
+            da: "Sundhedsklynge",
+            en: "Health cluster",
+        },
+        derivation: Derivation::RollupOf(DimensionId::Municipality),
+    },
+    Dimension {
         id: DimensionId::AgeBand,
         key: "age_band",
         label: Text {
@@ -84,6 +98,15 @@ pub const DIMENSIONS: &[Dimension] = &[
             en: "Age group",
         },
         derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::AgeGroup,
+        key: "age_group",
+        label: Text {
+            da: "Aldersgruppe (bred)",
+            en: "Age group (broad)",
+        },
+        derivation: Derivation::RollupOf(DimensionId::AgeBand),
     },
     Dimension {
         id: DimensionId::Sex,
@@ -117,6 +140,13 @@ impl DimensionId {
         match (self, from) {
             (a, b) if a == b => Some(code),
             (DimensionId::Region, DimensionId::Municipality) => geography::region_of(code),
+            (DimensionId::HealthCluster, DimensionId::Municipality) => {
+                geography::municipality(code).map(|m| u16::from(m.health_cluster))
+            }
+            (DimensionId::AgeGroup, DimensionId::AgeBand) => u8::try_from(code)
+                .ok()
+                .and_then(AgeBand::new)
+                .map(|b| b.group().code()),
             _ => None,
         }
     }
@@ -129,10 +159,17 @@ impl DimensionId {
                 .map_or_else(|| code.to_string(), |m| m.name.to_string()),
             DimensionId::Region => geography::region(code)
                 .map_or_else(|| code.to_string(), |r| r.short_name.to_string()),
+            DimensionId::HealthCluster => geography::HEALTH_CLUSTERS
+                .iter()
+                .find(|c| u16::from(c.id) == code)
+                .map_or_else(|| code.to_string(), |c| c.name.to_string()),
             DimensionId::AgeBand => u8::try_from(code)
                 .ok()
                 .and_then(AgeBand::new)
                 .map_or_else(|| code.to_string(), |b| b.label(lang)),
+            DimensionId::AgeGroup => {
+                AgeGroup::from_code(code).map_or_else(|| code.to_string(), |g| g.label(lang))
+            }
             DimensionId::Sex => Sex::from_code(code)
                 .map_or_else(|| code.to_string(), |s| s.label().get(lang).to_string()),
         }
@@ -202,13 +239,20 @@ impl Sex {
     }
 }
 
-/// A five-year age band: 0–4, 5–9, …, 80–84, 85+.
+/// An age band: five-year bands 0–4, 5–9, 10–14, then 15–17 and 18–19
+/// (split at the age of majority, so that 0–17 and 18–64 are unions of
+/// bands), then 20–24, …, 80–84 and 85+.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AgeBand(u8);
 
+/// Youngest age of each band, by index.
+const BAND_LOWER: [u32; 19] = [
+    0, 5, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85,
+];
+
 impl AgeBand {
     /// Number of bands.
-    pub const COUNT: u8 = 18;
+    pub const COUNT: u8 = BAND_LOWER.len() as u8;
 
     /// The band with index `index` (0 = 0–4 years).
     pub fn new(index: u8) -> Option<AgeBand> {
@@ -217,7 +261,8 @@ impl AgeBand {
 
     /// The band of someone aged `age` years.
     pub fn from_age(age: u32) -> AgeBand {
-        AgeBand((age / 5).min(u32::from(Self::COUNT - 1)) as u8)
+        let index = BAND_LOWER.partition_point(|lower| *lower <= age) - 1;
+        AgeBand(index as u8)
     }
 
     /// The band's index, used as its tile code.
@@ -227,20 +272,93 @@ impl AgeBand {
 
     /// Youngest age in the band.
     pub fn lower(self) -> u32 {
-        u32::from(self.0) * 5
+        BAND_LOWER[usize::from(self.0)]
+    }
+
+    /// Oldest age in the band; `None` for the open band 85+.
+    pub fn upper(self) -> Option<u32> {
+        BAND_LOWER.get(usize::from(self.0) + 1).map(|next| next - 1)
+    }
+
+    /// The broad age group the band belongs to.
+    pub fn group(self) -> AgeGroup {
+        AgeGroup::ALL
+            .into_iter()
+            .rev()
+            .find(|g| g.lower() <= self.lower())
+            .expect("the first group starts at 0")
     }
 
     /// Label such as "20-24 år" / "20-24 years", or "85+ år".
     pub fn label(self, lang: Lang) -> String {
-        let unit = match lang {
-            Lang::Da => "år",
-            Lang::En => "years",
-        };
-        if self.0 == Self::COUNT - 1 {
-            format!("{}+ {unit}", self.lower())
-        } else {
-            format!("{}-{} {unit}", self.lower(), self.lower() + 4)
+        age_label(self.lower(), self.upper(), lang)
+    }
+}
+
+/// A broad age group, as the real portal reports them: 0–17, 18–64,
+/// 65–74, 75–84, 85+ (a union of age bands).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AgeGroup {
+    /// 0–17 years (code 1).
+    Children,
+    /// 18–64 years (code 2).
+    Adults,
+    /// 65–74 years (code 3).
+    Elderly65,
+    /// 75–84 years (code 4).
+    Elderly75,
+    /// 85 years and over (code 5).
+    Elderly85,
+}
+
+impl AgeGroup {
+    /// Every group, youngest first.
+    pub const ALL: [AgeGroup; 5] = [
+        AgeGroup::Children,
+        AgeGroup::Adults,
+        AgeGroup::Elderly65,
+        AgeGroup::Elderly75,
+        AgeGroup::Elderly85,
+    ];
+
+    /// The tile code, 1–5.
+    pub fn code(self) -> u16 {
+        self as u16 + 1
+    }
+
+    /// From a code.
+    pub fn from_code(code: u16) -> Option<AgeGroup> {
+        AgeGroup::ALL.into_iter().find(|g| g.code() == code)
+    }
+
+    /// Youngest age in the group.
+    pub fn lower(self) -> u32 {
+        match self {
+            AgeGroup::Children => 0,
+            AgeGroup::Adults => 18,
+            AgeGroup::Elderly65 => 65,
+            AgeGroup::Elderly75 => 75,
+            AgeGroup::Elderly85 => 85,
         }
+    }
+
+    /// Label such as "18-64 år".
+    pub fn label(self, lang: Lang) -> String {
+        let upper = AgeGroup::ALL
+            .get(self as usize + 1)
+            .map(|next| next.lower() - 1);
+        age_label(self.lower(), upper, lang)
+    }
+}
+
+fn age_label(lower: u32, upper: Option<u32>, lang: Lang) -> String {
+    let unit = match lang {
+        Lang::Da => "år",
+        Lang::En => "years",
+    };
+    match upper {
+        Some(upper) => format!("{lower}-{upper} {unit}"),
+        None => format!("{lower}+ {unit}"),
     }
 }
 
@@ -253,12 +371,58 @@ mod tests {
         assert_eq!(AgeBand::from_age(0).index(), 0);
         assert_eq!(AgeBand::from_age(4).index(), 0);
         assert_eq!(AgeBand::from_age(5).index(), 1);
-        assert_eq!(AgeBand::from_age(84).index(), 16);
-        assert_eq!(AgeBand::from_age(85).index(), 17);
-        assert_eq!(AgeBand::from_age(110).index(), 17);
+        assert_eq!(AgeBand::from_age(15).index(), 3);
+        assert_eq!(AgeBand::from_age(17).index(), 3);
+        assert_eq!(AgeBand::from_age(18).index(), 4);
+        assert_eq!(AgeBand::from_age(20).index(), 5);
+        assert_eq!(AgeBand::from_age(84).index(), 17);
+        assert_eq!(AgeBand::from_age(85).index(), 18);
+        assert_eq!(AgeBand::from_age(110).index(), 18);
         assert_eq!(AgeBand::from_age(85).label(Lang::Da), "85+ år");
         assert_eq!(AgeBand::from_age(22).label(Lang::En), "20-24 years");
-        assert!(AgeBand::new(18).is_none());
+        assert_eq!(AgeBand::from_age(16).label(Lang::Da), "15-17 år");
+        assert!(AgeBand::new(19).is_none());
+        // Consecutive bands leave no gap and no overlap.
+        for i in 1..AgeBand::COUNT {
+            let (a, b) = (AgeBand(i - 1), AgeBand(i));
+            assert_eq!(a.upper().map(|u| u + 1), Some(b.lower()));
+        }
+    }
+
+    #[test]
+    fn age_groups_are_unions_of_bands() {
+        let group_of = |age| AgeBand::from_age(age).group();
+        assert_eq!(group_of(0), AgeGroup::Children);
+        assert_eq!(group_of(17), AgeGroup::Children);
+        assert_eq!(group_of(18), AgeGroup::Adults);
+        assert_eq!(group_of(64), AgeGroup::Adults);
+        assert_eq!(group_of(65), AgeGroup::Elderly65);
+        assert_eq!(group_of(84), AgeGroup::Elderly75);
+        assert_eq!(group_of(99), AgeGroup::Elderly85);
+        assert_eq!(AgeGroup::Adults.label(Lang::Da), "18-64 år");
+        assert_eq!(AgeGroup::Elderly85.label(Lang::En), "85+ years");
+        assert_eq!(
+            DimensionId::AgeGroup.rollup_code(DimensionId::AgeBand, 4),
+            Some(AgeGroup::Adults.code())
+        );
+        for g in AgeGroup::ALL {
+            assert_eq!(AgeGroup::from_code(g.code()), Some(g));
+        }
+    }
+
+    #[test]
+    fn health_cluster_is_a_rollup_of_municipality() {
+        let cluster = DimensionId::HealthCluster
+            .rollup_code(DimensionId::Municipality, 101)
+            .expect("København has a cluster");
+        assert_eq!(
+            DimensionId::HealthCluster.rollup_code(DimensionId::Municipality, 147),
+            Some(cluster),
+            "Frederiksberg shares København's cluster"
+        );
+        assert!(DimensionId::HealthCluster
+            .value_label(cluster, Lang::Da)
+            .contains("Bispebjerg"));
     }
 
     #[test]

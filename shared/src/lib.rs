@@ -20,7 +20,7 @@ pub mod register;
 pub mod text;
 pub mod tile;
 
-pub use dimension::{AgeBand, DimensionId, Sex};
+pub use dimension::{AgeBand, AgeGroup, DimensionId, Sex};
 pub use measure::{MeasureId, QuantityId};
 pub use text::{Lang, Text};
 pub use tile::TileFamilyId;

@@ -1,25 +1,149 @@
 //! Quantities and measures.
 //!
 //! A *quantity* is an additive count stored in tiles (citizens, GP
-//! contacts): summing it over any set of cells is meaningful. A *measure* is
-//! what users see: a quantity, or a ratio of two quantities with a scale.
-//! Ratios are always computed from summed numerators and denominators after
-//! filtering, never by averaging ratios; [`Measure::evaluate`] is the one
-//! formula both the backend and the browser use.
+//! contacts, admissions): summing it over any set of cells is meaningful,
+//! because every person or event is in exactly one cell of a tile. A
+//! *measure* is what users see: a quantity on a *scale* — the count itself,
+//! per 1,000 of a denominator, a share in per cent, or a mean. Each measure
+//! declares which scales make sense for it. Ratios are always computed from
+//! summed numerators and denominators after filtering, never by averaging
+//! ratios; [`Measure::evaluate`] is the one formula both the backend and the
+//! browser use.
 
 use serde::{Deserialize, Serialize};
 
 use crate::register::RegisterId;
-use crate::text::Text;
+use crate::text::{Lang, Text};
+use crate::tile::{TileFamily, TILE_FAMILIES};
+
+/// The themes of the portal; every measure belongs to one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// The population itself.
+    Population,
+    /// General practice (SSR).
+    GeneralPractice,
+    /// Hospitals (LPR).
+    Hospital,
+    /// Municipal care (EOJ/FSIII).
+    MunicipalCare,
+}
+
+impl Theme {
+    /// Every theme, in display order.
+    pub const ALL: [Theme; 4] = [
+        Theme::Population,
+        Theme::GeneralPractice,
+        Theme::Hospital,
+        Theme::MunicipalCare,
+    ];
+
+    /// Label.
+    pub fn label(self) -> Text {
+        match self {
+            Theme::Population => Text {
+                da: "Befolkning",
+                en: "Population",
+            },
+            Theme::GeneralPractice => Text {
+                da: "Almen praksis",
+                en: "General practice",
+            },
+            Theme::Hospital => Text {
+                da: "Sygehus",
+                en: "Hospital",
+            },
+            Theme::MunicipalCare => Text {
+                da: "Kommunale ydelser",
+                en: "Municipal care",
+            },
+        }
+    }
+
+    /// Stable key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::Population => "population",
+            Theme::GeneralPractice => "general_practice",
+            Theme::Hospital => "hospital",
+            Theme::MunicipalCare => "municipal_care",
+        }
+    }
+}
 
 /// An additive quantity stored as a tile column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuantityId {
-    /// Persons resident at the end of the year.
+    /// Persons resident in the year.
     Citizens,
     /// Contacts with general practice (all contact types).
     GpContacts,
+    /// GP consultations in the clinic.
+    GpConsultations,
+    /// GP phone consultations.
+    GpPhone,
+    /// GP e-mail consultations.
+    GpEmail,
+    /// GP video consultations.
+    GpVideo,
+    /// Other in-person GP contacts.
+    GpOtherInPerson,
+    /// GP home visits.
+    GpHomeVisits,
+    /// Persons with a GP contact.
+    GpPatients,
+    /// Hospital contacts starting in the year.
+    HospitalContacts,
+    /// Persons with a hospital contact.
+    HospitalPatients,
+    /// Hospital stays (contacts joined when ≤ 4 h apart).
+    Stays,
+    /// Stays of 12 hours or more.
+    Admissions,
+    /// Stays under 12 hours.
+    OutpatientStays,
+    /// Calendar days from admission to discharge.
+    BedDays,
+    /// Admissions whose first contact is acute.
+    AdmissionsAcute,
+    /// Admissions whose first contact is planned.
+    AdmissionsPlanned,
+    /// Admissions with somatic contacts only.
+    AdmissionsSomatic,
+    /// Admissions with psychiatric contacts only.
+    AdmissionsPsychiatric,
+    /// Admissions with both somatic and psychiatric contacts.
+    AdmissionsBoth,
+    /// Admissions followed by an acute admission within 30 days.
+    Readmissions,
+    /// Somatic admissions followed by an acute somatic admission within 30 days.
+    ReadmissionsSomatic,
+    /// Psychiatric admissions followed by an acute psychiatric admission within 30 days.
+    ReadmissionsPsychiatric,
+    /// Contacts with a rehabilitation plan issued.
+    RehabilitationPlans,
+    /// Persons receiving home help (practical or personal).
+    CareHomeHelp,
+    /// Persons receiving practical home help (SEL § 83).
+    CareSel83Practical,
+    /// Persons receiving personal care (SEL § 83).
+    CareSel83Personal,
+    /// Persons in a reablement programme (SEL § 83 a).
+    CareSel83a,
+    /// Persons receiving rehabilitation training (SEL § 86, stk. 1).
+    #[serde(rename = "care_sel86_1")]
+    CareSel86_1,
+    /// Persons receiving maintenance training (SEL § 86, stk. 2).
+    #[serde(rename = "care_sel86_2")]
+    CareSel86_2,
+    /// Persons offered a preventive home visit (SEL § 79 a).
+    CareSel79a,
+    /// Persons receiving home nursing (SUL § 138).
+    CareSul138,
+    /// Persons receiving rehabilitation after hospital (SUL § 140).
+    CareSul140,
 }
 
 /// What a quantity counts.
@@ -28,7 +152,7 @@ pub enum QuantityId {
 pub enum Counted {
     /// Distinct persons.
     Persons,
-    /// Events (contacts, stays, redemptions).
+    /// Events (contacts, stays, redemptions) or amounts (days).
     Events,
 }
 
@@ -37,10 +161,14 @@ pub enum Counted {
 pub struct Quantity {
     /// Identifier.
     pub id: QuantityId,
-    /// Tile column name.
+    /// Tile column name (the identifier in snake case).
     pub column: &'static str,
     /// Label.
     pub label: Text,
+    /// What one counts, plural ("kontakter"), shown after counts.
+    pub unit: Text,
+    /// The same, singular ("kontakt"), shown after "pr." in means.
+    pub singular: Text,
     /// Persons or events.
     pub counted: Counted,
     /// How the backend derives it from the registers.
@@ -49,30 +177,387 @@ pub struct Quantity {
     pub sources: &'static [RegisterId],
 }
 
+/// Shorthand for the table below: (Danish, English).
+type Da = (&'static str, &'static str);
+
+const fn text((da, en): Da) -> Text {
+    Text { da, en }
+}
+
+#[allow(clippy::too_many_arguments)]
+const fn quantity(
+    id: QuantityId,
+    column: &'static str,
+    counted: Counted,
+    label: Da,
+    unit: Da,
+    singular: Da,
+    derivation: Da,
+    sources: &'static [RegisterId],
+) -> Quantity {
+    Quantity {
+        id,
+        column,
+        label: text(label),
+        unit: text(unit),
+        singular: text(singular),
+        counted,
+        derivation: text(derivation),
+        sources,
+    }
+}
+
+const PERSONS: Da = ("personer", "persons");
+const PERSON: Da = ("person", "person");
+const ADMISSIONS: Da = ("indlæggelser", "admissions");
+const ADMISSION: Da = ("indlæggelse", "admission");
+const CONTACTS: Da = ("kontakter", "contacts");
+const CONTACT: Da = ("kontakt", "contact");
+
+use Counted::{Events, Persons};
+use RegisterId::{Cpr, Eoj, Lpr, Ssr, Ydr};
+
 /// Every quantity.
 pub const QUANTITIES: &[Quantity] = &[
-    Quantity {
-        id: QuantityId::Citizens,
-        column: "citizens",
-        label: Text { da: "Borgere", en: "Citizens" },
-        counted: Counted::Persons,
-        derivation: Text {
-            da: "Personer i CPR-udtrækket med bopæl i en af de 98 kommuner, født senest i året; alder ved årets udgang.",
-            en: "Persons in the CPR extract resident in one of the 98 municipalities, born no later than the year; age at the end of the year.",
-        },
-        sources: &[RegisterId::Cpr],
-    },
-    Quantity {
-        id: QuantityId::GpContacts,
-        column: "gp_contacts",
-        label: Text { da: "Kontakter til almen praksis", en: "Contacts with general practice" },
-        counted: Counted::Events,
-        derivation: Text {
-            da: "Ydelser i Sygesikringsregistret (SSR) i året, alle kontakttyper, for borgere i CPR-udtrækket.",
-            en: "Services in the National Health Insurance Service Register (SSR) in the year, all contact types, for citizens in the CPR extract.",
-        },
-        sources: &[RegisterId::Ssr],
-    },
+    quantity(
+        QuantityId::Citizens,
+        "citizens",
+        Persons,
+        ("Borgere", "Citizens"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        (
+            "Personer i CPR-udtrækket med bopæl i en af de 98 kommuner i en periode, der overlapper året (CPR-status 30, 50 og 60 tælles ikke), født senest i året; placeret efter årets sidste bopælsperiode; alder = året minus fødselsåret.",
+            "Persons in the CPR extract resident in one of the 98 municipalities in a period overlapping the year (CPR status 30, 50 and 60 not counted), born no later than the year; placed by the year's last period of residence; age = the year minus the birth year.",
+        ),
+        &[Cpr],
+    ),
+    quantity(
+        QuantityId::GpContacts,
+        "gp_contacts",
+        Events,
+        ("Kontakter til almen praksis", "Contacts with general practice"),
+        CONTACTS,
+        CONTACT,
+        (
+            "Ydelser i Sygesikringsregistret (SSR) i året hos ydere, der er almen praksis i Ydernummerregistret, alle kontakttyper, for årets borgere.",
+            "Services in the Health Insurance Service Register (SSR) in the year by providers that are general practices in the provider register, all contact types, for the year's citizens.",
+        ),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::GpConsultations,
+        "gp_consultations",
+        Events,
+        ("Konsultationer i almen praksis", "GP consultations"),
+        ("konsultationer", "consultations"),
+        ("konsultation", "consultation"),
+        ("Som kontakter til almen praksis, kontakttype konsultation.", "As contacts with general practice, contact type consultation."),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::GpPhone,
+        "gp_phone",
+        Events,
+        ("Telefonkonsultationer i almen praksis", "GP phone consultations"),
+        ("telefonkonsultationer", "phone consultations"),
+        ("telefonkonsultation", "phone consultation"),
+        ("Som kontakter til almen praksis, kontakttype telefon.", "As contacts with general practice, contact type phone."),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::GpEmail,
+        "gp_email",
+        Events,
+        ("E-mailkonsultationer i almen praksis", "GP e-mail consultations"),
+        ("e-mailkonsultationer", "e-mail consultations"),
+        ("e-mailkonsultation", "e-mail consultation"),
+        ("Som kontakter til almen praksis, kontakttype e-mail.", "As contacts with general practice, contact type e-mail."),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::GpVideo,
+        "gp_video",
+        Events,
+        ("Videokonsultationer i almen praksis", "GP video consultations"),
+        ("videokonsultationer", "video consultations"),
+        ("videokonsultation", "video consultation"),
+        ("Som kontakter til almen praksis, kontakttype video.", "As contacts with general practice, contact type video."),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::GpOtherInPerson,
+        "gp_other_in_person",
+        Events,
+        ("Andre fremmødekontakter i almen praksis", "Other in-person GP contacts"),
+        CONTACTS,
+        CONTACT,
+        ("Som kontakter til almen praksis, kontakttype andet fremmøde.", "As contacts with general practice, contact type other in-person."),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::GpHomeVisits,
+        "gp_home_visits",
+        Events,
+        ("Sygebesøg fra almen praksis", "GP home visits"),
+        ("sygebesøg", "home visits"),
+        ("sygebesøg", "home visit"),
+        ("Som kontakter til almen praksis, kontakttype sygebesøg.", "As contacts with general practice, contact type home visit."),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::GpPatients,
+        "gp_patients",
+        Persons,
+        ("Borgere med kontakt til almen praksis", "Citizens in contact with general practice"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med mindst én kontakt til almen praksis i året.", "The year's citizens with at least one contact with general practice in the year."),
+        &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::HospitalContacts,
+        "hospital_contacts",
+        Events,
+        ("Sygehuskontakter", "Hospital contacts"),
+        CONTACTS,
+        CONTACT,
+        ("Kontakter i Landspatientregistret (LPR3), der begynder i året, for årets borgere.", "Contacts in the National Patient Register (LPR3) starting in the year, for the year's citizens."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::HospitalPatients,
+        "hospital_patients",
+        Persons,
+        ("Borgere med sygehuskontakt", "Citizens in contact with a hospital"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med mindst én sygehuskontakt, der begynder i året.", "The year's citizens with at least one hospital contact starting in the year."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::Stays,
+        "stays",
+        Events,
+        ("Sygehusophold", "Hospital stays"),
+        ("ophold", "stays"),
+        ("ophold", "stay"),
+        (
+            "En persons kontakter sorteret efter starttid: en kontakt, der begynder højst 4 timer efter det hidtidige opholds seneste sluttid (eller overlapper det), hører til samme ophold. Opholdet tælles i året for dets start.",
+            "A person's contacts sorted by start: a contact starting at most 4 hours after the latest end of the stay so far (or overlapping it) belongs to the same stay. A stay counts in the year it starts.",
+        ),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::Admissions,
+        "admissions",
+        Events,
+        ("Indlæggelser", "Admissions"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Sygehusophold på 12 timer eller mere (fra første start til seneste slut).", "Hospital stays of 12 hours or more (from first start to latest end)."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::OutpatientStays,
+        "outpatient_stays",
+        Events,
+        ("Ambulante ophold", "Outpatient stays"),
+        ("ophold", "stays"),
+        ("ophold", "stay"),
+        ("Sygehusophold på under 12 timer.", "Hospital stays shorter than 12 hours."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::BedDays,
+        "bed_days",
+        Events,
+        ("Sengedage", "Bed days"),
+        ("sengedage", "bed days"),
+        ("sengedag", "bed day"),
+        ("For hver indlæggelse antal kalenderdage fra indlæggelsesdato til udskrivningsdato (en indlæggelse inden for samme døgn giver 0).", "For each admission, the calendar days from the date of admission to the date of discharge (an admission within one day gives 0)."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::AdmissionsAcute,
+        "admissions_acute",
+        Events,
+        ("Akutte indlæggelser", "Acute admissions"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser, hvis første kontakt er akut.", "Admissions whose first contact is acute."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::AdmissionsPlanned,
+        "admissions_planned",
+        Events,
+        ("Planlagte indlæggelser", "Planned admissions"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser, hvis første kontakt er planlagt.", "Admissions whose first contact is planned."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::AdmissionsSomatic,
+        "admissions_somatic",
+        Events,
+        ("Somatiske indlæggelser", "Somatic admissions"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser, hvor alle kontakter er somatiske.", "Admissions whose contacts are all somatic."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::AdmissionsPsychiatric,
+        "admissions_psychiatric",
+        Events,
+        ("Psykiatriske indlæggelser", "Psychiatric admissions"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser, hvor alle kontakter er psykiatriske.", "Admissions whose contacts are all psychiatric."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::AdmissionsBoth,
+        "admissions_both",
+        Events,
+        ("Indlæggelser i både somatik og psykiatri", "Admissions in both somatic and psychiatric care"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser med både somatiske og psykiatriske kontakter.", "Admissions with both somatic and psychiatric contacts."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::Readmissions,
+        "readmissions",
+        Events,
+        ("Indlæggelser med akut genindlæggelse", "Admissions followed by an acute readmission"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser, hvor samme person indlægges akut igen senest 30 døgn (720 timer) efter udskrivningen. Tælles i året for den første indlæggelses start.", "Admissions after which the same person is admitted acutely again at most 30 days (720 hours) after discharge. Counted in the year the first admission starts."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::ReadmissionsSomatic,
+        "readmissions_somatic",
+        Events,
+        ("Somatiske indlæggelser med akut somatisk genindlæggelse", "Somatic admissions followed by an acute somatic readmission"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Somatiske indlæggelser efterfulgt af en akut somatisk indlæggelse inden for 30 døgn.", "Somatic admissions followed by an acute somatic admission within 30 days."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::ReadmissionsPsychiatric,
+        "readmissions_psychiatric",
+        Events,
+        ("Psykiatriske indlæggelser med akut psykiatrisk genindlæggelse", "Psychiatric admissions followed by an acute psychiatric readmission"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Psykiatriske indlæggelser efterfulgt af en akut psykiatrisk indlæggelse inden for 30 døgn.", "Psychiatric admissions followed by an acute psychiatric admission within 30 days."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::RehabilitationPlans,
+        "rehabilitation_plans",
+        Events,
+        ("Genoptræningsplaner", "Rehabilitation plans"),
+        ("genoptræningsplaner", "rehabilitation plans"),
+        ("genoptræningsplan", "rehabilitation plan"),
+        ("Sygehuskontakter, der begynder i året, hvor der er udarbejdet en genoptræningsplan.", "Hospital contacts starting in the year for which a rehabilitation plan was issued."),
+        &[Lpr],
+    ),
+    quantity(
+        QuantityId::CareHomeHelp,
+        "care_home_help",
+        Persons,
+        ("Borgere med hjemmehjælp", "Citizens receiving home help"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med praktisk hjælp eller personlig pleje (SEL § 83) i mindst én måned af året.", "The year's citizens with practical help or personal care (SEL § 83) in at least one month of the year."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSel83Practical,
+        "care_sel83_practical",
+        Persons,
+        ("Borgere med praktisk hjælp (SEL § 83)", "Citizens receiving practical help (SEL § 83)"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSel83Personal,
+        "care_sel83_personal",
+        Persons,
+        ("Borgere med personlig pleje (SEL § 83)", "Citizens receiving personal care (SEL § 83)"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSel83a,
+        "care_sel83a",
+        Persons,
+        ("Borgere i rehabiliteringsforløb (SEL § 83 a)", "Citizens in reablement (SEL § 83 a)"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSel86_1,
+        "care_sel86_1",
+        Persons,
+        ("Borgere med genoptræning (SEL § 86, stk. 1)", "Citizens in rehabilitation training (SEL § 86(1))"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSel86_2,
+        "care_sel86_2",
+        Persons,
+        ("Borgere med vedligeholdelsestræning (SEL § 86, stk. 2)", "Citizens in maintenance training (SEL § 86(2))"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSel79a,
+        "care_sel79a",
+        Persons,
+        ("Borgere med forebyggende hjemmebesøg (SEL § 79 a)", "Citizens with preventive home visits (SEL § 79 a)"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSul138,
+        "care_sul138",
+        Persons,
+        ("Borgere med hjemmesygepleje (SUL § 138)", "Citizens receiving home nursing (SUL § 138)"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::CareSul140,
+        "care_sul140",
+        Persons,
+        ("Borgere med genoptræning efter sygehus (SUL § 140)", "Citizens in rehabilitation after hospital (SUL § 140)"),
+        PERSONS,
+        PERSON,
+        ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
 ];
 
 impl QuantityId {
@@ -85,25 +570,83 @@ impl QuantityId {
     }
 }
 
-/// How a ratio is scaled for display.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// How a measure's numerator is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Scale {
-    /// The plain count.
+    /// The summed numerator itself.
+    #[serde(rename = "count")]
     Count,
     /// Numerator per 1,000 of the denominator.
+    #[serde(rename = "per_1000")]
     PerThousand,
     /// Numerator as a percentage of the denominator.
+    #[serde(rename = "percent")]
     Percent,
+    /// Numerator divided by the denominator.
+    #[serde(rename = "mean")]
+    Mean,
 }
 
 impl Scale {
+    /// Every scale.
+    pub const ALL: [Scale; 4] = [
+        Scale::Count,
+        Scale::PerThousand,
+        Scale::Percent,
+        Scale::Mean,
+    ];
+
+    /// Stable key, used in URLs and the API.
+    pub fn key(self) -> &'static str {
+        match self {
+            Scale::Count => "count",
+            Scale::PerThousand => "per_1000",
+            Scale::Percent => "percent",
+            Scale::Mean => "mean",
+        }
+    }
+
+    /// Looks a scale up by key.
+    pub fn from_key(key: &str) -> Option<Scale> {
+        Scale::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     /// The factor a ratio is multiplied by.
     pub fn factor(self) -> f64 {
         match self {
-            Scale::Count => 1.0,
+            Scale::Count | Scale::Mean => 1.0,
             Scale::PerThousand => 1000.0,
             Scale::Percent => 100.0,
+        }
+    }
+
+    /// Label, for the scale switch.
+    pub fn label(self) -> Text {
+        match self {
+            Scale::Count => Text {
+                da: "Antal",
+                en: "Number",
+            },
+            Scale::PerThousand => Text {
+                da: "Pr. 1.000",
+                en: "Per 1,000",
+            },
+            Scale::Percent => Text {
+                da: "Andel (%)",
+                en: "Share (%)",
+            },
+            Scale::Mean => Text {
+                da: "Gennemsnit",
+                en: "Mean",
+            },
+        }
+    }
+
+    /// Decimals shown.
+    pub fn decimals(self) -> usize {
+        match self {
+            Scale::Count => 0,
+            Scale::PerThousand | Scale::Percent | Scale::Mean => 1,
         }
     }
 }
@@ -111,69 +654,188 @@ impl Scale {
 /// A measure of the catalogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
 pub enum MeasureId {
-    /// Number of citizens.
     Citizens,
-    /// GP contacts per 1,000 citizens.
-    GpContactsPer1000,
+    GpContacts,
+    GpConsultations,
+    GpPhone,
+    GpEmail,
+    GpVideo,
+    GpOtherInPerson,
+    GpHomeVisits,
+    GpPatients,
+    HospitalContacts,
+    HospitalPatients,
+    Stays,
+    Admissions,
+    OutpatientStays,
+    BedDays,
+    MeanLengthOfStay,
+    AdmissionsAcute,
+    AdmissionsPlanned,
+    AdmissionsSomatic,
+    AdmissionsPsychiatric,
+    AdmissionsBoth,
+    ReadmissionRate,
+    ReadmissionRateSomatic,
+    ReadmissionRatePsychiatric,
+    RehabilitationPlans,
+    CareHomeHelp,
+    CareSel83Practical,
+    CareSel83Personal,
+    CareSel83a,
+    CareSel86_1,
+    CareSel86_2,
+    CareSel79a,
+    CareSul138,
+    CareSul140,
 }
 
 /// The definition of a measure.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug)]
 pub struct Measure {
     /// Identifier.
     pub id: MeasureId,
     /// Stable key, used in URLs and the API.
     pub key: &'static str,
-    /// Label.
-    pub label: Text,
-    /// Unit, as shown next to values.
-    pub unit: Text,
-    /// What the measure means, for "Om data".
-    pub description: Text,
+    /// The theme it is shown under.
+    pub theme: Theme,
     /// The summed quantity on top of the fraction.
     pub numerator: QuantityId,
-    /// The summed quantity below it, for ratios.
+    /// The summed quantity below it, for every scale but [`Scale::Count`].
     pub denominator: Option<QuantityId>,
-    /// Scale applied to the ratio.
-    pub scale: Scale,
-    /// Decimals shown.
-    pub decimals: usize,
+    /// The scales that make sense, the default first.
+    pub scales: &'static [Scale],
+    /// Label and description when they are not the numerator's.
+    own: Option<(Text, Text)>,
 }
+
+/// Events: per 1,000 citizens, or the count.
+const RATE: &[Scale] = &[Scale::PerThousand, Scale::Count];
+/// Persons: share of the citizens, or the count.
+const SHARE: &[Scale] = &[Scale::Percent, Scale::Count];
+
+/// A measure that is its numerator on the given scales, over citizens.
+const fn of(
+    id: MeasureId,
+    key: &'static str,
+    theme: Theme,
+    numerator: QuantityId,
+    scales: &'static [Scale],
+) -> Measure {
+    Measure {
+        id,
+        key,
+        theme,
+        numerator,
+        denominator: Some(QuantityId::Citizens),
+        scales,
+        own: None,
+    }
+}
+
+/// A ratio with its own label and description.
+const fn ratio(
+    id: MeasureId,
+    key: &'static str,
+    theme: Theme,
+    (numerator, denominator): (QuantityId, QuantityId),
+    scales: &'static [Scale],
+    label: Da,
+    description: Da,
+) -> Measure {
+    Measure {
+        id,
+        key,
+        theme,
+        numerator,
+        denominator: Some(denominator),
+        scales,
+        own: Some((text(label), text(description))),
+    }
+}
+
+use MeasureId as M;
+use QuantityId as Q;
+use Theme::{GeneralPractice as Gp, Hospital as Hosp, MunicipalCare as Care};
 
 /// Every measure, in catalogue order.
 pub const MEASURES: &[Measure] = &[
     Measure {
-        id: MeasureId::Citizens,
+        id: M::Citizens,
         key: "citizens",
-        label: Text { da: "Borgere", en: "Citizens" },
-        unit: Text { da: "personer", en: "persons" },
-        description: Text {
-            da: "Antal borgere med bopæl i området ved årets udgang.",
-            en: "Number of citizens resident in the area at the end of the year.",
-        },
-        numerator: QuantityId::Citizens,
+        theme: Theme::Population,
+        numerator: Q::Citizens,
         denominator: None,
-        scale: Scale::Count,
-        decimals: 0,
+        scales: &[Scale::Count],
+        own: None,
     },
-    Measure {
-        id: MeasureId::GpContactsPer1000,
-        key: "gp_contacts_per_1000",
-        label: Text {
-            da: "Kontakter til almen praksis pr. 1.000 borgere",
-            en: "GP contacts per 1,000 citizens",
-        },
-        unit: Text { da: "pr. 1.000 borgere", en: "per 1,000 citizens" },
-        description: Text {
-            da: "Alle kontakter til almen praksis (konsultation, telefon, e-mail, video, sygebesøg m.m.) i året, pr. 1.000 borgere i den valgte befolkning.",
-            en: "All contacts with general practice (consultation, phone, e-mail, video, home visit etc.) in the year, per 1,000 citizens of the selected population.",
-        },
-        numerator: QuantityId::GpContacts,
-        denominator: Some(QuantityId::Citizens),
-        scale: Scale::PerThousand,
-        decimals: 1,
-    },
+    of(M::GpContacts, "gp_contacts", Gp, Q::GpContacts, RATE),
+    of(M::GpConsultations, "gp_consultations", Gp, Q::GpConsultations, RATE),
+    of(M::GpPhone, "gp_phone", Gp, Q::GpPhone, RATE),
+    of(M::GpEmail, "gp_email", Gp, Q::GpEmail, RATE),
+    of(M::GpVideo, "gp_video", Gp, Q::GpVideo, RATE),
+    of(M::GpOtherInPerson, "gp_other_in_person", Gp, Q::GpOtherInPerson, RATE),
+    of(M::GpHomeVisits, "gp_home_visits", Gp, Q::GpHomeVisits, RATE),
+    of(M::GpPatients, "gp_patients", Gp, Q::GpPatients, SHARE),
+    of(M::HospitalContacts, "hospital_contacts", Hosp, Q::HospitalContacts, RATE),
+    of(M::HospitalPatients, "hospital_patients", Hosp, Q::HospitalPatients, SHARE),
+    of(M::Stays, "stays", Hosp, Q::Stays, RATE),
+    of(M::Admissions, "admissions", Hosp, Q::Admissions, RATE),
+    of(M::OutpatientStays, "outpatient_stays", Hosp, Q::OutpatientStays, RATE),
+    of(M::BedDays, "bed_days", Hosp, Q::BedDays, RATE),
+    ratio(
+        M::MeanLengthOfStay,
+        "mean_length_of_stay",
+        Hosp,
+        (Q::BedDays, Q::Admissions),
+        &[Scale::Mean],
+        ("Gennemsnitlig liggetid", "Mean length of stay"),
+        ("Sengedage pr. indlæggelse: kalenderdage fra indlæggelsesdato til udskrivningsdato, summeret over indlæggelserne og delt med deres antal.", "Bed days per admission: calendar days from the date of admission to the date of discharge, summed over the admissions and divided by their number."),
+    ),
+    of(M::AdmissionsAcute, "admissions_acute", Hosp, Q::AdmissionsAcute, RATE),
+    of(M::AdmissionsPlanned, "admissions_planned", Hosp, Q::AdmissionsPlanned, RATE),
+    of(M::AdmissionsSomatic, "admissions_somatic", Hosp, Q::AdmissionsSomatic, RATE),
+    of(M::AdmissionsPsychiatric, "admissions_psychiatric", Hosp, Q::AdmissionsPsychiatric, RATE),
+    of(M::AdmissionsBoth, "admissions_both", Hosp, Q::AdmissionsBoth, RATE),
+    ratio(
+        M::ReadmissionRate,
+        "readmission_rate",
+        Hosp,
+        (Q::Readmissions, Q::Admissions),
+        SHARE,
+        ("Akutte genindlæggelser", "Acute readmissions"),
+        ("Andel af indlæggelserne, hvor samme borger indlægges akut igen senest 30 døgn efter udskrivningen.", "Share of admissions after which the same citizen is admitted acutely again within 30 days of discharge."),
+    ),
+    ratio(
+        M::ReadmissionRateSomatic,
+        "readmission_rate_somatic",
+        Hosp,
+        (Q::ReadmissionsSomatic, Q::AdmissionsSomatic),
+        SHARE,
+        ("Akutte somatiske genindlæggelser", "Acute somatic readmissions"),
+        ("Andel af de somatiske indlæggelser, hvor samme borger indlægges akut somatisk igen senest 30 døgn efter udskrivningen.", "Share of somatic admissions after which the same citizen is admitted acutely to somatic care again within 30 days of discharge."),
+    ),
+    ratio(
+        M::ReadmissionRatePsychiatric,
+        "readmission_rate_psychiatric",
+        Hosp,
+        (Q::ReadmissionsPsychiatric, Q::AdmissionsPsychiatric),
+        SHARE,
+        ("Akutte psykiatriske genindlæggelser", "Acute psychiatric readmissions"),
+        ("Andel af de psykiatriske indlæggelser, hvor samme borger indlægges akut psykiatrisk igen senest 30 døgn efter udskrivningen.", "Share of psychiatric admissions after which the same citizen is admitted acutely to psychiatric care again within 30 days of discharge."),
+    ),
+    of(M::RehabilitationPlans, "rehabilitation_plans", Hosp, Q::RehabilitationPlans, RATE),
+    of(M::CareHomeHelp, "care_home_help", Care, Q::CareHomeHelp, SHARE),
+    of(M::CareSel83Practical, "care_sel83_practical", Care, Q::CareSel83Practical, SHARE),
+    of(M::CareSel83Personal, "care_sel83_personal", Care, Q::CareSel83Personal, SHARE),
+    of(M::CareSel83a, "care_sel83a", Care, Q::CareSel83a, SHARE),
+    of(M::CareSel86_1, "care_sel86_1", Care, Q::CareSel86_1, SHARE),
+    of(M::CareSel86_2, "care_sel86_2", Care, Q::CareSel86_2, SHARE),
+    of(M::CareSel79a, "care_sel79a", Care, Q::CareSel79a, SHARE),
+    of(M::CareSul138, "care_sul138", Care, Q::CareSul138, SHARE),
+    of(M::CareSul140, "care_sul140", Care, Q::CareSul140, SHARE),
 ];
 
 impl MeasureId {
@@ -192,39 +854,93 @@ impl MeasureId {
 }
 
 impl Measure {
-    /// The quantities this measure reads, numerator first.
-    pub fn quantities(&self) -> Vec<QuantityId> {
+    /// Label.
+    pub fn label(&self) -> Text {
+        self.own
+            .map_or(self.numerator.def().label, |(label, _)| label)
+    }
+
+    /// What the measure means, for "Om data".
+    pub fn description(&self) -> Text {
+        self.own
+            .map_or(self.numerator.def().derivation, |(_, description)| {
+                description
+            })
+    }
+
+    /// The default scale.
+    pub fn default_scale(&self) -> Scale {
+        self.scales[0]
+    }
+
+    /// `scale` if this measure offers it, else the default.
+    pub fn scale_or_default(&self, scale: Option<Scale>) -> Scale {
+        scale
+            .filter(|s| self.scales.contains(s))
+            .unwrap_or(self.default_scale())
+    }
+
+    /// The quantities `scale` reads, numerator first.
+    pub fn quantities(&self, scale: Scale) -> Vec<QuantityId> {
         let mut q = vec![self.numerator];
-        q.extend(self.denominator);
+        if scale != Scale::Count {
+            q.extend(self.denominator);
+        }
         q
     }
 
-    /// The measure's value from summed numerator and denominator. `None`
+    /// The tile family holding this measure's quantities.
+    pub fn family(&self) -> &'static TileFamily {
+        TILE_FAMILIES
+            .iter()
+            .find(|f| {
+                f.quantities.contains(&self.numerator)
+                    && self.denominator.is_none_or(|d| f.quantities.contains(&d))
+            })
+            .expect("every measure's quantities share a tile family")
+    }
+
+    /// The value on `scale` from summed numerator and denominator. `None`
     /// when a ratio has an empty denominator.
-    pub fn evaluate(&self, numerator: u64, denominator: Option<u64>) -> Option<f64> {
-        match (self.denominator, denominator) {
-            (None, _) => Some(numerator as f64 * self.scale.factor()),
-            (Some(_), Some(d)) if d > 0 => Some(numerator as f64 / d as f64 * self.scale.factor()),
-            (Some(_), _) => None,
+    pub fn evaluate(&self, scale: Scale, numerator: u64, denominator: Option<u64>) -> Option<f64> {
+        match (scale, denominator) {
+            (Scale::Count, _) => Some(numerator as f64),
+            (_, Some(d)) if d > 0 => Some(numerator as f64 / d as f64 * scale.factor()),
+            (_, _) => None,
         }
     }
 
-    /// The formula in words, over tile columns, e.g.
+    /// The unit shown after values on `scale`, e.g. "pr. 1.000 borgere".
+    pub fn unit(&self, scale: Scale, lang: Lang) -> String {
+        let num = self.numerator.def();
+        let den = self.denominator.map(|d| d.def());
+        match (scale, den, lang) {
+            (Scale::Count, _, _) | (_, None, _) => num.unit.get(lang).to_string(),
+            (Scale::PerThousand, Some(d), Lang::Da) => format!("pr. 1.000 {}", d.unit.da),
+            (Scale::PerThousand, Some(d), Lang::En) => format!("per 1,000 {}", d.unit.en),
+            (Scale::Percent, Some(d), Lang::Da) => format!("% af {}", d.unit.da),
+            (Scale::Percent, Some(d), Lang::En) => format!("% of {}", d.unit.en),
+            (Scale::Mean, Some(d), Lang::Da) => format!("{} pr. {}", num.unit.da, d.singular.da),
+            (Scale::Mean, Some(d), Lang::En) => format!("{} per {}", num.unit.en, d.singular.en),
+        }
+    }
+
+    /// The formula on `scale` in words, over tile columns, e.g.
     /// `sum(gp_contacts) / sum(citizens) × 1000`.
-    pub fn formula(&self) -> String {
+    pub fn formula(&self, scale: Scale) -> String {
         let num = self.numerator.def().column;
-        match (self.denominator.map(|d| d.def().column), self.scale) {
-            (None, _) => format!("sum({num})"),
-            (Some(den), Scale::Count) => format!("sum({num}) / sum({den})"),
-            (Some(den), scale) => format!("sum({num}) / sum({den}) × {}", scale.factor()),
+        match (scale, self.denominator.map(|d| d.def().column)) {
+            (Scale::Count, _) | (_, None) => format!("sum({num})"),
+            (Scale::Mean, Some(den)) => format!("sum({num}) / sum({den})"),
+            (scale, Some(den)) => format!("sum({num}) / sum({den}) × {}", scale.factor()),
         }
     }
 
     /// Registers the measure is computed from.
     pub fn sources(&self) -> Vec<RegisterId> {
-        let mut s: Vec<RegisterId> = self
-            .quantities()
-            .iter()
+        let mut s: Vec<RegisterId> = [Some(self.numerator), self.denominator]
+            .into_iter()
+            .flatten()
             .flat_map(|q| q.def().sources.iter().copied())
             .collect();
         s.sort();
@@ -239,41 +955,110 @@ mod tests {
 
     #[test]
     fn ratio_is_computed_from_sums() {
-        let m = MeasureId::GpContactsPer1000.def();
-        assert_eq!(m.evaluate(7_000, Some(1_000)), Some(7_000.0));
-        assert_eq!(m.evaluate(3, Some(4)), Some(750.0));
-        assert_eq!(m.evaluate(3, Some(0)), None);
-        assert_eq!(m.evaluate(3, None), None);
+        let m = MeasureId::GpContacts.def();
+        assert_eq!(
+            m.evaluate(Scale::PerThousand, 7_000, Some(1_000)),
+            Some(7_000.0)
+        );
+        assert_eq!(m.evaluate(Scale::PerThousand, 3, Some(4)), Some(750.0));
+        assert_eq!(m.evaluate(Scale::PerThousand, 3, Some(0)), None);
+        assert_eq!(m.evaluate(Scale::PerThousand, 3, None), None);
+        assert_eq!(m.evaluate(Scale::Count, 3, Some(0)), Some(3.0));
+        let share = MeasureId::ReadmissionRate.def();
+        assert_eq!(share.evaluate(Scale::Percent, 1, Some(8)), Some(12.5));
+        let mean = MeasureId::MeanLengthOfStay.def();
+        assert_eq!(mean.evaluate(Scale::Mean, 9, Some(2)), Some(4.5));
     }
 
     #[test]
     fn formulas_name_the_tile_columns() {
-        assert_eq!(MeasureId::Citizens.def().formula(), "sum(citizens)");
         assert_eq!(
-            MeasureId::GpContactsPer1000.def().formula(),
+            MeasureId::Citizens.def().formula(Scale::Count),
+            "sum(citizens)"
+        );
+        let gp = MeasureId::GpContacts.def();
+        assert_eq!(
+            gp.formula(Scale::PerThousand),
             "sum(gp_contacts) / sum(citizens) × 1000"
+        );
+        assert_eq!(gp.formula(Scale::Count), "sum(gp_contacts)");
+        assert_eq!(
+            MeasureId::MeanLengthOfStay.def().formula(Scale::Mean),
+            "sum(bed_days) / sum(admissions)"
         );
     }
 
     #[test]
-    fn count_measure_ignores_denominator() {
-        assert_eq!(MeasureId::Citizens.def().evaluate(42, None), Some(42.0));
+    fn units_follow_the_scale_and_language() {
+        let gp = MeasureId::GpContacts.def();
+        assert_eq!(gp.unit(Scale::PerThousand, Lang::Da), "pr. 1.000 borgere");
+        assert_eq!(gp.unit(Scale::Count, Lang::En), "contacts");
+        let stay = MeasureId::MeanLengthOfStay.def();
+        assert_eq!(
+            stay.unit(Scale::Mean, Lang::Da),
+            "sengedage pr. indlæggelse"
+        );
+        assert_eq!(
+            MeasureId::GpPatients.def().unit(Scale::Percent, Lang::En),
+            "% of citizens"
+        );
     }
 
     #[test]
-    fn every_measure_is_reachable_by_key_and_has_sources() {
+    fn every_measure_is_reachable_by_key_and_has_sources_and_a_family() {
         for m in MEASURES {
             assert_eq!(MeasureId::from_key(m.key), Some(m.id));
             assert!(!m.sources().is_empty(), "{}", m.key);
-            assert!(!m.label.da.is_empty() && !m.label.en.is_empty());
+            assert!(!m.label().da.is_empty() && !m.label().en.is_empty());
+            assert!(!m.scales.is_empty(), "{}", m.key);
+            // Only counts may do without a denominator.
+            assert!(
+                m.denominator.is_some() || m.scales == [Scale::Count],
+                "{}",
+                m.key
+            );
+            // Its family holds every quantity it reads.
+            for scale in m.scales {
+                for q in m.quantities(*scale) {
+                    assert!(m.family().quantities.contains(&q), "{} {:?}", m.key, q);
+                }
+            }
+            assert_eq!(
+                m.scale_or_default(Some(Scale::Mean)),
+                if m.scales.contains(&Scale::Mean) {
+                    Scale::Mean
+                } else {
+                    m.scales[0]
+                }
+            );
         }
+        let mut keys: Vec<_> = MEASURES.iter().map(|m| m.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), MEASURES.len());
     }
 
     #[test]
-    fn quantity_columns_are_unique() {
+    fn quantity_columns_are_unique_and_their_serialised_ids() {
         let mut cols: Vec<_> = QUANTITIES.iter().map(|q| q.column).collect();
         cols.sort_unstable();
         cols.dedup();
         assert_eq!(cols.len(), QUANTITIES.len());
+        for q in QUANTITIES {
+            let json = serde_json::to_string(&q.id).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", q.column));
+            assert_eq!(q.id.def().column, q.column);
+        }
+    }
+
+    #[test]
+    fn scales_round_trip_by_key() {
+        for s in Scale::ALL {
+            assert_eq!(Scale::from_key(s.key()), Some(s));
+            assert_eq!(
+                serde_json::to_string(&s).expect("json"),
+                format!("\"{}\"", s.key())
+            );
+        }
     }
 }

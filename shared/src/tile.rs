@@ -32,8 +32,12 @@ pub const MEDIA_TYPE: &str = "application/vnd.apache.arrow.stream";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TileFamilyId {
-    /// Residents by municipality × age band × sex × year.
+    /// Citizens and general practice by year × municipality × age band × sex.
     Geography,
+    /// Citizens and hospital use by year × municipality × age band × sex.
+    Hospital,
+    /// Citizens and municipal care by year × municipality × age band × sex.
+    MunicipalCare,
 }
 
 /// The definition of a tile family.
@@ -53,23 +57,88 @@ pub struct TileFamily {
     pub label: Text,
 }
 
+/// Key columns of the geography families.
+const GEOGRAPHY_KEYS: &[DimensionId] = &[
+    DimensionId::Year,
+    DimensionId::Municipality,
+    DimensionId::AgeBand,
+    DimensionId::Sex,
+];
+
 /// Every tile family.
-pub const TILE_FAMILIES: &[TileFamily] = &[TileFamily {
-    id: TileFamilyId::Geography,
-    key: "geography",
-    dimension: DimensionId::Municipality,
-    keys: &[
-        DimensionId::Year,
-        DimensionId::Municipality,
-        DimensionId::AgeBand,
-        DimensionId::Sex,
-    ],
-    quantities: &[QuantityId::Citizens, QuantityId::GpContacts],
-    label: Text {
-        da: "Borgere og kontakter efter kommune, alder og køn",
-        en: "Citizens and contacts by municipality, age and sex",
+pub const TILE_FAMILIES: &[TileFamily] = &[
+    TileFamily {
+        id: TileFamilyId::Geography,
+        key: "geography",
+        dimension: DimensionId::Municipality,
+        keys: GEOGRAPHY_KEYS,
+        quantities: &[
+            QuantityId::Citizens,
+            QuantityId::GpContacts,
+            QuantityId::GpConsultations,
+            QuantityId::GpPhone,
+            QuantityId::GpEmail,
+            QuantityId::GpVideo,
+            QuantityId::GpOtherInPerson,
+            QuantityId::GpHomeVisits,
+            QuantityId::GpPatients,
+        ],
+        label: Text {
+            da: "Borgere og almen praksis efter kommune, alder og køn",
+            en: "Citizens and general practice by municipality, age and sex",
+        },
     },
-}];
+    TileFamily {
+        id: TileFamilyId::Hospital,
+        key: "hospital",
+        dimension: DimensionId::Municipality,
+        keys: GEOGRAPHY_KEYS,
+        quantities: &[
+            QuantityId::Citizens,
+            QuantityId::HospitalContacts,
+            QuantityId::HospitalPatients,
+            QuantityId::Stays,
+            QuantityId::Admissions,
+            QuantityId::OutpatientStays,
+            QuantityId::BedDays,
+            QuantityId::AdmissionsAcute,
+            QuantityId::AdmissionsPlanned,
+            QuantityId::AdmissionsSomatic,
+            QuantityId::AdmissionsPsychiatric,
+            QuantityId::AdmissionsBoth,
+            QuantityId::Readmissions,
+            QuantityId::ReadmissionsSomatic,
+            QuantityId::ReadmissionsPsychiatric,
+            QuantityId::RehabilitationPlans,
+        ],
+        label: Text {
+            da: "Borgere og sygehusforbrug efter bopælskommune, alder og køn",
+            en: "Citizens and hospital use by municipality of residence, age and sex",
+        },
+    },
+    TileFamily {
+        id: TileFamilyId::MunicipalCare,
+        key: "municipal_care",
+        dimension: DimensionId::Municipality,
+        keys: GEOGRAPHY_KEYS,
+        quantities: &[
+            QuantityId::Citizens,
+            QuantityId::CareHomeHelp,
+            QuantityId::CareSel83Practical,
+            QuantityId::CareSel83Personal,
+            QuantityId::CareSel83a,
+            QuantityId::CareSel86_1,
+            QuantityId::CareSel86_2,
+            QuantityId::CareSel79a,
+            QuantityId::CareSul138,
+            QuantityId::CareSul140,
+        ],
+        label: Text {
+            da: "Borgere og kommunale ydelser efter kommune, alder og køn",
+            en: "Citizens and municipal care by municipality, age and sex",
+        },
+    },
+];
 
 impl TileFamilyId {
     /// The catalogue entry.
@@ -91,7 +160,10 @@ impl TileFamilyId {
 pub fn key_data_type(dimension: DimensionId) -> DataType {
     match dimension {
         DimensionId::Year | DimensionId::Municipality | DimensionId::Region => DataType::UInt16,
-        DimensionId::AgeBand | DimensionId::Sex => DataType::UInt8,
+        DimensionId::HealthCluster
+        | DimensionId::AgeBand
+        | DimensionId::AgeGroup
+        | DimensionId::Sex => DataType::UInt8,
     }
 }
 
@@ -137,7 +209,14 @@ mod tests {
                 "age_band",
                 "sex",
                 "citizens",
-                "gp_contacts"
+                "gp_contacts",
+                "gp_consultations",
+                "gp_phone",
+                "gp_email",
+                "gp_video",
+                "gp_other_in_person",
+                "gp_home_visits",
+                "gp_patients",
             ]
         );
         assert_eq!(
@@ -147,6 +226,20 @@ mod tests {
         assert_eq!(schema.metadata()[META_FAMILY], "geography");
         assert_eq!(schema.field(1).data_type(), &DataType::UInt16);
         assert_eq!(schema.field(3).data_type(), &DataType::UInt8);
+    }
+
+    #[test]
+    fn every_quantity_is_in_a_family_and_families_carry_their_denominator() {
+        for q in crate::measure::QUANTITIES {
+            assert!(
+                TILE_FAMILIES.iter().any(|f| f.quantities.contains(&q.id)),
+                "{}",
+                q.column
+            );
+        }
+        for f in TILE_FAMILIES {
+            assert_eq!(f.quantities[0], QuantityId::Citizens, "{}", f.key);
+        }
     }
 
     #[test]

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use crate::steps::Steps;
 
 /// Persons in the end-to-end population: small enough to be quick, large
-/// enough that every region has many people of each sex.
-const E2E_PERSONS: &str = "4000";
+/// enough that every region has many people of each sex and the hospital
+/// rules (joined contacts, readmissions) all occur for the fidelity test.
+const E2E_PERSONS: &str = "20000";
 
 /// Kills the server when the stage ends, however it ends.
 struct Server(Child);

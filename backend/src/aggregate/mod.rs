@@ -1,24 +1,28 @@
 //! Aggregation: person-level facts in the store → pre-aggregated cubes.
 //!
-//! Each cube is keyed by the stored dimensions of its tile family and holds
-//! the family's additive quantities, computed as the catalogue's
-//! definitions say (see `shared::measure::QUANTITIES`). Cells come out
-//! sorted by key, so the same input always gives the same cube (and the
-//! same tile bytes) on either engine.
+//! Every person is placed, for each year, in one cell (municipality × age
+//! band × sex) by the citizen rule (see [`population`]). Each tile family
+//! is then a tally of its quantities per cell: the year's citizens, and
+//! the events of the year's citizens as the catalogue defines them
+//! (`shared::measure::QUANTITIES`). Events stream from the store; cells
+//! are kept sorted by key, so the same input always gives the same cube
+//! (and the same tile bytes) on either engine.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+pub mod hospital;
+pub mod population;
 
-use chrono::{Datelike, NaiveDate};
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Datelike;
 use shared::cube::{Cube, CubeError};
-use shared::{AgeBand, QuantityId, Sex, TileFamilyId};
+use shared::tile::TileFamily;
+use shared::{QuantityId, TileFamilyId};
 
-use crate::store::{ResidenceRow, Store, StoreError};
+use crate::store::{LprContact, Store, StoreError};
+use hospital::{Contact, Sector};
+use population::{CellKey, Population, Seen};
 
-/// CPR status codes of numbers that do not stand for a person of their
-/// own (cancelled, deleted duplicate, changed number).
-const NOT_COUNTED: &[&str] = &["30", "50", "60"];
-
-/// Why a cube could not be built.
+/// Why the cubes could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum AggregateError {
     /// Reading the store failed.
@@ -26,108 +30,333 @@ pub enum AggregateError {
     Store(#[from] StoreError),
     /// There is nothing to aggregate.
     #[error(
-        "no GP contacts have been ingested, so no year can be built: ingest an SSR extract first"
+        "no events have been ingested, so no year can be built: ingest SSR, LPR or EOJ extracts first"
     )]
     NoYears,
-    /// The cube did not match its family (a bug).
-    #[error("internal error building the cube: {0}")]
+    /// A cube did not match its family (a bug).
+    #[error("internal error building a cube: {0}")]
     Cube(#[from] CubeError),
 }
 
-/// A built cube and what was left out of it.
-#[derive(Debug)]
-pub struct Aggregated {
-    /// The cube.
-    pub cube: Cube,
-    /// Contacts whose person was no citizen in the contact's year (not in
-    /// the CPR register, not yet born, or gone); they are in no cell.
-    pub unmatched_contacts: u64,
+/// Events that are in no cell: their person was no citizen in the
+/// event's year (not in the CPR register, not yet born, or gone).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unplaced {
+    /// GP contacts.
+    pub gp_contacts: u64,
+    /// Hospital contacts.
+    pub hospital_contacts: u64,
+    /// Person-years with municipal care.
+    pub care_person_years: u64,
 }
 
-/// Key of a geography cell: year, municipality, age band, sex.
-type CellKey = (u16, u16, u8, u8);
+/// The built cubes, one per tile family, and what was left out.
+#[derive(Debug)]
+pub struct Aggregated {
+    /// The cubes, in the order of `shared::tile::TILE_FAMILIES`.
+    pub cubes: Vec<Cube>,
+    /// Events in no cell.
+    pub unplaced: Unplaced,
+}
 
-/// Builds the geography cube: citizens and GP contacts by year ×
-/// municipality × age band × sex. Years are those with GP contacts. A
-/// person is a citizen in a year when one of their periods of residence
-/// overlaps it (and the CPR number is not cancelled, deleted or changed),
-/// and is counted — with the year's contacts — in the municipality of the
-/// last such period; age is the age reached in the year.
-pub async fn geography(store: &Store) -> Result<Aggregated, AggregateError> {
+/// A family's quantities per cell.
+struct Tally {
+    family: &'static TileFamily,
+    cells: BTreeMap<CellKey, Vec<u64>>,
+}
+
+impl Tally {
+    fn new(family: TileFamilyId) -> Tally {
+        Tally {
+            family: family.def(),
+            cells: BTreeMap::new(),
+        }
+    }
+
+    /// The column index of `quantity` in this family.
+    fn column(&self, quantity: QuantityId) -> usize {
+        self.family
+            .quantities
+            .iter()
+            .position(|q| *q == quantity)
+            .expect("the quantity belongs to the family")
+    }
+
+    fn add(&mut self, cell: CellKey, column: usize, n: u64) {
+        let width = self.family.quantities.len();
+        self.cells.entry(cell).or_insert_with(|| vec![0; width])[column] += n;
+    }
+
+    fn into_cube(self) -> Result<Cube, CubeError> {
+        let mut keys: Vec<Vec<u16>> = (0..4)
+            .map(|_| Vec::with_capacity(self.cells.len()))
+            .collect();
+        let mut values: Vec<Vec<u64>> = (0..self.family.quantities.len())
+            .map(|_| Vec::with_capacity(self.cells.len()))
+            .collect();
+        for ((year, municipality, band, sex), counts) in self.cells {
+            keys[0].push(year);
+            keys[1].push(municipality);
+            keys[2].push(u16::from(band));
+            keys[3].push(u16::from(sex));
+            for (column, n) in values.iter_mut().zip(counts) {
+                column.push(n);
+            }
+        }
+        Cube::new(self.family.id, keys, values)
+    }
+}
+
+/// Builds every family's cube from what the store holds. Years are those
+/// with GP contacts, hospital contacts or municipal care.
+pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
     let residences = store.residences().await?;
-    let contacts = store.gp_contacts_per_person_year().await?;
-    let years: BTreeSet<i32> = contacts.iter().map(|(_, year, _)| *year).collect();
+    let population = Population::new(&residences);
+    let mut years = BTreeSet::new();
+    let mut unplaced = Unplaced::default();
+
+    let mut gp = Tally::new(TileFamilyId::Geography);
+    general_practice(store, &population, &mut gp, &mut years, &mut unplaced).await?;
+    let mut hospital = Tally::new(TileFamilyId::Hospital);
+    hospital_use(store, &population, &mut hospital, &mut years, &mut unplaced).await?;
+    let mut care = Tally::new(TileFamilyId::MunicipalCare);
+    municipal_care(store, &population, &mut care, &mut years, &mut unplaced).await?;
     if years.is_empty() {
         return Err(AggregateError::NoYears);
     }
 
-    // Each person's periods, in order of their start.
-    let mut persons: HashMap<&str, Vec<&ResidenceRow>> = HashMap::new();
-    for r in &residences {
-        if !NOT_COUNTED.contains(&r.status.as_str()) {
-            persons.entry(r.pseudonym.as_str()).or_default().push(r);
-        }
-    }
-    for periods in persons.values_mut() {
-        periods.sort_by_key(|r| r.valid_from);
-    }
-    let cell = |periods: &[&ResidenceRow], year: i32| -> Option<CellKey> {
-        let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
-        let last = NaiveDate::from_ymd_opt(year, 12, 31)?;
-        let p = periods
-            .iter()
-            .rev()
-            .find(|r| r.valid_from <= last && r.valid_to.is_none_or(|to| to > first))?;
-        let age = year - p.birth_date.year();
-        let sex = Sex::from_letter(&p.sex)?;
-        (age >= 0).then(|| {
-            (
-                year as u16,
-                p.municipality as u16,
-                AgeBand::from_age(age as u32).index(),
-                sex.code() as u8,
-            )
-        })
-    };
-
-    let mut cells: BTreeMap<CellKey, [u64; 2]> = BTreeMap::new();
-    for &year in &years {
-        for periods in persons.values() {
-            if let Some(key) = cell(periods, year) {
-                cells.entry(key).or_default()[0] += 1;
+    let mut tallies = [gp, hospital, care];
+    for year in years {
+        for cell in population.cells(year) {
+            for tally in &mut tallies {
+                let citizens = tally.column(QuantityId::Citizens);
+                tally.add(cell, citizens, 1);
             }
         }
     }
-    let mut unmatched_contacts = 0u64;
-    for (pseudonym, year, n) in &contacts {
-        let n = u64::try_from(*n).unwrap_or(0);
-        match persons
-            .get(pseudonym.as_str())
-            .and_then(|periods| cell(periods, *year))
-        {
-            Some(key) => cells.entry(key).or_default()[1] += n,
-            None => unmatched_contacts += n,
+    let cubes = tallies
+        .into_iter()
+        .map(Tally::into_cube)
+        .collect::<Result<Vec<_>, _>>()?;
+    debug_assert!(cubes
+        .iter()
+        .map(Cube::family)
+        .eq(shared::tile::TILE_FAMILIES.iter().map(|f| f.id)));
+    Ok(Aggregated { cubes, unplaced })
+}
+
+/// GP contacts by type, and persons with any.
+async fn general_practice(
+    store: &Store,
+    population: &Population<'_>,
+    tally: &mut Tally,
+    years: &mut BTreeSet<i32>,
+    unplaced: &mut Unplaced,
+) -> Result<(), AggregateError> {
+    let all = tally.column(QuantityId::GpContacts);
+    let patients = tally.column(QuantityId::GpPatients);
+    let by_type = [
+        ("consultation", QuantityId::GpConsultations),
+        ("phone", QuantityId::GpPhone),
+        ("email", QuantityId::GpEmail),
+        ("video", QuantityId::GpVideo),
+        ("other_in_person", QuantityId::GpOtherInPerson),
+        ("home_visit", QuantityId::GpHomeVisits),
+    ]
+    .map(|(code, q)| (code, tally.column(q)));
+    // Rows are per person, year and type: a person-year is a patient once.
+    let mut patient_years = Seen::default();
+    store
+        .gp_contact_counts(|row| {
+            years.insert(row.year);
+            let n = u64::try_from(row.contacts).unwrap_or(0);
+            let Some(cell) = population.cell(&row.pseudonym, row.year) else {
+                unplaced.gp_contacts += n;
+                return;
+            };
+            tally.add(cell, all, n);
+            if let Some((_, column)) = by_type.iter().find(|(code, _)| *code == row.contact_type) {
+                tally.add(cell, *column, n);
+            }
+            let person = population
+                .id(&row.pseudonym)
+                .expect("a placed person is known");
+            if patient_years.insert(person, row.year) {
+                tally.add(cell, patients, 1);
+            }
+        })
+        .await?;
+    Ok(())
+}
+
+/// Hospital contacts, stays, admissions and readmissions.
+async fn hospital_use(
+    store: &Store,
+    population: &Population<'_>,
+    tally: &mut Tally,
+    years: &mut BTreeSet<i32>,
+    unplaced: &mut Unplaced,
+) -> Result<(), AggregateError> {
+    let mut person: Option<String> = None;
+    let mut contacts: Vec<Contact> = Vec::new();
+    let mut flush = |pseudonym: &str, contacts: &mut Vec<Contact>, tally: &mut Tally| {
+        for c in contacts.iter() {
+            years.insert(c.start.year());
+        }
+        unplaced.hospital_contacts += person_hospital_use(population, pseudonym, contacts, tally);
+        contacts.clear();
+    };
+    store
+        .lpr_contacts(|row: LprContact| {
+            if person.as_deref() != Some(row.pseudonym.as_str()) {
+                if let Some(previous) = person.take() {
+                    flush(&previous, &mut contacts, tally);
+                }
+                person = Some(row.pseudonym.clone());
+            }
+            contacts.push(Contact {
+                id: row.contact_id,
+                start: row.start_time,
+                end: row.end_time,
+                acute: row.priority == "acute",
+                sector: if row.sector == "psychiatric" {
+                    Sector::Psychiatric
+                } else {
+                    Sector::Somatic
+                },
+                rehabilitation_plan: row.rehabilitation_plan == 1,
+            });
+        })
+        .await?;
+    if let Some(previous) = person {
+        flush(&previous, &mut contacts, tally);
+    }
+    Ok(())
+}
+
+/// Adds one person's hospital use to the tally; returns the contacts that
+/// fell in no cell.
+fn person_hospital_use(
+    population: &Population<'_>,
+    pseudonym: &str,
+    contacts: &mut [Contact],
+    tally: &mut Tally,
+) -> u64 {
+    use QuantityId as Q;
+    let column = |q| tally.column(q);
+    let [contacts_col, patients, plans, stays_col, admissions, outpatient, bed_days] = [
+        Q::HospitalContacts,
+        Q::HospitalPatients,
+        Q::RehabilitationPlans,
+        Q::Stays,
+        Q::Admissions,
+        Q::OutpatientStays,
+        Q::BedDays,
+    ]
+    .map(column);
+    let [acute, planned, somatic, psychiatric, both, readmissions, re_somatic, re_psychiatric] = [
+        Q::AdmissionsAcute,
+        Q::AdmissionsPlanned,
+        Q::AdmissionsSomatic,
+        Q::AdmissionsPsychiatric,
+        Q::AdmissionsBoth,
+        Q::Readmissions,
+        Q::ReadmissionsSomatic,
+        Q::ReadmissionsPsychiatric,
+    ]
+    .map(column);
+
+    let stays = hospital::stays(contacts);
+    let mut unplaced = 0;
+    let mut patient_years = BTreeSet::new();
+    for c in contacts.iter() {
+        let year = c.start.year();
+        let Some(cell) = population.cell(pseudonym, year) else {
+            unplaced += 1;
+            continue;
+        };
+        tally.add(cell, contacts_col, 1);
+        tally.add(cell, plans, u64::from(c.rehabilitation_plan));
+        if patient_years.insert(year) {
+            tally.add(cell, patients, 1);
         }
     }
-
-    // The family's quantity order decides the column order.
-    let family = TileFamilyId::Geography.def();
-    debug_assert_eq!(
-        family.quantities,
-        [QuantityId::Citizens, QuantityId::GpContacts]
-    );
-    let mut keys: Vec<Vec<u16>> = (0..4).map(|_| Vec::with_capacity(cells.len())).collect();
-    let mut values: Vec<Vec<u64>> = (0..2).map(|_| Vec::with_capacity(cells.len())).collect();
-    for ((year, municipality, band, sex), [citizens, gp_contacts]) in cells {
-        keys[0].push(year);
-        keys[1].push(municipality);
-        keys[2].push(u16::from(band));
-        keys[3].push(u16::from(sex));
-        values[0].push(citizens);
-        values[1].push(gp_contacts);
+    for (i, stay) in stays.iter().enumerate() {
+        let Some(cell) = population.cell(pseudonym, stay.year()) else {
+            continue;
+        };
+        tally.add(cell, stays_col, 1);
+        if !stay.is_admission() {
+            tally.add(cell, outpatient, 1);
+            continue;
+        }
+        tally.add(cell, admissions, 1);
+        tally.add(cell, bed_days, stay.bed_days());
+        tally.add(cell, if stay.acute { acute } else { planned }, 1);
+        let sector = match stay.sector {
+            Sector::Somatic => somatic,
+            Sector::Psychiatric => psychiatric,
+            Sector::Both => both,
+        };
+        tally.add(cell, sector, 1);
+        if hospital::readmitted(&stays, i, None) {
+            tally.add(cell, readmissions, 1);
+        }
+        match stay.sector {
+            Sector::Somatic if hospital::readmitted(&stays, i, Some(Sector::Somatic)) => {
+                tally.add(cell, re_somatic, 1);
+            }
+            Sector::Psychiatric if hospital::readmitted(&stays, i, Some(Sector::Psychiatric)) => {
+                tally.add(cell, re_psychiatric, 1);
+            }
+            _ => {}
+        }
     }
-    Ok(Aggregated {
-        cube: Cube::new(TileFamilyId::Geography, keys, values)?,
-        unmatched_contacts,
-    })
+    unplaced
+}
+
+/// Persons receiving each municipal service, and home help of either kind.
+async fn municipal_care(
+    store: &Store,
+    population: &Population<'_>,
+    tally: &mut Tally,
+    years: &mut BTreeSet<i32>,
+    unplaced: &mut Unplaced,
+) -> Result<(), AggregateError> {
+    use QuantityId as Q;
+    let services = [
+        ("sel83_practical", Q::CareSel83Practical),
+        ("sel83_personal", Q::CareSel83Personal),
+        ("sel83a", Q::CareSel83a),
+        ("sel86_1", Q::CareSel86_1),
+        ("sel86_2", Q::CareSel86_2),
+        ("sel79a", Q::CareSel79a),
+        ("sul138", Q::CareSul138),
+        ("sul140", Q::CareSul140),
+    ]
+    .map(|(code, q)| (code, tally.column(q)));
+    let home_help = tally.column(Q::CareHomeHelp);
+    let mut home_help_years = Seen::default();
+    let mut unplaced_years = BTreeSet::new();
+    store
+        .care_services(|row| {
+            years.insert(row.year);
+            let Some(cell) = population.cell(&row.pseudonym, row.year) else {
+                if unplaced_years.insert((row.pseudonym, row.year)) {
+                    unplaced.care_person_years += 1;
+                }
+                return;
+            };
+            let person = population
+                .id(&row.pseudonym)
+                .expect("a placed person is known");
+            if let Some((_, column)) = services.iter().find(|(code, _)| *code == row.service) {
+                tally.add(cell, *column, 1);
+            }
+            if row.service.starts_with("sel83_") && home_help_years.insert(person, row.year) {
+                tally.add(cell, home_help, 1);
+            }
+        })
+        .await?;
+    Ok(())
 }

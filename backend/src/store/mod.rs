@@ -60,8 +60,10 @@ macro_rules! with_pool {
     };
 }
 
+mod facts;
 mod registers;
 
+pub use facts::{CareService, GpContactCount, LprContact};
 pub use registers::BatchWriter;
 
 /// A published ingestion batch, as kept in the ledger.
@@ -293,24 +295,6 @@ impl Store {
                 },
             )
             .collect())
-    }
-
-    /// Contacts with general practice (SSR services of providers that are
-    /// general practices in YDR) per person and calendar year.
-    pub async fn gp_contacts_per_person_year(&self) -> Result<Vec<(String, i32, i64)>, StoreError> {
-        // The year is taken from the date in each engine's own dialect; the
-        // rest of the query is shared.
-        let year = match self {
-            Store::Sqlite(_) => "CAST(substr(s.contact_date, 1, 4) AS INTEGER)",
-            Store::Postgres(_) => "CAST(EXTRACT(YEAR FROM s.contact_date) AS INTEGER)",
-        };
-        let sql = format!(
-            "SELECT s.pseudonym, {year} AS year, COUNT(*) AS n FROM reg_ssr s \
-             JOIN reg_ydr y ON y.provider_number = s.provider_number \
-             WHERE y.provider_type = 'general_practice' \
-             GROUP BY s.pseudonym, {year}"
-        );
-        Ok(with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
     }
 
     /// Publishes a release and the tiles it lists, in one transaction.

@@ -130,7 +130,10 @@ mod tests {
         Cube::new(
             TileFamilyId::Geography,
             vec![vec![2024, 2024], vec![101, 851], vec![3, 17], vec![1, 2]],
-            vec![vec![10, 20], vec![contacts, 5]],
+            [vec![10, 20], vec![contacts, 5]]
+                .into_iter()
+                .chain((2..9).map(|_| vec![1, 2]))
+                .collect(),
         )
         .expect("cube")
     }

@@ -2,7 +2,7 @@
 //! register's fields, generated from the shared catalogue (so it cannot
 //! drift from what the server computes).
 
-use shared::measure::MEASURES;
+use shared::measure::{Theme, MEASURES};
 use shared::register::REGISTERS;
 use shared::Lang;
 use yew::prelude::*;
@@ -31,30 +31,38 @@ pub fn about(props: &AboutProps) -> Html {
             <h1>{ i18n::ABOUT.get(lang) }</h1>
             <p>{ i18n::METHOD.get(lang) }</p>
             <h2>{ i18n::MEASURES.get(lang) }</h2>
-            { for MEASURES.iter().map(|m| {
-                let sources: Vec<String> = m.sources().iter().map(|r| register_label(r.key())).collect();
-                html! {
-                    <section class="definition-card" id={m.key}>
-                        <h3>{ m.label.get(lang) }</h3>
-                        <p>{ m.description.get(lang) }</p>
-                        <dl>
-                            <dt>{ i18n::FORMULA.get(lang) }</dt>
-                            <dd><code>{ m.formula() }</code></dd>
-                            <dt>{ i18n::UNIT.get(lang) }</dt>
-                            <dd>{ m.unit.get(lang) }</dd>
-                            <dt>{ i18n::SOURCES_TERM.get(lang) }</dt>
-                            <dd>{ sources.join(", ") }</dd>
-                        </dl>
-                        <ul class="quantities">
-                            { for m.quantities().iter().map(|q| {
-                                let q = q.def();
-                                html! {
-                                    <li><code>{ q.column }</code>{ " – " }{ q.label.get(lang) }{ ": " }{ q.derivation.get(lang) }</li>
-                                }
-                            }) }
-                        </ul>
-                    </section>
-                }
+            { for Theme::ALL.iter().map(|theme| html! {
+                <section class="theme" id={format!("theme-{}", theme.key())}>
+                    <h3>{ theme.label().get(lang) }</h3>
+                    { for MEASURES.iter().filter(|m| m.theme == *theme).map(|m| {
+                        let sources: Vec<String> = m.sources().iter().map(|r| register_label(r.key())).collect();
+                        let quantities: Vec<_> = [Some(m.numerator), m.denominator].into_iter().flatten().collect();
+                        html! {
+                            <section class="definition-card" id={m.key}>
+                                <h4>{ m.label().get(lang) }</h4>
+                                <p>{ m.description().get(lang) }</p>
+                                <dl>
+                                    { for m.scales.iter().map(|scale| html! {
+                                        <>
+                                            <dt>{ format!("{} – {}", i18n::FORMULA.get(lang), scale.label().get(lang)) }</dt>
+                                            <dd><code>{ m.formula(*scale) }</code>{ " " }<span class="unit">{ m.unit(*scale, lang) }</span></dd>
+                                        </>
+                                    }) }
+                                    <dt>{ i18n::SOURCES_TERM.get(lang) }</dt>
+                                    <dd>{ sources.join(", ") }</dd>
+                                </dl>
+                                <ul class="quantities">
+                                    { for quantities.iter().map(|q| {
+                                        let q = q.def();
+                                        html! {
+                                            <li><code>{ q.column }</code>{ " – " }{ q.label.get(lang) }{ ": " }{ q.derivation.get(lang) }</li>
+                                        }
+                                    }) }
+                                </ul>
+                            </section>
+                        }
+                    }) }
+                </section>
             }) }
             <h2>{ i18n::REGISTERS.get(lang) }</h2>
             { for REGISTERS.iter().map(|r| html! {

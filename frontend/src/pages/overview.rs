@@ -1,11 +1,15 @@
-//! The national overview: the key figure "GP contacts per 1,000 citizens"
-//! for the whole country, a bar chart by region, and a sex filter that
-//! re-aggregates the decoded tile in the browser without a new request.
+//! The national overview: the chosen measure's key figure for the whole
+//! country (or a region next to the country), a bar chart by region (or by
+//! the region's municipalities) with its table twin, and filters that
+//! re-aggregate the decoded tile in the browser. Each tile family is
+//! fetched once; switching measures within a family, or back to a family
+//! seen before, fetches nothing.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use shared::cube::{Cube, Grouping};
-use shared::{geography, DimensionId, Lang, MeasureId};
+use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -14,19 +18,31 @@ use crate::charts::Datum;
 use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::key_figure::KeyFigure;
+use crate::components::measure_picker::MeasurePicker;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::Filters;
 
-/// The measure this page shows.
-const MEASURE: MeasureId = MeasureId::GpContactsPer1000;
-
-/// Loading state of the page's tile.
+/// Loading state of one tile.
 #[derive(Clone, Debug, PartialEq)]
 enum Load {
     Loading,
     Failed(ApiError),
     Ready(Rc<Cube>),
+}
+
+/// The tiles of this page by family key: fetched once each.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Tiles(HashMap<&'static str, Load>);
+
+impl Reducible for Tiles {
+    type Action = (&'static str, Load);
+
+    fn reduce(self: Rc<Self>, (family, load): Self::Action) -> Rc<Self> {
+        let mut tiles = (*self).clone();
+        tiles.0.insert(family, load);
+        Rc::new(tiles)
+    }
 }
 
 /// Properties of [`Overview`].
@@ -44,36 +60,75 @@ pub struct OverviewProps {
 #[function_component(Overview)]
 pub fn overview(props: &OverviewProps) -> Html {
     let lang = props.lang;
-    let load = use_state(|| Load::Loading);
+    let tiles = use_reducer(Tiles::default);
     let filters = &props.filters;
+    let measure = filters.measure.def();
+    let scale = filters.scale();
+    let family = measure.family().key;
     {
-        let load = load.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = async {
-                    let manifest = api::manifest().await?;
-                    let family = shared::TileFamilyId::Geography.def().key;
-                    let entry = manifest.tile(family).ok_or_else(|| {
-                        ApiError::Decode(format!("the release has no {family} tile"))
-                    })?;
-                    api::tile(entry).await
-                }
-                .await;
-                load.set(match result {
-                    Ok(cube) => Load::Ready(Rc::new(cube)),
-                    Err(e) => Load::Failed(e),
+        let tiles = tiles.clone();
+        use_effect_with(family, move |family| {
+            let family = *family;
+            if !tiles.0.contains_key(family) {
+                tiles.dispatch((family, Load::Loading));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = async {
+                        let manifest = api::manifest().await?;
+                        let entry = manifest.tile(family).ok_or_else(|| {
+                            ApiError::Decode(format!("the release has no {family} tile"))
+                        })?;
+                        api::tile(entry).await
+                    }
+                    .await;
+                    tiles.dispatch((
+                        family,
+                        match result {
+                            Ok(cube) => Load::Ready(Rc::new(cube)),
+                            Err(e) => Load::Failed(e),
+                        },
+                    ));
                 });
-            });
+            }
         });
     }
-    let measure = MEASURE.def();
-    let body = match &*load {
-        Load::Loading => html! { <p class="status" role="status">{ i18n::LOADING.get(lang) }</p> },
+    let on_measure = {
+        let filters = filters.clone();
+        props.on_filters.reform(move |measure| Filters {
+            measure,
+            scale: None,
+            ..filters.clone()
+        })
+    };
+    let on_scale = {
+        let filters = filters.clone();
+        props.on_filters.reform(move |scale| Filters {
+            scale: Some(scale),
+            ..filters.clone()
+        })
+    };
+    let picker = html! {
+        <MeasurePicker measure={filters.measure} scale={scale}
+            on_measure={on_measure} on_scale={on_scale} lang={lang} />
+    };
+    let load = tiles.0.get(family).cloned().unwrap_or(Load::Loading);
+    let body = match &load {
+        Load::Loading => html! {
+            <div class="dashboard">
+                <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>{ picker.clone() }</aside>
+                <p class="status" role="status">{ i18n::LOADING.get(lang) }</p>
+            </div>
+        },
         Load::Failed(e) => html! {
-            <p class="status error" role="alert">{ format!("{}: {e}", i18n::LOAD_FAILED.get(lang)) }</p>
+            <div class="dashboard">
+                <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>{ picker.clone() }</aside>
+                <p class="status error" role="alert">{ format!("{}: {e}", i18n::LOAD_FAILED.get(lang)) }</p>
+            </div>
         },
         Load::Ready(cube) => {
             let view = View::compute(cube, filters, lang);
+            let decimals = scale.decimals();
+            let label = measure.label().get(lang);
+            let unit = measure.unit(scale, lang);
             let area = filters
                 .region
                 .and_then(geography::region)
@@ -96,7 +151,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                     format!("{}, {area}", i18n::BY_MUNICIPALITY.get(lang)),
                 ),
             };
-            let chart_title = format!("{} {by}", measure.label.get(lang));
+            let chart_title = format!("{label} {by}");
             let on_region = {
                 let filters = filters.clone();
                 props.on_filters.reform(move |region| Filters {
@@ -115,21 +170,22 @@ pub fn overview(props: &OverviewProps) -> Html {
                 <div class="dashboard">
                     <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
                         <h2>{ i18n::FILTERS.get(lang) }</h2>
+                        { picker.clone() }
                         <AreaFilter selected={filters.region} on_change={on_region} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                     </aside>
                     <div class="panels">
-                        <KeyFigure label={measure.label.get(lang)} value={view.area}
-                            decimals={measure.decimals} unit={measure.unit.get(lang)}
+                        <KeyFigure label={label} value={view.area}
+                            decimals={decimals} unit={unit.clone()}
                             context={context} comparison={comparison} lang={lang} />
                         <BarChart title={chart_title.clone()} data={view.breakdown.clone()}
-                            decimals={measure.decimals} lang={lang} />
+                            decimals={decimals} lang={lang} />
                         <DataTable caption={format!("{}: {chart_title}", i18n::TABLE_OF.get(lang))}
                             category={breakdown.def().label.get(lang)}
-                            value_heading={measure.label.get(lang)}
+                            value_heading={format!("{label}, {unit}")}
                             export_name={export_name(filters)}
-                            data={view.breakdown} decimals={measure.decimals} lang={lang} />
-                        <p class="definition">{ measure.description.get(lang) }</p>
+                            data={view.breakdown} decimals={decimals} lang={lang} />
+                        <p class="definition">{ measure.description().get(lang) }</p>
                     </div>
                 </div>
             }
@@ -143,14 +199,14 @@ pub fn overview(props: &OverviewProps) -> Html {
     }
 }
 
-/// `tvaers-<measure>-<dimension>[-<filter>]`, so that exports of
+/// `tvaers-<measure>-<scale>-<dimension>[-<filter>]`, so that exports of
 /// different views do not overwrite each other.
 fn export_name(filters: &Filters) -> String {
+    let measure = format!("{}-{}", filters.measure.def().key, filters.scale().key());
     let mut name = match filters.region {
-        None => format!("tvaers-{}-{}", MEASURE.def().key, DimensionId::Region.key()),
+        None => format!("tvaers-{measure}-{}", DimensionId::Region.key()),
         Some(region) => format!(
-            "tvaers-{}-{}-{}-{region}",
-            MEASURE.def().key,
+            "tvaers-{measure}-{}-{}-{region}",
             DimensionId::Municipality.key(),
             DimensionId::Region.key()
         ),
@@ -180,8 +236,9 @@ impl View {
             .ok()
             .and_then(|y| y.last().copied())
             .unwrap_or(0);
+        let (measure, scale) = (filters.measure, filters.scale());
         let total = |filter| {
-            cube.evaluate(MEASURE, &filter, Grouping::Total)
+            cube.evaluate(measure, scale, &filter, Grouping::Total)
                 .ok()
                 .and_then(|p| p.first().and_then(|p| p.value))
         };
@@ -205,7 +262,12 @@ impl View {
             }
         };
         let points = cube
-            .evaluate(MEASURE, &filters.cube_filter(year), Grouping::By(dimension))
+            .evaluate(
+                measure,
+                scale,
+                &filters.cube_filter(year),
+                Grouping::By(dimension),
+            )
             .unwrap_or_default();
         let breakdown = codes
             .into_iter()

@@ -1,23 +1,31 @@
-//! The view state in the query string: `?sex=2&lang=en`.
+//! The view state in the query string: `?measure=admissions&scale=count&sex=2&lang=en`.
 //!
 //! Keys are the catalogue's dimension keys and values its codes, so links
 //! stay valid as labels change. Defaults are left out, so the plain
 //! address is the default view. Unknown or malformed parameters are
 //! ignored, never an error: an old link still opens.
 
-use shared::{geography, DimensionId, Lang, Sex};
+use shared::measure::Scale;
+use shared::{geography, DimensionId, Lang, MeasureId, Sex};
 
-use super::{Filters, ViewState};
+use super::{Filters, ViewState, DEFAULT_MEASURE};
 
 const LANG: &str = "lang";
+const MEASURE: &str = "measure";
+const SCALE: &str = "scale";
 
 /// Reads a query string (with or without the leading `?`).
 pub fn parse(query: &str) -> ViewState {
     let mut state = ViewState::default();
+    let mut scale = None;
     for pair in query.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             LANG if value == Lang::En.code() => state.lang = Lang::En,
+            MEASURE => {
+                state.filters.measure = MeasureId::from_key(value).unwrap_or(DEFAULT_MEASURE);
+            }
+            SCALE => scale = Scale::from_key(value),
             k if k == DimensionId::Sex.key() => {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
             }
@@ -30,6 +38,10 @@ pub fn parse(query: &str) -> ViewState {
             _ => {}
         }
     }
+    // A scale the measure does not offer, or its default, is no choice.
+    let measure = state.filters.measure.def();
+    state.filters.scale =
+        scale.filter(|s| measure.scales.contains(s) && *s != measure.default_scale());
     state
 }
 
@@ -37,7 +49,18 @@ pub fn parse(query: &str) -> ViewState {
 /// view).
 pub fn render(state: &ViewState) -> String {
     let mut pairs = Vec::new();
-    let Filters { region, sex } = &state.filters;
+    let Filters {
+        measure,
+        scale,
+        region,
+        sex,
+    } = &state.filters;
+    if *measure != DEFAULT_MEASURE {
+        pairs.push(format!("{MEASURE}={}", measure.def().key));
+    }
+    if let Some(scale) = scale.filter(|s| *s != measure.def().default_scale()) {
+        pairs.push(format!("{SCALE}={}", scale.key()));
+    }
     if let Some(region) = region {
         pairs.push(format!("{}={region}", DimensionId::Region.key()));
     }
@@ -59,9 +82,21 @@ mod tests {
         for lang in [Lang::Da, Lang::En] {
             for sex in [None, Some(Sex::Male), Some(Sex::Female)] {
                 for region in [None, Some(1081), Some(1085)] {
-                    let filters = Filters { region, sex };
-                    let state = ViewState { lang, filters };
-                    assert_eq!(parse(&render(&state)), state);
+                    for (measure, scale) in [
+                        (DEFAULT_MEASURE, None),
+                        (DEFAULT_MEASURE, Some(Scale::Count)),
+                        (MeasureId::MeanLengthOfStay, None),
+                        (MeasureId::CareHomeHelp, Some(Scale::Count)),
+                    ] {
+                        let filters = Filters {
+                            measure,
+                            scale,
+                            region,
+                            sex,
+                        };
+                        let state = ViewState { lang, filters };
+                        assert_eq!(parse(&render(&state)), state);
+                    }
                 }
             }
         }
@@ -74,11 +109,13 @@ mod tests {
             render(&ViewState {
                 lang: Lang::En,
                 filters: Filters {
+                    measure: MeasureId::Admissions,
+                    scale: Some(Scale::Count),
                     region: Some(1084),
                     sex: Some(Sex::Female)
                 }
             }),
-            "region=1084&sex=2&lang=en"
+            "measure=admissions&scale=count&region=1084&sex=2&lang=en"
         );
     }
 
@@ -89,5 +126,11 @@ mod tests {
             ViewState::default()
         );
         assert_eq!(parse("?sex=1").filters.sex, Some(Sex::Male));
+        // A scale the measure does not offer is dropped; so is an unknown
+        // measure.
+        let state = parse("?measure=mean_length_of_stay&scale=count");
+        assert_eq!(state.filters.measure, MeasureId::MeanLengthOfStay);
+        assert_eq!(state.filters.scale, None);
+        assert_eq!(parse("?measure=nope").filters.measure, DEFAULT_MEASURE);
     }
 }

@@ -1,0 +1,734 @@
+"""Fidelity of the served tiles: every quantity of every tile and every
+measure of the catalogue, recomputed from the generated extracts with
+DuckDB SQL written from the definitions (no code of the project is used),
+must equal what the portal serves.
+
+Counts are compared exactly, ratios to 1e-9 relative.
+
+The expected side can be run on its own, without a server:
+
+    python test_fidelity.py EXTRACTS_FOLDER [YEAR ...]
+
+prints the expected totals per family and column.
+"""
+
+import json
+import math
+import os
+import sys
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.ipc
+import pytest
+
+KEY_COLUMNS = ["year", "municipality", "age_band", "sex"]
+
+# Every quantity column the test can recompute, by tile family. A served
+# column missing here makes the test fail.
+FAMILIES = {
+    "geography": [
+        "citizens",
+        "gp_contacts",
+        "gp_consultations",
+        "gp_phone",
+        "gp_email",
+        "gp_video",
+        "gp_other_in_person",
+        "gp_home_visits",
+        "gp_patients",
+    ],
+    "hospital": [
+        "citizens",
+        "hospital_contacts",
+        "hospital_patients",
+        "stays",
+        "admissions",
+        "outpatient_stays",
+        "bed_days",
+        "admissions_acute",
+        "admissions_planned",
+        "admissions_somatic",
+        "admissions_psychiatric",
+        "admissions_both",
+        "readmissions",
+        "readmissions_somatic",
+        "readmissions_psychiatric",
+        "rehabilitation_plans",
+    ],
+    "municipal_care": [
+        "citizens",
+        "care_home_help",
+        "care_sel83_practical",
+        "care_sel83_personal",
+        "care_sel83a",
+        "care_sel86_1",
+        "care_sel86_2",
+        "care_sel79a",
+        "care_sul138",
+        "care_sul140",
+    ],
+}
+
+CARE_SERVICES = [
+    "sel83_practical",
+    "sel83_personal",
+    "sel83a",
+    "sel86_1",
+    "sel86_2",
+    "sel79a",
+    "sul138",
+    "sul140",
+]
+
+GP_CONTACT_TYPES = {
+    "gp_consultations": "consultation",
+    "gp_phone": "phone",
+    "gp_email": "email",
+    "gp_video": "video",
+    "gp_other_in_person": "other_in_person",
+    "gp_home_visits": "home_visit",
+}
+
+# Multipliers of the scales; "count" is the numerator sum itself.
+SCALES = {"per_1000": 1000.0, "percent": 100.0, "mean": 1.0}
+
+
+def _measures():
+    """The measures: key -> (numerator, denominator or None, scales)."""
+    m = {"citizens": ("citizens", None, ["count"])}
+    for q in ["gp_contacts", *GP_CONTACT_TYPES]:
+        m[q] = (q, "citizens", ["per_1000", "count"])
+    m["gp_patients"] = ("gp_patients", "citizens", ["percent", "count"])
+    for q in [
+        "hospital_contacts",
+        "stays",
+        "admissions",
+        "outpatient_stays",
+        "admissions_acute",
+        "admissions_planned",
+        "admissions_somatic",
+        "admissions_psychiatric",
+        "admissions_both",
+        "bed_days",
+        "rehabilitation_plans",
+    ]:
+        m[q] = (q, "citizens", ["per_1000", "count"])
+    m["hospital_patients"] = ("hospital_patients", "citizens", ["percent", "count"])
+    m["mean_length_of_stay"] = ("bed_days", "admissions", ["mean"])
+    m["readmission_rate"] = ("readmissions", "admissions", ["percent", "count"])
+    m["readmission_rate_somatic"] = ("readmissions_somatic", "admissions_somatic", ["percent", "count"])
+    m["readmission_rate_psychiatric"] = (
+        "readmissions_psychiatric",
+        "admissions_psychiatric",
+        ["percent", "count"],
+    )
+    for q in ["care_home_help", *(f"care_{s}" for s in CARE_SERVICES)]:
+        m[q] = (q, "citizens", ["percent", "count"])
+    return m
+
+
+MEASURES = _measures()
+
+# Quantities the generated population may leave zero everywhere: it has
+# psychiatric admissions and acute psychiatric admissions, but none of the
+# latter within 30 days after the end of the former. Only the check that
+# every quantity is non-zero somewhere spares them.
+MAY_BE_ZERO = {"readmissions_psychiatric"}
+
+# Age groups of the measure check, as (label, first band, last band).
+AGE_GROUPS = [("0-17", 0, 3), ("18-64", 4, 13), ("65-74", 14, 15), ("75-84", 16, 17), ("85+", 18, 18)]
+
+SHOWN_MISMATCHES = 10
+
+
+# --- the expected side: DuckDB over the extracts -------------------------
+
+
+def _csv(extracts, name):
+    path = str(Path(extracts) / name).replace("'", "''")
+    return f"read_csv('{path}', header = true, all_varchar = true)"
+
+
+def _create_tables(con, extracts, years):
+    """Loads the extracts into typed tables and derives citizens and stays."""
+    con.execute("CREATE OR REPLACE TABLE years AS SELECT unnest(?::INTEGER[]) AS year", [list(years)])
+
+    con.execute(f"""
+        CREATE OR REPLACE TABLE cpr AS
+        SELECT cpr,
+               CAST(birth_date AS DATE) AS birth_date,
+               sex,
+               CAST(municipality AS INTEGER) AS municipality,
+               CAST(valid_from AS DATE) AS valid_from,
+               CAST(NULLIF(valid_to, '') AS DATE) AS valid_to,
+               status
+        FROM {_csv(extracts, 'cpr.csv')}
+    """)
+
+    # One row per person and year; the overlapping row with the latest
+    # valid_from places the person (two such rows placing the person
+    # differently would make two rows, which `expected_cells` rejects).
+    con.execute("""
+        CREATE OR REPLACE TABLE citizen AS
+        WITH overlapping AS (
+            SELECT y.year, c.*,
+                   rank() OVER (PARTITION BY y.year, c.cpr ORDER BY c.valid_from DESC) AS latest
+            FROM years y
+            JOIN cpr c
+              ON coalesce(c.status, '') NOT IN ('30', '50', '60')
+             AND year(c.birth_date) <= y.year
+             AND c.valid_from <= make_date(y.year, 12, 31)
+             AND (c.valid_to IS NULL OR c.valid_to > make_date(y.year, 1, 1))
+        ),
+        placed AS (
+            SELECT DISTINCT year, cpr, municipality, sex, year - year(birth_date) AS age
+            FROM overlapping
+            WHERE latest = 1
+        )
+        SELECT year, cpr, municipality,
+               CASE WHEN age < 15 THEN age // 5
+                    WHEN age <= 17 THEN 3
+                    WHEN age <= 19 THEN 4
+                    ELSE least(age // 5 + 1, 18) END AS age_band,
+               CASE sex WHEN 'M' THEN 1 WHEN 'K' THEN 2 END AS sex
+        FROM placed
+    """)
+
+    con.execute(f"""
+        CREATE OR REPLACE TABLE gp_contact AS
+        SELECT s.cpr, year(CAST(s.contact_date AS DATE)) AS year, s.contact_type
+        FROM {_csv(extracts, 'ssr.csv')} s
+        WHERE s.provider_number IN (
+            SELECT provider_number FROM {_csv(extracts, 'ydr.csv')}
+            WHERE provider_type = 'general_practice'
+        )
+    """)
+
+    con.execute(f"""
+        CREATE OR REPLACE TABLE lpr AS
+        SELECT contact_id, cpr,
+               CAST(start_time AS TIMESTAMP) AS start_time,
+               CAST(end_time AS TIMESTAMP) AS end_time,
+               priority, sector,
+               CAST(rehabilitation_plan AS INTEGER) AS rehabilitation_plan
+        FROM {_csv(extracts, 'lpr.csv')}
+    """)
+
+    # Stays by gaps and islands. A contact opens a new stay when it starts
+    # more than 4 hours after the largest end_time of the person's earlier
+    # contacts. That maximum is the end of the current stay: every earlier
+    # stay ended before the current one's first contact started, and that
+    # contact ends no earlier than it starts (checked by the assertion in
+    # `expected_cells`).
+    con.execute("""
+        CREATE OR REPLACE TABLE stay AS
+        WITH ordered AS (
+            SELECT *,
+                   row_number() OVER person AS seq,
+                   max(end_time) OVER (person ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
+            FROM lpr
+            WINDOW person AS (PARTITION BY cpr ORDER BY start_time, end_time, contact_id)
+        ),
+        flagged AS (
+            SELECT *,
+                   sum(CASE WHEN previous_end IS NULL
+                                 OR start_time > previous_end + INTERVAL 4 HOUR
+                            THEN 1 ELSE 0 END)
+                       OVER (PARTITION BY cpr ORDER BY seq ROWS UNBOUNDED PRECEDING) AS stay_no
+            FROM ordered
+        )
+        SELECT cpr, stay_no,
+               min(start_time) AS start_time,
+               max(end_time) AS end_time,
+               arg_min(priority, seq) AS priority,
+               CASE WHEN bool_and(sector = 'somatic') THEN 'somatic'
+                    WHEN bool_and(sector = 'psychiatric') THEN 'psychiatric'
+                    ELSE 'both' END AS sector,
+               count(*) AS contacts,
+               max(end_time) - min(start_time) >= INTERVAL 12 HOUR AS admission
+        FROM flagged
+        GROUP BY cpr, stay_no
+    """)
+
+    con.execute("""
+        CREATE OR REPLACE TABLE admission AS
+        SELECT a.*,
+               EXISTS (SELECT 1 FROM stay b
+                       WHERE b.cpr = a.cpr AND b.admission AND b.priority = 'acute'
+                         AND b.start_time > a.end_time
+                         AND b.start_time <= a.end_time + INTERVAL 30 DAY) AS readmitted,
+               EXISTS (SELECT 1 FROM stay b
+                       WHERE b.cpr = a.cpr AND b.admission AND b.priority = 'acute'
+                         AND b.sector = 'somatic'
+                         AND b.start_time > a.end_time
+                         AND b.start_time <= a.end_time + INTERVAL 30 DAY) AS readmitted_somatic,
+               EXISTS (SELECT 1 FROM stay b
+                       WHERE b.cpr = a.cpr AND b.admission AND b.priority = 'acute'
+                         AND b.sector = 'psychiatric'
+                         AND b.start_time > a.end_time
+                         AND b.start_time <= a.end_time + INTERVAL 30 DAY) AS readmitted_psychiatric
+        FROM stay a
+        WHERE a.admission
+    """)
+
+    con.execute(f"""
+        CREATE OR REPLACE TABLE care AS
+        SELECT cpr, CAST(left(month, 4) AS INTEGER) AS year, service
+        FROM {_csv(extracts, 'eoj.csv')}
+    """)
+
+
+def _family_sql():
+    """Per family, a query of one row per cell: the key columns, then the
+    family's quantities in the order of FAMILIES. Per-person sums are
+    computed first and joined to the citizen of that year, so events of
+    non-citizens fall away and 'distinct persons' is 'persons with > 0'."""
+    gp_types = ",\n".join(
+        f"count(*) FILTER (WHERE contact_type = '{t}') AS {q}" for q, t in GP_CONTACT_TYPES.items()
+    )
+    gp_sums = ",\n".join(f"sum(coalesce(p.{q}, 0))" for q in GP_CONTACT_TYPES)
+    geography = f"""
+        WITH person AS (
+            SELECT cpr, year, count(*) AS gp_contacts, {gp_types}
+            FROM gp_contact GROUP BY cpr, year
+        )
+        SELECT c.year, c.municipality, c.age_band, c.sex,
+               count(*),
+               sum(coalesce(p.gp_contacts, 0)),
+               {gp_sums},
+               count(p.cpr)
+        FROM citizen c LEFT JOIN person p USING (cpr, year)
+        GROUP BY ALL
+    """
+
+    hospital = """
+        WITH contacts AS (
+            SELECT cpr, year(start_time) AS year,
+                   count(*) AS hospital_contacts,
+                   count(*) FILTER (WHERE rehabilitation_plan = 1) AS rehabilitation_plans
+            FROM lpr GROUP BY ALL
+        ),
+        stays AS (
+            SELECT cpr, year(start_time) AS year,
+                   count(*) AS stays,
+                   count(*) FILTER (WHERE admission) AS admissions,
+                   count(*) FILTER (WHERE NOT admission) AS outpatient_stays
+            FROM stay GROUP BY ALL
+        ),
+        admissions AS (
+            SELECT cpr, year(start_time) AS year,
+                   sum(CAST(end_time AS DATE) - CAST(start_time AS DATE)) AS bed_days,
+                   count(*) FILTER (WHERE priority = 'acute') AS admissions_acute,
+                   count(*) FILTER (WHERE priority = 'planned') AS admissions_planned,
+                   count(*) FILTER (WHERE sector = 'somatic') AS admissions_somatic,
+                   count(*) FILTER (WHERE sector = 'psychiatric') AS admissions_psychiatric,
+                   count(*) FILTER (WHERE sector = 'both') AS admissions_both,
+                   count(*) FILTER (WHERE readmitted) AS readmissions,
+                   count(*) FILTER (WHERE sector = 'somatic' AND readmitted_somatic) AS readmissions_somatic,
+                   count(*) FILTER (WHERE sector = 'psychiatric' AND readmitted_psychiatric)
+                       AS readmissions_psychiatric
+            FROM admission GROUP BY ALL
+        )
+        SELECT c.year, c.municipality, c.age_band, c.sex,
+               count(*),
+               sum(coalesce(h.hospital_contacts, 0)),
+               count(h.cpr),
+               sum(coalesce(s.stays, 0)),
+               sum(coalesce(s.admissions, 0)),
+               sum(coalesce(s.outpatient_stays, 0)),
+               sum(coalesce(a.bed_days, 0)),
+               sum(coalesce(a.admissions_acute, 0)),
+               sum(coalesce(a.admissions_planned, 0)),
+               sum(coalesce(a.admissions_somatic, 0)),
+               sum(coalesce(a.admissions_psychiatric, 0)),
+               sum(coalesce(a.admissions_both, 0)),
+               sum(coalesce(a.readmissions, 0)),
+               sum(coalesce(a.readmissions_somatic, 0)),
+               sum(coalesce(a.readmissions_psychiatric, 0)),
+               sum(coalesce(h.rehabilitation_plans, 0))
+        FROM citizen c
+        LEFT JOIN contacts h USING (cpr, year)
+        LEFT JOIN stays s USING (cpr, year)
+        LEFT JOIN admissions a USING (cpr, year)
+        GROUP BY ALL
+    """
+
+    services = ",\n".join(f"bool_or(service = '{s}') AS {s}" for s in CARE_SERVICES)
+    service_sums = ",\n".join(f"count(*) FILTER (WHERE p.{s})" for s in CARE_SERVICES)
+    municipal_care = f"""
+        WITH person AS (
+            SELECT cpr, year, {services} FROM care GROUP BY cpr, year
+        )
+        SELECT c.year, c.municipality, c.age_band, c.sex,
+               count(*),
+               count(*) FILTER (WHERE p.sel83_practical OR p.sel83_personal),
+               {service_sums}
+        FROM citizen c LEFT JOIN person p USING (cpr, year)
+        GROUP BY ALL
+    """
+    return {"geography": geography, "hospital": hospital, "municipal_care": municipal_care}
+
+
+def event_years(con, extracts):
+    """The years of the events in the extracts (for the standalone run)."""
+    rows = con.execute(f"""
+        SELECT DISTINCT CAST(left(contact_date, 4) AS INTEGER) FROM {_csv(extracts, 'ssr.csv')}
+        UNION SELECT DISTINCT CAST(left(start_time, 4) AS INTEGER) FROM {_csv(extracts, 'lpr.csv')}
+        UNION SELECT DISTINCT CAST(left(month, 4) AS INTEGER) FROM {_csv(extracts, 'eoj.csv')}
+        ORDER BY 1
+    """).fetchall()
+    return [r[0] for r in rows]
+
+
+def expected_cells(con, extracts, years):
+    """{(family, column): {(year, municipality, age_band, sex): value}}
+    for every column of FAMILIES and every year of `years`."""
+    _create_tables(con, extracts, years)
+    broken = con.execute("""
+        SELECT count(*) FROM lpr
+        WHERE start_time IS NULL OR end_time IS NULL OR end_time < start_time
+    """).fetchone()[0]
+    assert broken == 0, f"{broken} hospital contacts without a start, an end, or ending before they start"
+    ambiguous = con.execute("""
+        SELECT count(*) FROM (SELECT year, cpr FROM citizen GROUP BY ALL HAVING count(*) > 1)
+    """).fetchone()[0]
+    assert ambiguous == 0, f"{ambiguous} persons have two latest CPR rows placing them differently"
+    out = {}
+    for family, sql in _family_sql().items():
+        columns = FAMILIES[family]
+        result = con.execute(sql).fetchall()
+        for column in columns:
+            out[(family, column)] = {}
+        for row in result:
+            cell = tuple(row[:4])
+            for column, value in zip(columns, row[4:], strict=True):
+                if value:
+                    out[(family, column)][cell] = int(value)
+    return out
+
+
+def expected_totals(cells):
+    """{(family, column): {year: total}}."""
+    totals = {}
+    for key, values in cells.items():
+        by_year = defaultdict(int)
+        for cell, value in values.items():
+            by_year[cell[0]] += value
+        totals[key] = dict(by_year)
+    return totals
+
+
+# --- the served side -----------------------------------------------------
+
+
+def _get(path):
+    url = os.environ["TVAERS_URL"]
+    with urllib.request.urlopen(url + path) as response:
+        return response.read()
+
+
+def _served_families():
+    """{family: {"columns": [...], "cells": {column: {cell: value}}}}, the
+    tiles of a family merged (a cell must appear in only one of them)."""
+    manifest = json.loads(_get("/api/manifest"))
+    families = {}
+    for entry in manifest["tiles"]:
+        table = pa.ipc.open_stream(_get(entry["url"])).read_all()
+        family = entry["family"]
+        names = table.schema.names
+        assert names[:4] == KEY_COLUMNS, f"{family}: key columns {names[:4]}"
+        assert table.schema.field("year").type == pa.uint16(), family
+        assert table.schema.field("municipality").type == pa.uint16(), family
+        assert table.schema.field("age_band").type == pa.uint8(), family
+        assert table.schema.field("sex").type == pa.uint8(), family
+        quantities = names[4:]
+        for q in quantities:
+            assert table.schema.field(q).type == pa.uint32(), f"{family}.{q} is {table.schema.field(q).type}"
+        served = families.setdefault(family, {"columns": quantities, "cells": {q: {} for q in quantities}})
+        assert served["columns"] == quantities, f"{family}: tiles with different columns"
+        data = table.to_pydict()
+        keys = list(zip(*(data[k] for k in KEY_COLUMNS)))
+        served.setdefault("tile_years", []).append((entry["id"], sorted(set(data["year"]))))
+        seen = served.setdefault("keys", set())
+        for i, key in enumerate(keys):
+            assert key not in seen, f"{family}: cell {key} appears more than once"
+            seen.add(key)
+            for q in quantities:
+                if data[q][i]:
+                    served["cells"][q][key] = data[q][i]
+    for served in families.values():
+        served["years"] = sorted({k[0] for k in served.pop("keys")})
+    return families
+
+
+def _geography():
+    """{municipality code: (region code, health cluster name)}."""
+    import csv
+
+    with open(os.environ["TVAERS_GEOGRAPHY"], newline="", encoding="utf-8") as f:
+        return {int(r["komkode"]): (r["regionskode"], r["sundhedsklynge"]) for r in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="module")
+def con():
+    connection = duckdb.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def served():
+    return _served_families()
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return json.loads(_get("/api/catalog"))
+
+
+@pytest.fixture(scope="module")
+def expected(con, served):
+    years = sorted({y for f in served.values() for y in f["years"]})
+    return expected_cells(con, os.environ["TVAERS_EXTRACTS"], years)
+
+
+# --- the tests -----------------------------------------------------------
+
+
+def test_every_family_is_served_and_every_column_is_defined(served):
+    assert set(served) == set(FAMILIES), f"served families {sorted(served)}"
+    for family, tile in served.items():
+        for tile_id, years in tile["tile_years"]:
+            assert years, f"{family}: tile {tile_id} has no year"
+        undefined = [c for c in tile["columns"] if c not in FAMILIES[family]]
+        assert not undefined, f"{family}: served columns without an independent definition: {undefined}"
+
+
+def test_every_cell_of_every_tile_equals_duckdb(served, expected):
+    mismatches = []
+    checked = 0
+    for family, tile in sorted(served.items()):
+        assert family in FAMILIES, f"unknown family {family}"
+        for column in tile["columns"]:
+            assert column in FAMILIES[family], f"{family}.{column} has no independent definition"
+            actual = tile["cells"][column]
+            wanted = expected[(family, column)]
+            for year in tile["years"]:
+                cells = {c for c in actual if c[0] == year} | {c for c in wanted if c[0] == year}
+                for cell in sorted(cells):
+                    checked += 1
+                    a, e = actual.get(cell, 0), wanted.get(cell, 0)
+                    if a != e:
+                        mismatches.append(f"{family}.{column} year {cell[0]} cell {cell}: expected {e}, served {a}")
+    assert checked > 0
+    assert not mismatches, f"{len(mismatches)} cells differ:\n" + "\n".join(mismatches[:SHOWN_MISMATCHES])
+
+
+def test_catalog_measures_have_independent_definitions(catalog, served):
+    undefined = [m["key"] for m in catalog["measures"] if m["key"] not in MEASURES]
+    assert not undefined, f"catalogue measures without an independent definition: {undefined}"
+    differing = []
+    for m in catalog["measures"]:
+        numerator, denominator, scales = MEASURES[m["key"]]
+        served_definition = (m["numerator_column"], m["denominator_column"], list(m["scales"]))
+        if served_definition != (numerator, denominator, scales):
+            differing.append(f"{m['key']}: served {served_definition}, defined {(numerator, denominator, scales)}")
+        family = m["family"]
+        assert family in FAMILIES, f"{m['key']}: unknown family {family}"
+        for column in (numerator, denominator):
+            if column is not None:
+                assert column in FAMILIES[family], f"{m['key']}: {column} is not a quantity of {family}"
+                assert family in served and column in served[family]["columns"], (
+                    f"{m['key']}: {family} tiles lack {column}"
+                )
+    assert not differing, "measure definitions differ:\n" + "\n".join(differing)
+
+
+def test_catalog_serves_every_defined_measure(catalog):
+    missing = sorted(set(MEASURES) - {m["key"] for m in catalog["measures"]})
+    assert not missing, f"defined measures missing from the catalogue: {missing}"
+
+
+def _groups(geography):
+    """The groupings of the measure check: name -> function of a cell
+    giving the group (None: the cell is in no group of this grouping)."""
+
+    def age_group(band):
+        return next((label for label, first, last in AGE_GROUPS if first <= band <= last), None)
+
+    def place(cell, i):
+        assert cell[1] in geography, f"municipality {cell[1]} is not in the geography table"
+        return geography[cell[1]][i]
+
+    return {
+        "country": lambda cell: "all",
+        "region": lambda cell: place(cell, 0),
+        "health cluster": lambda cell: place(cell, 1) or None,
+        "municipality": lambda cell: cell[1],
+        "age group": lambda cell: age_group(cell[2]),
+        "sex": lambda cell: cell[3],
+    }
+
+
+def _expected_group_sums(con, expected, family, columns, geography):
+    """Group sums of the expected cells, summed by DuckDB:
+    {(grouping, year, group): {column: sum}}."""
+    cells = [(column, *cell, value) for column in columns for cell, value in expected[(family, column)].items()]
+    types = {
+        "col": pa.string(),
+        "year": pa.int32(),
+        "municipality": pa.int32(),
+        "age_band": pa.int32(),
+        "sex": pa.int32(),
+        "value": pa.int64(),
+    }
+    expected_cell = pa.table(
+        {name: pa.array([row[i] for row in cells], t) for i, (name, t) in enumerate(types.items())}
+    )
+    geo = pa.table(
+        {
+            "municipality": pa.array(list(geography), pa.int32()),
+            "region": pa.array([r for r, _ in geography.values()], pa.string()),
+            "cluster": pa.array([c or None for _, c in geography.values()], pa.string()),
+        }
+    )
+    con.register("expected_cell", expected_cell)
+    con.register("geo", geo)
+    ages = " ".join(f"WHEN age_band BETWEEN {a} AND {b} THEN '{label}'" for label, a, b in AGE_GROUPS)
+    result = con.execute(f"""
+        WITH c AS (
+            SELECT e.*, g.region, g.cluster, CASE {ages} END AS age_group
+            FROM expected_cell e LEFT JOIN geo g USING (municipality)
+        )
+        SELECT 'country', year, 'all', col, sum(value) FROM c GROUP BY ALL
+        UNION ALL SELECT 'region', year, region, col, sum(value) FROM c GROUP BY ALL
+        UNION ALL SELECT 'health cluster', year, cluster, col, sum(value) FROM c
+                  WHERE cluster IS NOT NULL GROUP BY ALL
+        UNION ALL SELECT 'municipality', year, CAST(municipality AS VARCHAR), col, sum(value) FROM c GROUP BY ALL
+        UNION ALL SELECT 'age group', year, age_group, col, sum(value) FROM c
+                  WHERE age_group IS NOT NULL GROUP BY ALL
+        UNION ALL SELECT 'sex', year, CAST(sex AS VARCHAR), col, sum(value) FROM c GROUP BY ALL
+    """).fetchall()
+    sums = defaultdict(lambda: defaultdict(int))
+    con.unregister("expected_cell")
+    con.unregister("geo")
+    for grouping, year, group, column, value in result:
+        sums[(grouping, year, str(group))][column] = int(value)
+    return sums
+
+
+def _served_group_sums(tile, columns, geography):
+    sums = defaultdict(lambda: defaultdict(int))
+    for grouping, of in _groups(geography).items():
+        for column in columns:
+            for cell, value in tile["cells"][column].items():
+                group = of(cell)
+                if group is not None:
+                    sums[(grouping, cell[0], str(group))][column] += value
+    return sums
+
+
+def _value(scale, numerator, denominator):
+    if scale == "count":
+        return numerator
+    if not denominator:
+        return None
+    return numerator / denominator * SCALES[scale]
+
+
+def test_every_measure_at_every_grouping_equals_duckdb(con, catalog, served, expected):
+    geography = _geography()
+    mismatches = []
+    checked = 0
+    by_family = defaultdict(list)
+    for m in catalog["measures"]:
+        assert m["key"] in MEASURES, f"{m['key']} has no independent definition"
+        assert m["family"] in served, f"{m['key']}: no tile of family {m['family']}"
+        by_family[m["family"]].append(m)
+    for family, measures in sorted(by_family.items()):
+        tile = served[family]
+        columns = sorted(
+            {m["numerator_column"] for m in measures}
+            | {m["denominator_column"] for m in measures if m["denominator_column"]}
+        )
+        want = _expected_group_sums(con, expected, family, columns, geography)
+        have = _served_group_sums(tile, columns, geography)
+        groups = {g for g in set(want) | set(have) if g[1] in tile["years"]}
+        for group in sorted(groups, key=str):
+            for m in measures:
+                numerator, denominator, _ = MEASURES[m["key"]]
+                for scale in MEASURES[m["key"]][2]:
+                    e = _value(
+                        scale, want[group][numerator], want[group][denominator] if denominator else None
+                    )
+                    den = m["denominator_column"]
+                    a = _value(scale, have[group][m["numerator_column"]], have[group][den] if den else None)
+                    checked += 1
+                    if e is None or a is None:
+                        ok = e is None and a is None
+                    elif scale == "count":
+                        ok = a == e
+                    else:
+                        ok = math.isclose(a, e, rel_tol=1e-9, abs_tol=0.0)
+                    if not ok:
+                        grouping, year, name = group
+                        mismatches.append(
+                            f"{family} {m['key']} ({scale}) year {year} {grouping} {name}: expected {e}, served {a}"
+                        )
+    assert checked > 0
+    assert not mismatches, f"{len(mismatches)} measure values differ:\n" + "\n".join(
+        mismatches[:SHOWN_MISMATCHES]
+    )
+
+
+def test_population_is_not_trivial(con, served, expected):
+    """The comparison can fail: the data exercise every definition."""
+    zero = [
+        f"{f}.{c}"
+        for (f, c), cells in expected.items()
+        if not any(cells.values()) and c not in MAY_BE_ZERO
+    ]
+    assert not zero, f"quantities that are zero everywhere in the extracts: {zero}"
+    for family, tile in served.items():
+        zero = [c for c in tile["columns"] if not any(tile["cells"][c].values()) and c not in MAY_BE_ZERO]
+        assert not zero, f"{family}: served columns that are zero everywhere: {zero}"
+    assert any(v > 0 for v in expected[("hospital", "admissions")].values())
+    assert any(v > 0 for v in expected[("hospital", "readmissions")].values())
+
+    def count(sql):
+        return con.execute(f"SELECT count(*) FROM {sql}").fetchone()[0]
+
+    assert count("stay WHERE contacts > 1") > 0, "no stay joins two contacts"
+    assert count("stay WHERE NOT admission") > 0, "every stay is an admission"
+    # The ingredients of the quantities allowed to be zero are present.
+    assert count("admission WHERE sector = 'psychiatric'") > 0, "no psychiatric admission"
+    assert count("stay WHERE admission AND priority = 'acute' AND sector = 'psychiatric'") > 0, (
+        "no acute psychiatric admission"
+    )
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    extracts = argv[1]
+    con = duckdb.connect(":memory:")
+    years = [int(y) for y in argv[2:]] or event_years(con, extracts)
+    totals = expected_totals(expected_cells(con, extracts, years))
+    for (family, column), by_year in totals.items():
+        print(f"{family:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
+    stays = con.execute("""
+        SELECT count(*), count(*) FILTER (WHERE contacts > 1), count(*) FILTER (WHERE admission),
+               (SELECT count(*) FROM lpr)
+        FROM stay
+    """).fetchone()
+    print(f"all years: {stays[3]} contacts, {stays[0]} stays ({stays[1]} of more contacts), {stays[2]} admissions")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,78 @@
+//! The measure picker: a labelled select of every measure of the
+//! catalogue, grouped by theme, and the scale switch of the chosen measure
+//! (shown only when it offers more than one scale).
+
+use shared::measure::{Scale, Theme, MEASURES};
+use shared::{Lang, MeasureId};
+use yew::prelude::*;
+
+use crate::i18n;
+
+/// Properties of [`MeasurePicker`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct MeasurePickerProps {
+    /// The measure shown.
+    pub measure: MeasureId,
+    /// The scale shown.
+    pub scale: Scale,
+    /// Called with the new measure (its scale back to the default).
+    pub on_measure: Callback<MeasureId>,
+    /// Called with the new scale.
+    pub on_scale: Callback<Scale>,
+    /// Display language.
+    pub lang: Lang,
+}
+
+/// Measure select and scale radio group.
+#[function_component(MeasurePicker)]
+pub fn measure_picker(props: &MeasurePickerProps) -> Html {
+    let lang = props.lang;
+    let onchange = {
+        let on_measure = props.on_measure.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Some(measure) = MeasureId::from_key(&value) {
+                on_measure.emit(measure);
+            }
+        })
+    };
+    let measure = props.measure.def();
+    html! {
+        <>
+            <div class="filter">
+                <label class="filter-label" for="measure">{ i18n::MEASURE.get(lang) }</label>
+                <select id="measure" {onchange}>
+                    { for Theme::ALL.iter().map(|theme| html! {
+                        <optgroup label={theme.label().get(lang)}>
+                            { for MEASURES.iter().filter(|m| m.theme == *theme).map(|m| html! {
+                                <option value={m.key} selected={m.id == props.measure}>
+                                    { m.label().get(lang) }
+                                </option>
+                            }) }
+                        </optgroup>
+                    }) }
+                </select>
+            </div>
+            if measure.scales.len() > 1 {
+                <fieldset class="filter radio-group">
+                    <legend>{ i18n::SCALE.get(lang) }</legend>
+                    { for measure.scales.iter().map(|scale| {
+                        let on_scale = props.on_scale.clone();
+                        let scale = *scale;
+                        let id = format!("scale-{}", scale.key());
+                        html! {
+                            <label for={id.clone()}>
+                                <input type="radio" name="scale" id={id}
+                                    checked={props.scale == scale}
+                                    onchange={Callback::from(move |_| on_scale.emit(scale))} />
+                                <span>{ scale.label().get(lang) }</span>
+                            </label>
+                        }
+                    }) }
+                </fieldset>
+            }
+        </>
+    }
+}
