@@ -217,9 +217,14 @@ async fn main() -> anyhow::Result<()> {
             let started = Instant::now();
             let summary = release::build(&store).await?;
             for tile in &summary.tiles {
+                let brotli = tvaers::tile::brotli(&tile.bytes)?;
                 println!(
-                    "  tile {} {}: {} cells, {} bytes",
-                    tile.meta.family, tile.meta.id, tile.meta.rows, tile.meta.size
+                    "  tile {} {}: {} cells, {} bytes, {} bytes brotli",
+                    tile.meta.family,
+                    tile.meta.id,
+                    tile.meta.rows,
+                    tile.meta.size,
+                    brotli.len()
                 );
             }
             let unplaced = summary.unplaced;
@@ -258,6 +263,16 @@ async fn main() -> anyhow::Result<()> {
                     "no portal in {}: serving the API only (build it with `cargo xtask demo`)",
                     dist.display()
                 );
+            }
+            // Compress the current release's tiles before the first visitor
+            // asks for them.
+            if let Some((release, tiles)) = state.store.latest_release().await? {
+                for tile in tiles {
+                    if let Some(bytes) = state.store.tile_bytes(&tile.id).await? {
+                        state.tiles.insert(&tile.id, bytes)?;
+                    }
+                }
+                log::info!("release {release}: tiles compressed", release = release.id);
             }
             let listener = TcpListener::bind(&addr).with_context(|| format!("binding {addr}"))?;
             println!("Tværs is serving on http://{}", listener.local_addr()?);

@@ -275,7 +275,7 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
 }
 
 #[actix_web::test]
-async fn tiles_revalidate_by_etag_and_come_gzip_compressed_on_request() {
+async fn tiles_revalidate_by_etag_and_come_compressed_on_request() {
     let (state, store, _dir) = state().await;
     let app = test::init_service(app(state)).await;
     let (extracts, _) = population(100, 22);
@@ -310,6 +310,31 @@ async fn tiles_revalidate_by_etag_and_come_gzip_compressed_on_request() {
     flate2::read::GzDecoder::new(gz.as_ref())
         .read_to_end(&mut raw)
         .expect("gunzip");
+    assert_eq!(raw, tile.bytes);
+
+    // Brotli is preferred when the browser accepts it.
+    let res = test::call_service(
+        &app,
+        TestRequest::get()
+            .uri(&uri)
+            .insert_header((header::ACCEPT_ENCODING, "gzip, deflate, br"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(hv(&res, header::CONTENT_ENCODING), "br");
+    assert_eq!(hv(&res, header::ETAG), format!("\"{}.br\"", tile.meta.id));
+    let br = test::read_body(res).await;
+    assert!(
+        br.len() < gz.len(),
+        "brotli {} < gzip {}",
+        br.len(),
+        gz.len()
+    );
+    let mut raw = Vec::new();
+    brotli::Decompressor::new(br.as_ref(), 4096)
+        .read_to_end(&mut raw)
+        .expect("brotli");
     assert_eq!(raw, tile.bytes);
 
     let res = test::call_service(

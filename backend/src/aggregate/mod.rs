@@ -110,17 +110,28 @@ impl Tally {
 /// Builds every family's cube from what the store holds. Years are those
 /// with GP contacts, hospital contacts or municipal care.
 pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
+    let started = std::time::Instant::now();
+    let stage = |what: &str| {
+        log::info!(
+            "aggregate: {what} ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+    };
     let residences = store.residences().await?;
     let population = Population::new(&residences);
+    stage(&format!("{} persons in the CPR register", population.len()));
     let mut years = BTreeSet::new();
     let mut unplaced = Unplaced::default();
 
     let mut gp = Tally::new(TileFamilyId::Geography);
     general_practice(store, &population, &mut gp, &mut years, &mut unplaced).await?;
+    stage("general practice");
     let mut hospital = Tally::new(TileFamilyId::Hospital);
     hospital_use(store, &population, &mut hospital, &mut years, &mut unplaced).await?;
+    stage("hospital contacts and stays");
     let mut care = Tally::new(TileFamilyId::MunicipalCare);
     municipal_care(store, &population, &mut care, &mut years, &mut unplaced).await?;
+    stage("municipal care");
     if years.is_empty() {
         return Err(AggregateError::NoYears);
     }
@@ -134,6 +145,7 @@ pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
             }
         }
     }
+    stage("citizens");
     let cubes = tallies
         .into_iter()
         .map(Tally::into_cube)
@@ -166,22 +178,29 @@ async fn general_practice(
     .map(|(code, q)| (code, tally.column(q)));
     // Rows are per person, year and type: a person-year is a patient once.
     let mut patient_years = Seen::default();
+    let mut last: Option<(String, i32, Option<(u32, CellKey)>)> = None;
     store
-        .gp_contact_counts(|row| {
-            years.insert(row.year);
-            let n = u64::try_from(row.contacts).unwrap_or(0);
-            let Some(cell) = population.cell(&row.pseudonym, row.year) else {
+        .gp_contacts(|pseudonym, year, contact_type, n| {
+            years.insert(year);
+            // A person's contacts mostly come together: remember the last
+            // person's place.
+            let placed = match &last {
+                Some((who, when, placed)) if who == pseudonym && *when == year => *placed,
+                _ => {
+                    let placed = population.placed(pseudonym, year);
+                    last = Some((pseudonym.to_string(), year, placed));
+                    placed
+                }
+            };
+            let Some((person, cell)) = placed else {
                 unplaced.gp_contacts += n;
                 return;
             };
             tally.add(cell, all, n);
-            if let Some((_, column)) = by_type.iter().find(|(code, _)| *code == row.contact_type) {
+            if let Some((_, column)) = by_type.iter().find(|(code, _)| *code == contact_type) {
                 tally.add(cell, *column, n);
             }
-            let person = population
-                .id(&row.pseudonym)
-                .expect("a placed person is known");
-            if patient_years.insert(person, row.year) {
+            if patient_years.insert(person, year) {
                 tally.add(cell, patients, 1);
             }
         })
@@ -338,22 +357,23 @@ async fn municipal_care(
     let home_help = tally.column(Q::CareHomeHelp);
     let mut home_help_years = Seen::default();
     let mut unplaced_years = BTreeSet::new();
+    let mut service_years = [(); 8].map(|_| Seen::default());
     store
-        .care_services(|row| {
-            years.insert(row.year);
-            let Some(cell) = population.cell(&row.pseudonym, row.year) else {
-                if unplaced_years.insert((row.pseudonym, row.year)) {
+        .care_services(|pseudonym, year, service| {
+            years.insert(year);
+            let Some((person, cell)) = population.placed(pseudonym, year) else {
+                if unplaced_years.insert((pseudonym.to_string(), year)) {
                     unplaced.care_person_years += 1;
                 }
                 return;
             };
-            let person = population
-                .id(&row.pseudonym)
-                .expect("a placed person is known");
-            if let Some((_, column)) = services.iter().find(|(code, _)| *code == row.service) {
-                tally.add(cell, *column, 1);
+            // A person-year may come with a service more than once.
+            if let Some(i) = services.iter().position(|(code, _)| *code == service) {
+                if service_years[i].insert(person, year) {
+                    tally.add(cell, services[i].1, 1);
+                }
             }
-            if row.service.starts_with("sel83_") && home_help_years.insert(person, row.year) {
+            if service.starts_with("sel83_") && home_help_years.insert(person, year) {
                 tally.add(cell, home_help, 1);
             }
         })

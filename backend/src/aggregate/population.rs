@@ -67,6 +67,12 @@ impl<'a> Population<'a> {
         self.cell_of(self.id(pseudonym)?, year)
     }
 
+    /// The person's number and cell in `year`, if they are a citizen then.
+    pub fn placed(&self, pseudonym: &str, year: i32) -> Option<(u32, CellKey)> {
+        let id = self.id(pseudonym)?;
+        Some((id, self.cell_of(id, year)?))
+    }
+
     /// The cell of person `id` in `year`.
     pub fn cell_of(&self, id: u32, year: i32) -> Option<CellKey> {
         let first = NaiveDate::from_ymd_opt(year, 1, 1)?;

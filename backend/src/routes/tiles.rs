@@ -1,8 +1,11 @@
 //! `GET /api/tiles/{id}`: immutable Arrow IPC tiles.
 //!
 //! Ids are content hashes, so responses are cacheable forever. Each tile is
-//! kept in memory raw and gzip-compressed once; the gzip variant has its
-//! own strong ETag, as its bytes differ.
+//! compressed once (brotli at its best quality, and gzip) and kept in
+//! memory raw and compressed; the server warms this cache with the latest
+//! release before it listens. Brotli is preferred when the client accepts
+//! it, then gzip; each variant has its own strong ETag, as its bytes
+//! differ.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -23,6 +26,7 @@ use crate::startup::AppState;
 pub struct CachedTile {
     raw: web::Bytes,
     gzip: web::Bytes,
+    brotli: web::Bytes,
 }
 
 /// Tiles by id; entries never change.
@@ -34,11 +38,13 @@ impl TileCache {
         self.0.read().ok()?.get(id).cloned()
     }
 
-    fn insert(&self, id: &str, raw: Vec<u8>) -> std::io::Result<Arc<CachedTile>> {
+    /// Compresses and keeps a tile.
+    pub fn insert(&self, id: &str, raw: Vec<u8>) -> std::io::Result<Arc<CachedTile>> {
         let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), Compression::best());
         gz.write_all(&raw)?;
         let tile = Arc::new(CachedTile {
             gzip: gz.finish()?.into(),
+            brotli: crate::tile::brotli(&raw)?.into(),
             raw: raw.into(),
         });
         if let Ok(mut map) = self.0.write() {
@@ -52,7 +58,16 @@ fn is_tile_id(id: &str) -> bool {
     id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn accepts_gzip(req: &HttpRequest) -> bool {
+/// How a tile is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+/// Whether `Accept-Encoding` accepts `coding` (a q-value of 0 refuses).
+fn accepts(req: &HttpRequest, coding: &str) -> bool {
     req.headers()
         .get_all(header::ACCEPT_ENCODING)
         .filter_map(|v| v.to_str().ok())
@@ -60,9 +75,25 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
         .any(|token| {
             let mut parts = token.trim().split(';');
             let name = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-            name.eq_ignore_ascii_case("gzip") && !refused
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
         })
+}
+
+/// Brotli if accepted, else gzip if accepted, else the raw bytes.
+fn negotiate(req: &HttpRequest) -> Encoding {
+    if accepts(req, "br") {
+        Encoding::Brotli
+    } else if accepts(req, "gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
 }
 
 /// One tile, with `ETag`, `If-None-Match` and gzip negotiation.
@@ -111,11 +142,11 @@ pub async fn tile(
         },
     };
 
-    let gzip = accepts_gzip(&req);
-    let etag = if gzip {
-        format!("\"{id}.gz\"")
-    } else {
-        format!("\"{id}\"")
+    let encoding = negotiate(&req);
+    let etag = match encoding {
+        Encoding::Brotli => format!("\"{id}.br\""),
+        Encoding::Gzip => format!("\"{id}.gz\""),
+        Encoding::Identity => format!("\"{id}\""),
     };
     let not_modified = req
         .headers()
@@ -136,12 +167,14 @@ pub async fn tile(
         return response.finish();
     }
     response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE)));
-    if gzip {
-        response
+    match encoding {
+        Encoding::Brotli => response
+            .insert_header((header::CONTENT_ENCODING, "br"))
+            .body(cached.brotli.clone()),
+        Encoding::Gzip => response
             .insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(cached.gzip.clone())
-    } else {
-        response.body(cached.raw.clone())
+            .body(cached.gzip.clone()),
+        Encoding::Identity => response.body(cached.raw.clone()),
     }
 }
 
@@ -158,16 +191,35 @@ mod tests {
     }
 
     #[test]
-    fn gzip_is_negotiated_with_q_values() {
+    fn encodings_are_negotiated_with_q_values() {
         let req = |v: &str| {
             TestRequest::default()
                 .insert_header((header::ACCEPT_ENCODING, v))
                 .to_http_request()
         };
-        assert!(accepts_gzip(&req("gzip, deflate, br")));
-        assert!(accepts_gzip(&req("br;q=1.0, GZIP;q=0.5")));
-        assert!(!accepts_gzip(&req("gzip;q=0")));
-        assert!(!accepts_gzip(&req("br")));
-        assert!(!accepts_gzip(&TestRequest::default().to_http_request()));
+        assert_eq!(negotiate(&req("gzip, deflate, br")), Encoding::Brotli);
+        assert_eq!(negotiate(&req("br;q=0, GZIP;q=0.5")), Encoding::Gzip);
+        assert_eq!(negotiate(&req("gzip;q=0.000")), Encoding::Identity);
+        assert_eq!(negotiate(&req("br")), Encoding::Brotli);
+        assert_eq!(negotiate(&req("deflate")), Encoding::Identity);
+        assert_eq!(
+            negotiate(&TestRequest::default().to_http_request()),
+            Encoding::Identity
+        );
+    }
+
+    #[test]
+    fn brotli_round_trips() {
+        use std::io::Read;
+        let raw: Vec<u8> = (0..10_000u32)
+            .flat_map(|i| (i % 97).to_le_bytes())
+            .collect();
+        let packed = crate::tile::brotli(&raw).expect("compresses");
+        assert!(packed.len() < raw.len() / 4);
+        let mut back = Vec::new();
+        brotli::Decompressor::new(packed.as_slice(), 4096)
+            .read_to_end(&mut back)
+            .expect("decompresses");
+        assert_eq!(back, raw);
     }
 }

@@ -1,31 +1,23 @@
 //! The register facts the aggregation reads, streamed row by row so that
 //! memory does not grow with the registers.
 //!
-//! Each query is written once; where the engines' dialects differ (the
-//! year of a date) the difference is one expression. Rows come in no
-//! particular order unless a query says so: the aggregation sorts what it
-//! needs itself, so both engines give the same cubes.
+//! On PostgreSQL the rows come through sqlx. On SQLite they are read by a
+//! second, read-only connection to the same file (rusqlite over the same
+//! SQLite library): sqlx hands SQLite rows over one at a time through a
+//! channel, several microseconds each, which dominated the build at
+//! national size. The two paths may group differently (PostgreSQL counts
+//! GP contacts per person, year and type in SQL; SQLite passes every
+//! contact) — the totals handed on are the same, and the aggregation sorts
+//! what it needs itself, so both engines give the same cubes.
+
+use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
 use futures_util::TryStreamExt;
 use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
 use sqlx::FromRow;
 
 use super::{Store, StoreError};
-
-/// Contacts of one person with general practice of one type in one year.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GpContactCount {
-    /// Pseudonym.
-    pub pseudonym: String,
-    /// Calendar year of the contacts.
-    pub year: i32,
-    /// Contact type code.
-    pub contact_type: String,
-    /// Number of contacts.
-    pub contacts: i64,
-}
 
 /// A hospital contact, with what the stay rules need.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,64 +38,112 @@ pub struct LprContact {
     pub rehabilitation_plan: i16,
 }
 
-/// A municipal service a person received in some month of a year.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CareService {
-    /// Pseudonym.
-    pub pseudonym: String,
-    /// Calendar year.
-    pub year: i32,
-    /// Service code.
-    pub service: String,
+/// Timestamps as SQLite holds them (`YYYY-MM-DD HH:MM:SS`).
+const SQLITE_TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S";
+
+/// Dates as SQLite holds them.
+pub(super) const SQLITE_DATE: &str = "%Y-%m-%d";
+
+/// The year in the first four characters of a date, month or timestamp
+/// text.
+fn leading_year(text: &str) -> Result<i32, StoreError> {
+    text.get(..4)
+        .and_then(|y| y.parse().ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("not a date: {text:?}")))
 }
 
 impl Store {
-    /// Runs `sql` and hands every row to `each`, as the rows arrive.
-    async fn for_each_row<T, F>(&self, sql: &str, mut each: F) -> Result<(), StoreError>
-    where
-        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-        F: FnMut(T),
-    {
-        with_pool!(self, pool => {
-            let mut rows = sqlx::query_as::<_, T>(sql).fetch(pool);
-            while let Some(row) = rows.try_next().await? {
-                each(row);
-            }
-        });
-        Ok(())
-    }
-
-    /// The calendar year of a date or timestamp column, in this engine's
-    /// dialect.
-    fn year_of(&self, column: &str) -> String {
+    /// The SQLite file to scan: `None` on PostgreSQL, an error for an
+    /// in-memory SQLite database (a second connection would not see it).
+    pub(super) fn sqlite_file(&self) -> Result<Option<PathBuf>, StoreError> {
         match self {
-            Store::Sqlite(_) => format!("CAST(substr({column}, 1, 4) AS INTEGER)"),
-            Store::Postgres(_) => format!("CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"),
+            Store::Sqlite(pool) => {
+                let path = pool.connect_options().get_filename().to_path_buf();
+                if path.is_file() {
+                    Ok(Some(path))
+                } else {
+                    Err(StoreError::Corrupt(format!(
+                        "the SQLite database {} is not a file; aggregation reads the file",
+                        path.display()
+                    )))
+                }
+            }
+            Store::Postgres(_) => Ok(None),
         }
     }
 
-    /// Contacts with general practice — SSR services of providers that are
-    /// general practices in YDR — per person, year and contact type.
-    pub async fn gp_contact_counts(
-        &self,
-        mut each: impl FnMut(GpContactCount),
+    /// Runs `sql` on a read-only connection to the SQLite file and hands
+    /// every row to `each`.
+    pub(super) fn scan_sqlite(
+        path: &std::path::Path,
+        sql: &str,
+        mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let year = self.year_of("s.contact_date");
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let mut statement = conn.prepare(sql)?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            each(row)?;
+        }
+        Ok(())
+    }
+
+    /// Runs `sql` on PostgreSQL and hands every row to `each`, as the rows
+    /// arrive.
+    async fn scan_postgres<T, F>(&self, sql: &str, mut each: F) -> Result<(), StoreError>
+    where
+        T: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+        F: FnMut(T),
+    {
+        let Store::Postgres(pool) = self else {
+            unreachable!("called for PostgreSQL only")
+        };
+        let mut rows = sqlx::query_as::<_, T>(sql).fetch(pool);
+        while let Some(row) = rows.try_next().await? {
+            each(row);
+        }
+        Ok(())
+    }
+
+    /// Contacts with general practice — SSR services of providers that are
+    /// general practices in YDR — as (pseudonym, year, contact type,
+    /// number of contacts).
+    pub async fn gp_contacts(
+        &self,
+        mut each: impl FnMut(&str, i32, &str, u64),
+    ) -> Result<(), StoreError> {
+        const PRACTICES: &str =
+            "SELECT provider_number FROM reg_ydr WHERE provider_type = 'general_practice'";
+        if let Some(path) = self.sqlite_file()? {
+            let sql = format!(
+                "SELECT pseudonym, contact_date, contact_type FROM reg_ssr \
+                 WHERE provider_number IN ({PRACTICES})"
+            );
+            return Self::scan_sqlite(&path, &sql, |row| {
+                let date = row.get_ref(1)?.as_str()?;
+                each(
+                    row.get_ref(0)?.as_str()?,
+                    leading_year(date)?,
+                    row.get_ref(2)?.as_str()?,
+                    1,
+                );
+                Ok(())
+            });
+        }
         let sql = format!(
-            "SELECT s.pseudonym, {year} AS year, s.contact_type, COUNT(*) AS contacts \
-             FROM reg_ssr s JOIN reg_ydr y ON y.provider_number = s.provider_number \
-             WHERE y.provider_type = 'general_practice' \
-             GROUP BY s.pseudonym, {year}, s.contact_type"
+            "SELECT pseudonym, CAST(EXTRACT(YEAR FROM contact_date) AS INTEGER), contact_type, \
+             COUNT(*) FROM reg_ssr WHERE provider_number IN ({PRACTICES}) \
+             GROUP BY 1, 2, 3"
         );
-        self.for_each_row(
+        self.scan_postgres(
             &sql,
-            |(pseudonym, year, contact_type, contacts): (String, i32, String, i64)| {
-                each(GpContactCount {
-                    pseudonym,
-                    year,
-                    contact_type,
-                    contacts,
-                })
+            |(pseudonym, year, kind, n): (String, i32, String, i64)| {
+                each(&pseudonym, year, &kind, u64::try_from(n).unwrap_or(0))
             },
         )
         .await
@@ -114,6 +154,24 @@ impl Store {
     pub async fn lpr_contacts(&self, mut each: impl FnMut(LprContact)) -> Result<(), StoreError> {
         const SQL: &str = "SELECT pseudonym, contact_id, start_time, end_time, priority, sector, \
                            rehabilitation_plan FROM reg_lpr ORDER BY pseudonym";
+        if let Some(path) = self.sqlite_file()? {
+            let time = |text: &str| {
+                NaiveDateTime::parse_from_str(text, SQLITE_TIMESTAMP)
+                    .map_err(|_| StoreError::Corrupt(format!("not a timestamp: {text:?}")))
+            };
+            return Self::scan_sqlite(&path, SQL, |row| {
+                each(LprContact {
+                    pseudonym: row.get(0)?,
+                    contact_id: row.get(1)?,
+                    start_time: time(row.get_ref(2)?.as_str()?)?,
+                    end_time: time(row.get_ref(3)?.as_str()?)?,
+                    priority: row.get(4)?,
+                    sector: row.get(5)?,
+                    rehabilitation_plan: row.get(6)?,
+                });
+                Ok(())
+            });
+        }
         type Row = (
             String,
             String,
@@ -123,7 +181,7 @@ impl Store {
             String,
             i16,
         );
-        self.for_each_row(
+        self.scan_postgres(
             SQL,
             |(pseudonym, contact_id, start_time, end_time, priority, sector, plan): Row| {
                 each(LprContact {
@@ -140,19 +198,40 @@ impl Store {
         .await
     }
 
-    /// The municipal services each person received in each year.
-    pub async fn care_services(&self, mut each: impl FnMut(CareService)) -> Result<(), StoreError> {
+    /// The municipal services each person received in each year, as
+    /// (pseudonym, year, service); a person-year-service may come more than
+    /// once.
+    pub async fn care_services(
+        &self,
+        mut each: impl FnMut(&str, i32, &str),
+    ) -> Result<(), StoreError> {
         // `month` is text (YYYY-MM) in both engines.
-        let sql =
-            "SELECT DISTINCT pseudonym, CAST(substr(month, 1, 4) AS INTEGER) AS year, service \
-                   FROM reg_eoj";
-        self.for_each_row(sql, |(pseudonym, year, service): (String, i32, String)| {
-            each(CareService {
-                pseudonym,
-                year,
-                service,
-            })
-        })
-        .await
+        const SQL: &str = "SELECT DISTINCT pseudonym, substr(month, 1, 4), service FROM reg_eoj";
+        if let Some(path) = self.sqlite_file()? {
+            return Self::scan_sqlite(&path, SQL, |row| {
+                each(
+                    row.get_ref(0)?.as_str()?,
+                    leading_year(row.get_ref(1)?.as_str()?)?,
+                    row.get_ref(2)?.as_str()?,
+                );
+                Ok(())
+            });
+        }
+        let mut failed = None;
+        self.scan_postgres(
+            SQL,
+            |(pseudonym, year, service): (String, String, String)| match leading_year(&year) {
+                Ok(year) => each(&pseudonym, year, &service),
+                Err(e) => failed = Some(e),
+            },
+        )
+        .await?;
+        failed.map_or(Ok(()), Err)
+    }
+}
+
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(e: rusqlite::types::FromSqlError) -> StoreError {
+        StoreError::Corrupt(e.to_string())
     }
 }

@@ -39,6 +39,12 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A direct read of the SQLite file failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Stored data is not in the form the schema promises.
+    #[error("unexpected data in the store: {0}")]
+    Corrupt(String),
 }
 
 /// A connection pool to the configured engine.
@@ -63,7 +69,7 @@ macro_rules! with_pool {
 mod facts;
 mod registers;
 
-pub use facts::{CareService, GpContactCount, LprContact};
+pub use facts::LprContact;
 pub use registers::BatchWriter;
 
 /// A published ingestion batch, as kept in the ledger.
@@ -269,6 +275,26 @@ impl Store {
     pub async fn residences(&self) -> Result<Vec<ResidenceRow>, StoreError> {
         const SQL: &str = "SELECT pseudonym, birth_date, sex, municipality, valid_from, valid_to, \
                            status FROM reg_cpr";
+        if let Some(path) = self.sqlite_file()? {
+            let date = |text: &str| {
+                NaiveDate::parse_from_str(text, facts::SQLITE_DATE)
+                    .map_err(|_| StoreError::Corrupt(format!("not a date: {text:?}")))
+            };
+            let mut out = Vec::new();
+            Self::scan_sqlite(&path, SQL, |row| {
+                out.push(ResidenceRow {
+                    pseudonym: row.get(0)?,
+                    birth_date: date(row.get_ref(1)?.as_str()?)?,
+                    sex: row.get(2)?,
+                    municipality: row.get(3)?,
+                    valid_from: date(row.get_ref(4)?.as_str()?)?,
+                    valid_to: row.get_ref(5)?.as_str_or_null()?.map(date).transpose()?,
+                    status: row.get(6)?,
+                });
+                Ok(())
+            })?;
+            return Ok(out);
+        }
         type Row = (
             String,
             NaiveDate,
