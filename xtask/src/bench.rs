@@ -248,10 +248,22 @@ fn ingest_all(
 
 /// Runs `command` under `/usr/bin/time`, passing its output through.
 fn timed(command: &mut Command, work: &Path) -> Result<Measured, String> {
+    timed_to(command, work, None)
+}
+
+/// Runs `command` under `/usr/bin/time`, its standard output into `stdout`
+/// if given.
+fn timed_to(command: &mut Command, work: &Path, stdout: Option<&Path>) -> Result<Measured, String> {
     let report = work.join("time.out");
     let program = command.get_program().to_os_string();
     let args: Vec<_> = command.get_args().map(|a| a.to_os_string()).collect();
-    let status = Command::new("/usr/bin/time")
+    let mut time = Command::new("/usr/bin/time");
+    if let Some(path) = stdout {
+        time.stdout(
+            std::fs::File::create(path).map_err(|e| format!("creating {}: {e}", path.display()))?,
+        );
+    }
+    let status = time
         .args(["-f", "%e %M", "-o"])
         .arg(&report)
         .arg(&program)
@@ -282,4 +294,129 @@ fn read_results(path: &Path) -> Result<Vec<Measured>, String> {
             })
         })
         .collect())
+}
+
+/// `cargo xtask bench-build [--persons N] [--years Y]`: a release build
+/// from a SQLite store of a generated population (default national size),
+/// next to DuckDB computing the same cells from the same extracts, and
+/// every tile family's size raw, brotli and as Parquet-ZSTD.
+pub fn bench_build(args: &[String]) -> Result<(), String> {
+    let persons = crate::flag(args, "--persons")?.unwrap_or_else(|| "5960000".into());
+    let years = crate::flag(args, "--years")?.unwrap_or_else(|| "2024".into());
+    let root = crate::root();
+    let mut steps = Steps::new(root.clone(), crate::target_dir());
+    crate::tools::ensure_test_tools(&mut steps)?;
+    steps.cargo(
+        "build the server (release)",
+        &["build", "--release", "--locked", "-p", "tvaers-backend"],
+    )?;
+    let tvaers = crate::target_dir().join("release").join("tvaers");
+    let work = crate::cache_dir()
+        .join("bench")
+        .join(format!("build-{persons}"));
+    let extracts = work.join("extracts");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| format!("creating {}: {e}", work.display()))?;
+    let cli = || {
+        let mut c = Command::new(&tvaers);
+        c.arg("--data-dir").arg(&work);
+        c
+    };
+
+    println!("\n==> generating {persons} persons, years {years}");
+    timed(
+        cli()
+            .args(["generate", "--persons", &persons, "--years", &years])
+            .args(["--seed", "1", "--out"])
+            .arg(&extracts),
+        &work,
+    )?;
+    println!("\n==> ingesting into SQLite");
+    timed(cli().arg("ingest-dir").arg(&extracts), &work)?;
+
+    println!("\n==> building the release");
+    let report = work.join("build.out");
+    let build = timed_to(cli().arg("build"), &work, Some(&report))?;
+    let output = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
+    print!("{output}");
+    // "  tile FAMILY ID: N cells, B bytes, X bytes brotli"
+    let brotli: Vec<(String, u64)> = output
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("tile ")?;
+            let family = rest.split_whitespace().next()?.to_string();
+            let bytes = rest
+                .split(", ")
+                .nth(2)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()?;
+            Some((family, bytes))
+        })
+        .collect();
+
+    println!("\n==> DuckDB computing the same cells; tiles as Parquet-ZSTD");
+    let python = crate::cache_dir().join("venv").join("bin").join("python");
+    let out = Command::new(python)
+        .arg(root.join("e2e").join("bench").join("duckdb_build.py"))
+        .arg(&extracts)
+        .arg(work.join("tvaers.db"))
+        .output()
+        .map_err(|e| format!("running DuckDB: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "DuckDB failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let field = |line: &str, i: usize| line.split_whitespace().nth(i).unwrap_or("").to_string();
+    let duck = text
+        .lines()
+        .find(|l| l.starts_with("duckdb "))
+        .ok_or("DuckDB printed no timing")?;
+    let duck_seconds: f64 = field(duck, 1).parse().unwrap_or(f64::NAN);
+    let duck_peak_kib: u64 = field(duck, 2).parse().unwrap_or(0);
+
+    println!(
+        "\n==> build benchmark: {persons} persons, years {years}, on {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!("{:<28} {:>10} {:>10}", "", "wall s", "peak MiB");
+    println!(
+        "{:<28} {:>10.1} {:>10}",
+        "tvaers build (SQLite)",
+        build.seconds,
+        build.peak_kib / 1024
+    );
+    println!(
+        "{:<28} {:>10.1} {:>10}",
+        "DuckDB, same cells from CSV",
+        duck_seconds,
+        duck_peak_kib / 1024
+    );
+    println!("ratio: {:.2}× DuckDB's time", build.seconds / duck_seconds);
+    println!(
+        "\n{:<16} {:>8} {:>12} {:>12} {:>14} {:>16}",
+        "tile family", "rows", "raw bytes", "brotli", "Parquet-ZSTD", "brotli/Parquet"
+    );
+    for line in text.lines().filter(|l| l.starts_with("parquet ")) {
+        let family = field(line, 1);
+        let parquet: f64 = field(line, 4).parse().unwrap_or(f64::NAN);
+        let br = brotli
+            .iter()
+            .find(|(f, _)| *f == family)
+            .map_or(0, |(_, b)| *b);
+        println!(
+            "{:<16} {:>8} {:>12} {:>12} {:>14} {:>15.2}×",
+            family,
+            field(line, 2),
+            field(line, 3),
+            br,
+            field(line, 4),
+            br as f64 / parquet
+        );
+    }
+    Ok(())
 }

@@ -33,6 +33,10 @@ commands:
                                           generate and ingest every register (default: national
                                           size, 5.96M persons) and print times, rows/s and peak
                                           memory next to DuckDB loading the same files
+  bench-build [--persons N] [--years Y]   build a release from a generated population (default:
+                                          national size) and print wall time and peak memory
+                                          next to DuckDB computing the same cells, and each tile
+                                          family's size raw, brotli and as Parquet-ZSTD
 ";
 
 fn main() -> ExitCode {
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench-ingest") => bench::bench_ingest(&args[1..]),
         Some("bench-ingest-postgres") => bench::bench_ingest_postgres(&args[1..]),
+        Some("bench-build") => bench::bench_build(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
