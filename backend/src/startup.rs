@@ -55,6 +55,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 web::scope("/api")
                     .route("/catalog", web::get().to(routes::catalog::catalog))
                     .route("/manifest", web::get().to(routes::manifest::manifest))
+                    .route("/releases/{id}", web::get().to(routes::manifest::release))
                     .route("/tiles/{id}", web::get().to(routes::tiles::tile))
                     // Caches revalidate with HEAD; actix sends no body for it.
                     .route("/tiles/{id}", web::head().to(routes::tiles::tile))

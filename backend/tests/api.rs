@@ -13,7 +13,7 @@ use actix_web::test::{self, TestRequest};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{UInt16Type, UInt32Type, UInt8Type};
 use arrow_ipc::reader::StreamReader;
-use shared::api::{BatchInfo, ErrorBody, IngestReport, Manifest};
+use shared::api::{BatchInfo, Change, ErrorBody, IngestReport, Manifest};
 use shared::register::{RegisterId, REGISTERS};
 use tvaers::startup::{app, AppState};
 use tvaers::store::Store;
@@ -616,4 +616,76 @@ fn first_provider(path: &Path) -> String {
         .column(batch.schema().index_of("provider_number").expect("column"))
         .clone();
     column.as_string::<i32>().value(0).to_string()
+}
+
+#[actix_web::test]
+async fn releases_are_kept_and_a_manifest_says_what_changed() {
+    let (state, store, _dir) = state().await;
+    let app = test::init_service(app(state)).await;
+    let (extracts, _) = population(300, 23);
+    post_all(&app, extracts.path()).await;
+    let first = tvaers::release::build(&store).await.expect("build");
+
+    // One more GP contact of a citizen: only the general-practice tile
+    // changes.
+    let person = citizens(extracts.path(), 2024)
+        .into_keys()
+        .next()
+        .expect("a citizen");
+    let practice = csv_records(&extracts.path().join("ydr.csv"))
+        .into_iter()
+        .find(|p| p["provider_type"] == "general_practice")
+        .expect("a practice")["provider_number"]
+        .clone();
+    let extra = format!(
+        "cpr,contact_date,provider_number,contact_type\n{person},2024-06-03,{practice},phone\n"
+    );
+    let res = test::call_service(
+        &app,
+        post_csv("ssr", "extra.csv", extra.into_bytes()).to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let second = tvaers::release::build(&store).await.expect("build");
+    assert_ne!(first.release, second.release);
+
+    let manifest: Manifest =
+        test::call_and_read_body_json(&app, TestRequest::get().uri("/api/manifest").to_request())
+            .await;
+    assert_eq!(manifest.release, second.release);
+    assert_eq!(manifest.previous.as_deref(), Some(first.release.as_str()));
+    let change = |family: &str| {
+        manifest
+            .changes
+            .iter()
+            .find(|c| c.family == family)
+            .map(|c| c.change)
+    };
+    assert_eq!(change("geography"), Some(Change::Changed));
+    assert_eq!(change("hospital"), Some(Change::Unchanged));
+    assert_eq!(change("municipal_care"), Some(Change::Unchanged));
+
+    // The first release is still served, with its own tiles.
+    let uri = format!("/api/releases/{}", first.release);
+    let old: Manifest =
+        test::call_and_read_body_json(&app, TestRequest::get().uri(&uri).to_request()).await;
+    let ids: Vec<&str> = old.tiles.iter().map(|t| t.id.as_str()).collect();
+    let built: Vec<&str> = first.tiles.iter().map(|t| t.meta.id.as_str()).collect();
+    assert_eq!(ids, built);
+    assert_eq!(old.previous, None);
+    assert!(old.changes.iter().all(|c| c.change == Change::Added));
+    let res =
+        test::call_service(&app, TestRequest::get().uri(&old.tiles[0].url).to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let res = test::call_service(
+        &app,
+        TestRequest::get()
+            .uri(&format!("/api/releases/{}", "0".repeat(64)))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let body: ErrorBody = test::read_body_json(res).await;
+    assert_eq!(body.error, "no_such_release");
 }

@@ -133,11 +133,6 @@ def _measures():
 
 MEASURES = _measures()
 
-# Quantities the generated population may leave zero everywhere: it has
-# psychiatric admissions and acute psychiatric admissions, but none of the
-# latter within 30 days after the end of the former. Only the check that
-# every quantity is non-zero somewhere spares them.
-MAY_BE_ZERO = {"readmissions_psychiatric"}
 
 # Age groups of the measure check, as (label, first band, last band).
 AGE_GROUPS = [("0-17", 0, 3), ("18-64", 4, 13), ("65-74", 14, 15), ("75-84", 16, 17), ("85+", 18, 18)]
@@ -690,25 +685,22 @@ def test_population_is_not_trivial(con, served, expected):
     zero = [
         f"{f}.{c}"
         for (f, c), cells in expected.items()
-        if not any(cells.values()) and c not in MAY_BE_ZERO
+        if not any(cells.values())
     ]
     assert not zero, f"quantities that are zero everywhere in the extracts: {zero}"
     for family, tile in served.items():
-        zero = [c for c in tile["columns"] if not any(tile["cells"][c].values()) and c not in MAY_BE_ZERO]
+        zero = [c for c in tile["columns"] if not any(tile["cells"][c].values())]
         assert not zero, f"{family}: served columns that are zero everywhere: {zero}"
     assert any(v > 0 for v in expected[("hospital", "admissions")].values())
     assert any(v > 0 for v in expected[("hospital", "readmissions")].values())
+    assert any(v > 0 for v in expected[("hospital", "readmissions_psychiatric")].values())
 
     def count(sql):
         return con.execute(f"SELECT count(*) FROM {sql}").fetchone()[0]
 
     assert count("stay WHERE contacts > 1") > 0, "no stay joins two contacts"
     assert count("stay WHERE NOT admission") > 0, "every stay is an admission"
-    # The ingredients of the quantities allowed to be zero are present.
-    assert count("admission WHERE sector = 'psychiatric'") > 0, "no psychiatric admission"
-    assert count("stay WHERE admission AND priority = 'acute' AND sector = 'psychiatric'") > 0, (
-        "no acute psychiatric admission"
-    )
+    assert count("admission WHERE sector = 'both'") > 0, "no admission in both sectors"
 
 
 def main(argv):

@@ -19,6 +19,73 @@ pub struct Manifest {
     pub format_version: u32,
     /// The tiles.
     pub tiles: Vec<TileEntry>,
+    /// The release built before this one, if any.
+    #[serde(default)]
+    pub previous: Option<String>,
+    /// Per tile family, what changed since the previous release.
+    #[serde(default)]
+    pub changes: Vec<TileChange>,
+}
+
+/// How a tile family changed from one release to the next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TileChange {
+    /// Tile family key.
+    pub family: String,
+    /// What happened to it.
+    pub change: Change,
+    /// Its tile id in the previous release, if it had one.
+    pub previous_id: Option<String>,
+}
+
+/// See [`TileChange`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// New in this release.
+    Added,
+    /// Different bytes.
+    Changed,
+    /// The same tile.
+    Unchanged,
+    /// In the previous release only.
+    Removed,
+}
+
+impl TileChange {
+    /// The changes from `previous` (tile family, id pairs) to `current`,
+    /// current families first in their order, then removed ones.
+    pub fn between(previous: &[(String, String)], current: &[(String, String)]) -> Vec<TileChange> {
+        let mut changes: Vec<TileChange> = current
+            .iter()
+            .map(|(family, id)| {
+                let before = previous
+                    .iter()
+                    .find(|(f, _)| f == family)
+                    .map(|(_, i)| i.clone());
+                TileChange {
+                    family: family.clone(),
+                    change: match &before {
+                        None => Change::Added,
+                        Some(b) if b == id => Change::Unchanged,
+                        Some(_) => Change::Changed,
+                    },
+                    previous_id: before,
+                }
+            })
+            .collect();
+        changes.extend(
+            previous
+                .iter()
+                .filter(|(f, _)| !current.iter().any(|(c, _)| c == f))
+                .map(|(family, id)| TileChange {
+                    family: family.clone(),
+                    change: Change::Removed,
+                    previous_id: Some(id.clone()),
+                }),
+        );
+        changes
+    }
 }
 
 /// One tile of a release.
@@ -286,6 +353,36 @@ mod tests {
     }
 
     #[test]
+    fn changes_name_added_changed_unchanged_and_removed_families() {
+        let pair = |f: &str, i: &str| (f.to_string(), i.to_string());
+        let changes = TileChange::between(
+            &[
+                pair("geography", "a"),
+                pair("hospital", "b"),
+                pair("old", "c"),
+            ],
+            &[
+                pair("geography", "a"),
+                pair("hospital", "x"),
+                pair("new", "d"),
+            ],
+        );
+        let got: Vec<(&str, Change, Option<&str>)> = changes
+            .iter()
+            .map(|c| (c.family.as_str(), c.change, c.previous_id.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("geography", Change::Unchanged, Some("a")),
+                ("hospital", Change::Changed, Some("b")),
+                ("new", Change::Added, None),
+                ("old", Change::Removed, Some("c")),
+            ]
+        );
+    }
+
+    #[test]
     fn manifest_round_trips_through_json() {
         let m = Manifest {
             release: "r".into(),
@@ -300,6 +397,8 @@ mod tests {
                 sha256: "ab".into(),
                 url: "/api/tiles/ab".into(),
             }],
+            previous: None,
+            changes: Vec::new(),
         };
         let back: Manifest =
             serde_json::from_str(&serde_json::to_string(&m).expect("json")).expect("parses");

@@ -59,6 +59,9 @@ pub struct Aggregated {
     pub unplaced: Unplaced,
 }
 
+/// A person's number and cell in a year, if they are a citizen then.
+type Placed = Option<(u32, CellKey)>;
+
 /// A family's quantities per cell.
 struct Tally {
     family: &'static TileFamily,
@@ -178,7 +181,7 @@ async fn general_practice(
     .map(|(code, q)| (code, tally.column(q)));
     // Rows are per person, year and type: a person-year is a patient once.
     let mut patient_years = Seen::default();
-    let mut last: Option<(String, i32, Option<(u32, CellKey)>)> = None;
+    let mut last: Option<(String, i32, Placed)> = None;
     store
         .gp_contacts(|pseudonym, year, contact_type, n| {
             years.insert(year);

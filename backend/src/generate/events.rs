@@ -948,20 +948,34 @@ impl<'w> Writer<'w> {
                 &secondary,
                 rehabilitation,
             )?;
-            // Readmission within 30 days.
-            let readmit = if old { 0.10 } else { 0.05 };
-            if acute && unit.department != "psychiatric" && !obstetric && rng.chance(readmit) {
+            // Readmission within 30 days; psychiatric patients come back
+            // to psychiatry, with the same diagnosis.
+            let psychiatric = unit.department == "psychiatric";
+            let readmit = if psychiatric {
+                0.15
+            } else if old {
+                0.10
+            } else {
+                0.05
+            };
+            if acute && !obstetric && rng.chance(readmit) {
                 let d2 = discharge + rng.between(1, 30) as Day;
                 if d2 < we {
-                    let (diagnosis, specialty) = if old && rng.chance(0.4) {
+                    let (diagnosis, specialty) = if psychiatric {
+                        (diagnosis, specialty)
+                    } else if old && rng.chance(0.4) {
                         pick_weighted(rng, PREVENTABLE)
                     } else {
                         pick_weighted(rng, MEDICAL)
                     };
                     let unit = self.unit(place, specialty, child, rng);
+                    let mean_hours = if psychiatric {
+                        24.0 * 14.0
+                    } else {
+                        30.0 + 0.8 * f64::from(age)
+                    };
                     let start = moment(d2, rng.between(0, 23) * 3600 + rng.between(0, 59) * 60);
-                    let end = start
-                        + ((12.0 + rng.exponential(30.0 + 0.8 * f64::from(age))) * 3600.0) as i64;
+                    let end = start + ((12.0 + rng.exponential(mean_hours)) * 3600.0) as i64;
                     self.contact(life, start, end, unit, true, diagnosis, &secondary, false)?;
                 }
             }

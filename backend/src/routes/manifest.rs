@@ -1,40 +1,42 @@
-//! `GET /api/manifest`: the current release and its tiles.
+//! `GET /api/manifest`: the current release and its tiles;
+//! `GET /api/releases/{id}`: the manifest of any release built here (kept,
+//! so that an old link still reproduces its numbers). Both say what
+//! changed since the release before.
 
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use shared::api::{Manifest, TileEntry};
+use shared::api::{Manifest, TileChange, TileEntry};
 use shared::tile::FORMAT_VERSION;
 
 use super::error_response;
 use crate::startup::AppState;
+use crate::store::{Release, StoredTile};
 
 /// The newest release. Always revalidated: it changes with every build.
 pub async fn manifest(state: web::Data<AppState>) -> HttpResponse {
-    match state.store.latest_release().await {
-        Ok(Some((release, tiles))) => HttpResponse::Ok()
-            .insert_header(CacheControl(vec![CacheDirective::NoCache]))
-            .json(Manifest {
-                release: release.id,
-                created_at: release.created_at,
-                format_version: FORMAT_VERSION,
-                tiles: tiles
-                    .into_iter()
-                    .map(|t| TileEntry {
-                        url: format!("/api/tiles/{}", t.id),
-                        sha256: t.id.clone(),
-                        id: t.id,
-                        family: t.family,
-                        dimension: t.dimension,
-                        rows: u64::try_from(t.rows).unwrap_or(0),
-                        bytes: u64::try_from(t.size).unwrap_or(0),
-                    })
-                    .collect(),
-            }),
-        Ok(None) => error_response(
+    answer(&state, None, CacheDirective::NoCache).await
+}
+
+/// One release by id. A release never changes, so it may be cached.
+pub async fn release(state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+    answer(&state, Some(&id), CacheDirective::MaxAge(3600)).await
+}
+
+async fn answer(state: &AppState, id: Option<&str>, cache: CacheDirective) -> HttpResponse {
+    match state.store.release(id).await {
+        Ok(Some(release)) => HttpResponse::Ok()
+            .insert_header(CacheControl(vec![CacheDirective::Public, cache]))
+            .json(to_manifest(release)),
+        Ok(None) if id.is_none() => error_response(
             StatusCode::NOT_FOUND,
             "no_release",
             "No data release has been built yet: ingest extracts and run `tvaers build`.",
+        ),
+        Ok(None) => error_response(
+            StatusCode::NOT_FOUND,
+            "no_such_release",
+            "No release has this id.",
         ),
         Err(e) => {
             log::error!("manifest: {e}");
@@ -44,5 +46,35 @@ pub async fn manifest(state: web::Data<AppState>) -> HttpResponse {
                 "Could not read the manifest.",
             )
         }
+    }
+}
+
+fn to_manifest(release: Release) -> Manifest {
+    let pairs = |tiles: &[StoredTile]| -> Vec<(String, String)> {
+        tiles
+            .iter()
+            .map(|t| (t.family.clone(), t.id.clone()))
+            .collect()
+    };
+    let changes = TileChange::between(&pairs(&release.previous_tiles), &pairs(&release.tiles));
+    Manifest {
+        release: release.record.id,
+        created_at: release.record.created_at,
+        format_version: FORMAT_VERSION,
+        tiles: release
+            .tiles
+            .into_iter()
+            .map(|t| TileEntry {
+                url: format!("/api/tiles/{}", t.id),
+                sha256: t.id.clone(),
+                id: t.id,
+                family: t.family,
+                dimension: t.dimension,
+                rows: u64::try_from(t.rows).unwrap_or(0),
+                bytes: u64::try_from(t.size).unwrap_or(0),
+            })
+            .collect(),
+        previous: release.previous,
+        changes,
     }
 }

@@ -116,6 +116,19 @@ pub struct ResidenceRow {
     pub status: String,
 }
 
+/// A release as the manifest shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    /// Id and build time.
+    pub record: ReleaseRecord,
+    /// Its tiles, in manifest order.
+    pub tiles: Vec<StoredTile>,
+    /// The release built before it.
+    pub previous: Option<String>,
+    /// That release's tiles.
+    pub previous_tiles: Vec<StoredTile>,
+}
+
 /// A tile as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredTile {
@@ -376,22 +389,54 @@ impl Store {
         Ok(true)
     }
 
-    /// The newest release and its tiles, in manifest order.
+    /// The newest release and its tiles.
     pub async fn latest_release(
         &self,
     ) -> Result<Option<(ReleaseRecord, Vec<StoredTile>)>, StoreError> {
-        const RELEASE: &str = "SELECT id, created_at FROM releases ORDER BY seq DESC LIMIT 1";
+        Ok(self.release(None).await?.map(|r| (r.record, r.tiles)))
+    }
+
+    /// A release (the newest if `id` is `None`) with its tiles and the
+    /// tiles of the release built before it. Releases are kept, so an old
+    /// link can still be served.
+    pub async fn release(&self, id: Option<&str>) -> Result<Option<Release>, StoreError> {
+        const NEWEST: &str = "SELECT id, created_at, seq FROM releases ORDER BY seq DESC LIMIT 1";
+        const BY_ID: &str = "SELECT id, created_at, seq FROM releases WHERE id = $1";
+        const BEFORE: &str = "SELECT id FROM releases WHERE seq < $1 ORDER BY seq DESC LIMIT 1";
+        let found: Option<(String, String, i64)> = with_pool!(self, pool => match id {
+            None => sqlx::query_as(NEWEST).fetch_optional(pool).await,
+            Some(id) => sqlx::query_as(BY_ID).bind(id).fetch_optional(pool).await,
+        })?;
+        let Some((id, created_at, seq)) = found else {
+            return Ok(None);
+        };
+        let previous: Option<(String,)> =
+            with_pool!(self, pool => sqlx::query_as(BEFORE).bind(seq).fetch_optional(pool).await)?;
+        let tiles = self.release_tiles(&id).await?;
+        let (previous, previous_tiles) = match previous {
+            Some((p,)) => {
+                let tiles = self.release_tiles(&p).await?;
+                (Some(p), tiles)
+            }
+            None => (None, Vec::new()),
+        };
+        Ok(Some(Release {
+            record: ReleaseRecord { id, created_at },
+            tiles,
+            previous,
+            previous_tiles,
+        }))
+    }
+
+    /// The tiles of a release, in manifest order.
+    async fn release_tiles(&self, release: &str) -> Result<Vec<StoredTile>, StoreError> {
         const TILES: &str = "SELECT t.id, t.family, t.dimension, t.rows, \
                              CAST(LENGTH(t.bytes) AS BIGINT) AS size \
                              FROM release_tiles rt JOIN tiles t ON t.id = rt.tile_id \
                              WHERE rt.release_id = $1 ORDER BY rt.position";
-        let release: Option<(String, String)> =
-            with_pool!(self, pool => sqlx::query_as(RELEASE).fetch_optional(pool).await)?;
-        let Some((id, created_at)) = release else {
-            return Ok(None);
-        };
-        let tiles: Vec<(String, String, String, i64, i64)> = with_pool!(self, pool => sqlx::query_as(TILES).bind(id.as_str()).fetch_all(pool).await)?;
-        let tiles = tiles
+        let tiles: Vec<(String, String, String, i64, i64)> =
+            with_pool!(self, pool => sqlx::query_as(TILES).bind(release).fetch_all(pool).await)?;
+        Ok(tiles
             .into_iter()
             .map(|(id, family, dimension, rows, size)| StoredTile {
                 id,
@@ -400,8 +445,7 @@ impl Store {
                 rows,
                 size,
             })
-            .collect();
-        Ok(Some((ReleaseRecord { id, created_at }, tiles)))
+            .collect())
     }
 
     /// A tile's bytes.
