@@ -62,6 +62,51 @@ pub struct Aggregated {
 /// A person's number and cell in a year, if they are a citizen then.
 type Placed = Option<(u32, CellKey)>;
 
+/// One family's tally, the years its events fall in, and what it left out.
+struct Part {
+    tally: Tally,
+    years: BTreeSet<i32>,
+    unplaced: Unplaced,
+}
+
+impl Part {
+    fn new(family: TileFamilyId) -> Part {
+        Part {
+            tally: Tally::new(family),
+            years: BTreeSet::new(),
+            unplaced: Unplaced::default(),
+        }
+    }
+}
+
+/// The result of a scoped thread; its panic goes on unwinding here.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Runs a stage to completion on this (non-async) thread. The SQLite
+/// stages never wait on anything but the file, so a small runtime of
+/// their own suffices.
+fn blocking<T>(stage: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime starts")
+        .block_on(stage)
+}
+
+/// The hospital and municipal-care parts, one after the other.
+async fn hospital_and_care(
+    store: &Store,
+    population: &Population<'_>,
+) -> Result<(Part, Part), AggregateError> {
+    Ok((
+        hospital_use(store, population).await?,
+        municipal_care(store, population).await?,
+    ))
+}
+
 /// A family's quantities per cell.
 struct Tally {
     family: &'static TileFamily,
@@ -123,23 +168,41 @@ pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
     let residences = store.residences().await?;
     let population = Population::new(&residences);
     stage(&format!("{} persons in the CPR register", population.len()));
+    // General practice is the largest scan; on SQLite it runs on a thread
+    // of its own beside the hospital and municipal-care scans (each with
+    // its own read-only connection). PostgreSQL does its grouping in the
+    // server, so there the stages simply follow each other.
+    let (general, rest) = if store.is_sqlite() {
+        // Both on threads of their own: this thread may be inside an async
+        // runtime, where another cannot be started.
+        std::thread::scope(|scope| {
+            let general = scope.spawn(|| blocking(general_practice(store, &population)));
+            let rest = scope.spawn(|| blocking(hospital_and_care(store, &population)));
+            (joined(general), joined(rest))
+        })
+    } else {
+        (
+            general_practice(store, &population).await,
+            hospital_and_care(store, &population).await,
+        )
+    };
+    let general = general?;
+    stage("general practice");
+    let (hospital, care) = rest?;
+    stage("hospital contacts and stays, municipal care");
     let mut years = BTreeSet::new();
     let mut unplaced = Unplaced::default();
-
-    let mut gp = Tally::new(TileFamilyId::Geography);
-    general_practice(store, &population, &mut gp, &mut years, &mut unplaced).await?;
-    stage("general practice");
-    let mut hospital = Tally::new(TileFamilyId::Hospital);
-    hospital_use(store, &population, &mut hospital, &mut years, &mut unplaced).await?;
-    stage("hospital contacts and stays");
-    let mut care = Tally::new(TileFamilyId::MunicipalCare);
-    municipal_care(store, &population, &mut care, &mut years, &mut unplaced).await?;
-    stage("municipal care");
+    for part in [&general, &hospital, &care] {
+        years.extend(part.years.iter().copied());
+        unplaced.gp_contacts += part.unplaced.gp_contacts;
+        unplaced.hospital_contacts += part.unplaced.hospital_contacts;
+        unplaced.care_person_years += part.unplaced.care_person_years;
+    }
     if years.is_empty() {
         return Err(AggregateError::NoYears);
     }
 
-    let mut tallies = [gp, hospital, care];
+    let mut tallies = [general.tally, hospital.tally, care.tally];
     for year in years {
         for cell in population.cells(year) {
             for tally in &mut tallies {
@@ -164,10 +227,13 @@ pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
 async fn general_practice(
     store: &Store,
     population: &Population<'_>,
-    tally: &mut Tally,
-    years: &mut BTreeSet<i32>,
-    unplaced: &mut Unplaced,
-) -> Result<(), AggregateError> {
+) -> Result<Part, AggregateError> {
+    let mut part = Part::new(TileFamilyId::Geography);
+    let Part {
+        tally,
+        years,
+        unplaced,
+    } = &mut part;
     let all = tally.column(QuantityId::GpContacts);
     let patients = tally.column(QuantityId::GpPatients);
     let by_type = [
@@ -208,17 +274,17 @@ async fn general_practice(
             }
         })
         .await?;
-    Ok(())
+    Ok(part)
 }
 
 /// Hospital contacts, stays, admissions and readmissions.
-async fn hospital_use(
-    store: &Store,
-    population: &Population<'_>,
-    tally: &mut Tally,
-    years: &mut BTreeSet<i32>,
-    unplaced: &mut Unplaced,
-) -> Result<(), AggregateError> {
+async fn hospital_use(store: &Store, population: &Population<'_>) -> Result<Part, AggregateError> {
+    let mut part = Part::new(TileFamilyId::Hospital);
+    let Part {
+        tally,
+        years,
+        unplaced,
+    } = &mut part;
     let mut person: Option<String> = None;
     let mut contacts: Vec<Contact> = Vec::new();
     let mut flush = |pseudonym: &str, contacts: &mut Vec<Contact>, tally: &mut Tally| {
@@ -253,7 +319,7 @@ async fn hospital_use(
     if let Some(previous) = person {
         flush(&previous, &mut contacts, tally);
     }
-    Ok(())
+    Ok(part)
 }
 
 /// Adds one person's hospital use to the tally; returns the contacts that
@@ -341,10 +407,13 @@ fn person_hospital_use(
 async fn municipal_care(
     store: &Store,
     population: &Population<'_>,
-    tally: &mut Tally,
-    years: &mut BTreeSet<i32>,
-    unplaced: &mut Unplaced,
-) -> Result<(), AggregateError> {
+) -> Result<Part, AggregateError> {
+    let mut part = Part::new(TileFamilyId::MunicipalCare);
+    let Part {
+        tally,
+        years,
+        unplaced,
+    } = &mut part;
     use QuantityId as Q;
     let services = [
         ("sel83_practical", Q::CareSel83Practical),
@@ -381,5 +450,5 @@ async fn municipal_care(
             }
         })
         .await?;
-    Ok(())
+    Ok(part)
 }

@@ -53,6 +53,12 @@ fn leading_year(text: &str) -> Result<i32, StoreError> {
 }
 
 impl Store {
+    /// Whether this is the SQLite store (whose scans may run on threads of
+    /// their own, each with its own connection).
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Store::Sqlite(_))
+    }
+
     /// The SQLite file to scan: `None` on PostgreSQL, an error for an
     /// in-memory SQLite database (a second connection would not see it).
     pub(super) fn sqlite_file(&self) -> Result<Option<PathBuf>, StoreError> {
