@@ -34,25 +34,57 @@ struct Measured {
     peak_kib: u64,
 }
 
+/// What every benchmark starts from: its options, the release server and
+/// an empty work folder.
+struct Bench {
+    persons: String,
+    years: String,
+    root: PathBuf,
+    tvaers: PathBuf,
+    work: PathBuf,
+    extracts: PathBuf,
+}
+
+impl Bench {
+    /// Reads `--persons` (default national size) and `--years`, builds the
+    /// release server, and empties `<cache>/bench/<name>-<persons>`.
+    fn prepare(args: &[String], name: &str) -> Result<Bench, String> {
+        let persons = crate::flag(args, "--persons")?.unwrap_or_else(|| "5960000".into());
+        let years = crate::flag(args, "--years")?.unwrap_or_else(|| "2024".into());
+        let root = crate::root();
+        let mut steps = Steps::new(root.clone(), crate::target_dir());
+        crate::tools::ensure_test_tools(&mut steps)?;
+        steps.cargo(
+            "build the server (release)",
+            &["build", "--release", "--locked", "-p", "tvaers-backend"],
+        )?;
+        let work = crate::cache_dir()
+            .join("bench")
+            .join(format!("{name}-{persons}"));
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(&work).map_err(|e| format!("creating {}: {e}", work.display()))?;
+        Ok(Bench {
+            persons,
+            years,
+            root,
+            tvaers: crate::target_dir().join("release").join("tvaers"),
+            extracts: work.join("extracts"),
+            work,
+        })
+    }
+}
+
 /// `cargo xtask bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]`.
 pub fn bench_ingest(args: &[String]) -> Result<(), String> {
-    let persons = crate::flag(args, "--persons")?.unwrap_or_else(|| "5960000".into());
-    let years = crate::flag(args, "--years")?.unwrap_or_else(|| "2024".into());
     let engines = crate::flag(args, "--engines")?.unwrap_or_else(|| "sqlite,postgres".into());
-    let root = crate::root();
-    let mut steps = Steps::new(root.clone(), crate::target_dir());
-    crate::tools::ensure_test_tools(&mut steps)?;
-    steps.cargo(
-        "build the server (release)",
-        &["build", "--release", "--locked", "-p", "tvaers-backend"],
-    )?;
-    let tvaers = crate::target_dir().join("release").join("tvaers");
-    let work = crate::cache_dir()
-        .join("bench")
-        .join(format!("ingest-{persons}"));
-    let extracts = work.join("extracts");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).map_err(|e| format!("creating {}: {e}", work.display()))?;
+    let Bench {
+        persons,
+        years,
+        root,
+        tvaers,
+        work,
+        extracts,
+    } = Bench::prepare(args, "ingest")?;
 
     println!("\n==> generating {persons} persons, years {years}");
     let generation = timed(
@@ -301,22 +333,14 @@ fn read_results(path: &Path) -> Result<Vec<Measured>, String> {
 /// next to DuckDB computing the same cells from the same extracts, and
 /// every tile family's size raw, brotli and as Parquet-ZSTD.
 pub fn bench_build(args: &[String]) -> Result<(), String> {
-    let persons = crate::flag(args, "--persons")?.unwrap_or_else(|| "5960000".into());
-    let years = crate::flag(args, "--years")?.unwrap_or_else(|| "2024".into());
-    let root = crate::root();
-    let mut steps = Steps::new(root.clone(), crate::target_dir());
-    crate::tools::ensure_test_tools(&mut steps)?;
-    steps.cargo(
-        "build the server (release)",
-        &["build", "--release", "--locked", "-p", "tvaers-backend"],
-    )?;
-    let tvaers = crate::target_dir().join("release").join("tvaers");
-    let work = crate::cache_dir()
-        .join("bench")
-        .join(format!("build-{persons}"));
-    let extracts = work.join("extracts");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).map_err(|e| format!("creating {}: {e}", work.display()))?;
+    let Bench {
+        persons,
+        years,
+        root,
+        tvaers,
+        work,
+        extracts,
+    } = Bench::prepare(args, "build")?;
     let cli = || {
         let mut c = Command::new(&tvaers);
         c.arg("--data-dir").arg(&work);
