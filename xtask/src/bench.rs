@@ -72,30 +72,63 @@ impl Bench {
             work,
         })
     }
+
+    /// Generates the population into `extracts`, timed.
+    fn generate(&self) -> Result<Measured, String> {
+        println!(
+            "\n==> generating {} persons, years {}",
+            self.persons, self.years
+        );
+        timed(
+            Command::new(&self.tvaers)
+                .arg("--data-dir")
+                .arg(&self.work)
+                .args([
+                    "generate",
+                    "--persons",
+                    &self.persons,
+                    "--years",
+                    &self.years,
+                ])
+                .args(["--seed", "1", "--out"])
+                .arg(&self.extracts),
+            &self.work,
+        )
+    }
+
+    /// Runs one of the `e2e/bench` Python scripts (DuckDB, pyarrow) and
+    /// returns what it printed.
+    fn python(&self, script: &str, args: &[PathBuf]) -> Result<String, String> {
+        let python = crate::cache_dir().join("venv").join("bin").join("python");
+        let out = Command::new(python)
+            .arg(self.root.join("e2e").join("bench").join(script))
+            .args(args)
+            .output()
+            .map_err(|e| format!("running {script}: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "{script} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
 }
 
 /// `cargo xtask bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]`.
 pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     let engines = crate::flag(args, "--engines")?.unwrap_or_else(|| "sqlite,postgres".into());
+    let bench = Bench::prepare(args, "ingest")?;
     let Bench {
         persons,
         years,
-        root,
         tvaers,
         work,
         extracts,
-    } = Bench::prepare(args, "ingest")?;
+        ..
+    } = &bench;
 
-    println!("\n==> generating {persons} persons, years {years}");
-    let generation = timed(
-        Command::new(&tvaers)
-            .arg("--data-dir")
-            .arg(&work)
-            .args(["generate", "--persons", &persons, "--years", &years])
-            .args(["--seed", "1", "--out"])
-            .arg(&extracts),
-        &work,
-    )?;
+    let generation = bench.generate()?;
     let present: Vec<&str> = REGISTERS
         .iter()
         .copied()
@@ -103,20 +136,10 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
         .collect();
 
     println!("\n==> DuckDB read_csv of the same files");
-    let python = crate::cache_dir().join("venv").join("bin").join("python");
-    let out = Command::new(python)
-        .arg(root.join("e2e").join("bench").join("duckdb_ingest.py"))
-        .arg(&extracts)
-        .args(&present)
-        .output()
-        .map_err(|e| format!("running DuckDB: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "DuckDB failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let duckdb: Vec<(String, u64, f64)> = String::from_utf8_lossy(&out.stdout)
+    let mut args = vec![extracts.clone()];
+    args.extend(present.iter().map(PathBuf::from));
+    let duckdb: Vec<(String, u64, f64)> = bench
+        .python("duckdb_ingest.py", &args)?
         .lines()
         .filter_map(|l| {
             let mut f = l.split_whitespace();
@@ -135,7 +158,7 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
             "sqlite" => {
                 let db = work.join("bench.db");
                 let url = format!("sqlite:{}", db.display());
-                let measured = ingest_all(&tvaers, &url, &work, &extracts, &present)?;
+                let measured = ingest_all(tvaers, &url, work, extracts, &present)?;
                 // Make room for the next engine.
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
@@ -149,9 +172,9 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
                     .arg("--")
                     .arg(std::env::current_exe().map_err(|e| e.to_string())?)
                     .arg("bench-ingest-postgres")
-                    .arg(&tvaers)
-                    .arg(&work)
-                    .arg(&extracts)
+                    .arg(tvaers)
+                    .arg(work)
+                    .arg(extracts)
                     .arg(&results_file)
                     .status()
                     .map_err(|e| format!("running pg_virtualenv: {e}"))?;
@@ -333,34 +356,28 @@ fn read_results(path: &Path) -> Result<Vec<Measured>, String> {
 /// next to DuckDB computing the same cells from the same extracts, and
 /// every tile family's size raw, brotli and as Parquet-ZSTD.
 pub fn bench_build(args: &[String]) -> Result<(), String> {
+    let bench = Bench::prepare(args, "build")?;
     let Bench {
         persons,
         years,
-        root,
         tvaers,
         work,
         extracts,
-    } = Bench::prepare(args, "build")?;
+        ..
+    } = &bench;
     let cli = || {
-        let mut c = Command::new(&tvaers);
-        c.arg("--data-dir").arg(&work);
+        let mut c = Command::new(tvaers);
+        c.arg("--data-dir").arg(work);
         c
     };
 
-    println!("\n==> generating {persons} persons, years {years}");
-    timed(
-        cli()
-            .args(["generate", "--persons", &persons, "--years", &years])
-            .args(["--seed", "1", "--out"])
-            .arg(&extracts),
-        &work,
-    )?;
+    bench.generate()?;
     println!("\n==> ingesting into SQLite");
-    timed(cli().arg("ingest-dir").arg(&extracts), &work)?;
+    timed(cli().arg("ingest-dir").arg(extracts), work)?;
 
     println!("\n==> building the release");
     let report = work.join("build.out");
-    let build = timed_to(cli().arg("build"), &work, Some(&report))?;
+    let build = timed_to(cli().arg("build"), work, Some(&report))?;
     let output = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
     print!("{output}");
     // "  tile FAMILY ID: N cells, B bytes, X bytes brotli"
@@ -381,20 +398,10 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
         .collect();
 
     println!("\n==> DuckDB computing the same cells; tiles as Parquet-ZSTD");
-    let python = crate::cache_dir().join("venv").join("bin").join("python");
-    let out = Command::new(python)
-        .arg(root.join("e2e").join("bench").join("duckdb_build.py"))
-        .arg(&extracts)
-        .arg(work.join("tvaers.db"))
-        .output()
-        .map_err(|e| format!("running DuckDB: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "DuckDB failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let text = bench.python(
+        "duckdb_build.py",
+        &[extracts.clone(), work.join("tvaers.db")],
+    )?;
     let field = |line: &str, i: usize| line.split_whitespace().nth(i).unwrap_or("").to_string();
     let duck = text
         .lines()

@@ -354,12 +354,17 @@ fn person_hospital_use(
     ]
     .map(column);
 
+    // The person is looked up once; each contact and stay then only
+    // needs the person's cell in its year.
+    let Some(person) = population.id(pseudonym) else {
+        return contacts.len() as u64;
+    };
     let stays = hospital::stays(contacts);
     let mut unplaced = 0;
     let mut patient_years = BTreeSet::new();
     for c in contacts.iter() {
         let year = c.start.year();
-        let Some(cell) = population.cell(pseudonym, year) else {
+        let Some(cell) = population.cell_of(person, year) else {
             unplaced += 1;
             continue;
         };
@@ -370,7 +375,7 @@ fn person_hospital_use(
         }
     }
     for (i, stay) in stays.iter().enumerate() {
-        let Some(cell) = population.cell(pseudonym, stay.year()) else {
+        let Some(cell) = population.cell_of(person, stay.year()) else {
             continue;
         };
         tally.add(cell, stays_col, 1);
