@@ -84,9 +84,41 @@ enum Command {
         dir: PathBuf,
     },
     /// Aggregate what is stored and publish a release of tiles.
-    Build,
+    Build(AemiArgs),
     /// Print the register formats as Markdown (`docs/registers.md`).
     Registers,
+}
+
+/// The rule for elderly medical patients (ÆMI), which has no national
+/// definition.
+#[derive(Debug, clap::Args)]
+struct AemiArgs {
+    /// ÆMI: youngest age, reached in the year.
+    #[arg(long, env = "TVAERS_AEMI_MIN_AGE", default_value_t = 65)]
+    aemi_min_age: u32,
+    /// ÆMI: department types whose admissions count (comma-separated
+    /// codes of the SOR/LPR department types).
+    #[arg(
+        long,
+        env = "TVAERS_AEMI_DEPARTMENTS",
+        value_delimiter = ',',
+        default_value = "medical"
+    )]
+    aemi_departments: Vec<String>,
+    /// ÆMI: fewest such admissions in the year.
+    #[arg(long, env = "TVAERS_AEMI_MIN_ADMISSIONS", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    aemi_min_admissions: u32,
+}
+
+impl AemiArgs {
+    fn rule(&self) -> tvaers::aggregate::AemiRule {
+        tvaers::aggregate::AemiRule {
+            min_age: self.aemi_min_age,
+            department_types: self.aemi_departments.clone(),
+            min_admissions: self.aemi_min_admissions,
+        }
+    }
 }
 
 /// The extract format on the command line.
@@ -212,10 +244,10 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Registers => print!("{}", shared::register::markdown()),
-        Command::Build => {
+        Command::Build(aemi) => {
             let store = connect(&cli.settings).await?;
             let started = Instant::now();
-            let summary = release::build(&store).await?;
+            let summary = release::build_with(&store, &aemi.rule()).await?;
             for tile in &summary.tiles {
                 let brotli = tvaers::tile::brotli(&tile.bytes)?;
                 println!(
@@ -264,15 +296,34 @@ async fn main() -> anyhow::Result<()> {
                     dist.display()
                 );
             }
-            // Compress the current release's tiles before the first visitor
-            // asks for them.
+            // Compress the current release's base tiles (the first views)
+            // before the first visitor asks for them; the split tiles,
+            // fetched only when a person filter is used, on a thread of
+            // their own once the server listens.
             if let Some((release, tiles)) = state.store.latest_release().await? {
+                let mut later = Vec::new();
                 for tile in tiles {
-                    if let Some(bytes) = state.store.tile_bytes(&tile.id).await? {
+                    let Some(bytes) = state.store.tile_bytes(&tile.id).await? else {
+                        continue;
+                    };
+                    let split = shared::tile::TileKind::from_key(&tile.family)
+                        .is_some_and(|k| k.split != shared::tile::Split::None);
+                    if split {
+                        later.push((tile.id, bytes));
+                    } else {
                         state.tiles.insert(&tile.id, bytes)?;
                     }
                 }
-                log::info!("release {release}: tiles compressed", release = release.id);
+                log::info!("release {}: base tiles compressed", release.id);
+                let cache = state.tiles.clone();
+                std::thread::spawn(move || {
+                    for (id, bytes) in later {
+                        if let Err(e) = cache.insert(&id, bytes) {
+                            log::error!("tile {id}: compressing: {e}");
+                        }
+                    }
+                    log::info!("release {}: split tiles compressed", release.id);
+                });
             }
             let listener = TcpListener::bind(&addr).with_context(|| format!("binding {addr}"))?;
             println!("Tværs is serving on http://{}", listener.local_addr()?);

@@ -2,8 +2,9 @@
 //! publish them together under one content-derived id.
 
 use chrono::Utc;
+use shared::tile::Split;
 
-use crate::aggregate::{self, AggregateError};
+use crate::aggregate::{self, AemiRule, AggregateError};
 use crate::store::{ReleaseRecord, Store, StoreError};
 use crate::tile::{self, EncodedTile, TileError};
 
@@ -34,13 +35,32 @@ pub struct BuildSummary {
     pub unplaced: aggregate::Unplaced,
 }
 
-/// Builds and publishes a release from what the store holds now.
+/// Schema metadata key of the ÆMI rule, in target-group tiles.
+pub const META_AEMI_RULE: &str = "tvaers.aemi_rule";
+
+/// Builds and publishes a release from what the store holds now, with the
+/// default ÆMI rule.
 pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
-    let aggregated = aggregate::build(store).await?;
+    build_with(store, &AemiRule::default()).await
+}
+
+/// Builds and publishes a release with the given ÆMI rule. The rule is
+/// written into the target-group tiles, so a different rule gives
+/// different tile ids.
+pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<BuildSummary, ReleaseError> {
+    let aggregated = aggregate::build_with(store, rule).await?;
+    let described = [(META_AEMI_RULE, rule.describe())];
     let tiles = aggregated
         .cubes
         .iter()
-        .map(tile::encode)
+        .map(|cube| {
+            let metadata: &[(&str, String)] = if cube.kind().split == Split::TargetGroup {
+                &described
+            } else {
+                &[]
+            };
+            tile::encode_with(cube, metadata)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let release = ReleaseRecord {
         id: tile::release_id(&tiles),

@@ -278,8 +278,57 @@ async fn both_engines_build_byte_identical_tiles() {
         .iter()
         .map(|t| t.meta.family.as_str())
         .collect();
-    assert_eq!(families, ["geography", "hospital", "municipal_care"]);
+    let expected: Vec<String> = ["geography", "hospital", "municipal_care"]
+        .iter()
+        .flat_map(|f| {
+            [
+                "",
+                ".civil_status",
+                ".cpr_status",
+                ".nursing_home",
+                ".target_group",
+            ]
+            .map(|split| format!("{f}{split}"))
+        })
+        .collect();
+    assert_eq!(families, expected);
     for (a, b) in releases[0].tiles.iter().zip(&releases[1].tiles) {
         assert_eq!(a.bytes, b.bytes, "{}", a.meta.family);
     }
+}
+
+#[actix_web::test]
+async fn the_aemi_rule_changes_only_the_target_group_tiles() {
+    use tvaers::aggregate::AemiRule;
+    let (dir, _) = population(300, 17);
+    let (store, _tmp) = support::sqlite_store().await;
+    ingest_all(&store, dir.path(), "csv").await;
+    let default = release::build(&store).await.expect("build");
+    let wider = AemiRule {
+        min_age: 18,
+        department_types: vec!["medical".into(), "surgical".into()],
+        min_admissions: 1,
+    };
+    let other = release::build_with(&store, &wider).await.expect("build");
+    assert_ne!(default.release, other.release);
+    for (a, b) in default.tiles.iter().zip(&other.tiles) {
+        assert_eq!(a.meta.family, b.meta.family);
+        if a.meta.family.ends_with(".target_group") {
+            assert_ne!(a.meta.id, b.meta.id, "{}", a.meta.family);
+        } else {
+            assert_eq!(a.meta.id, b.meta.id, "{}", a.meta.family);
+        }
+    }
+    let unknown = AemiRule {
+        department_types: vec!["medicine".into()],
+        ..AemiRule::default()
+    };
+    let err = release::build_with(&store, &unknown)
+        .await
+        .expect_err("no such department type");
+    let message = err.to_string();
+    assert!(
+        message.contains("\"medicine\"") && message.contains("medical"),
+        "{message}"
+    );
 }

@@ -86,9 +86,10 @@ export function regions(geographyCsv) {
 
 /**
  * GP contacts per 1,000 citizens in the latest year, nationally, per region
- * and per municipality, for all persons or one sex ('M' / 'K').
+ * and per municipality, for all persons or one sex ('M' / 'K'), and only
+ * citizens whose placing CPR row passes `keep` (all by default).
  */
-export function gpContactsPer1000(extracts, geographyCsv, sex = null) {
+export function gpContactsPer1000(extracts, geographyCsv, sex = null, keep = () => true) {
   const regionOf = regions(geographyCsv);
   const year = latestYear(extracts);
   const persons = citizens(extracts, year);
@@ -96,6 +97,9 @@ export function gpContactsPer1000(extracts, geographyCsv, sex = null) {
   const counted = new Map();
   const contacts = new Map();
   const add = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+  for (const [cpr, p] of persons) {
+    if (!keep(p)) persons.delete(cpr);
+  }
   for (const p of persons.values()) {
     if (sex && p.sex !== sex) continue;
     add(counted, 'all');

@@ -150,6 +150,44 @@ test('the measure picker switches measure and scale; each tile family is fetched
   await page.close();
 });
 
+test('restricting the citizens by civil status reads its own tile and matches the extracts', async () => {
+  const page = await browser.newPage();
+  const tiles = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
+  });
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const all = await keyFigure(page);
+
+  await page.getByLabel('Afgræns borgere efter').selectOption('civil_status');
+  await page.waitForURL(/[?&]civil_status=1(&|$)/);
+  await page.getByLabel('Civilstand').selectOption('2');
+  await page.waitForURL(/[?&]civil_status=2(&|$)/);
+  const married = gpContactsPer1000(extracts, geography, null, (p) => p.civil_status === 'G');
+  const unmarried = gpContactsPer1000(extracts, geography, null, (p) => p.civil_status === 'U');
+  assert.ok(married.national > 0 && married.national !== unmarried.national, 'the groups differ');
+  await page.waitForFunction(
+    (value) => Math.abs(Number(document.querySelector('[data-testid="key-figure"] .value')?.dataset.value) - value) < 1e-6,
+    married.national,
+  );
+  assertShown(await keyFigure(page), married.national, 'married citizens');
+  assert.match(await page.getByTestId('key-figure').textContent(), /Gift/);
+  const table = await regionTable(page);
+  for (const [region, value] of Object.entries(married.byRegion)) assertClose(table[region], value, `region ${region}, married`);
+  assert.equal(tiles.length, 2, 'the civil-status tile is fetched once');
+
+  // Back to all citizens: the base tile is still decoded.
+  await page.getByLabel('Afgræns borgere efter').selectOption('');
+  await page.waitForURL((u) => !u.search.includes('civil_status'));
+  await page.waitForFunction(
+    (value) => document.querySelector('[data-testid="key-figure"] .value')?.dataset.value === value,
+    String(all.exact),
+  );
+  assert.equal(tiles.length, 2, 'no tile fetched twice');
+  await page.close();
+});
+
 test('the page works at phone width and in English', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
   await page.goto(url);

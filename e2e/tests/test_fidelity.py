@@ -5,6 +5,11 @@ must equal what the portal serves.
 
 Counts are compared exactly, ratios to 1e-9 relative.
 
+Every family is served as a base tile, keyed year, municipality, age band
+and sex, and as one split tile per split of SPLITS, keyed by a fifth uint8
+column: the citizen's code of that split. Tiles are named by the manifest's
+`family`: "hospital" for the base tile, "hospital.target_group" for a split.
+
 The expected side can be run on its own, without a server:
 
     python test_fidelity.py EXTRACTS_FOLDER [YEAR ...]
@@ -72,6 +77,48 @@ FAMILIES = {
         "care_sul140",
     ],
 }
+
+# The splits of every family: a split tile of family F is served as "F.split"
+# with the split's code as a fifth key column.
+SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group"]
+
+# civil_status code = position of the CPR letter in this list, plus 1.
+CIVIL_STATUSES = ["U", "G", "F", "E", "P", "O", "L", "D"]
+
+# target_group codes 1-8 in this order (RUKS chronic groups); 9: two or more
+# chronic groups; 10: nursing-home resident; 11: elderly medical patient.
+CHRONIC_GROUPS = [
+    "asthma",
+    "dementia",
+    "copd",
+    "rheumatoid_arthritis",
+    "osteoporosis",
+    "type1_diabetes",
+    "type2_diabetes",
+    "schizophrenia",
+]
+TARGET_GROUP_MULTIMORBID = 9
+TARGET_GROUP_NURSING_HOME = 10
+TARGET_GROUP_AEMI = 11
+TARGET_GROUPS = list(range(1, TARGET_GROUP_AEMI + 1))
+# The default rule of the elderly medical patient (ÆMI).
+AEMI_MIN_AGE = 65
+AEMI_DEPARTMENT_TYPES = ["medical"]
+
+
+def tile_key(family, split=None):
+    """The manifest's `family` of a tile: "hospital", "hospital.target_group"."""
+    return family if split is None else f"{family}.{split}"
+
+
+def parse_tile_key(key):
+    """(family, split or None) of a manifest `family` string."""
+    family, _, split = key.partition(".")
+    return family, split or None
+
+
+# Every tile the portal must serve: each family, base and split.
+TILES = [tile_key(f, s) for f in FAMILIES for s in [None, *SPLITS]]
 
 CARE_SERVICES = [
     "sel83_practical",
@@ -160,14 +207,35 @@ def _create_tables(con, extracts, years):
                CAST(municipality AS INTEGER) AS municipality,
                CAST(valid_from AS DATE) AS valid_from,
                CAST(NULLIF(valid_to, '') AS DATE) AS valid_to,
-               status
+               status,
+               civil_status,
+               address_id
         FROM {_csv(extracts, 'cpr.csv')}
+    """)
+
+    con.execute(f"""
+        CREATE OR REPLACE TABLE nursing_home AS
+        SELECT address_id,
+               CAST(valid_from AS DATE) AS valid_from,
+               CAST(NULLIF(valid_to, '') AS DATE) AS valid_to
+        FROM {_csv(extracts, 'nursing_homes.csv')}
+    """)
+
+    con.execute(f"""
+        CREATE OR REPLACE TABLE ruks AS
+        SELECT cpr, chronic_group, CAST(first_date AS DATE) AS first_date
+        FROM {_csv(extracts, 'ruks.csv')}
     """)
 
     # One row per person and year; the overlapping row with the latest
     # valid_from places the person (two such rows placing the person
     # differently would make two rows, which `expected_cells` rejects).
-    con.execute("""
+    # The codes of the splits come from that placing row: civil status and
+    # CPR status as coded, and nursing home 2 when the row's address is a
+    # nursing home on a day of both the row's period and the year (all
+    # periods half-open, an empty end open), else 1.
+    civil_statuses = ", ".join(f"'{c}'" for c in CIVIL_STATUSES)
+    con.execute(f"""
         CREATE OR REPLACE TABLE citizen AS
         WITH overlapping AS (
             SELECT y.year, c.*,
@@ -180,16 +248,27 @@ def _create_tables(con, extracts, years):
              AND (c.valid_to IS NULL OR c.valid_to > make_date(y.year, 1, 1))
         ),
         placed AS (
-            SELECT DISTINCT year, cpr, municipality, sex, year - year(birth_date) AS age
-            FROM overlapping
-            WHERE latest = 1
+            SELECT DISTINCT o.year, o.cpr, o.municipality, o.sex, o.year - year(o.birth_date) AS age,
+                   list_position([{civil_statuses}], o.civil_status) AS civil_status,
+                   CAST(o.status AS INTEGER) AS cpr_status,
+                   CASE WHEN EXISTS (
+                            SELECT 1 FROM nursing_home h
+                            WHERE h.address_id = o.address_id
+                              AND greatest(o.valid_from, h.valid_from, make_date(o.year, 1, 1))
+                                  < least(coalesce(o.valid_to, DATE '9999-12-31'),
+                                          coalesce(h.valid_to, DATE '9999-12-31'),
+                                          make_date(o.year + 1, 1, 1)))
+                        THEN 2 ELSE 1 END AS nursing_home
+            FROM overlapping o
+            WHERE o.latest = 1
         )
         SELECT year, cpr, municipality,
                CASE WHEN age < 15 THEN age // 5
                     WHEN age <= 17 THEN 3
                     WHEN age <= 19 THEN 4
                     ELSE least(age // 5 + 1, 18) END AS age_band,
-               CASE sex WHEN 'M' THEN 1 WHEN 'K' THEN 2 END AS sex
+               CASE sex WHEN 'M' THEN 1 WHEN 'K' THEN 2 END AS sex,
+               age, civil_status, cpr_status, nursing_home
         FROM placed
     """)
 
@@ -208,7 +287,7 @@ def _create_tables(con, extracts, years):
         SELECT contact_id, cpr,
                CAST(start_time AS TIMESTAMP) AS start_time,
                CAST(end_time AS TIMESTAMP) AS end_time,
-               priority, sector,
+               priority, sector, department_type,
                CAST(rehabilitation_plan AS INTEGER) AS rehabilitation_plan
         FROM {_csv(extracts, 'lpr.csv')}
     """)
@@ -219,7 +298,8 @@ def _create_tables(con, extracts, years):
     # stay ended before the current one's first contact started, and that
     # contact ends no earlier than it starts (checked by the assertion in
     # `expected_cells`).
-    con.execute("""
+    aemi_departments = ", ".join(f"'{d}'" for d in AEMI_DEPARTMENT_TYPES)
+    con.execute(f"""
         CREATE OR REPLACE TABLE stay AS
         WITH ordered AS (
             SELECT *,
@@ -244,7 +324,8 @@ def _create_tables(con, extracts, years):
                     WHEN bool_and(sector = 'psychiatric') THEN 'psychiatric'
                     ELSE 'both' END AS sector,
                count(*) AS contacts,
-               max(end_time) - min(start_time) >= INTERVAL 12 HOUR AS admission
+               max(end_time) - min(start_time) >= INTERVAL 12 HOUR AS admission,
+               bool_or(department_type IN ({aemi_departments})) AS aemi_department
         FROM flagged
         GROUP BY cpr, stay_no
     """)
@@ -276,12 +357,58 @@ def _create_tables(con, extracts, years):
         FROM {_csv(extracts, 'eoj.csv')}
     """)
 
+    # The target groups of the citizens, one row per citizen-year and
+    # group: a RUKS chronic group from the year of its first date on; two
+    # or more chronic groups; a nursing-home resident; an elderly medical
+    # patient (age reached >= 65 and an admission starting in the year with
+    # a contact in a medical department).
+    chronic_groups = ", ".join(f"'{g}'" for g in CHRONIC_GROUPS)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE target_group AS
+        WITH chronic AS (
+            SELECT DISTINCT c.year, c.cpr, list_position([{chronic_groups}], r.chronic_group) AS code
+            FROM citizen c
+            JOIN ruks r ON r.cpr = c.cpr AND year(r.first_date) <= c.year
+        )
+        SELECT year, cpr, code FROM chronic
+        UNION ALL
+        SELECT year, cpr, {TARGET_GROUP_MULTIMORBID} FROM chronic
+        GROUP BY year, cpr HAVING count(DISTINCT code) >= 2
+        UNION ALL
+        SELECT year, cpr, {TARGET_GROUP_NURSING_HOME} FROM citizen WHERE nursing_home = 2
+        UNION ALL
+        SELECT c.year, c.cpr, {TARGET_GROUP_AEMI} FROM citizen c
+        WHERE c.age >= {AEMI_MIN_AGE}
+          AND EXISTS (SELECT 1 FROM stay s
+                      WHERE s.cpr = c.cpr AND s.admission AND s.aemi_department
+                        AND year(s.start_time) = c.year)
+    """)
 
-def _family_sql():
-    """Per family, a query of one row per cell: the key columns, then the
-    family's quantities in the order of FAMILIES. Per-person sums are
-    computed first and joined to the citizen of that year, so events of
-    non-citizens fall away and 'distinct persons' is 'persons with > 0'."""
+
+def _citizen_split(split):
+    """The citizens of a tile as a relation (year, cpr, municipality,
+    age_band, sex, code): one row per citizen-year, code 0 for the base
+    tile and the citizen's code of the split for a split tile; for target
+    groups one row per citizen-year and group the citizen is in."""
+    if split is None:
+        return "(SELECT year, cpr, municipality, age_band, sex, 0 AS code FROM citizen)"
+    if split == "target_group":
+        return """(SELECT c.year, c.cpr, c.municipality, c.age_band, c.sex, t.code
+                   FROM citizen c JOIN target_group t USING (year, cpr))"""
+    assert split in SPLITS, split
+    return f"(SELECT year, cpr, municipality, age_band, sex, {split} AS code FROM citizen)"
+
+
+def _family_sql(split=None):
+    """Per family, a query of one row per cell of its base tile (split
+    None) or of its split tile: the key columns (the split's code as the
+    fifth), then the family's quantities in the order of FAMILIES.
+    Per-person sums are computed first and joined to the citizen of that
+    year, so events of non-citizens fall away and 'distinct persons' is
+    'persons with > 0'. A citizen-year in several target groups is joined
+    once per group and so counts in each."""
+    citizen = _citizen_split(split)
+    keys = "c.year, c.municipality, c.age_band, c.sex" + ("" if split is None else ", c.code")
     gp_types = ",\n".join(
         f"count(*) FILTER (WHERE contact_type = '{t}') AS {q}" for q, t in GP_CONTACT_TYPES.items()
     )
@@ -291,16 +418,16 @@ def _family_sql():
             SELECT cpr, year, count(*) AS gp_contacts, {gp_types}
             FROM gp_contact GROUP BY cpr, year
         )
-        SELECT c.year, c.municipality, c.age_band, c.sex,
+        SELECT {keys},
                count(*),
                sum(coalesce(p.gp_contacts, 0)),
                {gp_sums},
                count(p.cpr)
-        FROM citizen c LEFT JOIN person p USING (cpr, year)
+        FROM {citizen} c LEFT JOIN person p USING (cpr, year)
         GROUP BY ALL
     """
 
-    hospital = """
+    hospital = f"""
         WITH contacts AS (
             SELECT cpr, year(start_time) AS year,
                    count(*) AS hospital_contacts,
@@ -328,7 +455,7 @@ def _family_sql():
                        AS readmissions_psychiatric
             FROM admission GROUP BY ALL
         )
-        SELECT c.year, c.municipality, c.age_band, c.sex,
+        SELECT {keys},
                count(*),
                sum(coalesce(h.hospital_contacts, 0)),
                count(h.cpr),
@@ -345,7 +472,7 @@ def _family_sql():
                sum(coalesce(a.readmissions_somatic, 0)),
                sum(coalesce(a.readmissions_psychiatric, 0)),
                sum(coalesce(h.rehabilitation_plans, 0))
-        FROM citizen c
+        FROM {citizen} c
         LEFT JOIN contacts h USING (cpr, year)
         LEFT JOIN stays s USING (cpr, year)
         LEFT JOIN admissions a USING (cpr, year)
@@ -358,11 +485,11 @@ def _family_sql():
         WITH person AS (
             SELECT cpr, year, {services} FROM care GROUP BY cpr, year
         )
-        SELECT c.year, c.municipality, c.age_band, c.sex,
+        SELECT {keys},
                count(*),
                count(*) FILTER (WHERE p.sel83_practical OR p.sel83_personal),
                {service_sums}
-        FROM citizen c LEFT JOIN person p USING (cpr, year)
+        FROM {citizen} c LEFT JOIN person p USING (cpr, year)
         GROUP BY ALL
     """
     return {"geography": geography, "hospital": hospital, "municipal_care": municipal_care}
@@ -379,9 +506,12 @@ def event_years(con, extracts):
     return [r[0] for r in rows]
 
 
-def expected_cells(con, extracts, years):
-    """{(family, column): {(year, municipality, age_band, sex): value}}
-    for every column of FAMILIES and every year of `years`."""
+def expected_cells(con, extracts, years, splits=SPLITS):
+    """{(tile, column): {cell: value}} for every tile of every family (the
+    base tile and the tiles of `splits`), every column of FAMILIES and
+    every year of `years`. `tile` is the manifest's name (`tile_key`); a
+    cell is (year, municipality, age_band, sex) in a base tile and
+    (year, municipality, age_band, sex, code) in a split tile."""
     _create_tables(con, extracts, years)
     broken = con.execute("""
         SELECT count(*) FROM lpr
@@ -391,23 +521,38 @@ def expected_cells(con, extracts, years):
     ambiguous = con.execute("""
         SELECT count(*) FROM (SELECT year, cpr FROM citizen GROUP BY ALL HAVING count(*) > 1)
     """).fetchone()[0]
-    assert ambiguous == 0, f"{ambiguous} persons have two latest CPR rows placing them differently"
+    assert ambiguous == 0, (
+        f"{ambiguous} persons have two latest CPR rows placing or splitting them differently"
+    )
+    uncoded = con.execute("""
+        SELECT count(*) FROM citizen
+        WHERE civil_status IS NULL OR civil_status = 0 OR cpr_status IS NULL
+    """).fetchone()[0]
+    assert uncoded == 0, f"{uncoded} citizen-years with a civil status or CPR status outside the code lists"
+    unknown = con.execute(
+        "SELECT list(DISTINCT chronic_group) FROM ruks WHERE NOT list_contains(?, chronic_group)",
+        [CHRONIC_GROUPS],
+    ).fetchone()[0]
+    assert not unknown, f"RUKS chronic groups outside the code list: {unknown}"
     out = {}
-    for family, sql in _family_sql().items():
-        columns = FAMILIES[family]
-        result = con.execute(sql).fetchall()
-        for column in columns:
-            out[(family, column)] = {}
-        for row in result:
-            cell = tuple(row[:4])
-            for column, value in zip(columns, row[4:], strict=True):
-                if value:
-                    out[(family, column)][cell] = int(value)
+    for split in [None, *splits]:
+        for family, sql in _family_sql(split).items():
+            tile = tile_key(family, split)
+            width = len(KEY_COLUMNS) + (split is not None)
+            columns = FAMILIES[family]
+            result = con.execute(sql).fetchall()
+            for column in columns:
+                out[(tile, column)] = {}
+            for row in result:
+                cell = tuple(row[:width])
+                for column, value in zip(columns, row[width:], strict=True):
+                    if value:
+                        out[(tile, column)][cell] = int(value)
     return out
 
 
 def expected_totals(cells):
-    """{(family, column): {year: total}}."""
+    """{(tile, column): {year: total}}."""
     totals = {}
     for key, values in cells.items():
         by_year = defaultdict(int)
@@ -427,30 +572,44 @@ def _get(path):
 
 
 def _served_families():
-    """{family: {"columns": [...], "cells": {column: {cell: value}}}}, the
-    tiles of a family merged (a cell must appear in only one of them)."""
+    """{tile: {"family", "split", "columns": [...], "cells": {column: {cell:
+    value}}, "years", "tile_years"}} by the manifest's `family` ("hospital",
+    "hospital.target_group"); the tiles of one name merged (a cell must
+    appear in only one of them). Cells of split tiles have the split's code
+    as a fifth key."""
     manifest = json.loads(_get("/api/manifest"))
     families = {}
     for entry in manifest["tiles"]:
         table = pa.ipc.open_stream(_get(entry["url"])).read_all()
-        family = entry["family"]
-        names = table.schema.names
-        assert names[:4] == KEY_COLUMNS, f"{family}: key columns {names[:4]}"
-        assert table.schema.field("year").type == pa.uint16(), family
-        assert table.schema.field("municipality").type == pa.uint16(), family
-        assert table.schema.field("age_band").type == pa.uint8(), family
-        assert table.schema.field("sex").type == pa.uint8(), family
-        quantities = names[4:]
+        name = entry["family"]
+        family, split = parse_tile_key(name)
+        schema = table.schema
+        metadata = {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+        assert metadata.get("tvaers.family") == family, f"{name}: tvaers.family {metadata.get('tvaers.family')}"
+        assert metadata.get("tvaers.split") == split, f"{name}: tvaers.split {metadata.get('tvaers.split')}"
+        keys_of_tile = KEY_COLUMNS if split is None else [*KEY_COLUMNS, split]
+        names = schema.names
+        assert names[: len(keys_of_tile)] == keys_of_tile, f"{name}: key columns {names[: len(keys_of_tile)]}"
+        assert schema.field("year").type == pa.uint16(), name
+        assert schema.field("municipality").type == pa.uint16(), name
+        assert schema.field("age_band").type == pa.uint8(), name
+        assert schema.field("sex").type == pa.uint8(), name
+        if split is not None:
+            assert schema.field(split).type == pa.uint8(), f"{name}: {split} is {schema.field(split).type}"
+        quantities = names[len(keys_of_tile) :]
         for q in quantities:
-            assert table.schema.field(q).type == pa.uint32(), f"{family}.{q} is {table.schema.field(q).type}"
-        served = families.setdefault(family, {"columns": quantities, "cells": {q: {} for q in quantities}})
-        assert served["columns"] == quantities, f"{family}: tiles with different columns"
+            assert schema.field(q).type == pa.uint32(), f"{name}.{q} is {schema.field(q).type}"
+        served = families.setdefault(
+            name,
+            {"family": family, "split": split, "columns": quantities, "cells": {q: {} for q in quantities}},
+        )
+        assert served["columns"] == quantities, f"{name}: tiles with different columns"
         data = table.to_pydict()
-        keys = list(zip(*(data[k] for k in KEY_COLUMNS)))
+        keys = list(zip(*(data[k] for k in keys_of_tile)))
         served.setdefault("tile_years", []).append((entry["id"], sorted(set(data["year"]))))
         seen = served.setdefault("keys", set())
         for i, key in enumerate(keys):
-            assert key not in seen, f"{family}: cell {key} appears more than once"
+            assert key not in seen, f"{name}: cell {key} appears more than once"
             seen.add(key)
             for q in quantities:
                 if data[q][i]:
@@ -495,31 +654,47 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert set(served) == set(FAMILIES), f"served families {sorted(served)}"
-    for family, tile in served.items():
+    assert len(TILES) == len(FAMILIES) * (1 + len(SPLITS)) == 15
+    assert set(served) == set(TILES), (
+        f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
+        f"unknown {sorted(set(served) - set(TILES))}"
+    )
+    for name, tile in served.items():
+        family = tile["family"]
         for tile_id, years in tile["tile_years"]:
-            assert years, f"{family}: tile {tile_id} has no year"
+            assert years, f"{name}: tile {tile_id} has no year"
         undefined = [c for c in tile["columns"] if c not in FAMILIES[family]]
-        assert not undefined, f"{family}: served columns without an independent definition: {undefined}"
+        assert not undefined, f"{name}: served columns without an independent definition: {undefined}"
+        if tile["split"] is not None:
+            assert tile["columns"] == served[family]["columns"], (
+                f"{name}: quantities {tile['columns']} differ from {family}'s {served[family]['columns']}"
+            )
+            assert tile["years"] == served[family]["years"], (
+                f"{name}: years {tile['years']} differ from {family}'s {served[family]['years']}"
+            )
 
 
 def test_every_cell_of_every_tile_equals_duckdb(served, expected):
     mismatches = []
     checked = 0
-    for family, tile in sorted(served.items()):
-        assert family in FAMILIES, f"unknown family {family}"
+    checked_tiles = set()
+    for name, tile in sorted(served.items()):
+        assert name in TILES, f"unknown tile {name}"
+        family = tile["family"]
         for column in tile["columns"]:
-            assert column in FAMILIES[family], f"{family}.{column} has no independent definition"
+            assert column in FAMILIES[family], f"{name}: {column} has no independent definition"
             actual = tile["cells"][column]
-            wanted = expected[(family, column)]
+            wanted = expected[(name, column)]
             for year in tile["years"]:
                 cells = {c for c in actual if c[0] == year} | {c for c in wanted if c[0] == year}
                 for cell in sorted(cells):
                     checked += 1
+                    checked_tiles.add(name)
                     a, e = actual.get(cell, 0), wanted.get(cell, 0)
                     if a != e:
-                        mismatches.append(f"{family}.{column} year {cell[0]} cell {cell}: expected {e}, served {a}")
+                        mismatches.append(f"{name} {column} year {cell[0]} cell {cell}: expected {e}, served {a}")
     assert checked > 0
+    assert checked_tiles == set(TILES), f"tiles without a compared cell: {sorted(set(TILES) - checked_tiles)}"
     assert not mismatches, f"{len(mismatches)} cells differ:\n" + "\n".join(mismatches[:SHOWN_MISMATCHES])
 
 
@@ -569,16 +744,27 @@ def _groups(geography):
     }
 
 
-def _expected_group_sums(con, expected, family, columns, geography):
-    """Group sums of the expected cells, summed by DuckDB:
-    {(grouping, year, group): {column: sum}}."""
-    cells = [(column, *cell, value) for column in columns for cell, value in expected[(family, column)].items()]
+def _code(cell):
+    """The split code of a cell; 0 in a base tile."""
+    return cell[4] if len(cell) > len(KEY_COLUMNS) else 0
+
+
+def _expected_group_sums(con, expected, tile, columns, geography):
+    """Group sums of the expected cells of a tile, summed by DuckDB, within
+    each split code (0 in a base tile): {(grouping, year, group, code):
+    {column: sum}}."""
+    cells = [
+        (column, *cell[: len(KEY_COLUMNS)], _code(cell), value)
+        for column in columns
+        for cell, value in expected[(tile, column)].items()
+    ]
     types = {
         "col": pa.string(),
         "year": pa.int32(),
         "municipality": pa.int32(),
         "age_band": pa.int32(),
         "sex": pa.int32(),
+        "code": pa.int32(),
         "value": pa.int64(),
     }
     expected_cell = pa.table(
@@ -599,20 +785,21 @@ def _expected_group_sums(con, expected, family, columns, geography):
             SELECT e.*, g.region, g.cluster, CASE {ages} END AS age_group
             FROM expected_cell e LEFT JOIN geo g USING (municipality)
         )
-        SELECT 'country', year, 'all', col, sum(value) FROM c GROUP BY ALL
-        UNION ALL SELECT 'region', year, region, col, sum(value) FROM c GROUP BY ALL
-        UNION ALL SELECT 'health cluster', year, cluster, col, sum(value) FROM c
+        SELECT 'country', year, 'all', code, col, sum(value) FROM c GROUP BY ALL
+        UNION ALL SELECT 'region', year, region, code, col, sum(value) FROM c GROUP BY ALL
+        UNION ALL SELECT 'health cluster', year, cluster, code, col, sum(value) FROM c
                   WHERE cluster IS NOT NULL GROUP BY ALL
-        UNION ALL SELECT 'municipality', year, CAST(municipality AS VARCHAR), col, sum(value) FROM c GROUP BY ALL
-        UNION ALL SELECT 'age group', year, age_group, col, sum(value) FROM c
+        UNION ALL SELECT 'municipality', year, CAST(municipality AS VARCHAR), code, col, sum(value) FROM c
+                  GROUP BY ALL
+        UNION ALL SELECT 'age group', year, age_group, code, col, sum(value) FROM c
                   WHERE age_group IS NOT NULL GROUP BY ALL
-        UNION ALL SELECT 'sex', year, CAST(sex AS VARCHAR), col, sum(value) FROM c GROUP BY ALL
+        UNION ALL SELECT 'sex', year, CAST(sex AS VARCHAR), code, col, sum(value) FROM c GROUP BY ALL
     """).fetchall()
     sums = defaultdict(lambda: defaultdict(int))
     con.unregister("expected_cell")
     con.unregister("geo")
-    for grouping, year, group, column, value in result:
-        sums[(grouping, year, str(group))][column] = int(value)
+    for grouping, year, group, code, column, value in result:
+        sums[(grouping, year, str(group), code)][column] = int(value)
     return sums
 
 
@@ -623,7 +810,7 @@ def _served_group_sums(tile, columns, geography):
             for cell, value in tile["cells"][column].items():
                 group = of(cell)
                 if group is not None:
-                    sums[(grouping, cell[0], str(group))][column] += value
+                    sums[(grouping, cell[0], str(group), _code(cell))][column] += value
     return sums
 
 
@@ -636,6 +823,9 @@ def _value(scale, numerator, denominator):
 
 
 def test_every_measure_at_every_grouping_equals_duckdb(con, catalog, served, expected):
+    """Every measure of the catalogue at every grouping and year, from the
+    base tile of its family and, filtered to one split code (e.g. one
+    target group) at a time, from each split tile of its family."""
     geography = _geography()
     mismatches = []
     checked = 0
@@ -644,15 +834,20 @@ def test_every_measure_at_every_grouping_equals_duckdb(con, catalog, served, exp
         assert m["key"] in MEASURES, f"{m['key']} has no independent definition"
         assert m["family"] in served, f"{m['key']}: no tile of family {m['family']}"
         by_family[m["family"]].append(m)
-    for family, measures in sorted(by_family.items()):
-        tile = served[family]
+    checked_tiles = set()
+    tiles = [(name, family) for family in sorted(by_family) for name in TILES if parse_tile_key(name)[0] == family]
+    for name, family in tiles:
+        measures = by_family[family]
+        assert name in served, f"no tile {name}"
+        tile = served[name]
         columns = sorted(
             {m["numerator_column"] for m in measures}
             | {m["denominator_column"] for m in measures if m["denominator_column"]}
         )
-        want = _expected_group_sums(con, expected, family, columns, geography)
+        want = _expected_group_sums(con, expected, name, columns, geography)
         have = _served_group_sums(tile, columns, geography)
         groups = {g for g in set(want) | set(have) if g[1] in tile["years"]}
+        checked_tiles.add(name)
         for group in sorted(groups, key=str):
             for m in measures:
                 numerator, denominator, _ = MEASURES[m["key"]]
@@ -670,11 +865,14 @@ def test_every_measure_at_every_grouping_equals_duckdb(con, catalog, served, exp
                     else:
                         ok = math.isclose(a, e, rel_tol=1e-9, abs_tol=0.0)
                     if not ok:
-                        grouping, year, name = group
+                        grouping, year, group_name, code = group
+                        where = "" if tile["split"] is None else f" {tile['split']} {code}"
                         mismatches.append(
-                            f"{family} {m['key']} ({scale}) year {year} {grouping} {name}: expected {e}, served {a}"
+                            f"{name} {m['key']} ({scale}) year {year} {grouping} {group_name}{where}: "
+                            f"expected {e}, served {a}"
                         )
     assert checked > 0
+    assert checked_tiles == set(TILES), f"tiles without a checked measure: {sorted(set(TILES) - checked_tiles)}"
     assert not mismatches, f"{len(mismatches)} measure values differ:\n" + "\n".join(
         mismatches[:SHOWN_MISMATCHES]
     )
@@ -688,9 +886,9 @@ def test_population_is_not_trivial(con, served, expected):
         if not any(cells.values())
     ]
     assert not zero, f"quantities that are zero everywhere in the extracts: {zero}"
-    for family, tile in served.items():
+    for name, tile in served.items():
         zero = [c for c in tile["columns"] if not any(tile["cells"][c].values())]
-        assert not zero, f"{family}: served columns that are zero everywhere: {zero}"
+        assert not zero, f"{name}: served columns that are zero everywhere: {zero}"
     assert any(v > 0 for v in expected[("hospital", "admissions")].values())
     assert any(v > 0 for v in expected[("hospital", "readmissions")].values())
     assert any(v > 0 for v in expected[("hospital", "readmissions_psychiatric")].values())
@@ -703,6 +901,51 @@ def test_population_is_not_trivial(con, served, expected):
     assert count("admission WHERE sector = 'both'") > 0, "no admission in both sectors"
 
 
+def test_splits_are_not_trivial(con, expected):
+    """The split tiles can fail: the extracts' citizens spread over the
+    codes of every split. Computed from the extracts with DuckDB."""
+
+    def value(sql):
+        return con.execute(sql).fetchone()[0]
+
+    civil_statuses = value("SELECT count(DISTINCT civil_status) FROM citizen")
+    assert civil_statuses >= 3, f"citizens have only {civil_statuses} civil statuses"
+    assert value("SELECT count(*) FROM citizen WHERE nursing_home = 2") > 0, "no nursing-home resident"
+    assert value("SELECT count(*) FROM citizen WHERE nursing_home = 1") > 0, "every citizen in a nursing home"
+    # Residents found by the address alone, without the period arithmetic.
+    assert value("""
+        SELECT count(*) FROM cpr c WHERE c.address_id IN (SELECT address_id FROM nursing_home)
+    """) > 0, "no CPR row at a nursing-home address"
+    for status in (80, 90):
+        assert value(f"SELECT count(*) FROM citizen WHERE cpr_status = {status}") > 0, (
+            f"no citizen with CPR status {status}"
+        )
+    assert value("SELECT count(DISTINCT cpr_status) FROM citizen") >= 3, "fewer than 3 CPR statuses"
+    groups = {r[0] for r in con.execute("SELECT DISTINCT code FROM target_group").fetchall()}
+    assert groups == set(TARGET_GROUPS), f"empty target groups: {sorted(set(TARGET_GROUPS) - groups)}"
+    # Two or more chronic groups, straight from RUKS and the citizens.
+    assert value("""
+        SELECT count(*) FROM (
+            SELECT c.year, c.cpr FROM citizen c
+            JOIN ruks r ON r.cpr = c.cpr AND year(r.first_date) <= c.year
+            GROUP BY ALL HAVING count(DISTINCT r.chronic_group) >= 2)
+    """) > 0, "no citizen in two or more chronic groups"
+    # Elderly medical patients from the raw contacts: 65+ with a medical
+    # contact in some stay of >= 12 hours.
+    assert value(f"""
+        SELECT count(*) FROM citizen c
+        WHERE c.age >= {AEMI_MIN_AGE} AND c.cpr IN (
+            SELECT cpr FROM lpr WHERE department_type = 'medical')
+    """) > 0, "no 65+ citizen with a medical contact"
+    assert value("SELECT count(*) FROM citizen WHERE cpr NOT IN (SELECT cpr FROM target_group)") > 0, (
+        "every citizen is in a target group"
+    )
+    for family in FAMILIES:
+        for split in SPLITS:
+            codes = {cell[4] for cell in expected[(tile_key(family, split), "citizens")]}
+            assert len(codes) >= 2, f"{tile_key(family, split)}: citizens of only the codes {sorted(codes)}"
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -710,9 +953,18 @@ def main(argv):
     extracts = argv[1]
     con = duckdb.connect(":memory:")
     years = [int(y) for y in argv[2:]] or event_years(con, extracts)
-    totals = expected_totals(expected_cells(con, extracts, years))
-    for (family, column), by_year in totals.items():
-        print(f"{family:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
+    cells = expected_cells(con, extracts, years)
+    totals = expected_totals(cells)
+    for (tile, column), by_year in totals.items():
+        if parse_tile_key(tile)[1] is None:
+            print(f"{tile:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
+    print("citizens by split code:")
+    for split in SPLITS:
+        by_code = defaultdict(lambda: defaultdict(int))
+        for cell, value in cells[(tile_key(next(iter(FAMILIES)), split), "citizens")].items():
+            by_code[cell[4]][cell[0]] += value
+        for code, by_year in sorted(by_code.items()):
+            print(f"{split:15} {code:<26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
     stays = con.execute("""
         SELECT count(*), count(*) FILTER (WHERE contacts > 1), count(*) FILTER (WHERE admission),
                (SELECT count(*) FROM lpr)

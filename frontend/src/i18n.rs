@@ -176,3 +176,18 @@ pub const SCALE: Text = Text {
     da: "Vis som",
     en: "Show as",
 };
+/// Label of the person-attribute filter.
+pub const RESTRICT_BY: Text = Text {
+    da: "Afgræns borgere efter",
+    en: "Restrict citizens by",
+};
+/// "no restriction".
+pub const NO_RESTRICTION: Text = Text {
+    da: "Alle borgere",
+    en: "All citizens",
+};
+/// Why person attributes come one at a time.
+pub const ONE_ATTRIBUTE: Text = Text {
+    da: "Målgruppe, civilstand, plejehjem og CPR-status kan vælges én ad gangen.",
+    en: "Target group, civil status, nursing home and CPR status can be chosen one at a time.",
+};

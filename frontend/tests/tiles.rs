@@ -9,16 +9,23 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, RecordBatch, UInt16Array, UInt32Array, UInt8Array};
 use arrow_ipc::writer::StreamWriter;
 use arrow_schema::Schema;
+use shared::cube::CubeError;
 use shared::cube::{Filter, Grouping};
 use shared::measure::Scale;
+use shared::tile::{Split, TileKind};
 use shared::{DimensionId, MeasureId, Sex, TileFamilyId};
 use tvaers_frontend::api::tiles::{decode, DecodeError};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+fn base_schema() -> Schema {
+    TileKind::from(TileFamilyId::Geography).schema()
+}
+
 /// Four cells: København (region 1084) and Aalborg (region 1081), men and
-/// women, in two record batches.
+/// women, in two record batches. In a split tile, the men's cells have
+/// split code 2 and the women's code 9.
 fn tile_bytes(schema: Schema) -> Vec<u8> {
     let schema = Arc::new(schema);
     let batch = |muni: [u16; 2], sex: [u8; 2], citizens: [u32; 2], contacts: [u32; 2]| {
@@ -27,9 +34,12 @@ fn tile_bytes(schema: Schema) -> Vec<u8> {
             Arc::new(UInt16Array::from(muni.to_vec())),
             Arc::new(UInt8Array::from(vec![4, 4])),
             Arc::new(UInt8Array::from(sex.to_vec())),
-            Arc::new(UInt32Array::from(citizens.to_vec())),
-            Arc::new(UInt32Array::from(contacts.to_vec())),
         ];
+        if schema.field(4).name() != "citizens" {
+            columns.push(Arc::new(UInt8Array::from(vec![2, 9])));
+        }
+        columns.push(Arc::new(UInt32Array::from(citizens.to_vec())));
+        columns.push(Arc::new(UInt32Array::from(contacts.to_vec())));
         // The family's other quantities are zero here.
         while columns.len() < schema.fields().len() {
             columns.push(Arc::new(UInt32Array::from(vec![0, 0])));
@@ -49,7 +59,7 @@ fn tile_bytes(schema: Schema) -> Vec<u8> {
 
 #[wasm_bindgen_test]
 fn decodes_and_reaggregates_a_tile() {
-    let cube = decode(&tile_bytes(TileFamilyId::Geography.def().schema())).expect("decodes");
+    let cube = decode(&tile_bytes(base_schema())).expect("decodes");
     assert_eq!(cube.rows(), 4);
 
     let total = cube
@@ -84,7 +94,7 @@ fn decodes_and_reaggregates_a_tile() {
 
 #[wasm_bindgen_test]
 fn refuses_other_format_versions_and_garbage() {
-    let schema = TileFamilyId::Geography.def().schema();
+    let schema = base_schema();
     let mut metadata = schema.metadata().clone();
     metadata.insert(shared::tile::META_FORMAT_VERSION, "999");
     let old = Schema::new_with_metadata(schema.fields().clone(), metadata);
@@ -96,4 +106,37 @@ fn refuses_other_format_versions_and_garbage() {
         decode(b"not arrow at all"),
         Err(DecodeError::Arrow(_))
     ));
+}
+
+#[wasm_bindgen_test]
+fn decodes_a_split_tile_and_never_adds_up_target_groups() {
+    let kind = TileKind {
+        family: TileFamilyId::Geography,
+        split: Split::TargetGroup,
+    };
+    let cube = decode(&tile_bytes(kind.schema())).expect("decodes");
+    assert_eq!(cube.kind(), kind);
+    assert_eq!(
+        cube.evaluate(
+            MeasureId::GpContacts,
+            Scale::Count,
+            &Filter::all(),
+            Grouping::Total
+        ),
+        Err(CubeError::Overlapping(DimensionId::TargetGroup))
+    );
+    let group_9 = Filter::all().with(DimensionId::TargetGroup, [9]);
+    let total = cube
+        .evaluate(
+            MeasureId::GpContacts,
+            Scale::PerThousand,
+            &group_9,
+            Grouping::Total,
+        )
+        .expect("one group");
+    // The women's cells: 8,800 + 4,000 contacts, 1,100 + 500 citizens.
+    assert_eq!(
+        (total[0].numerator, total[0].denominator),
+        (12_800, Some(1_600))
+    );
 }

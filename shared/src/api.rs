@@ -6,7 +6,7 @@ use crate::dimension::DIMENSIONS;
 use crate::measure::{Counted, Scale, Theme, MEASURES, QUANTITIES};
 use crate::register::REGISTERS;
 use crate::text::{Lang, Text};
-use crate::tile::{FORMAT_VERSION, TILE_FAMILIES};
+use crate::tile::{Split, TileKind, FORMAT_VERSION, TILE_FAMILIES};
 
 /// `GET /api/manifest`: the current data release and its tiles.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,8 +267,11 @@ pub struct TileFamilyEntry {
     /// The catalogue entry.
     #[serde(flatten)]
     pub family: crate::tile::TileFamily,
-    /// Column names in order.
+    /// Column names of the base tile, in order.
     pub columns: Vec<String>,
+    /// The further tiles of the family, each split by one more key
+    /// column: their manifest keys (`geography.civil_status` …).
+    pub splits: Vec<String>,
 }
 
 impl Catalog {
@@ -307,7 +310,18 @@ impl Catalog {
                 .iter()
                 .map(|f| TileFamilyEntry {
                     family: *f,
-                    columns: f
+                    splits: Split::ALL
+                        .into_iter()
+                        .filter(|s| *s != Split::None)
+                        .map(|split| {
+                            TileKind {
+                                family: f.id,
+                                split,
+                            }
+                            .key()
+                        })
+                        .collect(),
+                    columns: TileKind::from(f.id)
                         .schema()
                         .fields()
                         .iter()

@@ -11,7 +11,7 @@ use std::fmt;
 
 use crate::dimension::{Derivation, DimensionId};
 use crate::measure::{MeasureId, QuantityId, Scale};
-use crate::tile::TileFamilyId;
+use crate::tile::{TileFamilyId, TileKind};
 
 /// Why a cube could not be built or queried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +37,9 @@ pub enum CubeError {
     DimensionNotInTile(DimensionId),
     /// The quantity is not a column of this tile.
     QuantityNotInTile(QuantityId),
+    /// An overlapping dimension (target group) is neither grouped by nor
+    /// filtered to one value, so its values would be added up.
+    Overlapping(DimensionId),
 }
 
 impl fmt::Display for CubeError {
@@ -58,6 +61,11 @@ impl fmt::Display for CubeError {
             CubeError::QuantityNotInTile(q) => {
                 write!(f, "quantity {} is not in this tile", q.def().column)
             }
+            CubeError::Overlapping(d) => write!(
+                f,
+                "{} values overlap and cannot be added up: choose one",
+                d.key()
+            ),
         }
     }
 }
@@ -67,7 +75,8 @@ impl std::error::Error for CubeError {}
 /// A decoded tile: key columns and quantity columns of equal length.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cube {
-    family: TileFamilyId,
+    kind: TileKind,
+    dimensions: Vec<DimensionId>,
     keys: Vec<Vec<u16>>,
     values: Vec<Vec<u64>>,
 }
@@ -123,24 +132,25 @@ struct Mapped<'a> {
 }
 
 impl Cube {
-    /// Builds a cube, checking the columns against the family's schema.
+    /// Builds a cube, checking the columns against the tile's schema.
     pub fn new(
-        family: TileFamilyId,
+        kind: impl Into<TileKind>,
         keys: Vec<Vec<u16>>,
         values: Vec<Vec<u64>>,
     ) -> Result<Cube, CubeError> {
-        let def = family.def();
+        let kind = kind.into();
+        let def = kind.family.def();
+        let dimensions = kind.keys();
         let given = keys.len() + values.len();
-        let expected = def.keys.len() + def.quantities.len();
-        if keys.len() != def.keys.len() || values.len() != def.quantities.len() {
+        let expected = dimensions.len() + def.quantities.len();
+        if keys.len() != dimensions.len() || values.len() != def.quantities.len() {
             return Err(CubeError::ColumnCount {
                 expected,
                 found: given,
             });
         }
         let rows = keys.first().map_or(0, Vec::len);
-        let names = def
-            .keys
+        let names = dimensions
             .iter()
             .map(|d| d.key())
             .chain(def.quantities.iter().map(|q| q.def().column));
@@ -155,7 +165,8 @@ impl Cube {
             }
         }
         Ok(Cube {
-            family,
+            kind,
+            dimensions,
             keys,
             values,
         })
@@ -163,7 +174,12 @@ impl Cube {
 
     /// The tile family.
     pub fn family(&self) -> TileFamilyId {
-        self.family
+        self.kind.family
+    }
+
+    /// The tile (family and split).
+    pub fn kind(&self) -> TileKind {
+        self.kind
     }
 
     /// Number of cells.
@@ -173,18 +189,14 @@ impl Cube {
 
     /// The stored key column of `dimension`.
     pub fn key_column(&self, dimension: DimensionId) -> Option<&[u16]> {
-        let i = self
-            .family
-            .def()
-            .keys
-            .iter()
-            .position(|d| *d == dimension)?;
+        let i = self.dimensions.iter().position(|d| *d == dimension)?;
         Some(&self.keys[i])
     }
 
     /// The column of `quantity`.
     pub fn quantity_column(&self, quantity: QuantityId) -> Result<&[u64], CubeError> {
         let i = self
+            .kind
             .family
             .def()
             .quantities
@@ -230,6 +242,16 @@ impl Cube {
         grouping: Grouping,
         quantities: &[QuantityId],
     ) -> Result<Vec<(u16, Vec<u64>)>, CubeError> {
+        for d in self.dimensions.iter().filter(|d| d.overlapping()) {
+            let grouped = grouping == Grouping::By(*d);
+            let pinned = filter
+                .conditions
+                .iter()
+                .any(|(c, codes)| c == d && codes.len() == 1);
+            if !grouped && !pinned {
+                return Err(CubeError::Overlapping(*d));
+            }
+        }
         let predicates = filter
             .conditions
             .iter()
@@ -437,6 +459,56 @@ mod tests {
             vec![1081, 1084]
         );
         assert_eq!(sample().codes(DimensionId::Sex).expect("codes"), vec![1, 2]);
+    }
+
+    #[test]
+    fn overlapping_groups_are_never_added_up() {
+        use crate::tile::Split;
+        let kind = TileKind {
+            family: TileFamilyId::Geography,
+            split: Split::TargetGroup,
+        };
+        // One citizen in groups 2 and 9.
+        let cube = Cube::new(
+            kind,
+            vec![
+                vec![2024, 2024],
+                vec![101, 101],
+                vec![3, 3],
+                vec![1, 1],
+                vec![2, 9],
+            ],
+            [vec![1, 1], vec![4, 4]]
+                .into_iter()
+                .chain((2..9).map(|_| vec![0; 2]))
+                .collect(),
+        )
+        .expect("valid cube");
+        let q = [QuantityId::Citizens];
+        assert_eq!(
+            cube.sums(&Filter::all(), Grouping::Total, &q),
+            Err(CubeError::Overlapping(DimensionId::TargetGroup))
+        );
+        assert_eq!(
+            cube.sums(
+                &Filter::all().with(DimensionId::TargetGroup, [2, 9]),
+                Grouping::Total,
+                &q
+            ),
+            Err(CubeError::Overlapping(DimensionId::TargetGroup))
+        );
+        assert_eq!(
+            cube.sums(
+                &Filter::all().with(DimensionId::TargetGroup, [9]),
+                Grouping::Total,
+                &q
+            ),
+            Ok(vec![(0, vec![1])])
+        );
+        assert_eq!(
+            cube.sums(&Filter::all(), Grouping::By(DimensionId::TargetGroup), &q),
+            Ok(vec![(2, vec![1]), (9, vec![1])])
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::geography;
+use crate::register::{self, Code};
 use crate::text::{Lang, Text};
 
 /// A dimension of the catalogue.
@@ -27,6 +28,19 @@ pub enum DimensionId {
     AgeGroup,
     /// Sex (1 = male, 2 = female, as in Statistics Denmark's tables).
     Sex,
+    /// Civil status in the CPR (code = position in
+    /// [`register::CIVIL_STATUS`] + 1: 1 = U … 8 = D).
+    CivilStatus,
+    /// CPR status code, as a number (1 = "01" … 90 = "90").
+    CprStatus,
+    /// Whether the citizen lived at a nursing-home address (1 = no, 2 = yes).
+    NursingHome,
+    /// Target group (målgruppe): 1–8 the RUKS chronic groups in the order
+    /// of [`register::CHRONIC_GROUPS`], 9 two or more of them, 10
+    /// nursing-home residents, 11 elderly medical patients (ÆMI). A person
+    /// can be in several groups, so groups never add up (see
+    /// [`DimensionId::overlapping`]).
+    TargetGroup,
 }
 
 /// How the values of a dimension are obtained.
@@ -117,7 +131,104 @@ pub const DIMENSIONS: &[Dimension] = &[
         },
         derivation: Derivation::Stored,
     },
+    Dimension {
+        id: DimensionId::CivilStatus,
+        key: "civil_status",
+        label: Text {
+            da: "Civilstand",
+            en: "Civil status",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::CprStatus,
+        key: "cpr_status",
+        label: Text {
+            da: "CPR-status",
+            en: "CPR status",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::NursingHome,
+        key: "nursing_home",
+        label: Text {
+            da: "Plejehjemsbeboer",
+            en: "Nursing-home resident",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::TargetGroup,
+        key: "target_group",
+        label: Text {
+            da: "Målgruppe",
+            en: "Target group",
+        },
+        derivation: Derivation::Stored,
+    },
 ];
+
+/// Nursing-home codes: 1 = not a resident, 2 = resident.
+pub const NURSING_HOME: [Text; 2] = [
+    Text {
+        da: "Ikke plejehjemsbeboer",
+        en: "Not a nursing-home resident",
+    },
+    Text {
+        da: "Plejehjemsbeboer",
+        en: "Nursing-home resident",
+    },
+];
+
+/// Target groups after the eight chronic groups (codes 9, 10, 11).
+pub const OTHER_TARGET_GROUPS: [Text; 3] = [
+    Text {
+        da: "To eller flere kroniske sygdomme",
+        en: "Two or more chronic diseases",
+    },
+    Text {
+        da: "Plejehjemsbeboere",
+        en: "Nursing-home residents",
+    },
+    Text {
+        da: "Ældre medicinske patienter (ÆMI)",
+        en: "Elderly medical patients (ÆMI)",
+    },
+];
+
+/// Target-group code of "two or more chronic groups".
+pub const TARGET_MULTIMORBID: u16 = 9;
+/// Target-group code of nursing-home residents.
+pub const TARGET_NURSING_HOME: u16 = 10;
+/// Target-group code of elderly medical patients.
+pub const TARGET_AEMI: u16 = 11;
+
+/// The tile code of a CPR status code such as "01" or "90".
+pub fn cpr_status_code(status: &str) -> Option<u16> {
+    register::CPR_STATUS
+        .iter()
+        .any(|c| c.code == status)
+        .then(|| status.parse().ok())
+        .flatten()
+}
+
+/// The tile code of a civil status letter.
+pub fn civil_status_code(letter: &str) -> Option<u16> {
+    position_code(register::CIVIL_STATUS, letter)
+}
+
+/// The target-group code of a RUKS chronic group.
+pub fn chronic_group_code(group: &str) -> Option<u16> {
+    position_code(register::CHRONIC_GROUPS, group)
+}
+
+fn position_code(codes: &[Code], code: &str) -> Option<u16> {
+    codes
+        .iter()
+        .position(|c| c.code == code)
+        .map(|i| i as u16 + 1)
+}
 
 impl DimensionId {
     /// The catalogue entry.
@@ -131,6 +242,34 @@ impl DimensionId {
     /// The stable key.
     pub fn key(self) -> &'static str {
         self.def().key
+    }
+
+    /// Whether a person can have several values at once (target groups):
+    /// then values never add up, and a cube must be filtered to one value
+    /// or grouped by the dimension.
+    pub fn overlapping(self) -> bool {
+        self == DimensionId::TargetGroup
+    }
+
+    /// Every code of an enumerated dimension, in order (`None` for year,
+    /// geography and age, whose codes come from elsewhere).
+    pub fn codes(self) -> Option<Vec<u16>> {
+        let count = |n: usize| Some((1..=n as u16).collect());
+        match self {
+            DimensionId::Sex => Some(Sex::ALL.iter().map(|s| s.code()).collect()),
+            DimensionId::CivilStatus => count(register::CIVIL_STATUS.len()),
+            DimensionId::CprStatus => Some(
+                register::CPR_STATUS
+                    .iter()
+                    .filter_map(|c| cpr_status_code(c.code))
+                    .collect(),
+            ),
+            DimensionId::NursingHome => count(NURSING_HOME.len()),
+            DimensionId::TargetGroup => {
+                count(register::CHRONIC_GROUPS.len() + OTHER_TARGET_GROUPS.len())
+            }
+            _ => None,
+        }
     }
 
     /// Maps a stored code of `from` to this dimension's code, for rollups.
@@ -172,8 +311,38 @@ impl DimensionId {
             }
             DimensionId::Sex => Sex::from_code(code)
                 .map_or_else(|| code.to_string(), |s| s.label().get(lang).to_string()),
+            DimensionId::CivilStatus => code_label(register::CIVIL_STATUS, code, lang),
+            DimensionId::CprStatus => register::CPR_STATUS
+                .iter()
+                .find(|c| cpr_status_code(c.code) == Some(code))
+                .map_or_else(
+                    || code.to_string(),
+                    |c| format!("{} {}", c.code, c.label.get(lang)),
+                ),
+            DimensionId::NursingHome => usize::from(code)
+                .checked_sub(1)
+                .and_then(|i| NURSING_HOME.get(i))
+                .map_or_else(|| code.to_string(), |t| t.get(lang).to_string()),
+            DimensionId::TargetGroup => {
+                let chronic = register::CHRONIC_GROUPS.len();
+                match usize::from(code).checked_sub(1) {
+                    Some(i) if i < chronic => code_label(register::CHRONIC_GROUPS, code, lang),
+                    Some(i) => OTHER_TARGET_GROUPS
+                        .get(i - chronic)
+                        .map_or_else(|| code.to_string(), |t| t.get(lang).to_string()),
+                    None => code.to_string(),
+                }
+            }
         }
     }
+}
+
+/// The label of the code at position `code - 1` of a code list.
+fn code_label(codes: &[Code], code: u16, lang: Lang) -> String {
+    usize::from(code)
+        .checked_sub(1)
+        .and_then(|i| codes.get(i))
+        .map_or_else(|| code.to_string(), |c| c.label.get(lang).to_string())
 }
 
 /// Sex, as recorded in the CPR register.
@@ -445,6 +614,42 @@ mod tests {
             DimensionId::Region.def().derivation,
             Derivation::RollupOf(DimensionId::Municipality)
         );
+    }
+
+    #[test]
+    fn enumerated_codes_have_labels_and_round_trip() {
+        assert_eq!(cpr_status_code("01"), Some(1));
+        assert_eq!(cpr_status_code("90"), Some(90));
+        assert_eq!(cpr_status_code("99"), None);
+        assert_eq!(civil_status_code("U"), Some(1));
+        assert_eq!(civil_status_code("D"), Some(8));
+        assert_eq!(chronic_group_code("dementia"), Some(2));
+        assert_eq!(
+            DimensionId::TargetGroup.codes().map(|c| c.len()),
+            Some(usize::from(TARGET_AEMI))
+        );
+        assert_eq!(
+            DimensionId::CprStatus.value_label(80, Lang::Da),
+            "80 Inaktiv, udrejst"
+        );
+        assert_eq!(DimensionId::CivilStatus.value_label(2, Lang::Da), "Gift");
+        assert_eq!(
+            DimensionId::TargetGroup.value_label(TARGET_AEMI, Lang::En),
+            "Elderly medical patients (ÆMI)"
+        );
+        assert_eq!(DimensionId::TargetGroup.value_label(3, Lang::Da), "KOL");
+        for d in [
+            DimensionId::CivilStatus,
+            DimensionId::CprStatus,
+            DimensionId::NursingHome,
+            DimensionId::TargetGroup,
+        ] {
+            for code in d.codes().expect("enumerated") {
+                assert_ne!(d.value_label(code, Lang::Da), code.to_string());
+            }
+        }
+        assert!(DimensionId::TargetGroup.overlapping());
+        assert!(!DimensionId::CivilStatus.overlapping());
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub const META_FORMAT_VERSION: &str = "tvaers.format_version";
 /// Schema metadata key holding the family key.
 pub const META_FAMILY: &str = "tvaers.family";
 
+/// Schema metadata key holding the split's dimension key (split tiles only).
+pub const META_SPLIT: &str = "tvaers.split";
+
 /// Media type of a tile.
 pub const MEDIA_TYPE: &str = "application/vnd.apache.arrow.stream";
 
@@ -155,6 +158,128 @@ impl TileFamilyId {
     }
 }
 
+/// A further person attribute a family's tile is split by, beyond year,
+/// municipality, age band and sex. Each split is a tile of its own,
+/// fetched only when a filter on that attribute is in use (see
+/// ARCHITECTURE.md, Tiling).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Split {
+    /// The family's base tile.
+    None,
+    /// By civil status.
+    CivilStatus,
+    /// By CPR status code.
+    CprStatus,
+    /// By nursing-home residence.
+    NursingHome,
+    /// By target group (overlapping: a person counts in each of theirs).
+    TargetGroup,
+}
+
+impl Split {
+    /// Every split, base first.
+    pub const ALL: [Split; 5] = [
+        Split::None,
+        Split::CivilStatus,
+        Split::CprStatus,
+        Split::NursingHome,
+        Split::TargetGroup,
+    ];
+
+    /// The extra key dimension.
+    pub fn dimension(self) -> Option<DimensionId> {
+        match self {
+            Split::None => None,
+            Split::CivilStatus => Some(DimensionId::CivilStatus),
+            Split::CprStatus => Some(DimensionId::CprStatus),
+            Split::NursingHome => Some(DimensionId::NursingHome),
+            Split::TargetGroup => Some(DimensionId::TargetGroup),
+        }
+    }
+
+    /// The split whose extra key is `dimension`.
+    pub fn of(dimension: DimensionId) -> Option<Split> {
+        Split::ALL
+            .into_iter()
+            .find(|s| s.dimension() == Some(dimension))
+    }
+}
+
+/// One tile of a release: a family, possibly split by one more attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TileKind {
+    /// The family: which quantities.
+    pub family: TileFamilyId,
+    /// The extra key, if any.
+    pub split: Split,
+}
+
+impl From<TileFamilyId> for TileKind {
+    fn from(family: TileFamilyId) -> TileKind {
+        TileKind {
+            family,
+            split: Split::None,
+        }
+    }
+}
+
+impl TileKind {
+    /// Every tile of a release, in manifest order: family by family, the
+    /// base tile before its splits.
+    pub fn all() -> impl Iterator<Item = TileKind> {
+        TILE_FAMILIES.iter().flat_map(|f| {
+            Split::ALL.into_iter().map(move |split| TileKind {
+                family: f.id,
+                split,
+            })
+        })
+    }
+
+    /// Manifest key: the family key, then `.` and the split dimension's
+    /// key for split tiles (`hospital.target_group`).
+    pub fn key(self) -> String {
+        let family = self.family.def().key;
+        match self.split.dimension() {
+            None => family.to_string(),
+            Some(d) => format!("{family}.{}", d.key()),
+        }
+    }
+
+    /// Parses [`TileKind::key`].
+    pub fn from_key(key: &str) -> Option<TileKind> {
+        TileKind::all().find(|k| k.key() == key)
+    }
+
+    /// Key columns, in order: the family's, then the split's.
+    pub fn keys(self) -> Vec<DimensionId> {
+        let mut keys = self.family.def().keys.to_vec();
+        keys.extend(self.split.dimension());
+        keys
+    }
+
+    /// The Arrow schema of this tile.
+    pub fn schema(self) -> Schema {
+        let family = self.family.def();
+        let keys = self
+            .keys()
+            .into_iter()
+            .map(|d| Field::new(d.key(), key_data_type(d), false));
+        let values = family
+            .quantities
+            .iter()
+            .map(|q| Field::new(q.def().column, quantity_data_type(*q), false));
+        let mut metadata = BTreeMap::from([
+            (META_FORMAT_VERSION.to_string(), FORMAT_VERSION.to_string()),
+            (META_FAMILY.to_string(), family.key.to_string()),
+        ]);
+        if let Some(d) = self.split.dimension() {
+            metadata.insert(META_SPLIT.to_string(), d.key().to_string());
+        }
+        Schema::new_with_metadata(keys.chain(values).collect::<Vec<_>>(), metadata)
+    }
+}
+
 /// Arrow type of a dimension's key column: the narrowest unsigned integer
 /// that holds every code.
 pub fn key_data_type(dimension: DimensionId) -> DataType {
@@ -163,7 +288,11 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         DimensionId::HealthCluster
         | DimensionId::AgeBand
         | DimensionId::AgeGroup
-        | DimensionId::Sex => DataType::UInt8,
+        | DimensionId::Sex
+        | DimensionId::CivilStatus
+        | DimensionId::CprStatus
+        | DimensionId::NursingHome
+        | DimensionId::TargetGroup => DataType::UInt8,
     }
 }
 
@@ -174,32 +303,13 @@ pub fn quantity_data_type(_quantity: QuantityId) -> DataType {
     DataType::UInt32
 }
 
-impl TileFamily {
-    /// The Arrow schema of this family's tiles.
-    pub fn schema(&self) -> Schema {
-        let keys = self
-            .keys
-            .iter()
-            .map(|d| Field::new(d.key(), key_data_type(*d), false));
-        let values = self
-            .quantities
-            .iter()
-            .map(|q| Field::new(q.def().column, quantity_data_type(*q), false));
-        let metadata = BTreeMap::from([
-            (META_FORMAT_VERSION.to_string(), FORMAT_VERSION.to_string()),
-            (META_FAMILY.to_string(), self.key.to_string()),
-        ]);
-        Schema::new_with_metadata(keys.chain(values).collect::<Vec<_>>(), metadata)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn geography_schema_is_derived_from_the_catalogue() {
-        let schema = TileFamilyId::Geography.def().schema();
+        let schema = TileKind::from(TileFamilyId::Geography).schema();
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
         assert_eq!(
             names,
@@ -226,6 +336,36 @@ mod tests {
         assert_eq!(schema.metadata()[META_FAMILY], "geography");
         assert_eq!(schema.field(1).data_type(), &DataType::UInt16);
         assert_eq!(schema.field(3).data_type(), &DataType::UInt8);
+        assert!(!schema.metadata().contains_key(META_SPLIT));
+    }
+
+    #[test]
+    fn split_tiles_add_one_key_and_name_it() {
+        let kind = TileKind {
+            family: TileFamilyId::Hospital,
+            split: Split::TargetGroup,
+        };
+        assert_eq!(kind.key(), "hospital.target_group");
+        assert_eq!(TileKind::from_key("hospital.target_group"), Some(kind));
+        assert_eq!(
+            TileKind::from_key("hospital"),
+            Some(TileFamilyId::Hospital.into())
+        );
+        assert_eq!(TileKind::from_key("hospital.sex"), None);
+        let schema = kind.schema();
+        assert_eq!(schema.field(4).name(), "target_group");
+        assert_eq!(schema.field(5).name(), "citizens");
+        assert_eq!(schema.metadata()[META_SPLIT], "target_group");
+        assert_eq!(
+            TileKind::all().count(),
+            TILE_FAMILIES.len() * Split::ALL.len()
+        );
+        for s in Split::ALL {
+            if let Some(d) = s.dimension() {
+                assert_eq!(Split::of(d), Some(s));
+                assert!(d.codes().is_some(), "{d:?} has enumerated codes");
+            }
+        }
     }
 
     #[test]

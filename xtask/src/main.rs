@@ -17,7 +17,7 @@ mod server;
 mod steps;
 mod tools;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -63,7 +63,12 @@ fn main() -> ExitCode {
 
 /// The repository root (the parent of `xtask/`).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo run` sets the variable for the process too; prefer it to the
+    // path baked in at compile time, which is stale when a shared target
+    // directory reuses a binary built from another clone.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .parent()
         .expect("xtask is in the workspace")
         .to_path_buf()

@@ -48,6 +48,17 @@ pub struct Contact {
     pub sector: Sector,
     /// A rehabilitation plan was issued.
     pub rehabilitation_plan: bool,
+    /// The department type, as a bit (see [`department_bit`]).
+    pub department: u16,
+}
+
+/// The bit of a department type code (position in
+/// `shared::register::DEPARTMENT_TYPES`); 0 for an unknown code.
+pub fn department_bit(code: &str) -> u16 {
+    shared::register::DEPARTMENT_TYPES
+        .iter()
+        .position(|d| d.code == code)
+        .map_or(0, |i| 1 << i)
 }
 
 /// Contacts joined into one stay.
@@ -61,6 +72,8 @@ pub struct Stay {
     pub acute: bool,
     /// The sectors of its contacts.
     pub sector: Sector,
+    /// The department types of its contacts, as bits.
+    pub departments: u16,
 }
 
 impl Stay {
@@ -89,12 +102,14 @@ pub fn stays(contacts: &mut [Contact]) -> Vec<Stay> {
             Some(stay) if c.start <= stay.end + JOIN_GAP => {
                 stay.end = stay.end.max(c.end);
                 stay.sector = stay.sector.and(c.sector);
+                stay.departments |= c.department;
             }
             _ => stays.push(Stay {
                 start: c.start,
                 end: c.end,
                 acute: c.acute,
                 sector: c.sector,
+                departments: c.department,
             }),
         }
     }
@@ -142,6 +157,11 @@ mod tests {
             acute,
             sector,
             rehabilitation_plan: false,
+            department: department_bit(if sector == Sector::Psychiatric {
+                "psychiatric"
+            } else {
+                "medical"
+            }),
         }
     }
 
@@ -161,6 +181,12 @@ mod tests {
         assert_eq!((stays[0].start, stays[0].end), (at(1, 8), at(2, 10)));
         assert!(stays[0].acute, "the first contact decides the priority");
         assert_eq!(stays[0].sector, Sector::Both);
+        assert_eq!(
+            stays[0].departments,
+            department_bit("medical") | department_bit("psychiatric")
+        );
+        assert_eq!(stays[1].departments, department_bit("medical"));
+        assert_eq!(department_bit("no such type"), 0);
         assert!(stays[0].is_admission());
         assert_eq!(stays[0].bed_days(), 1);
         assert!(!stays[1].is_admission(), "one hour is outpatient");
@@ -174,6 +200,7 @@ mod tests {
             end,
             acute: false,
             sector: Sector::Somatic,
+            departments: 0,
         };
         assert!(s(at(1, 20)).is_admission());
         assert!(!s(at(1, 19)).is_admission());
@@ -186,6 +213,7 @@ mod tests {
             end,
             acute,
             sector,
+            departments: 0,
         };
         let day = |d: i64| at(1, 0) + Duration::days(d);
         let stays = vec![

@@ -1,12 +1,18 @@
 //! Aggregation: person-level facts in the store → pre-aggregated cubes.
 //!
 //! Every person is placed, for each year, in one cell (municipality × age
-//! band × sex) by the citizen rule (see [`population`]). Each tile family
-//! is then a tally of its quantities per cell: the year's citizens, and
-//! the events of the year's citizens as the catalogue defines them
-//! (`shared::measure::QUANTITIES`). Events stream from the store; cells
-//! are kept sorted by key, so the same input always gives the same cube
-//! (and the same tile bytes) on either engine.
+//! band × sex) by the citizen rule, with their civil status, CPR status,
+//! nursing-home residence and target groups (see [`population`]). Each
+//! tile family is then a tally of its quantities per cell: the year's
+//! citizens, and the events of the year's citizens as the catalogue
+//! defines them (`shared::measure::QUANTITIES`) — once in the base tile
+//! and once more in each split tile, under the person's code of that
+//! split (under every target group they are in). Events stream from the
+//! store into dense arrays laid out in key order, so the same input always
+//! gives the same cubes (and the same tile bytes) on either engine.
+//!
+//! Elderly medical patients (ÆMI) are found from hospital stays, so the
+//! hospital stage runs first; general practice and municipal care follow.
 
 pub mod hospital;
 pub mod population;
@@ -15,12 +21,59 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Datelike;
 use shared::cube::{Cube, CubeError};
-use shared::tile::TileFamily;
-use shared::{QuantityId, TileFamilyId};
+use shared::dimension::TARGET_AEMI;
+use shared::geography::MUNICIPALITIES;
+use shared::register::CPR_STATUS;
+use shared::tile::{Split, TileFamily, TileKind};
+use shared::{AgeBand, QuantityId, TileFamilyId};
 
 use crate::store::{LprContact, Store, StoreError};
 use hospital::{Contact, Sector};
-use population::{CellKey, Population, Seen};
+use population::{target_bit, Place, Population, Seen};
+
+/// The rule that makes a citizen an elderly medical patient (ÆMI) in a
+/// year. There is no national definition; the default is the common one:
+/// 65 or older, with at least one admission in the year that includes a
+/// contact with a medical department.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AemiRule {
+    /// Youngest age (reached in the year).
+    pub min_age: u32,
+    /// Department types that make an admission count
+    /// (`shared::register::DEPARTMENT_TYPES` codes).
+    pub department_types: Vec<String>,
+    /// Fewest such admissions starting in the year.
+    pub min_admissions: u32,
+}
+
+impl Default for AemiRule {
+    fn default() -> AemiRule {
+        AemiRule {
+            min_age: 65,
+            department_types: vec!["medical".to_string()],
+            min_admissions: 1,
+        }
+    }
+}
+
+impl AemiRule {
+    /// The rule as written into the target-group tiles' metadata.
+    pub fn describe(&self) -> String {
+        format!(
+            "age >= {}; admissions >= {}; department types: {}",
+            self.min_age,
+            self.min_admissions,
+            self.department_types.join(", ")
+        )
+    }
+
+    fn departments(&self) -> u16 {
+        self.department_types
+            .iter()
+            .map(|d| hospital::department_bit(d))
+            .fold(0, |a, b| a | b)
+    }
+}
 
 /// Why the cubes could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +89,9 @@ pub enum AggregateError {
     /// A cube did not match its family (a bug).
     #[error("internal error building a cube: {0}")]
     Cube(#[from] CubeError),
+    /// The ÆMI rule names a department type that does not exist.
+    #[error("unknown department type {0:?} in the ÆMI rule; known: {1}")]
+    UnknownDepartment(String, String),
 }
 
 /// Events that are in no cell: their person was no citizen in the
@@ -50,17 +106,26 @@ pub struct Unplaced {
     pub care_person_years: u64,
 }
 
-/// The built cubes, one per tile family, and what was left out.
+/// The built cubes, one per tile, and what was left out.
 #[derive(Debug)]
 pub struct Aggregated {
-    /// The cubes, in the order of `shared::tile::TILE_FAMILIES`.
+    /// The cubes, in the order of `TileKind::all()`.
     pub cubes: Vec<Cube>,
     /// Events in no cell.
     pub unplaced: Unplaced,
 }
 
-/// A person's number and cell in a year, if they are a citizen then.
-type Placed = Option<(u32, CellKey)>;
+/// A person's number and place in a year, if they are a citizen then.
+type Placed = Option<(u32, Place)>;
+
+/// The person's place in `year`, with the ÆMI group when they are one.
+fn placed(population: &Population<'_>, aemi: &Seen, pseudonym: &str, year: i32) -> Placed {
+    let (id, mut place) = population.placed(pseudonym, year)?;
+    if aemi.contains(id, year) {
+        place.groups |= target_bit(TARGET_AEMI);
+    }
+    Some((id, place))
+}
 
 /// One family's tally, the years its events fall in, and what it left out.
 struct Part {
@@ -96,28 +161,98 @@ fn blocking<T>(stage: impl std::future::Future<Output = T>) -> T {
         .block_on(stage)
 }
 
-/// The hospital and municipal-care parts, one after the other.
-async fn hospital_and_care(
-    store: &Store,
-    population: &Population<'_>,
-) -> Result<(Part, Part), AggregateError> {
-    Ok((
-        hospital_use(store, population).await?,
-        municipal_care(store, population).await?,
-    ))
+/// Base cells of a year: municipality × age band × sex.
+const BASE_CELLS: usize = MUNICIPALITIES.len() * AgeBand::COUNT as usize * 2;
+
+/// The code slots of each split, one after the other: the base tile's one
+/// slot, then one per code of each split dimension, in code order.
+struct Slots {
+    /// First slot of each split, in the order of `Split::ALL`.
+    first: [usize; 5],
+    /// Codes of each split.
+    codes: [Vec<u16>; 5],
+    /// Position of a CPR status code among the CPR status codes.
+    cpr_status: [u8; 100],
+    /// Slots in all.
+    count: usize,
 }
 
-/// A family's quantities per cell.
+impl Slots {
+    fn new() -> Slots {
+        let codes = Split::ALL.map(|s| {
+            s.dimension().map_or(vec![0], |d| {
+                d.codes().expect("split dimensions are enumerated")
+            })
+        });
+        let mut first = [0; 5];
+        let mut count = 0;
+        for (i, c) in codes.iter().enumerate() {
+            first[i] = count;
+            count += c.len();
+        }
+        let mut cpr_status = [u8::MAX; 100];
+        for (i, c) in CPR_STATUS.iter().enumerate() {
+            if let Ok(code) = c.code.parse::<usize>() {
+                cpr_status[code] = i as u8;
+            }
+        }
+        Slots {
+            first,
+            codes,
+            cpr_status,
+            count,
+        }
+    }
+
+    /// Every slot a citizen with these attributes counts in.
+    fn of(&self, place: &Place, out: &mut Vec<usize>) {
+        out.clear();
+        out.push(self.first[0]);
+        if place.civil_status > 0 {
+            out.push(self.first[1] + usize::from(place.civil_status) - 1);
+        }
+        let status = self.cpr_status[usize::from(place.cpr_status).min(99)];
+        if status != u8::MAX {
+            out.push(self.first[2] + usize::from(status));
+        }
+        out.push(self.first[3] + usize::from(place.nursing_home));
+        let mut groups = place.groups;
+        while groups != 0 {
+            let bit = groups.trailing_zeros() as usize;
+            out.push(self.first[4] + bit);
+            groups &= groups - 1;
+        }
+    }
+}
+
+/// The dense index of a cell's municipality, age band and sex.
+fn base_index((_, municipality, band, sex): (u16, u16, u8, u8)) -> usize {
+    let m = MUNICIPALITIES
+        .binary_search_by_key(&municipality, |m| m.code)
+        .expect("stored municipalities are validated against the catalogue");
+    (m * AgeBand::COUNT as usize + usize::from(band)) * 2 + usize::from(sex) - 1
+}
+
+/// A family's quantities per cell and split code, in dense arrays laid
+/// out in key order: per year, base cell × slot × column.
 struct Tally {
     family: &'static TileFamily,
-    cells: BTreeMap<CellKey, Vec<u64>>,
+    width: usize,
+    slots: Slots,
+    years: BTreeMap<u16, Vec<u64>>,
+    /// Scratch: the slots of the last place.
+    scratch: Vec<usize>,
 }
 
 impl Tally {
     fn new(family: TileFamilyId) -> Tally {
+        let family = family.def();
         Tally {
-            family: family.def(),
-            cells: BTreeMap::new(),
+            family,
+            width: family.quantities.len(),
+            slots: Slots::new(),
+            years: BTreeMap::new(),
+            scratch: Vec::with_capacity(16),
         }
     }
 
@@ -130,34 +265,99 @@ impl Tally {
             .expect("the quantity belongs to the family")
     }
 
-    fn add(&mut self, cell: CellKey, column: usize, n: u64) {
-        let width = self.family.quantities.len();
-        self.cells.entry(cell).or_insert_with(|| vec![0; width])[column] += n;
+    /// Adds `n` to `column` of the place's cell in every tile.
+    fn add(&mut self, place: &Place, column: usize, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let (width, count) = (self.width, self.slots.count);
+        let block = self
+            .years
+            .entry(place.cell.0)
+            .or_insert_with(|| vec![0; BASE_CELLS * count * width]);
+        let row = base_index(place.cell) * count;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.slots.of(place, &mut scratch);
+        for slot in &scratch {
+            block[(row + slot) * width + column] += n;
+        }
+        self.scratch = scratch;
     }
 
-    fn into_cube(self) -> Result<Cube, CubeError> {
-        let mut keys: Vec<Vec<u16>> = (0..4)
-            .map(|_| Vec::with_capacity(self.cells.len()))
-            .collect();
-        let mut values: Vec<Vec<u64>> = (0..self.family.quantities.len())
-            .map(|_| Vec::with_capacity(self.cells.len()))
-            .collect();
-        for ((year, municipality, band, sex), counts) in self.cells {
-            keys[0].push(year);
-            keys[1].push(municipality);
-            keys[2].push(u16::from(band));
-            keys[3].push(u16::from(sex));
-            for (column, n) in values.iter_mut().zip(counts) {
-                column.push(n);
+    /// One cube per split, in the order of `Split::ALL`. Only cells with
+    /// citizens are kept (every event is a citizen's).
+    fn into_cubes(self) -> Result<Vec<Cube>, CubeError> {
+        let (width, count) = (self.width, self.slots.count);
+        let mut cubes = Vec::with_capacity(Split::ALL.len());
+        for (s, split) in Split::ALL.into_iter().enumerate() {
+            let codes = &self.slots.codes[s];
+            let key_columns = 4 + usize::from(split != Split::None);
+            let mut keys: Vec<Vec<u16>> = vec![Vec::new(); key_columns];
+            let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
+            for (year, block) in &self.years {
+                for (m, municipality) in MUNICIPALITIES.iter().enumerate() {
+                    for band in 0..AgeBand::COUNT {
+                        for sex in 1..=2u8 {
+                            let base = base_index((*year, municipality.code, band, sex));
+                            debug_assert_eq!(base / (AgeBand::COUNT as usize * 2), m);
+                            for (i, code) in codes.iter().enumerate() {
+                                let at = (base * count + self.slots.first[s] + i) * width;
+                                let cell = &block[at..at + width];
+                                if cell[0] == 0 {
+                                    continue;
+                                }
+                                keys[0].push(*year);
+                                keys[1].push(municipality.code);
+                                keys[2].push(u16::from(band));
+                                keys[3].push(u16::from(sex));
+                                if split != Split::None {
+                                    keys[4].push(*code);
+                                }
+                                for (column, n) in values.iter_mut().zip(cell) {
+                                    column.push(*n);
+                                }
+                            }
+                        }
+                    }
+                }
             }
+            cubes.push(Cube::new(
+                TileKind {
+                    family: self.family.id,
+                    split,
+                },
+                keys,
+                values,
+            )?);
         }
-        Cube::new(self.family.id, keys, values)
+        Ok(cubes)
     }
 }
 
-/// Builds every family's cube from what the store holds. Years are those
-/// with GP contacts, hospital contacts or municipal care.
+/// Builds every tile's cube from what the store holds, with the default
+/// ÆMI rule. Years are those with GP contacts, hospital contacts or
+/// municipal care.
 pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
+    build_with(store, &AemiRule::default()).await
+}
+
+/// Builds every tile's cube with the given ÆMI rule.
+pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, AggregateError> {
+    let departments = rule.departments();
+    if let Some(unknown) = rule
+        .department_types
+        .iter()
+        .find(|d| hospital::department_bit(d) == 0)
+    {
+        let known: Vec<&str> = shared::register::DEPARTMENT_TYPES
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        return Err(AggregateError::UnknownDepartment(
+            unknown.clone(),
+            known.join(", "),
+        ));
+    }
     let started = std::time::Instant::now();
     let stage = |what: &str| {
         log::info!(
@@ -166,30 +366,44 @@ pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
         );
     };
     let residences = store.residences().await?;
-    let population = Population::new(&residences);
-    stage(&format!("{} persons in the CPR register", population.len()));
+    let nursing_homes = store.nursing_home_addresses().await?;
+    let chronic = store.chronic_groups().await?;
+    let population = Population::new(&residences, &nursing_homes, &chronic);
+    stage(&format!(
+        "{} persons in the CPR register, {} nursing-home addresses, {} chronic-group records",
+        population.len(),
+        nursing_homes.len(),
+        chronic.len()
+    ));
+    // Hospital use comes first: it finds the elderly medical patients the
+    // other stages need.
+    let aemi_rule = AemiCheck {
+        min_age: rule.min_age,
+        departments,
+        min_admissions: rule.min_admissions,
+    };
+    let (hospital, aemi) = hospital_use(store, &population, &aemi_rule).await?;
+    stage("hospital contacts and stays");
     // General practice is the largest scan; on SQLite it runs on a thread
-    // of its own beside the hospital and municipal-care scans (each with
-    // its own read-only connection). PostgreSQL does its grouping in the
-    // server, so there the stages simply follow each other.
-    let (general, rest) = if store.is_sqlite() {
+    // of its own beside the municipal-care scan (each with its own
+    // read-only connection). PostgreSQL does its grouping in the server,
+    // so there the stages simply follow each other.
+    let (general, care) = if store.is_sqlite() {
         // Both on threads of their own: this thread may be inside an async
         // runtime, where another cannot be started.
         std::thread::scope(|scope| {
-            let general = scope.spawn(|| blocking(general_practice(store, &population)));
-            let rest = scope.spawn(|| blocking(hospital_and_care(store, &population)));
-            (joined(general), joined(rest))
+            let general = scope.spawn(|| blocking(general_practice(store, &population, &aemi)));
+            let care = scope.spawn(|| blocking(municipal_care(store, &population, &aemi)));
+            (joined(general), joined(care))
         })
     } else {
         (
-            general_practice(store, &population).await,
-            hospital_and_care(store, &population).await,
+            general_practice(store, &population, &aemi).await,
+            municipal_care(store, &population, &aemi).await,
         )
     };
-    let general = general?;
-    stage("general practice");
-    let (hospital, care) = rest?;
-    stage("hospital contacts and stays, municipal care");
+    let (general, care) = (general?, care?);
+    stage("general practice, municipal care");
     let mut years = BTreeSet::new();
     let mut unplaced = Unplaced::default();
     for part in [&general, &hospital, &care] {
@@ -204,29 +418,37 @@ pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
 
     let mut tallies = [general.tally, hospital.tally, care.tally];
     for year in years {
-        for cell in population.cells(year) {
+        for (id, mut place) in population.places(year) {
+            if aemi.contains(id, year) {
+                place.groups |= target_bit(TARGET_AEMI);
+            }
             for tally in &mut tallies {
                 let citizens = tally.column(QuantityId::Citizens);
-                tally.add(cell, citizens, 1);
+                tally.add(&place, citizens, 1);
             }
         }
     }
     stage("citizens");
-    let cubes = tallies
-        .into_iter()
-        .map(Tally::into_cube)
-        .collect::<Result<Vec<_>, _>>()?;
-    debug_assert!(cubes
-        .iter()
-        .map(Cube::family)
-        .eq(shared::tile::TILE_FAMILIES.iter().map(|f| f.id)));
+    let mut cubes = Vec::new();
+    for tally in tallies {
+        cubes.extend(tally.into_cubes()?);
+    }
+    debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
     Ok(Aggregated { cubes, unplaced })
+}
+
+/// The ÆMI rule with its department types as bits.
+struct AemiCheck {
+    min_age: u32,
+    departments: u16,
+    min_admissions: u32,
 }
 
 /// GP contacts by type, and persons with any.
 async fn general_practice(
     store: &Store,
     population: &Population<'_>,
+    aemi: &Seen,
 ) -> Result<Part, AggregateError> {
     let mut part = Part::new(TileFamilyId::Geography);
     let Part {
@@ -256,30 +478,36 @@ async fn general_practice(
             let placed = match &last {
                 Some((who, when, placed)) if who == pseudonym && *when == year => *placed,
                 _ => {
-                    let placed = population.placed(pseudonym, year);
+                    let placed = placed(population, aemi, pseudonym, year);
                     last = Some((pseudonym.to_string(), year, placed));
                     placed
                 }
             };
-            let Some((person, cell)) = placed else {
+            let Some((person, place)) = placed else {
                 unplaced.gp_contacts += n;
                 return;
             };
-            tally.add(cell, all, n);
+            tally.add(&place, all, n);
             if let Some((_, column)) = by_type.iter().find(|(code, _)| *code == contact_type) {
-                tally.add(cell, *column, n);
+                tally.add(&place, *column, n);
             }
             if patient_years.insert(person, year) {
-                tally.add(cell, patients, 1);
+                tally.add(&place, patients, 1);
             }
         })
         .await?;
     Ok(part)
 }
 
-/// Hospital contacts, stays, admissions and readmissions.
-async fn hospital_use(store: &Store, population: &Population<'_>) -> Result<Part, AggregateError> {
+/// Hospital contacts, stays, admissions and readmissions; and the
+/// elderly medical patients of each year.
+async fn hospital_use(
+    store: &Store,
+    population: &Population<'_>,
+    rule: &AemiCheck,
+) -> Result<(Part, Seen), AggregateError> {
     let mut part = Part::new(TileFamilyId::Hospital);
+    let mut aemi = Seen::default();
     let Part {
         tally,
         years,
@@ -291,7 +519,8 @@ async fn hospital_use(store: &Store, population: &Population<'_>) -> Result<Part
         for c in contacts.iter() {
             years.insert(c.start.year());
         }
-        unplaced.hospital_contacts += person_hospital_use(population, pseudonym, contacts, tally);
+        unplaced.hospital_contacts +=
+            person_hospital_use(population, rule, &mut aemi, pseudonym, contacts, tally);
         contacts.clear();
     };
     store
@@ -313,19 +542,22 @@ async fn hospital_use(store: &Store, population: &Population<'_>) -> Result<Part
                     Sector::Somatic
                 },
                 rehabilitation_plan: row.rehabilitation_plan == 1,
+                department: hospital::department_bit(&row.department_type),
             });
         })
         .await?;
     if let Some(previous) = person {
         flush(&previous, &mut contacts, tally);
     }
-    Ok(part)
+    Ok((part, aemi))
 }
 
 /// Adds one person's hospital use to the tally; returns the contacts that
 /// fell in no cell.
 fn person_hospital_use(
     population: &Population<'_>,
+    rule: &AemiCheck,
+    aemi: &mut Seen,
     pseudonym: &str,
     contacts: &mut [Contact],
     tally: &mut Tally,
@@ -360,14 +592,37 @@ fn person_hospital_use(
         return contacts.len() as u64;
     };
     let stays = hospital::stays(contacts);
+    // The person's places, by year, with the ÆMI group where the rule
+    // holds: enough admissions with a department of the rule's types.
+    let mut places: BTreeMap<i32, Option<Place>> = BTreeMap::new();
+    let mut place_in = |year: i32| -> Option<Place> {
+        *places.entry(year).or_insert_with(|| {
+            let mut place = population.place_of(person, year)?;
+            let old_enough = population
+                .age_of(person, year)
+                .is_some_and(|age| age >= rule.min_age);
+            let admissions = stays
+                .iter()
+                .filter(|s| {
+                    s.year() == year && s.is_admission() && s.departments & rule.departments != 0
+                })
+                .count();
+            if old_enough && admissions as u64 >= u64::from(rule.min_admissions) {
+                place.groups |= target_bit(TARGET_AEMI);
+                aemi.insert(person, year);
+            }
+            Some(place)
+        })
+    };
     let mut unplaced = 0;
     let mut patient_years = BTreeSet::new();
     for c in contacts.iter() {
         let year = c.start.year();
-        let Some(cell) = population.cell_of(person, year) else {
+        let Some(place) = place_in(year) else {
             unplaced += 1;
             continue;
         };
+        let cell = &place;
         tally.add(cell, contacts_col, 1);
         tally.add(cell, plans, u64::from(c.rehabilitation_plan));
         if patient_years.insert(year) {
@@ -375,9 +630,10 @@ fn person_hospital_use(
         }
     }
     for (i, stay) in stays.iter().enumerate() {
-        let Some(cell) = population.cell_of(person, stay.year()) else {
+        let Some(place) = place_in(stay.year()) else {
             continue;
         };
+        let cell = &place;
         tally.add(cell, stays_col, 1);
         if !stay.is_admission() {
             tally.add(cell, outpatient, 1);
@@ -412,6 +668,7 @@ fn person_hospital_use(
 async fn municipal_care(
     store: &Store,
     population: &Population<'_>,
+    aemi: &Seen,
 ) -> Result<Part, AggregateError> {
     let mut part = Part::new(TileFamilyId::MunicipalCare);
     let Part {
@@ -438,7 +695,7 @@ async fn municipal_care(
     store
         .care_services(|pseudonym, year, service| {
             years.insert(year);
-            let Some((person, cell)) = population.placed(pseudonym, year) else {
+            let Some((person, place)) = placed(population, aemi, pseudonym, year) else {
                 if unplaced_years.insert((pseudonym.to_string(), year)) {
                     unplaced.care_person_years += 1;
                 }
@@ -447,11 +704,11 @@ async fn municipal_care(
             // A person-year may come with a service more than once.
             if let Some(i) = services.iter().position(|(code, _)| *code == service) {
                 if service_years[i].insert(person, year) {
-                    tally.add(cell, services[i].1, 1);
+                    tally.add(&place, services[i].1, 1);
                 }
             }
             if service.starts_with("sel83_") && home_help_years.insert(person, year) {
-                tally.add(cell, home_help, 1);
+                tally.add(&place, home_help, 1);
             }
         })
         .await?;

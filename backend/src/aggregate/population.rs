@@ -4,13 +4,22 @@
 //! overlaps it and the CPR number is not cancelled, deleted or changed
 //! (status 30, 50, 60). They are placed by the last such period (its
 //! municipality) and counted at the age reached in the year, by sex.
+//!
+//! The same period gives the person's civil status and CPR status in the
+//! year; they are a nursing-home resident in the year when that period's
+//! address was a nursing-home address on some day of the period within
+//! the year. They are in a RUKS chronic group from the year of its first
+//! date on.
 
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use shared::dimension::{
+    chronic_group_code, civil_status_code, cpr_status_code, TARGET_MULTIMORBID, TARGET_NURSING_HOME,
+};
 use shared::{AgeBand, Sex};
 
-use crate::store::ResidenceRow;
+use crate::store::{ChronicRow, NursingHomeRow, ResidenceRow};
 
 /// CPR status codes of numbers that do not stand for a person of their
 /// own (cancelled, deleted duplicate, changed number).
@@ -19,18 +28,67 @@ const NOT_COUNTED: &[&str] = &["30", "50", "60"];
 /// Key of a cell: year, municipality, age band, sex (tile codes).
 pub type CellKey = (u16, u16, u8, u8);
 
+/// The bit of a target-group code in [`Place::groups`].
+pub const fn target_bit(code: u16) -> u16 {
+    1 << (code - 1)
+}
+
+/// Where a citizen counts in a year, and their attributes then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// Year, municipality, age band, sex.
+    pub cell: CellKey,
+    /// Civil status code (see `shared::dimension`).
+    pub civil_status: u8,
+    /// CPR status code.
+    pub cpr_status: u8,
+    /// Lived at a nursing-home address.
+    pub nursing_home: bool,
+    /// Target groups, one bit per code ([`target_bit`]); the stage that
+    /// knows about elderly medical patients adds theirs.
+    pub groups: u16,
+}
+
+/// One period of residence with what the rules need from it.
+struct Period<'a> {
+    row: &'a ResidenceRow,
+    civil_status: u8,
+    cpr_status: u8,
+    /// The days of the period at a nursing-home address (from, until).
+    nursing_home: Option<(NaiveDate, Option<NaiveDate>)>,
+}
+
 /// Everybody in the CPR register, with their periods of residence.
 pub struct Population<'a> {
     index: HashMap<&'a str, u32>,
     /// Each person's periods, in order of their start.
-    periods: Vec<Vec<&'a ResidenceRow>>,
+    periods: Vec<Vec<Period<'a>>>,
+    /// Each person's chronic groups: (target-group bit, first year).
+    chronic: Vec<Vec<(u16, i32)>>,
+}
+
+/// The later of two optional ends (`None` = open).
+fn earlier_end(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
 }
 
 impl<'a> Population<'a> {
-    /// Indexes the residence periods by person.
-    pub fn new(rows: &'a [ResidenceRow]) -> Population<'a> {
+    /// Indexes the residence periods and chronic groups by person.
+    pub fn new(
+        rows: &'a [ResidenceRow],
+        nursing_homes: &[NursingHomeRow],
+        chronic: &[ChronicRow],
+    ) -> Population<'a> {
+        let homes: HashMap<&str, &NursingHomeRow> = nursing_homes
+            .iter()
+            .map(|h| (h.address_id.as_str(), h))
+            .collect();
         let mut index = HashMap::new();
-        let mut periods: Vec<Vec<&ResidenceRow>> = Vec::new();
+        let mut periods: Vec<Vec<Period>> = Vec::new();
         for r in rows {
             if NOT_COUNTED.contains(&r.status.as_str()) {
                 continue;
@@ -39,12 +97,35 @@ impl<'a> Population<'a> {
                 periods.push(Vec::new());
                 (periods.len() - 1) as u32
             });
-            periods[id as usize].push(r);
+            let nursing_home = homes.get(r.address_id.as_str()).and_then(|h| {
+                let from = r.valid_from.max(h.valid_from);
+                let until = earlier_end(r.valid_to, h.valid_to);
+                until.is_none_or(|u| u > from).then_some((from, until))
+            });
+            periods[id as usize].push(Period {
+                row: r,
+                civil_status: civil_status_code(&r.civil_status).map_or(0, |c| c as u8),
+                cpr_status: cpr_status_code(&r.status).map_or(0, |c| c as u8),
+                nursing_home,
+            });
         }
         for p in &mut periods {
-            p.sort_by_key(|r| r.valid_from);
+            p.sort_by_key(|p| p.row.valid_from);
         }
-        Population { index, periods }
+        let mut groups: Vec<Vec<(u16, i32)>> = (0..periods.len()).map(|_| Vec::new()).collect();
+        for c in chronic {
+            if let (Some(&id), Some(code)) = (
+                index.get(c.pseudonym.as_str()),
+                chronic_group_code(&c.group),
+            ) {
+                groups[id as usize].push((target_bit(code), c.first_date.year()));
+            }
+        }
+        Population {
+            index,
+            periods,
+            chronic: groups,
+        }
     }
 
     /// Number of persons.
@@ -64,38 +145,67 @@ impl<'a> Population<'a> {
 
     /// The cell of a person in `year`, if they are a citizen then.
     pub fn cell(&self, pseudonym: &str, year: i32) -> Option<CellKey> {
-        self.cell_of(self.id(pseudonym)?, year)
+        Some(self.place_of(self.id(pseudonym)?, year)?.cell)
     }
 
-    /// The person's number and cell in `year`, if they are a citizen then.
-    pub fn placed(&self, pseudonym: &str, year: i32) -> Option<(u32, CellKey)> {
+    /// The person's number and place in `year`, if they are a citizen then.
+    pub fn placed(&self, pseudonym: &str, year: i32) -> Option<(u32, Place)> {
         let id = self.id(pseudonym)?;
-        Some((id, self.cell_of(id, year)?))
+        Some((id, self.place_of(id, year)?))
     }
 
-    /// The cell of person `id` in `year`.
-    pub fn cell_of(&self, id: u32, year: i32) -> Option<CellKey> {
+    /// The place of person `id` in `year`.
+    pub fn place_of(&self, id: u32, year: i32) -> Option<Place> {
         let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
-        let last = NaiveDate::from_ymd_opt(year, 12, 31)?;
+        let next = NaiveDate::from_ymd_opt(year + 1, 1, 1)?;
         let p = self
             .periods
             .get(id as usize)?
             .iter()
             .rev()
-            .find(|r| r.valid_from <= last && r.valid_to.is_none_or(|to| to > first))?;
-        let age = u32::try_from(year - p.birth_date.year()).ok()?;
-        let sex = Sex::from_letter(&p.sex)?;
-        Some((
-            u16::try_from(year).ok()?,
-            u16::try_from(p.municipality).ok()?,
-            AgeBand::from_age(age).index(),
-            sex.code() as u8,
-        ))
+            .find(|p| p.row.valid_from < next && p.row.valid_to.is_none_or(|to| to > first))?;
+        let age = u32::try_from(year - p.row.birth_date.year()).ok()?;
+        let sex = Sex::from_letter(&p.row.sex)?;
+        let nursing_home = p
+            .nursing_home
+            .is_some_and(|(from, until)| from < next && until.is_none_or(|u| u > first));
+        let mut groups = 0;
+        let mut chronic = 0;
+        for (bit, since) in &self.chronic[id as usize] {
+            if *since <= year && groups & bit == 0 {
+                groups |= bit;
+                chronic += 1;
+            }
+        }
+        if chronic >= 2 {
+            groups |= target_bit(TARGET_MULTIMORBID);
+        }
+        if nursing_home {
+            groups |= target_bit(TARGET_NURSING_HOME);
+        }
+        Some(Place {
+            cell: (
+                u16::try_from(year).ok()?,
+                u16::try_from(p.row.municipality).ok()?,
+                AgeBand::from_age(age).index(),
+                sex.code() as u8,
+            ),
+            civil_status: p.civil_status,
+            cpr_status: p.cpr_status,
+            nursing_home,
+            groups,
+        })
     }
 
-    /// The cell of every citizen of `year`.
-    pub fn cells(&self, year: i32) -> impl Iterator<Item = CellKey> + '_ {
-        (0..self.periods.len() as u32).filter_map(move |id| self.cell_of(id, year))
+    /// The age person `id` reaches in `year` (by their first period).
+    pub fn age_of(&self, id: u32, year: i32) -> Option<u32> {
+        let p = self.periods.get(id as usize)?.first()?;
+        u32::try_from(year - p.row.birth_date.year()).ok()
+    }
+
+    /// The person number and place of every citizen of `year`.
+    pub fn places(&self, year: i32) -> impl Iterator<Item = (u32, Place)> + '_ {
+        (0..self.periods.len() as u32).filter_map(move |id| Some((id, self.place_of(id, year)?)))
     }
 }
 
@@ -106,6 +216,14 @@ pub struct Seen {
 }
 
 impl Seen {
+    /// Whether the pair is in the set.
+    pub fn contains(&self, id: u32, year: i32) -> bool {
+        self.years.get(&year).is_some_and(|bits| {
+            bits.get(id as usize / 64)
+                .is_some_and(|word| word & (1 << (id % 64)) != 0)
+        })
+    }
+
     /// Adds the pair; `true` if it was not there yet.
     pub fn insert(&mut self, id: u32, year: i32) -> bool {
         let bits = self.years.entry(year).or_default();
@@ -142,6 +260,8 @@ mod tests {
             valid_from: from,
             valid_to: to,
             status: status.into(),
+            civil_status: "G".into(),
+            address_id: format!("{who}-{municipality}"),
         }
     }
 
@@ -155,16 +275,69 @@ mod tests {
             // Cancelled number.
             period("c", 101, date(2000, 1, 1), None, "30"),
         ];
-        let population = Population::new(&rows);
+        let population = Population::new(&rows, &[], &[]);
         assert_eq!(population.len(), 2);
         assert_eq!(population.cell("a", 2024), Some((2024, 101, 15, 2)));
         assert_eq!(population.cell("a", 2023), Some((2023, 851, 15, 2)));
         assert_eq!(population.cell("b", 2024), None);
         assert_eq!(population.cell("b", 2023).map(|c| c.1), Some(101));
         assert_eq!(population.cell("c", 2024), None);
-        assert_eq!(population.cells(2024).count(), 1);
+        assert_eq!(population.places(2024).count(), 1);
         // Not born yet.
         assert_eq!(population.cell("a", 1949), None);
+    }
+
+    #[test]
+    fn attributes_come_from_the_placing_period() {
+        let mut home = period("a", 851, date(2022, 7, 1), None, "90");
+        home.civil_status = "E".into();
+        let rows = vec![
+            period("a", 851, date(2000, 1, 1), Some(date(2022, 7, 1)), "01"),
+            home,
+        ];
+        // The address became a nursing home in 2023 and stopped being one
+        // on the first day of 2024.
+        let homes = [NursingHomeRow {
+            address_id: "a-851".into(),
+            valid_from: date(2023, 3, 1),
+            valid_to: Some(date(2024, 1, 1)),
+        }];
+        let chronic = [
+            ChronicRow {
+                pseudonym: "a".into(),
+                group: "dementia".into(),
+                first_date: date(2023, 12, 31),
+            },
+            ChronicRow {
+                pseudonym: "a".into(),
+                group: "copd".into(),
+                first_date: date(2010, 1, 1),
+            },
+            ChronicRow {
+                pseudonym: "nobody".into(),
+                group: "copd".into(),
+                first_date: date(2010, 1, 1),
+            },
+        ];
+        let population = Population::new(&rows, &homes, &chronic);
+        let place = |year| population.placed("a", year).expect("a citizen").1;
+        let (y2022, y2023, y2024) = (place(2022), place(2023), place(2024));
+        assert_eq!((y2022.civil_status, y2022.cpr_status), (4, 90));
+        assert!(!y2022.nursing_home, "not yet a nursing home");
+        assert!(y2023.nursing_home);
+        assert!(!y2024.nursing_home, "no longer a nursing home");
+        let copd = target_bit(3);
+        let dementia = target_bit(2);
+        assert_eq!(y2022.groups, copd);
+        assert_eq!(
+            y2023.groups,
+            copd | dementia | target_bit(TARGET_MULTIMORBID) | target_bit(TARGET_NURSING_HOME)
+        );
+        assert_eq!(
+            y2024.groups,
+            copd | dementia | target_bit(TARGET_MULTIMORBID)
+        );
+        assert_eq!(population.age_of(0, 2024), Some(74));
     }
 
     #[test]
@@ -175,5 +348,9 @@ mod tests {
         assert!(seen.insert(3, 2023));
         assert!(seen.insert(200, 2024));
         assert!(!seen.insert(200, 2024));
+        assert!(seen.contains(200, 2024));
+        assert!(!seen.contains(200, 2022));
+        assert!(!seen.contains(199, 2024));
+        assert!(!seen.contains(9999, 2024));
     }
 }

@@ -34,6 +34,8 @@ pub struct LprContact {
     pub priority: String,
     /// `somatic` or `psychiatric`.
     pub sector: String,
+    /// Department type (`medical`, `surgical` …).
+    pub department_type: String,
     /// 1 if a rehabilitation plan was issued.
     pub rehabilitation_plan: i16,
 }
@@ -159,7 +161,7 @@ impl Store {
     /// come together; their order is the caller's business).
     pub async fn lpr_contacts(&self, mut each: impl FnMut(LprContact)) -> Result<(), StoreError> {
         const SQL: &str = "SELECT pseudonym, contact_id, start_time, end_time, priority, sector, \
-                           rehabilitation_plan FROM reg_lpr ORDER BY pseudonym";
+                           rehabilitation_plan, department_type FROM reg_lpr ORDER BY pseudonym";
         if let Some(path) = self.sqlite_file()? {
             let time = |text: &str| {
                 NaiveDateTime::parse_from_str(text, SQLITE_TIMESTAMP)
@@ -174,6 +176,7 @@ impl Store {
                     priority: row.get(4)?,
                     sector: row.get(5)?,
                     rehabilitation_plan: row.get(6)?,
+                    department_type: row.get(7)?,
                 });
                 Ok(())
             });
@@ -186,22 +189,34 @@ impl Store {
             String,
             String,
             i16,
+            String,
         );
-        self.scan_postgres(
-            SQL,
-            |(pseudonym, contact_id, start_time, end_time, priority, sector, plan): Row| {
-                each(LprContact {
+        self
+            .scan_postgres(
+                SQL,
+                |(
                     pseudonym,
                     contact_id,
                     start_time,
                     end_time,
                     priority,
                     sector,
-                    rehabilitation_plan: plan,
-                })
-            },
-        )
-        .await
+                    plan,
+                    department,
+                ): Row| {
+                    each(LprContact {
+                        pseudonym,
+                        contact_id,
+                        start_time,
+                        end_time,
+                        priority,
+                        sector,
+                        department_type: department,
+                        rehabilitation_plan: plan,
+                    })
+                },
+            )
+            .await
     }
 
     /// The municipal services each person received in each year, as

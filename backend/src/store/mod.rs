@@ -114,6 +114,32 @@ pub struct ResidenceRow {
     pub valid_to: Option<NaiveDate>,
     /// CPR status code.
     pub status: String,
+    /// Civil status letter.
+    pub civil_status: String,
+    /// Address id of the residence.
+    pub address_id: String,
+}
+
+/// A period in which an address is a nursing home.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NursingHomeRow {
+    /// Address id (as in CPR).
+    pub address_id: String,
+    /// First day.
+    pub valid_from: NaiveDate,
+    /// First day it no longer is, if it ended.
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// A person in a RUKS chronic group from a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChronicRow {
+    /// Pseudonym.
+    pub pseudonym: String,
+    /// Chronic group code.
+    pub group: String,
+    /// First day in the group.
+    pub first_date: NaiveDate,
 }
 
 /// A release as the manifest shows it.
@@ -287,7 +313,7 @@ impl Store {
     /// order (aggregation sorts its cells).
     pub async fn residences(&self) -> Result<Vec<ResidenceRow>, StoreError> {
         const SQL: &str = "SELECT pseudonym, birth_date, sex, municipality, valid_from, valid_to, \
-                           status FROM reg_cpr";
+                           status, civil_status, address_id FROM reg_cpr";
         if let Some(path) = self.sqlite_file()? {
             let date = |text: &str| {
                 NaiveDate::parse_from_str(text, facts::SQLITE_DATE)
@@ -303,6 +329,8 @@ impl Store {
                     valid_from: date(row.get_ref(4)?.as_str()?)?,
                     valid_to: row.get_ref(5)?.as_str_or_null()?.map(date).transpose()?,
                     status: row.get(6)?,
+                    civil_status: row.get(7)?,
+                    address_id: row.get(8)?,
                 });
                 Ok(())
             })?;
@@ -316,12 +344,24 @@ impl Store {
             NaiveDate,
             Option<NaiveDate>,
             String,
+            String,
+            String,
         );
         let rows: Vec<Row> = with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
         Ok(rows
             .into_iter()
             .map(
-                |(pseudonym, birth_date, sex, municipality, valid_from, valid_to, status)| {
+                |(
+                    pseudonym,
+                    birth_date,
+                    sex,
+                    municipality,
+                    valid_from,
+                    valid_to,
+                    status,
+                    civil_status,
+                    address_id,
+                )| {
                     ResidenceRow {
                         pseudonym,
                         birth_date,
@@ -330,9 +370,55 @@ impl Store {
                         valid_from,
                         valid_to,
                         status,
+                        civil_status,
+                        address_id,
                     }
                 },
             )
+            .collect())
+    }
+
+    /// The nursing-home addresses with their periods.
+    pub async fn nursing_home_addresses(&self) -> Result<Vec<NursingHomeRow>, StoreError> {
+        const SQL: &str = "SELECT address_id, valid_from, valid_to FROM reg_nursing_homes";
+        let rows: Vec<(String, NaiveDate, Option<NaiveDate>)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(address_id, valid_from, valid_to)| NursingHomeRow {
+                address_id,
+                valid_from,
+                valid_to,
+            })
+            .collect())
+    }
+
+    /// Every person's RUKS chronic groups.
+    pub async fn chronic_groups(&self) -> Result<Vec<ChronicRow>, StoreError> {
+        const SQL: &str = "SELECT pseudonym, chronic_group, first_date FROM reg_ruks";
+        if let Some(path) = self.sqlite_file()? {
+            let mut out = Vec::new();
+            Self::scan_sqlite(&path, SQL, |row| {
+                let text = row.get_ref(2)?.as_str()?;
+                out.push(ChronicRow {
+                    pseudonym: row.get(0)?,
+                    group: row.get(1)?,
+                    first_date: NaiveDate::parse_from_str(text, facts::SQLITE_DATE)
+                        .map_err(|_| StoreError::Corrupt(format!("not a date: {text:?}")))?,
+                });
+                Ok(())
+            })?;
+            return Ok(out);
+        }
+        let rows: Vec<(String, String, NaiveDate)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(pseudonym, group, first_date)| ChronicRow {
+                pseudonym,
+                group,
+                first_date,
+            })
             .collect())
     }
 

@@ -43,15 +43,26 @@ pub struct EncodedTile {
     pub bytes: Vec<u8>,
 }
 
-/// Encodes `cube` as one Arrow IPC stream with its family's schema.
+/// Encodes `cube` as one Arrow IPC stream with its tile's schema.
 pub fn encode(cube: &Cube) -> Result<EncodedTile, TileError> {
-    let family = cube.family().def();
-    let schema = Arc::new(family.schema());
+    encode_with(cube, &[])
+}
+
+/// Encodes `cube` with further schema metadata (such as the rule that
+/// defined a target group).
+pub fn encode_with(cube: &Cube, metadata: &[(&str, String)]) -> Result<EncodedTile, TileError> {
+    let kind = cube.kind();
+    let family = kind.family.def();
+    let mut schema = kind.schema();
+    for (key, value) in metadata {
+        schema.metadata.insert((*key).to_string(), value.clone());
+    }
+    let schema = Arc::new(schema);
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
-    for dimension in family.keys {
-        let codes = cube.key_column(*dimension).unwrap_or_default();
+    for dimension in kind.keys() {
+        let codes = cube.key_column(dimension).unwrap_or_default();
         let column = dimension.key();
-        columns.push(match key_data_type(*dimension) {
+        columns.push(match key_data_type(dimension) {
             DataType::UInt8 => Arc::new(UInt8Array::from(narrow::<u8, _>(
                 column,
                 codes,
@@ -78,7 +89,7 @@ pub fn encode(cube: &Cube) -> Result<EncodedTile, TileError> {
     Ok(EncodedTile {
         meta: StoredTile {
             id,
-            family: family.key.to_string(),
+            family: kind.key(),
             dimension: family.dimension.key().to_string(),
             rows: cube.rows() as i64,
             size: bytes.len() as i64,

@@ -10,8 +10,8 @@ use arrow_array::{Array, RecordBatch};
 use arrow_ipc::reader::StreamReader;
 use arrow_schema::{ArrowError, DataType};
 use shared::cube::{Cube, CubeError};
-use shared::tile::{FORMAT_VERSION, META_FAMILY, META_FORMAT_VERSION};
-use shared::TileFamilyId;
+use shared::tile::{Split, TileKind, FORMAT_VERSION, META_FAMILY, META_FORMAT_VERSION, META_SPLIT};
+use shared::{DimensionId, TileFamilyId};
 
 /// Why a tile could not be decoded.
 #[derive(Debug, thiserror::Error)]
@@ -53,15 +53,25 @@ pub fn decode(bytes: &[u8]) -> Result<Cube, DecodeError> {
         });
     }
     let family_key = metadata.get(META_FAMILY).cloned().unwrap_or_default();
-    let family =
-        TileFamilyId::from_key(&family_key).ok_or(DecodeError::UnknownFamily(family_key))?;
+    let family = TileFamilyId::from_key(&family_key)
+        .ok_or_else(|| DecodeError::UnknownFamily(family_key.clone()))?;
+    let split = match metadata.get(META_SPLIT) {
+        None => Split::None,
+        Some(key) => shared::dimension::DIMENSIONS
+            .iter()
+            .find(|d| d.key == key)
+            .and_then(|d| Split::of(d.id))
+            .ok_or_else(|| DecodeError::UnknownFamily(format!("{family_key}.{key}")))?,
+    };
+    let kind = TileKind { family, split };
     let def = family.def();
+    let dimensions: Vec<DimensionId> = kind.keys();
 
-    let mut keys: Vec<Vec<u16>> = vec![Vec::new(); def.keys.len()];
+    let mut keys: Vec<Vec<u16>> = vec![Vec::new(); dimensions.len()];
     let mut values: Vec<Vec<u64>> = vec![Vec::new(); def.quantities.len()];
     for batch in reader {
         let batch = batch?;
-        for (out, dimension) in keys.iter_mut().zip(def.keys) {
+        for (out, dimension) in keys.iter_mut().zip(&dimensions) {
             append_codes(out, column(&batch, dimension.key())?, dimension.key())?;
         }
         for (out, quantity) in values.iter_mut().zip(def.quantities) {
@@ -69,7 +79,7 @@ pub fn decode(bytes: &[u8]) -> Result<Cube, DecodeError> {
             append_counts(out, column(&batch, name)?, name)?;
         }
     }
-    Ok(Cube::new(family, keys, values)?)
+    Ok(Cube::new(kind, keys, values)?)
 }
 
 fn column<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b dyn Array, DecodeError> {

@@ -4,4 +4,5 @@ pub mod area_filter;
 pub mod data_table;
 pub mod key_figure;
 pub mod measure_picker;
+pub mod person_filter;
 pub mod sex_filter;

@@ -19,6 +19,7 @@ use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::key_figure::KeyFigure;
 use crate::components::measure_picker::MeasurePicker;
+use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::Filters;
@@ -31,16 +32,16 @@ enum Load {
     Ready(Rc<Cube>),
 }
 
-/// The tiles of this page by family key: fetched once each.
+/// The tiles of this page by manifest key: fetched once each.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Tiles(HashMap<&'static str, Load>);
+struct Tiles(HashMap<String, Load>);
 
 impl Reducible for Tiles {
-    type Action = (&'static str, Load);
+    type Action = (String, Load);
 
-    fn reduce(self: Rc<Self>, (family, load): Self::Action) -> Rc<Self> {
+    fn reduce(self: Rc<Self>, (key, load): Self::Action) -> Rc<Self> {
         let mut tiles = (*self).clone();
-        tiles.0.insert(family, load);
+        tiles.0.insert(key, load);
         Rc::new(tiles)
     }
 }
@@ -64,24 +65,24 @@ pub fn overview(props: &OverviewProps) -> Html {
     let filters = &props.filters;
     let measure = filters.measure.def();
     let scale = filters.scale();
-    let family = measure.family().key;
+    let tile_key = filters.tile().key();
     {
         let tiles = tiles.clone();
-        use_effect_with(family, move |family| {
-            let family = *family;
-            if !tiles.0.contains_key(family) {
-                tiles.dispatch((family, Load::Loading));
+        use_effect_with(tile_key.clone(), move |key| {
+            let key = key.clone();
+            if !tiles.0.contains_key(&key) {
+                tiles.dispatch((key.clone(), Load::Loading));
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = async {
                         let manifest = api::manifest().await?;
-                        let entry = manifest.tile(family).ok_or_else(|| {
-                            ApiError::Decode(format!("the release has no {family} tile"))
+                        let entry = manifest.tile(&key).ok_or_else(|| {
+                            ApiError::Decode(format!("the release has no {key} tile"))
                         })?;
                         api::tile(entry).await
                     }
                     .await;
                     tiles.dispatch((
-                        family,
+                        key,
                         match result {
                             Ok(cube) => Load::Ready(Rc::new(cube)),
                             Err(e) => Load::Failed(e),
@@ -110,7 +111,7 @@ pub fn overview(props: &OverviewProps) -> Html {
         <MeasurePicker measure={filters.measure} scale={scale}
             on_measure={on_measure} on_scale={on_scale} lang={lang} />
     };
-    let load = tiles.0.get(family).cloned().unwrap_or(Load::Loading);
+    let load = tiles.0.get(&tile_key).cloned().unwrap_or(Load::Loading);
     let body = match &load {
         Load::Loading => html! {
             <div class="dashboard">
@@ -137,6 +138,10 @@ pub fn overview(props: &OverviewProps) -> Html {
             if let Some(sex) = filters.sex {
                 context.push_str(" · ");
                 context.push_str(sex.label().get(lang));
+            }
+            if let Some((dimension, code)) = filters.person {
+                context.push_str(" · ");
+                context.push_str(&dimension.value_label(code, lang));
             }
             let comparison = filters.region.map(|_| {
                 (
@@ -166,6 +171,13 @@ pub fn overview(props: &OverviewProps) -> Html {
                     ..filters.clone()
                 })
             };
+            let on_person = {
+                let filters = filters.clone();
+                props.on_filters.reform(move |person| Filters {
+                    person,
+                    ..filters.clone()
+                })
+            };
             html! {
                 <div class="dashboard">
                     <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
@@ -173,6 +185,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                         { picker.clone() }
                         <AreaFilter selected={filters.region} on_change={on_region} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
+                        <PersonFilter selected={filters.person} on_change={on_person} lang={lang} />
                     </aside>
                     <div class="panels">
                         <KeyFigure label={label} value={view.area}
@@ -213,6 +226,9 @@ fn export_name(filters: &Filters) -> String {
     };
     if let Some(sex) = filters.sex {
         name.push_str(&format!("-{}-{}", DimensionId::Sex.key(), sex.code()));
+    }
+    if let Some((dimension, code)) = filters.person {
+        name.push_str(&format!("-{}-{code}", dimension.key()));
     }
     name
 }

@@ -6,6 +6,7 @@ pub mod url;
 
 use shared::cube::Filter;
 use shared::measure::Scale;
+use shared::tile::{Split, TileKind};
 use shared::{DimensionId, Lang, MeasureId, Sex};
 
 /// The measure shown when the address names none.
@@ -22,7 +23,21 @@ pub struct Filters {
     pub region: Option<u16>,
     /// Restrict to one sex, or both (`None`).
     pub sex: Option<Sex>,
+    /// Restrict to citizens with one value of one person attribute:
+    /// target group, civil status, CPR status or nursing-home residence
+    /// (a dimension with a split tile, and its code). One at a time: each
+    /// comes from its own tile.
+    pub person: Option<(DimensionId, u16)>,
 }
+
+/// The person attributes a view can be restricted by, in the order the
+/// filter offers them.
+pub const PERSON_ATTRIBUTES: [DimensionId; 4] = [
+    DimensionId::TargetGroup,
+    DimensionId::CivilStatus,
+    DimensionId::NursingHome,
+    DimensionId::CprStatus,
+];
 
 impl Default for Filters {
     fn default() -> Filters {
@@ -31,6 +46,7 @@ impl Default for Filters {
             scale: None,
             region: None,
             sex: None,
+            person: None,
         }
     }
 }
@@ -54,10 +70,25 @@ impl Filters {
     /// The same filter for the whole country: the comparison the page
     /// shows next to a region.
     pub fn population_filter(&self, year: u16) -> Filter {
-        let filter = Filter::all().with(DimensionId::Year, [year]);
-        match self.sex {
-            Some(sex) => filter.with(DimensionId::Sex, [sex.code()]),
-            None => filter,
+        let mut filter = Filter::all().with(DimensionId::Year, [year]);
+        if let Some(sex) = self.sex {
+            filter = filter.with(DimensionId::Sex, [sex.code()]);
+        }
+        if let Some((dimension, code)) = self.person {
+            filter = filter.with(dimension, [code]);
+        }
+        filter
+    }
+
+    /// The tile these choices read: the measure's family, split by the
+    /// person attribute in use.
+    pub fn tile(&self) -> TileKind {
+        TileKind {
+            family: self.measure.def().family().id,
+            split: self
+                .person
+                .and_then(|(d, _)| Split::of(d))
+                .unwrap_or(Split::None),
         }
     }
 }

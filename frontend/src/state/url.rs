@@ -8,7 +8,7 @@
 use shared::measure::Scale;
 use shared::{geography, DimensionId, Lang, MeasureId, Sex};
 
-use super::{Filters, ViewState, DEFAULT_MEASURE};
+use super::{Filters, ViewState, DEFAULT_MEASURE, PERSON_ATTRIBUTES};
 
 const LANG: &str = "lang";
 const MEASURE: &str = "measure";
@@ -35,7 +35,18 @@ pub fn parse(query: &str) -> ViewState {
                     .ok()
                     .filter(|c| geography::region(*c).is_some());
             }
-            _ => {}
+            k => {
+                // One person attribute at a time: the first valid one.
+                let attribute = PERSON_ATTRIBUTES.into_iter().find(|d| d.key() == k);
+                if let (Some(d), None) = (attribute, state.filters.person) {
+                    let known = d.codes().unwrap_or_default();
+                    state.filters.person = value
+                        .parse()
+                        .ok()
+                        .filter(|c| known.contains(c))
+                        .map(|c| (d, c));
+                }
+            }
         }
     }
     // A scale the measure does not offer, or its default, is no choice.
@@ -54,6 +65,7 @@ pub fn render(state: &ViewState) -> String {
         scale,
         region,
         sex,
+        person,
     } = &state.filters;
     if *measure != DEFAULT_MEASURE {
         pairs.push(format!("{MEASURE}={}", measure.def().key));
@@ -66,6 +78,9 @@ pub fn render(state: &ViewState) -> String {
     }
     if let Some(sex) = sex {
         pairs.push(format!("{}={}", DimensionId::Sex.key(), sex.code()));
+    }
+    if let Some((dimension, code)) = person {
+        pairs.push(format!("{}={code}", dimension.key()));
     }
     if state.lang != Lang::default() {
         pairs.push(format!("{LANG}={}", state.lang.code()));
@@ -81,7 +96,12 @@ mod tests {
     fn round_trips_every_state() {
         for lang in [Lang::Da, Lang::En] {
             for sex in [None, Some(Sex::Male), Some(Sex::Female)] {
-                for region in [None, Some(1081), Some(1085)] {
+                for (region, person) in [
+                    (None, None),
+                    (Some(1081), Some((DimensionId::TargetGroup, 11))),
+                    (Some(1085), Some((DimensionId::CprStatus, 90))),
+                    (None, Some((DimensionId::NursingHome, 2))),
+                ] {
                     for (measure, scale) in [
                         (DEFAULT_MEASURE, None),
                         (DEFAULT_MEASURE, Some(Scale::Count)),
@@ -93,6 +113,7 @@ mod tests {
                             scale,
                             region,
                             sex,
+                            person,
                         };
                         let state = ViewState { lang, filters };
                         assert_eq!(parse(&render(&state)), state);
@@ -112,10 +133,11 @@ mod tests {
                     measure: MeasureId::Admissions,
                     scale: Some(Scale::Count),
                     region: Some(1084),
-                    sex: Some(Sex::Female)
+                    sex: Some(Sex::Female),
+                    person: Some((DimensionId::CivilStatus, 2)),
                 }
             }),
-            "measure=admissions&scale=count&region=1084&sex=2&lang=en"
+            "measure=admissions&scale=count&region=1084&sex=2&civil_status=2&lang=en"
         );
     }
 
@@ -132,5 +154,15 @@ mod tests {
         assert_eq!(state.filters.measure, MeasureId::MeanLengthOfStay);
         assert_eq!(state.filters.scale, None);
         assert_eq!(parse("?measure=nope").filters.measure, DEFAULT_MEASURE);
+        // Unknown codes are dropped; of two person attributes the first
+        // valid one is kept.
+        assert_eq!(parse("?target_group=12").filters.person, None);
+        assert_eq!(parse("?cpr_status=2").filters.person, None);
+        assert_eq!(
+            parse("?civil_status=9&nursing_home=2&target_group=1")
+                .filters
+                .person,
+            Some((DimensionId::NursingHome, 2))
+        );
     }
 }

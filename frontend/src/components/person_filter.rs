@@ -1,0 +1,79 @@
+//! The person-attribute filter: restrict the citizens to one target
+//! group, civil status, nursing-home residence or CPR status. Each
+//! attribute comes from a tile of its own, so one is chosen at a time;
+//! the control says so rather than ignoring a second choice.
+
+use shared::{DimensionId, Lang};
+use yew::prelude::*;
+
+use crate::i18n;
+use crate::state::PERSON_ATTRIBUTES;
+
+/// Properties of [`PersonFilter`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct PersonFilterProps {
+    /// Current choice: attribute and code.
+    pub selected: Option<(DimensionId, u16)>,
+    /// Called with the new choice.
+    pub on_change: Callback<Option<(DimensionId, u16)>>,
+    /// Display language.
+    pub lang: Lang,
+}
+
+/// Two labelled selects: the attribute, then its value.
+#[function_component(PersonFilter)]
+pub fn person_filter(props: &PersonFilterProps) -> Html {
+    let lang = props.lang;
+    let on_attribute = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: Event| {
+            let key = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            // A new attribute starts at its first value.
+            on_change.emit(
+                PERSON_ATTRIBUTES
+                    .into_iter()
+                    .find(|d| d.key() == key)
+                    .and_then(|d| Some((d, *d.codes()?.first()?))),
+            );
+        })
+    };
+    let attribute = props.selected.map(|(d, _)| d);
+    let value_select = props.selected.map(|(dimension, code)| {
+        let on_change = props.on_change.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Ok(code) = value.parse() {
+                on_change.emit(Some((dimension, code)));
+            }
+        });
+        html! {
+            <>
+                <label class="filter-label" for="person-value">{ dimension.def().label.get(lang) }</label>
+                <select id="person-value" {onchange}>
+                    { for dimension.codes().unwrap_or_default().into_iter().map(|c| html! {
+                        <option value={c.to_string()} selected={c == code}>
+                            { dimension.value_label(c, lang) }
+                        </option>
+                    }) }
+                </select>
+            </>
+        }
+    });
+    html! {
+        <div class="filter">
+            <label class="filter-label" for="person-attribute">{ i18n::RESTRICT_BY.get(lang) }</label>
+            <select id="person-attribute" onchange={on_attribute} aria-describedby="person-hint">
+                <option value="" selected={attribute.is_none()}>{ i18n::NO_RESTRICTION.get(lang) }</option>
+                { for PERSON_ATTRIBUTES.into_iter().map(|d| html! {
+                    <option value={d.key()} selected={attribute == Some(d)}>{ d.def().label.get(lang) }</option>
+                }) }
+            </select>
+            { value_select.unwrap_or_default() }
+            <p class="hint" id="person-hint">{ i18n::ONE_ATTRIBUTE.get(lang) }</p>
+        </div>
+    }
+}
