@@ -84,7 +84,15 @@ enum Command {
         dir: PathBuf,
     },
     /// Aggregate what is stored and publish a release of tiles.
-    Build(AemiArgs),
+    Build {
+        /// The ÆMI rule.
+        #[command(flatten)]
+        aemi: AemiArgs,
+        /// After publishing, also print each tile's size brotli-compressed
+        /// as served (quality 11: slow).
+        #[arg(long)]
+        sizes: bool,
+    },
     /// Print the register formats as Markdown (`docs/registers.md`).
     Registers,
 }
@@ -244,19 +252,15 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Registers => print!("{}", shared::register::markdown()),
-        Command::Build(aemi) => {
+        Command::Build { aemi, sizes } => {
             let store = connect(&cli.settings).await?;
             let started = Instant::now();
             let summary = release::build_with(&store, &aemi.rule()).await?;
+            let elapsed = started.elapsed().as_secs_f64();
             for tile in &summary.tiles {
-                let brotli = tvaers::tile::brotli(&tile.bytes)?;
                 println!(
-                    "  tile {} {}: {} cells, {} bytes, {} bytes brotli",
-                    tile.meta.family,
-                    tile.meta.id,
-                    tile.meta.rows,
-                    tile.meta.size,
-                    brotli.len()
+                    "  tile {} {}: {} cells, {} bytes",
+                    tile.meta.family, tile.meta.id, tile.meta.rows, tile.meta.size,
                 );
             }
             let unplaced = summary.unplaced;
@@ -276,11 +280,18 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 "unchanged (already current)"
             };
-            println!(
-                "Release {} {state} in {:.1} s",
-                summary.release,
-                started.elapsed().as_secs_f64()
-            );
+            println!("Release {} {state} in {elapsed:.1} s", summary.release);
+            if sizes {
+                for tile in &summary.tiles {
+                    let brotli = tvaers::tile::brotli(&tile.bytes)?;
+                    println!(
+                        "  size {}: {} bytes, {} bytes brotli",
+                        tile.meta.family,
+                        tile.meta.size,
+                        brotli.len()
+                    );
+                }
+            }
         }
         Command::Serve { addr, dist } => {
             let store = connect(&cli.settings).await?;

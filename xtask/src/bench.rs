@@ -377,23 +377,31 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
 
     println!("\n==> building the release");
     let report = work.join("build.out");
-    let build = timed_to(cli().arg("build"), work, Some(&report))?;
+    let mut build = timed_to(cli().args(["build", "--sizes"]), work, Some(&report))?;
     let output = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
     print!("{output}");
-    // "  tile FAMILY ID: N cells, B bytes, X bytes brotli"
+    // The build's own time ("Release ID published in T s"), without the
+    // brotli size report that follows it.
+    if let Some(seconds) = output
+        .lines()
+        .find_map(|l| l.strip_prefix("Release ")?.split(" in ").nth(1))
+        .and_then(|t| t.trim_end_matches(" s").parse().ok())
+    {
+        build.seconds = seconds;
+    }
+    // "  size FAMILY: B bytes, X bytes brotli"
     let brotli: Vec<(String, u64)> = output
         .lines()
         .filter_map(|l| {
-            let rest = l.trim().strip_prefix("tile ")?;
-            let family = rest.split_whitespace().next()?.to_string();
+            let (family, rest) = l.trim().strip_prefix("size ")?.split_once(": ")?;
             let bytes = rest
                 .split(", ")
-                .nth(2)?
+                .nth(1)?
                 .split_whitespace()
                 .next()?
                 .parse()
                 .ok()?;
-            Some((family, bytes))
+            Some((family.to_string(), bytes))
         })
         .collect();
 
@@ -429,7 +437,7 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
     );
     println!("ratio: {:.2}× DuckDB's time", build.seconds / duck_seconds);
     println!(
-        "\n{:<16} {:>8} {:>12} {:>12} {:>14} {:>16}",
+        "\n{:<28} {:>8} {:>12} {:>12} {:>14} {:>16}",
         "tile family", "rows", "raw bytes", "brotli", "Parquet-ZSTD", "brotli/Parquet"
     );
     for line in text.lines().filter(|l| l.starts_with("parquet ")) {
@@ -440,7 +448,7 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
             .find(|(f, _)| *f == family)
             .map_or(0, |(_, b)| *b);
         println!(
-            "{:<16} {:>8} {:>12} {:>12} {:>14} {:>15.2}×",
+            "{:<28} {:>8} {:>12} {:>12} {:>14} {:>15.2}×",
             family,
             field(line, 2),
             field(line, 3),
