@@ -188,6 +188,30 @@ test('restricting the citizens by civil status reads its own tile and matches th
   await page.close();
 });
 
+test('a link with a release id reads that release; an unknown release says so', async () => {
+  const page = await browser.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const current = await keyFigure(page);
+  const manifest = await (await fetch(`${url}/api/manifest`)).json();
+  const link = page.getByTestId('release').getByRole('link');
+  assert.equal(new URL(await link.getAttribute('href'), url).searchParams.get('release'), manifest.release);
+  assert.match(await page.getByTestId('release').textContent(), new RegExp(manifest.release.slice(0, 12)));
+
+  await page.goto(`${url}/?release=${manifest.release}`);
+  await page.getByTestId('key-figure').waitFor();
+  assert.equal((await keyFigure(page)).exact, current.exact, 'the pinned release shows the same numbers');
+  assert.ok(requests.includes(`/api/releases/${manifest.release}`), 'the pinned manifest is requested');
+
+  await page.goto(`${url}/?release=${'0'.repeat(64)}`);
+  const error = page.getByRole('alert');
+  await error.waitFor();
+  assert.match(await error.textContent(), /404/);
+  await page.close();
+});
+
 test('the page works at phone width and in English', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
   await page.goto(url);

@@ -191,3 +191,38 @@ pub const ONE_ATTRIBUTE: Text = Text {
     da: "Målgruppe, civilstand, plejehjem og CPR-status kan vælges én ad gangen.",
     en: "Target group, civil status, nursing home and CPR status can be chosen one at a time.",
 };
+/// Heading of the target-group definitions.
+pub const TARGET_GROUPS: Text = Text {
+    da: "Målgrupper",
+    en: "Target groups",
+};
+/// How target groups are used.
+pub const TARGET_GROUPS_INTRO: Text = Text {
+    da: "En borger kan være i flere målgrupper samme år og tælles da med i hver af dem; målgrupper lægges derfor aldrig sammen. Vælg én målgruppe ad gangen under \"Afgræns borgere efter\".",
+    en: "A citizen can be in several target groups in the same year and is then counted in each; target groups are therefore never added up. Choose one target group at a time under \"Restrict citizens by\".",
+};
+/// Heading of the preventable-admission diagnosis groups.
+pub const PREVENTABLE_GROUPS: Text = Text {
+    da: "Forebyggelige indlæggelser: diagnosegrupper",
+    en: "Preventable admissions: diagnosis groups",
+};
+/// Column heading "group".
+pub const GROUP: Text = Text {
+    da: "Gruppe",
+    en: "Group",
+};
+/// Column heading "diagnosis codes".
+pub const DIAGNOSIS_CODES: Text = Text {
+    da: "SKS-diagnosekoder (aktionsdiagnose begynder med)",
+    en: "SKS diagnosis codes (action diagnosis begins with)",
+};
+/// "data release".
+pub const RELEASE: Text = Text {
+    da: "Dataudgivelse",
+    en: "Data release",
+};
+/// Link text of a link that pins the release.
+pub const PERMALINK: Text = Text {
+    da: "fast link til netop disse tal",
+    en: "permanent link to these very numbers",
+};

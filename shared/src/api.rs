@@ -219,6 +219,8 @@ pub struct Catalog {
     pub tile_families: Vec<TileFamilyEntry>,
     /// Register extracts the ingestion accepts.
     pub registers: &'static [crate::register::Register],
+    /// The diagnosis groups of preventable admissions, with their codes.
+    pub preventable_groups: &'static [crate::diagnosis::PreventableGroup],
 }
 
 /// A measure with its definition spelled out.
@@ -330,6 +332,7 @@ impl Catalog {
                 })
                 .collect(),
             registers: REGISTERS,
+            preventable_groups: &crate::diagnosis::PREVENTABLE_GROUPS,
         }
     }
 }

@@ -197,6 +197,38 @@ pub const OTHER_TARGET_GROUPS: [Text; 3] = [
     },
 ];
 
+/// How a citizen-year comes into each kind of target group, for "Om data".
+pub const TARGET_GROUP_RULES: [(&str, Text); 4] = [
+    (
+        "1-8",
+        Text {
+            da: "RUKS-grupperne (astma, demens, KOL, leddegigt, knogleskørhed, type 1- og type 2-diabetes, skizofreni): borgeren er i gruppen fra og med året for den første dato i RUKS.",
+            en: "The RUKS groups (asthma, dementia, COPD, rheumatoid arthritis, osteoporosis, type 1 and type 2 diabetes, schizophrenia): the citizen is in the group from the year of the first date in RUKS on.",
+        },
+    ),
+    (
+        "9",
+        Text {
+            da: "To eller flere kroniske sygdomme: i mindst to af de otte RUKS-grupper i året.",
+            en: "Two or more chronic diseases: in at least two of the eight RUKS groups in the year.",
+        },
+    ),
+    (
+        "10",
+        Text {
+            da: "Plejehjemsbeboere: bopælen, der placerer borgeren i året, var en plejehjemsadresse (SDS' register) på mindst én dag i året.",
+            en: "Nursing-home residents: the residence that places the citizen in the year was a nursing-home address (SDS's register) on at least one day of the year.",
+        },
+    ),
+    (
+        "11",
+        Text {
+            da: "Ældre medicinske patienter (ÆMI): der findes ingen national definition. Standardreglen er 65 år eller derover i året og mindst én indlæggelse, der begynder i året og omfatter en kontakt på en medicinsk afdeling. Reglen kan ændres ved opbygningen (tvaers build --aemi-…) og står i målgruppefliserne.",
+            en: "Elderly medical patients (ÆMI): there is no national definition. The default rule is 65 or older in the year and at least one admission starting in the year that includes a contact with a medical department. The rule can be changed at build time (tvaers build --aemi-…) and is recorded in the target-group tiles.",
+        },
+    ),
+];
+
 /// Target-group code of "two or more chronic groups".
 pub const TARGET_MULTIMORBID: u16 = 9;
 /// Target-group code of nursing-home residents.

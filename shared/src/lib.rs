@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod cube;
+pub mod diagnosis;
 pub mod dimension;
 pub mod drug;
 pub mod geography;

@@ -124,6 +124,29 @@ pub enum QuantityId {
     ReadmissionsPsychiatric,
     /// Contacts with a rehabilitation plan issued.
     RehabilitationPlans,
+    /// Citizens aged 65 or more (the denominator of preventable admissions).
+    #[serde(rename = "citizens_65plus")]
+    Citizens65Plus,
+    /// Preventable admissions of citizens 65+ (all nine groups).
+    PreventableAdmissions,
+    /// … with dehydration.
+    PreventableDehydration,
+    /// … with constipation.
+    PreventableConstipation,
+    /// … with lower respiratory disease.
+    PreventableLowerRespiratory,
+    /// … with cystitis.
+    PreventableCystitis,
+    /// … with gastroenteritis.
+    PreventableGastroenteritis,
+    /// … with a fracture.
+    PreventableFracture,
+    /// … with nutritional anaemia.
+    PreventableNutritionalAnaemia,
+    /// … for social and nursing circumstances.
+    PreventableSocial,
+    /// … with a pressure ulcer.
+    PreventablePressureUlcer,
     /// Persons receiving home help (practical or personal).
     CareHomeHelp,
     /// Persons receiving practical home help (SEL § 83).
@@ -469,6 +492,116 @@ pub const QUANTITIES: &[Quantity] = &[
         &[Lpr],
     ),
     quantity(
+        QuantityId::Citizens65Plus,
+        "citizens_65plus",
+        Persons,
+        ("Borgere på 65 år og derover", "Citizens aged 65 and over"),
+        ("borgere på 65+ år", "citizens aged 65+"),
+        ("borger på 65+ år", "citizen aged 65+"),
+        ("Borgere (se borgere), der fylder 65 år eller mere i året.", "Citizens (see citizens) who reach the age of 65 or more in the year."),
+        &[Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableAdmissions,
+        "preventable_admissions",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år)", "Preventable admissions (65+)"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Akutte indlæggelser af borgere på 65 år og derover, hvor aktionsdiagnosen på opholdets første kontakt er i en af de ni grupper (dehydrering, forstoppelse, nedre luftvejssygdom, blærebetændelse, mave-tarminfektion, knoglebrud, ernæringsbetinget blodmangel, sociale og plejemæssige forhold, tryksår; diagnosekoderne står under Om data). Tælles i året for indlæggelsens start.", "Acute admissions of citizens aged 65 and over whose stay's first contact has an action diagnosis in one of the nine groups (dehydration, constipation, lower respiratory disease, cystitis, gastroenteritis, fracture, nutritional anaemia, social and nursing circumstances, pressure ulcer; the diagnosis codes are under About the data). Counted in the year the admission starts."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableDehydration,
+        "preventable_dehydration",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): dehydrering", "Preventable admissions (65+): dehydration"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen dehydrering.", "Preventable admissions (see them) in the group dehydration."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableConstipation,
+        "preventable_constipation",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): forstoppelse", "Preventable admissions (65+): constipation"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen forstoppelse.", "Preventable admissions (see them) in the group constipation."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableLowerRespiratory,
+        "preventable_lower_respiratory",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): nedre luftvejssygdom", "Preventable admissions (65+): lower respiratory disease"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen nedre luftvejssygdom.", "Preventable admissions (see them) in the group lower respiratory disease."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableCystitis,
+        "preventable_cystitis",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): blærebetændelse", "Preventable admissions (65+): cystitis"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen blærebetændelse.", "Preventable admissions (see them) in the group cystitis."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableGastroenteritis,
+        "preventable_gastroenteritis",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): mave-tarminfektion", "Preventable admissions (65+): gastroenteritis"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen mave-tarminfektion.", "Preventable admissions (see them) in the group gastroenteritis."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableFracture,
+        "preventable_fracture",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): knoglebrud", "Preventable admissions (65+): fracture"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen knoglebrud.", "Preventable admissions (see them) in the group fracture."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableNutritionalAnaemia,
+        "preventable_nutritional_anaemia",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): ernæringsbetinget blodmangel", "Preventable admissions (65+): nutritional anaemia"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen ernæringsbetinget blodmangel.", "Preventable admissions (see them) in the group nutritional anaemia."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventableSocial,
+        "preventable_social",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): sociale og plejemæssige forhold", "Preventable admissions (65+): social and nursing circumstances"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen sociale og plejemæssige forhold.", "Preventable admissions (see them) in the group social and nursing circumstances."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
+        QuantityId::PreventablePressureUlcer,
+        "preventable_pressure_ulcer",
+        Events,
+        ("Forebyggelige indlæggelser (65+ år): tryksår", "Preventable admissions (65+): pressure ulcer"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Forebyggelige indlæggelser (se dem) i gruppen tryksår.", "Preventable admissions (see them) in the group pressure ulcer."),
+        &[Lpr, Cpr],
+    ),
+    quantity(
         QuantityId::CareHomeHelp,
         "care_home_help",
         Persons,
@@ -681,6 +814,16 @@ pub enum MeasureId {
     ReadmissionRateSomatic,
     ReadmissionRatePsychiatric,
     RehabilitationPlans,
+    PreventableAdmissions,
+    PreventableDehydration,
+    PreventableConstipation,
+    PreventableLowerRespiratory,
+    PreventableCystitis,
+    PreventableGastroenteritis,
+    PreventableFracture,
+    PreventableNutritionalAnaemia,
+    PreventableSocial,
+    PreventablePressureUlcer,
     CareHomeHelp,
     CareSel83Practical,
     CareSel83Personal,
@@ -756,6 +899,19 @@ const fn ratio(
     }
 }
 
+/// A hospital measure of citizens 65+, per 1,000 of them or the count.
+const fn per_elderly(id: MeasureId, key: &'static str, numerator: QuantityId) -> Measure {
+    Measure {
+        id,
+        key,
+        theme: Theme::Hospital,
+        numerator,
+        denominator: Some(QuantityId::Citizens65Plus),
+        scales: RATE,
+        own: None,
+    }
+}
+
 use MeasureId as M;
 use QuantityId as Q;
 use Theme::{GeneralPractice as Gp, Hospital as Hosp, MunicipalCare as Care};
@@ -827,6 +983,16 @@ pub const MEASURES: &[Measure] = &[
         ("Andel af de psykiatriske indlæggelser, hvor samme borger indlægges akut psykiatrisk igen senest 30 døgn efter udskrivningen.", "Share of psychiatric admissions after which the same citizen is admitted acutely to psychiatric care again within 30 days of discharge."),
     ),
     of(M::RehabilitationPlans, "rehabilitation_plans", Hosp, Q::RehabilitationPlans, RATE),
+    per_elderly(M::PreventableAdmissions, "preventable_admissions", Q::PreventableAdmissions),
+    per_elderly(M::PreventableDehydration, "preventable_dehydration", Q::PreventableDehydration),
+    per_elderly(M::PreventableConstipation, "preventable_constipation", Q::PreventableConstipation),
+    per_elderly(M::PreventableLowerRespiratory, "preventable_lower_respiratory", Q::PreventableLowerRespiratory),
+    per_elderly(M::PreventableCystitis, "preventable_cystitis", Q::PreventableCystitis),
+    per_elderly(M::PreventableGastroenteritis, "preventable_gastroenteritis", Q::PreventableGastroenteritis),
+    per_elderly(M::PreventableFracture, "preventable_fracture", Q::PreventableFracture),
+    per_elderly(M::PreventableNutritionalAnaemia, "preventable_nutritional_anaemia", Q::PreventableNutritionalAnaemia),
+    per_elderly(M::PreventableSocial, "preventable_social", Q::PreventableSocial),
+    per_elderly(M::PreventablePressureUlcer, "preventable_pressure_ulcer", Q::PreventablePressureUlcer),
     of(M::CareHomeHelp, "care_home_help", Care, Q::CareHomeHelp, SHARE),
     of(M::CareSel83Practical, "care_sel83_practical", Care, Q::CareSel83Practical, SHARE),
     of(M::CareSel83Personal, "care_sel83_personal", Care, Q::CareSel83Personal, SHARE),

@@ -50,6 +50,9 @@ pub struct Contact {
     pub rehabilitation_plan: bool,
     /// The department type, as a bit (see [`department_bit`]).
     pub department: u16,
+    /// The preventable-admission group of the action diagnosis
+    /// (`shared::diagnosis`), if any.
+    pub preventable: Option<u8>,
 }
 
 /// The bit of a department type code (position in
@@ -74,6 +77,9 @@ pub struct Stay {
     pub sector: Sector,
     /// The department types of its contacts, as bits.
     pub departments: u16,
+    /// The preventable-admission group of its first contact's action
+    /// diagnosis, if any.
+    pub preventable: Option<u8>,
 }
 
 impl Stay {
@@ -110,6 +116,7 @@ pub fn stays(contacts: &mut [Contact]) -> Vec<Stay> {
                 acute: c.acute,
                 sector: c.sector,
                 departments: c.department,
+                preventable: c.preventable,
             }),
         }
     }
@@ -162,6 +169,7 @@ mod tests {
             } else {
                 "medical"
             }),
+            preventable: None,
         }
     }
 
@@ -201,6 +209,7 @@ mod tests {
             acute: false,
             sector: Sector::Somatic,
             departments: 0,
+            preventable: None,
         };
         assert!(s(at(1, 20)).is_admission());
         assert!(!s(at(1, 19)).is_admission());
@@ -214,6 +223,7 @@ mod tests {
             acute,
             sector,
             departments: 0,
+            preventable: None,
         };
         let day = |d: i64| at(1, 0) + Duration::days(d);
         let stays = vec![

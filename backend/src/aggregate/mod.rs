@@ -417,6 +417,7 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
     }
 
     let mut tallies = [general.tally, hospital.tally, care.tally];
+    let elderly = tallies[1].column(QuantityId::Citizens65Plus);
     for year in years {
         for (id, mut place) in population.places(year) {
             if aemi.contains(id, year) {
@@ -425,6 +426,9 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
             for tally in &mut tallies {
                 let citizens = tally.column(QuantityId::Citizens);
                 tally.add(&place, citizens, 1);
+            }
+            if is_elderly(&place) {
+                tallies[1].add(&place, elderly, 1);
             }
         }
     }
@@ -435,6 +439,12 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
     }
     debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
     Ok(Aggregated { cubes, unplaced })
+}
+
+/// Whether the citizen's age band starts at 65 or later (the age of
+/// preventable admissions).
+fn is_elderly(place: &Place) -> bool {
+    AgeBand::new(place.cell.2).is_some_and(|b| b.lower() >= shared::diagnosis::PREVENTABLE_MIN_AGE)
 }
 
 /// The ÆMI rule with its department types as bits.
@@ -543,6 +553,8 @@ async fn hospital_use(
                 },
                 rehabilitation_plan: row.rehabilitation_plan == 1,
                 department: hospital::department_bit(&row.department_type),
+                preventable: shared::diagnosis::preventable_group(&row.action_diagnosis)
+                    .map(|g| g as u8),
             });
         })
         .await?;
@@ -583,6 +595,20 @@ fn person_hospital_use(
         Q::Readmissions,
         Q::ReadmissionsSomatic,
         Q::ReadmissionsPsychiatric,
+    ]
+    .map(column);
+
+    let all_preventable = column(Q::PreventableAdmissions);
+    let preventable_groups = [
+        Q::PreventableDehydration,
+        Q::PreventableConstipation,
+        Q::PreventableLowerRespiratory,
+        Q::PreventableCystitis,
+        Q::PreventableGastroenteritis,
+        Q::PreventableFracture,
+        Q::PreventableNutritionalAnaemia,
+        Q::PreventableSocial,
+        Q::PreventablePressureUlcer,
     ]
     .map(column);
 
@@ -641,6 +667,10 @@ fn person_hospital_use(
         }
         tally.add(cell, admissions, 1);
         tally.add(cell, bed_days, stay.bed_days());
+        if let Some(group) = stay.preventable.filter(|_| stay.acute && is_elderly(cell)) {
+            tally.add(cell, all_preventable, 1);
+            tally.add(cell, preventable_groups[usize::from(group)], 1);
+        }
         tally.add(cell, if stay.acute { acute } else { planned }, 1);
         let sector = match stay.sector {
             Sector::Somatic => somatic,

@@ -36,6 +36,8 @@ pub struct LprContact {
     pub sector: String,
     /// Department type (`medical`, `surgical` …).
     pub department_type: String,
+    /// Action diagnosis (SKS code).
+    pub action_diagnosis: String,
     /// 1 if a rehabilitation plan was issued.
     pub rehabilitation_plan: i16,
 }
@@ -161,7 +163,8 @@ impl Store {
     /// come together; their order is the caller's business).
     pub async fn lpr_contacts(&self, mut each: impl FnMut(LprContact)) -> Result<(), StoreError> {
         const SQL: &str = "SELECT pseudonym, contact_id, start_time, end_time, priority, sector, \
-                           rehabilitation_plan, department_type FROM reg_lpr ORDER BY pseudonym";
+                           rehabilitation_plan, department_type, action_diagnosis FROM reg_lpr \
+                           ORDER BY pseudonym";
         if let Some(path) = self.sqlite_file()? {
             let time = |text: &str| {
                 NaiveDateTime::parse_from_str(text, SQLITE_TIMESTAMP)
@@ -177,6 +180,7 @@ impl Store {
                     sector: row.get(5)?,
                     rehabilitation_plan: row.get(6)?,
                     department_type: row.get(7)?,
+                    action_diagnosis: row.get(8)?,
                 });
                 Ok(())
             });
@@ -190,33 +194,35 @@ impl Store {
             String,
             i16,
             String,
+            String,
         );
-        self
-            .scan_postgres(
-                SQL,
-                |(
+        self.scan_postgres(
+            SQL,
+            |(
+                pseudonym,
+                contact_id,
+                start_time,
+                end_time,
+                priority,
+                sector,
+                plan,
+                department,
+                diagnosis,
+            ): Row| {
+                each(LprContact {
                     pseudonym,
                     contact_id,
                     start_time,
                     end_time,
                     priority,
                     sector,
-                    plan,
-                    department,
-                ): Row| {
-                    each(LprContact {
-                        pseudonym,
-                        contact_id,
-                        start_time,
-                        end_time,
-                        priority,
-                        sector,
-                        department_type: department,
-                        rehabilitation_plan: plan,
-                    })
-                },
-            )
-            .await
+                    department_type: department,
+                    action_diagnosis: diagnosis,
+                    rehabilitation_plan: plan,
+                })
+            },
+        )
+        .await
     }
 
     /// The municipal services each person received in each year, as

@@ -42,9 +42,13 @@ async fn get(url: &str) -> Result<gloo_net::http::Response, ApiError> {
     Err(ApiError::Status { status, message })
 }
 
-/// The current release's manifest.
-pub async fn manifest() -> Result<Manifest, ApiError> {
-    get("/api/manifest")
+/// The manifest of release `id`, or of the current release.
+pub async fn manifest(id: Option<&str>) -> Result<Manifest, ApiError> {
+    let url = id.map_or_else(
+        || "/api/manifest".to_string(),
+        |id| format!("/api/releases/{id}"),
+    );
+    get(&url)
         .await?
         .json()
         .await

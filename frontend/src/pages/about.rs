@@ -2,6 +2,8 @@
 //! register's fields, generated from the shared catalogue (so it cannot
 //! drift from what the server computes).
 
+use shared::diagnosis::PREVENTABLE_GROUPS;
+use shared::dimension::TARGET_GROUP_RULES;
 use shared::measure::{Theme, MEASURES};
 use shared::register::REGISTERS;
 use shared::Lang;
@@ -64,6 +66,31 @@ pub fn about(props: &AboutProps) -> Html {
                     }) }
                 </section>
             }) }
+            <h2 id="target-groups">{ i18n::TARGET_GROUPS.get(lang) }</h2>
+            <p>{ i18n::TARGET_GROUPS_INTRO.get(lang) }</p>
+            <ul class="definitions">
+                { for TARGET_GROUP_RULES.iter().map(|(codes, rule)| html! {
+                    <li><span class="code">{ *codes }</span>{ " " }{ rule.get(lang) }</li>
+                }) }
+            </ul>
+            <h2 id="preventable-groups">{ i18n::PREVENTABLE_GROUPS.get(lang) }</h2>
+            <table class="data-table">
+                <caption>{ i18n::PREVENTABLE_GROUPS.get(lang) }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ i18n::GROUP.get(lang) }</th>
+                        <th scope="col">{ i18n::DIAGNOSIS_CODES.get(lang) }</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for PREVENTABLE_GROUPS.iter().map(|g| html! {
+                        <tr>
+                            <th scope="row">{ g.label.get(lang) }</th>
+                            <td><code>{ g.codes.join(", ") }</code></td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
             <h2>{ i18n::REGISTERS.get(lang) }</h2>
             { for REGISTERS.iter().map(|r| html! {
                 <details class="definition-card" id={format!("register-{}", r.key)}>

@@ -29,7 +29,8 @@ use crate::state::Filters;
 enum Load {
     Loading,
     Failed(ApiError),
-    Ready(Rc<Cube>),
+    /// The tile, and the id of the release it came from.
+    Ready(Rc<Cube>, Rc<str>),
 }
 
 /// The tiles of this page by manifest key: fetched once each.
@@ -65,26 +66,29 @@ pub fn overview(props: &OverviewProps) -> Html {
     let filters = &props.filters;
     let measure = filters.measure.def();
     let scale = filters.scale();
-    let tile_key = filters.tile().key();
+    // Tiles are cached per release and tile.
+    let tile = filters.tile().key();
+    let tile_key = format!("{}/{tile}", filters.release.as_deref().unwrap_or("current"));
     {
         let tiles = tiles.clone();
+        let release = filters.release.clone();
         use_effect_with(tile_key.clone(), move |key| {
             let key = key.clone();
             if !tiles.0.contains_key(&key) {
                 tiles.dispatch((key.clone(), Load::Loading));
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = async {
-                        let manifest = api::manifest().await?;
-                        let entry = manifest.tile(&key).ok_or_else(|| {
-                            ApiError::Decode(format!("the release has no {key} tile"))
+                        let manifest = api::manifest(release.as_deref()).await?;
+                        let entry = manifest.tile(&tile).ok_or_else(|| {
+                            ApiError::Decode(format!("the release has no {tile} tile"))
                         })?;
-                        api::tile(entry).await
+                        Ok::<_, ApiError>((api::tile(entry).await?, manifest.release))
                     }
                     .await;
                     tiles.dispatch((
                         key,
                         match result {
-                            Ok(cube) => Load::Ready(Rc::new(cube)),
+                            Ok((cube, release)) => Load::Ready(Rc::new(cube), release.into()),
                             Err(e) => Load::Failed(e),
                         },
                     ));
@@ -125,7 +129,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                 <p class="status error" role="alert">{ format!("{}: {e}", i18n::LOAD_FAILED.get(lang)) }</p>
             </div>
         },
-        Load::Ready(cube) => {
+        Load::Ready(cube, release) => {
             let view = View::compute(cube, filters, lang);
             let decimals = scale.decimals();
             let label = measure.label().get(lang);
@@ -199,6 +203,14 @@ pub fn overview(props: &OverviewProps) -> Html {
                             export_name={export_name(filters)}
                             data={view.breakdown} decimals={decimals} lang={lang} />
                         <p class="definition">{ measure.description().get(lang) }</p>
+                        <p class="release" data-testid="release">
+                            { format!("{} {}", i18n::RELEASE.get(lang), &release[..12]) }
+                            { " · " }
+                            <a href={format!("?{}", crate::state::url::render(&crate::state::ViewState {
+                                lang,
+                                filters: Filters { release: Some(release.to_string()), ..filters.clone() },
+                            }))}>{ i18n::PERMALINK.get(lang) }</a>
+                        </p>
                     </div>
                 </div>
             }

@@ -28,6 +28,10 @@ pub struct Filters {
     /// (a dimension with a split tile, and its code). One at a time: each
     /// comes from its own tile.
     pub person: Option<(DimensionId, u16)>,
+    /// The data release to show (its id), or the current one (`None`). A
+    /// link with a release id shows the same numbers for as long as the
+    /// server keeps the release.
+    pub release: Option<String>,
 }
 
 /// The person attributes a view can be restricted by, in the order the
@@ -47,6 +51,7 @@ impl Default for Filters {
             region: None,
             sex: None,
             person: None,
+            release: None,
         }
     }
 }

@@ -13,6 +13,7 @@ use super::{Filters, ViewState, DEFAULT_MEASURE, PERSON_ATTRIBUTES};
 const LANG: &str = "lang";
 const MEASURE: &str = "measure";
 const SCALE: &str = "scale";
+const RELEASE: &str = "release";
 
 /// Reads a query string (with or without the leading `?`).
 pub fn parse(query: &str) -> ViewState {
@@ -26,6 +27,7 @@ pub fn parse(query: &str) -> ViewState {
                 state.filters.measure = MeasureId::from_key(value).unwrap_or(DEFAULT_MEASURE);
             }
             SCALE => scale = Scale::from_key(value),
+            RELEASE if is_release_id(value) => state.filters.release = Some(value.to_string()),
             k if k == DimensionId::Sex.key() => {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
             }
@@ -56,6 +58,14 @@ pub fn parse(query: &str) -> ViewState {
     state
 }
 
+/// A release id: 64 lower-case hex digits.
+fn is_release_id(value: &str) -> bool {
+    value.len() == 64
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Writes the query string without the leading `?` (`""` for the default
 /// view).
 pub fn render(state: &ViewState) -> String {
@@ -66,6 +76,7 @@ pub fn render(state: &ViewState) -> String {
         region,
         sex,
         person,
+        release,
     } = &state.filters;
     if *measure != DEFAULT_MEASURE {
         pairs.push(format!("{MEASURE}={}", measure.def().key));
@@ -81,6 +92,9 @@ pub fn render(state: &ViewState) -> String {
     }
     if let Some((dimension, code)) = person {
         pairs.push(format!("{}={code}", dimension.key()));
+    }
+    if let Some(release) = release {
+        pairs.push(format!("{RELEASE}={release}"));
     }
     if state.lang != Lang::default() {
         pairs.push(format!("{LANG}={}", state.lang.code()));
@@ -114,6 +128,7 @@ mod tests {
                             region,
                             sex,
                             person,
+                            release: region.map(|_| "ab".repeat(32)),
                         };
                         let state = ViewState { lang, filters };
                         assert_eq!(parse(&render(&state)), state);
@@ -135,6 +150,7 @@ mod tests {
                     region: Some(1084),
                     sex: Some(Sex::Female),
                     person: Some((DimensionId::CivilStatus, 2)),
+                    release: None,
                 }
             }),
             "measure=admissions&scale=count&region=1084&sex=2&civil_status=2&lang=en"
@@ -157,6 +173,13 @@ mod tests {
         // Unknown codes are dropped; of two person attributes the first
         // valid one is kept.
         assert_eq!(parse("?target_group=12").filters.person, None);
+        assert_eq!(parse("?release=abc").filters.release, None);
+        assert_eq!(
+            parse(&format!("?release={}", "A".repeat(64)))
+                .filters
+                .release,
+            None
+        );
         assert_eq!(parse("?cpr_status=2").filters.person, None);
         assert_eq!(
             parse("?civil_status=9&nursing_home=2&target_group=1")
