@@ -120,11 +120,16 @@ type Placed = Option<(u32, Place)>;
 
 /// The person's place in `year`, with the ÆMI group when they are one.
 fn placed(population: &Population<'_>, aemi: &Seen, pseudonym: &str, year: i32) -> Placed {
-    let (id, mut place) = population.placed(pseudonym, year)?;
+    let (id, place) = population.placed(pseudonym, year)?;
+    Some((id, with_aemi(aemi, id, year, place)))
+}
+
+/// The place with the ÆMI group added when the person is one in `year`.
+fn with_aemi(aemi: &Seen, id: u32, year: i32, mut place: Place) -> Place {
     if aemi.contains(id, year) {
         place.groups |= target_bit(TARGET_AEMI);
     }
-    Some((id, place))
+    place
 }
 
 /// One family's tally, the years its events fall in, and what it left out.
@@ -233,6 +238,17 @@ fn base_index((_, municipality, band, sex): (u16, u16, u8, u8)) -> usize {
     (m * AgeBand::COUNT as usize + usize::from(band)) * 2 + usize::from(sex) - 1
 }
 
+/// Municipality, age band and sex codes of a dense base index (the
+/// inverse of [`base_index`]).
+fn base_cell(base: usize) -> (u16, u16, u16) {
+    let bands = AgeBand::COUNT as usize;
+    (
+        MUNICIPALITIES[base / (bands * 2)].code,
+        ((base / 2) % bands) as u16,
+        (base % 2 + 1) as u16,
+    )
+}
+
 /// A family's quantities per cell and split code, in dense arrays laid
 /// out in key order: per year, base cell × slot × column.
 struct Tally {
@@ -295,28 +311,23 @@ impl Tally {
             let mut keys: Vec<Vec<u16>> = vec![Vec::new(); key_columns];
             let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
             for (year, block) in &self.years {
-                for (m, municipality) in MUNICIPALITIES.iter().enumerate() {
-                    for band in 0..AgeBand::COUNT {
-                        for sex in 1..=2u8 {
-                            let base = base_index((*year, municipality.code, band, sex));
-                            debug_assert_eq!(base / (AgeBand::COUNT as usize * 2), m);
-                            for (i, code) in codes.iter().enumerate() {
-                                let at = (base * count + self.slots.first[s] + i) * width;
-                                let cell = &block[at..at + width];
-                                if cell[0] == 0 {
-                                    continue;
-                                }
-                                keys[0].push(*year);
-                                keys[1].push(municipality.code);
-                                keys[2].push(u16::from(band));
-                                keys[3].push(u16::from(sex));
-                                if split != Split::None {
-                                    keys[4].push(*code);
-                                }
-                                for (column, n) in values.iter_mut().zip(cell) {
-                                    column.push(*n);
-                                }
-                            }
+                for base in 0..BASE_CELLS {
+                    let (municipality, band, sex) = base_cell(base);
+                    for (i, code) in codes.iter().enumerate() {
+                        let at = (base * count + self.slots.first[s] + i) * width;
+                        let cell = &block[at..at + width];
+                        if cell[0] == 0 {
+                            continue;
+                        }
+                        keys[0].push(*year);
+                        keys[1].push(municipality);
+                        keys[2].push(band);
+                        keys[3].push(sex);
+                        if split != Split::None {
+                            keys[4].push(*code);
+                        }
+                        for (column, n) in values.iter_mut().zip(cell) {
+                            column.push(*n);
                         }
                     }
                 }
@@ -419,10 +430,8 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
     let mut tallies = [general.tally, hospital.tally, care.tally];
     let elderly = tallies[1].column(QuantityId::Citizens65Plus);
     for year in years {
-        for (id, mut place) in population.places(year) {
-            if aemi.contains(id, year) {
-                place.groups |= target_bit(TARGET_AEMI);
-            }
+        for (id, place) in population.places(year) {
+            let place = with_aemi(&aemi, id, year, place);
             for tally in &mut tallies {
                 let citizens = tally.column(QuantityId::Citizens);
                 tally.add(&place, citizens, 1);
@@ -743,4 +752,25 @@ async fn municipal_care(
         })
         .await?;
     Ok(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_cells_invert_base_index_in_key_order() {
+        let mut previous = None;
+        for base in 0..BASE_CELLS {
+            let (municipality, band, sex) = base_cell(base);
+            assert_eq!(
+                base_index((2024, municipality, band as u8, sex as u8)),
+                base
+            );
+            // Dense order is key order, so cubes come out sorted.
+            let key = (municipality, band, sex);
+            assert!(previous < Some(key));
+            previous = Some(key);
+        }
+    }
 }
