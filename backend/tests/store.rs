@@ -287,6 +287,7 @@ async fn both_engines_build_byte_identical_tiles() {
                 ".cpr_status",
                 ".nursing_home",
                 ".target_group",
+                ".gp_cluster",
             ]
             .map(|split| format!("{f}{split}"))
         })

@@ -146,3 +146,21 @@ export function hospitalContacts(extracts, year) {
   }
   return { contacts, citizens: persons.size };
 }
+
+/**
+ * The GP cluster of each person in `year`: that of the practice of their
+ * latest listing overlapping the year (0 when the provider register gives
+ * the practice none). Persons listed nowhere in the year are missing.
+ */
+export function gpClusters(extracts, year) {
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  const clusterOf = new Map(rows(join(extracts, 'ydr.csv')).map((p) => [p.provider_number, Number(p.gp_cluster || 0)]));
+  const latest = new Map();
+  for (const l of rows(join(extracts, 'patient_list.csv'))) {
+    if (l.valid_from > last || (l.valid_to && l.valid_to <= first)) continue;
+    const before = latest.get(l.cpr);
+    if (!before || before.valid_from < l.valid_from) latest.set(l.cpr, l);
+  }
+  return new Map([...latest].map(([cpr, l]) => [cpr, clusterOf.get(l.provider_number) ?? 0]));
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { gpContactsPer1000, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
+import { gpClusters, gpContactsPer1000, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -181,6 +181,44 @@ test('restricting the citizens by civil status reads its own tile and matches th
   await page.waitForURL((u) => !u.search.includes('civil_status'));
   await keyFigureBecomes(page, String(all.exact));
   assert.equal(tiles.length, 2, 'no tile fetched twice');
+  await page.close();
+});
+
+test('restricting the citizens to a GP cluster starts at the first cluster in the tile and matches the extracts', async () => {
+  const page = await browser.newPage();
+  const tiles = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
+  });
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+
+  const year = latestYear(extracts);
+  const clusters = gpClusters(extracts, year);
+  const first = Math.min(...[...clusters.values()].filter((c) => c > 0));
+  await page.getByLabel('Afgræns borgere efter').selectOption('gp_cluster');
+  await page.waitForURL(new RegExp(`[?&]gp_cluster=${first}(&|$)`));
+  const inFirst = gpContactsPer1000(extracts, geography, null, (p) => clusters.get(p.cpr) === first);
+  await keyFigureBecomes(page, inFirst.national);
+  assertShown(await keyFigure(page), inFirst.national, `GP cluster ${first}`);
+  assert.match(await page.getByTestId('key-figure').textContent(), new RegExp(`Lægeklynge ${first}`));
+
+  // Citizens listed with no practice (health-insurance group 2).
+  await page.getByLabel('Lægeklynge').selectOption('0');
+  await page.waitForURL(/[?&]gp_cluster=0(&|$)/);
+  const unlisted = gpContactsPer1000(extracts, geography, null, (p) => (clusters.get(p.cpr) ?? 0) === 0);
+  assert.ok(unlisted.national > 0 && unlisted.national !== inFirst.national, 'the groups differ');
+  await keyFigureBecomes(page, unlisted.national);
+  assert.match(await page.getByTestId('key-figure').textContent(), /Ikke tilmeldt en lægepraksis/);
+  assert.equal(tiles.length, 2, 'the GP-cluster tile is fetched once');
+
+  // Back goes to the first cluster, then to all citizens: the address
+  // that asked for "the first cluster" is not in the history.
+  await page.goBack();
+  await page.waitForURL(new RegExp(`[?&]gp_cluster=${first}(&|$)`));
+  await keyFigureBecomes(page, inFirst.national);
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes('gp_cluster'));
   await page.close();
 });
 

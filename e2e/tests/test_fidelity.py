@@ -6,8 +6,9 @@ must equal what the portal serves.
 Counts are compared exactly, ratios to 1e-9 relative.
 
 Every family is served as a base tile, keyed year, municipality, age band
-and sex, and as one split tile per split of SPLITS, keyed by a fifth uint8
-column: the citizen's code of that split. Tiles are named by the manifest's
+and sex, and as one split tile per split of SPLITS, keyed by a fifth
+column (uint8; uint16 for the GP cluster): the citizen's code of that
+split. Tiles are named by the manifest's
 `family`: "hospital" for the base tile, "hospital.target_group" for a split.
 
 The expected side can be run on its own, without a server:
@@ -100,7 +101,10 @@ FAMILIES = {
 
 # The splits of every family: a split tile of family F is served as "F.split"
 # with the split's code as a fifth key column.
-SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group"]
+SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster"]
+
+# Key columns holding codes above 255.
+UINT16_KEYS = {"year", "municipality", "gp_cluster"}
 
 # civil_status code = position of the CPR letter in this list, plus 1.
 CIVIL_STATUSES = ["U", "G", "F", "E", "P", "O", "L", "D"]
@@ -243,6 +247,18 @@ def _create_tables(con, extracts, years):
         FROM {_csv(extracts, 'nursing_homes.csv')}
     """)
 
+    # A listing with a practice, with the practice's GP cluster from the
+    # provider register (0 when it has none).
+    con.execute(f"""
+        CREATE OR REPLACE TABLE listing AS
+        SELECT p.cpr,
+               CAST(p.valid_from AS DATE) AS valid_from,
+               CAST(NULLIF(p.valid_to, '') AS DATE) AS valid_to,
+               coalesce(CAST(NULLIF(y.gp_cluster, '') AS INTEGER), 0) AS gp_cluster
+        FROM {_csv(extracts, 'patient_list.csv')} p
+        JOIN {_csv(extracts, 'ydr.csv')} y USING (provider_number)
+    """)
+
     con.execute(f"""
         CREATE OR REPLACE TABLE ruks AS
         SELECT cpr, chronic_group, CAST(first_date AS DATE) AS first_date
@@ -255,7 +271,9 @@ def _create_tables(con, extracts, years):
     # The codes of the splits come from that placing row: civil status and
     # CPR status as coded, and nursing home 2 when the row's address is a
     # nursing home on a day of both the row's period and the year (all
-    # periods half-open, an empty end open), else 1.
+    # periods half-open, an empty end open), else 1. The GP cluster is that
+    # of the person's listing with the latest valid_from among those
+    # overlapping the year, 0 when there is none.
     civil_statuses = ", ".join(f"'{c}'" for c in CIVIL_STATUSES)
     con.execute(f"""
         CREATE OR REPLACE TABLE citizen AS
@@ -290,7 +308,12 @@ def _create_tables(con, extracts, years):
                     WHEN age <= 19 THEN 4
                     ELSE least(age // 5 + 1, 18) END AS age_band,
                CASE sex WHEN 'M' THEN 1 WHEN 'K' THEN 2 END AS sex,
-               age, civil_status, cpr_status, nursing_home
+               age, civil_status, cpr_status, nursing_home,
+               coalesce((SELECT arg_max(l.gp_cluster, l.valid_from) FROM listing l
+                         WHERE l.cpr = placed.cpr
+                           AND l.valid_from <= make_date(placed.year, 12, 31)
+                           AND (l.valid_to IS NULL OR l.valid_to > make_date(placed.year, 1, 1))),
+                        0) AS gp_cluster
         FROM placed
     """)
 
@@ -658,7 +681,8 @@ def _served_families():
         assert schema.field("age_band").type == pa.uint8(), name
         assert schema.field("sex").type == pa.uint8(), name
         if split is not None:
-            assert schema.field(split).type == pa.uint8(), f"{name}: {split} is {schema.field(split).type}"
+            wanted = pa.uint16() if split in UINT16_KEYS else pa.uint8()
+            assert schema.field(split).type == wanted, f"{name}: {split} is {schema.field(split).type}"
         quantities = names[len(keys_of_tile) :]
         for q in quantities:
             assert schema.field(q).type == pa.uint32(), f"{name}.{q} is {schema.field(q).type}"
@@ -717,7 +741,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(FAMILIES) * (1 + len(SPLITS)) == 15
+    assert len(TILES) == len(FAMILIES) * (1 + len(SPLITS)) == 18
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -984,6 +1008,22 @@ def test_population_is_not_trivial(con, served, expected):
     assert count("stay WHERE contacts > 1") > 0, "no stay joins two contacts"
     assert count("stay WHERE NOT admission") > 0, "every stay is an admission"
     assert count("admission WHERE sector = 'both'") > 0, "no admission in both sectors"
+
+    # The GP-cluster rule is exercised: unlisted citizens, municipalities
+    # whose citizens are in several clusters, and citizen-years with two
+    # listings in different clusters (where the latest one counts).
+    assert count("citizen WHERE gp_cluster = 0") > 0, "every citizen is listed"
+    assert count("""(SELECT year, municipality FROM citizen WHERE gp_cluster > 0
+                        GROUP BY ALL HAVING count(DISTINCT gp_cluster) > 1)""") > 0, (
+        "no municipality has citizens in two GP clusters"
+    )
+    assert count("""(SELECT c.year, c.cpr FROM citizen c JOIN listing l
+                         ON l.cpr = c.cpr
+                        AND l.valid_from <= make_date(c.year, 12, 31)
+                        AND (l.valid_to IS NULL OR l.valid_to > make_date(c.year, 1, 1))
+                      GROUP BY ALL HAVING count(DISTINCT l.gp_cluster) > 1)""") > 0, (
+        "no citizen changes GP cluster within a year"
+    )
 
 
 def test_preventable_admissions_are_not_trivial(con, expected):

@@ -48,7 +48,8 @@ pub fn app() -> Html {
 }
 
 /// Navigates to `route` with `state` in the query string (a new history
-/// entry, unless nothing changes).
+/// entry, unless nothing changes or the current entry only waits for a
+/// value).
 fn go(navigator: &Option<Navigator>, current: &Option<Location>, route: Route, state: &ViewState) {
     let Some(navigator) = navigator else { return };
     let query = url::render(state);
@@ -61,11 +62,21 @@ fn go(navigator: &Option<Navigator>, current: &Option<Location>, route: Route, s
     if same_query && same_path {
         return;
     }
-    if query.is_empty() {
-        navigator.push(&route);
-    } else {
+    // An address that asks for an attribute's first value (`gp_cluster=`)
+    // is replaced by the one naming it, so that back does not return to
+    // it (and from there straight forward again).
+    let replace = current.as_ref().is_some_and(|l| {
+        url::parse(l.query_str())
+            .filters
+            .person
+            .is_some_and(|(_, code)| code == crate::state::FIRST_VALUE)
+    });
+    match (query.is_empty(), replace) {
+        (true, false) => navigator.push(&route),
+        (true, true) => navigator.replace(&route),
         // Infallible: the query is written by `url::render`.
-        let _ = navigator.push_with_query(&route, Raw(query));
+        (false, false) => drop(navigator.push_with_query(&route, Raw(query))),
+        (false, true) => drop(navigator.replace_with_query(&route, Raw(query))),
     }
 }
 

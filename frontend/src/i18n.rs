@@ -188,8 +188,8 @@ pub const NO_RESTRICTION: Text = Text {
 };
 /// Why person attributes come one at a time.
 pub const ONE_ATTRIBUTE: Text = Text {
-    da: "Målgruppe, civilstand, plejehjem og CPR-status kan vælges én ad gangen.",
-    en: "Target group, civil status, nursing home and CPR status can be chosen one at a time.",
+    da: "Målgruppe, lægeklynge, civilstand, plejehjem og CPR-status kan vælges én ad gangen.",
+    en: "Target group, GP cluster, civil status, nursing home and CPR status can be chosen one at a time.",
 };
 /// Heading of the target-group definitions.
 pub const TARGET_GROUPS: Text = Text {

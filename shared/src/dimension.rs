@@ -41,6 +41,11 @@ pub enum DimensionId {
     /// can be in several groups, so groups never add up (see
     /// [`DimensionId::overlapping`]).
     TargetGroup,
+    /// GP cluster (lægeklynge) of the practice the citizen is listed with:
+    /// the cluster id from the provider register (1–999), 0 when the
+    /// citizen is listed with no general practice in the year. The ids
+    /// come from the data, not the catalogue.
+    GpCluster,
 }
 
 /// How the values of a dimension are obtained.
@@ -167,6 +172,15 @@ pub const DIMENSIONS: &[Dimension] = &[
         },
         derivation: Derivation::Stored,
     },
+    Dimension {
+        id: DimensionId::GpCluster,
+        key: "gp_cluster",
+        label: Text {
+            da: "Lægeklynge",
+            en: "GP cluster",
+        },
+        derivation: Derivation::Stored,
+    },
 ];
 
 /// Nursing-home codes: 1 = not a resident, 2 = resident.
@@ -229,6 +243,21 @@ pub const TARGET_GROUP_RULES: [(&str, Text); 4] = [
     ),
 ];
 
+/// The GP-cluster label of citizens listed with no general practice.
+pub const NOT_LISTED: Text = Text {
+    da: "Ikke tilmeldt en lægepraksis",
+    en: "Not listed with a GP practice",
+};
+
+/// How a citizen-year gets its GP cluster, for "Om data".
+pub const GP_CLUSTER_RULE: Text = Text {
+    da: "Borgerens lægeklynge i et år er klyngen for den praksis, borgeren er tilmeldt i året ifølge patientlisterne; skifter borgeren praksis i løbet af året, gælder den seneste tilmelding. Klyngen står i Ydernummerregistret. Borgere uden tilmelding i året (fx sikringsgruppe 2) står som \"Ikke tilmeldt en lægepraksis\". Klyngen følger tilmeldingen, ikke bopælen: en borger kan bo i én kommune og høre til en klynge i nabokommunen.",
+    en: "A citizen's GP cluster in a year is the cluster of the practice the citizen is listed with in the year according to the patient lists; if the citizen changes practice during the year, the latest listing counts. The cluster is taken from the provider register (YDR). Citizens listed nowhere in the year (e.g. health-insurance group 2) appear as \"Not listed with a GP practice\". The cluster follows the listing, not the residence: a citizen can live in one municipality and belong to a cluster in the next.",
+};
+
+/// Highest GP-cluster id (the provider register's range).
+pub const MAX_GP_CLUSTER: u16 = 999;
+
 /// Target-group code of "two or more chronic groups".
 pub const TARGET_MULTIMORBID: u16 = 9;
 /// Target-group code of nursing-home residents.
@@ -284,7 +313,8 @@ impl DimensionId {
     }
 
     /// Every code of an enumerated dimension, in order (`None` for year,
-    /// geography and age, whose codes come from elsewhere).
+    /// geography and age, whose codes come from elsewhere, and for GP
+    /// clusters, whose ids come from the data).
     pub fn codes(self) -> Option<Vec<u16>> {
         let count = |n: usize| Some((1..=n as u16).collect());
         match self {
@@ -355,6 +385,10 @@ impl DimensionId {
                 .checked_sub(1)
                 .and_then(|i| NURSING_HOME.get(i))
                 .map_or_else(|| code.to_string(), |t| t.get(lang).to_string()),
+            DimensionId::GpCluster => match code {
+                0 => NOT_LISTED.get(lang).to_string(),
+                _ => format!("{} {code}", DimensionId::GpCluster.def().label.get(lang)),
+            },
             DimensionId::TargetGroup => {
                 let chronic = register::CHRONIC_GROUPS.len();
                 match usize::from(code).checked_sub(1) {

@@ -186,16 +186,19 @@ pub enum Split {
     NursingHome,
     /// By target group (overlapping: a person counts in each of theirs).
     TargetGroup,
+    /// By the GP cluster of the practice the citizen is listed with.
+    GpCluster,
 }
 
 impl Split {
     /// Every split, base first.
-    pub const ALL: [Split; 5] = [
+    pub const ALL: [Split; 6] = [
         Split::None,
         Split::CivilStatus,
         Split::CprStatus,
         Split::NursingHome,
         Split::TargetGroup,
+        Split::GpCluster,
     ];
 
     /// The extra key dimension.
@@ -206,6 +209,7 @@ impl Split {
             Split::CprStatus => Some(DimensionId::CprStatus),
             Split::NursingHome => Some(DimensionId::NursingHome),
             Split::TargetGroup => Some(DimensionId::TargetGroup),
+            Split::GpCluster => Some(DimensionId::GpCluster),
         }
     }
 
@@ -295,7 +299,10 @@ impl TileKind {
 /// that holds every code.
 pub fn key_data_type(dimension: DimensionId) -> DataType {
     match dimension {
-        DimensionId::Year | DimensionId::Municipality | DimensionId::Region => DataType::UInt16,
+        DimensionId::Year
+        | DimensionId::Municipality
+        | DimensionId::Region
+        | DimensionId::GpCluster => DataType::UInt16,
         DimensionId::HealthCluster
         | DimensionId::AgeBand
         | DimensionId::AgeGroup
@@ -374,7 +381,13 @@ mod tests {
         for s in Split::ALL {
             if let Some(d) = s.dimension() {
                 assert_eq!(Split::of(d), Some(s));
-                assert!(d.codes().is_some(), "{d:?} has enumerated codes");
+                // Every split but the GP cluster (ids from the data) has
+                // its codes in the catalogue.
+                assert_eq!(
+                    d.codes().is_some(),
+                    d != DimensionId::GpCluster,
+                    "{d:?} codes"
+                );
             }
         }
     }

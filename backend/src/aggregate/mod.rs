@@ -18,6 +18,7 @@ pub mod hospital;
 pub mod population;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::Datelike;
 use shared::cube::{Cube, CubeError};
@@ -29,7 +30,7 @@ use shared::{AgeBand, QuantityId, TileFamilyId};
 
 use crate::store::{LprContact, Store, StoreError};
 use hospital::{Contact, Sector};
-use population::{target_bit, Place, Population, Seen};
+use population::{target_bit, CellKey, Listing, Place, Population, Seen};
 
 /// The rule that makes a citizen an elderly medical patient (ÆMI) in a
 /// year. There is no national definition; the default is the common one:
@@ -140,9 +141,9 @@ struct Part {
 }
 
 impl Part {
-    fn new(family: TileFamilyId) -> Part {
+    fn new(family: TileFamilyId, layout: &Arc<GpLayout>) -> Part {
         Part {
-            tally: Tally::new(family),
+            tally: Tally::new(family, Arc::clone(layout)),
             years: BTreeSet::new(),
             unplaced: Unplaced::default(),
         }
@@ -173,9 +174,10 @@ const BASE_CELLS: usize = MUNICIPALITIES.len() * AgeBand::COUNT as usize * 2;
 /// slot, then one per code of each split dimension, in code order.
 struct Slots {
     /// First slot of each split, in the order of `Split::ALL`.
-    first: [usize; 5],
-    /// Codes of each split.
-    codes: [Vec<u16>; 5],
+    first: [usize; 6],
+    /// Codes of each split (none for the GP cluster, whose ids come from
+    /// the data: its cells are laid out by [`GpLayout`]).
+    codes: [Vec<u16>; 6],
     /// Position of a CPR status code among the CPR status codes.
     cpr_status: [u8; 100],
     /// Slots in all.
@@ -185,11 +187,10 @@ struct Slots {
 impl Slots {
     fn new() -> Slots {
         let codes = Split::ALL.map(|s| {
-            s.dimension().map_or(vec![0], |d| {
-                d.codes().expect("split dimensions are enumerated")
-            })
+            s.dimension()
+                .map_or(vec![0], |d| d.codes().unwrap_or_default())
         });
-        let mut first = [0; 5];
+        let mut first = [0; 6];
         let mut count = 0;
         for (i, c) in codes.iter().enumerate() {
             first[i] = count;
@@ -230,12 +231,68 @@ impl Slots {
     }
 }
 
+/// The catalogue position of a stored municipality.
+fn municipality_index(code: u16) -> usize {
+    MUNICIPALITIES
+        .binary_search_by_key(&code, |m| m.code)
+        .expect("stored municipalities are validated against the catalogue")
+}
+
+/// The index of a cell's age band and sex within its municipality.
+fn band_sex_index(band: u8, sex: u8) -> usize {
+    usize::from(band) * 2 + usize::from(sex) - 1
+}
+
 /// The dense index of a cell's municipality, age band and sex.
-fn base_index((_, municipality, band, sex): (u16, u16, u8, u8)) -> usize {
-    let m = MUNICIPALITIES
-        .binary_search_by_key(&municipality, |m| m.code)
-        .expect("stored municipalities are validated against the catalogue");
-    (m * AgeBand::COUNT as usize + usize::from(band)) * 2 + usize::from(sex) - 1
+fn base_index((_, municipality, band, sex): CellKey) -> usize {
+    municipality_index(municipality) * AgeBand::COUNT as usize * 2 + band_sex_index(band, sex)
+}
+
+/// Where the GP-cluster split's cells lie in a year's block: a
+/// municipality's cells come together, age band × sex × its clusters, in
+/// key order. Only the clusters its citizens are listed in get cells: a
+/// municipality's practices belong to a few of the ~100 clusters, so a
+/// dense municipality × cluster array would be mostly zeros.
+struct GpLayout {
+    /// Per municipality, in catalogue order: its first row and its
+    /// clusters in order.
+    municipalities: Vec<(usize, Vec<u16>)>,
+    /// Rows of a year.
+    rows: usize,
+}
+
+impl GpLayout {
+    /// The layout of these (municipality, cluster) pairs; every
+    /// municipality needs cluster 0.
+    fn new(pairs: &BTreeSet<(u16, u16)>) -> GpLayout {
+        let cells = AgeBand::COUNT as usize * 2;
+        let mut rows = 0;
+        let municipalities = MUNICIPALITIES
+            .iter()
+            .map(|m| {
+                let codes: Vec<u16> = pairs
+                    .range((m.code, 0)..=(m.code, u16::MAX))
+                    .map(|(_, c)| *c)
+                    .collect();
+                let first = rows;
+                rows += codes.len() * cells;
+                (first, codes)
+            })
+            .collect();
+        GpLayout {
+            municipalities,
+            rows,
+        }
+    }
+
+    /// The row of a cell and cluster.
+    fn row(&self, (_, municipality, band, sex): CellKey, cluster: u16) -> usize {
+        let (first, codes) = &self.municipalities[municipality_index(municipality)];
+        let i = codes
+            .binary_search(&cluster)
+            .expect("the layout has every municipality and cluster of the population");
+        first + band_sex_index(band, sex) * codes.len() + i
+    }
 }
 
 /// Municipality, age band and sex codes of a dense base index (the
@@ -256,18 +313,23 @@ struct Tally {
     width: usize,
     slots: Slots,
     years: BTreeMap<u16, Vec<u64>>,
+    /// The GP-cluster split, per year: layout row × column.
+    layout: Arc<GpLayout>,
+    clusters: BTreeMap<u16, Vec<u64>>,
     /// Scratch: the slots of the last place.
     scratch: Vec<usize>,
 }
 
 impl Tally {
-    fn new(family: TileFamilyId) -> Tally {
+    fn new(family: TileFamilyId, layout: Arc<GpLayout>) -> Tally {
         let family = family.def();
         Tally {
             family,
             width: family.quantities.len(),
             slots: Slots::new(),
             years: BTreeMap::new(),
+            layout,
+            clusters: BTreeMap::new(),
             scratch: Vec::with_capacity(16),
         }
     }
@@ -298,6 +360,12 @@ impl Tally {
             block[(row + slot) * width + column] += n;
         }
         self.scratch = scratch;
+        let rows = self.layout.rows;
+        let block = self
+            .clusters
+            .entry(place.cell.0)
+            .or_insert_with(|| vec![0; rows * width]);
+        block[self.layout.row(place.cell, place.gp_cluster) * width + column] += n;
     }
 
     /// One cube per split, in the order of `Split::ALL`. Only cells with
@@ -306,6 +374,10 @@ impl Tally {
         let (width, count) = (self.width, self.slots.count);
         let mut cubes = Vec::with_capacity(Split::ALL.len());
         for (s, split) in Split::ALL.into_iter().enumerate() {
+            if split == Split::GpCluster {
+                cubes.push(self.gp_cluster_cube()?);
+                continue;
+            }
             let codes = &self.slots.codes[s];
             let key_columns = 4 + usize::from(split != Split::None);
             let mut keys: Vec<Vec<u16>> = vec![Vec::new(); key_columns];
@@ -343,6 +415,44 @@ impl Tally {
         }
         Ok(cubes)
     }
+
+    /// The GP-cluster split's cube, in key order.
+    fn gp_cluster_cube(&self) -> Result<Cube, CubeError> {
+        let width = self.width;
+        let mut keys: Vec<Vec<u16>> = vec![Vec::new(); 5];
+        let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
+        for (year, block) in &self.clusters {
+            for (m, (first, codes)) in MUNICIPALITIES.iter().zip(&self.layout.municipalities) {
+                for band in 0..AgeBand::COUNT {
+                    for sex in 1..=2u8 {
+                        let row = first + band_sex_index(band, sex) * codes.len();
+                        for (i, code) in codes.iter().enumerate() {
+                            let at = (row + i) * width;
+                            let cell = &block[at..at + width];
+                            if cell[0] == 0 {
+                                continue;
+                            }
+                            let key = [*year, m.code, u16::from(band), u16::from(sex), *code];
+                            for (column, k) in keys.iter_mut().zip(key) {
+                                column.push(k);
+                            }
+                            for (column, n) in values.iter_mut().zip(cell) {
+                                column.push(*n);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Cube::new(
+            TileKind {
+                family: self.family.id,
+                split: Split::GpCluster,
+            },
+            keys,
+            values,
+        )
+    }
 }
 
 /// Builds every tile's cube from what the store holds, with the default
@@ -379,13 +489,25 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
     let residences = store.residences().await?;
     let nursing_homes = store.nursing_home_addresses().await?;
     let chronic = store.chronic_groups().await?;
-    let population = Population::new(&residences, &nursing_homes, &chronic);
+    let mut population = Population::new(&residences, &nursing_homes, &chronic);
+    let mut listings = Vec::new();
+    store
+        .gp_listings(|pseudonym, cluster, from, to| {
+            if let Some(id) = population.id(pseudonym) {
+                listings.push((id, Listing { cluster, from, to }));
+            }
+        })
+        .await?;
+    let listed = listings.len();
+    population.set_listings(listings);
+    let layout = Arc::new(GpLayout::new(&population.municipality_clusters()));
     stage(&format!(
-        "{} persons in the CPR register, {} nursing-home addresses, {} chronic-group records",
+        "{} persons in the CPR register, {} nursing-home addresses, {} chronic-group records, {listed} listings with a practice",
         population.len(),
         nursing_homes.len(),
         chronic.len()
     ));
+    let population = population;
     // Hospital use comes first: it finds the elderly medical patients the
     // other stages need.
     let aemi_rule = AemiCheck {
@@ -393,7 +515,7 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
         departments,
         min_admissions: rule.min_admissions,
     };
-    let (hospital, aemi) = hospital_use(store, &population, &aemi_rule).await?;
+    let (hospital, aemi) = hospital_use(store, &population, &aemi_rule, &layout).await?;
     stage("hospital contacts and stays");
     // General practice is the largest scan; on SQLite it runs on a thread
     // of its own beside the municipal-care scan (each with its own
@@ -403,14 +525,15 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
         // Both on threads of their own: this thread may be inside an async
         // runtime, where another cannot be started.
         std::thread::scope(|scope| {
-            let general = scope.spawn(|| blocking(general_practice(store, &population, &aemi)));
-            let care = scope.spawn(|| blocking(municipal_care(store, &population, &aemi)));
+            let general =
+                scope.spawn(|| blocking(general_practice(store, &population, &aemi, &layout)));
+            let care = scope.spawn(|| blocking(municipal_care(store, &population, &aemi, &layout)));
             (joined(general), joined(care))
         })
     } else {
         (
-            general_practice(store, &population, &aemi).await,
-            municipal_care(store, &population, &aemi).await,
+            general_practice(store, &population, &aemi, &layout).await,
+            municipal_care(store, &population, &aemi, &layout).await,
         )
     };
     let (general, care) = (general?, care?);
@@ -468,8 +591,9 @@ async fn general_practice(
     store: &Store,
     population: &Population<'_>,
     aemi: &Seen,
+    layout: &Arc<GpLayout>,
 ) -> Result<Part, AggregateError> {
-    let mut part = Part::new(TileFamilyId::Geography);
+    let mut part = Part::new(TileFamilyId::Geography, layout);
     let Part {
         tally,
         years,
@@ -524,8 +648,9 @@ async fn hospital_use(
     store: &Store,
     population: &Population<'_>,
     rule: &AemiCheck,
+    layout: &Arc<GpLayout>,
 ) -> Result<(Part, Seen), AggregateError> {
-    let mut part = Part::new(TileFamilyId::Hospital);
+    let mut part = Part::new(TileFamilyId::Hospital, layout);
     let mut aemi = Seen::default();
     let Part {
         tally,
@@ -708,8 +833,9 @@ async fn municipal_care(
     store: &Store,
     population: &Population<'_>,
     aemi: &Seen,
+    layout: &Arc<GpLayout>,
 ) -> Result<Part, AggregateError> {
-    let mut part = Part::new(TileFamilyId::MunicipalCare);
+    let mut part = Part::new(TileFamilyId::MunicipalCare, layout);
     let Part {
         tally,
         years,
@@ -757,6 +883,30 @@ async fn municipal_care(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gp_layout_rows_are_distinct_and_in_key_order() {
+        let pairs = BTreeSet::from([(101, 0), (101, 4), (101, 9), (851, 0), (851, 4), (147, 0)]);
+        let pairs: BTreeSet<(u16, u16)> = pairs
+            .into_iter()
+            .chain(MUNICIPALITIES.iter().map(|m| (m.code, 0)))
+            .collect();
+        let layout = GpLayout::new(&pairs);
+        assert_eq!(layout.rows, pairs.len() * AgeBand::COUNT as usize * 2);
+        // Rows in key order: municipality (catalogue order), age band, sex,
+        // cluster.
+        let mut keys = Vec::new();
+        for m in MUNICIPALITIES {
+            for band in 0..AgeBand::COUNT {
+                for sex in 1..=2 {
+                    for (_, cluster) in pairs.range((m.code, 0)..=(m.code, u16::MAX)) {
+                        keys.push(layout.row((2024, m.code, band, sex), *cluster));
+                    }
+                }
+            }
+        }
+        assert_eq!(keys, (0..layout.rows).collect::<Vec<_>>());
+    }
 
     #[test]
     fn base_cells_invert_base_index_in_key_order() {

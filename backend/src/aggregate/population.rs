@@ -9,9 +9,10 @@
 //! year; they are a nursing-home resident in the year when that period's
 //! address was a nursing-home address on some day of the period within
 //! the year. They are in a RUKS chronic group from the year of its first
-//! date on.
+//! date on. Their GP cluster in the year is that of the practice of their
+//! latest listing overlapping the year (0 when there is none).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use shared::dimension::{
@@ -47,6 +48,19 @@ pub struct Place {
     /// Target groups, one bit per code ([`target_bit`]); the stage that
     /// knows about elderly medical patients adds theirs.
     pub groups: u16,
+    /// GP cluster of the practice the citizen is listed with (0: none).
+    pub gp_cluster: u16,
+}
+
+/// A period in which a person is listed with a practice of a GP cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listing {
+    /// GP cluster of the practice (0: the practice has none).
+    pub cluster: u16,
+    /// First listed day.
+    pub from: NaiveDate,
+    /// First day no longer listed (`None`: still listed).
+    pub to: Option<NaiveDate>,
 }
 
 /// One period of residence with what the rules need from it.
@@ -65,6 +79,11 @@ pub struct Population<'a> {
     periods: Vec<Vec<Period<'a>>>,
     /// Each person's chronic groups: (target-group bit, first year).
     chronic: Vec<Vec<(u16, i32)>>,
+    /// Everybody's listings, by person number; person `id`'s are
+    /// `listings[listed[id]..listed[id + 1]]` (flat, as most people have
+    /// one).
+    listings: Vec<Listing>,
+    listed: Vec<u32>,
 }
 
 /// The later of two optional ends (`None` = open).
@@ -121,11 +140,59 @@ impl<'a> Population<'a> {
                 groups[id as usize].push((target_bit(code), c.first_date.year()));
             }
         }
+        let listed = vec![0; periods.len() + 1];
         Population {
             index,
             periods,
             chronic: groups,
+            listings: Vec::new(),
+            listed,
         }
+    }
+
+    /// Sets everybody's listings with practices; those of persons not in
+    /// the CPR register are left out.
+    pub fn set_listings(&mut self, listings: Vec<(u32, Listing)>) {
+        let mut listings = listings;
+        listings.retain(|(id, _)| (*id as usize) < self.periods.len());
+        listings.sort_unstable_by_key(|(id, l)| (*id, l.from));
+        let mut listed = vec![0u32; self.periods.len() + 1];
+        for (id, _) in &listings {
+            listed[*id as usize + 1] += 1;
+        }
+        for i in 1..listed.len() {
+            listed[i] += listed[i - 1];
+        }
+        self.listings = listings.into_iter().map(|(_, l)| l).collect();
+        self.listed = listed;
+    }
+
+    /// Person `id`'s listings, by first day.
+    fn listings_of(&self, id: u32) -> &[Listing] {
+        let i = id as usize;
+        &self.listings[self.listed[i] as usize..self.listed[i + 1] as usize]
+    }
+
+    /// Every (municipality, GP cluster) pair a citizen could be placed in:
+    /// each municipality with cluster 0, and each municipality a person
+    /// ever lived in with each cluster they were ever listed in.
+    pub fn municipality_clusters(&self) -> BTreeSet<(u16, u16)> {
+        let mut pairs = BTreeSet::new();
+        for m in shared::geography::MUNICIPALITIES {
+            pairs.insert((m.code, 0));
+        }
+        for (id, periods) in self.periods.iter().enumerate() {
+            let listings = self.listings_of(id as u32);
+            for p in periods {
+                let Ok(m) = u16::try_from(p.row.municipality) else {
+                    continue;
+                };
+                for l in listings {
+                    pairs.insert((m, l.cluster));
+                }
+            }
+        }
+        pairs
     }
 
     /// Number of persons.
@@ -183,6 +250,14 @@ impl<'a> Population<'a> {
         if nursing_home {
             groups |= target_bit(TARGET_NURSING_HOME);
         }
+        // Listings are in order of their first day: the last overlapping
+        // one is the latest.
+        let gp_cluster = self
+            .listings_of(id)
+            .iter()
+            .rev()
+            .find(|l| l.from < next && l.to.is_none_or(|to| to > first))
+            .map_or(0, |l| l.cluster);
         Some(Place {
             cell: (
                 u16::try_from(year).ok()?,
@@ -194,6 +269,7 @@ impl<'a> Population<'a> {
             cpr_status: p.cpr_status,
             nursing_home,
             groups,
+            gp_cluster,
         })
     }
 
@@ -338,6 +414,42 @@ mod tests {
             copd | dementia | target_bit(TARGET_MULTIMORBID)
         );
         assert_eq!(population.age_of(0, 2024), Some(74));
+    }
+
+    #[test]
+    fn the_gp_cluster_is_that_of_the_latest_listing_in_the_year() {
+        let rows = vec![
+            period("a", 851, date(2000, 1, 1), Some(date(2023, 6, 1)), "01"),
+            period("a", 101, date(2023, 6, 1), None, "01"),
+            period("b", 101, date(2000, 1, 1), None, "01"),
+        ];
+        let mut population = Population::new(&rows, &[], &[]);
+        let a = population.id("a").expect("a");
+        let listing = |cluster, from, to| Listing { cluster, from, to };
+        population.set_listings(vec![
+            // Given out of order, and ending on the first day of 2024.
+            (a, listing(7, date(2023, 8, 1), Some(date(2024, 1, 1)))),
+            (a, listing(3, date(2010, 1, 1), Some(date(2023, 8, 1)))),
+            // A person number the population does not have.
+            (99, listing(5, date(2010, 1, 1), None)),
+        ]);
+        let cluster = |who, year| {
+            population
+                .placed(who, year)
+                .expect("a citizen")
+                .1
+                .gp_cluster
+        };
+        assert_eq!(cluster("a", 2022), 3);
+        assert_eq!(cluster("a", 2023), 7, "the later of two listings in 2023");
+        assert_eq!(cluster("a", 2024), 0, "no longer listed in 2024");
+        assert_eq!(cluster("b", 2024), 0, "never listed");
+        let pairs = population.municipality_clusters();
+        for pair in [(851, 3), (851, 7), (101, 3), (101, 7), (101, 0), (147, 0)] {
+            assert!(pairs.contains(&pair), "{pair:?}");
+        }
+        assert!(!pairs.contains(&(101, 5)));
+        assert_eq!(pairs.len(), shared::geography::MUNICIPALITIES.len() + 4);
     }
 
     #[test]

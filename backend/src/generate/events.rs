@@ -403,6 +403,12 @@ impl<'w> Writer<'w> {
     }
 
     fn listings(&mut self, life: &Life) -> std::io::Result<()> {
+        // Group 2 insured are on no practice's list (they still see a GP:
+        // `practice_at` gives the one they use). Decided from the CPR
+        // number, so the random streams stay as they are.
+        if in_group_two(life.cpr) {
+            return Ok(());
+        }
         let exit = life.exit.map(|(d, _)| d);
         for (i, (from, practice)) in life.listings.iter().enumerate() {
             let to = life.listings.get(i + 1).map(|n| n.0).or(exit);
@@ -1441,4 +1447,11 @@ fn provider(buf: &mut String, number: u32) -> &str {
     buf.clear();
     let _ = write!(buf, "{number:06}");
     buf
+}
+
+/// Whether the person with this CPR number is in health-insurance group 2
+/// (a fixed share, [`rates::GROUP_TWO_SHARE`], by a hash of the number).
+pub fn in_group_two(cpr: u64) -> bool {
+    let mixed = cpr.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (cpr >> 29);
+    ((mixed >> 11) as f64 / (1u64 << 53) as f64) < rates::GROUP_TWO_SHARE
 }

@@ -49,6 +49,13 @@ pub const GP_VIDEO: f64 = 288_000.0;
 pub const GP_PRACTICES: f64 = 1_980.0;
 /// GP quality clusters (metric `gp_quality_clusters`).
 pub const GP_CLUSTERS: f64 = 114.0;
+/// Fewest GP clusters of a small population: two or so per region, so
+/// that neighbouring municipalities can be in different clusters, as they
+/// are in the national data.
+pub const MIN_GP_CLUSTERS: f64 = 10.0;
+/// Share of citizens in health-insurance group 2, who are listed with no
+/// practice (about 1.5 % in Statistics Denmark's counts; made up at 1/64).
+pub const GROUP_TWO_SHARE: f64 = 1.0 / 64.0;
 /// Type 2 diabetes (metric `diabetes_type2`, 310,000–322,000: midpoint).
 pub const TYPE2_DIABETES: f64 = 316_000.0;
 /// Type 1 diabetes (metric `diabetes_type1`, 32,000–34,000: midpoint).

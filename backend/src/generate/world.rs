@@ -634,7 +634,7 @@ fn normalise_factors(places: &mut [Place]) {
 fn assign_clusters(providers: &mut [Provider], places: &[Place], persons: u64) {
     let total = (rates::GP_CLUSTERS * persons as f64 / NATIONAL_POPULATION)
         .round()
-        .max(5.0);
+        .max(rates::MIN_GP_CLUSTERS);
     let practices = providers.len() as f64;
     let mut next_id = 1u16;
     for region in REGIONS {

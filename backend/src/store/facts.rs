@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use futures_util::TryStreamExt;
 use sqlx::postgres::PgRow;
 use sqlx::FromRow;
@@ -223,6 +223,51 @@ impl Store {
             },
         )
         .await
+    }
+
+    /// Every listing with a practice, as (pseudonym, GP cluster of the
+    /// practice — 0 when the provider register gives it none — first
+    /// listed day, first day no longer listed).
+    pub async fn gp_listings(
+        &self,
+        mut each: impl FnMut(&str, u16, NaiveDate, Option<NaiveDate>),
+    ) -> Result<(), StoreError> {
+        const SQL: &str =
+            "SELECT p.pseudonym, COALESCE(y.gp_cluster, 0), p.valid_from, p.valid_to \
+                           FROM reg_patient_list p \
+                           JOIN reg_ydr y ON y.provider_number = p.provider_number";
+        let cluster = |n: i64| {
+            u16::try_from(n)
+                .ok()
+                .filter(|c| *c <= shared::dimension::MAX_GP_CLUSTER)
+                .ok_or_else(|| StoreError::Corrupt(format!("not a GP cluster: {n}")))
+        };
+        if let Some(path) = self.sqlite_file()? {
+            let date = |text: &str| {
+                NaiveDate::parse_from_str(text, SQLITE_DATE)
+                    .map_err(|_| StoreError::Corrupt(format!("not a date: {text:?}")))
+            };
+            return Self::scan_sqlite(&path, SQL, |row| {
+                each(
+                    row.get_ref(0)?.as_str()?,
+                    cluster(row.get(1)?)?,
+                    date(row.get_ref(2)?.as_str()?)?,
+                    row.get_ref(3)?.as_str_or_null()?.map(date).transpose()?,
+                );
+                Ok(())
+            });
+        }
+        let mut failed = None;
+        self.scan_postgres(
+            SQL,
+            |(pseudonym, n, from, to): (String, i64, NaiveDate, Option<NaiveDate>)| match cluster(n)
+            {
+                Ok(c) => each(&pseudonym, c, from, to),
+                Err(e) => failed = Some(e),
+            },
+        )
+        .await?;
+        failed.map_or(Ok(()), Err)
     }
 
     /// The municipal services each person received in each year, as

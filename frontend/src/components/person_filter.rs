@@ -1,5 +1,5 @@
 //! The person-attribute filter: restrict the citizens to one target
-//! group, civil status, nursing-home residence or CPR status. Each
+//! group, GP cluster, civil status, nursing-home residence or CPR status. Each
 //! attribute comes from a tile of its own, so one is chosen at a time;
 //! the control says so rather than ignoring a second choice.
 
@@ -7,13 +7,15 @@ use shared::{DimensionId, Lang};
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::state::PERSON_ATTRIBUTES;
+use crate::state::{FIRST_VALUE, PERSON_ATTRIBUTES};
 
 /// Properties of [`PersonFilter`].
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct PersonFilterProps {
     /// Current choice: attribute and code.
     pub selected: Option<(DimensionId, u16)>,
+    /// The values of the chosen attribute, in the order to offer them.
+    pub values: Vec<u16>,
     /// Called with the new choice.
     pub on_change: Callback<Option<(DimensionId, u16)>>,
     /// Display language.
@@ -30,16 +32,21 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
             let key = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            // A new attribute starts at its first value.
+            // A new attribute starts at its first value (for the GP
+            // cluster, the first in its tile, once that is loaded).
             on_change.emit(
                 PERSON_ATTRIBUTES
                     .into_iter()
                     .find(|d| d.key() == key)
-                    .and_then(|d| Some((d, *d.codes()?.first()?))),
+                    .map(|d| {
+                        let first = d.codes().and_then(|c| c.first().copied());
+                        (d, first.unwrap_or(FIRST_VALUE))
+                    }),
             );
         })
     };
     let attribute = props.selected.map(|(d, _)| d);
+    let values = props.values.clone();
     let value_select = props.selected.map(|(dimension, code)| {
         let on_change = props.on_change.clone();
         let onchange = Callback::from(move |e: Event| {
@@ -54,7 +61,7 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
             <>
                 <label class="filter-label" for="person-value">{ dimension.def().label.get(lang) }</label>
                 <select id="person-value" {onchange}>
-                    { for dimension.codes().unwrap_or_default().into_iter().map(|c| html! {
+                    { for values.iter().copied().map(|c| html! {
                         <option value={c.to_string()} selected={c == code}>
                             { dimension.value_label(c, lang) }
                         </option>

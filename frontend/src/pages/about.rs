@@ -3,10 +3,10 @@
 //! drift from what the server computes).
 
 use shared::diagnosis::PREVENTABLE_GROUPS;
-use shared::dimension::TARGET_GROUP_RULES;
+use shared::dimension::{GP_CLUSTER_RULE, TARGET_GROUP_RULES};
 use shared::measure::{Theme, MEASURES};
 use shared::register::REGISTERS;
-use shared::Lang;
+use shared::{DimensionId, Lang};
 use yew::prelude::*;
 
 use crate::i18n;
@@ -73,6 +73,8 @@ pub fn about(props: &AboutProps) -> Html {
                     <li><span class="code">{ *codes }</span>{ " " }{ rule.get(lang) }</li>
                 }) }
             </ul>
+            <h2 id="gp-cluster">{ DimensionId::GpCluster.def().label.get(lang) }</h2>
+            <p>{ GP_CLUSTER_RULE.get(lang) }</p>
             <h2 id="preventable-groups">{ i18n::PREVENTABLE_GROUPS.get(lang) }</h2>
             <table class="data-table">
                 <caption>{ i18n::PREVENTABLE_GROUPS.get(lang) }</caption>

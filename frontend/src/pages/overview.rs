@@ -22,7 +22,7 @@ use crate::components::measure_picker::MeasurePicker;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
-use crate::state::Filters;
+use crate::state::{attribute_values, Filters, FIRST_VALUE};
 
 /// Loading state of one tile.
 #[derive(Clone, Debug, PartialEq)]
@@ -116,6 +116,26 @@ pub fn overview(props: &OverviewProps) -> Html {
             on_measure={on_measure} on_scale={on_scale} lang={lang} />
     };
     let load = tiles.0.get(&tile_key).cloned().unwrap_or(Load::Loading);
+    // An attribute chosen without a value (the GP cluster, whose values
+    // come from its tile) takes its first value once the tile is here.
+    {
+        let first = match (&load, filters.person) {
+            (Load::Ready(cube, _), Some((dimension, FIRST_VALUE))) => {
+                attribute_values(dimension, Some(cube)).first().copied()
+            }
+            _ => None,
+        };
+        let filters = filters.clone();
+        let on_filters = props.on_filters.clone();
+        use_effect_with(first, move |first| {
+            if let (Some(code), Some((dimension, _))) = (*first, filters.person) {
+                on_filters.emit(Filters {
+                    person: Some((dimension, code)),
+                    ..filters
+                });
+            }
+        });
+    }
     let body = match &load {
         Load::Loading => html! {
             <div class="dashboard">
@@ -143,10 +163,14 @@ pub fn overview(props: &OverviewProps) -> Html {
                 context.push_str(" · ");
                 context.push_str(sex.label().get(lang));
             }
-            if let Some((dimension, code)) = filters.person {
+            if let Some((dimension, code)) = filters.person.filter(|(_, c)| *c != FIRST_VALUE) {
                 context.push_str(" · ");
                 context.push_str(&dimension.value_label(code, lang));
             }
+            let person_values = filters
+                .person
+                .map(|(dimension, _)| attribute_values(dimension, Some(cube)))
+                .unwrap_or_default();
             let comparison = filters.region.map(|_| {
                 (
                     AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)),
@@ -189,7 +213,8 @@ pub fn overview(props: &OverviewProps) -> Html {
                         { picker.clone() }
                         <AreaFilter selected={filters.region} on_change={on_region} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
-                        <PersonFilter selected={filters.person} on_change={on_person} lang={lang} />
+                        <PersonFilter selected={filters.person} values={person_values}
+                            on_change={on_person} lang={lang} />
                     </aside>
                     <div class="panels">
                         <KeyFigure label={label} value={view.area}

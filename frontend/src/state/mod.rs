@@ -4,7 +4,7 @@
 
 pub mod url;
 
-use shared::cube::Filter;
+use shared::cube::{Cube, Filter};
 use shared::measure::Scale;
 use shared::tile::{Split, TileKind};
 use shared::{DimensionId, Lang, MeasureId, Sex};
@@ -36,12 +36,43 @@ pub struct Filters {
 
 /// The person attributes a view can be restricted by, in the order the
 /// filter offers them.
-pub const PERSON_ATTRIBUTES: [DimensionId; 4] = [
+pub const PERSON_ATTRIBUTES: [DimensionId; 5] = [
     DimensionId::TargetGroup,
+    DimensionId::GpCluster,
     DimensionId::CivilStatus,
     DimensionId::NursingHome,
     DimensionId::CprStatus,
 ];
+
+/// The code an attribute whose values come from the data (the GP cluster)
+/// takes when it is chosen: "its first value", replaced by that value
+/// once its tile is loaded. The address writes it as an empty value
+/// (`gp_cluster=`).
+pub const FIRST_VALUE: u16 = u16::MAX;
+
+/// Whether `code` can be a value of the person attribute `dimension`: one
+/// of the catalogue's codes, or for the GP cluster any cluster id (the
+/// tile then says whether it has that cluster).
+pub fn is_attribute_value(dimension: DimensionId, code: u16) -> bool {
+    match dimension.codes() {
+        Some(codes) => codes.contains(&code),
+        None => dimension == DimensionId::GpCluster && code <= shared::dimension::MAX_GP_CLUSTER,
+    }
+}
+
+/// The values the filter offers for a person attribute: the catalogue's
+/// codes, or for the GP cluster those in its tile `cube` — the clusters
+/// in order, then "not listed" (0).
+pub fn attribute_values(dimension: DimensionId, cube: Option<&Cube>) -> Vec<u16> {
+    if let Some(codes) = dimension.codes() {
+        return codes;
+    }
+    let mut codes = cube
+        .and_then(|c| c.codes(dimension).ok())
+        .unwrap_or_default();
+    codes.sort_by_key(|c| (*c == 0, *c));
+    codes
+}
 
 impl Default for Filters {
     fn default() -> Filters {

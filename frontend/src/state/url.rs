@@ -8,7 +8,9 @@
 use shared::measure::Scale;
 use shared::{geography, DimensionId, Lang, MeasureId, Sex};
 
-use super::{Filters, ViewState, DEFAULT_MEASURE, PERSON_ATTRIBUTES};
+use super::{
+    is_attribute_value, Filters, ViewState, DEFAULT_MEASURE, FIRST_VALUE, PERSON_ATTRIBUTES,
+};
 
 const LANG: &str = "lang";
 const MEASURE: &str = "measure";
@@ -41,11 +43,11 @@ pub fn parse(query: &str) -> ViewState {
                 // One person attribute at a time: the first valid one.
                 let attribute = PERSON_ATTRIBUTES.into_iter().find(|d| d.key() == k);
                 if let (Some(d), None) = (attribute, state.filters.person) {
-                    let known = d.codes().unwrap_or_default();
-                    state.filters.person = value
-                        .parse()
-                        .ok()
-                        .filter(|c| known.contains(c))
+                    // An empty value of an attribute whose values come
+                    // from its tile: its first value.
+                    let first = (value.is_empty() && d.codes().is_none()).then_some(FIRST_VALUE);
+                    state.filters.person = first
+                        .or_else(|| value.parse().ok().filter(|c| is_attribute_value(d, *c)))
                         .map(|c| (d, c));
                 }
             }
@@ -90,8 +92,10 @@ pub fn render(state: &ViewState) -> String {
     if let Some(sex) = sex {
         pairs.push(format!("{}={}", DimensionId::Sex.key(), sex.code()));
     }
-    if let Some((dimension, code)) = person {
-        pairs.push(format!("{}={code}", dimension.key()));
+    match person {
+        Some((dimension, FIRST_VALUE)) => pairs.push(format!("{}=", dimension.key())),
+        Some((dimension, code)) => pairs.push(format!("{}={code}", dimension.key())),
+        None => {}
     }
     if let Some(release) = release {
         pairs.push(format!("{RELEASE}={release}"));
@@ -115,6 +119,8 @@ mod tests {
                     (Some(1081), Some((DimensionId::TargetGroup, 11))),
                     (Some(1085), Some((DimensionId::CprStatus, 90))),
                     (None, Some((DimensionId::NursingHome, 2))),
+                    (Some(1084), Some((DimensionId::GpCluster, 17))),
+                    (None, Some((DimensionId::GpCluster, 0))),
                 ] {
                     for (measure, scale) in [
                         (DEFAULT_MEASURE, None),
@@ -187,5 +193,26 @@ mod tests {
                 .person,
             Some((DimensionId::NursingHome, 2))
         );
+        // GP clusters come from the data: any id in the register's range.
+        assert_eq!(parse("?gp_cluster=1000").filters.person, None);
+        assert_eq!(
+            parse("?gp_cluster=999").filters.person,
+            Some((DimensionId::GpCluster, 999))
+        );
+    }
+
+    #[test]
+    fn a_gp_cluster_not_yet_chosen_is_an_empty_value() {
+        let state = ViewState {
+            lang: Lang::Da,
+            filters: Filters {
+                person: Some((DimensionId::GpCluster, FIRST_VALUE)),
+                ..Filters::default()
+            },
+        };
+        assert_eq!(render(&state), "gp_cluster=");
+        assert_eq!(parse("?gp_cluster="), state);
+        // Enumerated attributes have no "first value" in the address.
+        assert_eq!(parse("?civil_status=").filters.person, None);
     }
 }
