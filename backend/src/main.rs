@@ -97,8 +97,8 @@ enum Command {
     Registers,
 }
 
-/// The rule for elderly medical patients (ÆMI), which has no national
-/// definition.
+/// The configurable rules of a build: elderly medical patients (ÆMI), who
+/// have no national definition, and the window of prior contacts.
 #[derive(Debug, clap::Args)]
 struct AemiArgs {
     /// ÆMI: youngest age, reached in the year.
@@ -117,14 +117,23 @@ struct AemiArgs {
     #[arg(long, env = "TVAERS_AEMI_MIN_ADMISSIONS", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..))]
     aemi_min_admissions: u32,
+    /// Days before an admission in which a contact with general practice
+    /// or municipal care counts as prior to it (the day of admission
+    /// itself always counts).
+    #[arg(long, env = "TVAERS_PRIOR_WINDOW_DAYS", default_value_t = tvaers::aggregate::PRIOR_WINDOW_DAYS,
+          value_parser = clap::value_parser!(u32).range(0..=365))]
+    prior_window_days: u32,
 }
 
 impl AemiArgs {
-    fn rule(&self) -> tvaers::aggregate::AemiRule {
-        tvaers::aggregate::AemiRule {
-            min_age: self.aemi_min_age,
-            department_types: self.aemi_departments.clone(),
-            min_admissions: self.aemi_min_admissions,
+    fn rules(&self) -> tvaers::aggregate::Rules {
+        tvaers::aggregate::Rules {
+            aemi: tvaers::aggregate::AemiRule {
+                min_age: self.aemi_min_age,
+                department_types: self.aemi_departments.clone(),
+                min_admissions: self.aemi_min_admissions,
+            },
+            prior_window_days: self.prior_window_days,
         }
     }
 }
@@ -255,7 +264,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Build { aemi, sizes } => {
             let store = connect(&cli.settings).await?;
             let started = Instant::now();
-            let summary = release::build_with(&store, &aemi.rule()).await?;
+            let summary = release::build_with(&store, &aemi.rules()).await?;
             let elapsed = started.elapsed().as_secs_f64();
             for tile in &summary.tiles {
                 println!(

@@ -3,8 +3,9 @@
 
 use chrono::Utc;
 use shared::tile::Split;
+use shared::TileFamilyId;
 
-use crate::aggregate::{self, AemiRule, AggregateError};
+use crate::aggregate::{self, AggregateError, Rules};
 use crate::store::{ReleaseRecord, Store, StoreError};
 use crate::tile::{self, EncodedTile, TileError};
 
@@ -38,28 +39,33 @@ pub struct BuildSummary {
 /// Schema metadata key of the ÆMI rule, in target-group tiles.
 pub const META_AEMI_RULE: &str = "tvaers.aemi_rule";
 
+/// Schema metadata key of the window of prior contacts, in hospital tiles.
+pub const META_PRIOR_WINDOW: &str = "tvaers.prior_window_days";
+
 /// Builds and publishes a release from what the store holds now, with the
-/// default ÆMI rule.
+/// default rules.
 pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
-    build_with(store, &AemiRule::default()).await
+    build_with(store, &Rules::default()).await
 }
 
-/// Builds and publishes a release with the given ÆMI rule. The rule is
-/// written into the target-group tiles, so a different rule gives
-/// different tile ids.
-pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<BuildSummary, ReleaseError> {
-    let aggregated = aggregate::build_with(store, rule).await?;
-    let described = [(META_AEMI_RULE, rule.describe())];
+/// Builds and publishes a release with the given rules. Each rule is
+/// written into the tiles it shapes — the ÆMI rule into the target-group
+/// tiles, the window of prior contacts into the hospital tiles — so a
+/// different rule gives those tiles, and only those, different ids.
+pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, ReleaseError> {
+    let aggregated = aggregate::build_with(store, rules).await?;
     let tiles = aggregated
         .cubes
         .iter()
         .map(|cube| {
-            let metadata: &[(&str, String)] = if cube.kind().split == Split::TargetGroup {
-                &described
-            } else {
-                &[]
-            };
-            tile::encode_with(cube, metadata)
+            let mut metadata = Vec::new();
+            if cube.kind().split == Split::TargetGroup {
+                metadata.push((META_AEMI_RULE, rules.aemi.describe()));
+            }
+            if cube.kind().family == TileFamilyId::Hospital {
+                metadata.push((META_PRIOR_WINDOW, rules.prior_window_days.to_string()));
+            }
+            tile::encode_with(cube, &metadata)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let release = ReleaseRecord {

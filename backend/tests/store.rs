@@ -299,16 +299,67 @@ async fn both_engines_build_byte_identical_tiles() {
 }
 
 #[actix_web::test]
-async fn the_aemi_rule_changes_only_the_target_group_tiles() {
-    use tvaers::aggregate::AemiRule;
+async fn the_prior_window_changes_only_the_hospital_tiles() {
+    use tvaers::aggregate::Rules;
     let (dir, _) = population(300, 17);
     let (store, _tmp) = support::sqlite_store().await;
     ingest_all(&store, dir.path(), "csv").await;
     let default = release::build(&store).await.expect("build");
-    let wider = AemiRule {
-        min_age: 18,
-        department_types: vec!["medical".into(), "surgical".into()],
-        min_admissions: 1,
+    let narrow = Rules {
+        prior_window_days: 0,
+        ..Rules::default()
+    };
+    let other = release::build_with(&store, &narrow).await.expect("build");
+    assert_ne!(default.release, other.release);
+    let prior = |tiles: &[tvaers::tile::EncodedTile]| -> (u64, u64) {
+        let tile = tiles
+            .iter()
+            .find(|t| t.meta.family == "hospital")
+            .expect("hospital tile");
+        let batches: Vec<_> =
+            arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(&tile.bytes), None)
+                .expect("an Arrow stream")
+                .collect::<Result<_, _>>()
+                .expect("readable batches");
+        let sum = |name: &str| -> u64 {
+            use arrow_array::cast::AsArray;
+            batches
+                .iter()
+                .map(|b| {
+                    let column = b.column_by_name(name).expect(name);
+                    let values = column.as_primitive::<arrow_array::types::UInt32Type>();
+                    values.iter().flatten().map(u64::from).sum::<u64>()
+                })
+                .sum()
+        };
+        (sum("admissions_prior_gp"), sum("admissions_prior_care"))
+    };
+    let (wide, narrow) = (prior(&default.tiles), prior(&other.tiles));
+    assert!(
+        wide.0 > narrow.0 && wide.1 >= narrow.1,
+        "{wide:?} vs {narrow:?}"
+    );
+    for (a, b) in default.tiles.iter().zip(&other.tiles) {
+        assert_eq!(a.meta.family, b.meta.family);
+        let hospital = a.meta.family.split('.').next() == Some("hospital");
+        assert_eq!(a.meta.id != b.meta.id, hospital, "{}", a.meta.family);
+    }
+}
+
+#[actix_web::test]
+async fn the_aemi_rule_changes_only_the_target_group_tiles() {
+    use tvaers::aggregate::{AemiRule, Rules};
+    let (dir, _) = population(300, 17);
+    let (store, _tmp) = support::sqlite_store().await;
+    ingest_all(&store, dir.path(), "csv").await;
+    let default = release::build(&store).await.expect("build");
+    let wider = Rules {
+        aemi: AemiRule {
+            min_age: 18,
+            department_types: vec!["medical".into(), "surgical".into()],
+            min_admissions: 1,
+        },
+        ..Rules::default()
     };
     let other = release::build_with(&store, &wider).await.expect("build");
     assert_ne!(default.release, other.release);
@@ -320,9 +371,12 @@ async fn the_aemi_rule_changes_only_the_target_group_tiles() {
             assert_eq!(a.meta.id, b.meta.id, "{}", a.meta.family);
         }
     }
-    let unknown = AemiRule {
-        department_types: vec!["medicine".into()],
-        ..AemiRule::default()
+    let unknown = Rules {
+        aemi: AemiRule {
+            department_types: vec!["medicine".into()],
+            ..AemiRule::default()
+        },
+        ..Rules::default()
     };
     let err = release::build_with(&store, &unknown)
         .await

@@ -56,6 +56,19 @@ async function keyFigureBecomes(page, value) {
   }, value);
 }
 
+/** Opens the overview and waits for its key figure; `tiles` collects the
+ * URLs of the tiles the page fetches from then on. */
+async function openCountingTiles() {
+  const page = await browser.newPage();
+  const tiles = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
+  });
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  return { page, tiles };
+}
+
 function assertClose(actual, expected, what) {
   assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} ≠ ${expected}`);
 }
@@ -117,13 +130,7 @@ test('the national overview shows the figures of the extracts and the sex filter
 });
 
 test('the measure picker switches measure and scale; each tile family is fetched once', async () => {
-  const page = await browser.newPage();
-  const tiles = [];
-  page.on('request', (r) => {
-    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
-  });
-  await page.goto(url);
-  await page.getByTestId('key-figure').waitFor();
+  const { page, tiles } = await openCountingTiles();
   const gp = await keyFigure(page);
   assert.equal(tiles.length, 1, 'the first view needs one tile');
 
@@ -153,13 +160,7 @@ test('the measure picker switches measure and scale; each tile family is fetched
 });
 
 test('restricting the citizens by civil status reads its own tile and matches the extracts', async () => {
-  const page = await browser.newPage();
-  const tiles = [];
-  page.on('request', (r) => {
-    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
-  });
-  await page.goto(url);
-  await page.getByTestId('key-figure').waitFor();
+  const { page, tiles } = await openCountingTiles();
   const all = await keyFigure(page);
 
   await page.getByLabel('Afgræns borgere efter').selectOption('civil_status');
@@ -185,13 +186,7 @@ test('restricting the citizens by civil status reads its own tile and matches th
 });
 
 test('restricting the citizens to a GP cluster starts at the first cluster in the tile and matches the extracts', async () => {
-  const page = await browser.newPage();
-  const tiles = [];
-  page.on('request', (r) => {
-    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
-  });
-  await page.goto(url);
-  await page.getByTestId('key-figure').waitFor();
+  const { page, tiles } = await openCountingTiles();
 
   const year = latestYear(extracts);
   const clusters = gpClusters(extracts, year);

@@ -80,6 +80,8 @@ FAMILIES = {
         "readmissions",
         "readmissions_somatic",
         "readmissions_psychiatric",
+        "admissions_prior_gp",
+        "admissions_prior_care",
         "rehabilitation_plans",
         "citizens_65plus",
         "preventable_admissions",
@@ -125,6 +127,9 @@ TARGET_GROUP_MULTIMORBID = 9
 TARGET_GROUP_NURSING_HOME = 10
 TARGET_GROUP_AEMI = 11
 TARGET_GROUPS = list(range(1, TARGET_GROUP_AEMI + 1))
+# Days before an admission in which a GP contact or a month of municipal
+# care counts as prior to it (the default of the build).
+PRIOR_WINDOW_DAYS = 30
 # The default rule of the elderly medical patient (ÆMI).
 AEMI_MIN_AGE = 65
 AEMI_DEPARTMENT_TYPES = ["medical"]
@@ -194,6 +199,8 @@ def _measures():
     m["mean_length_of_stay"] = ("bed_days", "admissions", ["mean"])
     m["readmission_rate"] = ("readmissions", "admissions", ["percent", "count"])
     m["readmission_rate_somatic"] = ("readmissions_somatic", "admissions_somatic", ["percent", "count"])
+    m["admissions_prior_gp_share"] = ("admissions_prior_gp", "admissions", ["percent", "count"])
+    m["admissions_prior_care_share"] = ("admissions_prior_care", "admissions", ["percent", "count"])
     m["readmission_rate_psychiatric"] = (
         "readmissions_psychiatric",
         "admissions_psychiatric",
@@ -319,7 +326,8 @@ def _create_tables(con, extracts, years):
 
     con.execute(f"""
         CREATE OR REPLACE TABLE gp_contact AS
-        SELECT s.cpr, year(CAST(s.contact_date AS DATE)) AS year, s.contact_type
+        SELECT s.cpr, year(CAST(s.contact_date AS DATE)) AS year, s.contact_type,
+               CAST(s.contact_date AS DATE) AS contact_date
         FROM {_csv(extracts, 'ssr.csv')} s
         WHERE s.provider_number IN (
             SELECT provider_number FROM {_csv(extracts, 'ydr.csv')}
@@ -408,8 +416,28 @@ def _create_tables(con, extracts, years):
 
     con.execute(f"""
         CREATE OR REPLACE TABLE care AS
-        SELECT cpr, CAST(left(month, 4) AS INTEGER) AS year, service
+        SELECT cpr, CAST(left(month, 4) AS INTEGER) AS year, service,
+               CAST(month || '-01' AS DATE) AS month_start
         FROM {_csv(extracts, 'eoj.csv')}
+    """)
+
+    # Cross-sector: an admission starting on day s is preceded by general
+    # practice when the person had a GP contact on a day in
+    # [s - PRIOR_WINDOW_DAYS, s], and by municipal care when a month of
+    # care overlaps that interval.
+    con.execute(f"""
+        CREATE OR REPLACE TABLE admission AS
+        SELECT a.*,
+               EXISTS (SELECT 1 FROM gp_contact g
+                       WHERE g.cpr = a.cpr
+                         AND g.contact_date BETWEEN CAST(a.start_time AS DATE) - {PRIOR_WINDOW_DAYS}
+                                                AND CAST(a.start_time AS DATE)) AS prior_gp,
+               EXISTS (SELECT 1 FROM care m
+                       WHERE m.cpr = a.cpr
+                         AND m.month_start <= CAST(a.start_time AS DATE)
+                         AND last_day(m.month_start) >= CAST(a.start_time AS DATE) - {PRIOR_WINDOW_DAYS})
+                   AS prior_care
+        FROM admission a
     """)
 
     # The target groups of the citizens, one row per citizen-year and
@@ -516,7 +544,9 @@ def _family_sql(split=None):
                    count(*) FILTER (WHERE readmitted) AS readmissions,
                    count(*) FILTER (WHERE sector = 'somatic' AND readmitted_somatic) AS readmissions_somatic,
                    count(*) FILTER (WHERE sector = 'psychiatric' AND readmitted_psychiatric)
-                       AS readmissions_psychiatric
+                       AS readmissions_psychiatric,
+                   count(*) FILTER (WHERE prior_gp) AS admissions_prior_gp,
+                   count(*) FILTER (WHERE prior_care) AS admissions_prior_care
             FROM admission GROUP BY ALL
         ),
         preventable AS (
@@ -547,6 +577,8 @@ def _family_sql(split=None):
                sum(coalesce(a.readmissions, 0)),
                sum(coalesce(a.readmissions_somatic, 0)),
                sum(coalesce(a.readmissions_psychiatric, 0)),
+               sum(coalesce(a.admissions_prior_gp, 0)),
+               sum(coalesce(a.admissions_prior_care, 0)),
                sum(coalesce(h.rehabilitation_plans, 0)),
                count(*) FILTER (WHERE {elderly}),
                {preventable_sums}
@@ -1008,6 +1040,19 @@ def test_population_is_not_trivial(con, served, expected):
     assert count("stay WHERE contacts > 1") > 0, "no stay joins two contacts"
     assert count("stay WHERE NOT admission") > 0, "every stay is an admission"
     assert count("admission WHERE sector = 'both'") > 0, "no admission in both sectors"
+
+    # The window of prior contacts is exercised at both ends: GP contacts
+    # on the day of admission and exactly PRIOR_WINDOW_DAYS before it, and
+    # some just outside it (one day earlier, or the day after).
+    def gp_contacts_at(offset):
+        return count(f"""admission a JOIN gp_contact g
+                         ON g.cpr = a.cpr
+                        AND g.contact_date = CAST(a.start_time AS DATE) - ({offset})""")
+
+    for offset in [0, PRIOR_WINDOW_DAYS, PRIOR_WINDOW_DAYS + 1, -1]:
+        assert gp_contacts_at(offset) > 0, f"no GP contact {offset} days before an admission"
+    assert count("admission WHERE prior_gp") > 0 and count("admission WHERE NOT prior_gp") > 0
+    assert count("admission WHERE prior_care") > 0 and count("admission WHERE NOT prior_care") > 0
 
     # The GP-cluster rule is exercised: unlisted citizens, municipalities
     # whose citizens are in several clusters, and citizen-years with two

@@ -122,6 +122,11 @@ pub enum QuantityId {
     ReadmissionsSomatic,
     /// Psychiatric admissions followed by an acute psychiatric admission within 30 days.
     ReadmissionsPsychiatric,
+    /// Admissions with a contact with general practice in the window
+    /// before their start.
+    AdmissionsPriorGp,
+    /// Admissions with municipal care in the window before their start.
+    AdmissionsPriorCare,
     /// Contacts with a rehabilitation plan issued.
     RehabilitationPlans,
     /// Citizens aged 65 or more (the denominator of preventable admissions).
@@ -482,6 +487,26 @@ pub const QUANTITIES: &[Quantity] = &[
         &[Lpr],
     ),
     quantity(
+        QuantityId::AdmissionsPriorGp,
+        "admissions_prior_gp",
+        Events,
+        ("Indlæggelser med forudgående kontakt til almen praksis", "Admissions preceded by a contact with general practice"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser, hvor samme borger havde en kontakt med almen praksis (SSR) på indlæggelsesdagen eller i dagene før, inden for vinduet (standard 30 dage; tvaers build --prior-window-days, står i sygehusfliserne).", "Admissions of a citizen who had a contact with general practice (SSR) on the day of admission or in the days before it, within the window (30 days by default; tvaers build --prior-window-days, recorded in the hospital tiles)."),
+        &[Lpr, Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::AdmissionsPriorCare,
+        "admissions_prior_care",
+        Events,
+        ("Indlæggelser med forudgående kommunal indsats", "Admissions preceded by municipal care"),
+        ADMISSIONS,
+        ADMISSION,
+        ("Indlæggelser, hvor samme borger modtog en kommunal ydelse (EOJ, en hvilken som helst paragraf) i en måned, der overlapper indlæggelsesdagen eller vinduet før den (standard 30 dage).", "Admissions of a citizen who received a municipal service (EOJ, any paragraph) in a month overlapping the day of admission or the window before it (30 days by default)."),
+        &[Lpr, Eoj],
+    ),
+    quantity(
         QuantityId::RehabilitationPlans,
         "rehabilitation_plans",
         Events,
@@ -813,6 +838,10 @@ pub enum MeasureId {
     ReadmissionRate,
     ReadmissionRateSomatic,
     ReadmissionRatePsychiatric,
+    /// Share of admissions preceded by a contact with general practice.
+    AdmissionsPriorGpShare,
+    /// Share of admissions preceded by municipal care.
+    AdmissionsPriorCareShare,
     RehabilitationPlans,
     PreventableAdmissions,
     PreventableDehydration,
@@ -981,6 +1010,24 @@ pub const MEASURES: &[Measure] = &[
         SHARE,
         ("Akutte psykiatriske genindlæggelser", "Acute psychiatric readmissions"),
         ("Andel af de psykiatriske indlæggelser, hvor samme borger indlægges akut psykiatrisk igen senest 30 døgn efter udskrivningen.", "Share of psychiatric admissions after which the same citizen is admitted acutely to psychiatric care again within 30 days of discharge."),
+    ),
+    ratio(
+        M::AdmissionsPriorGpShare,
+        "admissions_prior_gp_share",
+        Hosp,
+        (Q::AdmissionsPriorGp, Q::Admissions),
+        SHARE,
+        ("Indlæggelser med forudgående kontakt til almen praksis", "Admissions preceded by a contact with general practice"),
+        ("Andel af indlæggelserne, hvor borgeren havde kontakt med almen praksis på indlæggelsesdagen eller inden for vinduet før (standard 30 dage).", "Share of admissions where the citizen had a contact with general practice on the day of admission or within the window before it (30 days by default)."),
+    ),
+    ratio(
+        M::AdmissionsPriorCareShare,
+        "admissions_prior_care_share",
+        Hosp,
+        (Q::AdmissionsPriorCare, Q::Admissions),
+        SHARE,
+        ("Indlæggelser med forudgående kommunal indsats", "Admissions preceded by municipal care"),
+        ("Andel af indlæggelserne, hvor borgeren modtog en kommunal ydelse i en måned, der overlapper indlæggelsesdagen eller vinduet før den (standard 30 dage).", "Share of admissions where the citizen received a municipal service in a month overlapping the day of admission or the window before it (30 days by default)."),
     ),
     of(M::RehabilitationPlans, "rehabilitation_plans", Hosp, Q::RehabilitationPlans, RATE),
     per_elderly(M::PreventableAdmissions, "preventable_admissions", Q::PreventableAdmissions),

@@ -112,6 +112,8 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::Readmissions,
             QuantityId::ReadmissionsSomatic,
             QuantityId::ReadmissionsPsychiatric,
+            QuantityId::AdmissionsPriorGp,
+            QuantityId::AdmissionsPriorCare,
             QuantityId::RehabilitationPlans,
             QuantityId::Citizens65Plus,
             QuantityId::PreventableAdmissions,

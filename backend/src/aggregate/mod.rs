@@ -12,10 +12,13 @@
 //! gives the same cubes (and the same tile bytes) on either engine.
 //!
 //! Elderly medical patients (ÆMI) are found from hospital stays, so the
-//! hospital stage runs first; general practice and municipal care follow.
+//! hospital stage runs first; general practice and municipal care follow,
+//! and mark the admissions their contacts precede (cross-sector, see
+//! [`prior`]).
 
 pub mod hospital;
 pub mod population;
+pub mod prior;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -31,6 +34,7 @@ use shared::{AgeBand, QuantityId, TileFamilyId};
 use crate::store::{LprContact, Store, StoreError};
 use hospital::{Contact, Sector};
 use population::{target_bit, CellKey, Listing, Place, Population, Seen};
+use prior::Admissions;
 
 /// The rule that makes a citizen an elderly medical patient (ÆMI) in a
 /// year. There is no national definition; the default is the common one:
@@ -73,6 +77,28 @@ impl AemiRule {
             .iter()
             .map(|d| hospital::department_bit(d))
             .fold(0, |a, b| a | b)
+    }
+}
+
+/// The configurable rules of a build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rules {
+    /// Who is an elderly medical patient.
+    pub aemi: AemiRule,
+    /// Days before an admission in which a contact with general practice
+    /// or municipal care counts as prior to it.
+    pub prior_window_days: u32,
+}
+
+/// The default window of prior contacts.
+pub const PRIOR_WINDOW_DAYS: u32 = 30;
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            aemi: AemiRule::default(),
+            prior_window_days: PRIOR_WINDOW_DAYS,
+        }
     }
 }
 
@@ -133,11 +159,13 @@ fn with_aemi(aemi: &Seen, id: u32, year: i32, mut place: Place) -> Place {
     place
 }
 
-/// One family's tally, the years its events fall in, and what it left out.
+/// One family's tally, the years its events fall in, and what it left out;
+/// and which admissions its contacts precede (GP and care stages).
 struct Part {
     tally: Tally,
     years: BTreeSet<i32>,
     unplaced: Unplaced,
+    marks: Vec<bool>,
 }
 
 impl Part {
@@ -146,6 +174,7 @@ impl Part {
             tally: Tally::new(family, Arc::clone(layout)),
             years: BTreeSet::new(),
             unplaced: Unplaced::default(),
+            marks: Vec::new(),
         }
     }
 }
@@ -456,14 +485,15 @@ impl Tally {
 }
 
 /// Builds every tile's cube from what the store holds, with the default
-/// ÆMI rule. Years are those with GP contacts, hospital contacts or
+/// rules. Years are those with GP contacts, hospital contacts or
 /// municipal care.
 pub async fn build(store: &Store) -> Result<Aggregated, AggregateError> {
-    build_with(store, &AemiRule::default()).await
+    build_with(store, &Rules::default()).await
 }
 
-/// Builds every tile's cube with the given ÆMI rule.
-pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, AggregateError> {
+/// Builds every tile's cube with the given rules.
+pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, AggregateError> {
+    let rule = &rules.aemi;
     let departments = rule.departments();
     if let Some(unknown) = rule
         .department_types
@@ -515,7 +545,9 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
         departments,
         min_admissions: rule.min_admissions,
     };
-    let (hospital, aemi) = hospital_use(store, &population, &aemi_rule, &layout).await?;
+    let (mut hospital, aemi, admissions) =
+        hospital_use(store, &population, &aemi_rule, &layout).await?;
+    let admissions = Admissions::new(admissions, rules.prior_window_days);
     stage("hospital contacts and stays");
     // General practice is the largest scan; on SQLite it runs on a thread
     // of its own beside the municipal-care scan (each with its own
@@ -525,19 +557,47 @@ pub async fn build_with(store: &Store, rule: &AemiRule) -> Result<Aggregated, Ag
         // Both on threads of their own: this thread may be inside an async
         // runtime, where another cannot be started.
         std::thread::scope(|scope| {
-            let general =
-                scope.spawn(|| blocking(general_practice(store, &population, &aemi, &layout)));
-            let care = scope.spawn(|| blocking(municipal_care(store, &population, &aemi, &layout)));
+            let general = scope.spawn(|| {
+                blocking(general_practice(
+                    store,
+                    &population,
+                    &aemi,
+                    &layout,
+                    &admissions,
+                ))
+            });
+            let care = scope.spawn(|| {
+                blocking(municipal_care(
+                    store,
+                    &population,
+                    &aemi,
+                    &layout,
+                    &admissions,
+                ))
+            });
             (joined(general), joined(care))
         })
     } else {
         (
-            general_practice(store, &population, &aemi, &layout).await,
-            municipal_care(store, &population, &aemi, &layout).await,
+            general_practice(store, &population, &aemi, &layout, &admissions).await,
+            municipal_care(store, &population, &aemi, &layout, &admissions).await,
         )
     };
     let (general, care) = (general?, care?);
     stage("general practice, municipal care");
+    // Admissions preceded by a contact with either sector.
+    let prior = [
+        (&general.marks, QuantityId::AdmissionsPriorGp),
+        (&care.marks, QuantityId::AdmissionsPriorCare),
+    ];
+    for (marks, quantity) in prior {
+        let column = hospital.tally.column(quantity);
+        for ((_, _, place), marked) in admissions.iter().zip(marks) {
+            if *marked {
+                hospital.tally.add(place, column, 1);
+            }
+        }
+    }
     let mut years = BTreeSet::new();
     let mut unplaced = Unplaced::default();
     for part in [&general, &hospital, &care] {
@@ -592,12 +652,15 @@ async fn general_practice(
     population: &Population<'_>,
     aemi: &Seen,
     layout: &Arc<GpLayout>,
+    admissions: &Admissions,
 ) -> Result<Part, AggregateError> {
     let mut part = Part::new(TileFamilyId::Geography, layout);
+    part.marks = vec![false; admissions.len()];
     let Part {
         tally,
         years,
         unplaced,
+        marks,
     } = &mut part;
     let all = tally.column(QuantityId::GpContacts);
     let patients = tally.column(QuantityId::GpPatients);
@@ -612,20 +675,29 @@ async fn general_practice(
     .map(|(code, q)| (code, tally.column(q)));
     // Rows are per person, year and type: a person-year is a patient once.
     let mut patient_years = Seen::default();
-    let mut last: Option<(String, i32, Placed)> = None;
+    let mut last: Option<(String, i32, Option<u32>, Placed)> = None;
     store
-        .gp_contacts(|pseudonym, year, contact_type, n| {
+        .gp_contacts(|pseudonym, date, contact_type, n| {
+            let year = date.year();
             years.insert(year);
             // A person's contacts mostly come together: remember the last
-            // person's place.
-            let placed = match &last {
-                Some((who, when, placed)) if who == pseudonym && *when == year => *placed,
+            // person's number and place.
+            let (id, placed) = match &last {
+                Some((who, when, id, placed)) if who == pseudonym && *when == year => {
+                    (*id, *placed)
+                }
                 _ => {
+                    let id = population.id(pseudonym);
                     let placed = placed(population, aemi, pseudonym, year);
-                    last = Some((pseudonym.to_string(), year, placed));
-                    placed
+                    last = Some((pseudonym.to_string(), year, id, placed));
+                    (id, placed)
                 }
             };
+            // Any contact of the person counts as prior to an admission,
+            // in whichever year it falls.
+            if let Some(id) = id {
+                admissions.mark_gp_contact(id, date, marks);
+            }
             let Some((person, place)) = placed else {
                 unplaced.gp_contacts += n;
                 return;
@@ -649,13 +721,15 @@ async fn hospital_use(
     population: &Population<'_>,
     rule: &AemiCheck,
     layout: &Arc<GpLayout>,
-) -> Result<(Part, Seen), AggregateError> {
+) -> Result<(Part, Seen, Vec<(u32, i32, Place)>), AggregateError> {
     let mut part = Part::new(TileFamilyId::Hospital, layout);
     let mut aemi = Seen::default();
+    let mut admissions = Vec::new();
     let Part {
         tally,
         years,
         unplaced,
+        ..
     } = &mut part;
     let mut person: Option<String> = None;
     let mut contacts: Vec<Contact> = Vec::new();
@@ -663,8 +737,15 @@ async fn hospital_use(
         for c in contacts.iter() {
             years.insert(c.start.year());
         }
-        unplaced.hospital_contacts +=
-            person_hospital_use(population, rule, &mut aemi, pseudonym, contacts, tally);
+        unplaced.hospital_contacts += person_hospital_use(
+            population,
+            rule,
+            &mut aemi,
+            &mut admissions,
+            pseudonym,
+            contacts,
+            tally,
+        );
         contacts.clear();
     };
     store
@@ -695,7 +776,7 @@ async fn hospital_use(
     if let Some(previous) = person {
         flush(&previous, &mut contacts, tally);
     }
-    Ok((part, aemi))
+    Ok((part, aemi, admissions))
 }
 
 /// Adds one person's hospital use to the tally; returns the contacts that
@@ -704,13 +785,14 @@ fn person_hospital_use(
     population: &Population<'_>,
     rule: &AemiCheck,
     aemi: &mut Seen,
+    admissions: &mut Vec<(u32, i32, Place)>,
     pseudonym: &str,
     contacts: &mut [Contact],
     tally: &mut Tally,
 ) -> u64 {
     use QuantityId as Q;
     let column = |q| tally.column(q);
-    let [contacts_col, patients, plans, stays_col, admissions, outpatient, bed_days] = [
+    let [contacts_col, patients, plans, stays_col, admissions_col, outpatient, bed_days] = [
         Q::HospitalContacts,
         Q::HospitalPatients,
         Q::RehabilitationPlans,
@@ -799,8 +881,9 @@ fn person_hospital_use(
             tally.add(cell, outpatient, 1);
             continue;
         }
-        tally.add(cell, admissions, 1);
+        tally.add(cell, admissions_col, 1);
         tally.add(cell, bed_days, stay.bed_days());
+        admissions.push((person, prior::day(stay.start.date()), place));
         if let Some(group) = stay.preventable.filter(|_| stay.acute && is_elderly(cell)) {
             tally.add(cell, all_preventable, 1);
             tally.add(cell, preventable_groups[usize::from(group)], 1);
@@ -834,12 +917,15 @@ async fn municipal_care(
     population: &Population<'_>,
     aemi: &Seen,
     layout: &Arc<GpLayout>,
+    admissions: &Admissions,
 ) -> Result<Part, AggregateError> {
     let mut part = Part::new(TileFamilyId::MunicipalCare, layout);
+    part.marks = vec![false; admissions.len()];
     let Part {
         tally,
         years,
         unplaced,
+        marks,
     } = &mut part;
     use QuantityId as Q;
     let services = [
@@ -858,8 +944,11 @@ async fn municipal_care(
     let mut unplaced_years = BTreeSet::new();
     let mut service_years = [(); 8].map(|_| Seen::default());
     store
-        .care_services(|pseudonym, year, service| {
+        .care_services(|pseudonym, year, month, service| {
             years.insert(year);
+            if let Some(id) = population.id(pseudonym) {
+                admissions.mark_care_month(id, year, month, marks);
+            }
             let Some((person, place)) = placed(population, aemi, pseudonym, year) else {
                 if unplaced_years.insert((pseudonym.to_string(), year)) {
                     unplaced.care_person_years += 1;

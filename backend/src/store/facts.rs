@@ -48,12 +48,39 @@ const SQLITE_TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S";
 /// Dates as SQLite holds them.
 pub(super) const SQLITE_DATE: &str = "%Y-%m-%d";
 
-/// The year in the first four characters of a date, month or timestamp
-/// text.
-fn leading_year(text: &str) -> Result<i32, StoreError> {
-    text.get(..4)
-        .and_then(|y| y.parse().ok())
-        .ok_or_else(|| StoreError::Corrupt(format!("not a date: {text:?}")))
+/// The digits of `text[range]` as a number.
+fn digits(text: &str, range: std::ops::Range<usize>) -> Option<u32> {
+    let part = text.get(range)?;
+    part.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| part.parse().ok())
+        .flatten()
+}
+
+/// A `YYYY-MM-DD` date, read without a format parser (the GP scan reads
+/// tens of millions of them).
+fn iso_date(text: &str) -> Result<NaiveDate, StoreError> {
+    let parts = (digits(text, 0..4), digits(text, 5..7), digits(text, 8..10));
+    let dashes = text.get(4..5) == Some("-") && text.get(7..8) == Some("-");
+    match parts {
+        (Some(y), Some(m), Some(d)) if text.len() == 10 && dashes => {
+            NaiveDate::from_ymd_opt(y as i32, m, d)
+        }
+        _ => None,
+    }
+    .ok_or_else(|| StoreError::Corrupt(format!("not a date: {text:?}")))
+}
+
+/// The year and month of a `YYYY-MM` month.
+fn year_month(text: &str) -> Result<(i32, u32), StoreError> {
+    match (digits(text, 0..4), digits(text, 5..7)) {
+        (Some(y), Some(m))
+            if text.len() == 7 && text.get(4..5) == Some("-") && (1..=12).contains(&m) =>
+        {
+            Ok((y as i32, m))
+        }
+        _ => Err(StoreError::Corrupt(format!("not a month: {text:?}"))),
+    }
 }
 
 impl Store {
@@ -121,11 +148,11 @@ impl Store {
     }
 
     /// Contacts with general practice — SSR services of providers that are
-    /// general practices in YDR — as (pseudonym, year, contact type,
+    /// general practices in YDR — as (pseudonym, date, contact type,
     /// number of contacts).
     pub async fn gp_contacts(
         &self,
-        mut each: impl FnMut(&str, i32, &str, u64),
+        mut each: impl FnMut(&str, NaiveDate, &str, u64),
     ) -> Result<(), StoreError> {
         const PRACTICES: &str =
             "SELECT provider_number FROM reg_ydr WHERE provider_type = 'general_practice'";
@@ -135,10 +162,9 @@ impl Store {
                  WHERE provider_number IN ({PRACTICES})"
             );
             return Self::scan_sqlite(&path, &sql, |row| {
-                let date = row.get_ref(1)?.as_str()?;
                 each(
                     row.get_ref(0)?.as_str()?,
-                    leading_year(date)?,
+                    iso_date(row.get_ref(1)?.as_str()?)?,
                     row.get_ref(2)?.as_str()?,
                     1,
                 );
@@ -146,14 +172,13 @@ impl Store {
             });
         }
         let sql = format!(
-            "SELECT pseudonym, CAST(EXTRACT(YEAR FROM contact_date) AS INTEGER), contact_type, \
-             COUNT(*) FROM reg_ssr WHERE provider_number IN ({PRACTICES}) \
-             GROUP BY 1, 2, 3"
+            "SELECT pseudonym, contact_date, contact_type, COUNT(*) FROM reg_ssr \
+             WHERE provider_number IN ({PRACTICES}) GROUP BY 1, 2, 3"
         );
         self.scan_postgres(
             &sql,
-            |(pseudonym, year, kind, n): (String, i32, String, i64)| {
-                each(&pseudonym, year, &kind, u64::try_from(n).unwrap_or(0))
+            |(pseudonym, date, kind, n): (String, NaiveDate, String, i64)| {
+                each(&pseudonym, date, &kind, u64::try_from(n).unwrap_or(0))
             },
         )
         .await
@@ -270,20 +295,22 @@ impl Store {
         failed.map_or(Ok(()), Err)
     }
 
-    /// The municipal services each person received in each year, as
-    /// (pseudonym, year, service); a person-year-service may come more than
-    /// once.
+    /// The municipal services each person received in each month, as
+    /// (pseudonym, year, month, service); a person-month-service may come
+    /// more than once.
     pub async fn care_services(
         &self,
-        mut each: impl FnMut(&str, i32, &str),
+        mut each: impl FnMut(&str, i32, u32, &str),
     ) -> Result<(), StoreError> {
         // `month` is text (YYYY-MM) in both engines.
-        const SQL: &str = "SELECT DISTINCT pseudonym, substr(month, 1, 4), service FROM reg_eoj";
+        const SQL: &str = "SELECT DISTINCT pseudonym, month, service FROM reg_eoj";
         if let Some(path) = self.sqlite_file()? {
             return Self::scan_sqlite(&path, SQL, |row| {
+                let (year, month) = year_month(row.get_ref(1)?.as_str()?)?;
                 each(
                     row.get_ref(0)?.as_str()?,
-                    leading_year(row.get_ref(1)?.as_str()?)?,
+                    year,
+                    month,
                     row.get_ref(2)?.as_str()?,
                 );
                 Ok(())
@@ -292,13 +319,39 @@ impl Store {
         let mut failed = None;
         self.scan_postgres(
             SQL,
-            |(pseudonym, year, service): (String, String, String)| match leading_year(&year) {
-                Ok(year) => each(&pseudonym, year, &service),
+            |(pseudonym, month, service): (String, String, String)| match year_month(&month) {
+                Ok((year, month)) => each(&pseudonym, year, month, &service),
                 Err(e) => failed = Some(e),
             },
         )
         .await?;
         failed.map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_months_are_read_exactly() {
+        assert_eq!(
+            iso_date("2024-02-29").ok(),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-2-29",
+            "2024-02-29 ",
+            "2024/02/29",
+            "+024-02-01",
+        ] {
+            assert!(iso_date(bad).is_err(), "{bad}");
+        }
+        assert_eq!(year_month("2024-12").ok(), Some((2024, 12)));
+        for bad in ["2024-13", "2024-00", "2024-1", "2024-011", "2024/01"] {
+            assert!(year_month(bad).is_err(), "{bad}");
+        }
     }
 }
 

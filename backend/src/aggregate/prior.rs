@@ -1,0 +1,159 @@
+//! Cross-sector: was an admission preceded by a contact with another
+//! sector?
+//!
+//! An admission starting on day `s` has a prior contact with general
+//! practice when the same person had a GP contact on a day `d` with
+//! `s - window ≤ d ≤ s`, and prior municipal care when they received a
+//! municipal service in a month overlapping `[s - window, s]` (the care
+//! register is monthly). The admissions are collected by the hospital
+//! stage; the GP and care stages mark them as their contacts stream past.
+
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::population::Place;
+
+/// The admissions of the citizens, by person and start day.
+pub struct Admissions {
+    /// (person, start day, the person's place in the start year), sorted.
+    list: Vec<(u32, i32, Place)>,
+    /// Days before the start that still count.
+    window: i32,
+}
+
+/// Day number of a date (days since the common era).
+pub fn day(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+impl Admissions {
+    /// Indexes the admissions, given as (person, start day, place).
+    pub fn new(mut list: Vec<(u32, i32, Place)>, window_days: u32) -> Admissions {
+        list.sort_unstable_by_key(|(person, day, place)| (*person, *day, place.cell));
+        Admissions {
+            list,
+            window: i32::try_from(window_days).unwrap_or(i32::MAX),
+        }
+    }
+
+    /// Number of admissions.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The admissions, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = &(u32, i32, Place)> {
+        self.list.iter()
+    }
+
+    /// Indices of `person`'s admissions starting on a day in `from..=until`.
+    fn starting(&self, person: u32, from: i32, until: i32) -> Range<usize> {
+        let lower = self
+            .list
+            .partition_point(|(p, d, _)| (*p, *d) < (person, from));
+        let upper = self
+            .list
+            .partition_point(|(p, d, _)| (*p, *d) <= (person, until));
+        lower..upper.max(lower)
+    }
+
+    /// Marks the admissions that a GP contact of `person` on `date`
+    /// precedes.
+    pub fn mark_gp_contact(&self, person: u32, date: NaiveDate, marks: &mut [bool]) {
+        let d = day(date);
+        for i in self.starting(person, d, d.saturating_add(self.window)) {
+            marks[i] = true;
+        }
+    }
+
+    /// Marks the admissions that municipal care of `person` in the month
+    /// `(year, month)` precedes.
+    pub fn mark_care_month(&self, person: u32, year: i32, month: u32, marks: &mut [bool]) {
+        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+            return;
+        };
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(first);
+        let last = day(next) - 1;
+        for i in self.starting(person, day(first), last.saturating_add(self.window)) {
+            marks[i] = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn place() -> Place {
+        Place {
+            cell: (2024, 101, 10, 1),
+            civil_status: 1,
+            cpr_status: 1,
+            nursing_home: false,
+            groups: 0,
+            gp_cluster: 0,
+        }
+    }
+
+    #[test]
+    fn a_contact_counts_from_the_window_before_to_the_day_of_admission() {
+        let start = date(2024, 3, 31);
+        let admissions =
+            Admissions::new(vec![(7, day(start), place()), (3, day(start), place())], 30);
+        let marked = |person, on| {
+            let mut marks = vec![false; admissions.len()];
+            admissions.mark_gp_contact(person, on, &mut marks);
+            marks
+        };
+        // Index 1 is person 7 (sorted by person).
+        assert_eq!(marked(7, start), [false, true], "the same day");
+        assert_eq!(marked(7, date(2024, 3, 1)), [false, true], "30 days before");
+        assert_eq!(
+            marked(7, date(2024, 2, 29)),
+            [false, false],
+            "31 days before"
+        );
+        assert_eq!(marked(7, date(2024, 4, 1)), [false, false], "the day after");
+        assert_eq!(marked(3, start), [true, false], "another person");
+    }
+
+    #[test]
+    fn a_month_of_care_counts_when_it_overlaps_the_window() {
+        let admissions = Admissions::new(
+            vec![
+                (1, day(date(2024, 3, 5)), place()),
+                (1, day(date(2024, 4, 1)), place()),
+            ],
+            30,
+        );
+        let marked = |year, month| {
+            let mut marks = vec![false; admissions.len()];
+            admissions.mark_care_month(1, year, month, &mut marks);
+            marks
+        };
+        assert_eq!(
+            marked(2024, 3),
+            [true, true],
+            "the month itself and 1 April"
+        );
+        // February (to the 29th in 2024) overlaps the 30 days before
+        // 5 March, not those before 1 April (from 2 March)…
+        assert_eq!(marked(2024, 2), [true, false]);
+        // …and January ends 34 days before 5 March: outside.
+        assert_eq!(marked(2024, 1), [false, false]);
+        assert_eq!(marked(2024, 4), [false, true]);
+        assert_eq!(marked(2024, 5), [false, false], "care after the admission");
+    }
+}
