@@ -329,6 +329,12 @@ impl Store {
     }
 }
 
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(e: rusqlite::types::FromSqlError) -> StoreError {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,11 +358,5 @@ mod tests {
         for bad in ["2024-13", "2024-00", "2024-1", "2024-011", "2024/01"] {
             assert!(year_month(bad).is_err(), "{bad}");
         }
-    }
-}
-
-impl From<rusqlite::types::FromSqlError> for StoreError {
-    fn from(e: rusqlite::types::FromSqlError) -> StoreError {
-        StoreError::Corrupt(e.to_string())
     }
 }
