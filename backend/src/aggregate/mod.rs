@@ -145,9 +145,11 @@ pub struct Aggregated {
 /// A person's number and place in a year, if they are a citizen then.
 type Placed = Option<(u32, Place)>;
 
-/// The person's place in `year`, with the ÆMI group when they are one.
-fn placed(population: &Population<'_>, aemi: &Seen, pseudonym: &str, year: i32) -> Placed {
-    let (id, place) = population.placed(pseudonym, year)?;
+/// The place in `year` of the person with this number (if they are in the
+/// population), with the ÆMI group when they are one.
+fn placed(population: &Population<'_>, aemi: &Seen, id: Option<u32>, year: i32) -> Placed {
+    let id = id?;
+    let place = population.place_of(id, year)?;
     Some((id, with_aemi(aemi, id, year, place)))
 }
 
@@ -169,12 +171,14 @@ struct Part {
 }
 
 impl Part {
-    fn new(family: TileFamilyId, layout: &Arc<GpLayout>) -> Part {
+    /// A part with room to mark `admissions` admissions (0 for a stage
+    /// that marks none).
+    fn new(family: TileFamilyId, layout: &Arc<GpLayout>, admissions: usize) -> Part {
         Part {
             tally: Tally::new(family, Arc::clone(layout)),
             years: BTreeSet::new(),
             unplaced: Unplaced::default(),
-            marks: Vec::new(),
+            marks: vec![false; admissions],
         }
     }
 }
@@ -654,8 +658,7 @@ async fn general_practice(
     layout: &Arc<GpLayout>,
     admissions: &Admissions,
 ) -> Result<Part, AggregateError> {
-    let mut part = Part::new(TileFamilyId::Geography, layout);
-    part.marks = vec![false; admissions.len()];
+    let mut part = Part::new(TileFamilyId::Geography, layout, admissions.len());
     let Part {
         tally,
         years,
@@ -688,7 +691,7 @@ async fn general_practice(
                 }
                 _ => {
                     let id = population.id(pseudonym);
-                    let placed = placed(population, aemi, pseudonym, year);
+                    let placed = placed(population, aemi, id, year);
                     last = Some((pseudonym.to_string(), year, id, placed));
                     (id, placed)
                 }
@@ -722,7 +725,7 @@ async fn hospital_use(
     rule: &AemiCheck,
     layout: &Arc<GpLayout>,
 ) -> Result<(Part, Seen, Vec<(u32, i32, Place)>), AggregateError> {
-    let mut part = Part::new(TileFamilyId::Hospital, layout);
+    let mut part = Part::new(TileFamilyId::Hospital, layout, 0);
     let mut aemi = Seen::default();
     let mut admissions = Vec::new();
     let Part {
@@ -919,8 +922,7 @@ async fn municipal_care(
     layout: &Arc<GpLayout>,
     admissions: &Admissions,
 ) -> Result<Part, AggregateError> {
-    let mut part = Part::new(TileFamilyId::MunicipalCare, layout);
-    part.marks = vec![false; admissions.len()];
+    let mut part = Part::new(TileFamilyId::MunicipalCare, layout, admissions.len());
     let Part {
         tally,
         years,
@@ -946,10 +948,11 @@ async fn municipal_care(
     store
         .care_services(|pseudonym, year, month, service| {
             years.insert(year);
-            if let Some(id) = population.id(pseudonym) {
+            let id = population.id(pseudonym);
+            if let Some(id) = id {
                 admissions.mark_care_month(id, year, month, marks);
             }
-            let Some((person, place)) = placed(population, aemi, pseudonym, year) else {
+            let Some((person, place)) = placed(population, aemi, id, year) else {
                 if unplaced_years.insert((pseudonym.to_string(), year)) {
                     unplaced.care_person_years += 1;
                 }

@@ -152,8 +152,7 @@ impl<'a> Population<'a> {
 
     /// Sets everybody's listings with practices; those of persons not in
     /// the CPR register are left out.
-    pub fn set_listings(&mut self, listings: Vec<(u32, Listing)>) {
-        let mut listings = listings;
+    pub fn set_listings(&mut self, mut listings: Vec<(u32, Listing)>) {
         listings.retain(|(id, _)| (*id as usize) < self.periods.len());
         listings.sort_unstable_by_key(|(id, l)| (*id, l.from));
         let mut listed = vec![0u32; self.periods.len() + 1];

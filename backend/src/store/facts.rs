@@ -268,16 +268,15 @@ impl Store {
                 .ok_or_else(|| StoreError::Corrupt(format!("not a GP cluster: {n}")))
         };
         if let Some(path) = self.sqlite_file()? {
-            let date = |text: &str| {
-                NaiveDate::parse_from_str(text, SQLITE_DATE)
-                    .map_err(|_| StoreError::Corrupt(format!("not a date: {text:?}")))
-            };
             return Self::scan_sqlite(&path, SQL, |row| {
                 each(
                     row.get_ref(0)?.as_str()?,
                     cluster(row.get(1)?)?,
-                    date(row.get_ref(2)?.as_str()?)?,
-                    row.get_ref(3)?.as_str_or_null()?.map(date).transpose()?,
+                    iso_date(row.get_ref(2)?.as_str()?)?,
+                    row.get_ref(3)?
+                        .as_str_or_null()?
+                        .map(iso_date)
+                        .transpose()?,
                 );
                 Ok(())
             });
