@@ -626,12 +626,19 @@ async fn releases_are_kept_and_a_manifest_says_what_changed() {
     post_all(&app, extracts.path()).await;
     let first = tvaers::release::build(&store).await.expect("build");
 
-    // One more GP contact of a citizen: only the general-practice tile
-    // changes.
-    let person = citizens(extracts.path(), 2024)
+    // One more GP contact of a citizen with no hospital contact: only the
+    // general-practice tiles change (a GP contact before an admission would
+    // change the hospital family's cross-sector measures).
+    let admitted: HashSet<String> = csv_records(&extracts.path().join("lpr.csv"))
+        .into_iter()
+        .map(|r| r["cpr"].clone())
+        .collect();
+    let mut never_admitted: Vec<String> = citizens(extracts.path(), 2024)
         .into_keys()
-        .next()
-        .expect("a citizen");
+        .filter(|cpr| !admitted.contains(cpr))
+        .collect();
+    never_admitted.sort();
+    let person = never_admitted.first().expect("a citizen never admitted");
     let practice = csv_records(&extracts.path().join("ydr.csv"))
         .into_iter()
         .find(|p| p["provider_type"] == "general_practice")
