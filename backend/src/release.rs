@@ -2,7 +2,7 @@
 //! publish them together under one content-derived id.
 
 use chrono::Utc;
-use shared::tile::Split;
+use shared::tile::{Split, META_HOSPITALS};
 use shared::TileFamilyId;
 
 use crate::aggregate::{self, AggregateError, Rules};
@@ -51,7 +51,8 @@ pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
 /// Builds and publishes a release with the given rules. Each rule is
 /// written into the tiles it shapes — the ÆMI rule into the target-group
 /// tiles, the window of prior contacts into the hospital tiles — so a
-/// different rule gives those tiles, and only those, different ids.
+/// different rule gives those tiles, and only those, different ids. The
+/// tile by hospital carries the names of its hospital codes.
 pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, ReleaseError> {
     let aggregated = aggregate::build_with(store, rules).await?;
     let tiles = aggregated
@@ -64,6 +65,11 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
             }
             if cube.kind().family == TileFamilyId::Hospital {
                 metadata.push((META_PRIOR_WINDOW, rules.prior_window_days.to_string()));
+            }
+            if cube.kind().family == TileFamilyId::ByHospital {
+                let dictionary =
+                    serde_json::to_string(&aggregated.hospitals).expect("hospital codes serialise");
+                metadata.push((META_HOSPITALS, dictionary));
             }
             tile::encode_with(cube, &metadata)
         })

@@ -5,11 +5,15 @@ must equal what the portal serves.
 
 Counts are compared exactly, ratios to 1e-9 relative.
 
-Every family is served as a base tile, keyed year, municipality, age band
-and sex, and as one split tile per split of SPLITS, keyed by a fifth
-column (uint8; uint16 for the GP cluster): the citizen's code of that
-split. Tiles are named by the manifest's
-`family`: "hospital" for the base tile, "hospital.target_group" for a split.
+Every family of residence (the citizens' municipality) is served as a
+base tile, keyed year, municipality, age band and sex, and as one split
+tile per split of SPLITS, keyed by a fifth column (uint8; uint16 for the
+GP cluster): the citizen's code of that split. Tiles are named by the
+manifest's `family`: "hospital" for the base tile, "hospital.target_group"
+for a split. The family "by_hospital" (hospital activity by the hospital
+of the contact) is served as one tile keyed year, hospital, age band and
+sex, without splits; FAMILY_KEYS and FAMILY_SPLITS give each family's
+keys and splits.
 
 The expected side can be run on its own, without a server:
 
@@ -31,7 +35,14 @@ import pyarrow as pa
 import pyarrow.ipc
 import pytest
 
+# The keys of the families of residence; FAMILY_KEYS has every family's.
 KEY_COLUMNS = ["year", "municipality", "age_band", "sex"]
+HOSPITAL_KEY_COLUMNS = ["year", "hospital", "age_band", "sex"]
+
+# by_hospital: the hospital code of every Region Sjælland institution taken
+# together as one hospital, and that region's code in the SOR register.
+SJAELLAND_HOSPITAL = 1000
+SJAELLAND_REGION = 1085
 
 # Preventable admissions of the elderly: acute admissions of citizens aged
 # PREVENTABLE_MIN_AGE or more (age reached in the year the stay starts)
@@ -99,14 +110,38 @@ FAMILIES = {
         "care_sul138",
         "care_sul140",
     ],
+    "by_hospital": [
+        "hospital_contacts",
+        "hospital_patients",
+        "stays",
+        "admissions",
+        "outpatient_stays",
+        "bed_days",
+        "admissions_acute",
+        "admissions_planned",
+        "admissions_somatic",
+        "admissions_psychiatric",
+        "admissions_both",
+        "readmissions",
+        "readmissions_somatic",
+        "readmissions_psychiatric",
+        "rehabilitation_plans",
+    ],
 }
 
 # The splits of every family: a split tile of family F is served as "F.split"
 # with the split's code as a fifth key column.
 SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster"]
 
+# The key columns of each family's base tile, and its splits.
+FAMILY_KEYS = {f: HOSPITAL_KEY_COLUMNS if f == "by_hospital" else KEY_COLUMNS for f in FAMILIES}
+FAMILY_SPLITS = {f: [] if f == "by_hospital" else SPLITS for f in FAMILIES}
+# The families whose rows are exactly the cells where this column is not 0
+# (checked in addition to the values).
+ROWS_OF_FAMILY = {"by_hospital": "hospital_contacts"}
+
 # Key columns holding codes above 255.
-UINT16_KEYS = {"year", "municipality", "gp_cluster"}
+UINT16_KEYS = {"year", "municipality", "hospital", "gp_cluster"}
 
 # civil_status code = position of the CPR letter in this list, plus 1.
 CIVIL_STATUSES = ["U", "G", "F", "E", "P", "O", "L", "D"]
@@ -146,8 +181,14 @@ def parse_tile_key(key):
     return family, split or None
 
 
+def tile_keys(key):
+    """The key columns of a tile: its family's, then the split's code."""
+    family, split = parse_tile_key(key)
+    return FAMILY_KEYS[family] + ([] if split is None else [split])
+
+
 # Every tile the portal must serve: each family, base and split.
-TILES = [tile_key(f, s) for f in FAMILIES for s in [None, *SPLITS]]
+TILES = [tile_key(f, s) for f in FAMILIES for s in [None, *FAMILY_SPLITS[f]]]
 
 CARE_SERVICES = [
     "sel83_practical",
@@ -340,10 +381,12 @@ def _create_tables(con, extracts, years):
         SELECT contact_id, cpr,
                CAST(start_time AS TIMESTAMP) AS start_time,
                CAST(end_time AS TIMESTAMP) AS end_time,
-               priority, sector, department_type, action_diagnosis,
+               sor_unit, priority, sector, department_type, action_diagnosis,
                CAST(rehabilitation_plan AS INTEGER) AS rehabilitation_plan
         FROM {_csv(extracts, 'lpr.csv')}
     """)
+
+    _create_hospital_tables(con, extracts)
 
     # Stays by gaps and islands. A contact opens a new stay when it starts
     # more than 4 hours after the largest end_time of the person's earlier
@@ -373,6 +416,7 @@ def _create_tables(con, extracts, years):
                min(start_time) AS start_time,
                max(end_time) AS end_time,
                arg_min(priority, seq) AS priority,
+               arg_min(sor_unit, seq) AS first_sor_unit,
                -- '' for a missing diagnosis, so that arg_min cannot skip
                -- the first contact for a later one
                arg_min(coalesce(action_diagnosis, ''), seq) AS first_diagnosis,
@@ -468,6 +512,40 @@ def _create_tables(con, extracts, years):
     """)
 
 
+def _create_hospital_tables(con, extracts):
+    """The hospitals of by_hospital. `hospital`: the SOR institutions
+    numbered 1, 2, ... in the order of their SOR ids as numbers (SOR ids
+    have 6-18 digits; ties, which only leading zeros can make, by text),
+    with name and region. `unit_hospital`: every SOR
+    id with the code of its institution and, when that institution is in
+    Region Sjælland, a second row with SJAELLAND_HOSPITAL; a contact or
+    stay joined to it counts once at each of its codes."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE sor AS
+        SELECT sor_id, name, level, institution_id, CAST(region AS INTEGER) AS region
+        FROM {_csv(extracts, 'sor.csv')}
+    """)
+    malformed = con.execute(
+        "SELECT list(sor_id) FROM sor WHERE NOT regexp_full_match(sor_id, '[0-9]{6,18}')"
+    ).fetchone()[0]
+    assert not malformed, f"SOR ids that are not 6-18 digits: {malformed}"
+    con.execute("""
+        CREATE OR REPLACE TABLE hospital AS
+        SELECT CAST(row_number() OVER (ORDER BY CAST(sor_id AS BIGINT), sor_id) AS INTEGER) AS code,
+               sor_id, name, region
+        FROM sor WHERE level = 'institution'
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE unit_hospital AS
+        SELECT u.sor_id AS sor_unit, h.code
+        FROM sor u JOIN hospital h ON h.sor_id = u.institution_id
+        UNION ALL
+        SELECT u.sor_id, {SJAELLAND_HOSPITAL}
+        FROM sor u JOIN hospital h ON h.sor_id = u.institution_id
+        WHERE h.region = {SJAELLAND_REGION}
+    """)
+
+
 def _citizen_split(split):
     """The citizens of a tile as a relation (year, cpr, municipality,
     age_band, sex, age, code): one row per citizen-year, code 0 for the base
@@ -480,6 +558,27 @@ def _citizen_split(split):
                    FROM citizen c JOIN target_group t USING (year, cpr))"""
     assert split in SPLITS, split
     return f"(SELECT year, cpr, municipality, age_band, sex, age, {split} AS code FROM citizen)"
+
+
+# The counts of a group of stays (rows of `stay`) and of a group of
+# admissions (rows of `admission`): a stay and what derives from it, a
+# readmission included, counts with the stay, in the year it starts.
+STAY_COUNTS = """
+    count(*) AS stays,
+    count(*) FILTER (WHERE admission) AS admissions,
+    count(*) FILTER (WHERE NOT admission) AS outpatient_stays
+"""
+ADMISSION_COUNTS = """
+    sum(CAST(end_time AS DATE) - CAST(start_time AS DATE)) AS bed_days,
+    count(*) FILTER (WHERE priority = 'acute') AS admissions_acute,
+    count(*) FILTER (WHERE priority = 'planned') AS admissions_planned,
+    count(*) FILTER (WHERE sector = 'somatic') AS admissions_somatic,
+    count(*) FILTER (WHERE sector = 'psychiatric') AS admissions_psychiatric,
+    count(*) FILTER (WHERE sector = 'both') AS admissions_both,
+    count(*) FILTER (WHERE readmitted) AS readmissions,
+    count(*) FILTER (WHERE sector = 'somatic' AND readmitted_somatic) AS readmissions_somatic,
+    count(*) FILTER (WHERE sector = 'psychiatric' AND readmitted_psychiatric) AS readmissions_psychiatric
+"""
 
 
 def _family_sql(split=None):
@@ -527,24 +626,11 @@ def _family_sql(split=None):
             FROM lpr GROUP BY ALL
         ),
         stays AS (
-            SELECT cpr, year(start_time) AS year,
-                   count(*) AS stays,
-                   count(*) FILTER (WHERE admission) AS admissions,
-                   count(*) FILTER (WHERE NOT admission) AS outpatient_stays
+            SELECT cpr, year(start_time) AS year, {STAY_COUNTS}
             FROM stay GROUP BY ALL
         ),
         admissions AS (
-            SELECT cpr, year(start_time) AS year,
-                   sum(CAST(end_time AS DATE) - CAST(start_time AS DATE)) AS bed_days,
-                   count(*) FILTER (WHERE priority = 'acute') AS admissions_acute,
-                   count(*) FILTER (WHERE priority = 'planned') AS admissions_planned,
-                   count(*) FILTER (WHERE sector = 'somatic') AS admissions_somatic,
-                   count(*) FILTER (WHERE sector = 'psychiatric') AS admissions_psychiatric,
-                   count(*) FILTER (WHERE sector = 'both') AS admissions_both,
-                   count(*) FILTER (WHERE readmitted) AS readmissions,
-                   count(*) FILTER (WHERE sector = 'somatic' AND readmitted_somatic) AS readmissions_somatic,
-                   count(*) FILTER (WHERE sector = 'psychiatric' AND readmitted_psychiatric)
-                       AS readmissions_psychiatric,
+            SELECT cpr, year(start_time) AS year, {ADMISSION_COUNTS},
                    count(*) FILTER (WHERE prior_gp) AS admissions_prior_gp,
                    count(*) FILTER (WHERE prior_care) AS admissions_prior_care
             FROM admission GROUP BY ALL
@@ -606,6 +692,82 @@ def _family_sql(split=None):
     return {"geography": geography, "hospital": hospital, "municipal_care": municipal_care}
 
 
+def _by_hospital_sql():
+    """The query of the by_hospital tile: one row per cell (year, hospital,
+    age_band, sex) with at least one contact, then the quantities in the
+    order of FAMILIES. A contact counts at the hospital(s) of its SOR unit
+    (`unit_hospital`) in the year it starts, a stay and what derives from
+    it at those of its first contact in the year it starts; both placed by
+    the citizen of that year (events of non-citizens fall away). A person
+    has one cell per year and hospital, so the distinct persons of a cell
+    are its patients, counted once at SJAELLAND_HOSPITAL however many of
+    its hospitals they used."""
+    cell = "c.year, u.code AS hospital, c.age_band, c.sex"
+    q = FAMILIES["by_hospital"]
+    stay_columns = ["stays", "admissions", "outpatient_stays"]
+    admission_columns = q[q.index("bed_days") : q.index("rehabilitation_plans")]
+    assert q == [
+        "hospital_contacts",
+        "hospital_patients",
+        *stay_columns,
+        *admission_columns,
+        "rehabilitation_plans",
+    ], q
+    sums = ",\n".join(
+        [f"coalesce(s.{c}, 0)" for c in stay_columns] + [f"coalesce(a.{c}, 0)" for c in admission_columns]
+    )
+    return f"""
+        WITH contacts AS (
+            SELECT {cell},
+                   count(*) AS hospital_contacts,
+                   count(DISTINCT l.cpr) AS hospital_patients,
+                   count(*) FILTER (WHERE l.rehabilitation_plan = 1) AS rehabilitation_plans
+            FROM lpr l
+            JOIN unit_hospital u USING (sor_unit)
+            JOIN citizen c ON c.cpr = l.cpr AND c.year = year(l.start_time)
+            GROUP BY ALL
+        ),
+        stays AS (
+            SELECT {cell}, {STAY_COUNTS}
+            FROM stay
+            JOIN unit_hospital u ON u.sor_unit = stay.first_sor_unit
+            JOIN citizen c ON c.cpr = stay.cpr AND c.year = year(stay.start_time)
+            GROUP BY ALL
+        ),
+        admissions AS (
+            SELECT {cell}, {ADMISSION_COUNTS}
+            FROM admission
+            JOIN unit_hospital u ON u.sor_unit = admission.first_sor_unit
+            JOIN citizen c ON c.cpr = admission.cpr AND c.year = year(admission.start_time)
+            GROUP BY ALL
+        ),
+        cells AS (
+            -- the cells with a contact; the stays' too, so that a stay
+            -- counted in a cell without a contact could not go unseen
+            SELECT year, hospital, age_band, sex FROM contacts
+            UNION SELECT year, hospital, age_band, sex FROM stays
+        )
+        SELECT year, hospital, age_band, sex,
+               coalesce(h.hospital_contacts, 0),
+               coalesce(h.hospital_patients, 0),
+               {sums},
+               coalesce(h.rehabilitation_plans, 0)
+        FROM cells
+        LEFT JOIN contacts h USING (year, hospital, age_band, sex)
+        LEFT JOIN stays s USING (year, hospital, age_band, sex)
+        LEFT JOIN admissions a USING (year, hospital, age_band, sex)
+    """
+
+
+def _tile_queries(splits):
+    """(tile, query) of every tile: the families of residence base and for
+    each split of `splits`, and by_hospital."""
+    for split in [None, *splits]:
+        for family, sql in _family_sql(split).items():
+            yield tile_key(family, split), sql
+    yield "by_hospital", _by_hospital_sql()
+
+
 def event_years(con, extracts):
     """The years of the events in the extracts (for the standalone run)."""
     rows = con.execute(f"""
@@ -619,11 +781,16 @@ def event_years(con, extracts):
 
 def expected_cells(con, extracts, years, splits=SPLITS):
     """{(tile, column): {cell: value}} for every tile of every family (the
-    base tile and the tiles of `splits`), every column of FAMILIES and
-    every year of `years`. `tile` is the manifest's name (`tile_key`); a
-    cell is (year, municipality, age_band, sex) in a base tile and
+    base tile and, for the families of residence, the tiles of `splits`),
+    every column of FAMILIES and every year of `years`. `tile` is the
+    manifest's name (`tile_key`); a cell is the values of `tile_keys(tile)`,
+    e.g. (year, municipality, age_band, sex) in a base tile of residence and
     (year, municipality, age_band, sex, code) in a split tile."""
     _create_tables(con, extracts, years)
+    homeless = con.execute("""
+        SELECT count(*) FROM lpr WHERE sor_unit NOT IN (SELECT sor_unit FROM unit_hospital)
+    """).fetchone()[0]
+    assert homeless == 0, f"{homeless} hospital contacts at a SOR unit without an institution in sor.csv"
     broken = con.execute("""
         SELECT count(*) FROM lpr
         WHERE start_time IS NULL OR end_time IS NULL OR end_time < start_time
@@ -653,19 +820,17 @@ def expected_cells(con, extracts, years, splits=SPLITS):
     """).fetchone()[0]
     assert not overlapping, f"preventable-admission codes beginning with another: {overlapping}"
     out = {}
-    for split in [None, *splits]:
-        for family, sql in _family_sql(split).items():
-            tile = tile_key(family, split)
-            width = len(KEY_COLUMNS) + (split is not None)
-            columns = FAMILIES[family]
-            result = con.execute(sql).fetchall()
-            for column in columns:
-                out[(tile, column)] = {}
-            for row in result:
-                cell = tuple(row[:width])
-                for column, value in zip(columns, row[width:], strict=True):
-                    if value:
-                        out[(tile, column)][cell] = int(value)
+    for tile, sql in _tile_queries(splits):
+        width = len(tile_keys(tile))
+        columns = FAMILIES[parse_tile_key(tile)[0]]
+        result = con.execute(sql).fetchall()
+        for column in columns:
+            out[(tile, column)] = {}
+        for row in result:
+            cell = tuple(row[:width])
+            for column, value in zip(columns, row[width:], strict=True):
+                if value:
+                    out[(tile, column)][cell] = int(value)
     return out
 
 
@@ -691,10 +856,12 @@ def _get(path):
 
 def _served_families():
     """{tile: {"family", "split", "columns": [...], "cells": {column: {cell:
-    value}}, "years", "tile_years"}} by the manifest's `family` ("hospital",
-    "hospital.target_group"); the tiles of one name merged (a cell must
-    appear in only one of them). Cells of split tiles have the split's code
-    as a fifth key."""
+    value}}, "rows": {cell}, "years", "tile_years", "metadata"}} by the
+    manifest's `family` ("hospital", "hospital.target_group",
+    "by_hospital"); the tiles of one name merged (a cell must appear in only
+    one of them). A cell is the values of the tile's `tile_keys`; "rows"
+    holds every served cell, zeros included; "metadata" is the schema
+    metadata of the first tile of the name."""
     manifest = json.loads(_get("/api/manifest"))
     families = {}
     for entry in manifest["tiles"]:
@@ -705,22 +872,25 @@ def _served_families():
         metadata = {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
         assert metadata.get("tvaers.family") == family, f"{name}: tvaers.family {metadata.get('tvaers.family')}"
         assert metadata.get("tvaers.split") == split, f"{name}: tvaers.split {metadata.get('tvaers.split')}"
-        keys_of_tile = KEY_COLUMNS if split is None else [*KEY_COLUMNS, split]
+        assert family in FAMILIES, f"{name}: unknown family"
+        keys_of_tile = tile_keys(name)
         names = schema.names
         assert names[: len(keys_of_tile)] == keys_of_tile, f"{name}: key columns {names[: len(keys_of_tile)]}"
-        assert schema.field("year").type == pa.uint16(), name
-        assert schema.field("municipality").type == pa.uint16(), name
-        assert schema.field("age_band").type == pa.uint8(), name
-        assert schema.field("sex").type == pa.uint8(), name
-        if split is not None:
-            wanted = pa.uint16() if split in UINT16_KEYS else pa.uint8()
-            assert schema.field(split).type == wanted, f"{name}: {split} is {schema.field(split).type}"
+        for k in keys_of_tile:
+            wanted = pa.uint16() if k in UINT16_KEYS else pa.uint8()
+            assert schema.field(k).type == wanted, f"{name}: {k} is {schema.field(k).type}"
         quantities = names[len(keys_of_tile) :]
         for q in quantities:
             assert schema.field(q).type == pa.uint32(), f"{name}.{q} is {schema.field(q).type}"
         served = families.setdefault(
             name,
-            {"family": family, "split": split, "columns": quantities, "cells": {q: {} for q in quantities}},
+            {
+                "family": family,
+                "split": split,
+                "columns": quantities,
+                "cells": {q: {} for q in quantities},
+                "metadata": metadata,
+            },
         )
         assert served["columns"] == quantities, f"{name}: tiles with different columns"
         data = table.to_pydict()
@@ -734,7 +904,8 @@ def _served_families():
                 if data[q][i]:
                     served["cells"][q][key] = data[q][i]
     for served in families.values():
-        served["years"] = sorted({k[0] for k in served.pop("keys")})
+        served["rows"] = served.pop("keys")
+        served["years"] = sorted({k[0] for k in served["rows"]})
     return families
 
 
@@ -773,7 +944,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(FAMILIES) * (1 + len(SPLITS)) == 18
+    assert len(TILES) == 1 + (len(FAMILIES) - 1) * (1 + len(SPLITS)) == 19
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -791,6 +962,15 @@ def test_every_family_is_served_and_every_column_is_defined(served):
             assert tile["years"] == served[family]["years"], (
                 f"{name}: years {tile['years']} differ from {family}'s {served[family]['years']}"
             )
+    # by_hospital: one tile, its columns in the defined order, and the
+    # years of the other families.
+    by_hospital = served["by_hospital"]
+    assert len(by_hospital["tile_years"]) == 1, f"by_hospital is served as {len(by_hospital['tile_years'])} tiles"
+    assert by_hospital["columns"] == FAMILIES["by_hospital"], f"by_hospital columns {by_hospital['columns']}"
+    for family in FAMILIES:
+        assert served[family]["years"] == by_hospital["years"], (
+            f"by_hospital years {by_hospital['years']} differ from {family}'s {served[family]['years']}"
+        )
 
 
 def test_every_cell_of_every_tile_equals_duckdb(served, expected):
@@ -812,6 +992,12 @@ def test_every_cell_of_every_tile_equals_duckdb(served, expected):
                     a, e = actual.get(cell, 0), wanted.get(cell, 0)
                     if a != e:
                         mismatches.append(f"{name} {column} year {cell[0]} cell {cell}: expected {e}, served {a}")
+        row_column = ROWS_OF_FAMILY.get(family)
+        if row_column is not None:
+            wanted_rows = set(expected[(name, row_column)])
+            for cell in sorted(tile["rows"] ^ wanted_rows):
+                where = "served" if cell in tile["rows"] else "expected"
+                mismatches.append(f"{name} row {cell}: only {where} (rows are the cells with {row_column})")
     assert checked > 0
     assert checked_tiles == set(TILES), f"tiles without a compared cell: {sorted(set(TILES) - checked_tiles)}"
     assert not mismatches, f"{len(mismatches)} cells differ:\n" + "\n".join(mismatches[:SHOWN_MISMATCHES])
@@ -864,9 +1050,17 @@ def test_catalog_lists_the_preventable_groups(catalog):
         assert label.get("da") and label.get("en"), f"{g['key']}: label {label!r}"
 
 
-def _groups(geography):
+def _by_residence(family):
+    """Whether a family's cells are placed by the citizen's municipality
+    (else by the hospital, whose cells do not add up across hospitals)."""
+    return FAMILY_KEYS[family][1] == "municipality"
+
+
+def _groups(geography, family):
     """The groupings of the measure check: name -> function of a cell
-    giving the group (None: the cell is in no group of this grouping)."""
+    giving the group (None: the cell is in no group of this grouping).
+    A family by hospital is grouped within each hospital code only, since
+    its patients, and its joint Sjælland code, do not add up."""
 
     def age_group(band):
         return next((label for label, first, last in AGE_GROUPS if first <= band <= last), None)
@@ -875,6 +1069,12 @@ def _groups(geography):
         assert cell[1] in geography, f"municipality {cell[1]} is not in the geography table"
         return geography[cell[1]][i]
 
+    if not _by_residence(family):
+        return {
+            "hospital": lambda cell: cell[1],
+            "hospital and age group": lambda cell: age_group(cell[2]) and f"{cell[1]} {age_group(cell[2])}",
+            "hospital and sex": lambda cell: f"{cell[1]} {cell[3]}",
+        }
     return {
         "country": lambda cell: "all",
         "region": lambda cell: place(cell, 0),
@@ -883,6 +1083,25 @@ def _groups(geography):
         "age group": lambda cell: age_group(cell[2]),
         "sex": lambda cell: cell[3],
     }
+
+
+def _grouping_sql(family):
+    """The groupings of `_groups` as (name, SQL expression of the group,
+    NULL: in no group) over the cells of `_expected_group_sums`."""
+    if not _by_residence(family):
+        return [
+            ("hospital", "CAST(place AS VARCHAR)"),
+            ("hospital and age group", "place || ' ' || age_group"),
+            ("hospital and sex", "place || ' ' || sex"),
+        ]
+    return [
+        ("country", "'all'"),
+        ("region", "region"),
+        ("health cluster", "cluster"),
+        ("municipality", "CAST(place AS VARCHAR)"),
+        ("age group", "age_group"),
+        ("sex", "CAST(sex AS VARCHAR)"),
+    ]
 
 
 def _code(cell):
@@ -894,15 +1113,18 @@ def _expected_group_sums(con, expected, tile, columns, geography):
     """Group sums of the expected cells of a tile, summed by DuckDB, within
     each split code (0 in a base tile): {(grouping, year, group, code):
     {column: sum}}."""
+    family = parse_tile_key(tile)[0]
+    width = len(FAMILY_KEYS[family])
     cells = [
-        (column, *cell[: len(KEY_COLUMNS)], _code(cell), value)
+        (column, *cell[:width], _code(cell), value)
         for column in columns
         for cell, value in expected[(tile, column)].items()
     ]
+    # place: the municipality or the hospital
     types = {
         "col": pa.string(),
         "year": pa.int32(),
-        "municipality": pa.int32(),
+        "place": pa.int32(),
         "age_band": pa.int32(),
         "sex": pa.int32(),
         "code": pa.int32(),
@@ -913,7 +1135,7 @@ def _expected_group_sums(con, expected, tile, columns, geography):
     )
     geo = pa.table(
         {
-            "municipality": pa.array(list(geography), pa.int32()),
+            "place": pa.array(list(geography), pa.int32()),
             "region": pa.array([r for r, _ in geography.values()], pa.string()),
             "cluster": pa.array([c or None for _, c in geography.values()], pa.string()),
         }
@@ -921,20 +1143,17 @@ def _expected_group_sums(con, expected, tile, columns, geography):
     con.register("expected_cell", expected_cell)
     con.register("geo", geo)
     ages = " ".join(f"WHEN age_band BETWEEN {a} AND {b} THEN '{label}'" for label, a, b in AGE_GROUPS)
+    geo_join = "USING (place)" if _by_residence(family) else "ON FALSE"
+    groupings = "\nUNION ALL ".join(
+        f"SELECT '{name}', year, {group}, code, col, sum(value) FROM c WHERE {group} IS NOT NULL GROUP BY ALL"
+        for name, group in _grouping_sql(family)
+    )
     result = con.execute(f"""
         WITH c AS (
             SELECT e.*, g.region, g.cluster, CASE {ages} END AS age_group
-            FROM expected_cell e LEFT JOIN geo g USING (municipality)
+            FROM expected_cell e LEFT JOIN geo g {geo_join}
         )
-        SELECT 'country', year, 'all', code, col, sum(value) FROM c GROUP BY ALL
-        UNION ALL SELECT 'region', year, region, code, col, sum(value) FROM c GROUP BY ALL
-        UNION ALL SELECT 'health cluster', year, cluster, code, col, sum(value) FROM c
-                  WHERE cluster IS NOT NULL GROUP BY ALL
-        UNION ALL SELECT 'municipality', year, CAST(municipality AS VARCHAR), code, col, sum(value) FROM c
-                  GROUP BY ALL
-        UNION ALL SELECT 'age group', year, age_group, code, col, sum(value) FROM c
-                  WHERE age_group IS NOT NULL GROUP BY ALL
-        UNION ALL SELECT 'sex', year, CAST(sex AS VARCHAR), code, col, sum(value) FROM c GROUP BY ALL
+        {groupings}
     """).fetchall()
     sums = defaultdict(lambda: defaultdict(int))
     con.unregister("expected_cell")
@@ -946,7 +1165,7 @@ def _expected_group_sums(con, expected, tile, columns, geography):
 
 def _served_group_sums(tile, columns, geography):
     sums = defaultdict(lambda: defaultdict(int))
-    for grouping, of in _groups(geography).items():
+    for grouping, of in _groups(geography, tile["family"]).items():
         for column in columns:
             for cell, value in tile["cells"][column].items():
                 group = of(cell)
@@ -966,7 +1185,8 @@ def _value(scale, numerator, denominator):
 def test_every_measure_at_every_grouping_equals_duckdb(con, catalog, served, expected):
     """Every measure of the catalogue at every grouping and year, from the
     base tile of its family and, filtered to one split code (e.g. one
-    target group) at a time, from each split tile of its family."""
+    target group) at a time, from each split tile of its family. Every
+    family of residence has measures; by_hospital is checked if it has."""
     geography = _geography()
     mismatches = []
     checked = 0
@@ -1013,7 +1233,10 @@ def test_every_measure_at_every_grouping_equals_duckdb(con, catalog, served, exp
                             f"expected {e}, served {a}"
                         )
     assert checked > 0
-    assert checked_tiles == set(TILES), f"tiles without a checked measure: {sorted(set(TILES) - checked_tiles)}"
+    residence = {f for f in FAMILIES if _by_residence(f)}
+    assert residence <= set(by_family), f"families without measures: {sorted(residence - set(by_family))}"
+    measured = {name for name in TILES if parse_tile_key(name)[0] in by_family}
+    assert checked_tiles == measured, f"tiles without a checked measure: {sorted(measured - checked_tiles)}"
     assert not mismatches, f"{len(mismatches)} measure values differ:\n" + "\n".join(
         mismatches[:SHOWN_MISMATCHES]
     )
@@ -1185,9 +1408,134 @@ def test_splits_are_not_trivial(con, expected):
         "every citizen is in a target group"
     )
     for family in FAMILIES:
-        for split in SPLITS:
+        for split in FAMILY_SPLITS[family]:
             codes = {cell[4] for cell in expected[(tile_key(family, split), "citizens")]}
             assert len(codes) >= 2, f"{tile_key(family, split)}: citizens of only the codes {sorted(codes)}"
+
+
+def by_hospital_facts(con):
+    """{fact: count} of what the extracts exercise of by_hospital, counted
+    on the contacts of citizens, each placed at its institution straight
+    from sor.csv (institution_id of its SOR unit). Every fact of
+    BY_HOSPITAL_REQUIRED must be > 0 for the test to be able to fail."""
+    contacts = """(
+        SELECT l.*, c.year, s.institution_id AS institution, i.region = {sjaelland} AS sjaelland,
+               row_number() OVER (PARTITION BY l.cpr ORDER BY l.start_time, l.end_time, l.contact_id) AS seq
+        FROM lpr l
+        JOIN citizen c ON c.cpr = l.cpr AND c.year = year(l.start_time)
+        JOIN sor s ON s.sor_id = l.sor_unit
+        JOIN sor i ON i.sor_id = s.institution_id
+    )""".format(sjaelland=SJAELLAND_REGION)
+    # The contacts of a stay: the person's contacts within its period
+    # (stays are more than 4 hours apart).
+    stay_contacts = f"""(
+        SELECT a.cpr, a.start_time AS stay_start, a.admission, o.seq, o.start_time, o.institution, o.sjaelland
+        FROM stay a JOIN {contacts} o
+          ON o.cpr = a.cpr AND o.start_time >= a.start_time AND o.end_time <= a.end_time
+    )"""
+    stays = f"""(
+        SELECT cpr, stay_start, any_value(admission) AS admission,
+               count(DISTINCT institution) AS institutions,
+               count(DISTINCT institution) FILTER (WHERE sjaelland) AS sjaelland_institutions,
+               arg_min(institution, seq) AS first_institution,
+               arg_max(institution, seq) AS last_institution,
+               -- contacts at another institution starting with the first
+               count(*) FILTER (WHERE start_time = stay_start) AS opening_contacts,
+               count(DISTINCT institution) FILTER (WHERE start_time = stay_start) AS opening_institutions
+        FROM {stay_contacts} GROUP BY ALL
+    )"""
+    person_years = f"""(
+        SELECT year, cpr, count(DISTINCT institution) AS institutions,
+               count(DISTINCT institution) FILTER (WHERE sjaelland) AS sjaelland_institutions
+        FROM {contacts} GROUP BY ALL
+    )"""
+    queries = {
+        "most institutions with contacts in one year": f"""
+            SELECT max(n) FROM (SELECT year, count(DISTINCT institution) AS n FROM {contacts} GROUP BY year)""",
+        "person-years at two or more institutions": f"SELECT count(*) FROM {person_years} WHERE institutions >= 2",
+        "person-years at two or more Sjælland institutions": f"""
+            SELECT count(*) FROM {person_years} WHERE sjaelland_institutions >= 2""",
+        "stays with contacts at two or more institutions": f"SELECT count(*) FROM {stays} WHERE institutions >= 2",
+        "... of them admissions": f"SELECT count(*) FROM {stays} WHERE institutions >= 2 AND admission",
+        "... of them ending at another institution than they start": f"""
+            SELECT count(*) FROM {stays} WHERE first_institution <> last_institution""",
+        "... of them at two or more Sjælland institutions": f"""
+            SELECT count(*) FROM {stays} WHERE sjaelland_institutions >= 2""",
+        "... of them opening with contacts at two institutions at the same time": f"""
+            SELECT count(*) FROM {stays} WHERE opening_institutions >= 2""",
+        "readmissions whose index admission and readmission start at different institutions": f"""
+            SELECT count(*) FROM admission a JOIN {stays} x ON x.cpr = a.cpr AND x.stay_start = a.start_time
+            WHERE a.readmitted AND EXISTS (
+                SELECT 1 FROM stay b JOIN {stays} y ON y.cpr = b.cpr AND y.stay_start = b.start_time
+                WHERE b.cpr = a.cpr AND b.admission AND b.priority = 'acute'
+                  AND b.start_time > a.end_time AND b.start_time <= a.end_time + INTERVAL 30 DAY
+                  AND y.first_institution <> x.first_institution)""",
+        "contacts of non-citizens (counted nowhere)": """
+            SELECT count(*) FROM lpr l
+            WHERE NOT EXISTS (SELECT 1 FROM citizen c WHERE c.cpr = l.cpr AND c.year = year(l.start_time))""",
+    }
+    return {fact: con.execute(sql).fetchone()[0] or 0 for fact, sql in queries.items()}
+
+
+# The facts of `by_hospital_facts` the test requires (> 0; the first >= 2).
+BY_HOSPITAL_REQUIRED = [
+    "most institutions with contacts in one year",
+    "person-years at two or more institutions",
+    "person-years at two or more Sjælland institutions",
+    "stays with contacts at two or more institutions",
+]
+
+
+def test_by_hospital_dictionary_is_the_sor_institutions(con, served, expected):
+    """tvaers.hospitals of by_hospital: one entry per SOR institution,
+    numbered 1, 2, ... in the order of the SOR ids, with its SOR id, name
+    and region; SJAELLAND_HOSPITAL is not in it, and every served hospital
+    code is either."""
+    metadata = served["by_hospital"]["metadata"]
+    assert "tvaers.hospitals" in metadata, f"by_hospital metadata without tvaers.hospitals: {sorted(metadata)}"
+    hospitals = json.loads(metadata["tvaers.hospitals"])
+    assert isinstance(hospitals, list), f"tvaers.hospitals is {type(hospitals).__name__}"
+    wanted = [
+        {"code": code, "sor_id": sor_id, "name": name, "region": region}
+        for code, sor_id, name, region in con.execute(
+            "SELECT code, sor_id, name, region FROM hospital ORDER BY code"
+        ).fetchall()
+    ]
+    assert sorted(hospitals, key=lambda h: h.get("code", -1)) == wanted, (
+        f"tvaers.hospitals:\n{json.dumps(hospitals, ensure_ascii=False)}\ndefined:\n"
+        f"{json.dumps(wanted, ensure_ascii=False)}"
+    )
+    codes = {cell[1] for cell in served["by_hospital"]["rows"]}
+    unknown = codes - {h["code"] for h in wanted} - {SJAELLAND_HOSPITAL}
+    assert not unknown, f"by_hospital rows of hospital codes outside the dictionary: {sorted(unknown)}"
+    assert SJAELLAND_HOSPITAL in codes, f"no by_hospital row of hospital {SJAELLAND_HOSPITAL}"
+
+
+def test_by_hospital_is_not_trivial(con, expected):
+    """The by_hospital comparison can fail: citizens use several hospitals
+    in a year, in Region Sjælland too, and stays move between hospitals.
+    Counted from the contacts and sor.csv with DuckDB."""
+    facts = by_hospital_facts(con)
+    assert facts[BY_HOSPITAL_REQUIRED[0]] >= 2, "contacts at fewer than 2 hospitals in every year"
+    for fact in BY_HOSPITAL_REQUIRED[1:]:
+        assert facts[fact] > 0, f"no {fact}"
+    # The same, seen in the expected cells: patients do not add up across
+    # hospitals, nor across the Sjælland hospitals at their joint code.
+    patients = expected[("by_hospital", "hospital_patients")]
+    sjaelland = {
+        code for (code,) in con.execute(f"SELECT code FROM hospital WHERE region = {SJAELLAND_REGION}").fetchall()
+    }
+
+    def patients_of(year, codes):
+        return sum(v for cell, v in patients.items() if cell[0] == year and cell[1] in codes)
+
+    years = sorted({cell[0] for cell in patients})
+    assert any(0 < patients_of(y, {SJAELLAND_HOSPITAL}) < patients_of(y, sjaelland) for y in years), (
+        f"Sjælland patients at code {SJAELLAND_HOSPITAL} and summed over its hospitals: "
+        f"{[(y, patients_of(y, {SJAELLAND_HOSPITAL}), patients_of(y, sjaelland)) for y in years]}"
+    )
+    assert any(patients_of(y, {SJAELLAND_HOSPITAL} | sjaelland) < sum(v for c, v in patients.items() if c[0] == y)
+               for y in years), "no patients outside Region Sjælland"
 
 
 def main(argv):
@@ -1200,8 +1548,17 @@ def main(argv):
     cells = expected_cells(con, extracts, years)
     totals = expected_totals(cells)
     for (tile, column), by_year in totals.items():
-        if parse_tile_key(tile)[1] is None:
+        if parse_tile_key(tile)[1] is None and tile != "by_hospital":
             print(f"{tile:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
+    # by_hospital: the sums over the hospitals, then over their joint
+    # Sjælland code alone (patients counted once per hospital).
+    for label, joint in [("by_hospital", False), (f"by_hospital {SJAELLAND_HOSPITAL}", True)]:
+        for column in FAMILIES["by_hospital"]:
+            by_year = defaultdict(int)
+            for cell, value in cells[("by_hospital", column)].items():
+                if (cell[1] == SJAELLAND_HOSPITAL) == joint:
+                    by_year[cell[0]] += value
+            print(f"{label:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
     print("citizens by split code:")
     for split in SPLITS:
         by_code = defaultdict(lambda: defaultdict(int))
@@ -1215,6 +1572,10 @@ def main(argv):
         FROM stay
     """).fetchone()
     print(f"all years: {stays[3]} contacts, {stays[0]} stays ({stays[1]} of more contacts), {stays[2]} admissions")
+    print("by_hospital facts:")
+    for fact, value in by_hospital_facts(con).items():
+        required = " (required)" if fact in BY_HOSPITAL_REQUIRED else ""
+        print(f"  {fact}: {value}{required}")
     return 0
 
 

@@ -312,10 +312,11 @@ impl Catalog {
                 .iter()
                 .map(|f| TileFamilyEntry {
                     family: *f,
-                    splits: Split::ALL
-                        .into_iter()
-                        .filter(|s| *s != Split::None)
-                        .map(|split| {
+                    splits: f
+                        .splits
+                        .iter()
+                        .filter(|s| **s != Split::None)
+                        .map(|&split| {
                             TileKind {
                                 family: f.id,
                                 split,

@@ -46,6 +46,13 @@ pub enum DimensionId {
     /// citizen is listed with no general practice in the year. The ids
     /// come from the data, not the catalogue.
     GpCluster,
+    /// Hospital (SOR health institution) of a hospital contact: codes
+    /// 1–[`MAX_HOSPITALS`] number a release's institutions in the order of
+    /// their SOR ids (the tile's metadata names them, see
+    /// `tile::META_HOSPITALS`), and [`SJAELLAND_AS_ONE`] is Region
+    /// Sjælland's hospitals counted as one. A patient counts at every
+    /// hospital they used, so hospitals never add up.
+    Hospital,
 }
 
 /// How the values of a dimension are obtained.
@@ -181,6 +188,15 @@ pub const DIMENSIONS: &[Dimension] = &[
         },
         derivation: Derivation::Stored,
     },
+    Dimension {
+        id: DimensionId::Hospital,
+        key: "hospital",
+        label: Text {
+            da: "Sygehus",
+            en: "Hospital",
+        },
+        derivation: Derivation::Stored,
+    },
 ];
 
 /// Nursing-home codes: 1 = not a resident, 2 = resident.
@@ -258,6 +274,27 @@ pub const GP_CLUSTER_RULE: Text = Text {
 /// Highest GP-cluster id (the provider register's range).
 pub const MAX_GP_CLUSTER: u16 = 999;
 
+/// Most hospitals a release numbers (codes 1–999).
+pub const MAX_HOSPITALS: u16 = 999;
+
+/// The hospital code of Region Sjælland's hospitals counted as one.
+pub const SJAELLAND_AS_ONE: u16 = 1000;
+
+/// The region whose hospitals [`SJAELLAND_AS_ONE`] joins.
+pub const REGION_SJAELLAND: u16 = 1085;
+
+/// The label of [`SJAELLAND_AS_ONE`].
+pub const SJAELLAND_AS_ONE_LABEL: Text = Text {
+    da: "Region Sjælland som ét sygehus",
+    en: "Region Zealand as one hospital",
+};
+
+/// How hospital activity is counted by hospital, for "Om data".
+pub const HOSPITAL_RULE: Text = Text {
+    da: "Sygehusaktivitet efter sygehus tælles på det sygehus (SOR-sundhedsinstitution), som kontaktens enhed hører under. Et ophold, der omfatter kontakter på flere sygehuse, tælles på sygehuset for opholdets første kontakt, og det samme gælder indlæggelser, sengedage og genindlæggelser. En patient tælles én gang på hvert sygehus, patienten har haft kontakt med i året, så patienter kan ikke lægges sammen på tværs af sygehuse. Region Sjællands sygehuse findes også samlet som ét sygehus, så tal for regionen kan sammenlignes med de andre regioners store sygehuse. Kun borgere (samme regel som for bopælskommune) tælles, med alder og køn i året.",
+    en: "Hospital activity by hospital counts at the hospital (SOR health institution) the contact's unit belongs to. A stay with contacts at several hospitals counts at the hospital of its first contact, and so do admissions, bed days and readmissions. A patient counts once at each hospital they had a contact with in the year, so patients cannot be added up across hospitals. Region Zealand's hospitals are also shown together as one hospital, so the region can be compared with the large hospitals of the other regions. Only citizens (the same rule as for the municipality of residence) count, with their age and sex in the year.",
+};
+
 /// Target-group code of "two or more chronic groups".
 pub const TARGET_MULTIMORBID: u16 = 9;
 /// Target-group code of nursing-home residents.
@@ -309,12 +346,12 @@ impl DimensionId {
     /// then values never add up, and a cube must be filtered to one value
     /// or grouped by the dimension.
     pub fn overlapping(self) -> bool {
-        self == DimensionId::TargetGroup
+        matches!(self, DimensionId::TargetGroup | DimensionId::Hospital)
     }
 
     /// Every code of an enumerated dimension, in order (`None` for year,
     /// geography and age, whose codes come from elsewhere, and for GP
-    /// clusters, whose ids come from the data).
+    /// clusters and hospitals, whose codes come from the data).
     pub fn codes(self) -> Option<Vec<u16>> {
         let count = |n: usize| Some((1..=n as u16).collect());
         match self {
@@ -388,6 +425,11 @@ impl DimensionId {
             DimensionId::GpCluster => match code {
                 0 => NOT_LISTED.get(lang).to_string(),
                 _ => format!("{} {code}", DimensionId::GpCluster.def().label.get(lang)),
+            },
+            // The names of a release's hospitals travel in its tile.
+            DimensionId::Hospital => match code {
+                SJAELLAND_AS_ONE => SJAELLAND_AS_ONE_LABEL.get(lang).to_string(),
+                _ => format!("{} {code}", DimensionId::Hospital.def().label.get(lang)),
             },
             DimensionId::TargetGroup => {
                 let chronic = register::CHRONIC_GROUPS.len();

@@ -28,6 +28,23 @@ pub const META_FAMILY: &str = "tvaers.family";
 /// Schema metadata key holding the split's dimension key (split tiles only).
 pub const META_SPLIT: &str = "tvaers.split";
 
+/// Schema metadata key of the hospital dictionary (tiles keyed by
+/// hospital): a JSON array of [`HospitalCode`]s.
+pub const META_HOSPITALS: &str = "tvaers.hospitals";
+
+/// One hospital of a release: its code in the tiles and what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HospitalCode {
+    /// The `hospital` key code (1–999).
+    pub code: u16,
+    /// The SOR id of the health institution.
+    pub sor_id: String,
+    /// Its name in the SOR register.
+    pub name: String,
+    /// Its region (1081–1085).
+    pub region: u16,
+}
+
 /// Media type of a tile.
 pub const MEDIA_TYPE: &str = "application/vnd.apache.arrow.stream";
 
@@ -41,6 +58,8 @@ pub enum TileFamilyId {
     Hospital,
     /// Citizens and municipal care by year × municipality × age band × sex.
     MunicipalCare,
+    /// Hospital activity by year × hospital × age band × sex.
+    ByHospital,
 }
 
 /// The definition of a tile family.
@@ -56,6 +75,8 @@ pub struct TileFamily {
     pub keys: &'static [DimensionId],
     /// Quantity columns, in order.
     pub quantities: &'static [QuantityId],
+    /// Its tiles: the base tile, then a tile per further split.
+    pub splits: &'static [Split],
     /// Label.
     pub label: Text,
 }
@@ -67,6 +88,9 @@ const GEOGRAPHY_KEYS: &[DimensionId] = &[
     DimensionId::AgeBand,
     DimensionId::Sex,
 ];
+
+/// Every split: families of citizens by residence have them all.
+const ALL_SPLITS: &[Split] = &Split::ALL;
 
 /// Every tile family.
 pub const TILE_FAMILIES: &[TileFamily] = &[
@@ -86,6 +110,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::GpHomeVisits,
             QuantityId::GpPatients,
         ],
+        splits: ALL_SPLITS,
         label: Text {
             da: "Borgere og almen praksis efter kommune, alder og køn",
             en: "Citizens and general practice by municipality, age and sex",
@@ -127,6 +152,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::PreventableSocial,
             QuantityId::PreventablePressureUlcer,
         ],
+        splits: ALL_SPLITS,
         label: Text {
             da: "Borgere og sygehusforbrug efter bopælskommune, alder og køn",
             en: "Citizens and hospital use by municipality of residence, age and sex",
@@ -149,9 +175,43 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::CareSul138,
             QuantityId::CareSul140,
         ],
+        splits: ALL_SPLITS,
         label: Text {
             da: "Borgere og kommunale ydelser efter kommune, alder og køn",
             en: "Citizens and municipal care by municipality, age and sex",
+        },
+    },
+    TileFamily {
+        id: TileFamilyId::ByHospital,
+        key: "by_hospital",
+        dimension: DimensionId::Hospital,
+        keys: &[
+            DimensionId::Year,
+            DimensionId::Hospital,
+            DimensionId::AgeBand,
+            DimensionId::Sex,
+        ],
+        quantities: &[
+            QuantityId::HospitalContacts,
+            QuantityId::HospitalPatients,
+            QuantityId::Stays,
+            QuantityId::Admissions,
+            QuantityId::OutpatientStays,
+            QuantityId::BedDays,
+            QuantityId::AdmissionsAcute,
+            QuantityId::AdmissionsPlanned,
+            QuantityId::AdmissionsSomatic,
+            QuantityId::AdmissionsPsychiatric,
+            QuantityId::AdmissionsBoth,
+            QuantityId::Readmissions,
+            QuantityId::ReadmissionsSomatic,
+            QuantityId::ReadmissionsPsychiatric,
+            QuantityId::RehabilitationPlans,
+        ],
+        splits: &[Split::None],
+        label: Text {
+            da: "Sygehusaktivitet efter sygehus, alder og køn",
+            en: "Hospital activity by hospital, age and sex",
         },
     },
 ];
@@ -246,7 +306,7 @@ impl TileKind {
     /// base tile before its splits.
     pub fn all() -> impl Iterator<Item = TileKind> {
         TILE_FAMILIES.iter().flat_map(|f| {
-            Split::ALL.into_iter().map(move |split| TileKind {
+            f.splits.iter().map(move |&split| TileKind {
                 family: f.id,
                 split,
             })
@@ -304,7 +364,8 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         DimensionId::Year
         | DimensionId::Municipality
         | DimensionId::Region
-        | DimensionId::GpCluster => DataType::UInt16,
+        | DimensionId::GpCluster
+        | DimensionId::Hospital => DataType::UInt16,
         DimensionId::HealthCluster
         | DimensionId::AgeBand
         | DimensionId::AgeGroup
@@ -378,7 +439,7 @@ mod tests {
         assert_eq!(schema.metadata()[META_SPLIT], "target_group");
         assert_eq!(
             TileKind::all().count(),
-            TILE_FAMILIES.len() * Split::ALL.len()
+            TILE_FAMILIES.iter().map(|f| f.splits.len()).sum::<usize>()
         );
         for s in Split::ALL {
             if let Some(d) = s.dimension() {
@@ -403,8 +464,17 @@ mod tests {
                 q.column
             );
         }
+        // Families of citizens by residence carry the citizens; the
+        // hospital family has no population (its first column is the
+        // contacts, which every kept cell has).
         for f in TILE_FAMILIES {
-            assert_eq!(f.quantities[0], QuantityId::Citizens, "{}", f.key);
+            let first = if f.dimension == DimensionId::Municipality {
+                QuantityId::Citizens
+            } else {
+                QuantityId::HospitalContacts
+            };
+            assert_eq!(f.quantities[0], first, "{}", f.key);
+            assert_eq!(f.splits[0], Split::None, "{}", f.key);
         }
     }
 

@@ -53,6 +53,8 @@ pub struct Contact {
     /// The preventable-admission group of the action diagnosis
     /// (`shared::diagnosis`), if any.
     pub preventable: Option<u8>,
+    /// The hospital code of its unit (see `by_hospital`; 0 if none).
+    pub hospital: u16,
 }
 
 /// The bit of a department type code (position in
@@ -80,6 +82,8 @@ pub struct Stay {
     /// The preventable-admission group of its first contact's action
     /// diagnosis, if any.
     pub preventable: Option<u8>,
+    /// The hospital of its first contact: where it counts by hospital.
+    pub hospital: u16,
 }
 
 impl Stay {
@@ -117,6 +121,7 @@ pub fn stays(contacts: &mut [Contact]) -> Vec<Stay> {
                 sector: c.sector,
                 departments: c.department,
                 preventable: c.preventable,
+                hospital: c.hospital,
             }),
         }
     }
@@ -170,6 +175,7 @@ mod tests {
                 "medical"
             }),
             preventable: None,
+            hospital: 1,
         }
     }
 
@@ -178,7 +184,10 @@ mod tests {
         let mut contacts = vec![
             // Given out of order: sorting comes first.
             contact("c", at(1, 20), at(2, 10), false, Sector::Psychiatric),
-            contact("a", at(1, 8), at(1, 12), true, Sector::Somatic),
+            Contact {
+                hospital: 2,
+                ..contact("a", at(1, 8), at(1, 12), true, Sector::Somatic)
+            },
             // Starts exactly 4 h after the end of "a": joins.
             contact("b", at(1, 16), at(1, 17), false, Sector::Somatic),
             // More than 4 h after the latest end (2nd 10:00): a new stay.
@@ -188,6 +197,7 @@ mod tests {
         assert_eq!(stays.len(), 2);
         assert_eq!((stays[0].start, stays[0].end), (at(1, 8), at(2, 10)));
         assert!(stays[0].acute, "the first contact decides the priority");
+        assert_eq!(stays[0].hospital, 2, "and the hospital");
         assert_eq!(stays[0].sector, Sector::Both);
         assert_eq!(
             stays[0].departments,
@@ -210,6 +220,7 @@ mod tests {
             sector: Sector::Somatic,
             departments: 0,
             preventable: None,
+            hospital: 1,
         };
         assert!(s(at(1, 20)).is_admission());
         assert!(!s(at(1, 19)).is_admission());
@@ -224,6 +235,7 @@ mod tests {
             sector,
             departments: 0,
             preventable: None,
+            hospital: 1,
         };
         let day = |d: i64| at(1, 0) + Duration::days(d);
         let stays = vec![

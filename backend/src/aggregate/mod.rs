@@ -16,6 +16,7 @@
 //! and mark the admissions their contacts precede (cross-sector, see
 //! [`prior`]).
 
+pub mod by_hospital;
 pub mod hospital;
 pub mod population;
 pub mod prior;
@@ -28,10 +29,11 @@ use shared::cube::{Cube, CubeError};
 use shared::dimension::TARGET_AEMI;
 use shared::geography::MUNICIPALITIES;
 use shared::register::CPR_STATUS;
-use shared::tile::{Split, TileFamily, TileKind};
+use shared::tile::{HospitalCode, Split, TileFamily, TileKind};
 use shared::{AgeBand, QuantityId, TileFamilyId};
 
 use crate::store::{LprContact, Store, StoreError};
+use by_hospital::{HospitalTally, Hospitals, HospitalsError};
 use hospital::{Contact, Sector};
 use population::{target_bit, CellKey, Listing, Place, Population, Seen};
 use prior::Admissions;
@@ -116,6 +118,9 @@ pub enum AggregateError {
     /// A cube did not match its family (a bug).
     #[error("internal error building a cube: {0}")]
     Cube(#[from] CubeError),
+    /// The SOR register cannot be numbered.
+    #[error(transparent)]
+    Hospitals(#[from] HospitalsError),
     /// The ÆMI rule names a department type that does not exist.
     #[error("unknown department type {0:?} in the ÆMI rule; known: {1}")]
     UnknownDepartment(String, String),
@@ -140,6 +145,8 @@ pub struct Aggregated {
     pub cubes: Vec<Cube>,
     /// Events in no cell.
     pub unplaced: Unplaced,
+    /// The hospitals of the `by_hospital` tile, by code.
+    pub hospitals: Vec<HospitalCode>,
 }
 
 /// A person's number and place in a year, if they are a citizen then.
@@ -542,6 +549,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         chronic.len()
     ));
     let population = population;
+    let hospitals = Hospitals::new(&store.sor().await?)?;
     // Hospital use comes first: it finds the elderly medical patients the
     // other stages need.
     let aemi_rule = AemiCheck {
@@ -549,8 +557,13 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         departments,
         min_admissions: rule.min_admissions,
     };
-    let (mut hospital, aemi, admissions) =
-        hospital_use(store, &population, &aemi_rule, &layout).await?;
+    let (mut hospital, found) =
+        hospital_use(store, &population, &aemi_rule, &layout, &hospitals).await?;
+    let HospitalFindings {
+        aemi,
+        admissions,
+        by_hospital,
+    } = found;
     let admissions = Admissions::new(admissions, rules.prior_window_days);
     stage("hospital contacts and stays");
     // General practice is the largest scan; on SQLite it runs on a thread
@@ -633,8 +646,13 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     for tally in tallies {
         cubes.extend(tally.into_cubes()?);
     }
+    cubes.push(by_hospital.into_cube()?);
     debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
-    Ok(Aggregated { cubes, unplaced })
+    Ok(Aggregated {
+        cubes,
+        unplaced,
+        hospitals: hospitals.codes,
+    })
 }
 
 /// Whether the citizen's age band starts at 65 or later (the age of
@@ -717,17 +735,31 @@ async fn general_practice(
     Ok(part)
 }
 
-/// Hospital contacts, stays, admissions and readmissions; and the
-/// elderly medical patients of each year.
+/// What the hospital stage finds beside the residence tiles' tally.
+struct HospitalFindings {
+    /// The elderly medical patients of each year.
+    aemi: Seen,
+    /// Every admission of a citizen: person, day of admission, place.
+    admissions: Vec<(u32, i32, Place)>,
+    /// Hospital activity by hospital.
+    by_hospital: HospitalTally,
+}
+
+/// Hospital contacts, stays, admissions and readmissions, by residence and
+/// by hospital; and the elderly medical patients of each year.
 async fn hospital_use(
     store: &Store,
     population: &Population<'_>,
     rule: &AemiCheck,
     layout: &Arc<GpLayout>,
-) -> Result<(Part, Seen, Vec<(u32, i32, Place)>), AggregateError> {
+    hospitals: &Hospitals,
+) -> Result<(Part, HospitalFindings), AggregateError> {
     let mut part = Part::new(TileFamilyId::Hospital, layout, 0);
-    let mut aemi = Seen::default();
-    let mut admissions = Vec::new();
+    let mut found = HospitalFindings {
+        aemi: Seen::default(),
+        admissions: Vec::new(),
+        by_hospital: HospitalTally::new(hospitals),
+    };
     let Part {
         tally,
         years,
@@ -740,15 +772,8 @@ async fn hospital_use(
         for c in contacts.iter() {
             years.insert(c.start.year());
         }
-        unplaced.hospital_contacts += person_hospital_use(
-            population,
-            rule,
-            &mut aemi,
-            &mut admissions,
-            pseudonym,
-            contacts,
-            tally,
-        );
+        unplaced.hospital_contacts +=
+            person_hospital_use(population, rule, &mut found, pseudonym, contacts, tally);
         contacts.clear();
     };
     store
@@ -773,13 +798,14 @@ async fn hospital_use(
                 department: hospital::department_bit(&row.department_type),
                 preventable: shared::diagnosis::preventable_group(&row.action_diagnosis)
                     .map(|g| g as u8),
+                hospital: hospitals.code_of(&row.sor_unit),
             });
         })
         .await?;
     if let Some(previous) = person {
         flush(&previous, &mut contacts, tally);
     }
-    Ok((part, aemi, admissions))
+    Ok((part, found))
 }
 
 /// Adds one person's hospital use to the tally; returns the contacts that
@@ -787,8 +813,7 @@ async fn hospital_use(
 fn person_hospital_use(
     population: &Population<'_>,
     rule: &AemiCheck,
-    aemi: &mut Seen,
-    admissions: &mut Vec<(u32, i32, Place)>,
+    found: &mut HospitalFindings,
     pseudonym: &str,
     contacts: &mut [Contact],
     tally: &mut Tally,
@@ -854,13 +879,15 @@ fn person_hospital_use(
                 .count();
             if old_enough && admissions as u64 >= u64::from(rule.min_admissions) {
                 place.groups |= target_bit(TARGET_AEMI);
-                aemi.insert(person, year);
+                found.aemi.insert(person, year);
             }
             Some(place)
         })
     };
     let mut unplaced = 0;
     let mut patient_years = BTreeSet::new();
+    // By hospital, a person-year is a patient once per hospital slot.
+    let mut hospital_patient_years = BTreeSet::new();
     for c in contacts.iter() {
         let year = c.start.year();
         let Some(place) = place_in(year) else {
@@ -873,42 +900,62 @@ fn person_hospital_use(
         if patient_years.insert(year) {
             tally.add(cell, patients, 1);
         }
+        let by_hospital = &mut found.by_hospital;
+        by_hospital.add(cell.cell, c.hospital, Q::HospitalContacts, 1);
+        let plan = u64::from(c.rehabilitation_plan);
+        by_hospital.add(cell.cell, c.hospital, Q::RehabilitationPlans, plan);
+        let slots: Vec<usize> = by_hospital.slots_of(c.hospital).collect();
+        for slot in slots {
+            if hospital_patient_years.insert((year, slot)) {
+                by_hospital.add_to_slot(cell.cell, slot, Q::HospitalPatients, 1);
+            }
+        }
     }
     for (i, stay) in stays.iter().enumerate() {
         let Some(place) = place_in(stay.year()) else {
             continue;
         };
         let cell = &place;
-        tally.add(cell, stays_col, 1);
+        // Each stay quantity, by residence and at the stay's hospital.
+        let mut count = |column: usize, quantity: QuantityId, n: u64| {
+            tally.add(cell, column, n);
+            found.by_hospital.add(cell.cell, stay.hospital, quantity, n);
+        };
+        count(stays_col, Q::Stays, 1);
         if !stay.is_admission() {
-            tally.add(cell, outpatient, 1);
+            count(outpatient, Q::OutpatientStays, 1);
             continue;
         }
-        tally.add(cell, admissions_col, 1);
-        tally.add(cell, bed_days, stay.bed_days());
-        admissions.push((person, prior::day(stay.start.date()), place));
-        if let Some(group) = stay.preventable.filter(|_| stay.acute && is_elderly(cell)) {
-            tally.add(cell, all_preventable, 1);
-            tally.add(cell, preventable_groups[usize::from(group)], 1);
+        count(admissions_col, Q::Admissions, 1);
+        count(bed_days, Q::BedDays, stay.bed_days());
+        if stay.acute {
+            count(acute, Q::AdmissionsAcute, 1);
+        } else {
+            count(planned, Q::AdmissionsPlanned, 1);
         }
-        tally.add(cell, if stay.acute { acute } else { planned }, 1);
-        let sector = match stay.sector {
-            Sector::Somatic => somatic,
-            Sector::Psychiatric => psychiatric,
-            Sector::Both => both,
-        };
-        tally.add(cell, sector, 1);
+        match stay.sector {
+            Sector::Somatic => count(somatic, Q::AdmissionsSomatic, 1),
+            Sector::Psychiatric => count(psychiatric, Q::AdmissionsPsychiatric, 1),
+            Sector::Both => count(both, Q::AdmissionsBoth, 1),
+        }
         if hospital::readmitted(&stays, i, None) {
-            tally.add(cell, readmissions, 1);
+            count(readmissions, Q::Readmissions, 1);
         }
         match stay.sector {
             Sector::Somatic if hospital::readmitted(&stays, i, Some(Sector::Somatic)) => {
-                tally.add(cell, re_somatic, 1);
+                count(re_somatic, Q::ReadmissionsSomatic, 1);
             }
             Sector::Psychiatric if hospital::readmitted(&stays, i, Some(Sector::Psychiatric)) => {
-                tally.add(cell, re_psychiatric, 1);
+                count(re_psychiatric, Q::ReadmissionsPsychiatric, 1);
             }
             _ => {}
+        }
+        found
+            .admissions
+            .push((person, prior::day(stay.start.date()), place));
+        if let Some(group) = stay.preventable.filter(|_| stay.acute && is_elderly(cell)) {
+            tally.add(cell, all_preventable, 1);
+            tally.add(cell, preventable_groups[usize::from(group)], 1);
         }
     }
     unplaced

@@ -40,6 +40,8 @@ pub struct LprContact {
     pub action_diagnosis: String,
     /// 1 if a rehabilitation plan was issued.
     pub rehabilitation_plan: i16,
+    /// The SOR unit responsible.
+    pub sor_unit: String,
 }
 
 /// Timestamps as SQLite holds them (`YYYY-MM-DD HH:MM:SS`).
@@ -188,8 +190,8 @@ impl Store {
     /// come together; their order is the caller's business).
     pub async fn lpr_contacts(&self, mut each: impl FnMut(LprContact)) -> Result<(), StoreError> {
         const SQL: &str = "SELECT pseudonym, contact_id, start_time, end_time, priority, sector, \
-                           rehabilitation_plan, department_type, action_diagnosis FROM reg_lpr \
-                           ORDER BY pseudonym";
+                           rehabilitation_plan, department_type, action_diagnosis, sor_unit \
+                           FROM reg_lpr ORDER BY pseudonym";
         if let Some(path) = self.sqlite_file()? {
             let time = |text: &str| {
                 NaiveDateTime::parse_from_str(text, SQLITE_TIMESTAMP)
@@ -206,6 +208,7 @@ impl Store {
                     rehabilitation_plan: row.get(6)?,
                     department_type: row.get(7)?,
                     action_diagnosis: row.get(8)?,
+                    sor_unit: row.get(9)?,
                 });
                 Ok(())
             });
@@ -218,6 +221,7 @@ impl Store {
             String,
             String,
             i16,
+            String,
             String,
             String,
         );
@@ -233,6 +237,7 @@ impl Store {
                 plan,
                 department,
                 diagnosis,
+                sor_unit,
             ): Row| {
                 each(LprContact {
                     pseudonym,
@@ -244,6 +249,7 @@ impl Store {
                     department_type: department,
                     action_diagnosis: diagnosis,
                     rehabilitation_plan: plan,
+                    sor_unit,
                 })
             },
         )

@@ -131,6 +131,21 @@ pub struct NursingHomeRow {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// A row of the SOR register: a hospital (health institution) or a unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SorRow {
+    /// SOR id.
+    pub sor_id: String,
+    /// Name.
+    pub name: String,
+    /// Whether this is a health institution (else a unit).
+    pub institution: bool,
+    /// The institution it belongs to (its own id for an institution).
+    pub institution_id: String,
+    /// Region code.
+    pub region: u16,
+}
+
 /// A person in a RUKS chronic group from a date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChronicRow {
@@ -391,6 +406,27 @@ impl Store {
                 valid_to,
             })
             .collect())
+    }
+
+    /// Every row of the SOR register, in SOR id order.
+    pub async fn sor(&self) -> Result<Vec<SorRow>, StoreError> {
+        const SQL: &str = "SELECT sor_id, name, level, institution_id, CAST(region AS INTEGER) \
+                           FROM reg_sor ORDER BY sor_id";
+        let rows: Vec<(String, String, String, String, i32)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+        rows.into_iter()
+            .map(|(sor_id, name, level, institution_id, region)| {
+                Ok(SorRow {
+                    region: u16::try_from(region).map_err(|_| {
+                        StoreError::Corrupt(format!("SOR {sor_id}: region {region}"))
+                    })?,
+                    sor_id,
+                    name,
+                    institution: level == "institution",
+                    institution_id,
+                })
+            })
+            .collect()
     }
 
     /// Every person's RUKS chronic groups.

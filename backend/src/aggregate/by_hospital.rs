@@ -1,0 +1,291 @@
+//! Hospital activity by hospital: the `by_hospital` tile.
+//!
+//! A contact counts at the hospital (SOR health institution) its unit
+//! belongs to; a stay, and everything derived from it, at the hospital of
+//! its first contact. A patient counts once at each hospital they used, and
+//! once more at Region Sjælland's hospitals taken as one (see
+//! `shared::dimension::HOSPITAL_RULE`). Cells are citizens' age band and
+//! sex in the year, as in the residence tiles.
+//!
+//! Hospital codes are a release's own: its institutions numbered 1, 2, …
+//! in the order of their SOR ids (which do not fit a `u16` key). The tile
+//! carries the dictionary in its metadata (`tile::META_HOSPITALS`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use shared::cube::{Cube, CubeError};
+use shared::dimension::{MAX_HOSPITALS, REGION_SJAELLAND, SJAELLAND_AS_ONE};
+use shared::tile::{HospitalCode, TileFamily};
+use shared::{AgeBand, QuantityId, TileFamilyId};
+
+use super::population::CellKey;
+use crate::store::SorRow;
+
+/// A release's hospitals, and the hospital of every SOR unit.
+#[derive(Clone, Debug, Default)]
+pub struct Hospitals {
+    /// Hospital `code` is at position `code - 1`.
+    pub codes: Vec<HospitalCode>,
+    /// Hospital code of every SOR id (units and institutions).
+    of_unit: HashMap<String, u16>,
+}
+
+/// Why the hospitals could not be numbered.
+#[derive(Debug, thiserror::Error)]
+pub enum HospitalsError {
+    /// More institutions than codes.
+    #[error("the SOR register has {0} health institutions; the hospital tiles number at most {MAX_HOSPITALS}")]
+    TooMany(usize),
+}
+
+impl Hospitals {
+    /// Numbers the institutions of the SOR register by SOR id (as a
+    /// number; ties, which only leading zeros can make, by text) and maps
+    /// each unit to its institution's code.
+    pub fn new(rows: &[SorRow]) -> Result<Hospitals, HospitalsError> {
+        let mut institutions: Vec<&SorRow> = rows.iter().filter(|r| r.institution).collect();
+        institutions.sort_by(|a, b| {
+            let number = |r: &SorRow| r.sor_id.parse::<u64>().unwrap_or(u64::MAX);
+            (number(a), &a.sor_id).cmp(&(number(b), &b.sor_id))
+        });
+        if institutions.len() > usize::from(MAX_HOSPITALS) {
+            return Err(HospitalsError::TooMany(institutions.len()));
+        }
+        let codes: Vec<HospitalCode> = institutions
+            .iter()
+            .zip(1u16..)
+            .map(|(r, code)| HospitalCode {
+                code,
+                sor_id: r.sor_id.clone(),
+                name: r.name.clone(),
+                region: r.region,
+            })
+            .collect();
+        let code_of_institution: HashMap<&str, u16> =
+            codes.iter().map(|h| (h.sor_id.as_str(), h.code)).collect();
+        let of_unit = rows
+            .iter()
+            .filter_map(|r| {
+                let code = code_of_institution.get(r.institution_id.as_str())?;
+                Some((r.sor_id.clone(), *code))
+            })
+            .collect();
+        Ok(Hospitals { codes, of_unit })
+    }
+
+    /// The hospital code of a SOR unit (0 when the unit has none).
+    pub fn code_of(&self, sor_unit: &str) -> u16 {
+        self.of_unit.get(sor_unit).copied().unwrap_or(0)
+    }
+
+    /// Whether hospital `code` is one of Region Sjælland's.
+    fn in_sjaelland(&self, code: u16) -> bool {
+        usize::from(code)
+            .checked_sub(1)
+            .and_then(|i| self.codes.get(i))
+            .is_some_and(|h| h.region == REGION_SJAELLAND)
+    }
+}
+
+/// The `by_hospital` quantities per year in dense arrays laid out in key
+/// order: hospital slot (the codes in order, then Region Sjælland as one)
+/// × age band × sex × column.
+pub struct HospitalTally {
+    family: &'static TileFamily,
+    /// Column of each quantity (by `QuantityId as usize`).
+    columns: Vec<Option<usize>>,
+    /// Whether each hospital slot also counts in the Sjælland slot.
+    sjaelland: Vec<bool>,
+    years: BTreeMap<u16, Vec<u64>>,
+}
+
+/// Cells per hospital slot in a year.
+const CELLS: usize = AgeBand::COUNT as usize * 2;
+
+impl HospitalTally {
+    /// An empty tally for these hospitals.
+    pub fn new(hospitals: &Hospitals) -> HospitalTally {
+        let family = TileFamilyId::ByHospital.def();
+        let mut columns = Vec::new();
+        for (i, q) in family.quantities.iter().enumerate() {
+            let at = *q as usize;
+            if columns.len() <= at {
+                columns.resize(at + 1, None);
+            }
+            columns[at] = Some(i);
+        }
+        HospitalTally {
+            family,
+            columns,
+            sjaelland: (1..=hospitals.codes.len() as u16)
+                .map(|c| hospitals.in_sjaelland(c))
+                .collect(),
+            years: BTreeMap::new(),
+        }
+    }
+
+    /// Slots in a year: one per hospital and Region Sjælland as one.
+    fn slots(&self) -> usize {
+        self.sjaelland.len() + 1
+    }
+
+    /// The slots hospital `code` counts in: its own, and Region
+    /// Sjælland's when it is one of its hospitals. None for code 0.
+    pub fn slots_of(&self, code: u16) -> impl Iterator<Item = usize> {
+        let own = usize::from(code).checked_sub(1);
+        let shared = own
+            .filter(|i| self.sjaelland.get(*i).copied().unwrap_or(false))
+            .map(|_| self.sjaelland.len());
+        own.into_iter().chain(shared)
+    }
+
+    /// Adds `n` of `quantity` to the cell at hospital `code` (and at
+    /// Region Sjælland as one when it is one of its hospitals).
+    pub fn add(&mut self, cell: CellKey, code: u16, quantity: QuantityId, n: u64) {
+        let slots: Vec<usize> = self.slots_of(code).collect();
+        for slot in slots {
+            self.add_to_slot(cell, slot, quantity, n);
+        }
+    }
+
+    /// Adds `n` of `quantity` to the cell in one hospital slot.
+    pub fn add_to_slot(&mut self, cell: CellKey, slot: usize, quantity: QuantityId, n: u64) {
+        let Some(column) = self.columns.get(quantity as usize).copied().flatten() else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        let width = self.family.quantities.len();
+        let size = self.slots() * CELLS * width;
+        let block = self.years.entry(cell.0).or_insert_with(|| vec![0; size]);
+        let (_, _, band, sex) = cell;
+        let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
+        block[row * width + column] += n;
+    }
+
+    /// The tile's cube, in key order: the cells with a contact.
+    pub fn into_cube(self) -> Result<Cube, CubeError> {
+        let width = self.family.quantities.len();
+        let mut keys: Vec<Vec<u16>> = vec![Vec::new(); 4];
+        let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
+        let slot_codes = (1..=self.sjaelland.len() as u16).chain([SJAELLAND_AS_ONE]);
+        let slot_codes: Vec<u16> = slot_codes.collect();
+        for (year, block) in &self.years {
+            for (slot, code) in slot_codes.iter().enumerate() {
+                for band in 0..AgeBand::COUNT {
+                    for sex in 1..=2u16 {
+                        let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
+                        let cell = &block[row * width..(row + 1) * width];
+                        // Every stay and patient of a cell comes with a
+                        // contact there (column 0).
+                        if cell[0] == 0 {
+                            continue;
+                        }
+                        for (column, key) in keys.iter_mut().zip([*year, *code, band.into(), sex]) {
+                            column.push(key);
+                        }
+                        for (column, n) in values.iter_mut().zip(cell) {
+                            column.push(*n);
+                        }
+                    }
+                }
+            }
+        }
+        Cube::new(TileFamilyId::ByHospital, keys, values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::cube::{Filter, Grouping};
+    use shared::dimension::DimensionId;
+
+    fn sor(id: &str, institution: &str, region: u16) -> SorRow {
+        SorRow {
+            sor_id: id.to_string(),
+            name: format!("SOR {id}"),
+            institution: id == institution,
+            institution_id: institution.to_string(),
+            region,
+        }
+    }
+
+    fn hospitals() -> Hospitals {
+        Hospitals::new(&[
+            sor("900", "900", 1085),
+            sor("901", "900", 1085),
+            sor("1000", "1000", 1081),
+            sor("1001", "1000", 1081),
+            sor("800", "800", 1085),
+        ])
+        .expect("numbered")
+    }
+
+    #[test]
+    fn institutions_are_numbered_by_sor_id_as_a_number() {
+        let h = hospitals();
+        let ids: Vec<(&str, u16)> = h
+            .codes
+            .iter()
+            .map(|c| (c.sor_id.as_str(), c.code))
+            .collect();
+        // "1000" sorts after "900" as a number, not as text.
+        assert_eq!(ids, [("800", 1), ("900", 2), ("1000", 3)]);
+        assert_eq!(h.code_of("901"), 2);
+        assert_eq!(h.code_of("1001"), 3);
+        assert_eq!(h.code_of("1000"), 3);
+        assert_eq!(h.code_of("5"), 0);
+    }
+
+    #[test]
+    fn too_many_institutions_are_refused() {
+        let rows: Vec<SorRow> = (0..=MAX_HOSPITALS)
+            .map(|i| {
+                let id = format!("{}", 100_000 + u32::from(i));
+                sor(&id, &id, 1081)
+            })
+            .collect();
+        assert!(matches!(
+            Hospitals::new(&rows),
+            Err(HospitalsError::TooMany(1000))
+        ));
+    }
+
+    #[test]
+    fn sjaelland_hospitals_also_count_as_one() {
+        let h = hospitals();
+        let mut tally = HospitalTally::new(&h);
+        let cell = (2024, 0, 3, 2);
+        tally.add(cell, 1, QuantityId::HospitalContacts, 2);
+        tally.add(cell, 2, QuantityId::HospitalContacts, 3);
+        tally.add(cell, 3, QuantityId::HospitalContacts, 5);
+        tally.add(cell, 3, QuantityId::BedDays, 4);
+        // Not a column of the tile: ignored.
+        tally.add(cell, 3, QuantityId::Citizens, 7);
+        // Code 0 (a unit of no known hospital) counts nowhere.
+        tally.add(cell, 0, QuantityId::HospitalContacts, 11);
+        let cube = tally.into_cube().expect("cube");
+        let points = cube
+            .sums(
+                &Filter::all(),
+                Grouping::By(DimensionId::Hospital),
+                &[QuantityId::HospitalContacts, QuantityId::BedDays],
+            )
+            .expect("sums");
+        assert_eq!(
+            points,
+            vec![
+                (1, vec![2, 0]),
+                (2, vec![3, 0]),
+                (3, vec![5, 4]),
+                (SJAELLAND_AS_ONE, vec![5, 0]),
+            ]
+        );
+        // Hospitals overlap, so they are never added up.
+        assert!(cube
+            .sums(&Filter::all(), Grouping::Total, &[QuantityId::BedDays])
+            .is_err());
+    }
+}
