@@ -2,7 +2,7 @@
 //! publish them together under one content-derived id.
 
 use chrono::Utc;
-use shared::tile::{Split, META_HOSPITALS};
+use shared::tile::{Split, META_HOSPITALS, META_PRACTICES};
 use shared::TileFamilyId;
 
 use crate::aggregate::{self, AggregateError, Rules};
@@ -52,7 +52,7 @@ pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
 /// written into the tiles it shapes — the ÆMI rule into the target-group
 /// tiles, the window of prior contacts into the hospital tiles — so a
 /// different rule gives those tiles, and only those, different ids. The
-/// tile by hospital carries the names of its hospital codes.
+/// tiles by hospital and by practice carry the names of their codes.
 pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, ReleaseError> {
     let aggregated = aggregate::build_with(store, rules).await?;
     let tiles = aggregated
@@ -70,6 +70,11 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
                 let dictionary =
                     serde_json::to_string(&aggregated.hospitals).expect("hospital codes serialise");
                 metadata.push((META_HOSPITALS, dictionary));
+            }
+            if cube.kind().family == TileFamilyId::ByPractice {
+                let dictionary =
+                    serde_json::to_string(&aggregated.practices).expect("practice codes serialise");
+                metadata.push((META_PRACTICES, dictionary));
             }
             tile::encode_with(cube, &metadata)
         })

@@ -12,14 +12,19 @@ GP cluster): the citizen's code of that split. Tiles are named by the
 manifest's `family`: "hospital" for the base tile, "hospital.target_group"
 for a split. The family "by_hospital" (hospital activity by the hospital
 of the contact) is served as one tile keyed year, hospital, age band and
-sex, without splits; FAMILY_KEYS and FAMILY_SPLITS give each family's
-keys and splits.
+sex, without splits. The family "by_practice" (general practice by the
+GP practice) is served as one tile keyed year, practice, age band and
+sex, without splits: the GP contacts of citizens at each practice, and the
+citizens listed with it (by their latest listing of the year, the one
+that gives their GP cluster). FAMILY_KEYS and FAMILY_SPLITS give each
+family's keys and splits.
 
 The expected side can be run on its own, without a server:
 
     python test_fidelity.py EXTRACTS_FOLDER [YEAR ...]
 
-prints the expected totals per family and column.
+prints the expected totals per family and column, and the facts the
+extracts exercise of by_hospital and by_practice.
 """
 
 import json
@@ -38,6 +43,7 @@ import pytest
 # The keys of the families of residence; FAMILY_KEYS has every family's.
 KEY_COLUMNS = ["year", "municipality", "age_band", "sex"]
 HOSPITAL_KEY_COLUMNS = ["year", "hospital", "age_band", "sex"]
+PRACTICE_KEY_COLUMNS = ["year", "practice", "age_band", "sex"]
 
 # by_hospital: the hospital code of every Region Sjælland institution taken
 # together as one hospital, and that region's code in the SOR register.
@@ -127,21 +133,34 @@ FAMILIES = {
         "readmissions_psychiatric",
         "rehabilitation_plans",
     ],
+    "by_practice": [
+        "listed_patients",
+        "gp_contacts",
+        "gp_consultations",
+        "gp_phone",
+        "gp_email",
+        "gp_video",
+        "gp_other_in_person",
+        "gp_home_visits",
+        "gp_patients",
+    ],
 }
 
 # The splits of every family: a split tile of family F is served as "F.split"
 # with the split's code as a fifth key column.
 SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster"]
 
+# The families served as one tile without splits, and their key columns.
+SINGLE_TILE_KEYS = {"by_hospital": HOSPITAL_KEY_COLUMNS, "by_practice": PRACTICE_KEY_COLUMNS}
 # The key columns of each family's base tile, and its splits.
-FAMILY_KEYS = {f: HOSPITAL_KEY_COLUMNS if f == "by_hospital" else KEY_COLUMNS for f in FAMILIES}
-FAMILY_SPLITS = {f: [] if f == "by_hospital" else SPLITS for f in FAMILIES}
-# The families whose rows are exactly the cells where this column is not 0
-# (checked in addition to the values).
-ROWS_OF_FAMILY = {"by_hospital": "hospital_contacts"}
+FAMILY_KEYS = {f: SINGLE_TILE_KEYS.get(f, KEY_COLUMNS) for f in FAMILIES}
+FAMILY_SPLITS = {f: [] if f in SINGLE_TILE_KEYS else SPLITS for f in FAMILIES}
+# The families whose rows are exactly the cells where one of these columns
+# is not 0 (checked in addition to the values).
+ROWS_OF_FAMILY = {"by_hospital": ["hospital_contacts"], "by_practice": FAMILIES["by_practice"]}
 
 # Key columns holding codes above 255.
-UINT16_KEYS = {"year", "municipality", "hospital", "gp_cluster"}
+UINT16_KEYS = {"year", "municipality", "hospital", "practice", "gp_cluster"}
 
 # civil_status code = position of the CPR letter in this list, plus 1.
 CIVIL_STATUSES = ["U", "G", "F", "E", "P", "O", "L", "D"]
@@ -295,16 +314,37 @@ def _create_tables(con, extracts, years):
         FROM {_csv(extracts, 'nursing_homes.csv')}
     """)
 
-    # A listing with a practice, with the practice's GP cluster from the
-    # provider register (0 when it has none).
+    # The providers of YDR, provider numbers kept as text (leading zeros),
+    # and the practices of by_practice: the general practices numbered 1,
+    # 2, ... in the text order of their provider numbers, with name,
+    # municipality and GP cluster (0 when YDR gives none).
+    con.execute(f"""
+        CREATE OR REPLACE TABLE provider AS
+        SELECT provider_number, name, provider_type,
+               CAST(NULLIF(municipality, '') AS INTEGER) AS municipality,
+               coalesce(CAST(NULLIF(gp_cluster, '') AS INTEGER), 0) AS gp_cluster
+        FROM {_csv(extracts, 'ydr.csv')}
+    """)
+    con.execute("""
+        CREATE OR REPLACE TABLE practice AS
+        SELECT CAST(row_number() OVER (ORDER BY provider_number) AS INTEGER) AS code,
+               provider_number, name, municipality, gp_cluster
+        FROM provider WHERE provider_type = 'general_practice'
+    """)
+
+    # A listing with a provider of YDR, with the provider's GP cluster (0
+    # when it has none) and practice code (NULL when the provider is not a
+    # general practice).
     con.execute(f"""
         CREATE OR REPLACE TABLE listing AS
-        SELECT p.cpr,
-               CAST(p.valid_from AS DATE) AS valid_from,
-               CAST(NULLIF(p.valid_to, '') AS DATE) AS valid_to,
-               coalesce(CAST(NULLIF(y.gp_cluster, '') AS INTEGER), 0) AS gp_cluster
-        FROM {_csv(extracts, 'patient_list.csv')} p
-        JOIN {_csv(extracts, 'ydr.csv')} y USING (provider_number)
+        SELECT l.cpr, l.provider_number,
+               CAST(l.valid_from AS DATE) AS valid_from,
+               CAST(NULLIF(l.valid_to, '') AS DATE) AS valid_to,
+               y.gp_cluster,
+               p.code AS practice
+        FROM {_csv(extracts, 'patient_list.csv')} l
+        JOIN provider y USING (provider_number)
+        LEFT JOIN practice p USING (provider_number)
     """)
 
     con.execute(f"""
@@ -321,7 +361,9 @@ def _create_tables(con, extracts, years):
     # nursing home on a day of both the row's period and the year (all
     # periods half-open, an empty end open), else 1. The GP cluster is that
     # of the person's listing with the latest valid_from among those
-    # overlapping the year, 0 when there is none.
+    # overlapping the year, 0 when there is none; `practice` is that same
+    # listing's practice code (by_practice's listed patients), NULL when
+    # there is none or its provider is not a general practice.
     civil_statuses = ", ".join(f"'{c}'" for c in CIVIL_STATUSES)
     con.execute(f"""
         CREATE OR REPLACE TABLE citizen AS
@@ -349,6 +391,17 @@ def _create_tables(con, extracts, years):
                         THEN 2 ELSE 1 END AS nursing_home
             FROM overlapping o
             WHERE o.latest = 1
+        ),
+        listed AS (
+            -- the struct keeps the latest listing even when its practice
+            -- is NULL (arg_max skips NULL arguments)
+            SELECT placed.*,
+                   (SELECT arg_max(struct_pack(gp_cluster := l.gp_cluster, practice := l.practice), l.valid_from)
+                    FROM listing l
+                    WHERE l.cpr = placed.cpr
+                      AND l.valid_from <= make_date(placed.year, 12, 31)
+                      AND (l.valid_to IS NULL OR l.valid_to > make_date(placed.year, 1, 1))) AS latest_listing
+            FROM placed
         )
         SELECT year, cpr, municipality,
                CASE WHEN age < 15 THEN age // 5
@@ -357,23 +410,20 @@ def _create_tables(con, extracts, years):
                     ELSE least(age // 5 + 1, 18) END AS age_band,
                CASE sex WHEN 'M' THEN 1 WHEN 'K' THEN 2 END AS sex,
                age, civil_status, cpr_status, nursing_home,
-               coalesce((SELECT arg_max(l.gp_cluster, l.valid_from) FROM listing l
-                         WHERE l.cpr = placed.cpr
-                           AND l.valid_from <= make_date(placed.year, 12, 31)
-                           AND (l.valid_to IS NULL OR l.valid_to > make_date(placed.year, 1, 1))),
-                        0) AS gp_cluster
-        FROM placed
+               coalesce(latest_listing.gp_cluster, 0) AS gp_cluster,
+               latest_listing.practice AS practice
+        FROM listed
     """)
 
+    # The contacts with a general practice, with its practice code.
     con.execute(f"""
         CREATE OR REPLACE TABLE gp_contact AS
         SELECT s.cpr, year(CAST(s.contact_date AS DATE)) AS year, s.contact_type,
-               CAST(s.contact_date AS DATE) AS contact_date
+               CAST(s.contact_date AS DATE) AS contact_date,
+               s.provider_number,
+               p.code AS practice
         FROM {_csv(extracts, 'ssr.csv')} s
-        WHERE s.provider_number IN (
-            SELECT provider_number FROM {_csv(extracts, 'ydr.csv')}
-            WHERE provider_type = 'general_practice'
-        )
+        JOIN practice p USING (provider_number)
     """)
 
     con.execute(f"""
@@ -581,6 +631,13 @@ ADMISSION_COUNTS = """
 """
 
 
+# The counts of a group of GP contacts (rows of `gp_contact`) by contact
+# type, in the order of GP_CONTACT_TYPES.
+GP_TYPE_COUNTS = ",\n".join(
+    f"count(*) FILTER (WHERE contact_type = '{t}') AS {q}" for q, t in GP_CONTACT_TYPES.items()
+)
+
+
 def _family_sql(split=None):
     """Per family, a query of one row per cell of its base tile (split
     None) or of its split tile: the key columns (the split's code as the
@@ -591,13 +648,10 @@ def _family_sql(split=None):
     once per group and so counts in each."""
     citizen = _citizen_split(split)
     keys = "c.year, c.municipality, c.age_band, c.sex" + ("" if split is None else ", c.code")
-    gp_types = ",\n".join(
-        f"count(*) FILTER (WHERE contact_type = '{t}') AS {q}" for q, t in GP_CONTACT_TYPES.items()
-    )
     gp_sums = ",\n".join(f"sum(coalesce(p.{q}, 0))" for q in GP_CONTACT_TYPES)
     geography = f"""
         WITH person AS (
-            SELECT cpr, year, count(*) AS gp_contacts, {gp_types}
+            SELECT cpr, year, count(*) AS gp_contacts, {GP_TYPE_COUNTS}
             FROM gp_contact GROUP BY cpr, year
         )
         SELECT {keys},
@@ -759,13 +813,56 @@ def _by_hospital_sql():
     """
 
 
+def _by_practice_sql():
+    """The query of the by_practice tile: one row per cell (year, practice,
+    age_band, sex) with a listed patient or a GP contact, then the
+    quantities in the order of FAMILIES. A GP contact counts at the
+    practice of its provider in the year of its date, placed by the
+    citizen of that year (contacts of non-citizens fall away); a person
+    has one cell per year and practice, so the distinct persons of a cell
+    are its patients. A citizen-year is listed at `citizen.practice`, the
+    practice of its latest listing of the year, and nowhere when that is
+    NULL."""
+    q = FAMILIES["by_practice"]
+    contact_columns = ["gp_contacts", *GP_CONTACT_TYPES, "gp_patients"]
+    assert q == ["listed_patients", *contact_columns], q
+    sums = ",\n".join(f"coalesce(h.{c}, 0)" for c in contact_columns)
+    return f"""
+        WITH contacts AS (
+            SELECT c.year, g.practice, c.age_band, c.sex,
+                   count(*) AS gp_contacts,
+                   {GP_TYPE_COUNTS},
+                   count(DISTINCT g.cpr) AS gp_patients
+            FROM gp_contact g
+            JOIN citizen c ON c.cpr = g.cpr AND c.year = g.year
+            GROUP BY ALL
+        ),
+        listed AS (
+            SELECT year, practice, age_band, sex, count(*) AS listed_patients
+            FROM citizen WHERE practice IS NOT NULL
+            GROUP BY ALL
+        ),
+        cells AS (
+            SELECT year, practice, age_band, sex FROM contacts
+            UNION SELECT year, practice, age_band, sex FROM listed
+        )
+        SELECT year, practice, age_band, sex,
+               coalesce(l.listed_patients, 0),
+               {sums}
+        FROM cells
+        LEFT JOIN listed l USING (year, practice, age_band, sex)
+        LEFT JOIN contacts h USING (year, practice, age_band, sex)
+    """
+
+
 def _tile_queries(splits):
     """(tile, query) of every tile: the families of residence base and for
-    each split of `splits`, and by_hospital."""
+    each split of `splits`, by_hospital and by_practice."""
     for split in [None, *splits]:
         for family, sql in _family_sql(split).items():
             yield tile_key(family, split), sql
     yield "by_hospital", _by_hospital_sql()
+    yield "by_practice", _by_practice_sql()
 
 
 def event_years(con, extracts):
@@ -819,6 +916,26 @@ def expected_cells(con, extracts, years, splits=SPLITS):
         WHERE a.code <> b.code AND starts_with(a.code, b.code)
     """).fetchone()[0]
     assert not overlapping, f"preventable-admission codes beginning with another: {overlapping}"
+    # Providers, and so listings and GP contacts, are found by provider
+    # number: one YDR row each. Every listing's provider is in YDR (a
+    # listing with an unknown provider would be left out of the latest
+    # listing by the join of `listing`, which the definition leaves open),
+    # and no person has two listings starting the same day with different
+    # providers (which would make the latest listing ambiguous).
+    twice = con.execute("""
+        SELECT list(provider_number) FROM (SELECT provider_number FROM provider GROUP BY ALL HAVING count(*) > 1)
+    """).fetchone()[0]
+    assert not twice, f"provider numbers on more than one YDR row: {twice}"
+    unknown = con.execute(f"""
+        SELECT list(DISTINCT provider_number) FROM {_csv(extracts, 'patient_list.csv')}
+        WHERE provider_number NOT IN (SELECT provider_number FROM provider)
+    """).fetchone()[0]
+    assert not unknown, f"listings with providers not in YDR: {unknown}"
+    tied = con.execute("""
+        SELECT count(*) FROM (SELECT cpr, valid_from FROM listing GROUP BY ALL
+                              HAVING count(DISTINCT provider_number) > 1)
+    """).fetchone()[0]
+    assert tied == 0, f"{tied} persons have two listings with different providers starting the same day"
     out = {}
     for tile, sql in _tile_queries(splits):
         width = len(tile_keys(tile))
@@ -858,7 +975,7 @@ def _served_families():
     """{tile: {"family", "split", "columns": [...], "cells": {column: {cell:
     value}}, "rows": {cell}, "years", "tile_years", "metadata"}} by the
     manifest's `family` ("hospital", "hospital.target_group",
-    "by_hospital"); the tiles of one name merged (a cell must appear in only
+    "by_hospital", "by_practice"); the tiles of one name merged (a cell must appear in only
     one of them). A cell is the values of the tile's `tile_keys`; "rows"
     holds every served cell, zeros included; "metadata" is the schema
     metadata of the first tile of the name."""
@@ -944,7 +1061,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == 1 + (len(FAMILIES) - 1) * (1 + len(SPLITS)) == 19
+    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 20
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -962,15 +1079,16 @@ def test_every_family_is_served_and_every_column_is_defined(served):
             assert tile["years"] == served[family]["years"], (
                 f"{name}: years {tile['years']} differ from {family}'s {served[family]['years']}"
             )
-    # by_hospital: one tile, its columns in the defined order, and the
-    # years of the other families.
-    by_hospital = served["by_hospital"]
-    assert len(by_hospital["tile_years"]) == 1, f"by_hospital is served as {len(by_hospital['tile_years'])} tiles"
-    assert by_hospital["columns"] == FAMILIES["by_hospital"], f"by_hospital columns {by_hospital['columns']}"
-    for family in FAMILIES:
-        assert served[family]["years"] == by_hospital["years"], (
-            f"by_hospital years {by_hospital['years']} differ from {family}'s {served[family]['years']}"
-        )
+    # by_hospital and by_practice: one tile each, its columns in the
+    # defined order, and the years of the other families.
+    for single in SINGLE_TILE_KEYS:
+        tile = served[single]
+        assert len(tile["tile_years"]) == 1, f"{single} is served as {len(tile['tile_years'])} tiles"
+        assert tile["columns"] == FAMILIES[single], f"{single} columns {tile['columns']}"
+        for family in FAMILIES:
+            assert served[family]["years"] == tile["years"], (
+                f"{single} years {tile['years']} differ from {family}'s {served[family]['years']}"
+            )
 
 
 def test_every_cell_of_every_tile_equals_duckdb(served, expected):
@@ -992,12 +1110,14 @@ def test_every_cell_of_every_tile_equals_duckdb(served, expected):
                     a, e = actual.get(cell, 0), wanted.get(cell, 0)
                     if a != e:
                         mismatches.append(f"{name} {column} year {cell[0]} cell {cell}: expected {e}, served {a}")
-        row_column = ROWS_OF_FAMILY.get(family)
-        if row_column is not None:
-            wanted_rows = set(expected[(name, row_column)])
+        row_columns = ROWS_OF_FAMILY.get(family)
+        if row_columns is not None:
+            wanted_rows = {cell for column in row_columns for cell in expected[(name, column)]}
             for cell in sorted(tile["rows"] ^ wanted_rows):
                 where = "served" if cell in tile["rows"] else "expected"
-                mismatches.append(f"{name} row {cell}: only {where} (rows are the cells with {row_column})")
+                mismatches.append(
+                    f"{name} row {cell}: only {where} (rows are the cells with one of {', '.join(row_columns)})"
+                )
     assert checked > 0
     assert checked_tiles == set(TILES), f"tiles without a compared cell: {sorted(set(TILES) - checked_tiles)}"
     assert not mismatches, f"{len(mismatches)} cells differ:\n" + "\n".join(mismatches[:SHOWN_MISMATCHES])
@@ -1052,15 +1172,17 @@ def test_catalog_lists_the_preventable_groups(catalog):
 
 def _by_residence(family):
     """Whether a family's cells are placed by the citizen's municipality
-    (else by the hospital, whose cells do not add up across hospitals)."""
+    (else by the hospital or practice, whose patients do not add up across
+    hospitals or practices)."""
     return FAMILY_KEYS[family][1] == "municipality"
 
 
 def _groups(geography, family):
     """The groupings of the measure check: name -> function of a cell
     giving the group (None: the cell is in no group of this grouping).
-    A family by hospital is grouped within each hospital code only, since
-    its patients, and its joint Sjælland code, do not add up."""
+    A family by hospital (or practice) is grouped within each hospital (or
+    practice) code only, since its patients, and the joint Sjælland code,
+    do not add up."""
 
     def age_group(band):
         return next((label for label, first, last in AGE_GROUPS if first <= band <= last), None)
@@ -1070,10 +1192,11 @@ def _groups(geography, family):
         return geography[cell[1]][i]
 
     if not _by_residence(family):
+        place = FAMILY_KEYS[family][1]
         return {
-            "hospital": lambda cell: cell[1],
-            "hospital and age group": lambda cell: age_group(cell[2]) and f"{cell[1]} {age_group(cell[2])}",
-            "hospital and sex": lambda cell: f"{cell[1]} {cell[3]}",
+            place: lambda cell: cell[1],
+            f"{place} and age group": lambda cell: age_group(cell[2]) and f"{cell[1]} {age_group(cell[2])}",
+            f"{place} and sex": lambda cell: f"{cell[1]} {cell[3]}",
         }
     return {
         "country": lambda cell: "all",
@@ -1089,10 +1212,11 @@ def _grouping_sql(family):
     """The groupings of `_groups` as (name, SQL expression of the group,
     NULL: in no group) over the cells of `_expected_group_sums`."""
     if not _by_residence(family):
+        place = FAMILY_KEYS[family][1]
         return [
-            ("hospital", "CAST(place AS VARCHAR)"),
-            ("hospital and age group", "place || ' ' || age_group"),
-            ("hospital and sex", "place || ' ' || sex"),
+            (place, "CAST(place AS VARCHAR)"),
+            (f"{place} and age group", "place || ' ' || age_group"),
+            (f"{place} and sex", "place || ' ' || sex"),
         ]
     return [
         ("country", "'all'"),
@@ -1120,7 +1244,7 @@ def _expected_group_sums(con, expected, tile, columns, geography):
         for column in columns
         for cell, value in expected[(tile, column)].items()
     ]
-    # place: the municipality or the hospital
+    # place: the municipality, the hospital or the practice
     types = {
         "col": pa.string(),
         "year": pa.int32(),
@@ -1186,7 +1310,8 @@ def test_every_measure_at_every_grouping_equals_duckdb(con, catalog, served, exp
     """Every measure of the catalogue at every grouping and year, from the
     base tile of its family and, filtered to one split code (e.g. one
     target group) at a time, from each split tile of its family. Every
-    family of residence has measures; by_hospital is checked if it has."""
+    family of residence has measures; by_hospital and by_practice are
+    checked if they have."""
     geography = _geography()
     mismatches = []
     checked = 0
@@ -1538,6 +1663,200 @@ def test_by_hospital_is_not_trivial(con, expected):
                for y in years), "no patients outside Region Sjælland"
 
 
+def by_practice_facts(con):
+    """{fact: count} of what the extracts exercise of by_practice, counted
+    by provider number on the GP contacts and listings of citizens. Every
+    fact of BY_PRACTICE_REQUIRED must be > 0 for the test to be able to
+    fail (the first >= 2, the two about cells together > 0)."""
+    contacts = """(
+        SELECT g.*, c.age_band, c.sex FROM gp_contact g JOIN citizen c ON c.cpr = g.cpr AND c.year = g.year
+    )"""
+    # Every listing of a citizen overlapping the year, marked whether it is
+    # the latest (the latest valid_from; ties are rejected by
+    # `expected_cells`).
+    listings = """(
+        SELECT c.year, c.cpr, c.age_band, c.sex, l.provider_number, l.valid_from, l.gp_cluster,
+               l.practice IS NOT NULL AS general_practice,
+               l.valid_from = max(l.valid_from) OVER (PARTITION BY c.year, c.cpr) AS latest
+        FROM citizen c JOIN listing l
+          ON l.cpr = c.cpr
+         AND l.valid_from <= make_date(c.year, 12, 31)
+         AND (l.valid_to IS NULL OR l.valid_to > make_date(c.year, 1, 1))
+    )"""
+    latest = f"(SELECT * FROM {listings} WHERE latest)"
+    contact_cells = f"(SELECT DISTINCT year, provider_number, age_band, sex FROM {contacts})"
+    listed_cells = f"(SELECT DISTINCT year, provider_number, age_band, sex FROM {latest} WHERE general_practice)"
+    queries = {
+        "most practices with contacts of citizens in one year": f"""
+            SELECT max(n) FROM (
+                SELECT year, count(DISTINCT provider_number) AS n FROM {contacts} GROUP BY year)""",
+        "person-years with contacts at two or more practices": f"""
+            SELECT count(*) FROM (SELECT year, cpr FROM {contacts} GROUP BY ALL
+                                  HAVING count(DISTINCT provider_number) >= 2)""",
+        "cells with contacts but no listed patient": f"""
+            SELECT count(*) FROM (SELECT * FROM {contact_cells} EXCEPT SELECT * FROM {listed_cells})""",
+        "cells with listed patients but no contact": f"""
+            SELECT count(*) FROM (SELECT * FROM {listed_cells} EXCEPT SELECT * FROM {contact_cells})""",
+        "citizen-years whose latest listing differs from an earlier listing of the year": f"""
+            SELECT count(*) FROM {latest} a
+            WHERE EXISTS (SELECT 1 FROM {listings} b
+                          WHERE b.year = a.year AND b.cpr = a.cpr
+                            AND b.valid_from < a.valid_from AND b.provider_number <> a.provider_number)""",
+        "... of them changing GP cluster": f"""
+            SELECT count(*) FROM {latest} a
+            WHERE EXISTS (SELECT 1 FROM {listings} b
+                          WHERE b.year = a.year AND b.cpr = a.cpr
+                            AND b.valid_from < a.valid_from AND b.gp_cluster <> a.gp_cluster)""",
+        "contacts of citizens at another practice than their latest listing's": f"""
+            SELECT count(*) FROM {contacts} g
+            WHERE NOT EXISTS (SELECT 1 FROM {latest} a
+                              WHERE a.year = g.year AND a.cpr = g.cpr
+                                AND a.provider_number = g.provider_number)""",
+        "citizen-years listed at no practice (counted nowhere)": f"""
+            SELECT count(*) FROM citizen c
+            WHERE NOT EXISTS (SELECT 1 FROM {latest} a WHERE a.year = c.year AND a.cpr = c.cpr)""",
+        "citizen-years whose latest listing is not with a general practice (counted nowhere)": f"""
+            SELECT count(*) FROM {latest} WHERE NOT general_practice""",
+        "GP contacts of non-citizens (counted nowhere)": """
+            SELECT count(*) FROM gp_contact g
+            WHERE NOT EXISTS (SELECT 1 FROM citizen c WHERE c.cpr = g.cpr AND c.year = g.year)""",
+        "general practices with leading zeros in their provider numbers": """
+            SELECT count(*) FROM practice WHERE starts_with(provider_number, '0')""",
+    }
+    return {fact: con.execute(sql).fetchone()[0] or 0 for fact, sql in queries.items()}
+
+
+# The facts of `by_practice_facts` the test requires (> 0; the first >= 2;
+# of the two about cells, one).
+BY_PRACTICE_REQUIRED = [
+    "most practices with contacts of citizens in one year",
+    "person-years with contacts at two or more practices",
+    "cells with contacts but no listed patient",
+    "cells with listed patients but no contact",
+    "citizen-years whose latest listing differs from an earlier listing of the year",
+]
+
+
+def _practices(served):
+    """The served tvaers.practices of by_practice, sorted by code."""
+    metadata = served["by_practice"]["metadata"]
+    assert "tvaers.practices" in metadata, f"by_practice metadata without tvaers.practices: {sorted(metadata)}"
+    practices = json.loads(metadata["tvaers.practices"])
+    assert isinstance(practices, list), f"tvaers.practices is {type(practices).__name__}"
+    return sorted(practices, key=lambda p: p.get("code", -1) if isinstance(p, dict) else -1)
+
+
+def test_by_practice_dictionary_is_the_general_practices(con, served, expected):
+    """tvaers.practices of by_practice: one entry per general practice of
+    YDR, numbered 1, 2, ... in the text order of the provider numbers,
+    which stay text (leading zeros); with name, municipality and GP
+    cluster (0 when YDR gives none). Every served practice code is in it."""
+    practices = _practices(served)
+    wanted = [
+        {
+            "code": code,
+            "provider_number": number,
+            "name": name,
+            "municipality": municipality,
+            "gp_cluster": cluster,
+        }
+        for code, number, name, municipality, cluster in con.execute(
+            "SELECT code, provider_number, name, municipality, gp_cluster FROM practice ORDER BY code"
+        ).fetchall()
+    ]
+    # The numbering, once more in Python's text order.
+    numbers = [p["provider_number"] for p in wanted]
+    assert numbers == sorted(numbers) and [p["code"] for p in wanted] == list(range(1, len(wanted) + 1))
+    assert practices == wanted, (
+        f"tvaers.practices:\n{json.dumps(practices, ensure_ascii=False)}\ndefined:\n"
+        f"{json.dumps(wanted, ensure_ascii=False)}"
+    )
+    codes = {cell[1] for cell in served["by_practice"]["rows"]}
+    unknown = codes - {p["code"] for p in wanted}
+    assert not unknown, f"by_practice rows of practice codes outside the dictionary: {sorted(unknown)}"
+
+
+def _listed_by_cluster(listed, cluster_of):
+    """{(year, GP cluster): listed patients} of by_practice's
+    listed_patients cells, the cluster of a practice code by `cluster_of`."""
+    sums = defaultdict(int)
+    for cell, value in listed.items():
+        sums[(cell[0], cluster_of[cell[1]])] += value
+    return sums
+
+
+def _citizens_by_cluster(citizens):
+    """{(year, GP cluster): citizens} of geography.gp_cluster's cells."""
+    sums = defaultdict(int)
+    for cell, value in citizens.items():
+        sums[(cell[0], cell[4])] += value
+    return sums
+
+
+def test_by_practice_listed_patients_add_up_to_the_gp_clusters(served, expected):
+    """Listed patients count at the practice of the latest listing, the one
+    that gives the GP cluster: for every year and GP cluster but 0, the
+    listed patients of the practices of that cluster (by tvaers.practices)
+    are the citizens of that cluster in the geography.gp_cluster tile.
+    Checked on the served tiles, and on the expected ones."""
+    cluster_of = {p["code"]: p["gp_cluster"] for p in _practices(served)}
+    for side, cells in [("served", {name: t["cells"] for name, t in served.items()}), ("expected", None)]:
+        if cells is None:
+            listed = expected[("by_practice", "listed_patients")]
+            citizens = expected[("geography.gp_cluster", "citizens")]
+        else:
+            listed = cells["by_practice"]["listed_patients"]
+            citizens = cells["geography.gp_cluster"]["citizens"]
+        unknown = {cell[1] for cell in listed} - set(cluster_of)
+        assert not unknown, (
+            f"{side}: listed patients at practice codes outside tvaers.practices: {sorted(unknown)}"
+        )
+        by_practice = _listed_by_cluster(listed, cluster_of)
+        by_geography = _citizens_by_cluster(citizens)
+        years = served["by_practice"]["years"]
+        keys = {k for k in set(by_practice) | set(by_geography) if k[1] != 0 and k[0] in years}
+        differing = [
+            f"year {y} GP cluster {c}: {by_practice.get((y, c), 0)} listed patients, "
+            f"{by_geography.get((y, c), 0)} citizens in geography.gp_cluster"
+            for y, c in sorted(keys)
+            if by_practice.get((y, c), 0) != by_geography.get((y, c), 0)
+        ]
+        assert not differing, f"{side}: " + "\n".join(differing)
+        assert sum(1 for k in keys if by_practice.get(k)) >= 2, (
+            f"{side}: listed patients in fewer than 2 GP clusters"
+        )
+
+
+def test_by_practice_is_not_trivial(con, expected):
+    """The by_practice comparison can fail: citizens see several practices
+    in a year, contacts and listings fall in different cells, and listings
+    change within a year. Counted from the contacts and listings with
+    DuckDB, by provider number."""
+    facts = by_practice_facts(con)
+    first, persons, contacts_only, listed_only, changed = BY_PRACTICE_REQUIRED
+    assert facts[first] >= 2, "GP contacts at fewer than 2 practices in every year"
+    assert facts[persons] > 0, f"no {persons}"
+    assert facts[contacts_only] + facts[listed_only] > 0, "every cell with contacts has listed patients and back"
+    assert facts[changed] > 0, f"no {changed}"
+    # The same, seen in the expected cells: patients do not add up across
+    # practices (in some year they sum to more than the GP patients among
+    # the citizens), contacts do, and listed patients add up to the
+    # citizens listed with a practice.
+    def total(tile, column, year):
+        return sum(v for cell, v in expected[(tile, column)].items() if cell[0] == year)
+
+    years = sorted({cell[0] for cell in expected[("geography", "citizens")]})
+    patients = [(y, total("by_practice", "gp_patients", y), total("geography", "gp_patients", y)) for y in years]
+    assert all(p >= g for _, p, g in patients) and any(p > g for _, p, g in patients), (
+        f"(year, GP patients summed over the practices, GP patients among the citizens): {patients}"
+    )
+    for year in years:
+        assert total("by_practice", "gp_contacts", year) == total("geography", "gp_contacts", year), year
+        listed = con.execute(
+            f"SELECT count(*) FROM citizen WHERE year = {year} AND practice IS NOT NULL"
+        ).fetchone()[0]
+        assert total("by_practice", "listed_patients", year) == listed, year
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -1548,7 +1867,7 @@ def main(argv):
     cells = expected_cells(con, extracts, years)
     totals = expected_totals(cells)
     for (tile, column), by_year in totals.items():
-        if parse_tile_key(tile)[1] is None and tile != "by_hospital":
+        if parse_tile_key(tile)[1] is None and tile not in SINGLE_TILE_KEYS:
             print(f"{tile:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
     # by_hospital: the sums over the hospitals, then over their joint
     # Sjælland code alone (patients counted once per hospital).
@@ -1559,6 +1878,22 @@ def main(argv):
                 if (cell[1] == SJAELLAND_HOSPITAL) == joint:
                     by_year[cell[0]] += value
             print(f"{label:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
+    # by_practice: the sums over the practices (patients counted once per
+    # practice), then the listed patients by the practices' GP cluster.
+    for column in FAMILIES["by_practice"]:
+        by_year = totals[("by_practice", column)]
+        print(f"{'by_practice':15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
+    cluster_of = dict(con.execute("SELECT code, gp_cluster FROM practice").fetchall())
+    listed = _listed_by_cluster(cells[("by_practice", "listed_patients")], cluster_of)
+    citizens = _citizens_by_cluster(cells[("geography.gp_cluster", "citizens")])
+    print("by_practice listed patients by GP cluster (citizens of geography.gp_cluster):")
+    for cluster in sorted({k[1] for k in set(listed) | set(citizens)}):
+        print(
+            f"{'gp_cluster':15} {cluster:<26}",
+            "  ".join(f"{y}: {listed.get((y, cluster), 0):>8} ({citizens.get((y, cluster), 0)})" for y in years),
+        )
+    practices = con.execute("SELECT count(*) FROM practice").fetchone()[0]
+    print(f"by_practice: {practices} general practices")
     print("citizens by split code:")
     for split in SPLITS:
         by_code = defaultdict(lambda: defaultdict(int))
@@ -1575,6 +1910,10 @@ def main(argv):
     print("by_hospital facts:")
     for fact, value in by_hospital_facts(con).items():
         required = " (required)" if fact in BY_HOSPITAL_REQUIRED else ""
+        print(f"  {fact}: {value}{required}")
+    print("by_practice facts:")
+    for fact, value in by_practice_facts(con).items():
+        required = " (required)" if fact in BY_PRACTICE_REQUIRED else ""
         print(f"  {fact}: {value}{required}")
     return 0
 

@@ -53,6 +53,12 @@ pub enum DimensionId {
     /// Sjælland's hospitals counted as one. A patient counts at every
     /// hospital they used, so hospitals never add up.
     Hospital,
+    /// General practice (ydernummer) of a GP contact or of a citizen's
+    /// listing: codes 1–[`MAX_PRACTICES`] number a release's practices in
+    /// the order of their provider numbers (the tile's metadata names
+    /// them, see `tile::META_PRACTICES`). A citizen in contact with two
+    /// practices counts as a patient at both, so practices never add up.
+    Practice,
 }
 
 /// How the values of a dimension are obtained.
@@ -189,6 +195,15 @@ pub const DIMENSIONS: &[Dimension] = &[
         derivation: Derivation::Stored,
     },
     Dimension {
+        id: DimensionId::Practice,
+        key: "practice",
+        label: Text {
+            da: "Lægepraksis",
+            en: "GP practice",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
         id: DimensionId::Hospital,
         key: "hospital",
         label: Text {
@@ -274,6 +289,9 @@ pub const GP_CLUSTER_RULE: Text = Text {
 /// Highest GP-cluster id (the provider register's range).
 pub const MAX_GP_CLUSTER: u16 = 999;
 
+/// Most general practices a release numbers.
+pub const MAX_PRACTICES: u16 = 9999;
+
 /// Most hospitals a release numbers (codes 1–999).
 pub const MAX_HOSPITALS: u16 = 999;
 
@@ -346,12 +364,15 @@ impl DimensionId {
     /// then values never add up, and a cube must be filtered to one value
     /// or grouped by the dimension.
     pub fn overlapping(self) -> bool {
-        matches!(self, DimensionId::TargetGroup | DimensionId::Hospital)
+        matches!(
+            self,
+            DimensionId::TargetGroup | DimensionId::Hospital | DimensionId::Practice
+        )
     }
 
     /// Every code of an enumerated dimension, in order (`None` for year,
     /// geography and age, whose codes come from elsewhere, and for GP
-    /// clusters and hospitals, whose codes come from the data).
+    /// clusters, practices and hospitals, whose codes come from the data).
     pub fn codes(self) -> Option<Vec<u16>> {
         let count = |n: usize| Some((1..=n as u16).collect());
         match self {
@@ -426,7 +447,11 @@ impl DimensionId {
                 0 => NOT_LISTED.get(lang).to_string(),
                 _ => format!("{} {code}", DimensionId::GpCluster.def().label.get(lang)),
             },
-            // The names of a release's hospitals travel in its tile.
+            // The names of a release's practices and hospitals travel in
+            // their tiles.
+            DimensionId::Practice => {
+                format!("{} {code}", DimensionId::Practice.def().label.get(lang))
+            }
             DimensionId::Hospital => match code {
                 SJAELLAND_AS_ONE => SJAELLAND_AS_ONE_LABEL.get(lang).to_string(),
                 _ => format!("{} {code}", DimensionId::Hospital.def().label.get(lang)),

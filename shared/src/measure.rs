@@ -94,6 +94,8 @@ pub enum QuantityId {
     GpHomeVisits,
     /// Persons with a GP contact.
     GpPatients,
+    /// Citizens listed with a practice (by their latest listing in the year).
+    ListedPatients,
     /// Hospital contacts starting in the year.
     HospitalContacts,
     /// Persons with a hospital contact.
@@ -243,7 +245,7 @@ const CONTACTS: Da = ("kontakter", "contacts");
 const CONTACT: Da = ("kontakt", "contact");
 
 use Counted::{Events, Persons};
-use RegisterId::{Cpr, Eoj, Lpr, Ssr, Ydr};
+use RegisterId::{Cpr, Eoj, Lpr, PatientList, Ssr, Ydr};
 
 /// Every quantity.
 pub const QUANTITIES: &[Quantity] = &[
@@ -342,6 +344,16 @@ pub const QUANTITIES: &[Quantity] = &[
         PERSON,
         ("Årets borgere med mindst én kontakt til almen praksis i året.", "The year's citizens with at least one contact with general practice in the year."),
         &[Ssr, Ydr],
+    ),
+    quantity(
+        QuantityId::ListedPatients,
+        "listed_patients",
+        Persons,
+        ("Tilmeldte patienter", "Listed patients"),
+        ("tilmeldte", "listed patients"),
+        ("tilmeldt", "listed patient"),
+        ("Årets borgere tilmeldt praksis efter patientlisterne: borgeren tælles i den praksis, hvor årets seneste tilmelding er (samme regel som lægeklyngen).", "The year's citizens listed with the practice according to the patient lists: a citizen counts at the practice of their latest listing in the year (the same rule as the GP cluster)."),
+        &[Cpr, PatientList, Ydr],
     ),
     quantity(
         QuantityId::HospitalContacts,

@@ -45,6 +45,25 @@ pub struct HospitalCode {
     pub region: u16,
 }
 
+/// Schema metadata key of the practice dictionary (tiles keyed by
+/// practice): a JSON array of [`PracticeCode`]s.
+pub const META_PRACTICES: &str = "tvaers.practices";
+
+/// One general practice of a release: its code in the tiles and what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeCode {
+    /// The `practice` key code.
+    pub code: u16,
+    /// Its provider number (ydernummer).
+    pub provider_number: String,
+    /// Its name in the provider register.
+    pub name: String,
+    /// Its municipality.
+    pub municipality: u16,
+    /// Its GP cluster (0: none).
+    pub gp_cluster: u16,
+}
+
 /// Media type of a tile.
 pub const MEDIA_TYPE: &str = "application/vnd.apache.arrow.stream";
 
@@ -60,6 +79,8 @@ pub enum TileFamilyId {
     MunicipalCare,
     /// Hospital activity by year × hospital × age band × sex.
     ByHospital,
+    /// General practice by year × practice × age band × sex.
+    ByPractice,
 }
 
 /// The definition of a tile family.
@@ -214,6 +235,33 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             en: "Hospital activity by hospital, age and sex",
         },
     },
+    TileFamily {
+        id: TileFamilyId::ByPractice,
+        key: "by_practice",
+        dimension: DimensionId::Practice,
+        keys: &[
+            DimensionId::Year,
+            DimensionId::Practice,
+            DimensionId::AgeBand,
+            DimensionId::Sex,
+        ],
+        quantities: &[
+            QuantityId::ListedPatients,
+            QuantityId::GpContacts,
+            QuantityId::GpConsultations,
+            QuantityId::GpPhone,
+            QuantityId::GpEmail,
+            QuantityId::GpVideo,
+            QuantityId::GpOtherInPerson,
+            QuantityId::GpHomeVisits,
+            QuantityId::GpPatients,
+        ],
+        splits: &[Split::None],
+        label: Text {
+            da: "Almen praksis efter lægepraksis, alder og køn",
+            en: "General practice by practice, age and sex",
+        },
+    },
 ];
 
 impl TileFamilyId {
@@ -365,7 +413,8 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         | DimensionId::Municipality
         | DimensionId::Region
         | DimensionId::GpCluster
-        | DimensionId::Hospital => DataType::UInt16,
+        | DimensionId::Hospital
+        | DimensionId::Practice => DataType::UInt16,
         DimensionId::HealthCluster
         | DimensionId::AgeBand
         | DimensionId::AgeGroup
@@ -464,14 +513,14 @@ mod tests {
                 q.column
             );
         }
-        // Families of citizens by residence carry the citizens; the
-        // hospital family has no population (its first column is the
-        // contacts, which every kept cell has).
+        // Families of citizens by residence carry the citizens, the
+        // practice family its listed patients; the hospital family has no
+        // population (its first column is the contacts).
         for f in TILE_FAMILIES {
-            let first = if f.dimension == DimensionId::Municipality {
-                QuantityId::Citizens
-            } else {
-                QuantityId::HospitalContacts
+            let first = match f.dimension {
+                DimensionId::Municipality => QuantityId::Citizens,
+                DimensionId::Practice => QuantityId::ListedPatients,
+                _ => QuantityId::HospitalContacts,
             };
             assert_eq!(f.quantities[0], first, "{}", f.key);
             assert_eq!(f.splits[0], Split::None, "{}", f.key);

@@ -11,14 +11,13 @@
 //! in the order of their SOR ids (which do not fit a `u16` key). The tile
 //! carries the dictionary in its metadata (`tile::META_HOSPITALS`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use shared::cube::{Cube, CubeError};
 use shared::dimension::{MAX_HOSPITALS, REGION_SJAELLAND, SJAELLAND_AS_ONE};
-use shared::tile::{HospitalCode, TileFamily};
-use shared::{AgeBand, QuantityId, TileFamilyId};
+use shared::tile::HospitalCode;
+use shared::TileFamilyId;
 
-use super::population::CellKey;
+use super::keyed::KeyedTally;
 use crate::store::SorRow;
 
 /// A release's hospitals, and the hospital of every SOR unit.
@@ -87,113 +86,16 @@ impl Hospitals {
     }
 }
 
-/// The `by_hospital` quantities per year in dense arrays laid out in key
-/// order: hospital slot (the codes in order, then Region Sjælland as one)
-/// × age band × sex × column.
-pub struct HospitalTally {
-    family: &'static TileFamily,
-    /// Column of each quantity (by `QuantityId as usize`).
-    columns: Vec<Option<usize>>,
-    /// Whether each hospital slot also counts in the Sjælland slot.
-    sjaelland: Vec<bool>,
-    years: BTreeMap<u16, Vec<u64>>,
-}
-
-/// Cells per hospital slot in a year.
-const CELLS: usize = AgeBand::COUNT as usize * 2;
-
-impl HospitalTally {
-    /// An empty tally for these hospitals.
-    pub fn new(hospitals: &Hospitals) -> HospitalTally {
-        let family = TileFamilyId::ByHospital.def();
-        let mut columns = Vec::new();
-        for (i, q) in family.quantities.iter().enumerate() {
-            let at = *q as usize;
-            if columns.len() <= at {
-                columns.resize(at + 1, None);
-            }
-            columns[at] = Some(i);
-        }
-        HospitalTally {
-            family,
-            columns,
-            sjaelland: (1..=hospitals.codes.len() as u16)
-                .map(|c| hospitals.in_sjaelland(c))
-                .collect(),
-            years: BTreeMap::new(),
-        }
-    }
-
-    /// Slots in a year: one per hospital and Region Sjælland as one.
-    fn slots(&self) -> usize {
-        self.sjaelland.len() + 1
-    }
-
-    /// The slots hospital `code` counts in: its own, and Region
-    /// Sjælland's when it is one of its hospitals. None for code 0.
-    pub fn slots_of(&self, code: u16) -> impl Iterator<Item = usize> {
-        let own = usize::from(code).checked_sub(1);
-        let shared = own
-            .filter(|i| self.sjaelland.get(*i).copied().unwrap_or(false))
-            .map(|_| self.sjaelland.len());
-        own.into_iter().chain(shared)
-    }
-
-    /// Adds `n` of `quantity` to the cell at hospital `code` (and at
-    /// Region Sjælland as one when it is one of its hospitals).
-    pub fn add(&mut self, cell: CellKey, code: u16, quantity: QuantityId, n: u64) {
-        let slots: Vec<usize> = self.slots_of(code).collect();
-        for slot in slots {
-            self.add_to_slot(cell, slot, quantity, n);
-        }
-    }
-
-    /// Adds `n` of `quantity` to the cell in one hospital slot.
-    pub fn add_to_slot(&mut self, cell: CellKey, slot: usize, quantity: QuantityId, n: u64) {
-        let Some(column) = self.columns.get(quantity as usize).copied().flatten() else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        let width = self.family.quantities.len();
-        let size = self.slots() * CELLS * width;
-        let block = self.years.entry(cell.0).or_insert_with(|| vec![0; size]);
-        let (_, _, band, sex) = cell;
-        let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
-        block[row * width + column] += n;
-    }
-
-    /// The tile's cube, in key order: the cells with a contact.
-    pub fn into_cube(self) -> Result<Cube, CubeError> {
-        let width = self.family.quantities.len();
-        let mut keys: Vec<Vec<u16>> = vec![Vec::new(); 4];
-        let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
-        let slot_codes = (1..=self.sjaelland.len() as u16).chain([SJAELLAND_AS_ONE]);
-        let slot_codes: Vec<u16> = slot_codes.collect();
-        for (year, block) in &self.years {
-            for (slot, code) in slot_codes.iter().enumerate() {
-                for band in 0..AgeBand::COUNT {
-                    for sex in 1..=2u16 {
-                        let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
-                        let cell = &block[row * width..(row + 1) * width];
-                        // Every stay and patient of a cell comes with a
-                        // contact there (column 0).
-                        if cell[0] == 0 {
-                            continue;
-                        }
-                        for (column, key) in keys.iter_mut().zip([*year, *code, band.into(), sex]) {
-                            column.push(key);
-                        }
-                        for (column, n) in values.iter_mut().zip(cell) {
-                            column.push(*n);
-                        }
-                    }
-                }
-            }
-        }
-        Cube::new(TileFamilyId::ByHospital, keys, values)
-    }
+/// An empty by-hospital tally: a slot per hospital code, then Region
+/// Sjælland as one, which its hospitals also count in.
+pub fn tally(hospitals: &Hospitals) -> KeyedTally {
+    let n = hospitals.codes.len();
+    let codes = (1..=n as u16).chain([SJAELLAND_AS_ONE]).collect();
+    let also = (1..=n as u16)
+        .map(|c| hospitals.in_sjaelland(c).then_some(n))
+        .chain([None])
+        .collect();
+    KeyedTally::new(TileFamilyId::ByHospital, codes, also)
 }
 
 #[cfg(test)]
@@ -201,6 +103,7 @@ mod tests {
     use super::*;
     use shared::cube::{Filter, Grouping};
     use shared::dimension::DimensionId;
+    use shared::QuantityId;
 
     fn sor(id: &str, institution: &str, region: u16) -> SorRow {
         SorRow {
@@ -256,7 +159,7 @@ mod tests {
     #[test]
     fn sjaelland_hospitals_also_count_as_one() {
         let h = hospitals();
-        let mut tally = HospitalTally::new(&h);
+        let mut tally = tally(&h);
         let cell = (2024, 0, 3, 2);
         tally.add(cell, 1, QuantityId::HospitalContacts, 2);
         tally.add(cell, 2, QuantityId::HospitalContacts, 3);

@@ -17,7 +17,9 @@
 //! [`prior`]).
 
 pub mod by_hospital;
+pub mod by_practice;
 pub mod hospital;
+pub mod keyed;
 pub mod population;
 pub mod prior;
 
@@ -29,13 +31,15 @@ use shared::cube::{Cube, CubeError};
 use shared::dimension::TARGET_AEMI;
 use shared::geography::MUNICIPALITIES;
 use shared::register::CPR_STATUS;
-use shared::tile::{HospitalCode, Split, TileFamily, TileKind};
+use shared::tile::{HospitalCode, PracticeCode, Split, TileFamily, TileKind};
 use shared::{AgeBand, QuantityId, TileFamilyId};
 
 use crate::store::{LprContact, Store, StoreError};
-use by_hospital::{HospitalTally, Hospitals, HospitalsError};
+use by_hospital::{Hospitals, HospitalsError};
+use by_practice::{Practices, PracticesError};
 use hospital::{Contact, Sector};
-use population::{target_bit, CellKey, Listing, Place, Population, Seen};
+use keyed::KeyedTally;
+use population::{target_bit, CellKey, Listing, Place, Population, Seen, SeenAt};
 use prior::Admissions;
 
 /// The rule that makes a citizen an elderly medical patient (ÆMI) in a
@@ -121,6 +125,9 @@ pub enum AggregateError {
     /// The SOR register cannot be numbered.
     #[error(transparent)]
     Hospitals(#[from] HospitalsError),
+    /// The provider register cannot be numbered.
+    #[error(transparent)]
+    Practices(#[from] PracticesError),
     /// The ÆMI rule names a department type that does not exist.
     #[error("unknown department type {0:?} in the ÆMI rule; known: {1}")]
     UnknownDepartment(String, String),
@@ -147,6 +154,8 @@ pub struct Aggregated {
     pub unplaced: Unplaced,
     /// The hospitals of the `by_hospital` tile, by code.
     pub hospitals: Vec<HospitalCode>,
+    /// The practices of the `by_practice` tile, by code.
+    pub practices: Vec<PracticeCode>,
 }
 
 /// A person's number and place in a year, if they are a citizen then.
@@ -531,11 +540,21 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     let nursing_homes = store.nursing_home_addresses().await?;
     let chronic = store.chronic_groups().await?;
     let mut population = Population::new(&residences, &nursing_homes, &chronic);
+    let practices = Practices::new(&store.general_practices().await?)?;
     let mut listings = Vec::new();
     store
-        .gp_listings(|pseudonym, cluster, from, to| {
+        .gp_listings(|pseudonym, cluster, provider, from, to| {
             if let Some(id) = population.id(pseudonym) {
-                listings.push((id, Listing { cluster, from, to }));
+                let practice = practices.code_of(provider);
+                listings.push((
+                    id,
+                    Listing {
+                        cluster,
+                        practice,
+                        from,
+                        to,
+                    },
+                ));
             }
         })
         .await?;
@@ -581,6 +600,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
                     &aemi,
                     &layout,
                     &admissions,
+                    &practices,
                 ))
             });
             let care = scope.spawn(|| {
@@ -596,11 +616,11 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         })
     } else {
         (
-            general_practice(store, &population, &aemi, &layout, &admissions).await,
+            general_practice(store, &population, &aemi, &layout, &admissions, &practices).await,
             municipal_care(store, &population, &aemi, &layout, &admissions).await,
         )
     };
-    let (general, care) = (general?, care?);
+    let ((general, mut by_practice), care) = (general?, care?);
     stage("general practice, municipal care");
     // Admissions preceded by a contact with either sector.
     let prior = [
@@ -639,6 +659,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
             if is_elderly(&place) {
                 tallies[1].add(&place, elderly, 1);
             }
+            by_practice.add(place.cell, place.gp_practice, QuantityId::ListedPatients, 1);
         }
     }
     stage("citizens");
@@ -647,11 +668,13 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         cubes.extend(tally.into_cubes()?);
     }
     cubes.push(by_hospital.into_cube()?);
+    cubes.push(by_practice.into_cube()?);
     debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
     Ok(Aggregated {
         cubes,
         unplaced,
         hospitals: hospitals.codes,
+        practices: practices.codes,
     })
 }
 
@@ -668,15 +691,19 @@ struct AemiCheck {
     min_admissions: u32,
 }
 
-/// GP contacts by type, and persons with any.
+/// GP contacts by type, and persons with any: by residence and by
+/// practice.
 async fn general_practice(
     store: &Store,
     population: &Population<'_>,
     aemi: &Seen,
     layout: &Arc<GpLayout>,
     admissions: &Admissions,
-) -> Result<Part, AggregateError> {
+    practices: &Practices,
+) -> Result<(Part, KeyedTally), AggregateError> {
     let mut part = Part::new(TileFamilyId::Geography, layout, admissions.len());
+    let mut by_practice = by_practice::tally(practices);
+    let mut practice_patients = SeenAt::default();
     let Part {
         tally,
         years,
@@ -693,12 +720,12 @@ async fn general_practice(
         ("other_in_person", QuantityId::GpOtherInPerson),
         ("home_visit", QuantityId::GpHomeVisits),
     ]
-    .map(|(code, q)| (code, tally.column(q)));
+    .map(|(code, q)| (code, tally.column(q), q));
     // Rows are per person, year and type: a person-year is a patient once.
     let mut patient_years = Seen::default();
     let mut last: Option<(String, i32, Option<u32>, Placed)> = None;
     store
-        .gp_contacts(|pseudonym, date, contact_type, n| {
+        .gp_contacts(|pseudonym, date, contact_type, provider, n| {
             let year = date.year();
             years.insert(year);
             // A person's contacts mostly come together: remember the last
@@ -724,15 +751,23 @@ async fn general_practice(
                 return;
             };
             tally.add(&place, all, n);
-            if let Some((_, column)) = by_type.iter().find(|(code, _)| *code == contact_type) {
+            let practice = practices.code_of(provider);
+            by_practice.add(place.cell, practice, QuantityId::GpContacts, n);
+            if let Some((_, column, quantity)) =
+                by_type.iter().find(|(code, _, _)| *code == contact_type)
+            {
                 tally.add(&place, *column, n);
+                by_practice.add(place.cell, practice, *quantity, n);
             }
             if patient_years.insert(person, year) {
                 tally.add(&place, patients, 1);
             }
+            if practice > 0 && practice_patients.insert(person, year, practice) {
+                by_practice.add(place.cell, practice, QuantityId::GpPatients, 1);
+            }
         })
         .await?;
-    Ok(part)
+    Ok((part, by_practice))
 }
 
 /// What the hospital stage finds beside the residence tiles' tally.
@@ -742,7 +777,7 @@ struct HospitalFindings {
     /// Every admission of a citizen: person, day of admission, place.
     admissions: Vec<(u32, i32, Place)>,
     /// Hospital activity by hospital.
-    by_hospital: HospitalTally,
+    by_hospital: KeyedTally,
 }
 
 /// Hospital contacts, stays, admissions and readmissions, by residence and
@@ -758,7 +793,7 @@ async fn hospital_use(
     let mut found = HospitalFindings {
         aemi: Seen::default(),
         admissions: Vec::new(),
-        by_hospital: HospitalTally::new(hospitals),
+        by_hospital: by_hospital::tally(hospitals),
     };
     let Part {
         tally,

@@ -12,7 +12,7 @@
 //! date on. Their GP cluster in the year is that of the practice of their
 //! latest listing overlapping the year (0 when there is none).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use shared::dimension::{
@@ -50,6 +50,8 @@ pub struct Place {
     pub groups: u16,
     /// GP cluster of the practice the citizen is listed with (0: none).
     pub gp_cluster: u16,
+    /// Code of that practice (0: none).
+    pub gp_practice: u16,
 }
 
 /// A period in which a person is listed with a practice of a GP cluster.
@@ -57,6 +59,8 @@ pub struct Place {
 pub struct Listing {
     /// GP cluster of the practice (0: the practice has none).
     pub cluster: u16,
+    /// The practice's code in the `by_practice` tile (0: none).
+    pub practice: u16,
     /// First listed day.
     pub from: NaiveDate,
     /// First day no longer listed (`None`: still listed).
@@ -251,12 +255,12 @@ impl<'a> Population<'a> {
         }
         // Listings are in order of their first day: the last overlapping
         // one is the latest.
-        let gp_cluster = self
+        let (gp_cluster, gp_practice) = self
             .listings_of(id)
             .iter()
             .rev()
             .find(|l| l.from < next && l.to.is_none_or(|to| to > first))
-            .map_or(0, |l| l.cluster);
+            .map_or((0, 0), |l| (l.cluster, l.practice));
         Some(Place {
             cell: (
                 u16::try_from(year).ok()?,
@@ -269,6 +273,7 @@ impl<'a> Population<'a> {
             nursing_home,
             groups,
             gp_cluster,
+            gp_practice,
         })
     }
 
@@ -312,9 +317,48 @@ impl Seen {
     }
 }
 
+/// A set of (person, year, code) triples, for persons who mostly have one
+/// code a year (their practice): the first code of a person-year takes
+/// two bytes in a per-year array, only further codes take a hash entry.
+#[derive(Default)]
+pub struct SeenAt {
+    first: HashMap<i32, Vec<u16>>,
+    more: HashSet<(u32, i32, u16)>,
+}
+
+impl SeenAt {
+    /// Adds the triple (code > 0); `true` if it was not there yet.
+    pub fn insert(&mut self, id: u32, year: i32, code: u16) -> bool {
+        debug_assert!(code > 0);
+        let first = self.first.entry(year).or_default();
+        if first.len() <= id as usize {
+            first.resize(id as usize + 1, 0);
+        }
+        match first[id as usize] {
+            0 => {
+                first[id as usize] = code;
+                true
+            }
+            c if c == code => false,
+            _ => self.more.insert((id, year, code)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seen_at_counts_each_triple_once() {
+        let mut seen = SeenAt::default();
+        assert!(seen.insert(7, 2024, 3));
+        assert!(!seen.insert(7, 2024, 3));
+        assert!(seen.insert(7, 2024, 5), "a second practice");
+        assert!(!seen.insert(7, 2024, 5));
+        assert!(seen.insert(7, 2023, 5), "another year");
+        assert!(seen.insert(2, 2024, 3), "another person");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
@@ -424,7 +468,12 @@ mod tests {
         ];
         let mut population = Population::new(&rows, &[], &[]);
         let a = population.id("a").expect("a");
-        let listing = |cluster, from, to| Listing { cluster, from, to };
+        let listing = |cluster, from, to| Listing {
+            cluster,
+            practice: cluster * 10,
+            from,
+            to,
+        };
         population.set_listings(vec![
             // Given out of order, and ending on the first day of 2024.
             (a, listing(7, date(2023, 8, 1), Some(date(2024, 1, 1)))),
@@ -441,6 +490,12 @@ mod tests {
         };
         assert_eq!(cluster("a", 2022), 3);
         assert_eq!(cluster("a", 2023), 7, "the later of two listings in 2023");
+        let practice = population
+            .placed("a", 2023)
+            .expect("a citizen")
+            .1
+            .gp_practice;
+        assert_eq!(practice, 70, "and its practice");
         assert_eq!(cluster("a", 2024), 0, "no longer listed in 2024");
         assert_eq!(cluster("b", 2024), 0, "never listed");
         let pairs = population.municipality_clusters();

@@ -104,6 +104,7 @@ mod tests {
             nursing_home: false,
             groups: 0,
             gp_cluster: 0,
+            gp_practice: 0,
         }
     }
 

@@ -44,6 +44,10 @@ pub struct LprContact {
     pub sor_unit: String,
 }
 
+/// A listing as PostgreSQL returns it: pseudonym, GP cluster, first day,
+/// first day no longer listed, provider number.
+type Listed = (String, i64, NaiveDate, Option<NaiveDate>, String);
+
 /// Timestamps as SQLite holds them (`YYYY-MM-DD HH:MM:SS`).
 const SQLITE_TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S";
 
@@ -151,16 +155,16 @@ impl Store {
 
     /// Contacts with general practice — SSR services of providers that are
     /// general practices in YDR — as (pseudonym, date, contact type,
-    /// number of contacts).
+    /// provider number, number of contacts).
     pub async fn gp_contacts(
         &self,
-        mut each: impl FnMut(&str, NaiveDate, &str, u64),
+        mut each: impl FnMut(&str, NaiveDate, &str, &str, u64),
     ) -> Result<(), StoreError> {
         const PRACTICES: &str =
             "SELECT provider_number FROM reg_ydr WHERE provider_type = 'general_practice'";
         if let Some(path) = self.sqlite_file()? {
             let sql = format!(
-                "SELECT pseudonym, contact_date, contact_type FROM reg_ssr \
+                "SELECT pseudonym, contact_date, contact_type, provider_number FROM reg_ssr \
                  WHERE provider_number IN ({PRACTICES})"
             );
             return Self::scan_sqlite(&path, &sql, |row| {
@@ -168,19 +172,26 @@ impl Store {
                     row.get_ref(0)?.as_str()?,
                     iso_date(row.get_ref(1)?.as_str()?)?,
                     row.get_ref(2)?.as_str()?,
+                    row.get_ref(3)?.as_str()?,
                     1,
                 );
                 Ok(())
             });
         }
         let sql = format!(
-            "SELECT pseudonym, contact_date, contact_type, COUNT(*) FROM reg_ssr \
-             WHERE provider_number IN ({PRACTICES}) GROUP BY 1, 2, 3"
+            "SELECT pseudonym, contact_date, contact_type, provider_number, COUNT(*) FROM reg_ssr \
+             WHERE provider_number IN ({PRACTICES}) GROUP BY 1, 2, 3, 4"
         );
         self.scan_postgres(
             &sql,
-            |(pseudonym, date, kind, n): (String, NaiveDate, String, i64)| {
-                each(&pseudonym, date, &kind, u64::try_from(n).unwrap_or(0))
+            |(pseudonym, date, kind, provider, n): (String, NaiveDate, String, String, i64)| {
+                each(
+                    &pseudonym,
+                    date,
+                    &kind,
+                    &provider,
+                    u64::try_from(n).unwrap_or(0),
+                )
             },
         )
         .await
@@ -257,14 +268,14 @@ impl Store {
     }
 
     /// Every listing with a practice, as (pseudonym, GP cluster of the
-    /// practice — 0 when the provider register gives it none — first
-    /// listed day, first day no longer listed).
+    /// practice — 0 when the provider register gives it none — provider
+    /// number, first listed day, first day no longer listed).
     pub async fn gp_listings(
         &self,
-        mut each: impl FnMut(&str, u16, NaiveDate, Option<NaiveDate>),
+        mut each: impl FnMut(&str, u16, &str, NaiveDate, Option<NaiveDate>),
     ) -> Result<(), StoreError> {
-        const SQL: &str =
-            "SELECT p.pseudonym, COALESCE(y.gp_cluster, 0), p.valid_from, p.valid_to \
+        const SQL: &str = "SELECT p.pseudonym, COALESCE(y.gp_cluster, 0), p.valid_from, \
+                           p.valid_to, p.provider_number \
                            FROM reg_patient_list p \
                            JOIN reg_ydr y ON y.provider_number = p.provider_number";
         let cluster = |n: i64| {
@@ -278,6 +289,7 @@ impl Store {
                 each(
                     row.get_ref(0)?.as_str()?,
                     cluster(row.get(1)?)?,
+                    row.get_ref(4)?.as_str()?,
                     iso_date(row.get_ref(2)?.as_str()?)?,
                     row.get_ref(3)?
                         .as_str_or_null()?
@@ -290,9 +302,8 @@ impl Store {
         let mut failed = None;
         self.scan_postgres(
             SQL,
-            |(pseudonym, n, from, to): (String, i64, NaiveDate, Option<NaiveDate>)| match cluster(n)
-            {
-                Ok(c) => each(&pseudonym, c, from, to),
+            |(pseudonym, n, from, to, provider): Listed| match cluster(n) {
+                Ok(c) => each(&pseudonym, c, &provider, from, to),
                 Err(e) => failed = Some(e),
             },
         )

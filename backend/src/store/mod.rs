@@ -146,6 +146,19 @@ pub struct SorRow {
     pub region: u16,
 }
 
+/// A general practice of the provider register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PracticeRow {
+    /// Provider number (ydernummer).
+    pub provider_number: String,
+    /// Name.
+    pub name: String,
+    /// Municipality code.
+    pub municipality: u16,
+    /// GP cluster (0: none).
+    pub gp_cluster: u16,
+}
+
 /// A person in a RUKS chronic group from a date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChronicRow {
@@ -424,6 +437,31 @@ impl Store {
                     name,
                     institution: level == "institution",
                     institution_id,
+                })
+            })
+            .collect()
+    }
+
+    /// Every general practice of the provider register, in provider-number
+    /// order.
+    pub async fn general_practices(&self) -> Result<Vec<PracticeRow>, StoreError> {
+        const SQL: &str = "SELECT provider_number, name, CAST(municipality AS INTEGER), \
+                           CAST(COALESCE(gp_cluster, 0) AS INTEGER) FROM reg_ydr \
+                           WHERE provider_type = 'general_practice' ORDER BY provider_number";
+        let rows: Vec<(String, String, i32, i32)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+        rows.into_iter()
+            .map(|(provider_number, name, municipality, cluster)| {
+                let code = |n: i32, what: &str| {
+                    u16::try_from(n).map_err(|_| {
+                        StoreError::Corrupt(format!("YDR {provider_number}: {what} {n}"))
+                    })
+                };
+                Ok(PracticeRow {
+                    municipality: code(municipality, "municipality")?,
+                    gp_cluster: code(cluster, "GP cluster")?,
+                    provider_number: provider_number.clone(),
+                    name,
                 })
             })
             .collect()

@@ -1,0 +1,119 @@
+//! A tally keyed by an organisation instead of the citizen's residence:
+//! per year, a slot per organisation code × age band × sex, in dense
+//! arrays laid out in key order (the `by_hospital` and `by_practice`
+//! tiles).
+
+use std::collections::BTreeMap;
+
+use shared::cube::{Cube, CubeError};
+use shared::tile::TileFamily;
+use shared::{AgeBand, QuantityId, TileFamilyId};
+
+use super::population::CellKey;
+
+/// Cells per slot in a year.
+const CELLS: usize = AgeBand::COUNT as usize * 2;
+
+/// A family's quantities per year × slot × age band × sex.
+pub struct KeyedTally {
+    family: &'static TileFamily,
+    /// Column of each quantity (by `QuantityId as usize`).
+    columns: Vec<Option<usize>>,
+    /// The key code of each slot, ascending.
+    codes: Vec<u16>,
+    /// A further slot each slot also counts in (a combined organisation).
+    also: Vec<Option<usize>>,
+    years: BTreeMap<u16, Vec<u64>>,
+}
+
+impl KeyedTally {
+    /// An empty tally of `family` with a slot per code (ascending); slot
+    /// `i` also counts in slot `also[i]` when that is given.
+    pub fn new(family: TileFamilyId, codes: Vec<u16>, also: Vec<Option<usize>>) -> KeyedTally {
+        debug_assert!(codes.windows(2).all(|w| w[0] < w[1]));
+        debug_assert_eq!(codes.len(), also.len());
+        let family = family.def();
+        let mut columns = Vec::new();
+        for (i, q) in family.quantities.iter().enumerate() {
+            let at = *q as usize;
+            if columns.len() <= at {
+                columns.resize(at + 1, None);
+            }
+            columns[at] = Some(i);
+        }
+        KeyedTally {
+            family,
+            columns,
+            codes,
+            also,
+            years: BTreeMap::new(),
+        }
+    }
+
+    /// The slots code `code` (1-based, the slot's position + 1) counts in:
+    /// its own and the combined one it belongs to. None for code 0.
+    pub fn slots_of(&self, code: u16) -> impl Iterator<Item = usize> {
+        let own = usize::from(code)
+            .checked_sub(1)
+            .filter(|i| *i < self.codes.len());
+        let also = own.and_then(|i| self.also[i]);
+        own.into_iter().chain(also)
+    }
+
+    /// Adds `n` of `quantity` at the slots of `code` (see
+    /// [`KeyedTally::slots_of`]); quantities not in the family are ignored.
+    pub fn add(&mut self, cell: CellKey, code: u16, quantity: QuantityId, n: u64) {
+        let own = usize::from(code)
+            .checked_sub(1)
+            .filter(|i| *i < self.codes.len());
+        if let Some(slot) = own {
+            self.add_to_slot(cell, slot, quantity, n);
+            if let Some(also) = self.also[slot] {
+                self.add_to_slot(cell, also, quantity, n);
+            }
+        }
+    }
+
+    /// Adds `n` of `quantity` to the cell in one slot.
+    pub fn add_to_slot(&mut self, cell: CellKey, slot: usize, quantity: QuantityId, n: u64) {
+        let Some(column) = self.columns.get(quantity as usize).copied().flatten() else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        let width = self.family.quantities.len();
+        let size = self.codes.len() * CELLS * width;
+        let block = self.years.entry(cell.0).or_insert_with(|| vec![0; size]);
+        let (_, _, band, sex) = cell;
+        let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
+        block[row * width + column] += n;
+    }
+
+    /// The tile's cube, in key order: the cells with anything counted.
+    pub fn into_cube(self) -> Result<Cube, CubeError> {
+        let width = self.family.quantities.len();
+        let mut keys: Vec<Vec<u16>> = vec![Vec::new(); 4];
+        let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
+        for (year, block) in &self.years {
+            for (slot, code) in self.codes.iter().enumerate() {
+                for band in 0..AgeBand::COUNT {
+                    for sex in 1..=2u16 {
+                        let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
+                        let cell = &block[row * width..(row + 1) * width];
+                        if cell.iter().all(|n| *n == 0) {
+                            continue;
+                        }
+                        for (column, key) in keys.iter_mut().zip([*year, *code, band.into(), sex]) {
+                            column.push(key);
+                        }
+                        for (column, n) in values.iter_mut().zip(cell) {
+                            column.push(*n);
+                        }
+                    }
+                }
+            }
+        }
+        Cube::new(self.family.id, keys, values)
+    }
+}
