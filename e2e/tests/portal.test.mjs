@@ -319,6 +319,16 @@ test('"Om data" lists every measure of the catalogue with its formula, in both l
     const codes = await card.locator('dd code').allTextContents();
     assert.deepEqual(codes.map((c) => c.trim()), measure.formulas.map((f) => f.formula), `${measure.key}: one formula per scale`);
   }
+  // How a citizen gets a GP cluster, and how activity counts by practice
+  // and by hospital.
+  for (const [id, heading, words] of [
+    ['gp-cluster', 'Lægeklynge', 'seneste tilmelding'],
+    ['by-practice', 'Lægepraksis', 'ydernummer'],
+    ['by-hospital', 'Sygehus', 'Region Sjællands sygehuse'],
+  ]) {
+    assert.equal((await page.locator(`h2#${id}`).textContent()).trim(), heading);
+    assert.match(await page.locator(`h2#${id} + p`).textContent(), new RegExp(words));
+  }
   for (const register of catalog.registers) {
     const fields = await page.locator(`#register-${register.key} tbody code`).allTextContents();
     assert.deepEqual(fields, register.columns.map((c) => c.name));

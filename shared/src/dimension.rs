@@ -313,6 +313,12 @@ pub const HOSPITAL_RULE: Text = Text {
     en: "Hospital activity by hospital counts at the hospital (SOR health institution) the contact's unit belongs to. A stay with contacts at several hospitals counts at the hospital of its first contact, and so do admissions, bed days and readmissions. A patient counts once at each hospital they had a contact with in the year, so patients cannot be added up across hospitals. Region Zealand's hospitals are also shown together as one hospital, so the region can be compared with the large hospitals of the other regions. Only citizens (the same rule as for the municipality of residence) count, with their age and sex in the year.",
 };
 
+/// How general practice is counted by practice, for "Om data".
+pub const PRACTICE_RULE: Text = Text {
+    da: "Almen praksis efter lægepraksis: en kontakt tælles i den praksis (ydernummer), der har indberettet ydelsen til Sygesikringsregistret. Tilmeldte patienter er årets borgere, talt i praksis for årets seneste tilmelding ifølge patientlisterne (samme regel som lægeklyngen), så en klynges praksisser tilsammen har klyngens tilmeldte borgere. En borger med kontakt til to praksisser er patient i begge, så patienter kan ikke lægges sammen på tværs af praksisser. Kun borgere tælles, med alder og køn i året.",
+    en: "General practice by practice: a contact counts at the practice (provider number) that reported the service to the Health Insurance Service Register. Listed patients are the year's citizens, counted at the practice of their latest listing in the year according to the patient lists (the same rule as the GP cluster), so a cluster's practices together have the cluster's listed citizens. A citizen in contact with two practices is a patient of both, so patients cannot be added up across practices. Only citizens count, with their age and sex in the year.",
+};
+
 /// Target-group code of "two or more chronic groups".
 pub const TARGET_MULTIMORBID: u16 = 9;
 /// Target-group code of nursing-home residents.

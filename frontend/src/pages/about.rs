@@ -3,7 +3,7 @@
 //! drift from what the server computes).
 
 use shared::diagnosis::PREVENTABLE_GROUPS;
-use shared::dimension::{GP_CLUSTER_RULE, TARGET_GROUP_RULES};
+use shared::dimension::{GP_CLUSTER_RULE, HOSPITAL_RULE, PRACTICE_RULE, TARGET_GROUP_RULES};
 use shared::measure::{Theme, MEASURES};
 use shared::register::REGISTERS;
 use shared::{DimensionId, Lang};
@@ -75,6 +75,10 @@ pub fn about(props: &AboutProps) -> Html {
             </ul>
             <h2 id="gp-cluster">{ DimensionId::GpCluster.def().label.get(lang) }</h2>
             <p>{ GP_CLUSTER_RULE.get(lang) }</p>
+            <h2 id="by-practice">{ DimensionId::Practice.def().label.get(lang) }</h2>
+            <p>{ PRACTICE_RULE.get(lang) }</p>
+            <h2 id="by-hospital">{ DimensionId::Hospital.def().label.get(lang) }</h2>
+            <p>{ HOSPITAL_RULE.get(lang) }</p>
             <h2 id="preventable-groups">{ i18n::PREVENTABLE_GROUPS.get(lang) }</h2>
             <table class="data-table">
                 <caption>{ i18n::PREVENTABLE_GROUPS.get(lang) }</caption>
