@@ -43,9 +43,11 @@ impl Hospitals {
     /// each unit to its institution's code.
     pub fn new(rows: &[SorRow]) -> Result<Hospitals, HospitalsError> {
         let mut institutions: Vec<&SorRow> = rows.iter().filter(|r| r.institution).collect();
-        institutions.sort_by(|a, b| {
-            let number = |r: &SorRow| r.sor_id.parse::<u64>().unwrap_or(u64::MAX);
-            (number(a), &a.sor_id).cmp(&(number(b), &b.sor_id))
+        institutions.sort_by_cached_key(|r| {
+            (
+                r.sor_id.parse::<u64>().unwrap_or(u64::MAX),
+                r.sor_id.clone(),
+            )
         });
         if institutions.len() > usize::from(MAX_HOSPITALS) {
             return Err(HospitalsError::TooMany(institutions.len()));

@@ -52,25 +52,18 @@ impl KeyedTally {
 
     /// The slots code `code` (1-based, the slot's position + 1) counts in:
     /// its own and the combined one it belongs to. None for code 0.
-    pub fn slots_of(&self, code: u16) -> impl Iterator<Item = usize> {
+    pub fn slots_of(&self, code: u16) -> [Option<usize>; 2] {
         let own = usize::from(code)
             .checked_sub(1)
             .filter(|i| *i < self.codes.len());
-        let also = own.and_then(|i| self.also[i]);
-        own.into_iter().chain(also)
+        [own, own.and_then(|i| self.also[i])]
     }
 
     /// Adds `n` of `quantity` at the slots of `code` (see
     /// [`KeyedTally::slots_of`]); quantities not in the family are ignored.
     pub fn add(&mut self, cell: CellKey, code: u16, quantity: QuantityId, n: u64) {
-        let own = usize::from(code)
-            .checked_sub(1)
-            .filter(|i| *i < self.codes.len());
-        if let Some(slot) = own {
+        for slot in self.slots_of(code).into_iter().flatten() {
             self.add_to_slot(cell, slot, quantity, n);
-            if let Some(also) = self.also[slot] {
-                self.add_to_slot(cell, also, quantity, n);
-            }
         }
     }
 

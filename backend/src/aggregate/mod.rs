@@ -939,8 +939,7 @@ fn person_hospital_use(
         by_hospital.add(cell.cell, c.hospital, Q::HospitalContacts, 1);
         let plan = u64::from(c.rehabilitation_plan);
         by_hospital.add(cell.cell, c.hospital, Q::RehabilitationPlans, plan);
-        let slots: Vec<usize> = by_hospital.slots_of(c.hospital).collect();
-        for slot in slots {
+        for slot in by_hospital.slots_of(c.hospital).into_iter().flatten() {
             if hospital_patient_years.insert((year, slot)) {
                 by_hospital.add_to_slot(cell.cell, slot, Q::HospitalPatients, 1);
             }
