@@ -42,7 +42,7 @@ async function keyFigure(page) {
 
 /** Region code → exact value from the table twin. */
 async function regionTable(page) {
-  const cells = await page.locator('table.data-table tbody tr').evaluateAll((rows) =>
+  const cells = await page.locator('[data-testid="breakdown-table"] tbody tr').evaluateAll((rows) =>
     rows.map((r) => [r.dataset.key, r.querySelector('td').dataset.value]),
   );
   return Object.fromEntries(cells.map(([k, v]) => [k, Number(v)]));
@@ -71,6 +71,12 @@ async function openCountingTiles() {
 
 function assertClose(actual, expected, what) {
   assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} ≠ ${expected}`);
+}
+
+/** A number as the page shows it (Danish), to one decimal of `expected`. */
+function assertShownNumber(text, expected, what) {
+  const shown = parseNumber(text, 'da');
+  assert.ok(Math.abs(shown - expected) <= 0.05 + 1e-9, `${what}: shows ${text}, expected ${expected}`);
 }
 
 function assertShown(figure, expected, what) {
@@ -301,7 +307,7 @@ test('the view lives in the URL: a copied link reproduces it and back restores t
     String(women.exact),
   );
   assert.equal((await keyFigure(page)).exact, all.exact);
-  assert.ok(await page.getByLabel('Alle').isChecked());
+  assert.ok(await page.getByLabel('Alle', { exact: true }).isChecked());
   await page.close();
 });
 
@@ -358,7 +364,7 @@ test('the CSV export holds the numbers of the table twin, as shown', async () =>
   assert.ok(text.startsWith('\ufeff'), 'starts with a byte-order mark');
   const lines = text.slice(1).trimEnd().split('\r\n');
   assert.equal(lines[0], 'Region;Kontakter til almen praksis, pr. 1.000 borgere');
-  const rows = await page.locator('table.data-table tbody tr').evaluateAll((trs) =>
+  const rows = await page.locator('[data-testid="breakdown-table"] tbody tr').evaluateAll((trs) =>
     trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent]),
   );
   assert.equal(rows.length, 5);
@@ -377,7 +383,7 @@ test('choosing a region shows it next to the whole country, broken down by munic
     assertClose((await keyFigure(page)).exact, expected.byRegion[1084], `${what}: region`);
     const comparison = Number(await page.getByTestId('comparison').getAttribute('data-value'));
     assertClose(comparison, expected.national, `${what}: whole country`);
-    const rows = await page.locator('table.data-table tbody tr').evaluateAll((trs) =>
+    const rows = await page.locator('[data-testid="breakdown-table"] tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [tr.dataset.key, tr.querySelector('td').dataset.value]),
     );
     assert.deepEqual(rows.map(([k]) => k).sort(), [...hovedstaden].sort(), `${what}: the region's municipalities`);
@@ -388,7 +394,7 @@ test('choosing a region shows it next to the whole country, broken down by munic
     }
   };
 
-  await page.getByLabel('Område').selectOption('1084');
+  await page.getByLabel('Område', { exact: true }).selectOption('r1084');
   await page.waitForURL(/[?&]region=1084(&|$)/);
   await page.getByTestId('comparison').waitFor();
   await check(gpContactsPer1000(extracts, geography), 'both sexes');
@@ -398,7 +404,7 @@ test('choosing a region shows it next to the whole country, broken down by munic
   await page.waitForFunction(() => document.querySelector('#sex-female')?.checked);
   await check(gpContactsPer1000(extracts, geography, 'K'), 'women');
 
-  await page.getByLabel('Område').selectOption('');
+  await page.getByLabel('Område', { exact: true }).selectOption('');
   await page.waitForURL((u) => !u.search.includes('region'));
   assert.equal(await page.getByTestId('comparison').count(), 0, 'no comparison for the whole country');
   await page.close();
@@ -429,5 +435,123 @@ test('keyboard only: Tab reaches every control, and the filters work without a m
   await page.keyboard.press('ArrowDown');
   await page.waitForURL(/[?&]sex=2(&|$)/);
   assert.ok(await page.locator('#sex-female').isChecked());
+  await page.close();
+});
+
+/** Code → exact value of the map's areas (`null` for an area without one). */
+async function mapValues(page) {
+  const areas = await page.locator('[data-testid="map"] path.area').evaluateAll((paths) =>
+    paths.map((p) => [p.dataset.key, p.dataset.value, p.getAttribute('fill')]),
+  );
+  return areas.map(([key, value, fill]) => ({ key, value: value === '' ? null : Number(value), fill }));
+}
+
+function assertAreas(areas, expected, what) {
+  assert.deepEqual(areas.map((a) => a.key).sort(), Object.keys(expected).sort(), `${what}: one area each`);
+  for (const { key, value } of areas) {
+    if (expected[key] === null) assert.equal(value, null, `${what}: ${key} has no value`);
+    else assertClose(value, expected[key], `${what}: ${key}`);
+  }
+}
+
+test('the map colours every municipality and region by its value; pointing, keys and clicks select an area', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(url);
+  await page.getByTestId('map').waitFor();
+  const all = gpContactsPer1000(extracts, geography);
+
+  // Every municipality, with the value of the extracts.
+  const areas = await mapValues(page);
+  assert.equal(areas.length, 98);
+  assertAreas(areas, all.byMunicipality, 'municipalities');
+  // Darker is more: the legend lists the classes light to dark, and the
+  // areas' classes never fall as their values rise.
+  const swatches = await page.locator('[data-testid="map-legend"] .swatch').evaluateAll((s) =>
+    s.map((e) => getComputedStyle(e).backgroundColor),
+  );
+  const fills = await page.locator('[data-testid="map"] path.area').evaluateAll((paths) =>
+    paths.map((p) => getComputedStyle(p).fill),
+  );
+  const classOf = fills.map((f) => swatches.indexOf(f));
+  assert.ok(classOf.every((c) => c >= 0), 'every fill is in the legend');
+  const ranked = areas.map((a, i) => ({ value: a.value, cls: classOf[i] })).filter((a) => a.value !== null).sort((a, b) => a.value - b.value);
+  for (let i = 1; i < ranked.length; i += 1) assert.ok(ranked[i].cls >= ranked[i - 1].cls, 'classes rise with the values');
+  assert.ok(new Set(ranked.map((a) => a.cls)).size >= 3, 'at least three classes are used');
+
+  // The table twin holds the same numbers.
+  await page.getByTestId('map-table').locator('summary').click();
+  const twin = await page.locator('[data-testid="map-data-table"] tbody tr').evaluateAll((trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.dataset.key, tr.querySelector('td').dataset.value])),
+  );
+  for (const a of areas) assert.equal(twin[a.key], a.value === null ? '' : String(a.value), `table twin, ${a.key}`);
+
+  // Pointing at Aarhus shows its value in a tooltip.
+  await page.locator('#map-m-751').hover();
+  const tooltip = page.getByTestId('map-tooltip');
+  await tooltip.waitFor();
+  const text = await tooltip.textContent();
+  assert.ok(text.startsWith('Aarhus: '), text);
+  assertShownNumber(text.slice('Aarhus: '.length).split(' ')[0], all.byMunicipality[751], 'tooltip');
+  await page.screenshot({ path: join(artifacts, 'map-desktop.png'), fullPage: true });
+
+  // The keyboard: arrows move between areas, Enter selects.
+  await page.locator('#map-m-751').focus();
+  await page.keyboard.press('ArrowRight');
+  const next = await page.evaluate(() => document.activeElement.id);
+  assert.ok(next.startsWith('map-m-') && next !== 'map-m-751', `focus moved on (${next})`);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'map-m-751');
+  assert.equal(await page.locator('#map-m-751').getAttribute('tabindex'), '0', 'the focused area holds the map\'s Tab stop');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/[?&]municipality=751(&|$)/);
+  await keyFigureBecomes(page, all.byMunicipality[751]);
+  const comparisons = await page.getByTestId('comparison').evaluateAll((ps) => ps.map((p) => [p.textContent, Number(p.dataset.value)]));
+  assert.equal(comparisons.length, 2);
+  assert.ok(comparisons[0][0].startsWith('Region Midtjylland'), comparisons[0][0]);
+  assertClose(comparisons[0][1], all.byRegion[1082], 'comparison: the region');
+  assertClose(comparisons[1][1], all.national, 'comparison: the whole country');
+  // The chart breaks down the region's municipalities, the chosen one marked.
+  const rows = await page.locator('[data-testid="breakdown-table"] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.dataset.key, tr.classList.contains('selected')]),
+  );
+  const midtjylland = [...regions(geography)].filter(([, r]) => r === 1082).map(([m]) => String(m));
+  assert.deepEqual(rows.map(([k]) => k).sort(), midtjylland.sort());
+  assert.deepEqual(rows.filter(([, s]) => s).map(([k]) => k), ['751']);
+  assert.equal(await page.locator('#map-m-751').getAttribute('aria-pressed'), 'true');
+
+  // A click selects another municipality; a filter recolours the map.
+  await page.locator('#map-m-461').click();
+  await page.waitForURL(/[?&]municipality=461(&|$)/);
+  await keyFigureBecomes(page, all.byMunicipality[461]);
+  await page.getByLabel('Kvinder').check();
+  await page.waitForURL(/sex=2/);
+  const women = gpContactsPer1000(extracts, geography, 'K');
+  await page.waitForFunction((v) => Math.abs(Number(document.querySelector('#map-m-461')?.dataset.value) - v) < 1e-6, women.byMunicipality[461]);
+  assertAreas(await mapValues(page), women.byMunicipality, 'municipalities, women');
+
+  // Regions: five areas; clicking the selected one again selects the country.
+  await page.getByLabel('Regioner', { exact: true }).check();
+  await page.waitForURL(/[?&]map=region(&|$)/);
+  await page.locator('#map-r-1081').waitFor();
+  assertAreas(await mapValues(page), women.byRegion, 'regions, women');
+  await page.locator('#map-r-1081').click();
+  await page.waitForURL(/[?&]region=1081(&|$)/);
+  await keyFigureBecomes(page, women.byRegion[1081]);
+  await page.locator('#map-r-1081').click();
+  await page.waitForURL((u) => !u.search.includes('region=') && u.search.includes('map=region'));
+  await keyFigureBecomes(page, women.national);
+  await page.close();
+});
+
+test('the map works at phone width', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${url}/?municipality=101`);
+  await page.getByTestId('map').waitFor();
+  const box = await page.locator('[data-testid="map"] svg').boundingBox();
+  assert.ok(box.width <= 390 && box.width > 300, `the map fits the screen (${box.width} px)`);
+  // København is outlined, in the capital inset as on the main map.
+  assert.equal(await page.locator('#map-m-101').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('[data-testid="map"] path.outline').count(), 1);
+  await page.screenshot({ path: join(artifacts, 'map-phone.png'), fullPage: true });
   await page.close();
 });

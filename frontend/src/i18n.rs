@@ -226,3 +226,68 @@ pub const PERMALINK: Text = Text {
     da: "fast link til netop disse tal",
     en: "permanent link to these very numbers",
 };
+/// Label of the Bornholm inset on the map.
+pub const BORNHOLM: Text = Text {
+    da: "Bornholm",
+    en: "Bornholm",
+};
+/// Label of the capital-area inset on the map.
+pub const CAPITAL_AREA: Text = Text {
+    da: "Hovedstadsområdet",
+    en: "Copenhagen area",
+};
+/// The map level switch.
+pub const MAP_LEVEL: Text = Text {
+    da: "Vis på kortet",
+    en: "Show on the map",
+};
+/// Map level: municipalities.
+pub const MUNICIPALITIES: Text = Text {
+    da: "Kommuner",
+    en: "Municipalities",
+};
+/// Map level: regions; also the area filter's group of regions.
+pub const REGIONS: Text = Text {
+    da: "Regioner",
+    en: "Regions",
+};
+/// The area filter's group of health clusters.
+pub const HEALTH_CLUSTERS: Text = Text {
+    da: "Sundhedsklynger",
+    en: "Health clusters",
+};
+/// How to use the map from the keyboard (part of its accessible name).
+pub const MAP_KEYS: Text = Text {
+    da: "Piletasterne skifter område, Enter vælger det",
+    en: "Arrow keys move between areas, Enter selects one",
+};
+/// Map title prefix: "Map: …".
+pub const MAP: Text = Text {
+    da: "Kort",
+    en: "Map",
+};
+/// Legend entry when every area falls in one class.
+pub const ALL_VALUES: Text = Text {
+    da: "Alle værdier",
+    en: "All values",
+};
+/// Legend: "under 12,3".
+pub const UNDER: Text = Text {
+    da: "under",
+    en: "under",
+};
+/// Legend: "45,6 or more".
+pub const OR_MORE: Text = Text {
+    da: "og derover",
+    en: "or more",
+};
+/// Legend entry for areas without a value.
+pub const NO_VALUE_LEGEND: Text = Text {
+    da: "Ingen værdi",
+    en: "No value",
+};
+/// The credit the map's boundary data require.
+pub const MAP_CREDIT: Text = Text {
+    da: "Kortgrundlag: indeholder data fra Styrelsen for Dataforsyning og Infrastruktur, Danmarks Administrative Geografiske Inddeling (DAGI) 1:500.000, 2014.",
+    en: "Boundaries: contains data from the Danish Agency for Data Supply and Infrastructure, Danmarks Administrative Geografiske Inddeling (DAGI) 1:500,000, 2014.",
+};

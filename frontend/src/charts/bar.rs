@@ -16,6 +16,9 @@ pub struct BarChartProps {
     pub title: AttrValue,
     /// Bars.
     pub data: Vec<Datum>,
+    /// The key of a bar drawn in the highlight colour: the selected area.
+    #[prop_or_default]
+    pub highlight: Option<u16>,
     /// Decimals of the value labels.
     pub decimals: usize,
     /// Display language.
@@ -24,6 +27,8 @@ pub struct BarChartProps {
 
 /// eSundhed-like blue, with AA contrast against white for labels.
 const BAR: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
+/// The selected area's bar: dark orange, AA contrast against white.
+const HIGHLIGHT: RGBColor = RGBColor(0xa8, 0x4a, 0x00);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
 
@@ -41,14 +46,24 @@ pub const NARROW: u32 = 340;
 /// first on top) for many categories or a narrow screen.
 pub fn render_svg(
     data: &[Datum],
+    highlight: Option<u16>,
     decimals: usize,
     lang: Lang,
     width: u32,
 ) -> Result<String, String> {
     if data.len() > MAX_VERTICAL_BARS || width < WIDE {
-        render_horizontal(data, decimals, lang, width)
+        render_horizontal(data, highlight, decimals, lang, width)
     } else {
-        render_vertical(data, decimals, lang)
+        render_vertical(data, highlight, decimals, lang)
+    }
+}
+
+/// The colour of a bar.
+fn bar_colour(datum: &Datum, highlight: Option<u16>) -> RGBColor {
+    if highlight == Some(datum.key) {
+        HIGHLIGHT
+    } else {
+        BAR
     }
 }
 
@@ -66,7 +81,12 @@ fn font() -> TextStyle<'static> {
     TextStyle::from(("sans-serif", 13).into_font()).color(&INK)
 }
 
-fn render_vertical(data: &[Datum], decimals: usize, lang: Lang) -> Result<String, String> {
+fn render_vertical(
+    data: &[Datum],
+    highlight: Option<u16>,
+    decimals: usize,
+    lang: Lang,
+) -> Result<String, String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDE, 340)).into_drawing_area();
@@ -105,7 +125,7 @@ fn render_vertical(data: &[Datum], decimals: usize, lang: Lang) -> Result<String
                         (SegmentValue::Exact(i), 0.0),
                         (SegmentValue::Exact(i + 1), d.value?),
                     ],
-                    BAR.filled(),
+                    bar_colour(d, highlight).filled(),
                 );
                 bar.set_margin(0, 0, gap, gap);
                 Some(bar)
@@ -129,6 +149,7 @@ fn render_vertical(data: &[Datum], decimals: usize, lang: Lang) -> Result<String
 
 fn render_horizontal(
     data: &[Datum],
+    highlight: Option<u16>,
     decimals: usize,
     lang: Lang,
     width: u32,
@@ -175,7 +196,7 @@ fn render_horizontal(
                         (0.0, SegmentValue::Exact(row)),
                         (d.value?, SegmentValue::Exact(row + 1)),
                     ],
-                    BAR.filled(),
+                    bar_colour(d, highlight).filled(),
                 );
                 bar.set_margin(4, 4, 0, 0);
                 Some(bar)
@@ -230,8 +251,16 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
         });
     }
     let svg = use_memo(
-        (props.data.clone(), props.decimals, props.lang, *width),
-        |(data, decimals, lang, width)| render_svg(data, *decimals, *lang, *width),
+        (
+            props.data.clone(),
+            props.highlight,
+            props.decimals,
+            props.lang,
+            *width,
+        ),
+        |(data, highlight, decimals, lang, width)| {
+            render_svg(data, *highlight, *decimals, *lang, *width)
+        },
     );
     html! {
         <figure class="chart" data-testid="region-chart">
@@ -269,7 +298,7 @@ mod tests {
                 value: Some(6000.0),
             },
         ];
-        let svg = render_svg(&data, 1, Lang::Da, WIDE).expect("renders");
+        let svg = render_svg(&data, None, 1, Lang::Da, WIDE).expect("renders");
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("7.123,5"), "Danish value label");
         assert!(svg.contains("6.000,0"));
@@ -279,5 +308,11 @@ mod tests {
             2,
             "one bar per value"
         );
+        // The selected area's bar stands out, horizontal bars too.
+        for width in [WIDE, NARROW] {
+            let svg = render_svg(&data, Some(3), 1, Lang::Da, width).expect("renders");
+            assert_eq!(svg.matches("fill=\"#1F5F8B\"").count(), 1);
+            assert_eq!(svg.matches("fill=\"#A84A00\"").count(), 1);
+        }
     }
 }

@@ -19,6 +19,12 @@ pub struct DataTableProps {
     pub export_name: AttrValue,
     /// Rows.
     pub data: Vec<Datum>,
+    /// The `data-testid` of the table.
+    #[prop_or(AttrValue::Static("data-table"))]
+    pub testid: AttrValue,
+    /// The key of a row to mark as the selected area.
+    #[prop_or_default]
+    pub highlight: Option<u16>,
     /// Decimals shown.
     pub decimals: usize,
     /// Display language.
@@ -69,7 +75,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
     };
     html! {
       <div class="table-block">
-        <table class="data-table">
+        <table class="data-table" data-testid={props.testid.clone()}>
             <caption>{ props.caption.clone() }</caption>
             <thead>
                 <tr>
@@ -81,7 +87,9 @@ pub fn data_table(props: &DataTableProps) -> Html {
                 { for props.data.iter().map(|d| {
                     let shown = i18n::format_value(d.value, props.decimals, props.lang);
                     html! {
-                        <tr data-key={d.key.to_string()}>
+                        <tr data-key={d.key.to_string()}
+                            class={(props.highlight == Some(d.key)).then_some("selected")}
+                            aria-current={(props.highlight == Some(d.key)).then_some("true")}>
                             <th scope="row">{ d.label.clone() }</th>
                             <td class="num" data-value={d.value.map(|v| v.to_string()).unwrap_or_default()}>{ shown }</td>
                         </tr>

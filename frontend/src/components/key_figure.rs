@@ -18,9 +18,10 @@ pub struct KeyFigureProps {
     pub unit: AttrValue,
     /// Where and when, e.g. "Hele landet, 2024 · Kvinder".
     pub context: AttrValue,
-    /// A value to compare with, e.g. the whole country next to a region.
+    /// Values to compare with, e.g. the region and the whole country next
+    /// to a municipality.
     #[prop_or_default]
-    pub comparison: Option<(AttrValue, Option<f64>)>,
+    pub comparisons: Vec<(AttrValue, Option<f64>)>,
     /// Display language.
     pub lang: Lang,
 }
@@ -37,7 +38,7 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
             <p class="value" data-value={raw}>{ shown }</p>
             <p class="unit">{ props.unit.clone() }</p>
             <p class="context">{ props.context.clone() }</p>
-            { for props.comparison.as_ref().map(|(label, value)| {
+            { for props.comparisons.iter().map(|(label, value)| {
                 let shown = i18n::format_value(*value, props.decimals, props.lang);
                 html! {
                     <p class="comparison" data-testid="comparison"

@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::charts::bar::BarChart;
+use crate::charts::map::ChoroplethMap;
 use crate::charts::Datum;
 use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
@@ -22,7 +23,7 @@ use crate::components::measure_picker::MeasurePicker;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
-use crate::state::{attribute_values, Filters, FIRST_VALUE};
+use crate::state::{attribute_values, Area, Filters, MapLevel, FIRST_VALUE};
 
 /// Loading state of one tile.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,10 +155,7 @@ pub fn overview(props: &OverviewProps) -> Html {
             let decimals = scale.decimals();
             let label = measure.label().get(lang);
             let unit = measure.unit(scale, lang);
-            let area = filters
-                .region
-                .and_then(geography::region)
-                .map_or(i18n::WHOLE_COUNTRY.get(lang), |r| r.name);
+            let area = filters.area.name().unwrap_or(i18n::WHOLE_COUNTRY.get(lang));
             let mut context = format!("{area}, {}", view.year);
             if let Some(sex) = filters.sex {
                 context.push_str(" · ");
@@ -171,24 +169,77 @@ pub fn overview(props: &OverviewProps) -> Html {
                 .person
                 .map(|(dimension, _)| attribute_values(dimension, Some(cube)))
                 .unwrap_or_default();
-            let comparison = filters.region.map(|_| {
-                (
-                    AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)),
-                    view.national,
-                )
-            });
-            let (breakdown, by) = match filters.region {
-                None => (DimensionId::Region, i18n::BY_REGION.get(lang).to_string()),
-                Some(_) => (
+            let comparisons: Vec<(AttrValue, Option<f64>)> = view
+                .comparisons
+                .iter()
+                .map(|(name, value)| (AttrValue::from(name.clone()), *value))
+                .collect();
+            let (breakdown, by) = match filters.area {
+                Area::Country => (DimensionId::Region, i18n::BY_REGION.get(lang).to_string()),
+                Area::Municipality(code) => (
+                    DimensionId::Municipality,
+                    format!(
+                        "{}, {}",
+                        i18n::BY_MUNICIPALITY.get(lang),
+                        geography::region_of(code)
+                            .and_then(geography::region)
+                            .map_or(area, |r| r.name)
+                    ),
+                ),
+                _ => (
                     DimensionId::Municipality,
                     format!("{}, {area}", i18n::BY_MUNICIPALITY.get(lang)),
                 ),
             };
+            let highlight = match filters.area {
+                Area::Municipality(code) => Some(code),
+                _ => None,
+            };
             let chart_title = format!("{label} {by}");
-            let on_region = {
+            let map_level = filters.map_level;
+            let map_title = format!(
+                "{}: {label} {}",
+                i18n::MAP.get(lang),
+                match map_level {
+                    MapLevel::Municipality => i18n::BY_MUNICIPALITY.get(lang),
+                    MapLevel::Region => i18n::BY_REGION.get(lang),
+                },
+            );
+            let map_selected = match (map_level, filters.area) {
+                (MapLevel::Municipality, Area::Municipality(code)) => Some(code),
+                (MapLevel::Region, Area::Region(code)) => Some(code),
+                _ => None,
+            };
+            let with = |f: fn(Filters, Area) -> Filters| {
                 let filters = filters.clone();
-                props.on_filters.reform(move |region| Filters {
-                    region,
+                move |area| f(filters.clone(), area)
+            };
+            let on_area = props
+                .on_filters
+                .reform(with(|f, area| Filters { area, ..f }));
+            // Clicking the selected area again selects the whole country.
+            let on_map_select = {
+                let on_area = on_area.clone();
+                Callback::from(move |code: u16| {
+                    let area = match map_level {
+                        MapLevel::Municipality => Area::Municipality(code),
+                        MapLevel::Region => Area::Region(code),
+                    };
+                    on_area.emit(if map_selected == Some(code) {
+                        Area::Country
+                    } else {
+                        area
+                    });
+                })
+            };
+            let on_map_level = {
+                let filters = filters.clone();
+                props.on_filters.reform(move |regions: bool| Filters {
+                    map_level: if regions {
+                        MapLevel::Region
+                    } else {
+                        MapLevel::Municipality
+                    },
                     ..filters.clone()
                 })
             };
@@ -206,12 +257,13 @@ pub fn overview(props: &OverviewProps) -> Html {
                     ..filters.clone()
                 })
             };
+            let map_dimension = map_level.dimension();
             html! {
                 <div class="dashboard">
                     <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
                         <h2>{ i18n::FILTERS.get(lang) }</h2>
                         { picker.clone() }
-                        <AreaFilter selected={filters.region} on_change={on_region} lang={lang} />
+                        <AreaFilter selected={filters.area} on_change={on_area} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                         <PersonFilter selected={filters.person} values={person_values}
                             on_change={on_person} lang={lang} />
@@ -219,14 +271,28 @@ pub fn overview(props: &OverviewProps) -> Html {
                     <div class="panels">
                         <KeyFigure label={label} value={view.area}
                             decimals={decimals} unit={unit.clone()}
-                            context={context} comparison={comparison} lang={lang} />
+                            context={context} comparisons={comparisons} lang={lang} />
                         <BarChart title={chart_title.clone()} data={view.breakdown.clone()}
-                            decimals={decimals} lang={lang} />
+                            highlight={highlight} decimals={decimals} lang={lang} />
                         <DataTable caption={format!("{}: {chart_title}", i18n::TABLE_OF.get(lang))}
                             category={breakdown.def().label.get(lang)}
                             value_heading={format!("{label}, {unit}")}
-                            export_name={export_name(filters)}
-                            data={view.breakdown} decimals={decimals} lang={lang} />
+                            export_name={export_name(filters, breakdown)}
+                            data={view.breakdown} highlight={highlight} decimals={decimals} lang={lang}
+                            testid="breakdown-table" />
+                        <ChoroplethMap title={map_title.clone()} data={view.map.clone()}
+                            regions={map_level == MapLevel::Region} selected={map_selected}
+                            decimals={decimals} unit={unit.clone()} lang={lang}
+                            on_select={on_map_select} on_level={on_map_level} />
+                        <details class="table-twin" data-testid="map-table">
+                            <summary>{ format!("{}: {map_title}", i18n::TABLE_OF.get(lang)) }</summary>
+                            <DataTable caption={format!("{}: {map_title}", i18n::TABLE_OF.get(lang))}
+                                category={map_dimension.def().label.get(lang)}
+                                value_heading={format!("{label}, {unit}")}
+                                export_name={export_name(&Filters { area: Area::Country, ..filters.clone() }, map_dimension)}
+                                data={view.map} highlight={map_selected} decimals={decimals} lang={lang}
+                                testid="map-data-table" />
+                        </details>
                         <p class="definition">{ measure.description().get(lang) }</p>
                         <p class="release" data-testid="release">
                             { format!("{} {}", i18n::RELEASE.get(lang), &release[..12]) }
@@ -249,18 +315,14 @@ pub fn overview(props: &OverviewProps) -> Html {
     }
 }
 
-/// `tvaers-<measure>-<scale>-<dimension>[-<filter>]`, so that exports of
-/// different views do not overwrite each other.
-fn export_name(filters: &Filters) -> String {
+/// `tvaers-<measure>-<scale>-<dimension>[-<area>][-<filter>]`, so that
+/// exports of different views do not overwrite each other.
+fn export_name(filters: &Filters, breakdown: DimensionId) -> String {
     let measure = format!("{}-{}", filters.measure.def().key, filters.scale().key());
-    let mut name = match filters.region {
-        None => format!("tvaers-{measure}-{}", DimensionId::Region.key()),
-        Some(region) => format!(
-            "tvaers-{measure}-{}-{}-{region}",
-            DimensionId::Municipality.key(),
-            DimensionId::Region.key()
-        ),
-    };
+    let mut name = format!("tvaers-{measure}-{}", breakdown.key());
+    if let Some((dimension, code)) = filters.area.filter() {
+        name.push_str(&format!("-{}-{code}", dimension.key()));
+    }
     if let Some(sex) = filters.sex {
         name.push_str(&format!("-{}-{}", DimensionId::Sex.key(), sex.code()));
     }
@@ -273,12 +335,17 @@ fn export_name(filters: &Filters) -> String {
 /// The numbers on the page for the current filters.
 struct View {
     year: u16,
-    /// The selected area (region or country).
+    /// The selected area (or the country).
     area: Option<f64>,
-    /// The whole country with the same filters otherwise.
-    national: Option<f64>,
-    /// By region (whole country) or by municipality (a region).
+    /// What the area is compared with: its region (for a municipality or
+    /// a health cluster) and the whole country, with the same filters
+    /// otherwise.
+    comparisons: Vec<(String, Option<f64>)>,
+    /// By region (whole country) or by municipality (of the area, or of
+    /// a municipality's region).
     breakdown: Vec<Datum>,
+    /// Every municipality or region, for the map.
+    map: Vec<Datum>,
 }
 
 impl View {
@@ -295,49 +362,81 @@ impl View {
                 .ok()
                 .and_then(|p| p.first().and_then(|p| p.value))
         };
+        let national = filters.population_filter(year);
         let area = total(filters.cube_filter(year));
-        let national = total(filters.population_filter(year));
-        let (dimension, codes): (DimensionId, Vec<u16>) = match filters.region {
-            None => (
-                DimensionId::Region,
-                geography::REGIONS.iter().map(|r| r.code).collect(),
-            ),
-            Some(region) => {
-                let mut municipalities: Vec<_> = geography::MUNICIPALITIES
+        let mut comparisons = Vec::new();
+        if !matches!(filters.area, Area::Country | Area::Region(_)) {
+            if let Some(region) = filters.area.region().and_then(geography::region) {
+                let filter = national.clone().with(DimensionId::Region, [region.code]);
+                comparisons.push((region.name.to_string(), total(filter)));
+            }
+        }
+        if filters.area != Area::Country {
+            comparisons.push((
+                i18n::WHOLE_COUNTRY.get(lang).to_string(),
+                total(national.clone()),
+            ));
+        }
+        let by = |dimension: DimensionId, filter: &shared::cube::Filter, codes: Vec<u16>| {
+            let points = cube
+                .evaluate(measure, scale, filter, Grouping::By(dimension))
+                .unwrap_or_default();
+            codes
+                .into_iter()
+                .map(|code| Datum {
+                    key: code,
+                    label: dimension.value_label(code, lang),
+                    value: points
+                        .iter()
+                        .find(|p| p.key == Some(code))
+                        .and_then(|p| p.value),
+                })
+                .collect::<Vec<_>>()
+        };
+        let region_codes = || geography::REGIONS.iter().map(|r| r.code).collect();
+        let breakdown = match filters.area {
+            Area::Country => by(DimensionId::Region, &national, region_codes()),
+            // A municipality among those of its region: the filter
+            // without the municipality.
+            Area::Municipality(_) => {
+                let region = filters.area.region().unwrap_or(0);
+                let codes = filters
+                    .area
+                    .municipalities()
                     .iter()
-                    .filter(|m| m.region == region)
+                    .map(|m| m.code)
                     .collect();
-                municipalities.sort_by(|a, b| a.name.cmp(b.name));
-                (
+                let filter = national.clone().with(DimensionId::Region, [region]);
+                by(DimensionId::Municipality, &filter, codes)
+            }
+            _ => {
+                let codes = filters
+                    .area
+                    .municipalities()
+                    .iter()
+                    .map(|m| m.code)
+                    .collect();
+                by(DimensionId::Municipality, &filters.cube_filter(year), codes)
+            }
+        };
+        let map = match filters.map_level {
+            MapLevel::Region => by(DimensionId::Region, &national, region_codes()),
+            MapLevel::Municipality => {
+                let mut all: Vec<_> = geography::MUNICIPALITIES.iter().collect();
+                all.sort_by(|a, b| a.name.cmp(b.name));
+                by(
                     DimensionId::Municipality,
-                    municipalities.iter().map(|m| m.code).collect(),
+                    &national,
+                    all.iter().map(|m| m.code).collect(),
                 )
             }
         };
-        let points = cube
-            .evaluate(
-                measure,
-                scale,
-                &filters.cube_filter(year),
-                Grouping::By(dimension),
-            )
-            .unwrap_or_default();
-        let breakdown = codes
-            .into_iter()
-            .map(|code| Datum {
-                key: code,
-                label: dimension.value_label(code, lang),
-                value: points
-                    .iter()
-                    .find(|p| p.key == Some(code))
-                    .and_then(|p| p.value),
-            })
-            .collect();
         View {
             year,
             area,
-            national,
+            comparisons,
             breakdown,
+            map,
         }
     }
 }

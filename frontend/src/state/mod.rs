@@ -7,7 +7,7 @@ pub mod url;
 use shared::cube::{Cube, Filter};
 use shared::measure::Scale;
 use shared::tile::{Split, TileKind};
-use shared::{DimensionId, Lang, MeasureId, Sex};
+use shared::{geography, DimensionId, Lang, MeasureId, Sex};
 
 /// The measure shown when the address names none.
 pub const DEFAULT_MEASURE: MeasureId = MeasureId::GpContacts;
@@ -19,8 +19,8 @@ pub struct Filters {
     pub measure: MeasureId,
     /// Its scale; `None` for the measure's default.
     pub scale: Option<Scale>,
-    /// Restrict to one region (its code), or the whole country (`None`).
-    pub region: Option<u16>,
+    /// Restrict to one area, or the whole country.
+    pub area: Area,
     /// Restrict to one sex, or both (`None`).
     pub sex: Option<Sex>,
     /// Restrict to citizens with one value of one person attribute:
@@ -32,6 +32,113 @@ pub struct Filters {
     /// link with a release id shows the same numbers for as long as the
     /// server keeps the release.
     pub release: Option<String>,
+    /// What the map colours: municipalities or regions.
+    pub map_level: MapLevel,
+}
+
+/// The geography a view is restricted to: a region, a health cluster or
+/// a municipality, each a dimension the tiles can filter by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Area {
+    /// No restriction.
+    #[default]
+    Country,
+    /// A region, by code (1081–1085).
+    Region(u16),
+    /// A health cluster, by id.
+    HealthCluster(u16),
+    /// A municipality, by code.
+    Municipality(u16),
+}
+
+impl Area {
+    /// The area of `code` of the geography `dimension`, if it is one.
+    pub fn of(dimension: DimensionId, code: u16) -> Option<Area> {
+        let valid = |area: Area| area.name().is_some().then_some(area);
+        match dimension {
+            DimensionId::Region => valid(Area::Region(code)),
+            DimensionId::HealthCluster => valid(Area::HealthCluster(code)),
+            DimensionId::Municipality => valid(Area::Municipality(code)),
+            _ => None,
+        }
+    }
+
+    /// The dimension and code the tiles filter by (`None`: the country).
+    pub fn filter(self) -> Option<(DimensionId, u16)> {
+        match self {
+            Area::Country => None,
+            Area::Region(code) => Some((DimensionId::Region, code)),
+            Area::HealthCluster(code) => Some((DimensionId::HealthCluster, code)),
+            Area::Municipality(code) => Some((DimensionId::Municipality, code)),
+        }
+    }
+
+    /// The area's name (`None` for the country, and for a code that is no
+    /// area).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Area::Country => None,
+            Area::Region(code) => geography::region(code).map(|r| r.name),
+            Area::HealthCluster(code) => geography::HEALTH_CLUSTERS
+                .iter()
+                .find(|c| u16::from(c.id) == code)
+                .map(|c| c.name),
+            Area::Municipality(code) => geography::municipality(code).map(|m| m.name),
+        }
+    }
+
+    /// The region the area lies in: itself, its municipality's, or for a
+    /// health cluster the region of its municipalities (each cluster lies
+    /// in one region).
+    pub fn region(self) -> Option<u16> {
+        match self {
+            Area::Country => None,
+            Area::Region(code) => Some(code),
+            Area::Municipality(code) => geography::region_of(code),
+            Area::HealthCluster(_) => {
+                let mut regions = self.municipalities().into_iter().map(|m| m.region);
+                let first = regions.next()?;
+                regions.all(|r| r == first).then_some(first)
+            }
+        }
+    }
+
+    /// The municipalities the area's chart breaks down into, by name: the
+    /// region's, the cluster's, or for a municipality those of its region.
+    pub fn municipalities(self) -> Vec<&'static geography::Municipality> {
+        let keep = |m: &geography::Municipality| match self {
+            Area::Country => false,
+            Area::Region(code) => m.region == code,
+            Area::HealthCluster(code) => u16::from(m.health_cluster) == code,
+            Area::Municipality(code) => Some(m.region) == geography::region_of(code),
+        };
+        let mut list: Vec<_> = geography::MUNICIPALITIES
+            .iter()
+            .filter(|m| keep(m))
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(b.name));
+        list
+    }
+}
+
+/// What the map colours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MapLevel {
+    /// The 98 municipalities.
+    #[default]
+    Municipality,
+    /// The five regions.
+    Region,
+}
+
+impl MapLevel {
+    /// The dimension whose values the map shows.
+    pub fn dimension(self) -> DimensionId {
+        match self {
+            MapLevel::Municipality => DimensionId::Municipality,
+            MapLevel::Region => DimensionId::Region,
+        }
+    }
 }
 
 /// The person attributes a view can be restricted by, in the order the
@@ -79,10 +186,11 @@ impl Default for Filters {
         Filters {
             measure: DEFAULT_MEASURE,
             scale: None,
-            region: None,
+            area: Area::Country,
             sex: None,
             person: None,
             release: None,
+            map_level: MapLevel::Municipality,
         }
     }
 }
@@ -96,15 +204,15 @@ impl Filters {
 
     /// The cube filter for these choices, restricted to `year`.
     pub fn cube_filter(&self, year: u16) -> Filter {
-        let mut filter = self.population_filter(year);
-        if let Some(region) = self.region {
-            filter = filter.with(DimensionId::Region, [region]);
+        let filter = self.population_filter(year);
+        match self.area.filter() {
+            Some((dimension, code)) => filter.with(dimension, [code]),
+            None => filter,
         }
-        filter
     }
 
     /// The same filter for the whole country: the comparison the page
-    /// shows next to a region.
+    /// shows next to an area.
     pub fn population_filter(&self, year: u16) -> Filter {
         let mut filter = Filter::all().with(DimensionId::Year, [year]);
         if let Some(sex) = self.sex {

@@ -6,16 +6,24 @@
 //! ignored, never an error: an old link still opens.
 
 use shared::measure::Scale;
-use shared::{geography, DimensionId, Lang, MeasureId, Sex};
+use shared::{DimensionId, Lang, MeasureId, Sex};
 
 use super::{
-    is_attribute_value, Filters, ViewState, DEFAULT_MEASURE, FIRST_VALUE, PERSON_ATTRIBUTES,
+    is_attribute_value, Area, Filters, MapLevel, ViewState, DEFAULT_MEASURE, FIRST_VALUE,
+    PERSON_ATTRIBUTES,
 };
 
 const LANG: &str = "lang";
 const MEASURE: &str = "measure";
 const SCALE: &str = "scale";
 const RELEASE: &str = "release";
+const MAP: &str = "map";
+/// The geographies an area can be, in the order the address is read.
+const AREAS: [DimensionId; 3] = [
+    DimensionId::Region,
+    DimensionId::HealthCluster,
+    DimensionId::Municipality,
+];
 
 /// Reads a query string (with or without the leading `?`).
 pub fn parse(query: &str) -> ViewState {
@@ -33,11 +41,16 @@ pub fn parse(query: &str) -> ViewState {
             k if k == DimensionId::Sex.key() => {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
             }
-            k if k == DimensionId::Region.key() => {
-                state.filters.region = value
-                    .parse()
-                    .ok()
-                    .filter(|c| geography::region(*c).is_some());
+            MAP if value == DimensionId::Region.key() => state.filters.map_level = MapLevel::Region,
+            k if AREAS.iter().any(|d| d.key() == k) => {
+                // One area: the first valid one.
+                if state.filters.area == Area::Country {
+                    let dimension = AREAS.into_iter().find(|d| d.key() == k);
+                    state.filters.area = dimension
+                        .zip(value.parse().ok())
+                        .and_then(|(d, code)| Area::of(d, code))
+                        .unwrap_or(Area::Country);
+                }
             }
             k => {
                 // One person attribute at a time: the first valid one.
@@ -75,10 +88,11 @@ pub fn render(state: &ViewState) -> String {
     let Filters {
         measure,
         scale,
-        region,
+        area,
         sex,
         person,
         release,
+        map_level,
     } = &state.filters;
     if *measure != DEFAULT_MEASURE {
         pairs.push(format!("{MEASURE}={}", measure.def().key));
@@ -86,8 +100,8 @@ pub fn render(state: &ViewState) -> String {
     if let Some(scale) = scale.filter(|s| *s != measure.def().default_scale()) {
         pairs.push(format!("{SCALE}={}", scale.key()));
     }
-    if let Some(region) = region {
-        pairs.push(format!("{}={region}", DimensionId::Region.key()));
+    if let Some((dimension, code)) = area.filter() {
+        pairs.push(format!("{}={code}", dimension.key()));
     }
     if let Some(sex) = sex {
         pairs.push(format!("{}={}", DimensionId::Sex.key(), sex.code()));
@@ -99,6 +113,9 @@ pub fn render(state: &ViewState) -> String {
     }
     if let Some(release) = release {
         pairs.push(format!("{RELEASE}={release}"));
+    }
+    if *map_level == MapLevel::Region {
+        pairs.push(format!("{MAP}={}", DimensionId::Region.key()));
     }
     if state.lang != Lang::default() {
         pairs.push(format!("{LANG}={}", state.lang.code()));
@@ -114,13 +131,13 @@ mod tests {
     fn round_trips_every_state() {
         for lang in [Lang::Da, Lang::En] {
             for sex in [None, Some(Sex::Male), Some(Sex::Female)] {
-                for (region, person) in [
-                    (None, None),
-                    (Some(1081), Some((DimensionId::TargetGroup, 11))),
-                    (Some(1085), Some((DimensionId::CprStatus, 90))),
-                    (None, Some((DimensionId::NursingHome, 2))),
-                    (Some(1084), Some((DimensionId::GpCluster, 17))),
-                    (None, Some((DimensionId::GpCluster, 0))),
+                for (area, person) in [
+                    (Area::Country, None),
+                    (Area::Region(1081), Some((DimensionId::TargetGroup, 11))),
+                    (Area::Municipality(751), Some((DimensionId::CprStatus, 90))),
+                    (Area::HealthCluster(3), Some((DimensionId::NursingHome, 2))),
+                    (Area::Region(1084), Some((DimensionId::GpCluster, 17))),
+                    (Area::Municipality(101), Some((DimensionId::GpCluster, 0))),
                 ] {
                     for (measure, scale) in [
                         (DEFAULT_MEASURE, None),
@@ -131,10 +148,15 @@ mod tests {
                         let filters = Filters {
                             measure,
                             scale,
-                            region,
+                            area,
                             sex,
                             person,
-                            release: region.map(|_| "ab".repeat(32)),
+                            release: (area != Area::Country).then(|| "ab".repeat(32)),
+                            map_level: if sex == Some(Sex::Male) {
+                                MapLevel::Region
+                            } else {
+                                MapLevel::Municipality
+                            },
                         };
                         let state = ViewState { lang, filters };
                         assert_eq!(parse(&render(&state)), state);
@@ -153,21 +175,29 @@ mod tests {
                 filters: Filters {
                     measure: MeasureId::Admissions,
                     scale: Some(Scale::Count),
-                    region: Some(1084),
+                    area: Area::Region(1084),
                     sex: Some(Sex::Female),
                     person: Some((DimensionId::CivilStatus, 2)),
                     release: None,
+                    map_level: MapLevel::Region,
                 }
             }),
-            "measure=admissions&scale=count&region=1084&sex=2&civil_status=2&lang=en"
+            "measure=admissions&scale=count&region=1084&sex=2&civil_status=2&map=region&lang=en"
         );
     }
 
     #[test]
     fn ignores_what_it_does_not_know() {
         assert_eq!(
-            parse("?sex=9&region=1234&lang=fr&foo=bar&&="),
+            parse("?sex=9&region=1234&municipality=411&health_cluster=0&map=x&lang=fr&foo=bar&&="),
             ViewState::default()
+        );
+        // Of two areas the first valid one is kept.
+        assert_eq!(
+            parse("?municipality=999&municipality=751&region=1081")
+                .filters
+                .area,
+            Area::Municipality(751)
         );
         assert_eq!(parse("?sex=1").filters.sex, Some(Sex::Male));
         // A scale the measure does not offer is dropped; so is an unknown
