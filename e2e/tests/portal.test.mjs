@@ -495,7 +495,11 @@ test('the map colours every municipality and region by its value; pointing, keys
   await page.screenshot({ path: join(artifacts, 'map-desktop.png'), fullPage: true });
 
   // The keyboard: arrows move between areas, Enter selects.
+  await page.mouse.move(0, 0);
   await page.locator('#map-m-751').focus();
+  // Focus shows the tooltip too, and the re-render keeps the focus.
+  await page.waitForFunction(() => document.querySelector('[data-testid="map-tooltip"]')?.textContent.startsWith('Aarhus'));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'map-m-751', 'focus stays on the area');
   await page.keyboard.press('ArrowRight');
   const next = await page.evaluate(() => document.activeElement.id);
   assert.ok(next.startsWith('map-m-') && next !== 'map-m-751', `focus moved on (${next})`);
@@ -555,3 +559,114 @@ test('the map works at phone width', async () => {
   await page.screenshot({ path: join(artifacts, 'map-phone.png'), fullPage: true });
   await page.close();
 });
+
+/** Code → exact value of a table (`null` for no value). */
+async function tableValues(page, testid) {
+  const rows = await page.locator(`[data-testid="${testid}"] tbody tr`).evaluateAll((trs) =>
+    trs.map((tr) => [tr.dataset.key, tr.querySelector('td').dataset.value]),
+  );
+  return Object.fromEntries(rows.map(([k, v]) => [k, v === '' ? null : Number(v)]));
+}
+
+function assertValues(actual, expected, what) {
+  assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), `${what}: the same rows`);
+  for (const [key, want] of Object.entries(expected)) {
+    if (want === null) assert.equal(actual[key], null, `${what}: ${key} has no value`);
+    else assertClose(actual[key], want, `${what}: ${key}`);
+  }
+}
+
+test('the advanced tool draws up to four charts from the tiles, filters them together and keeps the report in the address', async () => {
+  const { page, tiles } = await openAdvanced();
+  const all = gpContactsPer1000(extracts, geography);
+  const women = gpContactsPer1000(extracts, geography, 'K');
+  const men = gpContactsPer1000(extracts, geography, 'M');
+
+  // The default report: four charts from two tiles, each fetched once.
+  assert.equal(await page.locator('section.report-chart').count(), 4);
+  assert.equal(tiles.length, 2, `two tile requests (${tiles.join(', ')})`);
+  const map = Object.fromEntries((await page.locator('[data-testid="chart-1"] path.area').evaluateAll((ps) =>
+    ps.map((p) => [p.dataset.key, p.dataset.value]))).map(([k, v]) => [k, v === '' ? null : Number(v)]));
+  assertValues(map, all.byMunicipality, 'chart 1, the map');
+
+  // Chart 2: GP contacts by region as a table.
+  await page.locator('#c2-by').selectOption('region');
+  await page.locator('#c2-kind').selectOption('table');
+  await page.waitForURL(/chart=gp_contacts\.\.region\.table/);
+  assertValues(await tableValues(page, 'chart-2-table'), all.byRegion, 'chart 2, by region');
+  // Chart 3: another measure, then by sex.
+  await page.locator('#c3-measure').selectOption('gp_contacts');
+  await page.locator('#c3-by').selectOption('sex');
+  await page.waitForURL(/chart=gp_contacts\.\.sex\.bar/);
+  assertValues(await tableValues(page, 'chart-3-table'), { 1: men.national, 2: women.national }, 'chart 3, by sex');
+  // A map only where a map fits.
+  assert.deepEqual(await page.locator('#c3-kind option').evaluateAll((os) => os.map((o) => o.value)), ['bar', 'table']);
+
+  // The shared filter re-aggregates every chart, with no new request.
+  const before = tiles.length;
+  await page.getByLabel('Kvinder').check();
+  await page.waitForURL(/sex=2/);
+  await page.waitForFunction((v) => Math.abs(Number(document.querySelector('[data-testid="chart-2-table"] tr[data-key="1081"] td')?.dataset.value) - v) < 1e-6, women.byRegion[1081]);
+  assertValues(await tableValues(page, 'chart-2-table'), women.byRegion, 'chart 2, women');
+  const womenMap = Object.fromEntries((await page.locator('[data-testid="chart-1"] path.area').evaluateAll((ps) =>
+    ps.map((p) => [p.dataset.key, p.dataset.value]))).map(([k, v]) => [k, v === '' ? null : Number(v)]));
+  assertValues(womenMap, women.byMunicipality, 'chart 1, women');
+  assert.equal(tiles.length, before, 'no tile fetched again');
+  await page.screenshot({ path: join(artifacts, 'advanced-desktop.png'), fullPage: true });
+
+  // A copied address reproduces the report.
+  const address = page.url();
+  const copy = await browser.newPage();
+  await copy.goto(address);
+  await copy.getByTestId('chart-3-table').waitFor({ state: 'attached' });
+  assertValues(await tableValues(copy, 'chart-2-table'), women.byRegion, 'copied link, chart 2');
+  assertValues(await tableValues(copy, 'chart-3-table'), { 1: null, 2: women.national }, 'copied link, chart 3');
+  await copy.close();
+
+  // Clicking Aarhus on the map selects it; the region chart marks its region.
+  await page.locator('#c1-map-m-751').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/municipality=751/);
+  await page.waitForSelector('[data-testid="chart-2-table"] tr.selected');
+  assert.equal(await page.locator('[data-testid="chart-2-table"] tr.selected').getAttribute('data-key'), '1082');
+
+  // Remove a chart, add one; never more than four.
+  await page.getByRole('button', { name: 'Fjern diagram 4' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('section.report-chart').length === 3);
+  await page.getByRole('button', { name: 'Tilføj diagram' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('section.report-chart').length === 4);
+  assert.equal(await page.getByRole('button', { name: 'Tilføj diagram' }).count(), 0, 'no fifth chart');
+
+  // A breakdown by one person attribute and a restriction by another cannot meet.
+  await page.locator('#c4-by').selectOption('target_group');
+  await page.getByLabel('Afgræns borgere efter').selectOption('civil_status');
+  const alert = page.getByTestId('chart-4').getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /kan ikke kombineres/);
+  await page.close();
+});
+
+test('the advanced tool works at phone width', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${url}/avanceret`);
+  await page.getByTestId('chart-4-table').waitFor();
+  const widths = await page.locator('section.report-chart').evaluateAll((s) => s.map((e) => e.getBoundingClientRect().width));
+  assert.ok(widths.every((w) => w <= 390), `charts fit the screen (${widths.join(', ')})`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 390, `no sideways scrolling (${overflow} px)`);
+  await page.screenshot({ path: join(artifacts, 'advanced-phone.png'), fullPage: true });
+  await page.close();
+});
+
+/** Opens the advanced tool and waits for its four charts; `tiles` collects tile requests. */
+async function openAdvanced() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const tiles = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
+  });
+  await page.goto(`${url}/avanceret`);
+  await page.getByTestId('chart-4-table').waitFor();
+  await page.locator('[data-testid="chart-1"] path.area').first().waitFor();
+  return { page, tiles };
+}

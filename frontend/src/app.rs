@@ -7,8 +7,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 use yew_router::query::Raw;
 
+use crate::api::cache::TileCacheProvider;
 use crate::i18n;
 use crate::pages::about::About;
+use crate::pages::advanced::Advanced;
 use crate::pages::overview::Overview;
 use crate::state::{url, ViewState};
 
@@ -18,6 +20,9 @@ pub enum Route {
     /// National overview.
     #[at("/")]
     Overview,
+    /// The advanced tool: a report of up to four charts.
+    #[at("/avanceret")]
+    Advanced,
     /// About the data: every definition from the catalogue.
     #[at("/om-data")]
     About,
@@ -31,6 +36,7 @@ impl Route {
     fn title(self) -> shared::Text {
         match self {
             Route::Overview => i18n::OVERVIEW,
+            Route::Advanced => i18n::ADVANCED,
             Route::About => i18n::ABOUT,
             Route::NotFound => i18n::NOT_FOUND,
         }
@@ -42,7 +48,9 @@ impl Route {
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
-            <Shell />
+            <TileCacheProvider>
+                <Shell />
+            </TileCacheProvider>
         </BrowserRouter>
     }
 }
@@ -132,6 +140,18 @@ fn shell() -> Html {
             ))
         })
     };
+    let on_charts = {
+        let (navigate, state) = (navigate.clone(), state.clone());
+        Callback::from(move |charts| {
+            navigate.emit((
+                route,
+                ViewState {
+                    charts,
+                    ..state.clone()
+                },
+            ))
+        })
+    };
     let nav_link = |target: Route| {
         let (navigate, state) = (navigate.clone(), state.clone());
         let query = url::render(&state);
@@ -153,6 +173,10 @@ fn shell() -> Html {
         Route::Overview => {
             html! { <Overview lang={lang} filters={state.filters.clone()} on_filters={on_filters} /> }
         }
+        Route::Advanced => html! {
+            <Advanced lang={lang} filters={state.filters.clone()} charts={state.charts.clone()}
+                on_filters={on_filters} on_charts={on_charts} />
+        },
         Route::About => html! { <About lang={lang} /> },
         Route::NotFound => html! {
             <>
@@ -179,6 +203,7 @@ fn shell() -> Html {
             </header>
             <nav class="site-nav" aria-label={i18n::NAVIGATION.get(lang)}>
                 { nav_link(Route::Overview) }
+                { nav_link(Route::Advanced) }
                 { nav_link(Route::About) }
             </nav>
             <p class="notice" role="note">{ i18n::SYNTHETIC_NOTICE.get(lang) }</p>

@@ -291,3 +291,53 @@ pub const MAP_CREDIT: Text = Text {
     da: "Kortgrundlag: indeholder data fra Styrelsen for Dataforsyning og Infrastruktur, Danmarks Administrative Geografiske Inddeling (DAGI) 1:500.000, 2014.",
     en: "Boundaries: contains data from the Danish Agency for Data Supply and Infrastructure, Danmarks Administrative Geografiske Inddeling (DAGI) 1:500,000, 2014.",
 };
+/// The advanced tool: page title and navigation.
+pub const ADVANCED: Text = Text {
+    da: "Avanceret værktøj",
+    en: "Advanced tool",
+};
+/// The advanced tool: what it does.
+pub const ADVANCED_INTRO: Text = Text {
+    da: "Byg din egen rapport med op til fire diagrammer: vælg mål, opdeling og visning for hvert, og filtrér dem alle på én gang. Adressen gemmer rapporten, så et link viser den samme.",
+    en: "Build your own report of up to four charts: choose the measure, breakdown and display of each, and filter them all at once. The address holds the report, so a link shows the same one.",
+};
+/// Heading of the filters that apply to every chart.
+pub const FILTERS_ALL_CHARTS: Text = Text {
+    da: "Filtre for alle diagrammer",
+    en: "Filters for every chart",
+};
+/// Adds a chart to the report.
+pub const ADD_CHART: Text = Text {
+    da: "Tilføj diagram",
+    en: "Add a chart",
+};
+/// Removes a chart (visible label).
+pub const REMOVE: Text = Text {
+    da: "Fjern",
+    en: "Remove",
+};
+/// Removes a chart (accessible name, before its number).
+pub const REMOVE_CHART: Text = Text {
+    da: "Fjern diagram",
+    en: "Remove chart",
+};
+/// A chart (accessible name, before its number).
+pub const CHART: Text = Text {
+    da: "Diagram",
+    en: "Chart",
+};
+/// The breakdown select.
+pub const BREAK_DOWN_BY: Text = Text {
+    da: "Opdel efter",
+    en: "Break down by",
+};
+/// The chart-type select.
+pub const CHART_TYPE: Text = Text {
+    da: "Diagramtype",
+    en: "Chart type",
+};
+/// Chart titles: "… by age group".
+pub const BY: Text = Text {
+    da: "efter",
+    en: "by",
+};

@@ -1,6 +1,7 @@
 //! Talking to the server: one function per request, HTTP status mapped to
 //! [`ApiError`].
 
+pub mod cache;
 pub mod tiles;
 
 use gloo_net::http::Request;

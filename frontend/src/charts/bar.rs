@@ -21,6 +21,9 @@ pub struct BarChartProps {
     pub highlight: Option<u16>,
     /// Decimals of the value labels.
     pub decimals: usize,
+    /// The `data-testid` of the figure.
+    #[prop_or(AttrValue::Static("region-chart"))]
+    pub testid: AttrValue,
     /// Display language.
     pub lang: Lang,
 }
@@ -263,7 +266,7 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
         },
     );
     html! {
-        <figure class="chart" data-testid="region-chart">
+        <figure class="chart" data-testid={props.testid.clone()}>
             <figcaption>{ props.title.clone() }</figcaption>
             <div class="chart-svg" role="img" aria-label={props.title.clone()}>
                 { match &*svg {

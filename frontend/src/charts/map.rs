@@ -81,6 +81,13 @@ pub struct ChoroplethMapProps {
     pub data: Vec<Datum>,
     /// Whether the areas are regions (else municipalities).
     pub regions: bool,
+    /// Prefix of the ids of the areas (`<prefix>-m-101`), unique on the
+    /// page.
+    #[prop_or(AttrValue::Static("map"))]
+    pub id_prefix: AttrValue,
+    /// Whether to offer the switch between municipalities and regions.
+    #[prop_or(true)]
+    pub level_switch: bool,
     /// The selected area, outlined.
     #[prop_or_default]
     pub selected: Option<u16>,
@@ -109,7 +116,11 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
     } else {
         &geometry::MUNICIPALITY_SHAPES
     };
-    let prefix = if props.regions { "map-r" } else { "map-m" };
+    let prefix = format!(
+        "{}-{}",
+        props.id_prefix,
+        if props.regions { "r" } else { "m" }
+    );
     let value_of = |code: u16| props.data.iter().find(|d| d.key == code);
     let values: Vec<f64> = props.data.iter().filter_map(|d| d.value).collect();
     let breaks = class_breaks(&values);
@@ -131,7 +142,7 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
         }
     };
     let focus = {
-        let prefix = prefix.to_string();
+        let prefix = prefix.clone();
         move |code: u16| {
             use wasm_bindgen::JsCast;
             let element = web_sys::window()
@@ -217,17 +228,23 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
                 </g>
             }
         });
-    let tooltip = (*pointed).and_then(|code| {
-        let shape = shapes.iter().find(|s| s.code == code)?;
-        let style = format!(
-            "left: {:.2}%; top: {:.2}%;",
-            shape.anchor.0 / geometry::WIDTH * 100.0,
-            shape.anchor.1 / geometry::HEIGHT * 100.0
-        );
-        Some(html! {
-            <div class="map-tooltip" data-testid="map-tooltip" aria-hidden="true" {style}>{ describe(code) }</div>
-        })
-    });
+    // Always in the tree (empty and hidden when nothing is pointed at), so
+    // that showing it changes attributes only.
+    let tooltip = (*pointed)
+        .and_then(|code| shapes.iter().find(|s| s.code == code))
+        .map(|shape| {
+            let style = format!(
+                "left: {:.2}%; top: {:.2}%;",
+                shape.anchor.0 / geometry::WIDTH * 100.0,
+                shape.anchor.1 / geometry::HEIGHT * 100.0
+            );
+            (style, describe(shape.code))
+        });
+    let (tooltip_style, tooltip_text) = tooltip.unwrap_or_default();
+    let tooltip = html! {
+        <div class="map-tooltip" data-testid="map-tooltip" aria-hidden="true"
+            hidden={tooltip_text.is_empty()} style={tooltip_style}>{ tooltip_text }</div>
+    };
     let legend = legend(
         &breaks,
         values.len() < props.data.len(),
@@ -238,7 +255,7 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
         let on_level = props.on_level.clone();
         html! {
             <label>
-                <input type="radio" name="map-level" checked={props.regions == regions}
+                <input type="radio" name={format!("{}-level", props.id_prefix)} checked={props.regions == regions}
                     onchange={Callback::from(move |_: Event| on_level.emit(regions))} />
                 { label.get(lang) }
             </label>
@@ -247,11 +264,13 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
     html! {
         <figure class="chart map" data-testid="map">
             <figcaption>{ props.title.clone() }</figcaption>
-            <fieldset class="map-level">
-                <legend>{ i18n::MAP_LEVEL.get(lang) }</legend>
-                { level(false, i18n::MUNICIPALITIES) }
-                { level(true, i18n::REGIONS) }
-            </fieldset>
+            if props.level_switch {
+                <fieldset class="map-level">
+                    <legend>{ i18n::MAP_LEVEL.get(lang) }</legend>
+                    { level(false, i18n::MUNICIPALITIES) }
+                    { level(true, i18n::REGIONS) }
+                </fieldset>
+            }
             <div class="map-frame">
                 <svg viewBox={format!("0 0 {} {}", geometry::WIDTH, geometry::HEIGHT)}
                     role="group" aria-label={format!("{}. {}", props.title, i18n::MAP_KEYS.get(lang))}>
@@ -259,7 +278,7 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
                     { for outline }
                     { for insets }
                 </svg>
-                { for tooltip }
+                { tooltip }
             </div>
             { legend }
             <p class="credit">{ i18n::MAP_CREDIT.get(lang) }</p>

@@ -19,6 +19,10 @@ pub struct MeasurePickerProps {
     pub on_measure: Callback<MeasureId>,
     /// Called with the new scale.
     pub on_scale: Callback<Scale>,
+    /// Prefix of the controls' ids, unique on the page (`""` for the
+    /// page's only picker).
+    #[prop_or_default]
+    pub id_prefix: AttrValue,
     /// Display language.
     pub lang: Lang,
 }
@@ -39,11 +43,12 @@ pub fn measure_picker(props: &MeasurePickerProps) -> Html {
         })
     };
     let measure = props.measure.def();
+    let prefix = props.id_prefix.clone();
     html! {
         <>
             <div class="filter">
-                <label class="filter-label" for="measure">{ i18n::MEASURE.get(lang) }</label>
-                <select id="measure" {onchange}>
+                <label class="filter-label" for={format!("{prefix}measure")}>{ i18n::MEASURE.get(lang) }</label>
+                <select id={format!("{prefix}measure")} {onchange}>
                     { for Theme::ALL.iter().map(|theme| html! {
                         <optgroup label={theme.label().get(lang)}>
                             { for MEASURES.iter().filter(|m| m.theme == *theme).map(|m| html! {
@@ -61,10 +66,10 @@ pub fn measure_picker(props: &MeasurePickerProps) -> Html {
                     { for measure.scales.iter().map(|scale| {
                         let on_scale = props.on_scale.clone();
                         let scale = *scale;
-                        let id = format!("scale-{}", scale.key());
+                        let id = format!("{prefix}scale-{}", scale.key());
                         html! {
                             <label for={id.clone()}>
-                                <input type="radio" name="scale" id={id}
+                                <input type="radio" name={format!("{prefix}scale")} id={id}
                                     checked={props.scale == scale}
                                     onchange={Callback::from(move |_| on_scale.emit(scale))} />
                                 <span>{ scale.label().get(lang) }</span>

@@ -5,14 +5,12 @@
 //! fetched once; switching measures within a family, or back to a family
 //! seen before, fetches nothing.
 
-use std::collections::HashMap;
-use std::rc::Rc;
-
 use shared::cube::{Cube, Grouping};
 use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
-use crate::api::{self, ApiError};
+use super::use_first_attribute_value;
+use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
 use crate::charts::Datum;
@@ -24,29 +22,6 @@ use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::{attribute_values, Area, Filters, MapLevel, FIRST_VALUE};
-
-/// Loading state of one tile.
-#[derive(Clone, Debug, PartialEq)]
-enum Load {
-    Loading,
-    Failed(ApiError),
-    /// The tile, and the id of the release it came from.
-    Ready(Rc<Cube>, Rc<str>),
-}
-
-/// The tiles of this page by manifest key: fetched once each.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Tiles(HashMap<String, Load>);
-
-impl Reducible for Tiles {
-    type Action = (String, Load);
-
-    fn reduce(self: Rc<Self>, (key, load): Self::Action) -> Rc<Self> {
-        let mut tiles = (*self).clone();
-        tiles.0.insert(key, load);
-        Rc::new(tiles)
-    }
-}
 
 /// Properties of [`Overview`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -63,40 +38,10 @@ pub struct OverviewProps {
 #[function_component(Overview)]
 pub fn overview(props: &OverviewProps) -> Html {
     let lang = props.lang;
-    let tiles = use_reducer(Tiles::default);
     let filters = &props.filters;
     let measure = filters.measure.def();
     let scale = filters.scale();
-    // Tiles are cached per release and tile.
-    let tile = filters.tile().key();
-    let tile_key = format!("{}/{tile}", filters.release.as_deref().unwrap_or("current"));
-    {
-        let tiles = tiles.clone();
-        let release = filters.release.clone();
-        use_effect_with(tile_key.clone(), move |key| {
-            let key = key.clone();
-            if !tiles.0.contains_key(&key) {
-                tiles.dispatch((key.clone(), Load::Loading));
-                wasm_bindgen_futures::spawn_local(async move {
-                    let result = async {
-                        let manifest = api::manifest(release.as_deref()).await?;
-                        let entry = manifest.tile(&tile).ok_or_else(|| {
-                            ApiError::Decode(format!("the release has no {tile} tile"))
-                        })?;
-                        Ok::<_, ApiError>((api::tile(entry).await?, manifest.release))
-                    }
-                    .await;
-                    tiles.dispatch((
-                        key,
-                        match result {
-                            Ok((cube, release)) => Load::Ready(Rc::new(cube), release.into()),
-                            Err(e) => Load::Failed(e),
-                        },
-                    ));
-                });
-            }
-        });
-    }
+    let load = use_tile(filters.release.clone(), filters.tile());
     let on_measure = {
         let filters = filters.clone();
         props.on_filters.reform(move |measure| Filters {
@@ -116,27 +61,7 @@ pub fn overview(props: &OverviewProps) -> Html {
         <MeasurePicker measure={filters.measure} scale={scale}
             on_measure={on_measure} on_scale={on_scale} lang={lang} />
     };
-    let load = tiles.0.get(&tile_key).cloned().unwrap_or(Load::Loading);
-    // An attribute chosen without a value (the GP cluster, whose values
-    // come from its tile) takes its first value once the tile is here.
-    {
-        let first = match (&load, filters.person) {
-            (Load::Ready(cube, _), Some((dimension, FIRST_VALUE))) => {
-                attribute_values(dimension, Some(cube)).first().copied()
-            }
-            _ => None,
-        };
-        let filters = filters.clone();
-        let on_filters = props.on_filters.clone();
-        use_effect_with(first, move |first| {
-            if let (Some(code), Some((dimension, _))) = (*first, filters.person) {
-                on_filters.emit(Filters {
-                    person: Some((dimension, code)),
-                    ..filters
-                });
-            }
-        });
-    }
+    use_first_attribute_value(&load, filters, &props.on_filters);
     let body = match &load {
         Load::Loading => html! {
             <div class="dashboard">
@@ -300,6 +225,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                             <a href={format!("?{}", crate::state::url::render(&crate::state::ViewState {
                                 lang,
                                 filters: Filters { release: Some(release.to_string()), ..filters.clone() },
+                                ..Default::default()
                             }))}>{ i18n::PERMALINK.get(lang) }</a>
                         </p>
                     </div>

@@ -2,6 +2,7 @@
 //! [`url`]): pages read it from the location and change it by navigating,
 //! so a copied link reproduces the view and back/forward just work.
 
+pub mod report;
 pub mod url;
 
 use shared::cube::{Cube, Filter};
@@ -238,10 +239,22 @@ impl Filters {
 }
 
 /// Everything the URL carries besides the page.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewState {
     /// Display language.
     pub lang: Lang,
     /// Filters.
     pub filters: Filters,
+    /// The advanced tool's charts (one to four).
+    pub charts: Vec<report::ChartSpec>,
+}
+
+impl Default for ViewState {
+    fn default() -> ViewState {
+        ViewState {
+            lang: Lang::default(),
+            filters: Filters::default(),
+            charts: report::default_report(),
+        }
+    }
 }

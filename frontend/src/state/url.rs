@@ -8,6 +8,7 @@
 use shared::measure::Scale;
 use shared::{DimensionId, Lang, MeasureId, Sex};
 
+use super::report::{default_report, ChartSpec, MAX_CHARTS};
 use super::{
     is_attribute_value, Area, Filters, MapLevel, ViewState, DEFAULT_MEASURE, FIRST_VALUE,
     PERSON_ATTRIBUTES,
@@ -18,6 +19,7 @@ const MEASURE: &str = "measure";
 const SCALE: &str = "scale";
 const RELEASE: &str = "release";
 const MAP: &str = "map";
+const CHART: &str = "chart";
 /// The geographies an area can be, in the order the address is read.
 const AREAS: [DimensionId; 3] = [
     DimensionId::Region,
@@ -29,6 +31,7 @@ const AREAS: [DimensionId; 3] = [
 pub fn parse(query: &str) -> ViewState {
     let mut state = ViewState::default();
     let mut scale = None;
+    let mut charts = Vec::new();
     for pair in query.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
@@ -42,6 +45,7 @@ pub fn parse(query: &str) -> ViewState {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
             }
             MAP if value == DimensionId::Region.key() => state.filters.map_level = MapLevel::Region,
+            CHART if charts.len() < MAX_CHARTS => charts.extend(ChartSpec::parse(value)),
             k if AREAS.iter().any(|d| d.key() == k) => {
                 // One area: the first valid one.
                 if state.filters.area == Area::Country {
@@ -65,6 +69,9 @@ pub fn parse(query: &str) -> ViewState {
                 }
             }
         }
+    }
+    if !charts.is_empty() {
+        state.charts = charts;
     }
     // A scale the measure does not offer, or its default, is no choice.
     let measure = state.filters.measure.def();
@@ -117,6 +124,11 @@ pub fn render(state: &ViewState) -> String {
     if *map_level == MapLevel::Region {
         pairs.push(format!("{MAP}={}", DimensionId::Region.key()));
     }
+    if state.charts != default_report() {
+        for chart in &state.charts {
+            pairs.push(format!("{CHART}={}", chart.render()));
+        }
+    }
     if state.lang != Lang::default() {
         pairs.push(format!("{LANG}={}", state.lang.code()));
     }
@@ -158,7 +170,11 @@ mod tests {
                                 MapLevel::Municipality
                             },
                         };
-                        let state = ViewState { lang, filters };
+                        let state = ViewState {
+                            lang,
+                            filters,
+                            ..ViewState::default()
+                        };
                         assert_eq!(parse(&render(&state)), state);
                     }
                 }
@@ -180,7 +196,8 @@ mod tests {
                     person: Some((DimensionId::CivilStatus, 2)),
                     release: None,
                     map_level: MapLevel::Region,
-                }
+                },
+                ..ViewState::default()
             }),
             "measure=admissions&scale=count&region=1084&sex=2&civil_status=2&map=region&lang=en"
         );
@@ -232,6 +249,34 @@ mod tests {
     }
 
     #[test]
+    fn charts_are_kept_in_order_up_to_four_and_the_default_report_is_left_out() {
+        let charts: Vec<ChartSpec> = [
+            "admissions.count.sex.table",
+            "gp_contacts..municipality.map",
+            "bed_days..age_group.bar",
+        ]
+        .iter()
+        .map(|c| ChartSpec::parse(c).expect("a chart"))
+        .collect();
+        let state = ViewState {
+            charts: charts.clone(),
+            ..ViewState::default()
+        };
+        let query = render(&state);
+        assert_eq!(
+            query,
+            "chart=admissions.count.sex.table&chart=gp_contacts..municipality.map&chart=bed_days..age_group.bar"
+        );
+        assert_eq!(parse(&query), state);
+        // Invalid charts are skipped; a fifth is dropped.
+        let five = format!("?chart=nope&{query}&{query}");
+        assert_eq!(parse(&five).charts.len(), MAX_CHARTS);
+        assert_eq!(parse(&five).charts[..3], charts[..]);
+        // No valid chart: the default report.
+        assert_eq!(parse("?chart=nope").charts, default_report());
+    }
+
+    #[test]
     fn a_gp_cluster_not_yet_chosen_is_an_empty_value() {
         let state = ViewState {
             lang: Lang::Da,
@@ -239,6 +284,7 @@ mod tests {
                 person: Some((DimensionId::GpCluster, FIRST_VALUE)),
                 ..Filters::default()
             },
+            ..ViewState::default()
         };
         assert_eq!(render(&state), "gp_cluster=");
         assert_eq!(parse("?gp_cluster="), state);

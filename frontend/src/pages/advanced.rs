@@ -1,0 +1,461 @@
+//! The advanced tool: the user builds a report of up to four charts —
+//! measure, scale, breakdown and chart type each — over filters shared by
+//! all of them, and sees every chart update as they change. The report
+//! lives in the address (see [`crate::state::report`]); every chart asks
+//! the tile cache for its tile, so charts of one tile share one request.
+
+use shared::cube::{Cube, Grouping};
+use shared::tile::{Split, TileKind};
+use shared::{geography, DimensionId, Lang};
+use yew::prelude::*;
+
+use super::use_first_attribute_value;
+use crate::api::cache::{use_tile, Load};
+use crate::charts::bar::BarChart;
+use crate::charts::map::ChoroplethMap;
+use crate::charts::Datum;
+use crate::components::area_filter::AreaFilter;
+use crate::components::data_table::DataTable;
+use crate::components::measure_picker::MeasurePicker;
+use crate::components::person_filter::PersonFilter;
+use crate::components::sex_filter::SexFilter;
+use crate::i18n;
+use crate::state::report::{ChartKind, ChartSpec, BREAKDOWNS, MAX_CHARTS};
+use crate::state::{attribute_values, Area, Filters, DEFAULT_MEASURE, FIRST_VALUE};
+
+/// Properties of [`Advanced`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct AdvancedProps {
+    /// Display language.
+    pub lang: Lang,
+    /// The filters in force, shared by every chart.
+    pub filters: Filters,
+    /// The report's charts.
+    pub charts: Vec<ChartSpec>,
+    /// Called with the filters the user chose.
+    pub on_filters: Callback<Filters>,
+    /// Called with the charts the user chose.
+    pub on_charts: Callback<Vec<ChartSpec>>,
+}
+
+/// The advanced tool's page.
+#[function_component(Advanced)]
+pub fn advanced(props: &AdvancedProps) -> Html {
+    let lang = props.lang;
+    let filters = &props.filters;
+    // The first chart's tile, split by the person attribute in use, gives
+    // the values of that attribute (the GP clusters come from the data).
+    let first = TileKind {
+        family: props
+            .charts
+            .first()
+            .map_or(filters.measure, |c| c.measure)
+            .def()
+            .family()
+            .id,
+        split: filters
+            .person
+            .and_then(|(d, _)| Split::of(d))
+            .unwrap_or(Split::None),
+    };
+    let load = use_tile(filters.release.clone(), first);
+    use_first_attribute_value(&load, filters, &props.on_filters);
+    let cube = match &load {
+        Load::Ready(cube, _) => Some(cube.clone()),
+        _ => None,
+    };
+    let person_values = filters
+        .person
+        .map(|(d, _)| attribute_values(d, cube.as_deref()))
+        .unwrap_or_default();
+    let on_area = {
+        let filters = filters.clone();
+        props.on_filters.reform(move |area| Filters {
+            area,
+            ..filters.clone()
+        })
+    };
+    let on_sex = {
+        let filters = filters.clone();
+        props.on_filters.reform(move |sex| Filters {
+            sex,
+            ..filters.clone()
+        })
+    };
+    let on_person = {
+        let filters = filters.clone();
+        props.on_filters.reform(move |person| Filters {
+            person,
+            ..filters.clone()
+        })
+    };
+    let charts: Vec<Html> = props.charts.iter().enumerate().map(|(i, spec)| {
+        let on_change = {
+            let (charts, on_charts) = (props.charts.clone(), props.on_charts.clone());
+            Callback::from(move |spec: ChartSpec| {
+                let mut charts = charts.clone();
+                charts[i] = spec;
+                on_charts.emit(charts);
+            })
+        };
+        let on_remove = (props.charts.len() > 1).then(|| {
+            let (charts, on_charts) = (props.charts.clone(), props.on_charts.clone());
+            Callback::from(move |()| {
+                let mut charts = charts.clone();
+                charts.remove(i);
+                on_charts.emit(charts);
+            })
+        });
+        html! {
+            <ReportChart key={i} number={i + 1} spec={*spec} filters={filters.clone()} lang={lang}
+                on_change={on_change} on_remove={on_remove} on_area={on_area.clone()} />
+        }
+    }).collect();
+    let add = (props.charts.len() < MAX_CHARTS).then(|| {
+        let (charts, on_charts) = (props.charts.clone(), props.on_charts.clone());
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let mut charts = charts.clone();
+            let measure = charts.last().map_or(DEFAULT_MEASURE, |c| c.measure);
+            charts.push(ChartSpec {
+                measure,
+                scale: None,
+                by: DimensionId::Region,
+                kind: ChartKind::Bar,
+            });
+            on_charts.emit(charts);
+        });
+        html! {
+            <button type="button" class="add-chart" {onclick}>{ i18n::ADD_CHART.get(lang) }</button>
+        }
+    });
+    html! {
+        <>
+            <h1>{ i18n::ADVANCED.get(lang) }</h1>
+            <p class="lead">{ i18n::ADVANCED_INTRO.get(lang) }</p>
+            <div class="dashboard">
+                <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
+                    <h2>{ i18n::FILTERS_ALL_CHARTS.get(lang) }</h2>
+                    <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
+                    <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
+                    <PersonFilter selected={filters.person} values={person_values}
+                        on_change={on_person} lang={lang} />
+                </aside>
+                <div class="panels report">
+                    { for charts }
+                    { for add }
+                </div>
+            </div>
+        </>
+    }
+}
+
+/// Properties of [`ReportChart`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct ReportChartProps {
+    /// 1-based position in the report.
+    pub number: usize,
+    /// What to draw.
+    pub spec: ChartSpec,
+    /// The filters in force.
+    pub filters: Filters,
+    /// Display language.
+    pub lang: Lang,
+    /// Called with the chart the user chose.
+    pub on_change: Callback<ChartSpec>,
+    /// Removes the chart (`None`: the report's only chart stays).
+    pub on_remove: Option<Callback<()>>,
+    /// Called with an area clicked on a map.
+    pub on_area: Callback<Area>,
+}
+
+/// One chart of the report: its controls, the chart, its table twin.
+#[function_component(ReportChart)]
+pub fn report_chart(props: &ReportChartProps) -> Html {
+    let (lang, spec, filters, n) = (props.lang, props.spec, &props.filters, props.number);
+    let tile = spec.tile(filters);
+    // A conflict draws no chart, but the hook is called all the same.
+    let fallback = TileKind {
+        family: spec.measure.def().family().id,
+        split: Split::None,
+    };
+    let load = use_tile(filters.release.clone(), tile.unwrap_or(fallback));
+    let prefix = format!("c{n}-");
+    let on_measure = props.on_change.reform(move |measure| ChartSpec {
+        measure,
+        scale: None,
+        ..spec
+    });
+    let on_scale = props.on_change.reform(move |scale| ChartSpec {
+        scale: Some(scale),
+        ..spec
+    });
+    let on_by = props.on_change.reform(move |e: Event| {
+        let key = e
+            .target_unchecked_into::<web_sys::HtmlSelectElement>()
+            .value();
+        let by = BREAKDOWNS
+            .into_iter()
+            .find(|d| d.key() == key)
+            .unwrap_or(spec.by);
+        let kind = if spec.kind.fits(by) {
+            spec.kind
+        } else {
+            ChartKind::Bar
+        };
+        ChartSpec { by, kind, ..spec }
+    });
+    let on_kind = props.on_change.reform(move |e: Event| {
+        let key = e
+            .target_unchecked_into::<web_sys::HtmlSelectElement>()
+            .value();
+        ChartSpec {
+            kind: ChartKind::from_key(&key).unwrap_or(spec.kind),
+            ..spec
+        }
+    });
+    let remove = props.on_remove.clone().map(|on_remove| {
+        html! {
+            <button type="button" class="remove-chart"
+                aria-label={format!("{} {n}", i18n::REMOVE_CHART.get(lang))}
+                onclick={on_remove.reform(|_: MouseEvent| ())}>{ i18n::REMOVE.get(lang) }</button>
+        }
+    });
+    let controls = html! {
+        <div class="chart-controls">
+            <MeasurePicker measure={spec.measure} scale={spec.scale()} id_prefix={prefix.clone()}
+                on_measure={on_measure} on_scale={on_scale} lang={lang} />
+            <div class="filter">
+                <label class="filter-label" for={format!("{prefix}by")}>{ i18n::BREAK_DOWN_BY.get(lang) }</label>
+                <select id={format!("{prefix}by")} onchange={on_by}>
+                    { for BREAKDOWNS.iter().map(|d| html! {
+                        <option value={d.key()} selected={*d == spec.by}>{ d.def().label.get(lang) }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="filter">
+                <label class="filter-label" for={format!("{prefix}kind")}>{ i18n::CHART_TYPE.get(lang) }</label>
+                <select id={format!("{prefix}kind")} onchange={on_kind}>
+                    { for ChartKind::ALL.iter().filter(|k| k.fits(spec.by)).map(|k| html! {
+                        <option value={k.key()} selected={*k == spec.kind()}>{ k.label().get(lang) }</option>
+                    }) }
+                </select>
+            </div>
+            { for remove }
+        </div>
+    };
+    let body = match (tile, &load) {
+        (Err(conflict), _) => html! {
+            <p class="status error" role="alert">{ conflict.message(lang) }</p>
+        },
+        (Ok(_), Load::Loading) => html! {
+            <p class="status" role="status">{ i18n::LOADING.get(lang) }</p>
+        },
+        (Ok(_), Load::Failed(e)) => html! {
+            <p class="status error" role="alert">{ format!("{}: {e}", i18n::LOAD_FAILED.get(lang)) }</p>
+        },
+        (Ok(_), Load::Ready(cube, _)) => chart(cube, props),
+    };
+    html! {
+        <section class="report-chart" data-testid={format!("chart-{n}")}
+            aria-label={format!("{} {n}", i18n::CHART.get(lang))}>
+            { controls }
+            { body }
+        </section>
+    }
+}
+
+/// The chart of `props` drawn from `cube`, with its table twin.
+fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
+    let (lang, spec, filters, n) = (props.lang, props.spec, &props.filters, props.number);
+    let series = Series::compute(cube, spec, filters, lang);
+    let measure = spec.measure.def();
+    let scale = spec.scale();
+    let decimals = scale.decimals();
+    let label = measure.label().get(lang);
+    let unit = measure.unit(scale, lang);
+    let by_label = spec.by.def().label.get(lang);
+    let title = format!("{label} {} {}", i18n::BY.get(lang), by_label.to_lowercase());
+    let mut context = format!("{}, {}", series.area, series.year);
+    if let Some(sex) = filters.sex {
+        context.push_str(" · ");
+        context.push_str(sex.label().get(lang));
+    }
+    if let Some((dimension, code)) = filters.person.filter(|(_, c)| *c != FIRST_VALUE) {
+        context.push_str(" · ");
+        context.push_str(&dimension.value_label(code, lang));
+    }
+    let table = |highlight| {
+        html! {
+            <DataTable caption={format!("{}: {title}", i18n::TABLE_OF.get(lang))}
+                category={by_label} value_heading={format!("{label}, {unit}")}
+                export_name={format!("tvaers-{}-{}-{}", measure.key, scale.key(), spec.by.key())}
+                data={series.data.clone()} highlight={highlight} decimals={decimals} lang={lang}
+                testid={format!("chart-{n}-table")} />
+        }
+    };
+    let twin = |highlight| {
+        html! {
+            <details class="table-twin">
+                <summary>{ format!("{}: {title}", i18n::TABLE_OF.get(lang)) }</summary>
+                { table(highlight) }
+            </details>
+        }
+    };
+    let drawn = match spec.kind() {
+        ChartKind::Table => table(series.highlight),
+        ChartKind::Bar => html! {
+            <>
+                <BarChart title={title.clone()} data={series.data.clone()} highlight={series.highlight}
+                    decimals={decimals} lang={lang} testid={format!("chart-{n}-bars")} />
+                { twin(series.highlight) }
+            </>
+        },
+        ChartKind::Map => {
+            let regions = spec.by == DimensionId::Region;
+            let selected = series.highlight;
+            let on_select =
+                props
+                    .on_area
+                    .reform(move |code: u16| match (selected == Some(code), regions) {
+                        (true, _) => Area::Country,
+                        (false, true) => Area::Region(code),
+                        (false, false) => Area::Municipality(code),
+                    });
+            html! {
+                <>
+                    <ChoroplethMap title={title.clone()} data={series.data.clone()} regions={regions}
+                        selected={selected} id_prefix={format!("c{n}-map")} level_switch={false}
+                        decimals={decimals} unit={unit.clone()} lang={lang}
+                        on_select={on_select} on_level={Callback::noop()} />
+                    { twin(series.highlight) }
+                </>
+            }
+        }
+    };
+    html! {
+        <>
+            <p class="chart-context">{ format!("{unit} · {context}") }</p>
+            { drawn }
+        </>
+    }
+}
+
+/// A chart's numbers.
+struct Series {
+    year: u16,
+    /// What the values cover: the area, or the whole country for a
+    /// breakdown by a geography (which shows the area among its peers).
+    area: String,
+    data: Vec<Datum>,
+    /// The code of the selected area, when the chart shows it.
+    highlight: Option<u16>,
+}
+
+impl Series {
+    fn compute(cube: &Cube, spec: ChartSpec, filters: &Filters, lang: Lang) -> Series {
+        let year = cube
+            .codes(DimensionId::Year)
+            .ok()
+            .and_then(|y| y.last().copied())
+            .unwrap_or(0);
+        let (measure, scale, by) = (spec.measure, spec.scale(), spec.by);
+        let whole_country = i18n::WHOLE_COUNTRY.get(lang).to_string();
+        let area_name = filters
+            .area
+            .name()
+            .map_or(whole_country.clone(), String::from);
+        let national = filters.population_filter(year);
+        // A geography is shown among its peers, the selected one marked;
+        // other breakdowns cover the selected area.
+        let (filter, codes, highlight, area): (_, Vec<u16>, _, _) = match by {
+            DimensionId::Region => (
+                national,
+                geography::REGIONS.iter().map(|r| r.code).collect(),
+                filters
+                    .area
+                    .region()
+                    .filter(|_| filters.area != Area::Country),
+                whole_country,
+            ),
+            DimensionId::HealthCluster => {
+                let mut clusters: Vec<_> = geography::HEALTH_CLUSTERS.iter().collect();
+                clusters.sort_by(|a, b| a.name.cmp(b.name));
+                let highlight = match filters.area {
+                    Area::HealthCluster(code) => Some(code),
+                    Area::Municipality(code) => {
+                        geography::municipality(code).map(|m| u16::from(m.health_cluster))
+                    }
+                    _ => None,
+                };
+                (
+                    national,
+                    clusters.iter().map(|c| u16::from(c.id)).collect(),
+                    highlight,
+                    whole_country,
+                )
+            }
+            DimensionId::Municipality => {
+                let highlight = match filters.area {
+                    Area::Municipality(code) => Some(code),
+                    _ => None,
+                };
+                let mut municipalities = filters.area.municipalities();
+                if spec.kind() == ChartKind::Map || municipalities.is_empty() {
+                    municipalities = geography::MUNICIPALITIES.iter().collect();
+                    municipalities.sort_by(|a, b| a.name.cmp(b.name));
+                }
+                let area = match filters.area {
+                    _ if spec.kind() == ChartKind::Map => whole_country,
+                    Area::Municipality(code) => geography::region_of(code)
+                        .and_then(geography::region)
+                        .map_or(area_name, |r| r.name.to_string()),
+                    _ => area_name,
+                };
+                (
+                    national,
+                    municipalities.iter().map(|m| m.code).collect(),
+                    highlight,
+                    area,
+                )
+            }
+            _ => {
+                let filter = filters.cube_filter(year);
+                let codes = match by.codes() {
+                    Some(codes) => codes,
+                    None if by == DimensionId::GpCluster => attribute_values(by, Some(cube)),
+                    None => {
+                        let mut codes: Vec<u16> = cube
+                            .evaluate(measure, scale, &filter, Grouping::By(by))
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|p| p.key)
+                            .collect();
+                        codes.sort_unstable();
+                        codes
+                    }
+                };
+                (filter, codes, None, area_name)
+            }
+        };
+        let points = cube
+            .evaluate(measure, scale, &filter, Grouping::By(by))
+            .unwrap_or_default();
+        let data = codes
+            .into_iter()
+            .map(|code| Datum {
+                key: code,
+                label: by.value_label(code, lang),
+                value: points
+                    .iter()
+                    .find(|p| p.key == Some(code))
+                    .and_then(|p| p.value),
+            })
+            .collect();
+        Series {
+            year,
+            area,
+            data,
+            highlight,
+        }
+    }
+}
