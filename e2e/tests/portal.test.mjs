@@ -670,3 +670,50 @@ async function openAdvanced() {
   await page.locator('[data-testid="chart-1"] path.area').first().waitFor();
   return { page, tiles };
 }
+
+/** Width and height of a PNG file, from its IHDR chunk. */
+function pngSize(bytes) {
+  assert.deepEqual([...bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG signature');
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+test('a chart and the map download as SVG and as PNG at twice their size', async () => {
+  const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${url}/?sex=2`);
+  await page.getByTestId('map').waitFor();
+  const save = async (figure, label) => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId(figure).getByRole('button', { name: label }).click(),
+    ]);
+    return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+  };
+  const women = gpContactsPer1000(extracts, geography, 'K');
+
+  // The bar chart: a standalone SVG with the bars' labels as shown.
+  const bars = await save('region-chart', 'Hent som SVG');
+  assert.equal(bars.name, 'tvaers-gp_contacts-per_1000-region-sex-2.svg');
+  const svg = bars.bytes.toString('utf8');
+  assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  for (const value of Object.values(women.byRegion)) {
+    const label = value.toLocaleString('da-DK', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    assert.ok(svg.includes(label) || svg.includes((value + 0.05).toLocaleString('da-DK', { minimumFractionDigits: 1, maximumFractionDigits: 1 })), `SVG has ${label}`);
+  }
+  const barsPng = await save('region-chart', 'Hent som PNG');
+  assert.equal(barsPng.name, 'tvaers-gp_contacts-per_1000-region-sex-2.png');
+  const [w, h] = pngSize(barsPng.bytes);
+  const shown = await page.getByTestId('region-chart').locator('svg').evaluate((s) => [Number(s.getAttribute('width')), Number(s.getAttribute('height'))]);
+  assert.deepEqual([w, h], [shown[0] * 2, shown[1] * 2], 'PNG at twice the size');
+
+  // The map: every municipality with its fill and outline in the file.
+  const map = await save('map', 'Hent som SVG');
+  assert.equal(map.name, 'tvaers-gp_contacts-per_1000-municipality-sex-2-map.svg');
+  const mapSvg = map.bytes.toString('utf8');
+  const areas = [...mapSvg.matchAll(/<path[^>]*class="area[^"]*"[^>]*>/g)].map((m) => m[0]);
+  assert.equal(areas.length, 98);
+  assert.ok(areas.every((p) => /fill="#[0-9a-f]{6}"/.test(p) && /stroke="#6b6b6b"/.test(p)), 'fills and outlines are attributes');
+  const [viewW, viewH] = mapSvg.match(/viewBox="0 0 ([\d.]+) ([\d.]+)"/).slice(1).map(Number);
+  const [mw, mh] = pngSize((await save('map', 'Hent som PNG')).bytes);
+  assert.deepEqual([mw, mh], [Math.round(viewW * 2), Math.round(viewH * 2)]);
+  await page.close();
+});

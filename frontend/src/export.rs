@@ -1,4 +1,5 @@
-//! CSV export of the numbers a chart shows.
+//! Exports: CSV of the numbers a chart shows, SVG and PNG of the chart,
+//! offered as downloads.
 //!
 //! The file holds the values as displayed (same decimals), in the
 //! conventions of the display language so that a spreadsheet opens it
@@ -7,8 +8,128 @@
 //! mark makes spreadsheet programs read æ, ø and å right.
 
 use shared::Lang;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::charts::Datum;
+
+/// Offers `blob` as a download named `file` (via a Blob URL).
+pub fn download_blob(file: &str, blob: &web_sys::Blob) -> Result<(), JsValue> {
+    let url = web_sys::Url::create_object_url_with_blob(blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    anchor.set_href(&url);
+    anchor.set_download(file);
+    anchor.click();
+    // Revoking at once can cancel the download in some browsers.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// Offers `text` of MIME type `mime` as a download named `file`.
+pub fn download_text(file: &str, text: &str, mime: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    download_blob(file, &blob)
+}
+
+/// The first `svg` element inside `container`, as a standalone SVG
+/// document: namespaced, and sized in pixels (a map has only a view box).
+pub fn svg_document(container: &web_sys::Element) -> Result<(String, f64, f64), JsValue> {
+    let svg = container
+        .query_selector("svg")?
+        .ok_or("the chart has no svg")?;
+    let svg: web_sys::Element = svg.clone_node_with_deep(true)?.dyn_into()?;
+    svg.set_attribute("xmlns", "http://www.w3.org/2000/svg")?;
+    let view_box = svg.get_attribute("viewBox").unwrap_or_default();
+    let size: Vec<f64> = view_box
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let attribute = |name: &str, fallback: Option<&f64>| {
+        svg.get_attribute(name)
+            .and_then(|v| v.trim_end_matches("px").parse().ok())
+            .or(fallback.copied())
+            .unwrap_or(600.0)
+    };
+    let (width, height) = (
+        attribute("width", size.get(2)),
+        attribute("height", size.get(3)),
+    );
+    svg.set_attribute("width", &width.to_string())?;
+    svg.set_attribute("height", &height.to_string())?;
+    // A white page behind the chart, as on screen.
+    svg.set_attribute("style", "background: #ffffff")?;
+    let text = web_sys::XmlSerializer::new()?.serialize_to_string(&svg)?;
+    Ok((text, width, height))
+}
+
+/// Offers the chart in `container` as `<name>.svg`.
+pub fn download_svg(container: &web_sys::Element, name: &str) -> Result<(), JsValue> {
+    let (text, _, _) = svg_document(container)?;
+    download_text(&format!("{name}.svg"), &text, "image/svg+xml;charset=utf-8")
+}
+
+/// Offers the chart in `container` as `<name>.png`, drawn at twice its
+/// size on white.
+pub fn download_png(container: &web_sys::Element, name: &str) -> Result<(), JsValue> {
+    use wasm_bindgen::closure::Closure;
+    const SCALE: f64 = 2.0;
+    let (text, width, height) = svg_document(container)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let image = web_sys::HtmlImageElement::new()?;
+    let source = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(&text))
+    );
+    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
+    canvas.set_width((width * SCALE).round() as u32);
+    canvas.set_height((height * SCALE).round() as u32);
+    let file = format!("{name}.png");
+    let drawn = image.clone();
+    let onload = Closure::once(move || {
+        let result = (|| -> Result<(), JsValue> {
+            let context: web_sys::CanvasRenderingContext2d = canvas
+                .get_context("2d")?
+                .ok_or("no 2d context")?
+                .dyn_into()?;
+            context.set_fill_style_str("#ffffff");
+            context.fill_rect(0.0, 0.0, width * SCALE, height * SCALE);
+            context.draw_image_with_html_image_element_and_dw_and_dh(
+                &drawn,
+                0.0,
+                0.0,
+                width * SCALE,
+                height * SCALE,
+            )?;
+            let save = Closure::once(move |blob: Option<web_sys::Blob>| {
+                if let Some(blob) = blob {
+                    if let Err(e) = download_blob(&file, &blob) {
+                        web_sys::console::error_1(&e);
+                    }
+                }
+            });
+            canvas.to_blob(save.as_ref().unchecked_ref())?;
+            save.forget();
+            Ok(())
+        })();
+        if let Err(e) = result {
+            web_sys::console::error_1(&e);
+        }
+    });
+    image.set_onload(Some(onload.as_ref().unchecked_ref()));
+    onload.forget();
+    image.set_src(&source);
+    Ok(())
+}
 
 /// The CSV text (with BOM) for a one-dimension series.
 pub fn csv(category: &str, value: &str, data: &[Datum], decimals: usize, lang: Lang) -> String {

@@ -341,3 +341,13 @@ pub const BY: Text = Text {
     da: "efter",
     en: "by",
 };
+/// Button: download the chart as SVG.
+pub const EXPORT_SVG: Text = Text {
+    da: "Hent som SVG",
+    en: "Download as SVG",
+};
+/// Button: download the chart as PNG.
+pub const EXPORT_PNG: Text = Text {
+    da: "Hent som PNG",
+    en: "Download as PNG",
+};

@@ -8,6 +8,7 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::Datum;
+use crate::components::chart_export::ChartExport;
 
 /// Properties of [`BarChart`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -21,6 +22,9 @@ pub struct BarChartProps {
     pub highlight: Option<u16>,
     /// Decimals of the value labels.
     pub decimals: usize,
+    /// File name of the chart's SVG and PNG exports, without extension.
+    #[prop_or(AttrValue::Static("tvaers-chart"))]
+    pub export_name: AttrValue,
     /// The `data-testid` of the figure.
     #[prop_or(AttrValue::Static("region-chart"))]
     pub testid: AttrValue,
@@ -265,8 +269,9 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
             render_svg(data, *highlight, *decimals, *lang, *width)
         },
     );
+    let figure = use_node_ref();
     html! {
-        <figure class="chart" data-testid={props.testid.clone()}>
+        <figure class="chart" data-testid={props.testid.clone()} ref={figure.clone()}>
             <figcaption>{ props.title.clone() }</figcaption>
             <div class="chart-svg" role="img" aria-label={props.title.clone()}>
                 { match &*svg {
@@ -274,6 +279,7 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
                     Err(e) => html! { <p class="error">{ e.clone() }</p> },
                 } }
             </div>
+            <ChartExport target={figure} name={props.export_name.clone()} lang={props.lang} />
         </figure>
     }
 }

@@ -12,6 +12,7 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::Datum;
+use crate::components::chart_export::ChartExport;
 use crate::i18n;
 
 /// The projected boundaries.
@@ -36,6 +37,12 @@ use geometry::Shape;
 pub const PALETTE: [&str; 5] = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
 /// An area without a value.
 pub const NO_DATA: &str = "#d9d9d9";
+/// Area boundaries: 3:1 against the page whatever the fill.
+const OUTLINE: &str = "#6b6b6b";
+/// The selected area's outline.
+const INK: &str = "#1d1d1b";
+/// Inset labels.
+const MUTED: &str = "#4a4a48";
 
 /// Class limits: the values at which a new colour class starts (at most
 /// four, rising, distinct), from the quintiles of `values`.
@@ -97,6 +104,9 @@ pub struct ChoroplethMapProps {
     pub unit: AttrValue,
     /// Display language.
     pub lang: Lang,
+    /// File name of the map's SVG and PNG exports, without extension.
+    #[prop_or(AttrValue::Static("tvaers-map"))]
+    pub export_name: AttrValue,
     /// Called with the code of a clicked area.
     pub on_select: Callback<u16>,
     /// Called with `true` to show regions, `false` for municipalities.
@@ -110,6 +120,7 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
     // The area pointed at or focused (its tooltip shows), and the area
     // that takes the map's Tab stop.
     let pointed = use_state_eq(|| None::<u16>);
+    let figure = use_node_ref();
     let active = use_state_eq(|| None::<u16>);
     let shapes: &'static [Shape] = if props.regions {
         &geometry::REGION_SHAPES
@@ -205,6 +216,7 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
         html! {
             <path id={format!("{prefix}-{code}")} class={classes!("area", selected.then_some("selected"))}
                 d={shape.path} fill={colour(value, &breaks)} fill-rule="evenodd"
+                stroke={OUTLINE} stroke-width="0.4"
                 role="button" tabindex={if tab_stop == Some(code) { "0" } else { "-1" }}
                 aria-label={describe(code)} aria-pressed={if selected { "true" } else { "false" }}
                 data-key={code.to_string()}
@@ -216,15 +228,21 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
     let outline = props
         .selected
         .and_then(|code| shapes.iter().find(|s| s.code == code))
-        .map(|shape| html! { <path class="outline" d={shape.path} /> });
+        .map(|shape| {
+            html! {
+                <path class="outline" d={shape.path} fill="none" stroke={INK} stroke-width="1.6" />
+            }
+        });
     let insets = geometry::INSETS
         .iter()
         .zip([i18n::BORNHOLM, i18n::CAPITAL_AREA])
         .map(|((x, y, w, h), label)| {
             html! {
                 <g class="inset">
-                    <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} />
-                    <text x={x.to_string()} y={(y - 5.0).to_string()}>{ label.get(lang) }</text>
+                    <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()}
+                        fill="none" stroke="#8a8a8a" stroke-width="0.8" />
+                    <text x={x.to_string()} y={(y - 5.0).to_string()} font-size="10"
+                        font-family="sans-serif" fill={MUTED}>{ label.get(lang) }</text>
                 </g>
             }
         });
@@ -262,7 +280,7 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
         }
     };
     html! {
-        <figure class="chart map" data-testid="map">
+        <figure class="chart map" data-testid="map" ref={figure.clone()}>
             <figcaption>{ props.title.clone() }</figcaption>
             if props.level_switch {
                 <fieldset class="map-level">
@@ -282,6 +300,7 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
             </div>
             { legend }
             <p class="credit">{ i18n::MAP_CREDIT.get(lang) }</p>
+            <ChartExport target={figure} name={props.export_name.clone()} lang={lang} />
         </figure>
     }
 }

@@ -31,29 +31,6 @@ pub struct DataTableProps {
     pub lang: Lang,
 }
 
-/// Offers `text` as a download named `file` (via a Blob URL).
-fn download(file: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    anchor.set_href(&url);
-    anchor.set_download(file);
-    anchor.click();
-    // Revoking at once can cancel the download in some browsers.
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
-}
-
 /// A table with one row per category; exact values in `data-value`, and a
 /// CSV export of the values as shown.
 #[function_component(DataTable)]
@@ -68,7 +45,8 @@ pub fn data_table(props: &DataTableProps) -> Html {
                 props.decimals,
                 props.lang,
             );
-            if let Err(e) = download(&format!("{}.csv", props.export_name), &text) {
+            let file = format!("{}.csv", props.export_name);
+            if let Err(e) = export::download_text(&file, &text, "text/csv;charset=utf-8") {
                 web_sys::console::error_1(&e);
             }
         })

@@ -1,6 +1,7 @@
 //! Reusable components, one per file.
 
 pub mod area_filter;
+pub mod chart_export;
 pub mod data_table;
 pub mod key_figure;
 pub mod measure_picker;

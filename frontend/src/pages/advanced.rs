@@ -284,11 +284,12 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
         context.push_str(" · ");
         context.push_str(&dimension.value_label(code, lang));
     }
+    let file = format!("tvaers-{}-{}-{}", measure.key, scale.key(), spec.by.key());
     let table = |highlight| {
         html! {
             <DataTable caption={format!("{}: {title}", i18n::TABLE_OF.get(lang))}
                 category={by_label} value_heading={format!("{label}, {unit}")}
-                export_name={format!("tvaers-{}-{}-{}", measure.key, scale.key(), spec.by.key())}
+                export_name={file.clone()}
                 data={series.data.clone()} highlight={highlight} decimals={decimals} lang={lang}
                 testid={format!("chart-{n}-table")} />
         }
@@ -306,7 +307,8 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
         ChartKind::Bar => html! {
             <>
                 <BarChart title={title.clone()} data={series.data.clone()} highlight={series.highlight}
-                    decimals={decimals} lang={lang} testid={format!("chart-{n}-bars")} />
+                    decimals={decimals} lang={lang} testid={format!("chart-{n}-bars")}
+                    export_name={file.clone()} />
                 { twin(series.highlight) }
             </>
         },
@@ -325,7 +327,7 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
                 <>
                     <ChoroplethMap title={title.clone()} data={series.data.clone()} regions={regions}
                         selected={selected} id_prefix={format!("c{n}-map")} level_switch={false}
-                        decimals={decimals} unit={unit.clone()} lang={lang}
+                        decimals={decimals} unit={unit.clone()} lang={lang} export_name={file.clone()}
                         on_select={on_select} on_level={Callback::noop()} />
                     { twin(series.highlight) }
                 </>

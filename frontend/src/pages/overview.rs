@@ -198,7 +198,8 @@ pub fn overview(props: &OverviewProps) -> Html {
                             decimals={decimals} unit={unit.clone()}
                             context={context} comparisons={comparisons} lang={lang} />
                         <BarChart title={chart_title.clone()} data={view.breakdown.clone()}
-                            highlight={highlight} decimals={decimals} lang={lang} />
+                            highlight={highlight} decimals={decimals} lang={lang}
+                            export_name={export_name(filters, breakdown)} />
                         <DataTable caption={format!("{}: {chart_title}", i18n::TABLE_OF.get(lang))}
                             category={breakdown.def().label.get(lang)}
                             value_heading={format!("{label}, {unit}")}
@@ -208,6 +209,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                         <ChoroplethMap title={map_title.clone()} data={view.map.clone()}
                             regions={map_level == MapLevel::Region} selected={map_selected}
                             decimals={decimals} unit={unit.clone()} lang={lang}
+                            export_name={format!("{}-map", export_name(&Filters { area: Area::Country, ..filters.clone() }, map_dimension))}
                             on_select={on_map_select} on_level={on_map_level} />
                         <details class="table-twin" data-testid="map-table">
                             <summary>{ format!("{}: {map_title}", i18n::TABLE_OF.get(lang)) }</summary>
