@@ -717,3 +717,24 @@ test('a chart and the map download as SVG and as PNG at twice their size', async
   assert.deepEqual([mw, mh], [Math.round(viewW * 2), Math.round(viewH * 2)]);
   await page.close();
 });
+
+test('the age filter restricts the key figure, the chart and the map to an age range', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.getByTestId('key-figure').waitFor();
+  const year = latestYear(extracts);
+  const elderly = gpContactsPer1000(extracts, geography, null, (p) => year - Number(p.birth_date.slice(0, 4)) >= 65);
+  await page.getByLabel('Alder', { exact: true }).selectOption({ label: '65+ år' });
+  await page.waitForURL(/[?&]age_group=3,4,5(&|$)/);
+  await keyFigureBecomes(page, elderly.national);
+  assert.match(await page.getByTestId('key-figure').locator('.context').textContent(), /65\+ år/);
+  assertValues(await tableValues(page, 'breakdown-table'), elderly.byRegion, 'regions, 65+');
+  assertAreas(await mapValues(page), elderly.byMunicipality, 'municipalities, 65+');
+  // A link keeps the range.
+  const copy = await browser.newPage();
+  await copy.goto(page.url());
+  await keyFigureBecomes(copy, elderly.national);
+  assert.equal(await copy.getByLabel('Alder', { exact: true }).inputValue(), '3,4,5');
+  await copy.close();
+  await page.close();
+});

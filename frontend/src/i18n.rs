@@ -351,3 +351,13 @@ pub const EXPORT_PNG: Text = Text {
     da: "Hent som PNG",
     en: "Download as PNG",
 };
+/// The age filter.
+pub const AGE: Text = Text {
+    da: "Alder",
+    en: "Age",
+};
+/// The age filter: no restriction.
+pub const ALL_AGES: Text = Text {
+    da: "Alle aldre",
+    en: "All ages",
+};

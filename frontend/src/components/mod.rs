@@ -1,5 +1,6 @@
 //! Reusable components, one per file.
 
+pub mod age_filter;
 pub mod area_filter;
 pub mod chart_export;
 pub mod data_table;

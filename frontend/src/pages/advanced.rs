@@ -14,6 +14,7 @@ use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
 use crate::charts::Datum;
+use crate::components::age_filter::AgeFilter;
 use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::measure_picker::MeasurePicker;
@@ -21,7 +22,9 @@ use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::report::{ChartKind, ChartSpec, BREAKDOWNS, MAX_CHARTS};
-use crate::state::{attribute_values, Area, Filters, DEFAULT_MEASURE, FIRST_VALUE};
+use crate::state::{
+    age_range_label, attribute_values, Area, Filters, DEFAULT_MEASURE, FIRST_VALUE,
+};
 
 /// Properties of [`Advanced`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -82,6 +85,13 @@ pub fn advanced(props: &AdvancedProps) -> Html {
             ..filters.clone()
         })
     };
+    let on_age = {
+        let filters = filters.clone();
+        props.on_filters.reform(move |age| Filters {
+            age,
+            ..filters.clone()
+        })
+    };
     let on_person = {
         let filters = filters.clone();
         props.on_filters.reform(move |person| Filters {
@@ -137,6 +147,7 @@ pub fn advanced(props: &AdvancedProps) -> Html {
                     <h2>{ i18n::FILTERS_ALL_CHARTS.get(lang) }</h2>
                     <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
+                        <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
                         on_change={on_person} lang={lang} />
                 </aside>
@@ -279,6 +290,10 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
     if let Some(sex) = filters.sex {
         context.push_str(" · ");
         context.push_str(sex.label().get(lang));
+    }
+    if !filters.age.is_empty() {
+        context.push_str(" · ");
+        context.push_str(&age_range_label(&filters.age, lang));
     }
     if let Some((dimension, code)) = filters.person.filter(|(_, c)| *c != FIRST_VALUE) {
         context.push_str(" · ");

@@ -14,6 +14,7 @@ use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
 use crate::charts::Datum;
+use crate::components::age_filter::AgeFilter;
 use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::key_figure::KeyFigure;
@@ -21,7 +22,7 @@ use crate::components::measure_picker::MeasurePicker;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
-use crate::state::{attribute_values, Area, Filters, MapLevel, FIRST_VALUE};
+use crate::state::{age_range_label, attribute_values, Area, Filters, MapLevel, FIRST_VALUE};
 
 /// Properties of [`Overview`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -85,6 +86,10 @@ pub fn overview(props: &OverviewProps) -> Html {
             if let Some(sex) = filters.sex {
                 context.push_str(" · ");
                 context.push_str(sex.label().get(lang));
+            }
+            if !filters.age.is_empty() {
+                context.push_str(" · ");
+                context.push_str(&age_range_label(&filters.age, lang));
             }
             if let Some((dimension, code)) = filters.person.filter(|(_, c)| *c != FIRST_VALUE) {
                 context.push_str(" · ");
@@ -175,6 +180,13 @@ pub fn overview(props: &OverviewProps) -> Html {
                     ..filters.clone()
                 })
             };
+            let on_age = {
+                let filters = filters.clone();
+                props.on_filters.reform(move |age| Filters {
+                    age,
+                    ..filters.clone()
+                })
+            };
             let on_person = {
                 let filters = filters.clone();
                 props.on_filters.reform(move |person| Filters {
@@ -190,6 +202,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                         { picker.clone() }
                         <AreaFilter selected={filters.area} on_change={on_area} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
+                        <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
                         <PersonFilter selected={filters.person} values={person_values}
                             on_change={on_person} lang={lang} />
                     </aside>
@@ -253,6 +266,14 @@ fn export_name(filters: &Filters, breakdown: DimensionId) -> String {
     }
     if let Some(sex) = filters.sex {
         name.push_str(&format!("-{}-{}", DimensionId::Sex.key(), sex.code()));
+    }
+    if !filters.age.is_empty() {
+        let codes: Vec<String> = filters.age.iter().map(u16::to_string).collect();
+        name.push_str(&format!(
+            "-{}-{}",
+            DimensionId::AgeGroup.key(),
+            codes.join("-")
+        ));
     }
     if let Some((dimension, code)) = filters.person {
         name.push_str(&format!("-{}-{code}", dimension.key()));

@@ -24,6 +24,8 @@ pub struct Filters {
     pub area: Area,
     /// Restrict to one sex, or both (`None`).
     pub sex: Option<Sex>,
+    /// Restrict to an age range: one of [`AGE_RANGES`] (empty: all ages).
+    pub age: Vec<u16>,
     /// Restrict to citizens with one value of one person attribute:
     /// target group, civil status, CPR status or nursing-home residence
     /// (a dimension with a split tile, and its code). One at a time: each
@@ -142,6 +144,31 @@ impl MapLevel {
     }
 }
 
+/// The age ranges a view can be restricted to, as age-group codes, in
+/// the order the filter offers them: each group, and 65 and over.
+pub const AGE_RANGES: [&[u16]; 6] = [&[1], &[2], &[3, 4, 5], &[3], &[4], &[5]];
+
+/// The label of an age range of consecutive age groups: "65+ år",
+/// "18-64 år".
+pub fn age_range_label(codes: &[u16], lang: Lang) -> String {
+    use shared::dimension::AgeGroup;
+    let first = codes.first().and_then(|c| AgeGroup::from_code(*c));
+    let last = codes.last().and_then(|c| AgeGroup::from_code(*c));
+    match (first, last) {
+        (Some(first), Some(last)) if first == last => first.label(lang),
+        (Some(first), Some(last)) => {
+            let (lower, upper) = (first.label(lang), last.label(lang));
+            let from = lower.split('-').next().unwrap_or_default();
+            match upper.split_once('-') {
+                Some((_, to)) => format!("{from}-{to}"),
+                // The last group is open: "85+ år" → "65+ år".
+                None => upper.replacen(&last.lower().to_string(), from, 1),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
 /// The person attributes a view can be restricted by, in the order the
 /// filter offers them.
 pub const PERSON_ATTRIBUTES: [DimensionId; 5] = [
@@ -189,6 +216,7 @@ impl Default for Filters {
             scale: None,
             area: Area::Country,
             sex: None,
+            age: Vec::new(),
             person: None,
             release: None,
             map_level: MapLevel::Municipality,
@@ -218,6 +246,9 @@ impl Filters {
         let mut filter = Filter::all().with(DimensionId::Year, [year]);
         if let Some(sex) = self.sex {
             filter = filter.with(DimensionId::Sex, [sex.code()]);
+        }
+        if !self.age.is_empty() {
+            filter = filter.with(DimensionId::AgeGroup, self.age.iter().copied());
         }
         if let Some((dimension, code)) = self.person {
             filter = filter.with(dimension, [code]);
@@ -256,5 +287,34 @@ impl Default for ViewState {
             filters: Filters::default(),
             charts: report::default_report(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_ranges_are_labelled_from_their_groups() {
+        assert_eq!(age_range_label(&[3, 4, 5], Lang::Da), "65+ år");
+        assert_eq!(age_range_label(&[3, 4, 5], Lang::En), "65+ years");
+        assert_eq!(age_range_label(&[1], Lang::Da), "0-17 år");
+        assert_eq!(age_range_label(&[4], Lang::Da), "75-84 år");
+        assert_eq!(age_range_label(&[2, 3], Lang::Da), "18-74 år");
+        assert_eq!(age_range_label(&[], Lang::Da), "");
+    }
+
+    #[test]
+    fn the_age_range_filters_the_age_groups() {
+        let filters = Filters {
+            age: vec![3, 4, 5],
+            ..Filters::default()
+        };
+        assert_eq!(
+            filters.population_filter(2024),
+            Filter::all()
+                .with(DimensionId::Year, [2024])
+                .with(DimensionId::AgeGroup, [3, 4, 5])
+        );
     }
 }

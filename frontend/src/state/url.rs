@@ -10,8 +10,8 @@ use shared::{DimensionId, Lang, MeasureId, Sex};
 
 use super::report::{default_report, ChartSpec, MAX_CHARTS};
 use super::{
-    is_attribute_value, Area, Filters, MapLevel, ViewState, DEFAULT_MEASURE, FIRST_VALUE,
-    PERSON_ATTRIBUTES,
+    is_attribute_value, Area, Filters, MapLevel, ViewState, AGE_RANGES, DEFAULT_MEASURE,
+    FIRST_VALUE, PERSON_ATTRIBUTES,
 };
 
 const LANG: &str = "lang";
@@ -41,6 +41,12 @@ pub fn parse(query: &str) -> ViewState {
             }
             SCALE => scale = Scale::from_key(value),
             RELEASE if is_release_id(value) => state.filters.release = Some(value.to_string()),
+            k if k == DimensionId::AgeGroup.key() => {
+                let codes: Vec<u16> = value.split(',').filter_map(|c| c.parse().ok()).collect();
+                if AGE_RANGES.contains(&codes.as_slice()) {
+                    state.filters.age = codes;
+                }
+            }
             k if k == DimensionId::Sex.key() => {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
             }
@@ -97,6 +103,7 @@ pub fn render(state: &ViewState) -> String {
         scale,
         area,
         sex,
+        age,
         person,
         release,
         map_level,
@@ -112,6 +119,14 @@ pub fn render(state: &ViewState) -> String {
     }
     if let Some(sex) = sex {
         pairs.push(format!("{}={}", DimensionId::Sex.key(), sex.code()));
+    }
+    if !age.is_empty() {
+        let codes: Vec<String> = age.iter().map(u16::to_string).collect();
+        pairs.push(format!(
+            "{}={}",
+            DimensionId::AgeGroup.key(),
+            codes.join(",")
+        ));
     }
     match person {
         Some((dimension, FIRST_VALUE)) => pairs.push(format!("{}=", dimension.key())),
@@ -162,6 +177,11 @@ mod tests {
                             scale,
                             area,
                             sex,
+                            age: if person.is_some() {
+                                vec![3, 4, 5]
+                            } else {
+                                Vec::new()
+                            },
                             person,
                             release: (area != Area::Country).then(|| "ab".repeat(32)),
                             map_level: if sex == Some(Sex::Male) {
@@ -193,13 +213,14 @@ mod tests {
                     scale: Some(Scale::Count),
                     area: Area::Region(1084),
                     sex: Some(Sex::Female),
+                    age: vec![3, 4, 5],
                     person: Some((DimensionId::CivilStatus, 2)),
                     release: None,
                     map_level: MapLevel::Region,
                 },
                 ..ViewState::default()
             }),
-            "measure=admissions&scale=count&region=1084&sex=2&civil_status=2&map=region&lang=en"
+            "measure=admissions&scale=count&region=1084&sex=2&age_group=3,4,5&civil_status=2&map=region&lang=en"
         );
     }
 
@@ -217,6 +238,10 @@ mod tests {
             Area::Municipality(751)
         );
         assert_eq!(parse("?sex=1").filters.sex, Some(Sex::Male));
+        // Only the offered age ranges.
+        assert_eq!(parse("?age_group=3,4,5").filters.age, vec![3, 4, 5]);
+        assert_eq!(parse("?age_group=2,4").filters.age, Vec::<u16>::new());
+        assert_eq!(parse("?age_group=6").filters.age, Vec::<u16>::new());
         // A scale the measure does not offer is dropped; so is an unknown
         // measure.
         let state = parse("?measure=mean_length_of_stay&scale=count");
