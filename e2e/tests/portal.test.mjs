@@ -56,17 +56,28 @@ async function keyFigureBecomes(page, value) {
   }, value);
 }
 
-/** Opens the overview and waits for its key figure; `tiles` collects the
- * URLs of the tiles the page fetches from then on. */
+/** Opens the overview and waits for its key figure and theme cards;
+ * `tiles` collects the names (families) of the tiles the page fetches. */
 async function openCountingTiles() {
   const page = await browser.newPage();
+  const manifest = await (await fetch(`${url}/api/manifest`)).json();
+  const names = new Map(manifest.tiles.map((t) => [t.url, t.family]));
   const tiles = [];
   page.on('request', (r) => {
-    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/api/tiles/')) tiles.push(names.get(path) ?? path);
   });
   await page.goto(url);
   await page.getByTestId('key-figure').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.theme-card .value').length === 4);
   return { page, tiles };
+}
+
+/** How often each tile was fetched. */
+function fetches(tiles) {
+  const counts = {};
+  for (const t of tiles) counts[t] = (counts[t] ?? 0) + 1;
+  return counts;
 }
 
 function assertClose(actual, expected, what) {
@@ -138,7 +149,9 @@ test('the national overview shows the figures of the extracts and the sex filter
 test('the measure picker switches measure and scale; each tile family is fetched once', async () => {
   const { page, tiles } = await openCountingTiles();
   const gp = await keyFigure(page);
-  assert.equal(tiles.length, 1, 'the first view needs one tile');
+  // The chart's tile first; the theme cards' tiles only after it.
+  assert.equal(tiles[0], 'geography', 'the first chart needs one tile, fetched first');
+  assert.deepEqual(fetches(tiles), { geography: 1, hospital: 1, 'geography.target_group': 1 }, 'the cards add two tiles');
 
   const expected = hospitalContacts(extracts, latestYear(extracts));
   assert.ok(expected.contacts > 0, 'the extracts have hospital contacts');
@@ -150,7 +163,7 @@ test('the measure picker switches measure and scale; each tile family is fetched
   );
   assertShown(await keyFigure(page), (expected.contacts / expected.citizens) * 1000, 'hospital contacts per 1,000');
   assert.match(await page.getByTestId('key-figure').textContent(), /pr\. 1\.000 borgere/);
-  assert.equal(tiles.length, 2, 'the hospital tile is fetched');
+  assert.equal(fetches(tiles).hospital, 1, 'the cards\' hospital tile serves the chart');
 
   await page.getByLabel('Antal').check();
   await page.waitForURL(/[?&]scale=count(&|$)/);
@@ -161,7 +174,7 @@ test('the measure picker switches measure and scale; each tile family is fetched
   await page.getByLabel('Mål').selectOption('gp_contacts');
   await page.waitForURL((u) => !u.search.includes('measure='));
   await keyFigureBecomes(page, String(gp.exact));
-  assert.equal(tiles.length, 2, 'no tile fetched twice');
+  assert.equal(tiles.length, 3, 'no tile fetched twice');
   await page.close();
 });
 
@@ -181,13 +194,13 @@ test('restricting the citizens by civil status reads its own tile and matches th
   assert.match(await page.getByTestId('key-figure').textContent(), /Gift/);
   const table = await regionTable(page);
   for (const [region, value] of Object.entries(married.byRegion)) assertClose(table[region], value, `region ${region}, married`);
-  assert.equal(tiles.length, 2, 'the civil-status tile is fetched once');
+  assert.equal(fetches(tiles)['geography.civil_status'], 1, 'the civil-status tile is fetched once');
 
   // Back to all citizens: the base tile is still decoded.
   await page.getByLabel('Afgræns borgere efter').selectOption('');
   await page.waitForURL((u) => !u.search.includes('civil_status'));
   await keyFigureBecomes(page, String(all.exact));
-  assert.equal(tiles.length, 2, 'no tile fetched twice');
+  assert.equal(tiles.length, 4, 'no tile fetched twice');
   await page.close();
 });
 
@@ -211,7 +224,8 @@ test('restricting the citizens to a GP cluster starts at the first cluster in th
   assert.ok(unlisted.national > 0 && unlisted.national !== inFirst.national, 'the groups differ');
   await keyFigureBecomes(page, unlisted.national);
   assert.match(await page.getByTestId('key-figure').textContent(), /Ikke tilmeldt en lægepraksis/);
-  assert.equal(tiles.length, 2, 'the GP-cluster tile is fetched once');
+  assert.equal(fetches(tiles)['geography.gp_cluster'], 1, 'the GP-cluster tile is fetched once');
+  assert.equal(tiles.length, 4, 'no tile fetched twice');
 
   // Back goes to the first cluster, then to all citizens: the address
   // that asked for "the first cluster" is not in the history.
@@ -736,5 +750,53 @@ test('the age filter restricts the key figure, the chart and the map to an age r
   await keyFigureBecomes(copy, elderly.national);
   assert.equal(await copy.getByLabel('Alder', { exact: true }).inputValue(), '3,4,5');
   await copy.close();
+  await page.close();
+});
+
+test('the overview\'s theme cards lead into the standard reports, whose figures and charts match the extracts', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const tiles = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/tiles/')) tiles.push(r.url());
+  });
+  await page.goto(url);
+  const year = latestYear(extracts);
+  const children = gpContactsPer1000(extracts, geography, null, (p) => year - Number(p.birth_date.slice(0, 4)) <= 17);
+  assert.equal(await page.locator('li.theme-card').count(), 4);
+  const card = page.getByTestId('theme-boern-og-unge');
+  await card.locator('.value').waitFor();
+  assertClose(Number(await card.locator('.value').getAttribute('data-value')), children.national, 'card: GP contacts 0-17');
+
+  await card.getByRole('link', { name: 'Børn og unge' }).click();
+  await page.waitForURL(/\/rapporter\/boern-og-unge$/);
+  await page.getByRole('heading', { level: 1, name: 'Børn og unge' }).waitFor();
+  const figure = page.getByTestId('figure-1').locator('.value');
+  await figure.waitFor();
+  assertClose(Number(await figure.getAttribute('data-value')), children.national, 'report: first key figure');
+  await page.locator('[data-testid="chart-1"] path.area').first().waitFor();
+  const map = Object.fromEntries((await page.locator('[data-testid="chart-1"] path.area').evaluateAll((ps) =>
+    ps.map((p) => [p.dataset.key, p.dataset.value]))).map(([k, v]) => [k, v === '' ? null : Number(v)]));
+  assertValues(map, children.byMunicipality, 'report: map of 0-17');
+  // The report's charts have no controls; its age range is fixed.
+  assert.equal(await page.locator('.chart-controls').count(), 0);
+  assert.equal(await page.getByLabel('Alder', { exact: true }).count(), 0);
+  await page.getByTestId('chart-4-table').waitFor();
+  await page.screenshot({ path: join(artifacts, 'report-desktop.png'), fullPage: true });
+  // Every tile was fetched once, the overview's included.
+  assert.equal(new Set(tiles).size, tiles.length, `no tile fetched twice (${tiles.length})`);
+
+  // A municipality: the figure beside its region and the country.
+  await page.getByLabel('Område', { exact: true }).selectOption('m751');
+  await page.waitForURL(/rapporter\/boern-og-unge\?municipality=751/);
+  await page.waitForFunction((v) => Math.abs(Number(document.querySelector('[data-testid="figure-1"] .value')?.dataset.value) - v) < 1e-6, children.byMunicipality[751]);
+  const compared = await page.getByTestId('figure-1').getByTestId('comparison').evaluateAll((ps) => ps.map((p) => Number(p.dataset.value)));
+  assertClose(compared[0], children.byRegion[1082], 'the region');
+  assertClose(compared[1], children.national, 'the country');
+
+  // In English, and an unknown report.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Children and youth' }).waitFor();
+  await page.goto(`${url}/rapporter/findes-ikke`);
+  await page.getByRole('heading', { level: 1, name: 'Siden findes ikke' }).waitFor();
   await page.close();
 });

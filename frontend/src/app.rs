@@ -12,6 +12,8 @@ use crate::i18n;
 use crate::pages::about::About;
 use crate::pages::advanced::Advanced;
 use crate::pages::overview::Overview;
+use crate::pages::report::Report;
+use crate::state::themes::ThemeId;
 use crate::state::{url, ViewState};
 
 /// The portal's pages. Paths are Danish, as the portal's audience is.
@@ -23,6 +25,12 @@ pub enum Route {
     /// The advanced tool: a report of up to four charts.
     #[at("/avanceret")]
     Advanced,
+    /// A standard report of a theme.
+    #[at("/rapporter/:theme")]
+    Report {
+        /// The theme.
+        theme: ThemeId,
+    },
     /// About the data: every definition from the catalogue.
     #[at("/om-data")]
     About,
@@ -37,6 +45,7 @@ impl Route {
         match self {
             Route::Overview => i18n::OVERVIEW,
             Route::Advanced => i18n::ADVANCED,
+            Route::Report { theme } => theme.report().title,
             Route::About => i18n::ABOUT,
             Route::NotFound => i18n::NOT_FOUND,
         }
@@ -176,6 +185,9 @@ fn shell() -> Html {
         Route::Advanced => html! {
             <Advanced lang={lang} filters={state.filters.clone()} charts={state.charts.clone()}
                 on_filters={on_filters} on_charts={on_charts} />
+        },
+        Route::Report { theme } => html! {
+            <Report lang={lang} theme={theme} filters={state.filters.clone()} on_filters={on_filters} />
         },
         Route::About => html! { <About lang={lang} /> },
         Route::NotFound => html! {

@@ -361,3 +361,8 @@ pub const ALL_AGES: Text = Text {
     da: "Alle aldre",
     en: "All ages",
 };
+/// The overview's theme cards.
+pub const KEY_FIGURES: Text = Text {
+    da: "Nøgletal",
+    en: "Key figures",
+};

@@ -22,6 +22,9 @@ pub struct KeyFigureProps {
     /// to a municipality.
     #[prop_or_default]
     pub comparisons: Vec<(AttrValue, Option<f64>)>,
+    /// The `data-testid` of the card.
+    #[prop_or(AttrValue::Static("key-figure"))]
+    pub testid: AttrValue,
     /// Display language.
     pub lang: Lang,
 }
@@ -33,7 +36,7 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
     let shown = i18n::format_value(props.value, props.decimals, props.lang);
     let raw = props.value.map(|v| v.to_string()).unwrap_or_default();
     html! {
-        <section class="key-figure" data-testid="key-figure" aria-live="polite">
+        <section class="key-figure" data-testid={props.testid.clone()} aria-live="polite">
             <h2 class="label">{ props.label.clone() }</h2>
             <p class="value" data-value={raw}>{ shown }</p>
             <p class="unit">{ props.unit.clone() }</p>

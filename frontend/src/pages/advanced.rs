@@ -9,7 +9,7 @@ use shared::tile::{Split, TileKind};
 use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
-use super::use_first_attribute_value;
+use super::{latest_year, series, use_first_attribute_value};
 use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
@@ -177,6 +177,9 @@ pub struct ReportChartProps {
     pub on_remove: Option<Callback<()>>,
     /// Called with an area clicked on a map.
     pub on_area: Callback<Area>,
+    /// A chart of a standard report: no controls.
+    #[prop_or_default]
+    pub fixed: bool,
 }
 
 /// One chart of the report: its controls, the chart, its table twin.
@@ -269,7 +272,9 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
     html! {
         <section class="report-chart" data-testid={format!("chart-{n}")}
             aria-label={format!("{} {n}", i18n::CHART.get(lang))}>
-            { controls }
+            if !props.fixed {
+                { controls }
+            }
             { body }
         </section>
     }
@@ -370,11 +375,7 @@ struct Series {
 
 impl Series {
     fn compute(cube: &Cube, spec: ChartSpec, filters: &Filters, lang: Lang) -> Series {
-        let year = cube
-            .codes(DimensionId::Year)
-            .ok()
-            .and_then(|y| y.last().copied())
-            .unwrap_or(0);
+        let year = latest_year(cube);
         let (measure, scale, by) = (spec.measure, spec.scale(), spec.by);
         let whole_country = i18n::WHOLE_COUNTRY.get(lang).to_string();
         let area_name = filters
@@ -454,20 +455,7 @@ impl Series {
                 (filter, codes, None, area_name)
             }
         };
-        let points = cube
-            .evaluate(measure, scale, &filter, Grouping::By(by))
-            .unwrap_or_default();
-        let data = codes
-            .into_iter()
-            .map(|code| Datum {
-                key: code,
-                label: by.value_label(code, lang),
-                value: points
-                    .iter()
-                    .find(|p| p.key == Some(code))
-                    .and_then(|p| p.value),
-            })
-            .collect();
+        let data = series(cube, (measure, scale), &filter, by, codes, lang);
         Series {
             year,
             area,

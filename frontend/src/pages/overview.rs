@@ -5,11 +5,12 @@
 //! fetched once; switching measures within a family, or back to a family
 //! seen before, fetches nothing.
 
-use shared::cube::{Cube, Grouping};
+use shared::cube::Cube;
 use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
-use super::use_first_attribute_value;
+use super::report::ThemeCards;
+use super::{comparisons, latest_year, series, total, use_first_attribute_value};
 use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
@@ -251,6 +252,8 @@ pub fn overview(props: &OverviewProps) -> Html {
     html! {
         <>
             <h1>{ i18n::OVERVIEW.get(lang) }</h1>
+            <ThemeCards lang={lang} release={filters.release.clone()}
+                ready={matches!(load, Load::Ready(..))} />
             { body }
         </>
     }
@@ -299,48 +302,13 @@ struct View {
 
 impl View {
     fn compute(cube: &Cube, filters: &Filters, lang: Lang) -> View {
-        // The newest year in the tile; a period filter comes with more years.
-        let year = cube
-            .codes(DimensionId::Year)
-            .ok()
-            .and_then(|y| y.last().copied())
-            .unwrap_or(0);
-        let (measure, scale) = (filters.measure, filters.scale());
-        let total = |filter| {
-            cube.evaluate(measure, scale, &filter, Grouping::Total)
-                .ok()
-                .and_then(|p| p.first().and_then(|p| p.value))
-        };
+        let year = latest_year(cube);
+        let what = (filters.measure, filters.scale());
         let national = filters.population_filter(year);
-        let area = total(filters.cube_filter(year));
-        let mut comparisons = Vec::new();
-        if !matches!(filters.area, Area::Country | Area::Region(_)) {
-            if let Some(region) = filters.area.region().and_then(geography::region) {
-                let filter = national.clone().with(DimensionId::Region, [region.code]);
-                comparisons.push((region.name.to_string(), total(filter)));
-            }
-        }
-        if filters.area != Area::Country {
-            comparisons.push((
-                i18n::WHOLE_COUNTRY.get(lang).to_string(),
-                total(national.clone()),
-            ));
-        }
+        let area = total(cube, what.0, what.1, &filters.cube_filter(year));
+        let comparisons = comparisons(cube, what, filters, year, lang);
         let by = |dimension: DimensionId, filter: &shared::cube::Filter, codes: Vec<u16>| {
-            let points = cube
-                .evaluate(measure, scale, filter, Grouping::By(dimension))
-                .unwrap_or_default();
-            codes
-                .into_iter()
-                .map(|code| Datum {
-                    key: code,
-                    label: dimension.value_label(code, lang),
-                    value: points
-                        .iter()
-                        .find(|p| p.key == Some(code))
-                        .and_then(|p| p.value),
-                })
-                .collect::<Vec<_>>()
+            series(cube, what, filter, dimension, codes, lang)
         };
         let region_codes = || geography::REGIONS.iter().map(|r| r.code).collect();
         let breakdown = match filters.area {

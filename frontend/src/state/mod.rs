@@ -3,6 +3,7 @@
 //! so a copied link reproduces the view and back/forward just work.
 
 pub mod report;
+pub mod themes;
 pub mod url;
 
 use shared::cube::{Cube, Filter};

@@ -1,0 +1,259 @@
+//! A standard report (`/rapporter/<theme>`): the theme's key figures over
+//! its four charts, with filters for all of them; and the theme cards the
+//! overview shows, each with the report's first key figure for the whole
+//! country and a link into the report.
+
+use shared::tile::{Split, TileKind};
+use shared::Lang;
+use yew::prelude::*;
+use yew_router::prelude::*;
+use yew_router::query::Raw;
+
+use super::advanced::ReportChart;
+use super::{comparisons, latest_year, total, use_first_attribute_value};
+use crate::api::cache::{use_tile, Load};
+use crate::app::Route;
+use crate::components::area_filter::AreaFilter;
+use crate::components::key_figure::KeyFigure;
+use crate::components::person_filter::PersonFilter;
+use crate::components::sex_filter::SexFilter;
+use crate::i18n;
+use crate::state::themes::{KeyFigureSpec, ThemeId};
+use crate::state::{age_range_label, attribute_values, url, Filters, ViewState};
+
+/// The filters of a report: the address's, within the theme's age range.
+fn report_filters(theme: ThemeId, filters: &Filters) -> Filters {
+    Filters {
+        age: theme.report().age.to_vec(),
+        ..filters.clone()
+    }
+}
+
+/// Properties of [`Report`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct ReportProps {
+    /// Display language.
+    pub lang: Lang,
+    /// Which report.
+    pub theme: ThemeId,
+    /// The filters in the address.
+    pub filters: Filters,
+    /// Called with the filters the user chose.
+    pub on_filters: Callback<Filters>,
+}
+
+/// A standard report's page.
+#[function_component(Report)]
+pub fn report(props: &ReportProps) -> Html {
+    let lang = props.lang;
+    let report = props.theme.report();
+    let filters = report_filters(props.theme, &props.filters);
+    // The first chart's tile, split by the person attribute in use, gives
+    // that attribute's values.
+    let first = TileKind {
+        family: report.charts[0].measure.def().family().id,
+        split: filters
+            .person
+            .and_then(|(d, _)| Split::of(d))
+            .unwrap_or(Split::None),
+    };
+    let load = use_tile(filters.release.clone(), first);
+    use_first_attribute_value(&load, &filters, &props.on_filters);
+    let cube = match &load {
+        Load::Ready(cube, _) => Some(cube.clone()),
+        _ => None,
+    };
+    let person_values = filters
+        .person
+        .map(|(d, _)| attribute_values(d, cube.as_deref()))
+        .unwrap_or_default();
+    let on_area = {
+        let filters = props.filters.clone();
+        props.on_filters.reform(move |area| Filters {
+            area,
+            ..filters.clone()
+        })
+    };
+    let on_sex = {
+        let filters = props.filters.clone();
+        props.on_filters.reform(move |sex| Filters {
+            sex,
+            ..filters.clone()
+        })
+    };
+    let on_person = {
+        let filters = props.filters.clone();
+        props.on_filters.reform(move |person| Filters {
+            person,
+            ..filters.clone()
+        })
+    };
+    let figures = report.key_figures.iter().enumerate().map(|(i, spec)| {
+        html! {
+            <div class="theme-figure" data-testid={format!("figure-{}", i + 1)}>
+                <ThemeFigure spec={*spec} filters={filters.clone()} lang={lang} />
+            </div>
+        }
+    });
+    let charts = report.charts.iter().enumerate().map(|(i, spec)| {
+        html! {
+            <ReportChart number={i + 1} spec={*spec} filters={filters.clone()} lang={lang}
+                on_change={Callback::noop()} on_remove={None::<Callback<()>>}
+                on_area={on_area.clone()} fixed=true />
+        }
+    });
+    let age = (!report.age.is_empty()).then(|| {
+        html! {
+            <p class="fixed-filter">
+                <span class="filter-label">{ i18n::AGE.get(lang) }</span>
+                { age_range_label(report.age, lang) }
+            </p>
+        }
+    });
+    html! {
+        <>
+            <h1>{ report.title.get(lang) }</h1>
+            <p class="lead">{ report.intro.get(lang) }</p>
+            <div class="dashboard">
+                <aside class="filters" aria-label={i18n::FILTERS.get(lang)}>
+                    <h2>{ i18n::FILTERS.get(lang) }</h2>
+                    <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
+                    <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
+                    { for age }
+                    <PersonFilter selected={filters.person} values={person_values}
+                        on_change={on_person} lang={lang} />
+                </aside>
+                <div class="panels report">
+                    <div class="figures">{ for figures }</div>
+                    { for charts }
+                </div>
+            </div>
+        </>
+    }
+}
+
+/// Properties of [`ThemeFigure`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct ThemeFigureProps {
+    /// The figure.
+    pub spec: KeyFigureSpec,
+    /// The filters in force (the figure's own person attribute wins).
+    pub filters: Filters,
+    /// Display language.
+    pub lang: Lang,
+}
+
+/// A key figure of a report, from its own tile, beside the area's region
+/// and the country.
+#[function_component(ThemeFigure)]
+pub fn theme_figure(props: &ThemeFigureProps) -> Html {
+    let (lang, spec) = (props.lang, props.spec);
+    let filters = Filters {
+        person: spec.person.or(props.filters.person),
+        ..props.filters.clone()
+    };
+    let kind = TileKind {
+        family: spec.measure.def().family().id,
+        split: filters
+            .person
+            .and_then(|(d, _)| Split::of(d))
+            .unwrap_or(Split::None),
+    };
+    let load = use_tile(filters.release.clone(), kind);
+    let scale = spec.measure.def().scale_or_default(spec.scale);
+    let label = spec.label(lang);
+    let unit = spec.measure.def().unit(scale, lang);
+    match &load {
+        Load::Loading => html! { <p class="status" role="status">{ i18n::LOADING.get(lang) }</p> },
+        Load::Failed(e) => html! {
+            <p class="status error" role="alert">{ format!("{}: {e}", i18n::LOAD_FAILED.get(lang)) }</p>
+        },
+        Load::Ready(cube, _) => {
+            let year = latest_year(cube);
+            let value = total(cube, spec.measure, scale, &filters.cube_filter(year));
+            let comparisons: Vec<(AttrValue, Option<f64>)> =
+                comparisons(cube, (spec.measure, scale), &filters, year, lang)
+                    .into_iter()
+                    .map(|(name, value)| (AttrValue::from(name), value))
+                    .collect();
+            let area = filters.area.name().unwrap_or(i18n::WHOLE_COUNTRY.get(lang));
+            let mut context = format!("{area}, {year}");
+            if let Some(sex) = filters.sex {
+                context.push_str(" · ");
+                context.push_str(sex.label().get(lang));
+            }
+            if !filters.age.is_empty() {
+                context.push_str(" · ");
+                context.push_str(&age_range_label(&filters.age, lang));
+            }
+            html! {
+                <KeyFigure label={label} value={value} decimals={scale.decimals()} unit={unit}
+                    context={context} comparisons={comparisons} lang={lang} testid="theme-figure" />
+            }
+        }
+    }
+}
+
+/// Properties of [`ThemeCards`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct ThemeCardsProps {
+    /// Display language.
+    pub lang: Lang,
+    /// The release shown (`None`: the current one).
+    pub release: Option<String>,
+    /// Whether to fetch the cards' tiles: only once the page's own chart
+    /// is drawn, so that the cards never delay it.
+    pub ready: bool,
+}
+
+/// The overview's key figures: one card per theme, with its report's
+/// first key figure for the whole country and a link into the report.
+#[function_component(ThemeCards)]
+pub fn theme_cards(props: &ThemeCardsProps) -> Html {
+    let lang = props.lang;
+    let navigator = use_navigator();
+    let cards = ThemeId::ALL.into_iter().map(|theme| {
+        let report = theme.report();
+        let state = ViewState {
+            lang,
+            filters: Filters {
+                release: props.release.clone(),
+                ..Filters::default()
+            },
+            ..ViewState::default()
+        };
+        let query = url::render(&state);
+        let route = Route::Report { theme };
+        let href = if query.is_empty() {
+            route.to_path()
+        } else {
+            format!("{}?{query}", route.to_path())
+        };
+        let onclick = {
+            let navigator = navigator.clone();
+            Callback::from(move |e: MouseEvent| {
+                if let Some(navigator) = &navigator {
+                    e.prevent_default();
+                    let _ = navigator.push_with_query(&route, Raw(query.clone()));
+                }
+            })
+        };
+        let filters = report_filters(theme, &state.filters);
+        html! {
+            <li class="theme-card" data-testid={format!("theme-{}", theme.slug())}>
+                <h3><a href={href} {onclick}>{ report.title.get(lang) }</a></h3>
+                if props.ready {
+                    <ThemeFigure spec={report.key_figures[0]} filters={filters} lang={lang} />
+                } else {
+                    <p class="status" role="status">{ i18n::LOADING.get(lang) }</p>
+                }
+            </li>
+        }
+    });
+    html! {
+        <section class="themes" aria-labelledby="themes-heading">
+            <h2 id="themes-heading">{ i18n::KEY_FIGURES.get(lang) }</h2>
+            <ul class="theme-cards">{ for cards }</ul>
+        </section>
+    }
+}
