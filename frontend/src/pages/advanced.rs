@@ -9,7 +9,7 @@ use shared::tile::{Split, TileKind};
 use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
-use super::{latest_year, series, use_first_attribute_value};
+use super::{context, latest_year, series, set_filter, use_person_values};
 use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
@@ -22,9 +22,7 @@ use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::report::{ChartKind, ChartSpec, BREAKDOWNS, MAX_CHARTS};
-use crate::state::{
-    age_range_label, attribute_values, Area, Filters, DEFAULT_MEASURE, FIRST_VALUE,
-};
+use crate::state::{attribute_values, Area, Filters, DEFAULT_MEASURE};
 
 /// Properties of [`Advanced`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -47,58 +45,19 @@ pub fn advanced(props: &AdvancedProps) -> Html {
     let lang = props.lang;
     let filters = &props.filters;
     // The first chart's tile, split by the person attribute in use, gives
-    // the values of that attribute (the GP clusters come from the data).
-    let first = TileKind {
-        family: props
-            .charts
-            .first()
-            .map_or(filters.measure, |c| c.measure)
-            .def()
-            .family()
-            .id,
-        split: filters
-            .person
-            .and_then(|(d, _)| Split::of(d))
-            .unwrap_or(Split::None),
-    };
-    let load = use_tile(filters.release.clone(), first);
-    use_first_attribute_value(&load, filters, &props.on_filters);
-    let cube = match &load {
-        Load::Ready(cube, _) => Some(cube.clone()),
-        _ => None,
-    };
-    let person_values = filters
-        .person
-        .map(|(d, _)| attribute_values(d, cube.as_deref()))
-        .unwrap_or_default();
-    let on_area = {
-        let filters = filters.clone();
-        props.on_filters.reform(move |area| Filters {
-            area,
-            ..filters.clone()
-        })
-    };
-    let on_sex = {
-        let filters = filters.clone();
-        props.on_filters.reform(move |sex| Filters {
-            sex,
-            ..filters.clone()
-        })
-    };
-    let on_age = {
-        let filters = filters.clone();
-        props.on_filters.reform(move |age| Filters {
-            age,
-            ..filters.clone()
-        })
-    };
-    let on_person = {
-        let filters = filters.clone();
-        props.on_filters.reform(move |person| Filters {
-            person,
-            ..filters.clone()
-        })
-    };
+    // that attribute's values (the GP clusters come from the data).
+    let family = props
+        .charts
+        .first()
+        .map_or(filters.measure, |c| c.measure)
+        .def()
+        .family()
+        .id;
+    let person_values = use_person_values(family, filters, &props.on_filters);
+    let on_area = set_filter(filters, &props.on_filters, |f, area| f.area = area);
+    let on_sex = set_filter(filters, &props.on_filters, |f, sex| f.sex = sex);
+    let on_age = set_filter(filters, &props.on_filters, |f, age| f.age = age);
+    let on_person = set_filter(filters, &props.on_filters, |f, person| f.person = person);
     let charts: Vec<Html> = props.charts.iter().enumerate().map(|(i, spec)| {
         let on_change = {
             let (charts, on_charts) = (props.charts.clone(), props.on_charts.clone());
@@ -291,19 +250,7 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
     let unit = measure.unit(scale, lang);
     let by_label = spec.by.def().label.get(lang);
     let title = format!("{label} {} {}", i18n::BY.get(lang), by_label.to_lowercase());
-    let mut context = format!("{}, {}", series.area, series.year);
-    if let Some(sex) = filters.sex {
-        context.push_str(" · ");
-        context.push_str(sex.label().get(lang));
-    }
-    if !filters.age.is_empty() {
-        context.push_str(" · ");
-        context.push_str(&age_range_label(&filters.age, lang));
-    }
-    if let Some((dimension, code)) = filters.person.filter(|(_, c)| *c != FIRST_VALUE) {
-        context.push_str(" · ");
-        context.push_str(&dimension.value_label(code, lang));
-    }
+    let context = context(&series.area, series.year, filters, lang);
     let file = format!("tvaers-{}-{}-{}", measure.key, scale.key(), spec.by.key());
     let table = |highlight| {
         html! {

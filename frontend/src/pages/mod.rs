@@ -108,3 +108,97 @@ pub fn comparisons(
     }
     out
 }
+
+/// A callback that emits `filters` with one choice changed by `set`.
+pub fn set_filter<T: 'static>(
+    filters: &Filters,
+    on_filters: &Callback<Filters>,
+    set: fn(&mut Filters, T),
+) -> Callback<T> {
+    let filters = filters.clone();
+    on_filters.reform(move |value| {
+        let mut filters = filters.clone();
+        set(&mut filters, value);
+        filters
+    })
+}
+
+/// The values the person filter offers, from the tile of `family` split by
+/// the attribute in use (the GP clusters come from the data); an
+/// attribute chosen without a value takes the first once that tile is
+/// here.
+#[hook]
+pub fn use_person_values(
+    family: shared::TileFamilyId,
+    filters: &Filters,
+    on_filters: &Callback<Filters>,
+) -> Vec<u16> {
+    use shared::tile::{Split, TileKind};
+    let kind = TileKind {
+        family,
+        split: filters
+            .person
+            .and_then(|(d, _)| Split::of(d))
+            .unwrap_or(Split::None),
+    };
+    let load = crate::api::cache::use_tile(filters.release.clone(), kind);
+    use_first_attribute_value(&load, filters, on_filters);
+    let cube = match &load {
+        Load::Ready(cube, _) => Some(cube.clone()),
+        _ => None,
+    };
+    filters
+        .person
+        .map(|(d, _)| attribute_values(d, cube.as_deref()))
+        .unwrap_or_default()
+}
+
+/// Where, when and whom a figure covers: "Aarhus, 2024 · Kvinder · 65+ år
+/// · Gift".
+pub fn context(area: &str, year: u16, filters: &Filters, lang: Lang) -> String {
+    let mut parts = vec![format!("{area}, {year}")];
+    if let Some(sex) = filters.sex {
+        parts.push(sex.label().get(lang).to_string());
+    }
+    if !filters.age.is_empty() {
+        parts.push(crate::state::age_range_label(&filters.age, lang));
+    }
+    if let Some((dimension, code)) = filters.person.filter(|(_, c)| *c != FIRST_VALUE) {
+        parts.push(dimension.value_label(code, lang));
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::Sex;
+
+    use super::*;
+
+    #[test]
+    fn context_names_every_restriction_in_order() {
+        let filters = Filters {
+            sex: Some(Sex::Female),
+            age: vec![3, 4, 5],
+            person: Some((DimensionId::CivilStatus, 2)),
+            ..Filters::default()
+        };
+        assert_eq!(
+            context("Aarhus", 2024, &filters, Lang::Da),
+            "Aarhus, 2024 · Kvinder · 65+ år · Gift"
+        );
+        assert_eq!(
+            context("Hele landet", 2024, &Filters::default(), Lang::Da),
+            "Hele landet, 2024"
+        );
+        // An attribute still waiting for its first value is not named.
+        let waiting = Filters {
+            person: Some((DimensionId::GpCluster, FIRST_VALUE)),
+            ..Filters::default()
+        };
+        assert_eq!(
+            context("Hele landet", 2024, &waiting, Lang::En),
+            "Hele landet, 2024"
+        );
+    }
+}

@@ -10,7 +10,9 @@ use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
 use super::report::ThemeCards;
-use super::{comparisons, latest_year, series, total, use_first_attribute_value};
+use super::{
+    comparisons, context, latest_year, series, set_filter, total, use_first_attribute_value,
+};
 use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
@@ -23,7 +25,7 @@ use crate::components::measure_picker::MeasurePicker;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
-use crate::state::{age_range_label, attribute_values, Area, Filters, MapLevel, FIRST_VALUE};
+use crate::state::{attribute_values, Area, Filters, MapLevel};
 
 /// Properties of [`Overview`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -83,19 +85,7 @@ pub fn overview(props: &OverviewProps) -> Html {
             let label = measure.label().get(lang);
             let unit = measure.unit(scale, lang);
             let area = filters.area.name().unwrap_or(i18n::WHOLE_COUNTRY.get(lang));
-            let mut context = format!("{area}, {}", view.year);
-            if let Some(sex) = filters.sex {
-                context.push_str(" · ");
-                context.push_str(sex.label().get(lang));
-            }
-            if !filters.age.is_empty() {
-                context.push_str(" · ");
-                context.push_str(&age_range_label(&filters.age, lang));
-            }
-            if let Some((dimension, code)) = filters.person.filter(|(_, c)| *c != FIRST_VALUE) {
-                context.push_str(" · ");
-                context.push_str(&dimension.value_label(code, lang));
-            }
+            let context = context(area, view.year, filters, lang);
             let person_values = filters
                 .person
                 .map(|(dimension, _)| attribute_values(dimension, Some(cube)))
@@ -174,27 +164,9 @@ pub fn overview(props: &OverviewProps) -> Html {
                     ..filters.clone()
                 })
             };
-            let on_sex = {
-                let filters = filters.clone();
-                props.on_filters.reform(move |sex| Filters {
-                    sex,
-                    ..filters.clone()
-                })
-            };
-            let on_age = {
-                let filters = filters.clone();
-                props.on_filters.reform(move |age| Filters {
-                    age,
-                    ..filters.clone()
-                })
-            };
-            let on_person = {
-                let filters = filters.clone();
-                props.on_filters.reform(move |person| Filters {
-                    person,
-                    ..filters.clone()
-                })
-            };
+            let on_sex = set_filter(filters, &props.on_filters, |f, sex| f.sex = sex);
+            let on_age = set_filter(filters, &props.on_filters, |f, age| f.age = age);
+            let on_person = set_filter(filters, &props.on_filters, |f, person| f.person = person);
             let map_dimension = map_level.dimension();
             html! {
                 <div class="dashboard">

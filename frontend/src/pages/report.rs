@@ -10,7 +10,7 @@ use yew_router::prelude::*;
 use yew_router::query::Raw;
 
 use super::advanced::ReportChart;
-use super::{comparisons, latest_year, total, use_first_attribute_value};
+use super::{comparisons, context, latest_year, set_filter, total, use_person_values};
 use crate::api::cache::{use_tile, Load};
 use crate::app::Route;
 use crate::components::area_filter::AreaFilter;
@@ -19,7 +19,7 @@ use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::themes::{KeyFigureSpec, ThemeId};
-use crate::state::{age_range_label, attribute_values, url, Filters, ViewState};
+use crate::state::{age_range_label, url, Filters, ViewState};
 
 /// The filters of a report: the address's, within the theme's age range.
 fn report_filters(theme: ThemeId, filters: &Filters) -> Filters {
@@ -48,46 +48,14 @@ pub fn report(props: &ReportProps) -> Html {
     let lang = props.lang;
     let report = props.theme.report();
     let filters = report_filters(props.theme, &props.filters);
-    // The first chart's tile, split by the person attribute in use, gives
-    // that attribute's values.
-    let first = TileKind {
-        family: report.charts[0].measure.def().family().id,
-        split: filters
-            .person
-            .and_then(|(d, _)| Split::of(d))
-            .unwrap_or(Split::None),
-    };
-    let load = use_tile(filters.release.clone(), first);
-    use_first_attribute_value(&load, &filters, &props.on_filters);
-    let cube = match &load {
-        Load::Ready(cube, _) => Some(cube.clone()),
-        _ => None,
-    };
-    let person_values = filters
-        .person
-        .map(|(d, _)| attribute_values(d, cube.as_deref()))
-        .unwrap_or_default();
-    let on_area = {
-        let filters = props.filters.clone();
-        props.on_filters.reform(move |area| Filters {
-            area,
-            ..filters.clone()
-        })
-    };
-    let on_sex = {
-        let filters = props.filters.clone();
-        props.on_filters.reform(move |sex| Filters {
-            sex,
-            ..filters.clone()
-        })
-    };
-    let on_person = {
-        let filters = props.filters.clone();
-        props.on_filters.reform(move |person| Filters {
-            person,
-            ..filters.clone()
-        })
-    };
+    // The first chart's tile gives the person attribute's values.
+    let family = report.charts[0].measure.def().family().id;
+    let person_values = use_person_values(family, &filters, &props.on_filters);
+    let on_area = set_filter(&props.filters, &props.on_filters, |f, area| f.area = area);
+    let on_sex = set_filter(&props.filters, &props.on_filters, |f, sex| f.sex = sex);
+    let on_person = set_filter(&props.filters, &props.on_filters, |f, person| {
+        f.person = person
+    });
     let figures = report.key_figures.iter().enumerate().map(|(i, spec)| {
         html! {
             <div class="theme-figure" data-testid={format!("figure-{}", i + 1)}>
@@ -177,15 +145,8 @@ pub fn theme_figure(props: &ThemeFigureProps) -> Html {
                     .map(|(name, value)| (AttrValue::from(name), value))
                     .collect();
             let area = filters.area.name().unwrap_or(i18n::WHOLE_COUNTRY.get(lang));
-            let mut context = format!("{area}, {year}");
-            if let Some(sex) = filters.sex {
-                context.push_str(" · ");
-                context.push_str(sex.label().get(lang));
-            }
-            if !filters.age.is_empty() {
-                context.push_str(" · ");
-                context.push_str(&age_range_label(&filters.age, lang));
-            }
+            // The figure's own attribute is in its label already.
+            let context = context(area, year, &props.filters, lang);
             html! {
                 <KeyFigure label={label} value={value} decimals={scale.decimals()} unit={unit}
                     context={context} comparisons={comparisons} lang={lang} testid="theme-figure" />
