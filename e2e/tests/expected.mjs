@@ -85,13 +85,13 @@ export function regions(geographyCsv) {
 }
 
 /**
- * GP contacts per 1,000 citizens in the latest year, nationally, per region
- * and per municipality, for all persons or one sex ('M' / 'K'), and only
- * citizens whose placing CPR row passes `keep` (all by default).
+ * GP contacts per 1,000 citizens in `year` (the latest by default),
+ * nationally, per region and per municipality, for all persons or one sex
+ * ('M' / 'K'), and only citizens whose placing CPR row passes `keep` (all
+ * by default).
  */
-export function gpContactsPer1000(extracts, geographyCsv, sex = null, keep = () => true) {
+export function gpContactsPer1000(extracts, geographyCsv, sex = null, keep = () => true, year = latestYear(extracts)) {
   const regionOf = regions(geographyCsv);
-  const year = latestYear(extracts);
   const persons = citizens(extracts, year);
   const gp = generalPractices(extracts);
   const counted = new Map();
@@ -163,4 +163,14 @@ export function gpClusters(extracts, year) {
     if (!before || before.valid_from < l.valid_from) latest.set(l.cpr, l);
   }
   return new Map([...latest].map(([cpr, l]) => [cpr, clusterOf.get(l.provider_number) ?? 0]));
+}
+
+/** The years with a contact with general practice, oldest first. */
+export function contactYears(extracts) {
+  const gp = generalPractices(extracts);
+  const years = new Set();
+  for (const c of rows(join(extracts, 'ssr.csv'))) {
+    if (gp.has(c.provider_number)) years.add(Number(c.contact_date.slice(0, 4)));
+  }
+  return [...years].sort();
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { gpClusters, gpContactsPer1000, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -798,5 +798,38 @@ test('the overview\'s theme cards lead into the standard reports, whose figures 
   await page.getByRole('heading', { level: 1, name: 'Children and youth' }).waitFor();
   await page.goto(`${url}/rapporter/findes-ikke`);
   await page.getByRole('heading', { level: 1, name: 'Siden findes ikke' }).waitFor();
+  await page.close();
+});
+
+test('development over time: the key figure shows last year, and a line chart follows an area through the years', async () => {
+  const years = contactYears(extracts);
+  assert.ok(years.length >= 2, `the test data cover several years (${years})`);
+  const [previous, latest] = years.slice(-2);
+  const byYear = Object.fromEntries(years.map((y) => [y, gpContactsPer1000(extracts, geography, null, () => true, y)]));
+
+  // The overview's key figure, with the year before.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(url);
+  const trend = page.getByTestId('key-figure').getByTestId('trend');
+  await trend.waitFor();
+  assertClose(Number(await trend.getAttribute('data-value')), byYear[previous].national, `the key figure's ${previous}`);
+  const change = Math.round(((byYear[latest].national - byYear[previous].national) / byYear[previous].national) * 1000) / 10;
+  const text = await trend.textContent();
+  assert.ok(text.startsWith(`${previous}: `), text);
+  const shown = Math.abs(change).toLocaleString('da-DK', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (change > 0) assert.ok(text.endsWith(`(▲ +${shown} %)`), text);
+  else if (change < 0) assert.ok(text.endsWith(`(▼ -${shown} %)`), text);
+  else assert.ok(text.endsWith('(■ 0,0 %)'), text);
+
+  // The advanced tool: GP contacts by year for Aarhus, beside the country.
+  await page.goto(`${url}/avanceret?municipality=751&chart=gp_contacts..year.line`);
+  await page.getByTestId('chart-1-line').waitFor();
+  const values = await tableValues(page, 'chart-1-table');
+  assertValues(values, Object.fromEntries(years.map((y) => [y, byYear[y].byMunicipality[751]])), 'Aarhus by year');
+  const svg = await page.getByTestId('chart-1-line').innerHTML();
+  assert.ok(svg.includes('Hele landet') && svg.includes('Aarhus'), 'the legend names both lines');
+  // The kinds offered for years.
+  assert.deepEqual(await page.locator('#c1-kind option').evaluateAll((os) => os.map((o) => o.value)), ['bar', 'line', 'table']);
+  await page.screenshot({ path: join(artifacts, 'advanced-time-series.png'), fullPage: true });
   await page.close();
 });

@@ -112,7 +112,16 @@ fn demo(args: &[String]) -> Result<(), String> {
     )?;
     let tvaers = steps.target.join("release").join("tvaers");
     let data = steps.root.join("data");
-    steps.load_demo_data("", &tvaers, &data, &data.join("extracts"), &persons, "1")?;
+    // Three years, so that the portal has a development to show.
+    steps.load_demo_data(
+        "",
+        &tvaers,
+        &data,
+        &data.join("extracts"),
+        &persons,
+        "2022..2024",
+        "1",
+    )?;
     let data_arg = data.display().to_string();
     let dist = steps.root.join("dist").display().to_string();
     println!(

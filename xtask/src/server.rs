@@ -55,7 +55,16 @@ pub fn end_to_end(steps: &mut Steps) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&work);
     let data = work.join("data");
     let extracts = work.join("extracts");
-    steps.load_demo_data("e2e: ", &tvaers, &data, &extracts, E2E_PERSONS, "7")?;
+    // Two years: the time series and the trends have a year to compare.
+    steps.load_demo_data(
+        "e2e: ",
+        &tvaers,
+        &data,
+        &extracts,
+        E2E_PERSONS,
+        "2023..2024",
+        "7",
+    )?;
     let data_arg = data.display().to_string();
     let cli = |args: &[&str]| {
         let mut c = Command::new(&tvaers);

@@ -107,9 +107,10 @@ impl Steps {
     }
 
     /// Runs the data pipeline with the `tvaers` binary: generate `persons`
-    /// synthetic persons into `extracts`, ingest every register into the
-    /// store under `data`, and build a release of tiles. Step names start
-    /// with `label`.
+    /// synthetic persons with events in `years` (`2023..2024`) into
+    /// `extracts`, ingest every register into the store under `data`, and
+    /// build a release of tiles. Step names start with `label`.
+    #[allow(clippy::too_many_arguments)]
     pub fn load_demo_data(
         &mut self,
         label: &str,
@@ -117,6 +118,7 @@ impl Steps {
         data: &Path,
         extracts: &Path,
         persons: &str,
+        years: &str,
         seed: &str,
     ) -> Result<(), String> {
         let cli = |args: &[&str]| {
@@ -126,11 +128,13 @@ impl Steps {
         };
         let out = extracts.display().to_string();
         self.run(
-            &format!("{label}generate {persons} synthetic persons"),
+            &format!("{label}generate {persons} synthetic persons, {years}"),
             &mut cli(&[
                 "generate",
                 "--persons",
                 persons,
+                "--years",
+                years,
                 "--seed",
                 seed,
                 "--out",

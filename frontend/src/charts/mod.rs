@@ -2,6 +2,7 @@
 //! charts never see tiles.
 
 pub mod bar;
+pub mod line;
 pub mod map;
 
 /// One labelled value of a chart series; `None` draws no bar.

@@ -1,5 +1,6 @@
 //! A key figure card: one big number with its label and context.
 
+use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
@@ -22,6 +23,9 @@ pub struct KeyFigureProps {
     /// to a municipality.
     #[prop_or_default]
     pub comparisons: Vec<(AttrValue, Option<f64>)>,
+    /// The value of an earlier year (the trend), with the year.
+    #[prop_or_default]
+    pub previous: Option<(u16, Option<f64>)>,
     /// The `data-testid` of the card.
     #[prop_or(AttrValue::Static("key-figure"))]
     pub testid: AttrValue,
@@ -41,6 +45,26 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
             <p class="value" data-value={raw}>{ shown }</p>
             <p class="unit">{ props.unit.clone() }</p>
             <p class="context">{ props.context.clone() }</p>
+            { for props.previous.map(|(year, value)| {
+                let shown = i18n::format_value(value, props.decimals, props.lang);
+                let change = match (props.value, value) {
+                    (Some(now), Some(before)) if before != 0.0 => {
+                        // As shown, to one decimal: a change that rounds to
+                        // nothing is no change.
+                        let percent = ((now - before) / before * 1000.0).round() / 10.0;
+                        let sign = if percent > 0.0 { "+" } else { "" };
+                        let arrow = if percent > 0.0 { "▲" } else if percent < 0.0 { "▼" } else { "■" };
+                        format!(" ({arrow} {sign}{} %)", format_number(percent, 1, props.lang))
+                    }
+                    _ => String::new(),
+                };
+                html! {
+                    <p class="trend" data-testid="trend"
+                        data-value={value.map(|v| v.to_string()).unwrap_or_default()}>
+                        { format!("{year}: {shown}{change}") }
+                    </p>
+                }
+            }) }
             { for props.comparisons.iter().map(|(label, value)| {
                 let shown = i18n::format_value(*value, props.decimals, props.lang);
                 html! {

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::{context, latest_year, series, set_filter, use_person_values};
 use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
+use crate::charts::line::LineChart;
 use crate::charts::map::ChoroplethMap;
 use crate::charts::Datum;
 use crate::components::age_filter::AgeFilter;
@@ -170,10 +171,11 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
             .into_iter()
             .find(|d| d.key() == key)
             .unwrap_or(spec.by);
-        let kind = if spec.kind.fits(by) {
-            spec.kind
+        // The old breakdown's default kind gives way to the new one's.
+        let kind = if spec.kind == ChartKind::default_for(spec.by) || !spec.kind.fits(by) {
+            ChartKind::default_for(by)
         } else {
-            ChartKind::Bar
+            spec.kind
         };
         ChartSpec { by, kind, ..spec }
     });
@@ -250,7 +252,7 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
     let unit = measure.unit(scale, lang);
     let by_label = spec.by.def().label.get(lang);
     let title = format!("{label} {} {}", i18n::BY.get(lang), by_label.to_lowercase());
-    let context = context(&series.area, series.year, filters, lang);
+    let context = context(&series.area, &series.period, filters, lang);
     let file = format!("tvaers-{}-{}-{}", measure.key, scale.key(), spec.by.key());
     let table = |highlight| {
         html! {
@@ -271,6 +273,17 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
     };
     let drawn = match spec.kind() {
         ChartKind::Table => table(series.highlight),
+        ChartKind::Line => {
+            let mut lines = vec![(series.area.clone(), series.data.clone())];
+            lines.extend(series.comparison.clone());
+            html! {
+                <>
+                    <LineChart title={title.clone()} series={lines} decimals={decimals} lang={lang}
+                        testid={format!("chart-{n}-line")} export_name={file.clone()} />
+                    { twin(None) }
+                </>
+            }
+        }
         ChartKind::Bar => html! {
             <>
                 <BarChart title={title.clone()} data={series.data.clone()} highlight={series.highlight}
@@ -309,15 +322,23 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
     }
 }
 
+fn whole_country_label(lang: Lang) -> String {
+    i18n::WHOLE_COUNTRY.get(lang).to_string()
+}
+
 /// A chart's numbers.
 struct Series {
-    year: u16,
+    /// The year shown, or the span of years of a development over time.
+    period: String,
     /// What the values cover: the area, or the whole country for a
     /// breakdown by a geography (which shows the area among its peers).
     area: String,
     data: Vec<Datum>,
     /// The code of the selected area, when the chart shows it.
     highlight: Option<u16>,
+    /// The whole country's values beside an area's development over the
+    /// years (named), for a line chart.
+    comparison: Option<(String, Vec<Datum>)>,
 }
 
 impl Series {
@@ -333,6 +354,13 @@ impl Series {
         // A geography is shown among its peers, the selected one marked;
         // other breakdowns cover the selected area.
         let (filter, codes, highlight, area): (_, Vec<u16>, _, _) = match by {
+            // The area's development over every year in the tile.
+            DimensionId::Year => (
+                filters.every_year_filter(),
+                cube.codes(DimensionId::Year).unwrap_or_default(),
+                None,
+                area_name.clone(),
+            ),
             DimensionId::Region => (
                 national,
                 geography::REGIONS.iter().map(|r| r.code).collect(),
@@ -402,12 +430,29 @@ impl Series {
                 (filter, codes, None, area_name)
             }
         };
+        let comparison = (by == DimensionId::Year && filters.area != Area::Country).then(|| {
+            let country = Filters {
+                area: Area::Country,
+                ..filters.clone()
+            };
+            let filter = country.every_year_filter();
+            let values = series(cube, (measure, scale), &filter, by, codes.clone(), lang);
+            (whole_country_label(lang), values)
+        });
         let data = series(cube, (measure, scale), &filter, by, codes, lang);
+        let years = cube.codes(DimensionId::Year).unwrap_or_default();
+        let period = match (by, years.first(), years.last()) {
+            (DimensionId::Year, Some(first), Some(last)) if first != last => {
+                format!("{first}-{last}")
+            }
+            _ => year.to_string(),
+        };
         Series {
-            year,
+            period,
             area,
             data,
             highlight,
+            comparison,
         }
     }
 }

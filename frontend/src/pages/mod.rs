@@ -154,9 +154,9 @@ pub fn use_person_values(
 }
 
 /// Where, when and whom a figure covers: "Aarhus, 2024 · Kvinder · 65+ år
-/// · Gift".
-pub fn context(area: &str, year: u16, filters: &Filters, lang: Lang) -> String {
-    let mut parts = vec![format!("{area}, {year}")];
+/// · Gift"; `period` is a year or a span of years.
+pub fn context(area: &str, period: &str, filters: &Filters, lang: Lang) -> String {
+    let mut parts = vec![format!("{area}, {period}")];
     if let Some(sex) = filters.sex {
         parts.push(sex.label().get(lang).to_string());
     }
@@ -167,6 +167,21 @@ pub fn context(area: &str, year: u16, filters: &Filters, lang: Lang) -> String {
         parts.push(dimension.value_label(code, lang));
     }
     parts.join(" · ")
+}
+
+/// The value of the year before the tile's newest, for the area of
+/// `filters` (`None` when the tile has one year).
+pub fn previous_year(
+    cube: &Cube,
+    (measure, scale): (MeasureId, Scale),
+    filters: &Filters,
+) -> Option<(u16, Option<f64>)> {
+    let years = cube.codes(DimensionId::Year).ok()?;
+    let previous = *years.iter().rev().nth(1)?;
+    Some((
+        previous,
+        total(cube, measure, scale, &filters.cube_filter(previous)),
+    ))
 }
 
 #[cfg(test)]
@@ -184,12 +199,12 @@ mod tests {
             ..Filters::default()
         };
         assert_eq!(
-            context("Aarhus", 2024, &filters, Lang::Da),
+            context("Aarhus", "2024", &filters, Lang::Da),
             "Aarhus, 2024 · Kvinder · 65+ år · Gift"
         );
         assert_eq!(
-            context("Hele landet", 2024, &Filters::default(), Lang::Da),
-            "Hele landet, 2024"
+            context("Hele landet", "2022-2024", &Filters::default(), Lang::Da),
+            "Hele landet, 2022-2024"
         );
         // An attribute still waiting for its first value is not named.
         let waiting = Filters {
@@ -197,7 +212,7 @@ mod tests {
             ..Filters::default()
         };
         assert_eq!(
-            context("Hele landet", 2024, &waiting, Lang::En),
+            context("Hele landet", "2024", &waiting, Lang::En),
             "Hele landet, 2024"
         );
     }

@@ -11,7 +11,8 @@ use yew::prelude::*;
 
 use super::report::ThemeCards;
 use super::{
-    comparisons, context, latest_year, series, set_filter, total, use_first_attribute_value,
+    comparisons, context, latest_year, previous_year, series, set_filter, total,
+    use_first_attribute_value,
 };
 use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
@@ -85,7 +86,7 @@ pub fn overview(props: &OverviewProps) -> Html {
             let label = measure.label().get(lang);
             let unit = measure.unit(scale, lang);
             let area = filters.area.name().unwrap_or(i18n::WHOLE_COUNTRY.get(lang));
-            let context = context(area, view.year, filters, lang);
+            let context = context(area, &view.year.to_string(), filters, lang);
             let person_values = filters
                 .person
                 .map(|(dimension, _)| attribute_values(dimension, Some(cube)))
@@ -182,7 +183,8 @@ pub fn overview(props: &OverviewProps) -> Html {
                     <div class="panels">
                         <KeyFigure label={label} value={view.area}
                             decimals={decimals} unit={unit.clone()}
-                            context={context} comparisons={comparisons} lang={lang} />
+                            context={context} comparisons={comparisons} lang={lang}
+                            previous={previous_year(cube, (filters.measure, scale), filters)} />
                         <BarChart title={chart_title.clone()} data={view.breakdown.clone()}
                             highlight={highlight} decimals={decimals} lang={lang}
                             export_name={export_name(filters, breakdown)} />

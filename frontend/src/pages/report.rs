@@ -10,7 +10,9 @@ use yew_router::prelude::*;
 use yew_router::query::Raw;
 
 use super::advanced::ReportChart;
-use super::{comparisons, context, latest_year, set_filter, total, use_person_values};
+use super::{
+    comparisons, context, latest_year, previous_year, set_filter, total, use_person_values,
+};
 use crate::api::cache::{use_tile, Load};
 use crate::app::Route;
 use crate::components::area_filter::AreaFilter;
@@ -146,10 +148,11 @@ pub fn theme_figure(props: &ThemeFigureProps) -> Html {
                     .collect();
             let area = filters.area.name().unwrap_or(i18n::WHOLE_COUNTRY.get(lang));
             // The figure's own attribute is in its label already.
-            let context = context(area, year, &props.filters, lang);
+            let context = context(area, &year.to_string(), &props.filters, lang);
             html! {
                 <KeyFigure label={label} value={value} decimals={scale.decimals()} unit={unit}
-                    context={context} comparisons={comparisons} lang={lang} testid="theme-figure" />
+                    context={context} comparisons={comparisons} lang={lang} testid="theme-figure"
+                    previous={previous_year(cube, (spec.measure, scale), &filters)} />
             }
         }
     }

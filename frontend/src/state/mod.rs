@@ -244,7 +244,20 @@ impl Filters {
     /// The same filter for the whole country: the comparison the page
     /// shows next to an area.
     pub fn population_filter(&self, year: u16) -> Filter {
-        let mut filter = Filter::all().with(DimensionId::Year, [year]);
+        self.restrict(Filter::all().with(DimensionId::Year, [year]))
+    }
+
+    /// The area's cells of every year: a development over time.
+    pub fn every_year_filter(&self) -> Filter {
+        let filter = self.restrict(Filter::all());
+        match self.area.filter() {
+            Some((dimension, code)) => filter.with(dimension, [code]),
+            None => filter,
+        }
+    }
+
+    /// `filter` restricted by sex, age and person attribute.
+    fn restrict(&self, mut filter: Filter) -> Filter {
         if let Some(sex) = self.sex {
             filter = filter.with(DimensionId::Sex, [sex.code()]);
         }

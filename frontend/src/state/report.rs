@@ -24,11 +24,18 @@ pub enum ChartKind {
     Map,
     /// A table.
     Table,
+    /// A line through the years (a time series).
+    Line,
 }
 
 impl ChartKind {
     /// Every kind, in the order the tool offers them.
-    pub const ALL: [ChartKind; 3] = [ChartKind::Bar, ChartKind::Map, ChartKind::Table];
+    pub const ALL: [ChartKind; 4] = [
+        ChartKind::Bar,
+        ChartKind::Line,
+        ChartKind::Map,
+        ChartKind::Table,
+    ];
 
     /// Key in the address.
     pub fn key(self) -> &'static str {
@@ -36,6 +43,7 @@ impl ChartKind {
             ChartKind::Bar => "bar",
             ChartKind::Map => "map",
             ChartKind::Table => "table",
+            ChartKind::Line => "line",
         }
     }
 
@@ -59,20 +67,39 @@ impl ChartKind {
                 da: "Tabel",
                 en: "Table",
             },
+            ChartKind::Line => Text {
+                da: "Udvikling over tid",
+                en: "Development over time",
+            },
         }
     }
 
     /// Whether a chart broken down by `by` can be drawn this way: a map
-    /// needs municipalities or regions.
+    /// needs municipalities or regions, a line the years.
     pub fn fits(self, by: DimensionId) -> bool {
-        self != ChartKind::Map || matches!(by, DimensionId::Municipality | DimensionId::Region)
+        match self {
+            ChartKind::Map => matches!(by, DimensionId::Municipality | DimensionId::Region),
+            ChartKind::Line => by == DimensionId::Year,
+            ChartKind::Bar | ChartKind::Table => true,
+        }
+    }
+
+    /// How a chart broken down by `by` is drawn when the user has not
+    /// said: a line through the years, else bars.
+    pub fn default_for(by: DimensionId) -> ChartKind {
+        if by == DimensionId::Year {
+            ChartKind::Line
+        } else {
+            ChartKind::Bar
+        }
     }
 }
 
 /// What a chart can be broken down by, in the order the tool offers them:
-/// the geographies, sex and age from every tile, then the person
-/// attributes, each from its split tile.
-pub const BREAKDOWNS: [DimensionId; 11] = [
+/// the years, the geographies, sex and age from every tile, then the
+/// person attributes, each from its split tile.
+pub const BREAKDOWNS: [DimensionId; 12] = [
+    DimensionId::Year,
     DimensionId::Region,
     DimensionId::HealthCluster,
     DimensionId::Municipality,
@@ -141,12 +168,13 @@ impl ChartSpec {
         self.measure.def().scale_or_default(self.scale)
     }
 
-    /// The kind in force: a map only where a map fits, else bars.
+    /// The kind in force: the chosen one where it fits, else the
+    /// breakdown's default.
     pub fn kind(&self) -> ChartKind {
         if self.kind.fits(self.by) {
             self.kind
         } else {
-            ChartKind::Bar
+            ChartKind::default_for(self.by)
         }
     }
 
@@ -261,7 +289,7 @@ mod tests {
             "",
             "gp_contacts",
             "nope..region.bar",
-            "gp_contacts..year.bar",
+            "gp_contacts..practice.bar",
             "gp_contacts..region.pie",
             "gp_contacts..region.bar.extra",
             "mean_length_of_stay.count.region.bar",
@@ -281,6 +309,13 @@ mod tests {
         assert_eq!(spec(DimensionId::Municipality).kind(), ChartKind::Map);
         assert_eq!(spec(DimensionId::Region).kind(), ChartKind::Map);
         assert_eq!(spec(DimensionId::Sex).kind(), ChartKind::Bar);
+        assert_eq!(spec(DimensionId::Year).kind(), ChartKind::Line);
+        let line = |by| ChartSpec {
+            kind: ChartKind::Line,
+            ..spec(by)
+        };
+        assert_eq!(line(DimensionId::Year).kind(), ChartKind::Line);
+        assert_eq!(line(DimensionId::Region).kind(), ChartKind::Bar);
     }
 
     #[test]
