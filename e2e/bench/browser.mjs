@@ -1,0 +1,110 @@
+// The portal's browser figures, measured in Debian's Chromium against a
+// running server (run on demand, e.g. against `cargo xtask demo`):
+//
+//   TVAERS_URL=http://127.0.0.1:8080 node e2e/bench/browser.mjs [--runs N]
+//
+// Prints a table: the WebAssembly bundle's bytes (raw, gzip, brotli; from
+// the served page), the time to the first chart on a warm server with a
+// cold browser cache, and filter-to-paint on the advanced tool's
+// four-chart dashboard (a sex filter change until every chart has its new
+// numbers and the next frame is painted).
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const url = process.env.TVAERS_URL ?? 'http://127.0.0.1:8080';
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10;
+const flags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+const fmt = (ms) => `${ms.toFixed(0)} ms`;
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+
+async function bundle() {
+  const html = await (await fetch(url)).text();
+  const wasm = html.match(/href="([^"]+_bg\.wasm)"/)?.[1] ?? html.match(/'([^']+_bg\.wasm)'/)?.[1];
+  if (!wasm) throw new Error('no WebAssembly bundle named in the page');
+  const bytes = Buffer.from(await (await fetch(new URL(wasm, url))).arrayBuffer());
+  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotli.length };
+}
+
+/** Milliseconds from navigation start to the overview's bar chart, each
+ * run in a fresh browser context (empty cache). */
+async function firstChart(browser) {
+  const times = [];
+  for (let i = 0; i < runs; i += 1) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.locator('[data-testid="region-chart"] svg').waitFor();
+    times.push(await page.evaluate(() => performance.now()));
+    await context.close();
+  }
+  return times;
+}
+
+/** Milliseconds from a filter click to the painted frame with every
+ * chart of the four-chart dashboard updated. */
+async function filterToPaint(browser) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${url}/avanceret`);
+  await page.getByTestId('chart-4-table').waitFor();
+  await page.locator('[data-testid="chart-1"] path.area').first().waitFor();
+  const times = [];
+  const choices = ['#sex-female', '#sex-male', '#sex-all'];
+  for (let i = 0; i < runs * 3; i += 1) {
+    const id = choices[i % choices.length];
+    times.push(
+      await page.evaluate(
+        (id) =>
+          new Promise((resolve) => {
+            const cells = () =>
+              [1, 2, 3, 4].map((n) =>
+                [...document.querySelectorAll(`[data-testid="chart-${n}"] [data-value]`)].map((e) => e.dataset.value).join(),
+              );
+            const before = cells();
+            const started = performance.now();
+            document.querySelector(id).click();
+            const check = () => {
+              const now = cells();
+              if (now.every((c, k) => c !== before[k])) {
+                // The frame after the change is the one that paints it.
+                requestAnimationFrame(() => resolve(performance.now() - started));
+              } else requestAnimationFrame(check);
+            };
+            requestAnimationFrame(check);
+          }),
+        id,
+      ),
+    );
+  }
+  await page.close();
+  return times;
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: flags });
+try {
+  const size = await bundle();
+  const first = await firstChart(browser);
+  const paint = await filterToPaint(browser);
+  const rows = [
+    ['WebAssembly bundle, raw', kb(size.raw), ''],
+    ['WebAssembly bundle, gzip', kb(size.gzip), ''],
+    ['WebAssembly bundle, brotli', kb(size.brotli), '≤ 1,536 KB'],
+    [`time to first chart, median of ${first.length}`, fmt(quantile(first, 0.5)), ''],
+    [`time to first chart, p95 of ${first.length}`, fmt(quantile(first, 0.95)), '≤ 1,000 ms'],
+    [`filter to paint, 4 charts, median of ${paint.length}`, fmt(quantile(paint, 0.5)), ''],
+    [`filter to paint, 4 charts, p95 of ${paint.length}`, fmt(quantile(paint, 0.95)), '≤ 100 ms'],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`| ${'figure'.padEnd(width)} | value | goal |`);
+  console.log(`|${'-'.repeat(width + 2)}|---:|---|`);
+  for (const [name, value, goal] of rows) console.log(`| ${name.padEnd(width)} | ${value} | ${goal} |`);
+} finally {
+  await browser.close();
+}
