@@ -333,6 +333,10 @@ test('"Om data" lists every measure of the catalogue with its formula, in both l
   await page.waitForURL(/\/om-data/);
   await page.getByRole('heading', { level: 1, name: 'Om data' }).waitFor();
   await page.screenshot({ path: join(artifacts, 'about-desktop.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, '"Om data" fits a phone');
+  await page.screenshot({ path: join(artifacts, 'about-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
   for (const measure of catalog.measures) {
     const card = page.locator(`section#${measure.key}`);
     assert.equal((await card.locator('h4').textContent()).trim(), measure.label.da);
@@ -429,7 +433,7 @@ test('keyboard only: Tab reaches every control, and the filters work without a m
   await page.goto(url);
   await page.getByTestId('key-figure').waitFor();
   const reached = new Set();
-  for (let i = 0; i < 30; i += 1) {
+  for (let i = 0; i < 45; i += 1) {
     await page.keyboard.press('Tab');
     reached.add(
       await page.evaluate(() => {
@@ -438,10 +442,15 @@ test('keyboard only: Tab reaches every control, and the filters work without a m
       }),
     );
   }
-  for (const control of ['a:Gå til indhold', 'a:Landsoverblik', 'a:Om data', 'button:English', 'select:area', 'button:Hent som CSV']) {
+  for (const control of ['a:Gå til indhold', 'a:Landsoverblik', 'a:Avanceret værktøj', 'a:Om data', 'button:English',
+    'a:Børn og unge', 'select:measure', 'select:area', 'select:age', 'select:person-attribute', 'button:Hent som SVG',
+    'button:Hent som PNG', 'button:Hent som CSV']) {
     assert.ok(reached.has(control), `Tab reaches ${control} (reached: ${[...reached].join(', ')})`);
   }
   assert.ok([...reached].some((c) => c.startsWith('input:sex-')), 'Tab reaches the sex radio group');
+  // The map is one stop: one of its areas, not 98.
+  const areas = [...reached].filter((c) => c.startsWith('path:map-m-'));
+  assert.equal(areas.length, 1, `Tab reaches the map once (${areas.join(', ')})`);
 
   // Choose "Kvinder" with the arrow keys, as a keyboard user does in a radio group.
   await page.locator('#sex-all').focus();
@@ -782,6 +791,10 @@ test('the overview\'s theme cards lead into the standard reports, whose figures 
   assert.equal(await page.getByLabel('Alder', { exact: true }).count(), 0);
   await page.getByTestId('chart-4-table').waitFor();
   await page.screenshot({ path: join(artifacts, 'report-desktop.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, 'the report fits a phone');
+  await page.screenshot({ path: join(artifacts, 'report-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 1000 });
   // Every tile was fetched once, the overview's included.
   assert.equal(new Set(tiles).size, tiles.length, `no tile fetched twice (${tiles.length})`);
 
