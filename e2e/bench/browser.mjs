@@ -7,9 +7,18 @@
 // the served page), the time to the first chart on a warm server with a
 // cold browser cache, and filter-to-paint on the advanced tool's
 // four-chart dashboard (a sex filter change until every chart has its new
-// numbers and the next frame is painted).
+// numbers and the next frame is painted), and filter + re-aggregate
+// throughput on a 1M-cell tile: our WebAssembly (the catalogue's formula
+// on a decoded cube) beside arquero, loaded in the same page from npm, on
+// the same columns, with the results compared.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const arqueroDir = dirname(require.resolve('arquero/package.json'));
+const arqueroVersion = require('arquero/package.json').version;
 
 const url = process.env.TVAERS_URL ?? 'http://127.0.0.1:8080';
 const runsArg = process.argv.indexOf('--runs');
@@ -87,11 +96,48 @@ async function filterToPaint(browser) {
   return times;
 }
 
+/** Cells per second of filter (women) + group-by (region) + ratio, in our
+ * WebAssembly and in arquero, best of `runs`, on the same 1M cells. */
+async function reAggregation(browser) {
+  const cells = 1_000_000;
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.wasmBindings?.benchmarkReAggregation);
+  await page.addScriptTag({ path: join(arqueroDir, 'dist', 'arquero.min.js') });
+  return page.evaluate(
+    ({ cells, runs }) => {
+      const ours = window.wasmBindings.benchmarkReAggregation(cells, runs);
+      const table = aq.table({ region: ours.region, sex: ours.sex, num: ours.numerator, den: ours.denominator });
+      let best = Infinity;
+      let peer;
+      for (let i = 0; i < runs; i += 1) {
+        const started = performance.now();
+        peer = table
+          .filter((d) => d.sex === 2)
+          .groupby('region')
+          .rollup({ num: aq.op.sum('num'), den: aq.op.sum('den') })
+          .derive({ value: (d) => (d.num / d.den) * 1000 })
+          .orderby('region')
+          .objects();
+        best = Math.min(best, performance.now() - started);
+      }
+      const same =
+        peer.length === ours.result.length &&
+        peer.every((row, i) => row.region === ours.result[i][0] && Math.abs(row.value - ours.result[i][1]) < 1e-9 * row.value);
+      return { cells, ours: ours.ms, arquero: best, same };
+    },
+    { cells, runs: Math.max(3, runs) },
+  );
+}
+
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: flags });
 try {
   const size = await bundle();
   const first = await firstChart(browser);
   const paint = await filterToPaint(browser);
+  const agg = await reAggregation(browser);
+  if (!agg.same) throw new Error('our WebAssembly and arquero disagree on the group-by');
+  const rate = (ms) => `${((agg.cells / ms) * 1000 / 1e6).toFixed(0)}M cells/s (${ms.toFixed(1)} ms)`;
   const rows = [
     ['WebAssembly bundle, raw', kb(size.raw), ''],
     ['WebAssembly bundle, gzip', kb(size.gzip), ''],
@@ -100,6 +146,9 @@ try {
     [`time to first chart, p95 of ${first.length}`, fmt(quantile(first, 0.95)), '≤ 1,000 ms'],
     [`filter to paint, 4 charts, median of ${paint.length}`, fmt(quantile(paint, 0.5)), ''],
     [`filter to paint, 4 charts, p95 of ${paint.length}`, fmt(quantile(paint, 0.95)), '≤ 100 ms'],
+    ['filter + group-by, 1M cells, our WebAssembly', rate(agg.ours), '≥ 50M cells/s'],
+    [`filter + group-by, 1M cells, arquero ${arqueroVersion}`, rate(agg.arquero), ''],
+    ['ours ÷ arquero time (same result)', `${(agg.ours / agg.arquero).toFixed(2)}×`, '< 1'],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`| ${'figure'.padEnd(width)} | value | goal |`);

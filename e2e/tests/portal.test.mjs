@@ -846,3 +846,26 @@ test('development over time: the key figure shows last year, and a line chart fo
   await page.screenshot({ path: join(artifacts, 'advanced-time-series.png'), fullPage: true });
   await page.close();
 });
+
+test('the exported re-aggregation benchmark computes what a plain group-by of its columns computes', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.wasmBindings?.benchmarkReAggregation);
+  const { result, expected } = await page.evaluate(() => {
+    const r = window.wasmBindings.benchmarkReAggregation(50_000, 1);
+    const sums = new Map();
+    for (let i = 0; i < r.region.length; i += 1) {
+      if (r.sex[i] !== 2) continue;
+      const s = sums.get(r.region[i]) ?? [0, 0];
+      s[0] += r.numerator[i];
+      s[1] += r.denominator[i];
+      sums.set(r.region[i], s);
+    }
+    const expected = [...sums].sort((a, b) => a[0] - b[0]).map(([k, [n, d]]) => [k, (n / d) * 1000]);
+    return { result: r.result, expected };
+  });
+  assert.equal(result.length, 5, 'five regions');
+  assert.deepEqual(result.map(([k]) => k), expected.map(([k]) => k));
+  result.forEach(([k, v], i) => assertClose(v, expected[i][1], `region ${k}`));
+  await page.close();
+});
