@@ -869,3 +869,24 @@ test('the exported re-aggregation benchmark computes what a plain group-by of it
   result.forEach(([k, v], i) => assertClose(v, expected[i][1], `region ${k}`));
   await page.close();
 });
+
+test('every standard report draws its four key figures and four charts, in both languages', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  for (const slug of ['aeldre', 'kroniske-sygdomme', 'boern-og-unge', 'sundhedsklynger']) {
+    for (const lang of ['da', 'en']) {
+      await page.goto(`${url}/rapporter/${slug}${lang === 'en' ? '?lang=en' : ''}`);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="theme-figure"] .value').length === 4);
+      await page.getByTestId('chart-4-table').waitFor({ state: 'attached' });
+      assert.equal(await page.locator('html').getAttribute('lang'), lang);
+      // Every figure has a number; every chart has rows, most with values.
+      const figures = await page.locator('[data-testid="theme-figure"] .value').evaluateAll((v) => v.map((e) => e.dataset.value));
+      assert.ok(figures.every((v) => v !== '' && Number.isFinite(Number(v))), `${slug}: figures ${figures}`);
+      for (const n of [1, 2, 3, 4]) {
+        const values = Object.values(await tableValues(page, `chart-${n}-table`));
+        assert.ok(values.length > 0 && values.filter((v) => v !== null).length >= values.length / 2, `${slug}: chart ${n} has values`);
+      }
+      assert.equal(await page.getByRole('alert').count(), 0, `${slug}: no error`);
+    }
+  }
+  await page.close();
+});
