@@ -886,7 +886,18 @@ test('every standard report draws its four key figures and four charts, in both 
         assert.ok(values.length > 0 && values.filter((v) => v !== null).length >= values.length / 2, `${slug}: chart ${n} has values`);
       }
       assert.equal(await page.getByRole('alert').count(), 0, `${slug}: no error`);
+      // Themes without an age range of their own offer the age filter.
+      const fixedAge = ['aeldre', 'boern-og-unge'].includes(slug);
+      assert.equal(await page.locator('select#age').count(), fixedAge ? 0 : 1, `${slug}: the age filter`);
     }
   }
+  // The age filter restricts a report's figures: the data package, 65+.
+  await page.goto(`${url}/rapporter/sundhedsklynger`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="theme-figure"] .value').length === 4);
+  const all = await page.getByTestId('figure-1').locator('.value').getAttribute('data-value');
+  await page.locator('select#age').selectOption('3,4,5');
+  await page.waitForURL(/rapporter\/sundhedsklynger\?age_group=3,4,5/);
+  await page.waitForFunction((before) => document.querySelector('[data-testid="figure-1"] .value')?.dataset.value !== before, all);
+  assert.match(await page.getByTestId('figure-1').locator('.context').textContent(), /65\+ år/);
   await page.close();
 });

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::api::cache::{use_tile, Load};
 use crate::app::Route;
+use crate::components::age_filter::AgeFilter;
 use crate::components::area_filter::AreaFilter;
 use crate::components::key_figure::KeyFigure;
 use crate::components::person_filter::PersonFilter;
@@ -23,10 +24,16 @@ use crate::i18n;
 use crate::state::themes::{KeyFigureSpec, ThemeId};
 use crate::state::{age_range_label, url, Filters, ViewState};
 
-/// The filters of a report: the address's, within the theme's age range.
+/// The filters of a report: the address's, with the theme's age range
+/// where it has one.
 fn report_filters(theme: ThemeId, filters: &Filters) -> Filters {
+    let age = theme.report().age;
     Filters {
-        age: theme.report().age.to_vec(),
+        age: if age.is_empty() {
+            filters.age.clone()
+        } else {
+            age.to_vec()
+        },
         ..filters.clone()
     }
 }
@@ -72,14 +79,18 @@ pub fn report(props: &ReportProps) -> Html {
                 on_area={on_area.clone()} fixed=true />
         }
     });
-    let age = (!report.age.is_empty()).then(|| {
+    let on_age = set_filter(&props.filters, &props.on_filters, |f, age| f.age = age);
+    // A theme of an age range shows it; the others offer the age filter.
+    let age = if report.age.is_empty() {
+        html! { <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} /> }
+    } else {
         html! {
             <p class="fixed-filter">
                 <span class="filter-label">{ i18n::AGE.get(lang) }</span>
                 { age_range_label(report.age, lang) }
             </p>
         }
-    });
+    };
     html! {
         <>
             <h1>{ report.title.get(lang) }</h1>
@@ -89,7 +100,7 @@ pub fn report(props: &ReportProps) -> Html {
                     <h2>{ i18n::FILTERS.get(lang) }</h2>
                     <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
-                    { for age }
+                    { age }
                     <PersonFilter selected={filters.person} values={person_values}
                         on_change={on_person} lang={lang} />
                 </aside>
