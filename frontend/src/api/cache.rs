@@ -2,12 +2,14 @@
 //! context, and [`use_tile`], the hook through which every chart asks for
 //! its tile. Tiles are immutable, so a tile decoded once serves every page,
 //! chart and filter change after it; two charts asking for the same tile
-//! in the same render share one request.
+//! in the same render share one request. A release's manifest, once read,
+//! is kept, so the tiles fetched after it come from the same release.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use shared::api::Manifest;
 use shared::cube::Cube;
 use shared::tile::TileKind;
 use yew::prelude::*;
@@ -46,11 +48,17 @@ pub struct TileCache {
     /// Keys requested and not yet in `tiles`: seen by every hook at once,
     /// unlike the reducer's state, which a render sees as it was.
     requested: Rc<RefCell<HashSet<String>>>,
+    /// The manifests read, by release (`current` for the current one):
+    /// one request per release rather than one per tile, and every tile
+    /// of "the current release" from the same release.
+    manifests: Rc<RefCell<HashMap<String, Manifest>>>,
 }
 
 impl PartialEq for TileCache {
     fn eq(&self, other: &TileCache) -> bool {
-        self.tiles == other.tiles && Rc::ptr_eq(&self.requested, &other.requested)
+        self.tiles == other.tiles
+            && Rc::ptr_eq(&self.requested, &other.requested)
+            && Rc::ptr_eq(&self.manifests, &other.manifests)
     }
 }
 
@@ -66,10 +74,29 @@ pub struct TileCacheProviderProps {
 pub fn tile_cache_provider(props: &TileCacheProviderProps) -> Html {
     let tiles = use_reducer(Tiles::default);
     let requested = use_mut_ref(HashSet::new);
-    let cache = TileCache { tiles, requested };
+    let manifests = use_mut_ref(HashMap::new);
+    let cache = TileCache {
+        tiles,
+        requested,
+        manifests,
+    };
     html! {
         <ContextProvider<TileCache> context={cache}>{ props.children.clone() }</ContextProvider<TileCache>>
     }
+}
+
+/// The manifest of `release` (`None`: the current one), read once.
+async fn manifest(
+    manifests: &RefCell<HashMap<String, Manifest>>,
+    release: Option<&str>,
+) -> Result<Manifest, ApiError> {
+    let key = release.unwrap_or("current").to_string();
+    if let Some(manifest) = manifests.borrow().get(&key) {
+        return Ok(manifest.clone());
+    }
+    let manifest = super::manifest(release).await?;
+    manifests.borrow_mut().insert(key, manifest.clone());
+    Ok(manifest)
 }
 
 /// The cache key of tile `kind` of `release` (`None`: the current one).
@@ -93,7 +120,7 @@ pub fn use_tile(release: Option<String>, kind: TileKind) -> Load {
                 cache.tiles.dispatch((key.clone(), Load::Loading));
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = async {
-                        let manifest = super::manifest(release.as_deref()).await?;
+                        let manifest = manifest(&cache.manifests, release.as_deref()).await?;
                         let tile = kind.key();
                         let entry = manifest.tile(&tile).ok_or_else(|| {
                             ApiError::Decode(format!("the release has no {tile} tile"))

@@ -7,8 +7,7 @@ use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
-use super::Datum;
-use crate::components::chart_export::ChartExport;
+use super::{category_chart, draw_value_labels, font, svg_figure, value_axis_top, Datum, GRID};
 
 /// Properties of [`BarChart`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -36,8 +35,6 @@ pub struct BarChartProps {
 const BAR: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
 /// The selected area's bar: dark orange, AA contrast against white.
 const HIGHLIGHT: RGBColor = RGBColor(0xa8, 0x4a, 0x00);
-const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
 
 /// Above this many categories, bars are drawn horizontally so that every
 /// category label stays readable.
@@ -74,20 +71,6 @@ fn bar_colour(datum: &Datum, highlight: Option<u16>) -> RGBColor {
     }
 }
 
-/// The value axis runs to a bit above the largest value, for the labels.
-fn value_axis_top(data: &[Datum]) -> f64 {
-    let max = data.iter().filter_map(|d| d.value).fold(0.0_f64, f64::max);
-    if max > 0.0 {
-        max * 1.18
-    } else {
-        1.0
-    }
-}
-
-fn font() -> TextStyle<'static> {
-    TextStyle::from(("sans-serif", 13).into_font()).color(&INK)
-}
-
 fn render_vertical(
     data: &[Datum],
     highlight: Option<u16>,
@@ -98,31 +81,10 @@ fn render_vertical(
     {
         let root = SVGBackend::with_string(&mut svg, (WIDE, 340)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let top = value_axis_top(data);
+        let top = value_axis_top(data.iter().filter_map(|d| d.value));
         let n = data.len().max(1);
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(64)
-            // An integer range is inclusive in plotters' segmented
-            // coordinates: 0..n-1 gives exactly n segments.
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .x_labels(n)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .y_label_formatter(&|y| format_number(*y, 0, lang))
-            .label_style(font())
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let mut chart = category_chart(&root, &labels, top, lang)?;
         // A fifth of each category's width on either side of its bar.
         let gap = (f64::from(chart.plotting_area().dim_in_pixel().0) / n as f64 * 0.2) as u32;
         chart
@@ -138,17 +100,7 @@ fn render_vertical(
                 Some(bar)
             }))
             .map_err(|e| e.to_string())?;
-        let label_style = font().pos(Pos::new(HPos::Center, VPos::Bottom));
-        chart
-            .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
-                let v = d.value?;
-                Some(Text::new(
-                    format_number(v, decimals, lang),
-                    (SegmentValue::CenterOf(i), v + top * 0.01),
-                    label_style.clone(),
-                ))
-            }))
-            .map_err(|e| e.to_string())?;
+        draw_value_labels(&mut chart, data, (decimals, lang), 0.01)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
@@ -170,7 +122,7 @@ fn render_horizontal(
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let top = value_axis_top(data);
+        let top = value_axis_top(data.iter().filter_map(|d| d.value));
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -270,18 +222,14 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
         },
     );
     let figure = use_node_ref();
-    html! {
-        <figure class="chart" data-testid={props.testid.clone()} ref={figure.clone()}>
-            <figcaption>{ props.title.clone() }</figcaption>
-            <div class="chart-svg" role="img" aria-label={props.title.clone()}>
-                { match &*svg {
-                    Ok(svg) => Html::from_html_unchecked(AttrValue::from(svg.clone())),
-                    Err(e) => html! { <p class="error">{ e.clone() }</p> },
-                } }
-            </div>
-            <ChartExport target={figure} name={props.export_name.clone()} lang={props.lang} />
-        </figure>
-    }
+    svg_figure(
+        &props.title,
+        &props.testid,
+        &props.export_name,
+        props.lang,
+        &svg,
+        figure,
+    )
 }
 
 #[cfg(test)]

@@ -3,26 +3,17 @@
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
-use super::Datum;
-use crate::components::chart_export::ChartExport;
+use super::{category_chart, draw_value_labels, font, svg_figure, value_axis_top, Datum, GRID};
 
 /// The series' colours: the brand blue, then a dark grey (both AA against
 /// white), told apart by their markers too.
 const COLOURS: [RGBColor; 2] = [RGBColor(0x1f, 0x5f, 0x8b), RGBColor(0x55, 0x55, 0x55)];
-const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
 /// The chart's width.
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 340;
-
-fn font() -> TextStyle<'static> {
-    TextStyle::from(("sans-serif", 13).into_font()).color(&INK)
-}
 
 /// Renders named series over the same categories (the years, as the
 /// first series labels them) to an SVG document. Values are labelled on
@@ -36,36 +27,16 @@ pub fn render_svg(
         .first()
         .map(|(_, data)| data.iter().map(|d| d.label.clone()).collect())
         .unwrap_or_default();
-    let n = labels.len().max(1);
-    let max = series
-        .iter()
-        .flat_map(|(_, data)| data.iter().filter_map(|d| d.value))
-        .fold(0.0_f64, f64::max);
-    let top = if max > 0.0 { max * 1.18 } else { 1.0 };
+    let top = value_axis_top(
+        series
+            .iter()
+            .flat_map(|(_, data)| data.iter().filter_map(|d| d.value)),
+    );
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(64)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .x_labels(n)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .y_label_formatter(&|y| format_number(*y, 0, lang))
-            .label_style(font())
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let mut chart = category_chart(&root, &labels, top, lang)?;
         for (s, (name, data)) in series.iter().enumerate() {
             let colour = COLOURS[s % COLOURS.len()];
             let points: Vec<(usize, f64)> = data
@@ -107,17 +78,7 @@ pub fn render_svg(
             }
         }
         if let Some((_, data)) = series.first() {
-            let label_style = font().pos(Pos::new(HPos::Center, VPos::Bottom));
-            chart
-                .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
-                    let v = d.value?;
-                    Some(Text::new(
-                        format_number(v, decimals, lang),
-                        (SegmentValue::CenterOf(i), v + top * 0.03),
-                        label_style.clone(),
-                    ))
-                }))
-                .map_err(|e| e.to_string())?;
+            draw_value_labels(&mut chart, data, (decimals, lang), 0.03)?;
         }
         if series.len() > 1 {
             chart
@@ -159,18 +120,14 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         |(series, decimals, lang)| render_svg(series, *decimals, *lang),
     );
     let figure = use_node_ref();
-    html! {
-        <figure class="chart" data-testid={props.testid.clone()} ref={figure.clone()}>
-            <figcaption>{ props.title.clone() }</figcaption>
-            <div class="chart-svg" role="img" aria-label={props.title.clone()}>
-                { match &*svg {
-                    Ok(svg) => Html::from_html_unchecked(AttrValue::from(svg.clone())),
-                    Err(e) => html! { <p class="error">{ e.clone() }</p> },
-                } }
-            </div>
-            <ChartExport target={figure} name={props.export_name.clone()} lang={props.lang} />
-        </figure>
-    }
+    svg_figure(
+        &props.title,
+        &props.testid,
+        &props.export_name,
+        props.lang,
+        &svg,
+        figure,
+    )
 }
 
 #[cfg(test)]

@@ -1,9 +1,127 @@
 //! Charts drawn with plotters into SVG. Components hand them typed series;
-//! charts never see tiles.
+//! charts never see tiles. The pieces the plotters charts share are here:
+//! colours, font, the value axis, the categories-along-x chart, and the
+//! `figure` that shows a drawn chart with its caption and export buttons.
 
 pub mod bar;
 pub mod line;
 pub mod map;
+
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use shared::text::format_number;
+use shared::Lang;
+use yew::prelude::*;
+
+use crate::components::chart_export::ChartExport;
+
+/// Text and axes.
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Grid lines.
+const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
+
+/// Labels and axis text.
+fn font() -> TextStyle<'static> {
+    TextStyle::from(("sans-serif", 13).into_font()).color(&INK)
+}
+
+/// The value axis runs to a bit above the largest value, for the labels.
+fn value_axis_top(values: impl IntoIterator<Item = f64>) -> f64 {
+    let max = values.into_iter().fold(0.0_f64, f64::max);
+    if max > 0.0 {
+        max * 1.18
+    } else {
+        1.0
+    }
+}
+
+/// A chart with `labels` as categories along x and values from 0 to `top`
+/// up y.
+type CategoryChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+
+/// Builds a [`CategoryChart`] on `root` and draws its axes and grid.
+fn category_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    labels: &[String],
+    top: f64,
+    lang: Lang,
+) -> Result<CategoryChart<'a, 'b>, String> {
+    let n = labels.len().max(1);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        // An integer range is inclusive in plotters' segmented
+        // coordinates: 0..n-1 gives exactly n segments.
+        .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .x_labels(n)
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .y_label_formatter(&|y| format_number(*y, 0, lang))
+        .label_style(font())
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
+/// Labels each value of `data` above its category, `lift` (a share of
+/// the axis) above the value.
+fn draw_value_labels(
+    chart: &mut CategoryChart<'_, '_>,
+    data: &[Datum],
+    (decimals, lang): (usize, Lang),
+    lift: f64,
+) -> Result<(), String> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let top = chart.y_range().end;
+    let style = font().pos(Pos::new(HPos::Center, VPos::Bottom));
+    chart
+        .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
+            let v = d.value?;
+            Some(Text::new(
+                format_number(v, decimals, lang),
+                (SegmentValue::CenterOf(i), v + top * lift),
+                style.clone(),
+            ))
+        }))
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// A drawn chart in a `figure`: the title as caption and accessible name,
+/// the SVG (or why it could not be drawn), and the export buttons.
+fn svg_figure(
+    title: &AttrValue,
+    testid: &AttrValue,
+    export_name: &AttrValue,
+    lang: Lang,
+    svg: &Result<String, String>,
+    figure: NodeRef,
+) -> Html {
+    html! {
+        <figure class="chart" data-testid={testid.clone()} ref={figure.clone()}>
+            <figcaption>{ title.clone() }</figcaption>
+            <div class="chart-svg" role="img" aria-label={title.clone()}>
+                { match svg {
+                    Ok(svg) => Html::from_html_unchecked(AttrValue::from(svg.clone())),
+                    Err(e) => html! { <p class="error">{ e.clone() }</p> },
+                } }
+            </div>
+            <ChartExport target={figure} name={export_name.clone()} {lang} />
+        </figure>
+    }
+}
 
 /// One labelled value of a chart series; `None` draws no bar.
 #[derive(Clone, Debug, PartialEq)]

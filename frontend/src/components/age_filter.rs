@@ -4,8 +4,9 @@
 use shared::Lang;
 use yew::prelude::*;
 
+use super::select_value;
 use crate::i18n;
-use crate::state::{age_range_label, AGE_RANGES};
+use crate::state::{age_range_key, age_range_label, parse_age_range, AGE_RANGES};
 
 /// Properties of [`AgeFilter`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -25,20 +26,8 @@ pub fn age_filter(props: &AgeFilterProps) -> Html {
     let onchange = {
         let on_change = props.on_change.clone();
         Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            let codes: Vec<u16> = value.split(',').filter_map(|c| c.parse().ok()).collect();
-            let known = AGE_RANGES.contains(&codes.as_slice());
-            on_change.emit(if known { codes } else { Vec::new() });
+            on_change.emit(parse_age_range(&select_value(&e)).unwrap_or_default());
         })
-    };
-    let value = |codes: &[u16]| {
-        codes
-            .iter()
-            .map(u16::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
     };
     html! {
         <div class="filter">
@@ -46,7 +35,7 @@ pub fn age_filter(props: &AgeFilterProps) -> Html {
             <select id="age" {onchange}>
                 <option value="" selected={props.selected.is_empty()}>{ i18n::ALL_AGES.get(lang) }</option>
                 { for AGE_RANGES.iter().map(|codes| html! {
-                    <option value={value(codes)} selected={props.selected == *codes}>
+                    <option value={age_range_key(codes)} selected={props.selected == *codes}>
                         { age_range_label(codes, lang) }
                     </option>
                 }) }

@@ -4,6 +4,7 @@
 use shared::{geography, Lang};
 use yew::prelude::*;
 
+use super::select_value;
 use crate::i18n;
 use crate::state::Area;
 
@@ -47,9 +48,7 @@ pub fn area_filter(props: &AreaFilterProps) -> Html {
     let onchange = {
         let on_change = props.on_change.clone();
         Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let value = select_value(&e);
             on_change.emit(parse_option(&value));
         })
     };

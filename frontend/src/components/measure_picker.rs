@@ -6,6 +6,7 @@ use shared::measure::{Scale, Theme, MEASURES};
 use shared::{Lang, MeasureId};
 use yew::prelude::*;
 
+use super::select_value;
 use crate::i18n;
 
 /// Properties of [`MeasurePicker`].
@@ -34,9 +35,7 @@ pub fn measure_picker(props: &MeasurePickerProps) -> Html {
     let onchange = {
         let on_measure = props.on_measure.clone();
         Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let value = select_value(&e);
             if let Some(measure) = MeasureId::from_key(&value) {
                 on_measure.emit(measure);
             }

@@ -8,3 +8,10 @@ pub mod key_figure;
 pub mod measure_picker;
 pub mod person_filter;
 pub mod sex_filter;
+
+/// The value of the `select` a `change` event came from.
+pub fn select_value(e: &yew::Event) -> String {
+    use yew::TargetCast;
+    e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+        .value()
+}

@@ -6,6 +6,7 @@
 use shared::{DimensionId, Lang};
 use yew::prelude::*;
 
+use super::select_value;
 use crate::i18n;
 use crate::state::{FIRST_VALUE, PERSON_ATTRIBUTES};
 
@@ -29,9 +30,7 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
     let on_attribute = {
         let on_change = props.on_change.clone();
         Callback::from(move |e: Event| {
-            let key = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let key = select_value(&e);
             // A new attribute starts at its first value (for the GP
             // cluster, the first in its tile, once that is loaded).
             on_change.emit(
@@ -50,9 +49,7 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
     let value_select = props.selected.map(|(dimension, code)| {
         let on_change = props.on_change.clone();
         let onchange = Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let value = select_value(&e);
             if let Ok(code) = value.parse() {
                 on_change.emit(Some((dimension, code)));
             }

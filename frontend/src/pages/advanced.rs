@@ -20,6 +20,7 @@ use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::measure_picker::MeasurePicker;
 use crate::components::person_filter::PersonFilter;
+use crate::components::select_value;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::report::{ChartKind, ChartSpec, BREAKDOWNS, MAX_CHARTS};
@@ -164,9 +165,7 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
         ..spec
     });
     let on_by = props.on_change.reform(move |e: Event| {
-        let key = e
-            .target_unchecked_into::<web_sys::HtmlSelectElement>()
-            .value();
+        let key = select_value(&e);
         let by = BREAKDOWNS
             .into_iter()
             .find(|d| d.key() == key)
@@ -180,9 +179,7 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
         ChartSpec { by, kind, ..spec }
     });
     let on_kind = props.on_change.reform(move |e: Event| {
-        let key = e
-            .target_unchecked_into::<web_sys::HtmlSelectElement>()
-            .value();
+        let key = select_value(&e);
         ChartSpec {
             kind: ChartKind::from_key(&key).unwrap_or(spec.kind),
             ..spec

@@ -133,15 +133,7 @@ pub fn use_person_values(
     filters: &Filters,
     on_filters: &Callback<Filters>,
 ) -> Vec<u16> {
-    use shared::tile::{Split, TileKind};
-    let kind = TileKind {
-        family,
-        split: filters
-            .person
-            .and_then(|(d, _)| Split::of(d))
-            .unwrap_or(Split::None),
-    };
-    let load = crate::api::cache::use_tile(filters.release.clone(), kind);
+    let load = crate::api::cache::use_tile(filters.release.clone(), filters.tile_of(family));
     use_first_attribute_value(&load, filters, on_filters);
     let cube = match &load {
         Load::Ready(cube, _) => Some(cube.clone()),

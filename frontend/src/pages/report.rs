@@ -3,7 +3,6 @@
 //! overview shows, each with the report's first key figure for the whole
 //! country and a link into the report.
 
-use shared::tile::{Split, TileKind};
 use shared::Lang;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -133,13 +132,7 @@ pub fn theme_figure(props: &ThemeFigureProps) -> Html {
         person: spec.person.or(props.filters.person),
         ..props.filters.clone()
     };
-    let kind = TileKind {
-        family: spec.measure.def().family().id,
-        split: filters
-            .person
-            .and_then(|(d, _)| Split::of(d))
-            .unwrap_or(Split::None),
-    };
+    let kind = filters.tile_of(spec.measure.def().family().id);
     let load = use_tile(filters.release.clone(), kind);
     let scale = spec.measure.def().scale_or_default(spec.scale);
     let label = spec.label(lang);

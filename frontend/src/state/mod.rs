@@ -9,7 +9,7 @@ pub mod url;
 use shared::cube::{Cube, Filter};
 use shared::measure::Scale;
 use shared::tile::{Split, TileKind};
-use shared::{geography, DimensionId, Lang, MeasureId, Sex};
+use shared::{geography, DimensionId, Lang, MeasureId, Sex, TileFamilyId};
 
 /// The measure shown when the address names none.
 pub const DEFAULT_MEASURE: MeasureId = MeasureId::GpContacts;
@@ -149,6 +149,19 @@ impl MapLevel {
 /// the order the filter offers them: each group, and 65 and over.
 pub const AGE_RANGES: [&[u16]; 6] = [&[1], &[2], &[3, 4, 5], &[3], &[4], &[5]];
 
+/// The written form of an age range, as in the address: `3,4,5`.
+pub fn age_range_key(codes: &[u16]) -> String {
+    let codes: Vec<String> = codes.iter().map(u16::to_string).collect();
+    codes.join(",")
+}
+
+/// The age range of a written form (`3,4,5`), if it is one of
+/// [`AGE_RANGES`].
+pub fn parse_age_range(text: &str) -> Option<Vec<u16>> {
+    let codes: Vec<u16> = text.split(',').filter_map(|c| c.parse().ok()).collect();
+    AGE_RANGES.contains(&codes.as_slice()).then_some(codes)
+}
+
 /// The label of an age range of consecutive age groups: "65+ år",
 /// "18-64 år".
 pub fn age_range_label(codes: &[u16], lang: Lang) -> String {
@@ -273,8 +286,14 @@ impl Filters {
     /// The tile these choices read: the measure's family, split by the
     /// person attribute in use.
     pub fn tile(&self) -> TileKind {
+        self.tile_of(self.measure.def().family().id)
+    }
+
+    /// The tile of `family` these choices read: split by the person
+    /// attribute in use.
+    pub fn tile_of(&self, family: TileFamilyId) -> TileKind {
         TileKind {
-            family: self.measure.def().family().id,
+            family,
             split: self
                 .person
                 .and_then(|(d, _)| Split::of(d))

@@ -10,8 +10,8 @@ use shared::{DimensionId, Lang, MeasureId, Sex};
 
 use super::report::{default_report, ChartSpec, MAX_CHARTS};
 use super::{
-    is_attribute_value, Area, Filters, MapLevel, ViewState, AGE_RANGES, DEFAULT_MEASURE,
-    FIRST_VALUE, PERSON_ATTRIBUTES,
+    age_range_key, is_attribute_value, parse_age_range, Area, Filters, MapLevel, ViewState,
+    DEFAULT_MEASURE, FIRST_VALUE, PERSON_ATTRIBUTES,
 };
 
 const LANG: &str = "lang";
@@ -42,8 +42,7 @@ pub fn parse(query: &str) -> ViewState {
             SCALE => scale = Scale::from_key(value),
             RELEASE if is_release_id(value) => state.filters.release = Some(value.to_string()),
             k if k == DimensionId::AgeGroup.key() => {
-                let codes: Vec<u16> = value.split(',').filter_map(|c| c.parse().ok()).collect();
-                if AGE_RANGES.contains(&codes.as_slice()) {
+                if let Some(codes) = parse_age_range(value) {
                     state.filters.age = codes;
                 }
             }
@@ -121,11 +120,10 @@ pub fn render(state: &ViewState) -> String {
         pairs.push(format!("{}={}", DimensionId::Sex.key(), sex.code()));
     }
     if !age.is_empty() {
-        let codes: Vec<String> = age.iter().map(u16::to_string).collect();
         pairs.push(format!(
             "{}={}",
             DimensionId::AgeGroup.key(),
-            codes.join(",")
+            age_range_key(age)
         ));
     }
     match person {
