@@ -92,6 +92,23 @@ enum Command {
         /// as served (quality 11: slow).
         #[arg(long)]
         sizes: bool,
+        /// Publish exact counts instead of protected ones. Only for
+        /// synthetic data (tests) until closed tiles exist: public tiles
+        /// must be protected.
+        #[arg(long)]
+        exact: bool,
+        /// Also print what protection costs: the mean absolute and
+        /// relative error per measure at municipality level.
+        #[arg(long, conflicts_with = "exact")]
+        utility: bool,
+    },
+    /// Audit a release's public tiles for disclosure: every published
+    /// count, and the differencing attacks an adversary with only the
+    /// public tiles could run. Exits with an error on any violation.
+    AuditDisclosure {
+        /// Release id (default: the newest).
+        #[arg(long)]
+        release: Option<String>,
     },
     /// Print the register formats as Markdown (`docs/registers.md`).
     Registers,
@@ -134,6 +151,7 @@ impl AemiArgs {
                 min_admissions: self.aemi_min_admissions,
             },
             prior_window_days: self.prior_window_days,
+            ..tvaers::aggregate::Rules::default()
         }
     }
 }
@@ -261,10 +279,23 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Registers => print!("{}", shared::register::markdown()),
-        Command::Build { aemi, sizes } => {
+        Command::Build {
+            aemi,
+            sizes,
+            exact,
+            utility,
+        } => {
             let store = connect(&cli.settings).await?;
             let started = Instant::now();
-            let summary = release::build_with(&store, &aemi.rules()).await?;
+            let mut rules = aemi.rules();
+            if exact {
+                log::warn!(
+                    "building EXACT tiles: for synthetic data only, never for public release"
+                );
+                rules.disclosure = shared::disclosure::Protection::Exact;
+            }
+            rules.measure_utility = utility;
+            let summary = release::build_with(&store, &rules).await?;
             let elapsed = started.elapsed().as_secs_f64();
             for tile in &summary.tiles {
                 println!(
@@ -289,7 +320,29 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 "unchanged (already current)"
             };
-            println!("Release {} {state} in {elapsed:.1} s", summary.release);
+            println!(
+                "Release {} {state} in {elapsed:.1} s ({} values)",
+                summary.release,
+                if exact { "exact" } else { "protected" }
+            );
+            if !summary.utility.is_empty() {
+                println!("\nWhat protection costs, per municipality and year (published vs true):");
+                println!(
+                    "{:<34} {:<10} {:>7} {:>12} {:>12} {:>10}",
+                    "measure", "scale", "cells", "mean abs", "mean rel %", "suppressed"
+                );
+                for u in &summary.utility {
+                    println!(
+                        "{:<34} {:<10} {:>7} {:>12.3} {:>12.3} {:>10}",
+                        u.measure,
+                        u.scale,
+                        u.cells,
+                        u.mean_absolute,
+                        u.mean_relative * 100.0,
+                        u.suppressed
+                    );
+                }
+            }
             if sizes {
                 for tile in &summary.tiles {
                     let brotli = tvaers::tile::brotli(&tile.bytes)?;
@@ -301,6 +354,45 @@ async fn main() -> anyhow::Result<()> {
                     );
                 }
             }
+        }
+        Command::AuditDisclosure { release } => {
+            let store = connect(&cli.settings).await?;
+            let Some((id, tiles, previous)) = release::cubes(&store, release.as_deref()).await?
+            else {
+                bail!(
+                    "no release {}: build one with `tvaers build`",
+                    release.as_deref().unwrap_or("at all")
+                );
+            };
+            let public = tiles
+                .iter()
+                .filter(|c| c.protection() != shared::disclosure::Protection::Exact)
+                .count();
+            println!(
+                "Disclosure audit of release {id}: {public} of {} tiles public (protected){}",
+                tiles.len(),
+                if previous.is_empty() {
+                    String::new()
+                } else {
+                    ", compared with the release before it".to_string()
+                }
+            );
+            let checks = tvaers::aggregate::disclosure::audit(&tiles, &previous);
+            println!("{:<90} {:>12} {:>10}", "check", "checked", "violations");
+            for c in &checks {
+                println!("{:<90} {:>12} {:>10}", c.name, c.checked, c.violations);
+            }
+            let violations: u64 = checks.iter().map(|c| c.violations).sum();
+            if public < tiles.len() {
+                bail!(
+                    "{} tiles of release {id} are exact: an exact release must not be public",
+                    tiles.len() - public
+                );
+            }
+            if violations > 0 {
+                bail!("{violations} disclosure violations in release {id}");
+            }
+            println!("0 violations");
         }
         Command::Serve { addr, dist } => {
             let store = connect(&cli.settings).await?;

@@ -2,6 +2,7 @@
 //! publish them together under one content-derived id.
 
 use chrono::Utc;
+use shared::cube::Cube;
 use shared::tile::{Split, META_HOSPITALS, META_PRACTICES};
 use shared::TileFamilyId;
 
@@ -34,6 +35,8 @@ pub struct BuildSummary {
     pub tiles: Vec<EncodedTile>,
     /// Events of persons who were no citizens in the event's year.
     pub unplaced: aggregate::Unplaced,
+    /// What protection costs, per measure (when the rules ask).
+    pub utility: Vec<aggregate::disclosure::Utility>,
 }
 
 /// Schema metadata key of the ÆMI rule, in target-group tiles.
@@ -41,6 +44,30 @@ pub const META_AEMI_RULE: &str = "tvaers.aemi_rule";
 
 /// Schema metadata key of the window of prior contacts, in hospital tiles.
 pub const META_PRIOR_WINDOW: &str = "tvaers.prior_window_days";
+
+/// The tiles of a release (the newest when `id` is `None`) as cubes, and
+/// those of the release before it; `None` when there is no such release.
+pub async fn cubes(
+    store: &Store,
+    id: Option<&str>,
+) -> Result<Option<(String, Vec<Cube>, Vec<Cube>)>, ReleaseError> {
+    let Some(release) = store.release(id).await? else {
+        return Ok(None);
+    };
+    let mut decoded = [Vec::new(), Vec::new()];
+    for (out, tiles) in decoded
+        .iter_mut()
+        .zip([&release.tiles, &release.previous_tiles])
+    {
+        for t in tiles {
+            if let Some(bytes) = store.tile_bytes(&t.id).await? {
+                out.push(tile::decode(&bytes)?);
+            }
+        }
+    }
+    let [tiles, previous] = decoded;
+    Ok(Some((release.record.id, tiles, previous)))
+}
 
 /// Builds and publishes a release from what the store holds now, with the
 /// default rules.
@@ -93,5 +120,6 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
         published,
         tiles,
         unplaced: aggregated.unplaced,
+        utility: aggregated.utility,
     })
 }

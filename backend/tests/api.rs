@@ -14,7 +14,9 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{UInt16Type, UInt32Type, UInt8Type};
 use arrow_ipc::reader::StreamReader;
 use shared::api::{BatchInfo, Change, ErrorBody, IngestReport, Manifest};
+use shared::disclosure::Protection;
 use shared::register::{RegisterId, REGISTERS};
+use shared::TileFamilyId;
 use tvaers::startup::{app, AppState};
 use tvaers::store::Store;
 
@@ -183,7 +185,15 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
     let app = test::init_service(app(state)).await;
     let (extracts, _) = population(600, 21);
     post_all(&app, extracts.path()).await;
-    tvaers::release::build(&store).await.expect("build");
+    // Exact counts, to compare with the extracts (public builds round
+    // them; see the next test).
+    let exact = tvaers::aggregate::Rules {
+        disclosure: Protection::Exact,
+        ..Default::default()
+    };
+    tvaers::release::build_with(&store, &exact)
+        .await
+        .expect("build");
 
     let manifest: Manifest =
         test::call_and_read_body_json(&app, TestRequest::get().uri("/api/manifest").to_request())
@@ -272,6 +282,90 @@ async fn ingested_extracts_become_a_tile_with_the_extracts_totals() {
     assert!(municipalities
         .iter()
         .all(|m| shared::geography::municipality(*m).is_some()));
+}
+
+/// Every (key columns → quantity columns) row of a served tile, and its
+/// disclosure metadata.
+fn tile_cells(bytes: &[u8]) -> (String, HashMap<Vec<u64>, Vec<u64>>) {
+    let mut reader = StreamReader::try_new(bytes, None).expect("arrow stream");
+    let schema = reader.schema();
+    let protection = schema.metadata()["tvaers.disclosure"].clone();
+    let mut cells = HashMap::new();
+    for batch in reader.by_ref() {
+        let batch = batch.expect("valid");
+        let value = |c: usize, row: usize| -> u64 {
+            let column = batch.column(c);
+            match column.data_type() {
+                arrow_schema::DataType::UInt8 => {
+                    column.as_primitive::<UInt8Type>().value(row).into()
+                }
+                arrow_schema::DataType::UInt16 => {
+                    column.as_primitive::<UInt16Type>().value(row).into()
+                }
+                _ => column.as_primitive::<UInt32Type>().value(row).into(),
+            }
+        };
+        let keys = batch.num_columns() - TileFamilyId::Geography.def().quantities.len();
+        for row in 0..batch.num_rows() {
+            let key = (0..keys).map(|c| value(c, row)).collect();
+            let values = (keys..batch.num_columns()).map(|c| value(c, row)).collect();
+            cells.insert(key, values);
+        }
+    }
+    (protection, cells)
+}
+
+#[actix_web::test]
+async fn public_tiles_round_every_count_to_a_multiple_of_five_near_the_truth() {
+    let (state, store, _dir) = state().await;
+    let app = test::init_service(app(state)).await;
+    let (extracts, _) = population(400, 23);
+    post_all(&app, extracts.path()).await;
+    let exact = tvaers::aggregate::Rules {
+        disclosure: Protection::Exact,
+        ..Default::default()
+    };
+    let truth = tvaers::release::build_with(&store, &exact)
+        .await
+        .expect("exact build");
+    let public = tvaers::release::build(&store).await.expect("public build");
+    let (protection, truth) = tile_cells(&truth.tiles[0].bytes);
+    assert_eq!(protection, "exact");
+    let served = test::call_and_read_body(
+        &app,
+        TestRequest::get()
+            .uri(&format!("/api/tiles/{}", public.tiles[0].meta.id))
+            .to_request(),
+    )
+    .await;
+    let (protection, shown) = tile_cells(&served);
+    assert_eq!(protection, "cell_key_round_5");
+    // A small population has small cells, so the test can fail.
+    let small = truth
+        .values()
+        .flatten()
+        .filter(|n| (1..=4).contains(*n))
+        .count();
+    assert!(small > 100, "only {small} counts of 1-4 in the exact tile");
+    let mut changed = 0;
+    for (key, true_values) in &truth {
+        let zeros = vec![0; true_values.len()];
+        let published = shown.get(key).unwrap_or(&zeros);
+        for (p, t) in published.iter().zip(true_values) {
+            assert_eq!(p % 5, 0, "{key:?}: {t} published as {p}");
+            assert!(p.abs_diff(*t) <= 4, "{key:?}: {t} published as {p}");
+            changed += usize::from(p != t);
+        }
+    }
+    assert!(
+        shown.keys().all(|k| truth.contains_key(k)),
+        "no cell appears from nothing"
+    );
+    assert!(changed >= small, "{changed} values changed");
+    // The same data gives the same noise: a rebuild is the same release.
+    let again = tvaers::release::build(&store).await.expect("rebuild");
+    assert_eq!(again.release, public.release);
+    assert!(!again.published);
 }
 
 #[actix_web::test]

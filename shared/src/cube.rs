@@ -10,6 +10,7 @@
 use std::fmt;
 
 use crate::dimension::{Derivation, DimensionId};
+use crate::disclosure::{self, Protection, Status};
 use crate::measure::{MeasureId, QuantityId, Scale};
 use crate::tile::{TileFamilyId, TileKind};
 
@@ -79,6 +80,7 @@ pub struct Cube {
     dimensions: Vec<DimensionId>,
     keys: Vec<Vec<u16>>,
     values: Vec<Vec<u64>>,
+    protection: Protection,
 }
 
 /// Which rows to keep: each condition keeps rows whose code for the
@@ -120,8 +122,12 @@ pub struct Point {
     pub numerator: u64,
     /// Summed denominator, for ratios.
     pub denominator: Option<u64>,
-    /// The measure's value; `None` when a ratio's denominator is 0.
+    /// The measure's value; `None` when a ratio's denominator is 0 or
+    /// the value is suppressed.
     pub value: Option<f64>,
+    /// Exact, perturbed (from rounded counts) or suppressed (resting on
+    /// fewer than `disclosure::THRESHOLD` persons).
+    pub status: Status,
 }
 
 /// A stored column and a table from its codes to the codes of the
@@ -169,7 +175,19 @@ impl Cube {
             dimensions,
             keys,
             values,
+            protection: Protection::Exact,
         })
+    }
+
+    /// The same cube, saying its values are protected by `protection`.
+    pub fn with_protection(mut self, protection: Protection) -> Cube {
+        self.protection = protection;
+        self
+    }
+
+    /// How the values are protected.
+    pub fn protection(&self) -> Protection {
+        self.protection
     }
 
     /// The tile family.
@@ -319,7 +337,9 @@ impl Cube {
 
     /// Evaluates `measure` on `scale` on the rows kept by `filter`, per
     /// group: sums numerator and denominator first, then applies the
-    /// formula.
+    /// formula. On a protected cube a value is perturbed, or suppressed
+    /// when the persons behind its numerator sum to less than the
+    /// threshold (see [`crate::disclosure`]).
     pub fn evaluate(
         &self,
         measure: MeasureId,
@@ -328,17 +348,34 @@ impl Cube {
         grouping: Grouping,
     ) -> Result<Vec<Point>, CubeError> {
         let def = measure.def();
-        let sums = self.sums(filter, grouping, &def.quantities(scale))?;
+        let mut quantities = def.quantities(scale);
+        let given = quantities.len();
+        let persons = disclosure::persons_behind(def.numerator);
+        let protected = self.protection != Protection::Exact;
+        if protected && self.quantity_column(persons).is_ok() {
+            quantities.push(persons);
+        }
+        let sums = self.sums(filter, grouping, &quantities)?;
         Ok(sums
             .into_iter()
             .map(|(code, sums)| {
                 let numerator = sums[0];
-                let denominator = sums.get(1).copied();
+                let denominator = sums[1..given].first().copied();
+                let behind = sums.get(given).copied().unwrap_or(numerator);
+                let value = def.evaluate(scale, numerator, denominator);
+                let status = if !protected {
+                    Status::Exact
+                } else if behind < disclosure::THRESHOLD || value.is_none() {
+                    Status::Suppressed
+                } else {
+                    Status::Perturbed
+                };
                 Point {
                     key: (grouping != Grouping::Total).then_some(code),
                     numerator,
                     denominator,
-                    value: def.evaluate(scale, numerator, denominator),
+                    value: value.filter(|_| status != Status::Suppressed),
+                    status,
                 }
             })
             .collect())

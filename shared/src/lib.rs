@@ -5,7 +5,8 @@
 //! quantities and the measures computed from them ([`measure`]), the
 //! register extracts the ingestion accepts ([`register`]), the Arrow schema
 //! of every tile family ([`tile`]), the in-memory cube both sides slice
-//! ([`cube`]) and the JSON wire types of the HTTP API ([`api`]).
+//! ([`cube`]), how public values are protected ([`disclosure`]) and the
+//! JSON wire types of the HTTP API ([`api`]).
 //!
 //! The crate has no I/O and knows nothing of actix, sqlx, yew or plotters;
 //! it builds for native targets and for `wasm32-unknown-unknown`.
@@ -14,6 +15,7 @@ pub mod api;
 pub mod cube;
 pub mod diagnosis;
 pub mod dimension;
+pub mod disclosure;
 pub mod drug;
 pub mod geography;
 pub mod measure;

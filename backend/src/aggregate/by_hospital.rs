@@ -103,8 +103,10 @@ pub fn tally(hospitals: &Hospitals) -> KeyedTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::population::Place;
     use shared::cube::{Filter, Grouping};
     use shared::dimension::DimensionId;
+    use shared::disclosure::Protection;
     use shared::QuantityId;
 
     fn sor(id: &str, institution: &str, region: u16) -> SorRow {
@@ -162,16 +164,16 @@ mod tests {
     fn sjaelland_hospitals_also_count_as_one() {
         let h = hospitals();
         let mut tally = tally(&h);
-        let cell = (2024, 0, 3, 2);
-        tally.add(cell, 1, QuantityId::HospitalContacts, 2);
-        tally.add(cell, 2, QuantityId::HospitalContacts, 3);
-        tally.add(cell, 3, QuantityId::HospitalContacts, 5);
-        tally.add(cell, 3, QuantityId::BedDays, 4);
+        let cell = Place::at((2024, 0, 3, 2));
+        tally.add(&cell, 1, QuantityId::HospitalContacts, 2);
+        tally.add(&cell, 2, QuantityId::HospitalContacts, 3);
+        tally.add(&cell, 3, QuantityId::HospitalContacts, 5);
+        tally.add(&cell, 3, QuantityId::BedDays, 4);
         // Not a column of the tile: ignored.
-        tally.add(cell, 3, QuantityId::Citizens, 7);
+        tally.add(&cell, 3, QuantityId::Citizens, 7);
         // Code 0 (a unit of no known hospital) counts nowhere.
-        tally.add(cell, 0, QuantityId::HospitalContacts, 11);
-        let cube = tally.into_cube().expect("cube");
+        tally.add(&cell, 0, QuantityId::HospitalContacts, 11);
+        let cube = tally.cube(Protection::Exact).expect("cube");
         let points = cube
             .sums(
                 &Filter::all(),

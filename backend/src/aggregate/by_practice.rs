@@ -81,8 +81,10 @@ pub fn tally(practices: &Practices) -> KeyedTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::population::Place;
     use shared::cube::{Filter, Grouping};
     use shared::dimension::DimensionId;
+    use shared::disclosure::Protection;
     use shared::QuantityId;
 
     fn row(provider_number: &str) -> PracticeRow {
@@ -112,11 +114,11 @@ mod tests {
     fn listed_patients_add_up_and_cells_without_any_count_are_left_out() {
         let practices = Practices::new(&[row("000001"), row("000002")]).expect("numbered");
         let mut tally = tally(&practices);
-        let cell = (2024, 101, 4, 1);
-        tally.add(cell, 1, QuantityId::ListedPatients, 3);
-        tally.add(cell, 2, QuantityId::GpContacts, 5);
-        tally.add((2024, 101, 5, 1), 2, QuantityId::GpContacts, 0);
-        let cube = tally.into_cube().expect("cube");
+        let cell = Place::at((2024, 101, 4, 1));
+        tally.add(&cell, 1, QuantityId::ListedPatients, 3);
+        tally.add(&cell, 2, QuantityId::GpContacts, 5);
+        tally.add(&Place::at((2024, 101, 5, 1)), 2, QuantityId::GpContacts, 0);
+        let cube = tally.cube(Protection::Exact).expect("cube");
         assert_eq!(cube.rows(), 2, "a cell with contacts only is kept");
         let sums = cube
             .sums(

@@ -6,10 +6,12 @@
 use std::collections::BTreeMap;
 
 use shared::cube::{Cube, CubeError};
+use shared::disclosure::Protection;
 use shared::tile::TileFamily;
 use shared::{AgeBand, QuantityId, TileFamilyId};
 
-use super::population::CellKey;
+use super::population::Place;
+use super::Counts;
 
 /// Cells per slot in a year.
 const CELLS: usize = AgeBand::COUNT as usize * 2;
@@ -23,7 +25,7 @@ pub struct KeyedTally {
     codes: Vec<u16>,
     /// A further slot each slot also counts in (a combined organisation).
     also: Vec<Option<usize>>,
-    years: BTreeMap<u16, Vec<u64>>,
+    years: BTreeMap<u16, Counts>,
 }
 
 impl KeyedTally {
@@ -59,16 +61,18 @@ impl KeyedTally {
         [own, own.and_then(|i| self.also[i])]
     }
 
-    /// Adds `n` of `quantity` at the slots of `code` (see
-    /// [`KeyedTally::slots_of`]); quantities not in the family are ignored.
-    pub fn add(&mut self, cell: CellKey, code: u16, quantity: QuantityId, n: u64) {
+    /// Adds `n` of `quantity` of the person at `place` at the slots of
+    /// `code` (see [`KeyedTally::slots_of`]); quantities not in the family
+    /// are ignored.
+    pub fn add(&mut self, place: &Place, code: u16, quantity: QuantityId, n: u64) {
         for slot in self.slots_of(code).into_iter().flatten() {
-            self.add_to_slot(cell, slot, quantity, n);
+            self.add_to_slot(place, slot, quantity, n);
         }
     }
 
-    /// Adds `n` of `quantity` to the cell in one slot.
-    pub fn add_to_slot(&mut self, cell: CellKey, slot: usize, quantity: QuantityId, n: u64) {
+    /// Adds `n` of `quantity` of the person at `place` to their cell in one
+    /// slot.
+    pub fn add_to_slot(&mut self, place: &Place, slot: usize, quantity: QuantityId, n: u64) {
         let Some(column) = self.columns.get(quantity as usize).copied().flatten() else {
             return;
         };
@@ -77,15 +81,20 @@ impl KeyedTally {
         }
         let width = self.family.quantities.len();
         let size = self.codes.len() * CELLS * width;
-        let block = self.years.entry(cell.0).or_insert_with(|| vec![0; size]);
-        let (_, _, band, sex) = cell;
+        let block = self
+            .years
+            .entry(place.cell.0)
+            .or_insert_with(|| Counts::new(size));
+        let (_, _, band, sex) = place.cell;
         let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
-        block[row * width + column] += n;
+        block.add(row * width + column, place.record, n);
     }
 
-    /// The tile's cube, in key order: the cells with anything counted.
-    pub fn into_cube(self) -> Result<Cube, CubeError> {
+    /// The tile's cube, in key order, its values protected by
+    /// `protection`: the cells with anything published.
+    pub fn cube(&self, protection: Protection) -> Result<Cube, CubeError> {
         let width = self.family.quantities.len();
+        let mut cell = vec![0; width];
         let mut keys: Vec<Vec<u16>> = vec![Vec::new(); 4];
         let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
         for (year, block) in &self.years {
@@ -93,20 +102,19 @@ impl KeyedTally {
                 for band in 0..AgeBand::COUNT {
                     for sex in 1..=2u16 {
                         let row = slot * CELLS + usize::from(band) * 2 + usize::from(sex) - 1;
-                        let cell = &block[row * width..(row + 1) * width];
-                        if cell.iter().all(|n| *n == 0) {
+                        if !block.published(row * width, protection, &mut cell) {
                             continue;
                         }
                         for (column, key) in keys.iter_mut().zip([*year, *code, band.into(), sex]) {
                             column.push(key);
                         }
-                        for (column, n) in values.iter_mut().zip(cell) {
+                        for (column, n) in values.iter_mut().zip(&cell) {
                             column.push(*n);
                         }
                     }
                 }
             }
         }
-        Cube::new(self.family.id, keys, values)
+        Ok(Cube::new(self.family.id, keys, values)?.with_protection(protection))
     }
 }

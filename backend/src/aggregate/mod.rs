@@ -18,6 +18,7 @@
 
 pub mod by_hospital;
 pub mod by_practice;
+pub mod disclosure;
 pub mod hospital;
 pub mod keyed;
 pub mod population;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 use chrono::Datelike;
 use shared::cube::{Cube, CubeError};
 use shared::dimension::TARGET_AEMI;
+use shared::disclosure::Protection;
 use shared::geography::MUNICIPALITIES;
 use shared::register::CPR_STATUS;
 use shared::tile::{HospitalCode, PracticeCode, Split, TileFamily, TileKind};
@@ -94,6 +96,11 @@ pub struct Rules {
     /// Days before an admission in which a contact with general practice
     /// or municipal care counts as prior to it.
     pub prior_window_days: u32,
+    /// How the tiles' values are protected (public tiles: cell-key
+    /// rounding; exact only for closed tiles and test builds).
+    pub disclosure: Protection,
+    /// Also keep the exact cubes, to measure what protection costs.
+    pub measure_utility: bool,
 }
 
 /// The default window of prior contacts.
@@ -104,6 +111,8 @@ impl Default for Rules {
         Rules {
             aemi: AemiRule::default(),
             prior_window_days: PRIOR_WINDOW_DAYS,
+            disclosure: Protection::CellKey,
+            measure_utility: false,
         }
     }
 }
@@ -156,6 +165,9 @@ pub struct Aggregated {
     pub hospitals: Vec<HospitalCode>,
     /// The practices of the `by_practice` tile, by code.
     pub practices: Vec<PracticeCode>,
+    /// The error protection adds (when asked for, and the cubes are
+    /// protected).
+    pub utility: Vec<disclosure::Utility>,
 }
 
 /// A person's number and place in a year, if they are a citizen then.
@@ -356,15 +368,17 @@ fn base_cell(base: usize) -> (u16, u16, u16) {
 }
 
 /// A family's quantities per cell and split code, in dense arrays laid
-/// out in key order: per year, base cell × slot × column.
+/// out in key order: per year, base cell × slot × column; beside each
+/// count, its cell key (the wrapping sum of the record keys of what it
+/// counts, see `shared::disclosure`).
 struct Tally {
     family: &'static TileFamily,
     width: usize,
     slots: Slots,
-    years: BTreeMap<u16, Vec<u64>>,
+    years: BTreeMap<u16, Counts>,
     /// The GP-cluster split, per year: layout row × column.
     layout: Arc<GpLayout>,
-    clusters: BTreeMap<u16, Vec<u64>>,
+    clusters: BTreeMap<u16, Counts>,
     /// Scratch: the slots of the last place.
     scratch: Vec<usize>,
 }
@@ -401,30 +415,37 @@ impl Tally {
         let block = self
             .years
             .entry(place.cell.0)
-            .or_insert_with(|| vec![0; BASE_CELLS * count * width]);
+            .or_insert_with(|| Counts::new(BASE_CELLS * count * width));
         let row = base_index(place.cell) * count;
         let mut scratch = std::mem::take(&mut self.scratch);
         self.slots.of(place, &mut scratch);
         for slot in &scratch {
-            block[(row + slot) * width + column] += n;
+            block.add((row + slot) * width + column, place.record, n);
         }
         self.scratch = scratch;
         let rows = self.layout.rows;
         let block = self
             .clusters
             .entry(place.cell.0)
-            .or_insert_with(|| vec![0; rows * width]);
-        block[self.layout.row(place.cell, place.gp_cluster) * width + column] += n;
+            .or_insert_with(|| Counts::new(rows * width));
+        block.add(
+            self.layout.row(place.cell, place.gp_cluster) * width + column,
+            place.record,
+            n,
+        );
     }
 
-    /// One cube per split, in the order of `Split::ALL`. Only cells with
-    /// citizens are kept (every event is a citizen's).
-    fn into_cubes(self) -> Result<Vec<Cube>, CubeError> {
+    /// One cube per split, in the order of `Split::ALL`, its values
+    /// protected by `protection`. Only cells with a published value are
+    /// kept (every event is a citizen's, so these are cells with
+    /// citizens when the values are exact).
+    fn cubes(&self, protection: Protection) -> Result<Vec<Cube>, CubeError> {
         let (width, count) = (self.width, self.slots.count);
         let mut cubes = Vec::with_capacity(Split::ALL.len());
+        let mut cell = vec![0; width];
         for (s, split) in Split::ALL.into_iter().enumerate() {
             if split == Split::GpCluster {
-                cubes.push(self.gp_cluster_cube()?);
+                cubes.push(self.gp_cluster_cube(protection)?);
                 continue;
             }
             let codes = &self.slots.codes[s];
@@ -436,8 +457,7 @@ impl Tally {
                     let (municipality, band, sex) = base_cell(base);
                     for (i, code) in codes.iter().enumerate() {
                         let at = (base * count + self.slots.first[s] + i) * width;
-                        let cell = &block[at..at + width];
-                        if cell[0] == 0 {
+                        if !block.published(at, protection, &mut cell) {
                             continue;
                         }
                         keys[0].push(*year);
@@ -447,27 +467,31 @@ impl Tally {
                         if split != Split::None {
                             keys[4].push(*code);
                         }
-                        for (column, n) in values.iter_mut().zip(cell) {
+                        for (column, n) in values.iter_mut().zip(&cell) {
                             column.push(*n);
                         }
                     }
                 }
             }
-            cubes.push(Cube::new(
-                TileKind {
-                    family: self.family.id,
-                    split,
-                },
-                keys,
-                values,
-            )?);
+            cubes.push(
+                Cube::new(
+                    TileKind {
+                        family: self.family.id,
+                        split,
+                    },
+                    keys,
+                    values,
+                )?
+                .with_protection(protection),
+            );
         }
         Ok(cubes)
     }
 
     /// The GP-cluster split's cube, in key order.
-    fn gp_cluster_cube(&self) -> Result<Cube, CubeError> {
+    fn gp_cluster_cube(&self, protection: Protection) -> Result<Cube, CubeError> {
         let width = self.width;
+        let mut cell = vec![0; width];
         let mut keys: Vec<Vec<u16>> = vec![Vec::new(); 5];
         let mut values: Vec<Vec<u64>> = vec![Vec::new(); width];
         for (year, block) in &self.clusters {
@@ -477,15 +501,14 @@ impl Tally {
                         let row = first + band_sex_index(band, sex) * codes.len();
                         for (i, code) in codes.iter().enumerate() {
                             let at = (row + i) * width;
-                            let cell = &block[at..at + width];
-                            if cell[0] == 0 {
+                            if !block.published(at, protection, &mut cell) {
                                 continue;
                             }
                             let key = [*year, m.code, u16::from(band), u16::from(sex), *code];
                             for (column, k) in keys.iter_mut().zip(key) {
                                 column.push(k);
                             }
-                            for (column, n) in values.iter_mut().zip(cell) {
+                            for (column, n) in values.iter_mut().zip(&cell) {
                                 column.push(*n);
                             }
                         }
@@ -493,14 +516,53 @@ impl Tally {
                 }
             }
         }
-        Cube::new(
+        Ok(Cube::new(
             TileKind {
                 family: self.family.id,
                 split: Split::GpCluster,
             },
             keys,
             values,
-        )
+        )?
+        .with_protection(protection))
+    }
+}
+
+/// Dense counts with their cell keys.
+pub(crate) struct Counts {
+    counts: Vec<u64>,
+    keys: Vec<u64>,
+}
+
+impl Counts {
+    /// `len` zero counts.
+    pub(crate) fn new(len: usize) -> Counts {
+        Counts {
+            counts: vec![0; len],
+            keys: vec![0; len],
+        }
+    }
+
+    /// Adds `n` units of the person with record key `record` at `at`.
+    pub(crate) fn add(&mut self, at: usize, record: u64, n: u64) {
+        self.counts[at] += n;
+        self.keys[at] = self.keys[at].wrapping_add(record.wrapping_mul(n));
+    }
+
+    /// Fills `cell` with the values published for the `cell.len()` counts
+    /// from `at`; whether any of them is not zero.
+    pub(crate) fn published(&self, at: usize, protection: Protection, cell: &mut [u64]) -> bool {
+        let range = at..at + cell.len();
+        let counts = &self.counts[range.clone()];
+        match protection {
+            Protection::Exact => cell.copy_from_slice(counts),
+            Protection::CellKey => {
+                for ((out, n), key) in cell.iter_mut().zip(counts).zip(&self.keys[range]) {
+                    *out = shared::disclosure::round(*n, *key);
+                }
+            }
+        }
+        cell.iter().any(|n| *n != 0)
     }
 }
 
@@ -659,22 +721,32 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
             if is_elderly(&place) {
                 tallies[1].add(&place, elderly, 1);
             }
-            by_practice.add(place.cell, place.gp_practice, QuantityId::ListedPatients, 1);
+            by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
     }
     stage("citizens");
-    let mut cubes = Vec::new();
-    for tally in tallies {
-        cubes.extend(tally.into_cubes()?);
-    }
-    cubes.push(by_hospital.into_cube()?);
-    cubes.push(by_practice.into_cube()?);
-    debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
+    let cubes_as = |protection: Protection| -> Result<Vec<Cube>, CubeError> {
+        let mut cubes = Vec::new();
+        for tally in &tallies {
+            cubes.extend(tally.cubes(protection)?);
+        }
+        cubes.push(by_hospital.cube(protection)?);
+        cubes.push(by_practice.cube(protection)?);
+        debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
+        Ok(cubes)
+    };
+    let cubes = cubes_as(rules.disclosure)?;
+    let utility = if rules.measure_utility && rules.disclosure != Protection::Exact {
+        disclosure::utility(&cubes_as(Protection::Exact)?, &cubes)
+    } else {
+        Vec::new()
+    };
     Ok(Aggregated {
         cubes,
         unplaced,
         hospitals: hospitals.codes,
         practices: practices.codes,
+        utility,
     })
 }
 
@@ -752,18 +824,18 @@ async fn general_practice(
             };
             tally.add(&place, all, n);
             let practice = practices.code_of(provider);
-            by_practice.add(place.cell, practice, QuantityId::GpContacts, n);
+            by_practice.add(&place, practice, QuantityId::GpContacts, n);
             if let Some((_, column, quantity)) =
                 by_type.iter().find(|(code, _, _)| *code == contact_type)
             {
                 tally.add(&place, *column, n);
-                by_practice.add(place.cell, practice, *quantity, n);
+                by_practice.add(&place, practice, *quantity, n);
             }
             if patient_years.insert(person, year) {
                 tally.add(&place, patients, 1);
             }
             if practice > 0 && practice_patients.insert(person, year, practice) {
-                by_practice.add(place.cell, practice, QuantityId::GpPatients, 1);
+                by_practice.add(&place, practice, QuantityId::GpPatients, 1);
             }
         })
         .await?;
@@ -936,12 +1008,12 @@ fn person_hospital_use(
             tally.add(cell, patients, 1);
         }
         let by_hospital = &mut found.by_hospital;
-        by_hospital.add(cell.cell, c.hospital, Q::HospitalContacts, 1);
+        by_hospital.add(cell, c.hospital, Q::HospitalContacts, 1);
         let plan = u64::from(c.rehabilitation_plan);
-        by_hospital.add(cell.cell, c.hospital, Q::RehabilitationPlans, plan);
+        by_hospital.add(cell, c.hospital, Q::RehabilitationPlans, plan);
         for slot in by_hospital.slots_of(c.hospital).into_iter().flatten() {
             if hospital_patient_years.insert((year, slot)) {
-                by_hospital.add_to_slot(cell.cell, slot, Q::HospitalPatients, 1);
+                by_hospital.add_to_slot(cell, slot, Q::HospitalPatients, 1);
             }
         }
     }
@@ -953,7 +1025,7 @@ fn person_hospital_use(
         // Each stay quantity, by residence and at the stay's hospital.
         let mut count = |column: usize, quantity: QuantityId, n: u64| {
             tally.add(cell, column, n);
-            found.by_hospital.add(cell.cell, stay.hospital, quantity, n);
+            found.by_hospital.add(cell, stay.hospital, quantity, n);
         };
         count(stays_col, Q::Stays, 1);
         if !stay.is_admission() {

@@ -52,6 +52,25 @@ pub struct Place {
     pub gp_cluster: u16,
     /// Code of that practice (0: none).
     pub gp_practice: u16,
+    /// The person's record key (see `shared::disclosure`).
+    pub record: u64,
+}
+
+impl Place {
+    /// A citizen in `cell` with no attributes and record key 1 (tests).
+    #[cfg(test)]
+    pub fn at(cell: CellKey) -> Place {
+        Place {
+            cell,
+            civil_status: 0,
+            cpr_status: 0,
+            nursing_home: false,
+            groups: 0,
+            gp_cluster: 0,
+            gp_practice: 0,
+            record: 1,
+        }
+    }
 }
 
 /// A period in which a person is listed with a practice of a GP cluster.
@@ -88,6 +107,24 @@ pub struct Population<'a> {
     /// one).
     listings: Vec<Listing>,
     listed: Vec<u32>,
+    /// Each person's record key.
+    records: Vec<u64>,
+}
+
+/// A person's record key: a stable, uniformly random 64-bit number derived
+/// from the pseudonym (itself a keyed hash of the CPR number), so the same
+/// person has the same key in every build and release.
+pub fn record_key(pseudonym: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"tvaers record key\0")
+        .chain_update(pseudonym.as_bytes())
+        .finalize();
+    u64::from_le_bytes(
+        digest[..8]
+            .try_into()
+            .expect("a SHA-256 digest has 8 bytes"),
+    )
 }
 
 /// The later of two optional ends (`None` = open).
@@ -145,12 +182,17 @@ impl<'a> Population<'a> {
             }
         }
         let listed = vec![0; periods.len() + 1];
+        let records = periods
+            .iter()
+            .map(|p| p.first().map_or(0, |p| record_key(&p.row.pseudonym)))
+            .collect();
         Population {
             index,
             periods,
             chronic: groups,
             listings: Vec::new(),
             listed,
+            records,
         }
     }
 
@@ -274,6 +316,7 @@ impl<'a> Population<'a> {
             groups,
             gp_cluster,
             gp_practice,
+            record: self.records[id as usize],
         })
     }
 

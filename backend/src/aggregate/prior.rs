@@ -105,6 +105,7 @@ mod tests {
             groups: 0,
             gp_cluster: 0,
             gp_practice: 0,
+            record: 0,
         }
     }
 

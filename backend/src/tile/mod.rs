@@ -1,6 +1,7 @@
 //! Tiles: cubes written as Arrow IPC streams, content-addressed.
 //!
-//! This is the only place that writes Arrow. A tile's id is the SHA-256 of
+//! This is the only place that writes Arrow, and the only place in the
+//! server that reads it back (for the disclosure audit). A tile's id is the SHA-256 of
 //! its bytes, so a tile never changes under its id and can be cached
 //! forever; a release's id is the SHA-256 of its tile ids, so rebuilding
 //! the same data gives the same release.
@@ -12,7 +13,8 @@ use arrow_ipc::writer::StreamWriter;
 use arrow_schema::{ArrowError, DataType};
 use sha2::{Digest, Sha256};
 use shared::cube::Cube;
-use shared::tile::{key_data_type, quantity_data_type, FORMAT_VERSION};
+use shared::disclosure::{Protection, META_DISCLOSURE};
+use shared::tile::{key_data_type, quantity_data_type, TileKind, FORMAT_VERSION, META_FAMILY};
 
 use crate::store::StoredTile;
 
@@ -32,6 +34,9 @@ pub enum TileError {
     /// Arrow refused the batch.
     #[error("arrow: {0}")]
     Arrow(#[from] ArrowError),
+    /// A stored tile does not have a tile's shape (decoding).
+    #[error("not a tile of this version: {0}")]
+    NotATile(String),
 }
 
 /// An encoded tile.
@@ -54,6 +59,10 @@ pub fn encode_with(cube: &Cube, metadata: &[(&str, String)]) -> Result<EncodedTi
     let kind = cube.kind();
     let family = kind.family.def();
     let mut schema = kind.schema();
+    schema.metadata.insert(
+        META_DISCLOSURE.to_string(),
+        cube.protection().key().to_string(),
+    );
     for (key, value) in metadata {
         schema.metadata.insert((*key).to_string(), value.clone());
     }
@@ -96,6 +105,72 @@ pub fn encode_with(cube: &Cube, metadata: &[(&str, String)]) -> Result<EncodedTi
         },
         bytes,
     })
+}
+
+/// Decodes a tile written by [`encode_with`] back into its cube (with
+/// the protection its metadata names).
+pub fn decode(bytes: &[u8]) -> Result<Cube, TileError> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{UInt16Type, UInt32Type, UInt8Type};
+    use arrow_ipc::reader::StreamReader;
+
+    let reader = StreamReader::try_new(bytes, None)?;
+    let schema = reader.schema();
+    let meta = schema.metadata();
+    let family = meta
+        .get(META_FAMILY)
+        .ok_or_else(|| TileError::NotATile("no family in the metadata".into()))?;
+    let key = match meta.get(shared::tile::META_SPLIT) {
+        Some(split) => format!("{family}.{split}"),
+        None => family.clone(),
+    };
+    let kind = TileKind::from_key(&key)
+        .ok_or_else(|| TileError::NotATile(format!("unknown tile {key}")))?;
+    // Tiles written before disclosure control carry exact counts.
+    let protection = match meta.get(META_DISCLOSURE) {
+        None => Protection::Exact,
+        Some(p) => Protection::from_key(p)
+            .ok_or_else(|| TileError::NotATile(format!("{key}: unknown {META_DISCLOSURE} {p}")))?,
+    };
+    let dimensions = kind.keys().len();
+    let mut columns: Vec<Vec<u64>> = vec![Vec::new(); schema.fields().len()];
+    for batch in reader {
+        let batch = batch?;
+        for (i, column) in batch.columns().iter().enumerate() {
+            let out = &mut columns[i];
+            match column.data_type() {
+                DataType::UInt8 => out.extend(
+                    column
+                        .as_primitive::<UInt8Type>()
+                        .values()
+                        .iter()
+                        .map(|v| u64::from(*v)),
+                ),
+                DataType::UInt16 => out.extend(
+                    column
+                        .as_primitive::<UInt16Type>()
+                        .values()
+                        .iter()
+                        .map(|v| u64::from(*v)),
+                ),
+                DataType::UInt32 => out.extend(
+                    column
+                        .as_primitive::<UInt32Type>()
+                        .values()
+                        .iter()
+                        .map(|v| u64::from(*v)),
+                ),
+                other => return Err(TileError::NotATile(format!("{key}: column type {other}"))),
+            }
+        }
+    }
+    let values = columns.split_off(dimensions);
+    let keys = columns
+        .into_iter()
+        .map(|c| c.into_iter().map(|v| v as u16).collect())
+        .collect();
+    let cube = Cube::new(kind, keys, values).map_err(|e| TileError::NotATile(e.to_string()))?;
+    Ok(cube.with_protection(protection))
 }
 
 /// Converts every value to the column's narrower type, or names the first
@@ -172,6 +247,15 @@ mod tests {
         let contacts = batch.column(5).as_primitive::<UInt32Type>();
         assert_eq!(contacts.values().to_vec(), vec![70, 5]);
         assert!(reader.next().is_none());
+    }
+
+    #[test]
+    fn a_tile_decodes_to_its_cube_with_its_protection() {
+        for protection in [Protection::Exact, Protection::CellKey] {
+            let cube = cube(70).with_protection(protection);
+            let decoded = decode(&encode(&cube).expect("encodes").bytes).expect("decodes");
+            assert_eq!(decoded, cube);
+        }
     }
 
     #[test]
