@@ -145,7 +145,11 @@ impl Steps {
             &format!("{label}ingest every register"),
             &mut cli(&["ingest-dir", &out]),
         )?;
-        self.run(&format!("{label}build tiles"), &mut cli(&["build"]))
+        self.run(&format!("{label}build tiles"), &mut cli(&["build"]))?;
+        self.run(
+            &format!("{label}audit the public tiles for disclosure"),
+            &mut cli(&["audit-disclosure"]),
+        )
     }
 
     /// Prints the timing table.
