@@ -7,6 +7,7 @@
 //! `,` and a decimal point. No thousands separators. A UTF-8 byte-order
 //! mark makes spreadsheet programs read æ, ø and å right.
 
+use shared::disclosure::Status;
 use shared::Lang;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -144,18 +145,25 @@ pub fn csv(category: &str, value: &str, data: &[Datum], decimals: usize, lang: L
             text.to_string()
         }
     };
+    // The status column is there when any value is not exact: it says
+    // which values are rounded and which are protected (and empty).
+    let with_status = data.iter().any(|d| d.status != Status::Exact);
     let mut out = String::from("\u{feff}");
-    out.push_str(&format!(
-        "{}{separator}{}\r\n",
-        field(category),
-        field(value)
-    ));
+    out.push_str(&format!("{}{separator}{}", field(category), field(value)));
+    if with_status {
+        out.push_str(&format!("{separator}{}", crate::i18n::STATUS.get(lang)));
+    }
+    out.push_str("\r\n");
     for d in data {
         let number = d
             .value
             .map(|v| format!("{v:.decimals$}").replace('.', &decimal.to_string()))
             .unwrap_or_default();
-        out.push_str(&format!("{}{separator}{number}\r\n", field(&d.label)));
+        out.push_str(&format!("{}{separator}{number}", field(&d.label)));
+        if with_status {
+            out.push_str(&format!("{separator}{}", d.status.label().get(lang)));
+        }
+        out.push_str("\r\n");
     }
     out
 }
@@ -166,16 +174,8 @@ mod tests {
 
     fn data() -> Vec<Datum> {
         vec![
-            Datum {
-                key: 1,
-                label: "Sjælland".into(),
-                value: Some(7486.04),
-            },
-            Datum {
-                key: 2,
-                label: "A; \"B\"".into(),
-                value: None,
-            },
+            Datum::exact(1, "Sjælland", Some(7486.04)),
+            Datum::exact(2, "A; \"B\"", None),
         ]
     }
 
@@ -185,6 +185,18 @@ mod tests {
         assert_eq!(
             text,
             "\u{feff}Region;Kontakter pr. 1.000\r\nSjælland;7486,0\r\n\"A; \"\"B\"\"\";\r\n"
+        );
+    }
+
+    #[test]
+    fn protected_values_get_a_status_column_and_no_number() {
+        let mut data = data();
+        data[0].status = Status::Perturbed;
+        data[1].status = Status::Suppressed;
+        let text = csv("Region", "Kontakter", &data, 0, Lang::Da);
+        assert_eq!(
+            text,
+            "\u{feff}Region;Kontakter;Status\r\nSjælland;7486;afrundet\r\n\"A; \"\"B\"\"\";;beskyttet\r\n"
         );
     }
 

@@ -1,6 +1,7 @@
 //! Interface texts that are not catalogue labels, in Danish and English.
 //! Catalogue labels (measures, dimensions) come from `shared`.
 
+use shared::disclosure::Status;
 use shared::text::format_number;
 use shared::{Lang, Text};
 
@@ -11,6 +12,56 @@ pub fn format_value(value: Option<f64>, decimals: usize, lang: Lang) -> String {
         |v| format_number(v, decimals, lang),
     )
 }
+
+/// A value as shown with its status: a suppressed value says it is
+/// protected (never zero, never a dash).
+pub fn format_shown(value: Option<f64>, status: Status, decimals: usize, lang: Lang) -> String {
+    match status {
+        Status::Suppressed => status.label().get(lang).to_string(),
+        _ => format_value(value, decimals, lang),
+    }
+}
+
+/// Under tables and key figures from protected tiles.
+pub const PROTECTION_NOTE: Text = Text {
+    da: "Tallene er afrundet til multipla af 5 for at beskytte personerne bag dem; summer og          andele er beregnet af afrundede tal. Værdier, der hviler på færre end 5 personer, vises          som beskyttet. Se Om data.",
+    en: "Figures are rounded to multiples of 5 to protect the persons behind them; sums and          shares are computed from rounded counts. Values resting on fewer than 5 persons are          shown as protected. See About the data.",
+};
+
+/// After "rounded" under a protected key figure.
+pub const ROUNDED_HINT: Text = Text {
+    da: "til nærmeste 5 for at beskytte personer",
+    en: "to a multiple of 5 to protect persons",
+};
+
+/// Heading of the disclosure section on "Om data".
+pub const DISCLOSURE: Text = Text {
+    da: "Beskyttelse af personer (diskretionering)",
+    en: "Protecting persons (disclosure control)",
+};
+/// Caption of the perturbation table.
+pub const PERTURBATION_TABLE: Text = Text {
+    da: "Afrundingstabellen: hvad der lægges til et tal med en given rest ved division med 5, \
+         efter hvilken femtedel cellens nøgle falder i",
+    en: "The perturbation table: what is added to a count with a given remainder on division \
+         by 5, by the fifth of the key range the cell key falls in",
+};
+/// Row heading of the perturbation table.
+pub const REMAINDER: Text = Text {
+    da: "Rest",
+    en: "Remainder",
+};
+/// Column heading of the perturbation table.
+pub const KEY_FIFTH: Text = Text {
+    da: "Nøgle, femtedel",
+    en: "Key, fifth",
+};
+
+/// Heading of the status column in CSV exports.
+pub const STATUS: Text = Text {
+    da: "Status",
+    en: "Status",
+};
 
 /// The portal's name line.
 pub const TITLE: Text = Text {

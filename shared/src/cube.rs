@@ -339,7 +339,8 @@ impl Cube {
     /// group: sums numerator and denominator first, then applies the
     /// formula. On a protected cube a value is perturbed, or suppressed
     /// when the persons behind its numerator sum to less than the
-    /// threshold (see [`crate::disclosure`]).
+    /// threshold, or its numerator to 0 (which may hide 1–4), or a ratio
+    /// has no denominator (see [`crate::disclosure`]).
     pub fn evaluate(
         &self,
         measure: MeasureId,
@@ -365,7 +366,7 @@ impl Cube {
                 let value = def.evaluate(scale, numerator, denominator);
                 let status = if !protected {
                     Status::Exact
-                } else if behind < disclosure::THRESHOLD || value.is_none() {
+                } else if behind < disclosure::THRESHOLD || numerator == 0 || value.is_none() {
                     Status::Suppressed
                 } else {
                     Status::Perturbed
@@ -404,6 +405,36 @@ mod tests {
                 .collect(),
         )
         .expect("valid cube")
+    }
+
+    #[test]
+    fn values_of_protected_cubes_are_perturbed_or_suppressed() {
+        let status = |cube: &Cube, measure| {
+            let points = cube
+                .evaluate(measure, Scale::Count, &Filter::all(), Grouping::Total)
+                .expect("evaluates");
+            (points[0].status, points[0].value)
+        };
+        let exact = sample();
+        assert_eq!(
+            status(&exact, MeasureId::GpContacts),
+            (Status::Exact, Some(1900.0))
+        );
+        // No persons with a contact published: the contacts are suppressed.
+        let protected = sample().with_protection(Protection::CellKey);
+        assert_eq!(
+            status(&protected, MeasureId::GpContacts),
+            (Status::Suppressed, None)
+        );
+        assert_eq!(
+            status(&protected, MeasureId::Citizens),
+            (Status::Perturbed, Some(310.0))
+        );
+        // A published 0 may hide 1-4: suppressed, never shown as zero.
+        assert_eq!(
+            status(&protected, MeasureId::GpVideo),
+            (Status::Suppressed, None)
+        );
     }
 
     #[test]

@@ -31,9 +31,10 @@
 //! **Numerators of rates** (contacts, stays, bed days) are rounded the
 //! same way, with their own cell key. A value on screen whose numerator
 //! rests on persons ([`persons_behind`]) whose published count is below
-//! [`THRESHOLD`] — that is, 0 — is *suppressed*: shown as protected,
-//! never as a number, and never as zero. A ratio with a zero denominator
-//! is suppressed too.
+//! [`THRESHOLD`] — that is, 0 —, or whose numerator is published as 0
+//! (which may hide 1–4), is *suppressed*: shown as protected, never as a
+//! number, and never as zero. A ratio with a zero denominator is
+//! suppressed too.
 //!
 //! Closed tiles inside a caller's scope may be exact; a tile says which it
 //! is in its schema metadata ([`META_DISCLOSURE`]).

@@ -113,8 +113,21 @@ pub async fn tile(
     let cached = match state.tiles.get(&id) {
         Some(t) => t,
         None => match state.store.tile_bytes(&id).await {
-            Ok(Some(bytes)) => match state.tiles.insert(&id, bytes) {
-                Ok(t) => t,
+            // Compressing at brotli's best quality takes a while: on the
+            // blocking pool, so the workers go on answering other requests.
+            Ok(Some(bytes)) => match {
+                let (state, id) = (state.clone(), id.clone());
+                web::block(move || state.tiles.insert(&id, bytes)).await
+            } {
+                Ok(Ok(t)) => t,
+                Ok(Err(e)) => {
+                    log::error!("tile {id}: compressing: {e}");
+                    return error_response(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "Could not read the tile.",
+                    );
+                }
                 Err(e) => {
                     log::error!("tile {id}: compressing: {e}");
                     return error_response(

@@ -10,6 +10,7 @@ use arrow_array::{Array, RecordBatch};
 use arrow_ipc::reader::StreamReader;
 use arrow_schema::{ArrowError, DataType};
 use shared::cube::{Cube, CubeError};
+use shared::disclosure::{Protection, META_DISCLOSURE};
 use shared::tile::{Split, TileKind, FORMAT_VERSION, META_FAMILY, META_FORMAT_VERSION, META_SPLIT};
 use shared::{DimensionId, TileFamilyId};
 
@@ -39,6 +40,9 @@ pub enum DecodeError {
     /// The columns do not form a valid cube.
     #[error(transparent)]
     Cube(#[from] CubeError),
+    /// The tile names a protection this portal does not know.
+    #[error("unknown disclosure protection {0:?}: reload the page")]
+    UnknownProtection(String),
 }
 
 /// Decodes an Arrow IPC stream into a cube of its family.
@@ -64,6 +68,13 @@ pub fn decode(bytes: &[u8]) -> Result<Cube, DecodeError> {
             .ok_or_else(|| DecodeError::UnknownFamily(format!("{family_key}.{key}")))?,
     };
     let kind = TileKind { family, split };
+    // Tiles written before disclosure control carry exact counts.
+    let protection = match metadata.get(META_DISCLOSURE) {
+        None => Protection::Exact,
+        Some(key) => {
+            Protection::from_key(key).ok_or_else(|| DecodeError::UnknownProtection(key.clone()))?
+        }
+    };
     let def = family.def();
     let dimensions: Vec<DimensionId> = kind.keys();
 
@@ -79,7 +90,7 @@ pub fn decode(bytes: &[u8]) -> Result<Cube, DecodeError> {
             append_counts(out, column(&batch, name)?, name)?;
         }
     }
-    Ok(Cube::new(kind, keys, values)?)
+    Ok(Cube::new(kind, keys, values)?.with_protection(protection))
 }
 
 fn column<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b dyn Array, DecodeError> {

@@ -239,21 +239,9 @@ mod tests {
     #[test]
     fn svg_has_a_bar_and_a_danish_label_per_value() {
         let data = vec![
-            Datum {
-                key: 1,
-                label: "Nordjylland".into(),
-                value: Some(7123.46),
-            },
-            Datum {
-                key: 2,
-                label: "Sjælland".into(),
-                value: None,
-            },
-            Datum {
-                key: 3,
-                label: "Syddanmark".into(),
-                value: Some(6000.0),
-            },
+            Datum::exact(1, "Nordjylland", Some(7123.46)),
+            Datum::exact(2, "Sjælland", None),
+            Datum::exact(3, "Syddanmark", Some(6000.0)),
         ];
         let svg = render_svg(&data, None, 1, Lang::Da, WIDE).expect("renders");
         assert!(svg.starts_with("<svg"));

@@ -138,11 +138,7 @@ mod tests {
         values
             .iter()
             .enumerate()
-            .map(|(i, v)| Datum {
-                key: 2022 + i as u16,
-                label: (2022 + i).to_string(),
-                value: *v,
-            })
+            .map(|(i, v)| Datum::exact(2022 + i as u16, (2022 + i).to_string(), *v))
             .collect()
     }
 

@@ -146,7 +146,10 @@ pub fn choropleth_map(props: &ChoroplethMapProps) -> Html {
     let describe = |code: u16| -> String {
         let datum = value_of(code);
         let name = datum.map_or_else(|| code.to_string(), |d| d.label.clone());
-        let value = i18n::format_value(datum.and_then(|d| d.value), props.decimals, lang);
+        let value = match datum {
+            Some(d) => i18n::format_shown(d.value, d.status, props.decimals, lang),
+            None => i18n::format_value(None, props.decimals, lang),
+        };
         match datum.and_then(|d| d.value) {
             Some(_) => format!("{name}: {value} {}", props.unit),
             None => format!("{name}: {value}"),

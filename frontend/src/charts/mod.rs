@@ -11,6 +11,7 @@ use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use shared::disclosure::Status;
 use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
@@ -130,6 +131,20 @@ pub struct Datum {
     pub key: u16,
     /// Category label.
     pub label: String,
-    /// The value.
+    /// The value (`None` when there is none or it is suppressed).
     pub value: Option<f64>,
+    /// Exact, perturbed or suppressed (see `shared::disclosure`).
+    pub status: Status,
+}
+
+impl Datum {
+    /// An exact datum.
+    pub fn exact(key: u16, label: impl Into<String>, value: Option<f64>) -> Datum {
+        Datum {
+            key,
+            label: label.into(),
+            value,
+            status: Status::Exact,
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! The accessible twin of a chart: the same numbers as a table.
 
+use shared::disclosure::Status;
 use shared::Lang;
 use yew::prelude::*;
 
@@ -63,18 +64,24 @@ pub fn data_table(props: &DataTableProps) -> Html {
             </thead>
             <tbody>
                 { for props.data.iter().map(|d| {
-                    let shown = i18n::format_value(d.value, props.decimals, props.lang);
+                    let shown = i18n::format_shown(d.value, d.status, props.decimals, props.lang);
+                    let class = classes!("num", (d.status != Status::Exact).then_some(d.status.key()));
+                    let title = (d.status != Status::Exact).then(|| d.status.label().get(props.lang));
                     html! {
                         <tr data-key={d.key.to_string()}
                             class={(props.highlight == Some(d.key)).then_some("selected")}
                             aria-current={(props.highlight == Some(d.key)).then_some("true")}>
                             <th scope="row">{ d.label.clone() }</th>
-                            <td class="num" data-value={d.value.map(|v| v.to_string()).unwrap_or_default()}>{ shown }</td>
+                            <td class={class} title={title} data-status={d.status.key()}
+                                data-value={d.value.map(|v| v.to_string()).unwrap_or_default()}>{ shown }</td>
                         </tr>
                     }
                 }) }
             </tbody>
         </table>
+        if props.data.iter().any(|d| d.status != Status::Exact) {
+            <p class="protection-note" data-testid="protection-note">{ i18n::PROTECTION_NOTE.get(props.lang) }</p>
+        }
         <button type="button" class="export" onclick={on_export}>{ i18n::EXPORT_CSV.get(props.lang) }</button>
       </div>
     }

@@ -1,5 +1,6 @@
 //! A key figure card: one big number with its label and context.
 
+use shared::disclosure::{Protection, Status};
 use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
@@ -26,6 +27,10 @@ pub struct KeyFigureProps {
     /// The value of an earlier year (the trend), with the year.
     #[prop_or_default]
     pub previous: Option<(u16, Option<f64>)>,
+    /// How the tile's values are protected: on a protected tile a missing
+    /// value is a suppressed one, and the card says the figure is rounded.
+    #[prop_or_default]
+    pub protection: Protection,
     /// The `data-testid` of the card.
     #[prop_or(AttrValue::Static("key-figure"))]
     pub testid: AttrValue,
@@ -37,16 +42,31 @@ pub struct KeyFigureProps {
 /// tools and tests that should not parse formatted text.
 #[function_component(KeyFigure)]
 pub fn key_figure(props: &KeyFigureProps) -> Html {
-    let shown = i18n::format_value(props.value, props.decimals, props.lang);
+    let status = |value: Option<f64>| match (props.protection, value) {
+        (Protection::Exact, _) => Status::Exact,
+        (_, None) => Status::Suppressed,
+        (_, Some(_)) => Status::Perturbed,
+    };
+    let show =
+        |value: Option<f64>| i18n::format_shown(value, status(value), props.decimals, props.lang);
+    let shown = show(props.value);
     let raw = props.value.map(|v| v.to_string()).unwrap_or_default();
+    let own = status(props.value);
     html! {
         <section class="key-figure" data-testid={props.testid.clone()} aria-live="polite">
             <h2 class="label">{ props.label.clone() }</h2>
-            <p class="value" data-value={raw}>{ shown }</p>
+            <p class={classes!("value", (own != Status::Exact).then_some(own.key()))}
+                data-value={raw} data-status={own.key()}>{ shown }</p>
+            if own == Status::Perturbed {
+                <p class="protection-note" data-testid="protection-note"
+                    title={i18n::PROTECTION_NOTE.get(props.lang)}>
+                    { format!("{} · {}", own.label().get(props.lang), i18n::ROUNDED_HINT.get(props.lang)) }
+                </p>
+            }
             <p class="unit">{ props.unit.clone() }</p>
             <p class="context">{ props.context.clone() }</p>
             { for props.previous.map(|(year, value)| {
-                let shown = i18n::format_value(value, props.decimals, props.lang);
+                let shown = show(value);
                 let change = match (props.value, value) {
                     (Some(now), Some(before)) if before != 0.0 => {
                         // As shown, to one decimal: a change that rounds to
@@ -66,7 +86,7 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
                 }
             }) }
             { for props.comparisons.iter().map(|(label, value)| {
-                let shown = i18n::format_value(*value, props.decimals, props.lang);
+                let shown = show(*value);
                 html! {
                     <p class="comparison" data-testid="comparison"
                         data-value={value.map(|v| v.to_string()).unwrap_or_default()}>

@@ -79,6 +79,27 @@ pub fn about(props: &AboutProps) -> Html {
             <p>{ PRACTICE_RULE.get(lang) }</p>
             <h2 id="by-hospital">{ DimensionId::Hospital.def().label.get(lang) }</h2>
             <p>{ HOSPITAL_RULE.get(lang) }</p>
+            <h2 id="disclosure">{ i18n::DISCLOSURE.get(lang) }</h2>
+            <section class="disclosure" data-testid="disclosure-method">
+                <p>{ shared::disclosure::EXPLANATION.get(lang) }</p>
+                <table class="data-table">
+                    <caption>{ i18n::PERTURBATION_TABLE.get(lang) }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ i18n::REMAINDER.get(lang) }</th>
+                            { for (1..=5).map(|b| html! { <th scope="col" class="num">{ format!("{} {b}", i18n::KEY_FIFTH.get(lang)) }</th> }) }
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for shared::disclosure::ADJUSTMENT.iter().enumerate().map(|(r, row)| html! {
+                            <tr>
+                                <th scope="row">{ r }</th>
+                                { for row.iter().map(|a| html! { <td class="num">{ format!("{a:+}") }</td> }) }
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </section>
             <h2 id="preventable-groups">{ i18n::PREVENTABLE_GROUPS.get(lang) }</h2>
             <table class="data-table">
                 <caption>{ i18n::PREVENTABLE_GROUPS.get(lang) }</caption>

@@ -6,6 +6,7 @@ pub mod overview;
 pub mod report;
 
 use shared::cube::{Cube, Filter, Grouping};
+use shared::disclosure::{Protection, Status};
 use shared::measure::Scale;
 use shared::{geography, DimensionId, Lang, MeasureId};
 use yew::prelude::*;
@@ -66,15 +67,22 @@ pub fn series(
     let points = cube
         .evaluate(measure, scale, filter, Grouping::By(dimension))
         .unwrap_or_default();
+    // A code without a cell in a protected tile has only counts that
+    // were published as 0: protected, never shown as zero.
+    let missing = match cube.protection() {
+        Protection::Exact => Status::Exact,
+        Protection::CellKey => Status::Suppressed,
+    };
     codes
         .into_iter()
-        .map(|code| Datum {
-            key: code,
-            label: dimension.value_label(code, lang),
-            value: points
-                .iter()
-                .find(|p| p.key == Some(code))
-                .and_then(|p| p.value),
+        .map(|code| {
+            let point = points.iter().find(|p| p.key == Some(code));
+            Datum {
+                key: code,
+                label: dimension.value_label(code, lang),
+                value: point.and_then(|p| p.value),
+                status: point.map_or(missing, |p| p.status),
+            }
         })
         .collect()
 }

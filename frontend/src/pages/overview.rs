@@ -181,7 +181,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                             on_change={on_person} lang={lang} />
                     </aside>
                     <div class="panels">
-                        <KeyFigure label={label} value={view.area}
+                        <KeyFigure label={label} value={view.area} protection={cube.protection()}
                             decimals={decimals} unit={unit.clone()}
                             context={context} comparisons={comparisons} lang={lang}
                             previous={previous_year(cube, (filters.measure, scale), filters)} />

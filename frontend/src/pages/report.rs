@@ -155,6 +155,7 @@ pub fn theme_figure(props: &ThemeFigureProps) -> Html {
             let context = context(area, &year.to_string(), &props.filters, lang);
             html! {
                 <KeyFigure label={label} value={value} decimals={scale.decimals()} unit={unit}
+                    protection={cube.protection()}
                     context={context} comparisons={comparisons} lang={lang} testid="theme-figure"
                     previous={previous_year(cube, (spec.measure, scale), &filters)} />
             }

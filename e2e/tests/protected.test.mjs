@@ -1,0 +1,131 @@
+// The public (protected) release in headless Chromium: every figure is
+// the one the tiles give (computed by tests/oracle.py with pyarrow, not
+// by the portal's code), marked as rounded, and a value resting on fewer
+// than 5 persons says "beskyttet" instead of showing a number.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const url = process.env.TVAERS_URL;
+const flags = (process.env.TVAERS_CHROMIUM_FLAGS ??
+  '--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync')
+  .split(' ')
+  .filter((f) => f !== '--headless' && !f.startsWith('--user-data-dir'));
+
+let browser;
+let release;
+
+before(async () => {
+  assert.ok(url && process.env.TVAERS_GEOGRAPHY, 'run through `cargo xtask test`');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: flags });
+  // The e2e run serves exact tiles first; the public release is the one before.
+  release = (await (await fetch(`${url}/api/manifest`)).json()).previous;
+  assert.ok(release, 'the e2e run built a public release before the exact one');
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** What the page should show, from the tiles read by pyarrow. */
+function oracle(family, numerator, denominator, behind, factor, region) {
+  const args = ['tests/oracle.py', release, family, numerator, denominator, behind, String(factor)];
+  if (region) args.push(String(region));
+  return JSON.parse(execFileSync('python', args, { encoding: 'utf8' }));
+}
+
+function assertClose(actual, expected, what) {
+  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} ≠ ${expected}`);
+}
+
+/** Rows of the breakdown table: key → { value, status, text }. */
+async function table(page) {
+  const rows = await page.locator('[data-testid="breakdown-table"] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => {
+      const td = tr.querySelector('td');
+      return [tr.dataset.key, { value: td.dataset.value, status: td.dataset.status, text: td.textContent.trim() }];
+    }),
+  );
+  return Object.fromEntries(rows);
+}
+
+test('the public release shows rounded figures, marked as such, equal to the tiles', async () => {
+  const expected = oracle('geography', 'gp_contacts', 'citizens', 'gp_patients', 1000);
+  assert.equal(expected.total.status, 'perturbed');
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(`${url}/?release=${release}`);
+  const figure = page.getByTestId('key-figure');
+  await figure.locator('.value').waitFor();
+  assert.equal(await figure.locator('.value').getAttribute('data-status'), 'perturbed');
+  assertClose(Number(await figure.locator('.value').getAttribute('data-value')), expected.total.value, 'key figure');
+  assert.match(await figure.getByTestId('protection-note').textContent(), /afrundet/);
+
+  const rows = await table(page);
+  assert.deepEqual(Object.keys(rows).sort(), Object.keys(expected.rows).sort());
+  for (const [key, want] of Object.entries(expected.rows)) {
+    assert.equal(rows[key].status, want.status, `region ${key}`);
+    assertClose(Number(rows[key].value), want.value, `region ${key}`);
+  }
+  assert.match(await page.getByTestId('protection-note').last().textContent(), /multipla af 5/);
+
+  // The CSV export says which values are rounded.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Hent som CSV' }).click(),
+  ]);
+  const lines = readFileSync(await download.path(), 'utf8').slice(1).trimEnd().split('\r\n');
+  assert.match(lines[0], /;Status$/);
+  assert.equal(lines.length, 6);
+  for (const line of lines.slice(1)) assert.match(line, /;afrundet$/);
+  await page.close();
+});
+
+test('a value resting on fewer than 5 persons is shown as protected, never as a number', async () => {
+  // Planned admissions in the capital region's municipalities: some have
+  // none published (0 may hide 1-4), others have some.
+  const expected = oracle('hospital', 'admissions_planned', '-', 'hospital_patients', 1, 1084);
+  const statuses = Object.values(expected.rows).map((r) => r.status);
+  assert.ok(statuses.includes('suppressed') && statuses.includes('perturbed'), `the data has both: ${statuses}`);
+
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(`${url}/?release=${release}&region=1084&measure=admissions_planned&scale=count`);
+  await page.getByTestId('breakdown-table').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="breakdown-table"] tbody tr').length > 20);
+  const rows = await table(page);
+  for (const [key, want] of Object.entries(expected.rows)) {
+    assert.equal(rows[key]?.status, want.status, `municipality ${key}`);
+    if (want.status === 'suppressed') {
+      assert.equal(rows[key].text, 'beskyttet', `municipality ${key}`);
+      assert.equal(rows[key].value, '', `municipality ${key} carries no number`);
+    } else {
+      assertClose(Number(rows[key].value), want.value, `municipality ${key}`);
+    }
+  }
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Hent som CSV' }).click(),
+  ]);
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.match(text, /;;beskyttet\r\n/, 'a protected value is empty in the CSV, with its status');
+  await page.close();
+});
+
+test('"Om data" explains the method and shows its perturbation table', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${url}/om-data`);
+  const section = page.getByTestId('disclosure-method');
+  await section.waitFor();
+  assert.match(await section.textContent(), /cellenøglemetoden/);
+  const cells = await section.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))),
+  );
+  assert.equal(cells.length, 5);
+  // Each row is unbiased: its adjustments add up to 0, and leave a multiple of 5.
+  cells.forEach((row, remainder) => {
+    assert.equal(row.reduce((a, b) => a + b, 0), 0, `row ${remainder}`);
+    for (const a of row) assert.equal((remainder + a + 5) % 5, 0, `row ${remainder}`);
+  });
+  await page.close();
+});
