@@ -405,6 +405,15 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
         })
         .collect();
 
+    // Disclosure control: what the rounding costs per measure at
+    // municipality level (the same release again, with the exact values
+    // kept to compare; not part of the timed build), and the audit of the
+    // public tiles.
+    println!("\n==> disclosure control: utility cost (tvaers build --utility)");
+    timed(cli().args(["build", "--utility"]), work)?;
+    println!("\n==> disclosure control: audit of the public tiles");
+    timed(cli().arg("audit-disclosure"), work)?;
+
     println!("\n==> DuckDB computing the same cells; tiles as Parquet-ZSTD");
     let text = bench.python(
         "duckdb_build.py",

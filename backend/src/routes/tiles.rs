@@ -96,6 +96,21 @@ fn negotiate(req: &HttpRequest) -> Encoding {
     }
 }
 
+/// Compresses a tile into the cache. Brotli at its best quality takes a
+/// while, so it runs on the blocking pool: the workers go on answering
+/// other requests.
+async fn compress(
+    state: &web::Data<AppState>,
+    id: &str,
+    bytes: Vec<u8>,
+) -> Result<Arc<CachedTile>, String> {
+    let (state, id) = (state.clone(), id.to_string());
+    web::block(move || state.tiles.insert(&id, bytes))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
 /// One tile, with `ETag`, `If-None-Match` and gzip negotiation.
 pub async fn tile(
     req: HttpRequest,
@@ -113,21 +128,8 @@ pub async fn tile(
     let cached = match state.tiles.get(&id) {
         Some(t) => t,
         None => match state.store.tile_bytes(&id).await {
-            // Compressing at brotli's best quality takes a while: on the
-            // blocking pool, so the workers go on answering other requests.
-            Ok(Some(bytes)) => match {
-                let (state, id) = (state.clone(), id.clone());
-                web::block(move || state.tiles.insert(&id, bytes)).await
-            } {
-                Ok(Ok(t)) => t,
-                Ok(Err(e)) => {
-                    log::error!("tile {id}: compressing: {e}");
-                    return error_response(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "Could not read the tile.",
-                    );
-                }
+            Ok(Some(bytes)) => match compress(&state, &id, bytes).await {
+                Ok(t) => t,
                 Err(e) => {
                     log::error!("tile {id}: compressing: {e}");
                     return error_response(
