@@ -103,6 +103,12 @@ test('a value resting on fewer than 5 persons is shown as protected, never as a 
       assertClose(Number(rows[key].value), want.value, `municipality ${key}`);
     }
   }
+  // The chart draws no bar for a protected value but names it, and says
+  // its figures are rounded.
+  const chart = page.getByTestId('region-chart');
+  const protectedCount = statuses.filter((s) => s === 'suppressed').length;
+  assert.equal((await chart.locator('svg text', { hasText: 'beskyttet' }).count()), protectedCount);
+  assert.match(await chart.getByTestId('protection-note').textContent(), /multipla af 5/);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Hent som CSV' }).click(),

@@ -41,22 +41,16 @@ pub const DISCLOSURE: Text = Text {
 };
 /// Caption of the perturbation table.
 pub const PERTURBATION_TABLE: Text = Text {
-    da: "Afrundingstabellen: hvad der lægges til et tal med en given rest ved division med 5, \
-         efter hvilken femtedel cellens nøgle falder i",
+    da: "Afrundingstabellen: hvad der lægges til et tal med en given rest ved division med 5 \
+         (rækker), efter hvilken femtedel af nøglernes interval cellens nøgle falder i (søjler)",
     en: "The perturbation table: what is added to a count with a given remainder on division \
-         by 5, by the fifth of the key range the cell key falls in",
+         by 5 (rows), by the fifth of the key range the cell key falls in (columns)",
 };
 /// Row heading of the perturbation table.
 pub const REMAINDER: Text = Text {
     da: "Rest",
     en: "Remainder",
 };
-/// Column heading of the perturbation table.
-pub const KEY_FIFTH: Text = Text {
-    da: "Nøgle, femtedel",
-    en: "Key, fifth",
-};
-
 /// Heading of the status column in CSV exports.
 pub const STATUS: Text = Text {
     da: "Status",

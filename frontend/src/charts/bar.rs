@@ -7,7 +7,10 @@ use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
-use super::{category_chart, draw_value_labels, font, svg_figure, value_axis_top, Datum, GRID};
+use super::{
+    category_chart, draw_value_labels, font, protected, svg_figure, value_axis_top, value_label,
+    Datum, GRID,
+};
 
 /// Properties of [`BarChart`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -164,9 +167,9 @@ fn render_horizontal(
         let label_style = font().pos(Pos::new(HPos::Left, VPos::Center));
         chart
             .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
-                let v = d.value?;
+                let (text, v) = value_label(d, decimals, lang)?;
                 Some(Text::new(
-                    format_number(v, decimals, lang),
+                    text,
                     (v + top * 0.01, SegmentValue::CenterOf(row_of(i))),
                     label_style.clone(),
                 ))
@@ -223,11 +226,10 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
     );
     let figure = use_node_ref();
     svg_figure(
-        &props.title,
-        &props.testid,
-        &props.export_name,
+        (&props.title, &props.testid, &props.export_name),
         props.lang,
         &svg,
+        protected(&props.data),
         figure,
     )
 }
@@ -259,5 +261,26 @@ mod tests {
             assert_eq!(svg.matches("fill=\"#1F5F8B\"").count(), 1);
             assert_eq!(svg.matches("fill=\"#A84A00\"").count(), 1);
         }
+    }
+
+    #[test]
+    fn a_suppressed_value_draws_no_bar_and_says_it_is_protected() {
+        let mut data = vec![
+            Datum::exact(1, "Læsø", None),
+            Datum::exact(2, "Aarhus", Some(35.0)),
+        ];
+        data[0].status = shared::disclosure::Status::Suppressed;
+        data[1].status = shared::disclosure::Status::Perturbed;
+        for width in [WIDE, NARROW] {
+            let svg = render_svg(&data, None, 0, Lang::Da, width).expect("renders");
+            assert_eq!(svg.matches("fill=\"#1F5F8B\"").count(), 1, "one bar");
+            assert_eq!(
+                svg.matches("beskyttet").count(),
+                1,
+                "the protected value is named"
+            );
+        }
+        assert!(protected(&data));
+        assert!(!protected(&[Datum::exact(1, "Aarhus", Some(35.0))]));
     }
 }

@@ -6,7 +6,9 @@ use plotters::prelude::*;
 use shared::Lang;
 use yew::prelude::*;
 
-use super::{category_chart, draw_value_labels, font, svg_figure, value_axis_top, Datum, GRID};
+use super::{
+    category_chart, draw_value_labels, font, protected, svg_figure, value_axis_top, Datum, GRID,
+};
 
 /// The series' colours: the brand blue, then a dark grey (both AA against
 /// white), told apart by their markers too.
@@ -120,12 +122,12 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         |(series, decimals, lang)| render_svg(series, *decimals, *lang),
     );
     let figure = use_node_ref();
+    let protected = props.series.iter().any(|(_, data)| protected(data));
     svg_figure(
-        &props.title,
-        &props.testid,
-        &props.export_name,
+        (&props.title, &props.testid, &props.export_name),
         props.lang,
         &svg,
+        protected,
         figure,
     )
 }

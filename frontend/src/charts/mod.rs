@@ -89,9 +89,9 @@ fn draw_value_labels(
     let style = font().pos(Pos::new(HPos::Center, VPos::Bottom));
     chart
         .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
-            let v = d.value?;
+            let (text, v) = value_label(d, decimals, lang)?;
             Some(Text::new(
-                format_number(v, decimals, lang),
+                text,
                 (SegmentValue::CenterOf(i), v + top * lift),
                 style.clone(),
             ))
@@ -100,14 +100,28 @@ fn draw_value_labels(
     Ok(())
 }
 
+/// The label of a datum and where it stands: its value, or "beskyttet"
+/// at the axis for a suppressed one (no bar, and never a zero).
+fn value_label(d: &Datum, decimals: usize, lang: Lang) -> Option<(String, f64)> {
+    match (d.status, d.value) {
+        (Status::Suppressed, _) => Some((d.status.label().get(lang).to_string(), 0.0)),
+        (_, Some(v)) => Some((format_number(v, decimals, lang), v)),
+        (_, None) => None,
+    }
+}
+
+/// Whether any datum is not exact (the chart then says so under it).
+fn protected(data: &[Datum]) -> bool {
+    data.iter().any(|d| d.status != Status::Exact)
+}
+
 /// A drawn chart in a `figure`: the title as caption and accessible name,
 /// the SVG (or why it could not be drawn), and the export buttons.
 fn svg_figure(
-    title: &AttrValue,
-    testid: &AttrValue,
-    export_name: &AttrValue,
+    (title, testid, export_name): (&AttrValue, &AttrValue, &AttrValue),
     lang: Lang,
     svg: &Result<String, String>,
+    protected: bool,
     figure: NodeRef,
 ) -> Html {
     html! {
@@ -119,6 +133,9 @@ fn svg_figure(
                     Err(e) => html! { <p class="error">{ e.clone() }</p> },
                 } }
             </div>
+            if protected {
+                <p class="protection-note" data-testid="protection-note">{ crate::i18n::PROTECTION_NOTE.get(lang) }</p>
+            }
             <ChartExport target={figure} name={export_name.clone()} {lang} />
         </figure>
     }

@@ -87,7 +87,7 @@ pub fn about(props: &AboutProps) -> Html {
                     <thead>
                         <tr>
                             <th scope="col">{ i18n::REMAINDER.get(lang) }</th>
-                            { for (1..=5).map(|b| html! { <th scope="col" class="num">{ format!("{} {b}", i18n::KEY_FIFTH.get(lang)) }</th> }) }
+                            { for (1..=5).map(|b| html! { <th scope="col" class="num">{ format!("{b}/5") }</th> }) }
                         </tr>
                     </thead>
                     <tbody>
