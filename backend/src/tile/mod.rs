@@ -110,7 +110,6 @@ pub fn encode_with(cube: &Cube, metadata: &[(&str, String)]) -> Result<EncodedTi
 /// Decodes a tile written by [`encode_with`] back into its cube (with
 /// the protection its metadata names).
 pub fn decode(bytes: &[u8]) -> Result<Cube, TileError> {
-    use arrow_array::cast::AsArray;
     use arrow_array::types::{UInt16Type, UInt32Type, UInt8Type};
     use arrow_ipc::reader::StreamReader;
 
@@ -139,27 +138,9 @@ pub fn decode(bytes: &[u8]) -> Result<Cube, TileError> {
         for (i, column) in batch.columns().iter().enumerate() {
             let out = &mut columns[i];
             match column.data_type() {
-                DataType::UInt8 => out.extend(
-                    column
-                        .as_primitive::<UInt8Type>()
-                        .values()
-                        .iter()
-                        .map(|v| u64::from(*v)),
-                ),
-                DataType::UInt16 => out.extend(
-                    column
-                        .as_primitive::<UInt16Type>()
-                        .values()
-                        .iter()
-                        .map(|v| u64::from(*v)),
-                ),
-                DataType::UInt32 => out.extend(
-                    column
-                        .as_primitive::<UInt32Type>()
-                        .values()
-                        .iter()
-                        .map(|v| u64::from(*v)),
-                ),
+                DataType::UInt8 => widen::<UInt8Type>(column, out),
+                DataType::UInt16 => widen::<UInt16Type>(column, out),
+                DataType::UInt32 => widen::<UInt32Type>(column, out),
                 other => return Err(TileError::NotATile(format!("{key}: column type {other}"))),
             }
         }
@@ -171,6 +152,22 @@ pub fn decode(bytes: &[u8]) -> Result<Cube, TileError> {
         .collect();
     let cube = Cube::new(kind, keys, values).map_err(|e| TileError::NotATile(e.to_string()))?;
     Ok(cube.with_protection(protection))
+}
+
+/// Appends an unsigned column's values, widened.
+fn widen<T>(column: &arrow_array::ArrayRef, out: &mut Vec<u64>)
+where
+    T: arrow_array::types::ArrowPrimitiveType,
+    T::Native: Into<u64>,
+{
+    use arrow_array::cast::AsArray;
+    out.extend(
+        column
+            .as_primitive::<T>()
+            .values()
+            .iter()
+            .map(|v| (*v).into()),
+    );
 }
 
 /// Converts every value to the column's narrower type, or names the first
