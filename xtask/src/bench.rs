@@ -380,12 +380,12 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
     let mut build = timed_to(cli().args(["build", "--sizes"]), work, Some(&report))?;
     let output = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
     print!("{output}");
-    // The build's own time ("Release ID published in T s"), without the
+    // The build's own time ("Release ID published in T s (…)"), without the
     // brotli size report that follows it.
     if let Some(seconds) = output
         .lines()
         .find_map(|l| l.strip_prefix("Release ")?.split(" in ").nth(1))
-        .and_then(|t| t.trim_end_matches(" s").parse().ok())
+        .and_then(|t| t.split(" s").next()?.parse().ok())
     {
         build.seconds = seconds;
     }
