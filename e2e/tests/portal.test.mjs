@@ -401,6 +401,10 @@ test('choosing a region shows it next to the whole country, broken down by munic
     assertClose((await keyFigure(page)).exact, expected.byRegion[1084], `${what}: region`);
     const comparison = Number(await page.getByTestId('comparison').getAttribute('data-value'));
     assertClose(comparison, expected.national, `${what}: whole country`);
+    // The chart compares every municipality with the whole country too.
+    const reference = page.getByTestId('region-chart').getByTestId('reference');
+    assertClose(Number(await reference.getAttribute('data-value')), expected.national, `${what}: the chart's line`);
+    assert.match(await reference.textContent(), /^Hele landet: /);
     const rows = await page.locator('[data-testid="breakdown-table"] tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [tr.dataset.key, tr.querySelector('td').dataset.value]),
     );

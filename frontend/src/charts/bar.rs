@@ -30,6 +30,10 @@ pub struct BarChartProps {
     /// The `data-testid` of the figure.
     #[prop_or(AttrValue::Static("region-chart"))]
     pub testid: AttrValue,
+    /// A value to compare every bar with, drawn as a line across the
+    /// chart and named under it, e.g. ("Hele landet", 7123.5).
+    #[prop_or_default]
+    pub reference: Option<(AttrValue, f64)>,
     /// Display language.
     pub lang: Lang,
 }
@@ -53,17 +57,22 @@ pub const NARROW: u32 = 340;
 /// first on top) for many categories or a narrow screen.
 pub fn render_svg(
     data: &[Datum],
-    highlight: Option<u16>,
+    (highlight, reference): (Option<u16>, Option<&(AttrValue, f64)>),
     decimals: usize,
     lang: Lang,
     width: u32,
 ) -> Result<String, String> {
+    let reference = reference.map(|(label, value)| (label.as_str(), *value));
     if data.len() > MAX_VERTICAL_BARS || width < WIDE {
-        render_horizontal(data, highlight, decimals, lang, width)
+        render_horizontal(data, (highlight, reference), decimals, lang, width)
     } else {
-        render_vertical(data, highlight, decimals, lang)
+        render_vertical(data, (highlight, reference), decimals, lang)
     }
 }
+
+/// The reference line's colour: the text colour, drawn dashed-looking
+/// thin over the bars.
+const REFERENCE: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
 /// The colour of a bar.
 fn bar_colour(datum: &Datum, highlight: Option<u16>) -> RGBColor {
@@ -76,7 +85,7 @@ fn bar_colour(datum: &Datum, highlight: Option<u16>) -> RGBColor {
 
 fn render_vertical(
     data: &[Datum],
-    highlight: Option<u16>,
+    (highlight, reference): (Option<u16>, Option<(&str, f64)>),
     decimals: usize,
     lang: Lang,
 ) -> Result<String, String> {
@@ -84,7 +93,11 @@ fn render_vertical(
     {
         let root = SVGBackend::with_string(&mut svg, (WIDE, 340)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let top = value_axis_top(data.iter().filter_map(|d| d.value));
+        let top = value_axis_top(
+            data.iter()
+                .filter_map(|d| d.value)
+                .chain(reference.map(|r| r.1)),
+        );
         let n = data.len().max(1);
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
         let mut chart = category_chart(&root, &labels, top, lang)?;
@@ -104,6 +117,23 @@ fn render_vertical(
             }))
             .map_err(|e| e.to_string())?;
         draw_value_labels(&mut chart, data, (decimals, lang), 0.01)?;
+        if let Some((label, v)) = reference {
+            chart
+                .draw_series(LineSeries::new(
+                    [(SegmentValue::Exact(0), v), (SegmentValue::Exact(n), v)],
+                    REFERENCE.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?;
+            // Named in the top left corner, clear of the bars' labels.
+            let style = font().pos(Pos::new(HPos::Left, VPos::Top));
+            chart
+                .draw_series([Text::new(
+                    format!("\u{2015} {label}"),
+                    (SegmentValue::Exact(0), top),
+                    style,
+                )])
+                .map_err(|e| e.to_string())?;
+        }
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
@@ -111,7 +141,7 @@ fn render_vertical(
 
 fn render_horizontal(
     data: &[Datum],
-    highlight: Option<u16>,
+    (highlight, reference): (Option<u16>, Option<(&str, f64)>),
     decimals: usize,
     lang: Lang,
     width: u32,
@@ -125,7 +155,11 @@ fn render_horizontal(
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let top = value_axis_top(data.iter().filter_map(|d| d.value));
+        let top = value_axis_top(
+            data.iter()
+                .filter_map(|d| d.value)
+                .chain(reference.map(|r| r.1)),
+        );
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -175,6 +209,23 @@ fn render_horizontal(
                 ))
             }))
             .map_err(|e| e.to_string())?;
+        if let Some((label, v)) = reference {
+            chart
+                .draw_series(LineSeries::new(
+                    [(v, SegmentValue::Exact(0)), (v, SegmentValue::Exact(n))],
+                    REFERENCE.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?;
+            // Named in the bottom right corner, under the last bar's label.
+            let style = font().pos(Pos::new(HPos::Right, VPos::Bottom));
+            chart
+                .draw_series([Text::new(
+                    format!("\u{2015} {label}"),
+                    (top, SegmentValue::Exact(0)),
+                    style,
+                )])
+                .map_err(|e| e.to_string())?;
+        }
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
@@ -216,20 +267,36 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
         (
             props.data.clone(),
             props.highlight,
+            props.reference.clone(),
             props.decimals,
             props.lang,
             *width,
         ),
-        |(data, highlight, decimals, lang, width)| {
-            render_svg(data, *highlight, *decimals, *lang, *width)
+        |(data, highlight, reference, decimals, lang, width)| {
+            render_svg(
+                data,
+                (*highlight, reference.as_ref()),
+                *decimals,
+                *lang,
+                *width,
+            )
         },
     );
     let figure = use_node_ref();
+    let reference = props.reference.as_ref().map(|(label, value)| {
+        let shown = format_number(*value, props.decimals, props.lang);
+        html! {
+            <p class="reference" data-testid="reference" data-value={value.to_string()}>
+                <span class="reference-line" aria-hidden="true"></span>
+                { format!("{label}: {shown}") }
+            </p>
+        }
+    });
     svg_figure(
         (&props.title, &props.testid, &props.export_name),
         props.lang,
         &svg,
-        protected(&props.data),
+        (protected(&props.data), reference.unwrap_or_default()),
         figure,
     )
 }
@@ -245,7 +312,7 @@ mod tests {
             Datum::exact(2, "Sjælland", None),
             Datum::exact(3, "Syddanmark", Some(6000.0)),
         ];
-        let svg = render_svg(&data, None, 1, Lang::Da, WIDE).expect("renders");
+        let svg = render_svg(&data, (None, None), 1, Lang::Da, WIDE).expect("renders");
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("7.123,5"), "Danish value label");
         assert!(svg.contains("6.000,0"));
@@ -257,9 +324,28 @@ mod tests {
         );
         // The selected area's bar stands out, horizontal bars too.
         for width in [WIDE, NARROW] {
-            let svg = render_svg(&data, Some(3), 1, Lang::Da, width).expect("renders");
+            let svg = render_svg(&data, (Some(3), None), 1, Lang::Da, width).expect("renders");
             assert_eq!(svg.matches("fill=\"#1F5F8B\"").count(), 1);
             assert_eq!(svg.matches("fill=\"#A84A00\"").count(), 1);
+        }
+    }
+
+    #[test]
+    fn the_reference_line_is_drawn_and_named() {
+        let data = vec![
+            Datum::exact(1, "Nordjylland", Some(10.0)),
+            Datum::exact(2, "Sjælland", Some(20.0)),
+        ];
+        let reference = (AttrValue::from("Hele landet"), 90.0);
+        for width in [WIDE, NARROW] {
+            let without = render_svg(&data, (None, None), 0, Lang::Da, width).expect("renders");
+            let with =
+                render_svg(&data, (None, Some(&reference)), 0, Lang::Da, width).expect("renders");
+            assert!(!without.contains("Hele landet"));
+            assert!(with.contains("Hele landet"), "the line is named");
+            let line = "stroke=\"#222222\" stroke-width=\"2\"";
+            assert!(with.contains(line), "the line is drawn");
+            assert!(!without.contains(line));
         }
     }
 
@@ -272,7 +358,7 @@ mod tests {
         data[0].status = shared::disclosure::Status::Suppressed;
         data[1].status = shared::disclosure::Status::Perturbed;
         for width in [WIDE, NARROW] {
-            let svg = render_svg(&data, None, 0, Lang::Da, width).expect("renders");
+            let svg = render_svg(&data, (None, None), 0, Lang::Da, width).expect("renders");
             assert_eq!(svg.matches("fill=\"#1F5F8B\"").count(), 1, "one bar");
             assert_eq!(
                 svg.matches("beskyttet").count(),

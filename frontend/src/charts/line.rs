@@ -127,7 +127,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         (&props.title, &props.testid, &props.export_name),
         props.lang,
         &svg,
-        protected,
+        (protected, Html::default()),
         figure,
     )
 }

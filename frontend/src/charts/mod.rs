@@ -121,7 +121,7 @@ fn svg_figure(
     (title, testid, export_name): (&AttrValue, &AttrValue, &AttrValue),
     lang: Lang,
     svg: &Result<String, String>,
-    protected: bool,
+    (protected, under): (bool, Html),
     figure: NodeRef,
 ) -> Html {
     html! {
@@ -133,6 +133,7 @@ fn svg_figure(
                     Err(e) => html! { <p class="error">{ e.clone() }</p> },
                 } }
             </div>
+            { under }
             if protected {
                 <p class="protection-note" data-testid="protection-note">{ crate::i18n::PROTECTION_NOTE.get(lang) }</p>
             }

@@ -9,7 +9,7 @@ use shared::tile::{Split, TileKind};
 use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
-use super::{context, latest_year, series, set_filter, use_person_values};
+use super::{context, latest_year, series, set_filter, total, use_person_values};
 use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::line::LineChart;
@@ -284,6 +284,7 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
         ChartKind::Bar => html! {
             <>
                 <BarChart title={title.clone()} data={series.data.clone()} highlight={series.highlight}
+                    reference={series.national.map(|v| (AttrValue::from(whole_country_label(lang)), v))}
                     decimals={decimals} lang={lang} testid={format!("chart-{n}-bars")}
                     export_name={file.clone()} />
                 { twin(series.highlight) }
@@ -336,6 +337,9 @@ struct Series {
     /// The whole country's values beside an area's development over the
     /// years (named), for a line chart.
     comparison: Option<(String, Vec<Datum>)>,
+    /// The whole country's value, the line a geography's bars are
+    /// compared with.
+    national: Option<f64>,
 }
 
 impl Series {
@@ -444,12 +448,19 @@ impl Series {
             }
             _ => year.to_string(),
         };
+        let national = matches!(
+            by,
+            DimensionId::Region | DimensionId::HealthCluster | DimensionId::Municipality
+        )
+        .then(|| total(cube, measure, scale, &filters.population_filter(year)))
+        .flatten();
         Series {
             period,
             area,
             data,
             highlight,
             comparison,
+            national,
         }
     }
 }

@@ -186,6 +186,7 @@ pub fn overview(props: &OverviewProps) -> Html {
                             context={context} comparisons={comparisons} lang={lang}
                             previous={previous_year(cube, (filters.measure, scale), filters)} />
                         <BarChart title={chart_title.clone()} data={view.breakdown.clone()}
+                            reference={view.national.map(|v| (AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)), v))}
                             highlight={highlight} decimals={decimals} lang={lang}
                             export_name={export_name(filters, breakdown)} />
                         <DataTable caption={format!("{}: {chart_title}", i18n::TABLE_OF.get(lang))}
@@ -272,6 +273,8 @@ struct View {
     breakdown: Vec<Datum>,
     /// Every municipality or region, for the map.
     map: Vec<Datum>,
+    /// The whole country, the line every bar is compared with.
+    national: Option<f64>,
 }
 
 impl View {
@@ -328,6 +331,7 @@ impl View {
             comparisons,
             breakdown,
             map,
+            national: total(cube, what.0, what.1, &national),
         }
     }
 }
