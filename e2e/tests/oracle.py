@@ -3,7 +3,7 @@ tiles with pyarrow (not with any code of the project): the value of the
 whole country or a region, and of each region or of the region's
 municipalities, with its disclosure status.
 
-    python tests/oracle.py RELEASE FAMILY NUMERATOR DENOMINATOR BEHIND FACTOR [REGION]
+    python tests/oracle.py RELEASE FAMILY NUMERATOR DENOMINATOR BEHIND FACTOR [REGION] [--sex 1|2]
 
 DENOMINATOR is `-` for counts; BEHIND is the count of persons the
 numerator rests on; FACTOR is 1000 for "per 1,000", 100 for percent, 1
@@ -26,7 +26,7 @@ def get(path):
         return response.read()
 
 
-def main(release, family, numerator, denominator, behind, factor, region=None):
+def main(release, family, numerator, denominator, behind, factor, region=None, sex=None):
     manifest = json.loads(get(f"/api/releases/{release}"))
     entry = next(t for t in manifest["tiles"] if t["family"] == family)
     table = pa.ipc.open_stream(get(entry["url"])).read_all()
@@ -39,9 +39,12 @@ def main(release, family, numerator, denominator, behind, factor, region=None):
     columns = {name: table.column(name).to_pylist() for name in {numerator, behind} | ({denominator} - {"-"})}
     years = table.column("year").to_pylist()
     municipalities = table.column("municipality").to_pylist()
+    sexes = table.column("sex").to_pylist()
     sums, total = {}, [0, 0, 0]
     for i, (y, m) in enumerate(zip(years, municipalities)):
         if y != year or (region is not None and region_of[m] != region):
+            continue
+        if sex is not None and sexes[i] != sex:
             continue
         group = m if region is not None else region_of[m]
         row = [
@@ -77,6 +80,11 @@ def main(release, family, numerator, denominator, behind, factor, region=None):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    sex = None
+    if "--sex" in args:
+        at = args.index("--sex")
+        sex = int(args[at + 1])
+        del args[at : at + 2]
     main(
         args[0],
         args[1],
@@ -85,4 +93,5 @@ if __name__ == "__main__":
         args[4],
         float(args[5]),
         int(args[6]) if len(args) > 6 else None,
+        sex,
     )

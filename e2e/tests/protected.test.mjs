@@ -30,9 +30,10 @@ after(async () => {
 });
 
 /** What the page should show, from the tiles read by pyarrow. */
-function oracle(family, numerator, denominator, behind, factor, region) {
+function oracle(family, numerator, denominator, behind, factor, region, sex) {
   const args = ['tests/oracle.py', release, family, numerator, denominator, behind, String(factor)];
   if (region) args.push(String(region));
+  if (sex) args.push('--sex', String(sex));
   return JSON.parse(execFileSync('python', args, { encoding: 'utf8' }));
 }
 
@@ -69,6 +70,25 @@ test('the public release shows rounded figures, marked as such, equal to the til
     assertClose(Number(rows[key].value), want.value, `region ${key}`);
   }
   assert.match(await page.getByTestId('protection-note').last().textContent(), /multipla af 5/);
+
+  // A filter change re-aggregates the same tile: women only.
+  const women = oracle('geography', 'gp_contacts', 'citizens', 'gp_patients', 1000, null, 2);
+  await page.getByLabel('Kvinder').check();
+  await page.waitForURL(/sex=2/);
+  await page.waitForFunction(
+    (v) => Math.abs(Number(document.querySelector('[data-testid="key-figure"] .value')?.dataset.value) - v) < 1e-6,
+    women.total.value,
+  );
+  const womenRows = await table(page);
+  for (const [key, want] of Object.entries(women.rows)) {
+    assert.equal(womenRows[key].status, want.status, `women, region ${key}`);
+    assertClose(Number(womenRows[key].value), want.value, `women, region ${key}`);
+  }
+  assertClose(
+    Number(await page.getByTestId('region-chart').getByTestId('reference').getAttribute('data-value')),
+    women.total.value,
+    "the chart's line: the whole country's women",
+  );
 
   // The CSV export says which values are rounded.
   const [download] = await Promise.all([
