@@ -125,11 +125,7 @@ fn small(value: i64) -> bool {
 }
 
 /// A cube's rows as (key columns but `skip`, the value of `quantity`).
-fn rows_by(
-    cube: &Cube,
-    skip: Option<DimensionId>,
-    quantity: QuantityId,
-) -> Vec<(Vec<u16>, u16, u64)> {
+fn rows_by(cube: &Cube, skip: Option<DimensionId>, quantity: QuantityId) -> Vec<(Vec<u16>, u64)> {
     let dims: Vec<DimensionId> = cube.kind().keys();
     let columns: Vec<&[u16]> = dims
         .iter()
@@ -147,9 +143,23 @@ fn rows_by(
                 .filter(|(i, _)| Some(*i) != at)
                 .map(|(_, c)| c[row])
                 .collect();
-            (key, at.map_or(0, |i| columns[i][row]), values[row])
+            (key, values[row])
         })
         .collect()
+}
+
+/// A cube's cells: key → the value of `quantity`.
+fn cells(cube: &Cube, quantity: QuantityId) -> BTreeMap<Vec<u16>, u64> {
+    rows_by(cube, None, quantity).into_iter().collect()
+}
+
+/// A cube's values of `quantity` grouped by every key column but `skip`.
+fn groups(cube: &Cube, skip: DimensionId, quantity: QuantityId) -> BTreeMap<Vec<u16>, Vec<u64>> {
+    let mut groups: BTreeMap<Vec<u16>, Vec<u64>> = BTreeMap::new();
+    for (key, v) in rows_by(cube, Some(skip), quantity) {
+        groups.entry(key).or_default().push(v);
+    }
+    groups
 }
 
 /// Audits the public tiles of a release: every value, and the
@@ -211,6 +221,8 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
         checked: 0,
         violations: 0,
     };
+    let mut base_cells: BTreeMap<(TileFamilyId, QuantityId), BTreeMap<Vec<u16>, u64>> =
+        BTreeMap::new();
     for split_cube in public.iter().filter(|c| {
         matches!(
             c.kind().split,
@@ -220,22 +232,20 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
         let Some(base) = base_of(split_cube.family()) else {
             continue;
         };
-        let dimension = split_cube.kind().split.dimension();
+        let Some(dimension) = split_cube.kind().split.dimension() else {
+            continue;
+        };
         let check = if split_cube.kind().split == Split::GpCluster {
             &mut geography
         } else {
             &mut subgroups
         };
         for q in split_cube.family().def().quantities {
-            let totals: BTreeMap<Vec<u16>, u64> = rows_by(base, None, *q)
-                .into_iter()
-                .map(|(k, _, v)| (k, v))
-                .collect();
-            let mut parts: BTreeMap<Vec<u16>, Vec<u64>> = BTreeMap::new();
-            for (k, _, v) in rows_by(split_cube, dimension, *q) {
-                parts.entry(k).or_default().push(v);
-            }
-            for (key, parts) in &parts {
+            // The base tile's cells, read once per family and quantity.
+            let totals = base_cells
+                .entry((split_cube.family(), *q))
+                .or_insert_with(|| cells(base, *q));
+            for (key, parts) in &groups(split_cube, dimension, *q) {
                 let total = totals.get(key).copied().unwrap_or(0) as i64;
                 let sum: i64 = parts.iter().map(|v| *v as i64).sum();
                 for part in parts {
@@ -270,11 +280,7 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
                 continue;
             }
             for q in cube.family().def().quantities {
-                let mut groups: BTreeMap<Vec<u16>, Vec<u64>> = BTreeMap::new();
-                for (k, _, v) in rows_by(cube, Some(dimension), *q) {
-                    groups.entry(k).or_default().push(v);
-                }
-                for parts in groups.values() {
+                for parts in groups(cube, dimension, *q).values() {
                     let total: i64 = parts.iter().map(|v| *v as i64).sum();
                     for part in parts {
                         check.checked += 1;
@@ -299,7 +305,7 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
         .iter()
         .filter(|c| c.family().def().quantities.contains(&QuantityId::Citizens))
     {
-        for (key, _, v) in rows_by(cube, None, QuantityId::Citizens) {
+        for (key, v) in rows_by(cube, None, QuantityId::Citizens) {
             repeated.checked += 1;
             let first = *seen.entry((cube.kind().split, key)).or_insert(v);
             repeated.violations += u64::from(first != v);
@@ -321,11 +327,8 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
             continue;
         };
         for q in cube.family().def().quantities {
-            let old: BTreeMap<Vec<u16>, u64> = rows_by(before, None, *q)
-                .into_iter()
-                .map(|(k, _, v)| (k, v))
-                .collect();
-            for (key, _, v) in rows_by(cube, None, *q) {
+            let old = cells(before, *q);
+            for (key, v) in rows_by(cube, None, *q) {
                 releases.checked += 1;
                 let was = old.get(&key).copied().unwrap_or(0);
                 releases.violations += u64::from(small(v as i64 - was as i64));
