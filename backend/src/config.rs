@@ -32,6 +32,15 @@ pub struct Settings {
     /// (the bad ones are reported); a batch with more is rejected whole.
     #[arg(long, env = "TVAERS_MAX_BAD_ROWS", default_value_t = 0, global = true)]
     pub max_bad_rows: u64,
+
+    /// The audience (`aud`) tokens must be meant for.
+    #[arg(
+        long,
+        env = "TVAERS_JWT_AUDIENCE",
+        default_value = "tvaers",
+        global = true
+    )]
+    pub audience: String,
 }
 
 impl Settings {
@@ -48,6 +57,11 @@ impl Settings {
             Some(hex) => PseudonymKey::from_hex(hex),
             None => PseudonymKey::load_or_create(&self.key_path()),
         }
+    }
+
+    /// Folder of the development issuer's key.
+    pub fn dev_issuer_dir(&self) -> PathBuf {
+        self.data_dir.join("dev-issuer")
     }
 
     fn key_path(&self) -> PathBuf {

@@ -11,6 +11,7 @@
 //! SPA. [`generate`] makes synthetic extracts in the ingestion's formats.
 
 pub mod aggregate;
+pub mod auth;
 pub mod config;
 pub mod failpoint;
 pub mod generate;

@@ -37,6 +37,36 @@ enum Command {
         /// Folder of the built portal (trunk's output).
         #[arg(long, env = "TVAERS_DIST", default_value = "dist")]
         dist: PathBuf,
+        /// Trust tokens of issuer ISSUER signed with a key of the JWKS
+        /// file FILE (`ISSUER=FILE`; repeatable).
+        #[arg(long = "trust", env = "TVAERS_TRUST", value_delimiter = ',',
+              value_parser = tvaers::auth::keys::parse_trust)]
+        trust: Vec<(String, PathBuf)>,
+        /// Do not trust the development issuer, and offer no demo sign-in
+        /// (production).
+        #[arg(long, env = "TVAERS_NO_DEV_ISSUER")]
+        no_dev_issuer: bool,
+        /// Mark the session cookie `Secure` (behind HTTPS).
+        #[arg(long, env = "TVAERS_SECURE_COOKIE")]
+        secure_cookie: bool,
+    },
+    /// Print a token signed by the development issuer (its key is
+    /// generated into the data folder on first use).
+    Token {
+        /// Role: municipality, region, health_cluster, gp_practice,
+        /// gp_cluster, national, ingest or admin.
+        #[arg(long)]
+        role: String,
+        /// Organisation: municipality or region code, health-cluster id,
+        /// GP-cluster code, provider number, or register key (ingest).
+        #[arg(long)]
+        org: Option<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Lifetime: seconds, or with a unit (`90s`, `15m`, `1h`, `2d`).
+        #[arg(long, default_value = "1h", value_parser = parse_ttl)]
+        ttl: u64,
     },
     /// Write synthetic extracts of all twelve registers for a population.
     Generate {
@@ -92,9 +122,9 @@ enum Command {
         /// as served (quality 11: slow).
         #[arg(long)]
         sizes: bool,
-        /// Publish exact counts instead of protected ones. Only for
-        /// synthetic data (tests) until closed tiles exist: public tiles
-        /// must be protected.
+        /// Publish exact counts in the public tiles instead of protected
+        /// ones. Only for synthetic data (tests): public tiles must be
+        /// protected. (Closed tiles are always exact.)
         #[arg(long)]
         exact: bool,
         /// Also print what protection costs: the mean absolute and
@@ -297,12 +327,18 @@ async fn main() -> anyhow::Result<()> {
             rules.measure_utility = utility;
             let summary = release::build_with(&store, &rules).await?;
             let elapsed = started.elapsed().as_secs_f64();
-            for tile in &summary.tiles {
+            let closed = summary.tiles.iter().filter(|t| t.meta.scope.is_some());
+            let (closed_count, closed_bytes) =
+                closed.fold((0, 0), |(n, b), t| (n + 1, b + t.meta.size));
+            for tile in summary.tiles.iter().filter(|t| t.meta.scope.is_none()) {
                 println!(
                     "  tile {} {}: {} cells, {} bytes",
                     tile.meta.family, tile.meta.id, tile.meta.rows, tile.meta.size,
                 );
             }
+            println!(
+                "  {closed_count} closed tiles (exact, one set per scope): {closed_bytes} bytes"
+            );
             let unplaced = summary.unplaced;
             for (n, what) in [
                 (unplaced.gp_contacts, "GP contacts"),
@@ -344,7 +380,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             if sizes {
-                for tile in &summary.tiles {
+                for tile in summary.tiles.iter().filter(|t| t.meta.scope.is_none()) {
                     let brotli = tvaers::tile::brotli(&tile.bytes)?;
                     println!(
                         "  size {}: {} bytes, {} bytes brotli",
@@ -394,10 +430,49 @@ async fn main() -> anyhow::Result<()> {
             }
             println!("0 violations");
         }
-        Command::Serve { addr, dist } => {
+        Command::Token {
+            role,
+            org,
+            name,
+            ttl,
+        } => {
+            let role = tvaers::auth::Role::from_key(&role).with_context(|| {
+                let roles: Vec<_> = tvaers::auth::Role::ALL.iter().map(|r| r.key()).collect();
+                format!(
+                    "unknown role {role:?}: expected one of {}",
+                    roles.join(", ")
+                )
+            })?;
+            // The claims must be ones the server accepts.
+            tvaers::auth::Scope::of(role, org.as_deref()).map_err(anyhow::Error::msg)?;
+            if role == tvaers::auth::Role::Ingest
+                && org.as_deref().and_then(RegisterId::from_key).is_none()
+            {
+                bail!("an ingest token needs --org <register key>");
+            }
+            let issuer = tvaers::auth::DevIssuer::load_or_create(&cli.settings.dev_issuer_dir())?;
+            println!(
+                "{}",
+                issuer.sign(
+                    role,
+                    org.as_deref(),
+                    name.as_deref(),
+                    &cli.settings.audience,
+                    ttl
+                )
+            );
+        }
+        Command::Serve {
+            addr,
+            dist,
+            trust,
+            no_dev_issuer,
+            secure_cookie,
+        } => {
             let store = connect(&cli.settings).await?;
             let key = cli.settings.pseudonym_key()?;
             let mut state = AppState::new(store, key, Some(dist.clone()));
+            state.auth = auth(&cli.settings, &trust, no_dev_issuer, secure_cookie)?;
             state.max_bad_rows = cli.settings.max_bad_rows;
             state.spool_dir = cli.settings.data_dir.join("spool");
             std::fs::create_dir_all(&state.spool_dir)
@@ -414,7 +489,8 @@ async fn main() -> anyhow::Result<()> {
             // their own once the server listens.
             if let Some((release, tiles)) = state.store.latest_release().await? {
                 let mut later = Vec::new();
-                for tile in tiles {
+                // Closed tiles are compressed when first asked for.
+                for tile in tiles.into_iter().filter(|t| t.scope.is_none()) {
                     let Some(bytes) = state.store.tile_bytes(&tile.id).await? else {
                         continue;
                     };
@@ -423,14 +499,14 @@ async fn main() -> anyhow::Result<()> {
                     if split {
                         later.push((tile.id, bytes));
                     } else {
-                        state.tiles.insert(&tile.id, bytes)?;
+                        state.tiles.insert(&tile.id, bytes, None)?;
                     }
                 }
                 log::info!("release {}: base tiles compressed", release.id);
                 let cache = state.tiles.clone();
                 std::thread::spawn(move || {
                     for (id, bytes) in later {
-                        if let Err(e) = cache.insert(&id, bytes) {
+                        if let Err(e) = cache.insert(&id, bytes, None) {
                             log::error!("tile {id}: compressing: {e}");
                         }
                     }
@@ -443,6 +519,60 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The trusted keys: the development issuer's unless it is off, and
+/// those of each `--trust ISSUER=FILE`.
+fn auth(
+    settings: &Settings,
+    trust: &[(String, PathBuf)],
+    no_dev_issuer: bool,
+    secure_cookie: bool,
+) -> anyhow::Result<tvaers::auth::request::Auth> {
+    let mut keys = Vec::new();
+    let dev = if no_dev_issuer {
+        None
+    } else {
+        let issuer = tvaers::auth::DevIssuer::load_or_create(&settings.dev_issuer_dir())?;
+        keys.push(issuer.trusted_key());
+        log::warn!(
+            "the development issuer is trusted and demo sign-in is on (production: --no-dev-issuer)"
+        );
+        Some(issuer)
+    };
+    for (issuer, file) in trust {
+        let trusted = tvaers::auth::TrustedKey::load(issuer, file)?;
+        log::info!(
+            "trusting {} key(s) of {issuer} from {}",
+            trusted.len(),
+            file.display()
+        );
+        keys.extend(trusted);
+    }
+    Ok(tvaers::auth::request::Auth {
+        verifier: tvaers::auth::Verifier::new(keys, &settings.audience)?,
+        dev,
+        secure_cookie,
+    })
+}
+
+/// Reads a lifetime: seconds, or a number with `s`, `m`, `h` or `d`.
+fn parse_ttl(text: &str) -> Result<u64, String> {
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?}: expected e.g. 3600, 90s, 15m, 1h or 2d"))?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("{text:?}: the unit must be s, m, h or d")),
+    };
+    Ok(n.saturating_mul(unit))
 }
 
 /// Ingests one file with a progress bar, and prints its report.

@@ -8,7 +8,7 @@ use shared::TileFamilyId;
 
 use crate::aggregate::{self, AggregateError, Rules};
 use crate::store::{ReleaseRecord, Store, StoreError};
-use crate::tile::{self, EncodedTile, TileError};
+use crate::tile::{self, closed, EncodedTile, TileError};
 
 /// Why a release could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -45,8 +45,8 @@ pub const META_AEMI_RULE: &str = "tvaers.aemi_rule";
 /// Schema metadata key of the window of prior contacts, in hospital tiles.
 pub const META_PRIOR_WINDOW: &str = "tvaers.prior_window_days";
 
-/// The tiles of a release (the newest when `id` is `None`) as cubes, and
-/// those of the release before it; `None` when there is no such release.
+/// The public tiles of a release (the newest when `id` is `None`) as
+/// cubes, and those of the release before it; `None` when there is no such release.
 pub async fn cubes(
     store: &Store,
     id: Option<&str>,
@@ -59,7 +59,7 @@ pub async fn cubes(
         .iter_mut()
         .zip([&release.tiles, &release.previous_tiles])
     {
-        for t in tiles {
+        for t in tiles.iter().filter(|t| t.scope.is_none()) {
             if let Some(bytes) = store.tile_bytes(&t.id).await? {
                 out.push(tile::decode(&bytes)?);
             }
@@ -75,37 +75,64 @@ pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
     build_with(store, &Rules::default()).await
 }
 
-/// Builds and publishes a release with the given rules. Each rule is
+/// Builds and publishes a release with the given rules: the public tiles,
+/// then the closed tiles of every scope (exact, see `docs/access.md`).
+/// Each rule is
 /// written into the tiles it shapes — the ÆMI rule into the target-group
 /// tiles, the window of prior contacts into the hospital tiles — so a
 /// different rule gives those tiles, and only those, different ids. The
 /// tiles by hospital and by practice carry the names of their codes.
 pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, ReleaseError> {
     let aggregated = aggregate::build_with(store, rules).await?;
-    let tiles = aggregated
+    // The metadata every tile of a kind carries, public or closed; a
+    // closed tile's dictionary names only the hospitals or practices it
+    // covers (`only`).
+    let metadata = |cube: &Cube, only: Option<&[u16]>| {
+        let wanted = |code: u16| only.is_none_or(|codes| codes.binary_search(&code).is_ok());
+        let mut metadata = Vec::new();
+        if cube.kind().split == Split::TargetGroup {
+            metadata.push((META_AEMI_RULE, rules.aemi.describe()));
+        }
+        if cube.kind().family == TileFamilyId::Hospital {
+            metadata.push((META_PRIOR_WINDOW, rules.prior_window_days.to_string()));
+        }
+        if cube.kind().family == TileFamilyId::ByHospital {
+            let hospitals: Vec<_> = aggregated
+                .hospitals
+                .iter()
+                .filter(|h| wanted(h.code))
+                .collect();
+            let dictionary = serde_json::to_string(&hospitals).expect("hospital codes serialise");
+            metadata.push((META_HOSPITALS, dictionary));
+        }
+        if cube.kind().family == TileFamilyId::ByPractice {
+            let practices: Vec<_> = aggregated
+                .practices
+                .iter()
+                .filter(|p| wanted(p.code))
+                .collect();
+            let dictionary = serde_json::to_string(&practices).expect("practice codes serialise");
+            metadata.push((META_PRACTICES, dictionary));
+        }
+        metadata
+    };
+    let mut tiles = aggregated
         .cubes
         .iter()
-        .map(|cube| {
-            let mut metadata = Vec::new();
-            if cube.kind().split == Split::TargetGroup {
-                metadata.push((META_AEMI_RULE, rules.aemi.describe()));
-            }
-            if cube.kind().family == TileFamilyId::Hospital {
-                metadata.push((META_PRIOR_WINDOW, rules.prior_window_days.to_string()));
-            }
-            if cube.kind().family == TileFamilyId::ByHospital {
-                let dictionary =
-                    serde_json::to_string(&aggregated.hospitals).expect("hospital codes serialise");
-                metadata.push((META_HOSPITALS, dictionary));
-            }
-            if cube.kind().family == TileFamilyId::ByPractice {
-                let dictionary =
-                    serde_json::to_string(&aggregated.practices).expect("practice codes serialise");
-                metadata.push((META_PRACTICES, dictionary));
-            }
-            tile::encode_with(cube, &metadata)
-        })
+        .map(|cube| tile::encode_with(cube, &metadata(cube, None)))
         .collect::<Result<Vec<_>, _>>()?;
+    let closed = closed::cut(
+        &aggregated.exact,
+        &aggregated.hospitals,
+        &aggregated.practices,
+    );
+    for c in closed {
+        let mut all = metadata(&c.cube, Some(&c.codes));
+        all.extend(c.metadata);
+        let mut encoded = tile::encode_with(&c.cube, &all)?;
+        encoded.meta.scope = Some(c.scope.to_string());
+        tiles.push(encoded);
+    }
     let release = ReleaseRecord {
         id: tile::release_id(&tiles),
         created_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

@@ -8,6 +8,7 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, Logger};
 use actix_web::{web, App, HttpServer};
 
+use crate::auth::request::Auth;
 use crate::ingest::PseudonymKey;
 use crate::routes;
 use crate::store::Store;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub max_bad_rows: u64,
     /// Folder where uploads are spooled while they are ingested.
     pub spool_dir: PathBuf,
+    /// Trusted keys, the development issuer, cookie settings.
+    pub auth: Auth,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             dist,
             max_bad_rows: 0,
             spool_dir: std::env::temp_dir(),
+            auth: Auth::none(),
         }
     }
 }
@@ -61,6 +65,17 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .route("/tiles/{id}", web::head().to(routes::tiles::tile))
                     .route("/ingest/batches/{id}", web::get().to(routes::ingest::batch))
                     .route("/ingest/{register}", web::post().to(routes::ingest::ingest))
+                    .route("/session", web::get().to(routes::session::current))
+                    .route("/session", web::post().to(routes::session::sign_in))
+                    .route("/session", web::delete().to(routes::session::sign_out))
+                    .route("/session/demo", web::post().to(routes::session::demo))
+                    .route("/reports", web::get().to(routes::reports::list))
+                    .route("/reports", web::post().to(routes::reports::create))
+                    .route("/reports/{id}", web::get().to(routes::reports::get))
+                    .route("/reports/{id}", web::patch().to(routes::reports::update))
+                    .route("/reports/{id}", web::delete().to(routes::reports::delete))
+                    .route("/admin/keys", web::get().to(routes::admin::keys))
+                    .route("/admin/releases", web::post().to(routes::admin::build))
                     .default_service(web::to(routes::not_found)),
             );
         routes::spa::mount(cfg, dist);

@@ -771,7 +771,12 @@ async fn releases_are_kept_and_a_manifest_says_what_changed() {
     let old: Manifest =
         test::call_and_read_body_json(&app, TestRequest::get().uri(&uri).to_request()).await;
     let ids: Vec<&str> = old.tiles.iter().map(|t| t.id.as_str()).collect();
-    let built: Vec<&str> = first.tiles.iter().map(|t| t.meta.id.as_str()).collect();
+    let built: Vec<&str> = first
+        .tiles
+        .iter()
+        .filter(|t| t.meta.scope.is_none())
+        .map(|t| t.meta.id.as_str())
+        .collect();
     assert_eq!(ids, built);
     assert_eq!(old.previous, None);
     assert!(old.changes.iter().all(|c| c.change == Change::Added));
@@ -789,4 +794,115 @@ async fn releases_are_kept_and_a_manifest_says_what_changed() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: ErrorBody = test::read_body_json(res).await;
     assert_eq!(body.error, "no_such_release");
+}
+
+#[actix_web::test]
+async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
+    use tvaers::auth::request::Auth;
+    use tvaers::auth::{DevIssuer, Role, Verifier};
+    let (mut state, store, dir) = state().await;
+    let issuer = DevIssuer::load_or_create(&dir.path().join("dev-issuer")).expect("a key");
+    state.auth = Auth {
+        verifier: Verifier::new(vec![issuer.trusted_key()], "tvaers").expect("one key"),
+        dev: Some(issuer.clone()),
+        secure_cookie: false,
+    };
+    let app = test::init_service(app(state)).await;
+    let (extracts, _) = population(400, 29);
+    post_all(&app, extracts.path()).await;
+    let exact = tvaers::aggregate::Rules {
+        disclosure: Protection::Exact,
+        ..Default::default()
+    };
+    let truth = tvaers::release::build_with(&store, &exact)
+        .await
+        .expect("exact build");
+    let public = tvaers::release::build(&store).await.expect("public build");
+
+    // The base geography tile of the municipality with most citizens.
+    let (_, base) = tile_cells(&truth.tiles[0].bytes);
+    let mut citizens: HashMap<u64, u64> = HashMap::new();
+    for (key, values) in &base {
+        *citizens.entry(key[1]).or_default() += values[0];
+    }
+    let (&municipality, _) = citizens.iter().max_by_key(|(_, n)| **n).expect("citizens");
+    let scope = format!("municipality:{municipality:04}");
+    let closed = |scope: &str| {
+        public
+            .tiles
+            .iter()
+            .find(|t| t.meta.family == "geography" && t.meta.scope.as_deref() == Some(scope))
+            .unwrap_or_else(|| panic!("a closed geography tile of {scope}"))
+    };
+    let own = closed(&scope);
+    let other = public
+        .tiles
+        .iter()
+        .find(|t| t.meta.scope.as_deref().is_some_and(|s| s != scope))
+        .expect("another scope's tile");
+    let token = issuer.sign(
+        Role::Municipality,
+        Some(&format!("{municipality:04}")),
+        None,
+        "tvaers",
+        60,
+    );
+    let get = |uri: String, token: Option<&str>| {
+        let mut req = TestRequest::get().uri(&uri);
+        if let Some(token) = token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+        }
+        req.to_request()
+    };
+
+    // The manifest lists the caller's closed tiles, and no others.
+    let manifest: Manifest =
+        test::call_and_read_body_json(&app, get("/api/manifest".into(), Some(&token))).await;
+    let scopes: HashSet<Option<String>> = manifest.tiles.iter().map(|t| t.scope.clone()).collect();
+    assert_eq!(scopes, HashSet::from([None, Some(scope.clone())]));
+    let anonymous: Manifest =
+        test::call_and_read_body_json(&app, get("/api/manifest".into(), None)).await;
+    assert!(anonymous.tiles.iter().all(|t| t.scope.is_none()));
+
+    // Its own closed tile: exact, and exactly the public exact tile's rows
+    // of the municipality.
+    let res = test::call_service(
+        &app,
+        get(format!("/api/tiles/{}", own.meta.id), Some(&token)),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(hv(&res, header::CACHE_CONTROL).contains("private"));
+    let (protection, cells) = tile_cells(&test::read_body(res).await);
+    assert_eq!(protection, "exact");
+    let expected: HashMap<Vec<u64>, Vec<u64>> = base
+        .into_iter()
+        .filter(|(key, _)| key[1] == municipality)
+        .collect();
+    assert_eq!(cells, expected);
+
+    // Anyone else's closed tile, or any closed tile without a token, is
+    // answered as if it did not exist; a bad token is refused outright.
+    for (id, token) in [(&other.meta.id, Some(token.as_str())), (&own.meta.id, None)] {
+        let res = test::call_service(&app, get(format!("/api/tiles/{id}"), token)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+    let mut forged = token.clone().into_bytes();
+    let i = forged.len() - 10;
+    forged[i] = if forged[i] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).expect("ASCII");
+    let res = test::call_service(
+        &app,
+        get(format!("/api/tiles/{}", own.meta.id), Some(&forged)),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // National sees every scope.
+    let national = issuer.sign(Role::National, None, None, "tvaers", 60);
+    let res = test::call_service(
+        &app,
+        get(format!("/api/tiles/{}", other.meta.id), Some(&national)),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
 }

@@ -7,7 +7,7 @@ use shared::register::{RegisterId, REGISTERS};
 use tvaers::generate::{self, Format};
 use tvaers::ingest::{self, Batch, IngestError, Value};
 use tvaers::release;
-use tvaers::store::{BatchRecord, Store};
+use tvaers::store::{BatchRecord, ReportChange, SavedReport, Store};
 
 use support::{csv_rows, key, population};
 
@@ -18,6 +18,7 @@ on_both_engines!(
     replaying_a_batch_changes_nothing,
     a_failed_publish_leaves_nothing_behind,
     rebuilding_the_same_data_gives_the_same_release,
+    saved_reports_are_kept_changed_and_deleted,
 );
 
 async fn ingest_file(
@@ -276,6 +277,7 @@ async fn both_engines_build_byte_identical_tiles() {
     let families: Vec<&str> = releases[0]
         .tiles
         .iter()
+        .filter(|t| t.meta.scope.is_none())
         .map(|t| t.meta.family.as_str())
         .collect();
     let mut expected: Vec<String> = ["geography", "hospital", "municipal_care"]
@@ -386,5 +388,69 @@ async fn the_aemi_rule_changes_only_the_target_group_tiles() {
     assert!(
         message.contains("\"medicine\"") && message.contains("medical"),
         "{message}"
+    );
+}
+
+async fn saved_reports_are_kept_changed_and_deleted(store: &Store) {
+    let report = |id: &str, owner: &str, shared: bool| SavedReport {
+        id: id.into(),
+        owner: owner.into(),
+        organisation: "municipality:0751".into(),
+        name: format!("Rapport {id}"),
+        description: "Indlæggelser 65+".into(),
+        view: "/avanceret?chart=admissions.per_1000.municipality.bar".into(),
+        shared,
+        created_at: format!("2026-11-22T10:00:0{id}Z"),
+        updated_at: format!("2026-11-22T10:00:0{id}Z"),
+    };
+    for r in [
+        report("1", "a", false),
+        report("2", "a", true),
+        report("3", "b", false),
+    ] {
+        store.insert_report(&r).await.expect("insert");
+    }
+    let ids = |reports: Vec<SavedReport>| reports.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    // Newest change first; b sees a's shared report and its own only.
+    let seen_by_a = store
+        .reports_visible("a", "municipality:0751")
+        .await
+        .expect("list");
+    assert_eq!(ids(seen_by_a), ["2", "1"]);
+    let seen_by_b = store
+        .reports_visible("b", "municipality:0751")
+        .await
+        .expect("list");
+    assert_eq!(ids(seen_by_b), ["3", "2"]);
+    let elsewhere = store
+        .reports_visible("c", "municipality:0101")
+        .await
+        .expect("list");
+    assert!(elsewhere.is_empty());
+
+    let change = ReportChange {
+        name: Some("Omdøbt".into()),
+        shared: Some(false),
+        ..ReportChange::default()
+    };
+    let changed = store
+        .update_report("2", &change, "2026-11-22T11:00:00Z")
+        .await
+        .expect("update")
+        .expect("still there");
+    assert_eq!(changed.name, "Omdøbt");
+    assert!(!changed.shared);
+    assert_eq!(changed.description, "Indlæggelser 65+");
+    let seen_by_b = store
+        .reports_visible("b", "municipality:0751")
+        .await
+        .expect("list");
+    assert_eq!(ids(seen_by_b), ["3"]);
+
+    store.delete_report("1").await.expect("delete");
+    assert_eq!(store.report("1").await.expect("read"), None);
+    assert_eq!(
+        store.report("3").await.expect("read"),
+        Some(report("3", "b", false))
     );
 }

@@ -105,12 +105,25 @@ pub struct TileEntry {
     pub sha256: String,
     /// Where to fetch it.
     pub url: String,
+    /// The scope of a closed tile (e.g. `municipality:0751`); absent for
+    /// public tiles. See `docs/access.md`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl Manifest {
-    /// The first tile of `family`.
+    /// The public tile `family` (a tile key: family and split).
     pub fn tile(&self, family: &str) -> Option<&TileEntry> {
-        self.tiles.iter().find(|t| t.family == family)
+        self.tiles
+            .iter()
+            .find(|t| t.family == family && t.scope.is_none())
+    }
+
+    /// The closed tile `family` of `scope`, if the caller may read one.
+    pub fn closed_tile(&self, family: &str, scope: &str) -> Option<&TileEntry> {
+        self.tiles
+            .iter()
+            .find(|t| t.family == family && t.scope.as_deref() == Some(scope))
     }
 }
 
@@ -410,6 +423,7 @@ mod tests {
                 id: "ab".into(),
                 family: "geography".into(),
                 dimension: "municipality".into(),
+                scope: None,
                 rows: 3,
                 bytes: 10,
                 sha256: "ab".into(),

@@ -190,6 +190,26 @@ impl Cube {
         self.protection
     }
 
+    /// The rows whose stored code of `dimension` passes `keep`, as a cube
+    /// of their own (same tile, same protection); `None` when the tile
+    /// does not store `dimension`.
+    pub fn retain(&self, dimension: DimensionId, keep: impl Fn(u16) -> bool) -> Option<Cube> {
+        let column = self.key_column(dimension)?;
+        let rows: Vec<usize> = (0..self.rows()).filter(|&r| keep(column[r])).collect();
+        let pick = |c: &Vec<u16>| rows.iter().map(|&r| c[r]).collect::<Vec<_>>();
+        Some(Cube {
+            kind: self.kind,
+            dimensions: self.dimensions.clone(),
+            keys: self.keys.iter().map(pick).collect(),
+            values: self
+                .values
+                .iter()
+                .map(|c| rows.iter().map(|&r| c[r]).collect())
+                .collect(),
+            protection: self.protection,
+        })
+    }
+
     /// The tile family.
     pub fn family(&self) -> TileFamilyId {
         self.kind.family

@@ -28,6 +28,15 @@ pub const META_FAMILY: &str = "tvaers.family";
 /// Schema metadata key holding the split's dimension key (split tiles only).
 pub const META_SPLIT: &str = "tvaers.split";
 
+/// Schema metadata key of a closed tile's scope (e.g. `municipality:0751`;
+/// see `docs/access.md`). Public tiles have none.
+pub const META_SCOPE: &str = "tvaers.scope";
+
+/// Schema metadata key of the codes a closed tile covers, in the family's
+/// dimension (municipality, hospital or practice): a JSON array. The
+/// browser replaces the public rows of these codes with the closed ones.
+pub const META_SCOPE_CODES: &str = "tvaers.scope_codes";
+
 /// Schema metadata key of the hospital dictionary (tiles keyed by
 /// hospital): a JSON array of [`HospitalCode`]s.
 pub const META_HOSPITALS: &str = "tvaers.hospitals";

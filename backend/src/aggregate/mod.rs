@@ -159,6 +159,8 @@ pub struct Unplaced {
 pub struct Aggregated {
     /// The cubes, in the order of `TileKind::all()`.
     pub cubes: Vec<Cube>,
+    /// The same cubes exact, for the closed tiles.
+    pub exact: Vec<Cube>,
     /// Events in no cell.
     pub unplaced: Unplaced,
     /// The hospitals of the `by_hospital` tile, by code.
@@ -736,13 +738,19 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         Ok(cubes)
     };
     let cubes = cubes_as(rules.disclosure)?;
+    let exact = if rules.disclosure == Protection::Exact {
+        cubes.clone()
+    } else {
+        cubes_as(Protection::Exact)?
+    };
     let utility = if rules.measure_utility && rules.disclosure != Protection::Exact {
-        disclosure::utility(&cubes_as(Protection::Exact)?, &cubes)
+        disclosure::utility(&exact, &cubes)
     } else {
         Vec::new()
     };
     Ok(Aggregated {
         cubes,
+        exact,
         unplaced,
         hospitals: hospitals.codes,
         practices: practices.codes,

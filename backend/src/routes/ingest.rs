@@ -1,8 +1,8 @@
 //! `POST /api/ingest/{register}`: a register extract as the request body.
 //!
-//! Until authentication exists, ingestion is accepted only from the local
-//! machine (loopback peers), and says so to anyone else — before any of
-//! the body is read. The body is streamed to a spool file while its hash
+//! Ingestion needs an `ingest` token for the register, or a request from
+//! the machine itself (loopback peers, no token); anyone else is refused
+//! before any of the body is read. The body is streamed to a spool file while its hash
 //! is computed, then ingested from there: memory does not grow with the
 //! upload.
 
@@ -17,6 +17,8 @@ use shared::api::{BatchInfo, BatchStatus, ErrorBody};
 use shared::register::{RegisterId, REGISTERS};
 
 use super::error_response;
+use crate::auth::request::check_csrf;
+use crate::auth::Role;
 use crate::ingest::{self, Batch, ExtractFormat, IngestError, Source};
 use crate::startup::AppState;
 
@@ -64,12 +66,33 @@ pub async fn ingest(
     mut body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, IngestError> {
-    if !req.peer_addr().is_some_and(|a| a.ip().is_loopback()) {
-        return Ok(error_response(
-            StatusCode::FORBIDDEN,
-            "local_only",
-            "Ingestion is accepted only from this machine until authentication is configured.",
-        ));
+    match state.auth.caller(&req) {
+        Err(refused) => return Ok(refused.error_response()),
+        Ok(Some(caller)) => {
+            let principal = &caller.principal;
+            let allowed = principal.role == Role::Ingest
+                && principal
+                    .register
+                    .is_some_and(|r| r.key() == register.as_str());
+            if !allowed {
+                return Ok(error_response(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    format!("This token may not upload to {:?}: that needs an ingest token for that register.", register.as_str()),
+                ));
+            }
+            if let Err(refusal) = check_csrf(&req, caller.via_cookie) {
+                return Ok(refusal.error_response());
+            }
+        }
+        Ok(None) if !req.peer_addr().is_some_and(|a| a.ip().is_loopback()) => {
+            return Ok(error_response(
+                StatusCode::FORBIDDEN,
+                "local_only",
+                "Ingestion needs an ingest token for the register, or a request from this machine.",
+            ));
+        }
+        Ok(None) => {}
     }
     let Some(register) = RegisterId::from_key(&register) else {
         return Ok(error_response(

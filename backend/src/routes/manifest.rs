@@ -5,7 +5,7 @@
 
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use shared::api::{Manifest, TileChange, TileEntry};
 use shared::tile::FORMAT_VERSION;
 
@@ -14,20 +14,47 @@ use crate::startup::AppState;
 use crate::store::{Release, StoredTile};
 
 /// The newest release. Always revalidated: it changes with every build.
-pub async fn manifest(state: web::Data<AppState>) -> HttpResponse {
-    answer(&state, None, CacheDirective::NoCache).await
+pub async fn manifest(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    answer(&req, &state, None, CacheDirective::NoCache).await
 }
 
 /// One release by id. A release never changes, so it may be cached.
-pub async fn release(state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
-    answer(&state, Some(&id), CacheDirective::MaxAge(3600)).await
+pub async fn release(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    answer(&req, &state, Some(&id), CacheDirective::MaxAge(3600)).await
 }
 
-async fn answer(state: &AppState, id: Option<&str>, cache: CacheDirective) -> HttpResponse {
+/// The manifest lists the public tiles and the closed tiles of the
+/// caller's own scope; an answer with closed tiles is private.
+async fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    id: Option<&str>,
+    cache: CacheDirective,
+) -> HttpResponse {
+    let scope = match state.auth.caller(req) {
+        Ok(caller) => caller
+            .and_then(|c| c.principal.scope)
+            .map(|s| s.to_string()),
+        Err(refused) => return refused.error_response(),
+    };
+    let visible = |t: &StoredTile| t.scope.is_none() || t.scope == scope;
     match state.store.release(id).await {
-        Ok(Some(release)) => HttpResponse::Ok()
-            .insert_header(CacheControl(vec![CacheDirective::Public, cache]))
-            .json(to_manifest(release)),
+        Ok(Some(mut release)) => {
+            release.tiles.retain(visible);
+            release.previous_tiles.retain(visible);
+            let cache = match scope {
+                Some(_) => vec![CacheDirective::Private, CacheDirective::NoStore],
+                None => vec![CacheDirective::Public, cache],
+            };
+            HttpResponse::Ok()
+                .insert_header(CacheControl(cache))
+                .insert_header(("Vary", "Cookie, Authorization"))
+                .json(to_manifest(release))
+        }
         Ok(None) if id.is_none() => error_response(
             StatusCode::NOT_FOUND,
             "no_release",
@@ -53,7 +80,10 @@ fn to_manifest(release: Release) -> Manifest {
     let pairs = |tiles: &[StoredTile]| -> Vec<(String, String)> {
         tiles
             .iter()
-            .map(|t| (t.family.clone(), t.id.clone()))
+            .map(|t| match &t.scope {
+                Some(scope) => (format!("{}@{scope}", t.family), t.id.clone()),
+                None => (t.family.clone(), t.id.clone()),
+            })
             .collect()
     };
     let changes = TileChange::between(&pairs(&release.previous_tiles), &pairs(&release.tiles));
@@ -70,6 +100,7 @@ fn to_manifest(release: Release) -> Manifest {
                 id: t.id,
                 family: t.family,
                 dimension: t.dimension,
+                scope: t.scope,
                 rows: u64::try_from(t.rows).unwrap_or(0),
                 bytes: u64::try_from(t.size).unwrap_or(0),
             })

@@ -13,17 +13,20 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use shared::tile::MEDIA_TYPE;
 
 use super::error_response;
+use crate::auth::Scope;
 use crate::startup::AppState;
 
 /// A tile's bytes in the encodings we serve.
 #[derive(Debug)]
 pub struct CachedTile {
+    /// The scope of a closed tile; `None` for a public one.
+    scope: Option<Scope>,
     raw: web::Bytes,
     gzip: web::Bytes,
     brotli: web::Bytes,
@@ -38,11 +41,17 @@ impl TileCache {
         self.0.read().ok()?.get(id).cloned()
     }
 
-    /// Compresses and keeps a tile.
-    pub fn insert(&self, id: &str, raw: Vec<u8>) -> std::io::Result<Arc<CachedTile>> {
+    /// Compresses and keeps a tile (of `scope`, if closed).
+    pub fn insert(
+        &self,
+        id: &str,
+        raw: Vec<u8>,
+        scope: Option<Scope>,
+    ) -> std::io::Result<Arc<CachedTile>> {
         let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), Compression::best());
         gz.write_all(&raw)?;
         let tile = Arc::new(CachedTile {
+            scope,
             gzip: gz.finish()?.into(),
             brotli: crate::tile::brotli(&raw)?.into(),
             raw: raw.into(),
@@ -103,15 +112,36 @@ async fn compress(
     state: &web::Data<AppState>,
     id: &str,
     bytes: Vec<u8>,
+    scope: Option<Scope>,
 ) -> Result<Arc<CachedTile>, String> {
     let (state, id) = (state.clone(), id.to_string());
-    web::block(move || state.tiles.insert(&id, bytes))
+    web::block(move || state.tiles.insert(&id, bytes, scope))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())
 }
 
-/// One tile, with `ETag`, `If-None-Match` and gzip negotiation.
+/// The scope a stored tile names. A scope that cannot be read opens the
+/// tile to national callers only.
+fn stored_scope(id: &str, scope: Option<String>) -> Option<Scope> {
+    let text = scope?;
+    Some(Scope::parse(&text).unwrap_or_else(|| {
+        log::error!("tile {id}: unreadable scope {text:?}");
+        Scope::National
+    }))
+}
+
+fn no_such_tile() -> HttpResponse {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "no_such_tile",
+        "No tile has this id.",
+    )
+}
+
+/// One tile, with `ETag`, `If-None-Match` and gzip negotiation. A closed
+/// tile outside the caller's scope answers exactly as a tile that does
+/// not exist.
 pub async fn tile(
     req: HttpRequest,
     id: web::Path<String>,
@@ -125,27 +155,35 @@ pub async fn tile(
             "Tile ids are 64 hex digits.",
         );
     }
+    let caller = match state.auth.caller(&req) {
+        Ok(caller) => caller.map(|c| c.principal),
+        Err(refused) => return refused.error_response(),
+    };
+    let allowed = |scope: &Option<Scope>| match scope {
+        None => true,
+        Some(scope) => caller.as_ref().is_some_and(|c| c.covers(scope)),
+    };
     let cached = match state.tiles.get(&id) {
-        Some(t) => t,
-        None => match state.store.tile_bytes(&id).await {
-            Ok(Some(bytes)) => match compress(&state, &id, bytes).await {
-                Ok(t) => t,
-                Err(e) => {
-                    log::error!("tile {id}: compressing: {e}");
-                    return error_response(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "Could not read the tile.",
-                    );
-                }
-            },
-            Ok(None) => {
-                return error_response(
-                    StatusCode::NOT_FOUND,
-                    "no_such_tile",
-                    "No tile has this id.",
-                )
+        Some(t) if allowed(&t.scope) => t,
+        Some(_) => return no_such_tile(),
+        None => match state.store.tile(&id).await {
+            Ok(Some((_, scope))) if !allowed(&stored_scope(&id, scope.clone())) => {
+                return no_such_tile()
             }
+            Ok(Some((bytes, scope))) => {
+                match compress(&state, &id, bytes, stored_scope(&id, scope)).await {
+                    Ok(t) => t,
+                    Err(e) => {
+                        log::error!("tile {id}: compressing: {e}");
+                        return error_response(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "internal",
+                            "Could not read the tile.",
+                        );
+                    }
+                }
+            }
+            Ok(None) => return no_such_tile(),
             Err(e) => {
                 log::error!("tile {id}: {e}");
                 return error_response(
@@ -174,10 +212,19 @@ pub async fn tile(
     } else {
         HttpResponse::Ok()
     };
+    // A closed tile is for its caller only: not kept by shared caches,
+    // nor by the browser once the session ends.
+    let (cache, vary) = match cached.scope {
+        None => ("public, max-age=31536000, immutable", "Accept-Encoding"),
+        Some(_) => (
+            "private, no-store",
+            "Accept-Encoding, Cookie, Authorization",
+        ),
+    };
     response
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .insert_header((header::VARY, "Accept-Encoding"));
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::VARY, vary));
     if not_modified {
         return response.finish();
     }

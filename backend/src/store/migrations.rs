@@ -19,6 +19,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "registers",
         include_str!("../../migrations/sqlite/0002_registers.sql"),
     ),
+    (
+        3,
+        "access",
+        include_str!("../../migrations/sqlite/0003_access.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration.
@@ -32,6 +37,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "registers",
         include_str!("../../migrations/postgres/0002_registers.sql"),
+    ),
+    (
+        3,
+        "access",
+        include_str!("../../migrations/postgres/0003_access.sql"),
     ),
 ];
 

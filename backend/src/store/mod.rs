@@ -68,9 +68,11 @@ macro_rules! with_pool {
 
 mod facts;
 mod registers;
+mod reports;
 
 pub use facts::LprContact;
 pub use registers::BatchWriter;
+pub use reports::{ReportChange, SavedReport};
 
 /// A published ingestion batch, as kept in the ledger.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,6 +198,8 @@ pub struct StoredTile {
     pub rows: i64,
     /// Byte length.
     pub size: i64,
+    /// The scope of a closed tile (see `docs/access.md`); `None`: public.
+    pub scope: Option<String>,
 }
 
 /// A release as stored.
@@ -515,14 +519,15 @@ impl Store {
             }
             for (tile, bytes) in tiles {
                 sqlx::query(
-                    "INSERT INTO tiles (id, family, dimension, rows, bytes) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+                    "INSERT INTO tiles (id, family, dimension, rows, bytes, scope) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(tile.id.as_str())
                 .bind(tile.family.as_str())
                 .bind(tile.dimension.as_str())
                 .bind(tile.rows)
                 .bind(*bytes)
+                .bind(tile.scope.as_deref())
                 .execute(&mut *tx)
                 .await?;
             }
@@ -591,19 +596,20 @@ impl Store {
     /// The tiles of a release, in manifest order.
     async fn release_tiles(&self, release: &str) -> Result<Vec<StoredTile>, StoreError> {
         const TILES: &str = "SELECT t.id, t.family, t.dimension, t.rows, \
-                             CAST(LENGTH(t.bytes) AS BIGINT) AS size \
+                             CAST(LENGTH(t.bytes) AS BIGINT) AS size, t.scope \
                              FROM release_tiles rt JOIN tiles t ON t.id = rt.tile_id \
                              WHERE rt.release_id = $1 ORDER BY rt.position";
-        let tiles: Vec<(String, String, String, i64, i64)> =
+        let tiles: Vec<(String, String, String, i64, i64, Option<String>)> =
             with_pool!(self, pool => sqlx::query_as(TILES).bind(release).fetch_all(pool).await)?;
         Ok(tiles
             .into_iter()
-            .map(|(id, family, dimension, rows, size)| StoredTile {
+            .map(|(id, family, dimension, rows, size, scope)| StoredTile {
                 id,
                 family,
                 dimension,
                 rows,
                 size,
+                scope,
             })
             .collect())
     }
@@ -614,6 +620,12 @@ impl Store {
         let row: Option<(Vec<u8>,)> =
             with_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
         Ok(row.map(|(b,)| b))
+    }
+
+    /// A tile's bytes and, for a closed tile, its scope.
+    pub async fn tile(&self, id: &str) -> Result<Option<(Vec<u8>, Option<String>)>, StoreError> {
+        const SQL: &str = "SELECT bytes, scope FROM tiles WHERE id = $1";
+        with_pool!(self, pool => Ok(sqlx::query_as(SQL).bind(id).fetch_optional(pool).await?))
     }
 }
 

@@ -6,6 +6,8 @@
 //! forever; a release's id is the SHA-256 of its tile ids, so rebuilding
 //! the same data gives the same release.
 
+pub mod closed;
+
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, UInt16Array, UInt32Array, UInt8Array};
@@ -102,6 +104,7 @@ pub fn encode_with(cube: &Cube, metadata: &[(&str, String)]) -> Result<EncodedTi
             dimension: family.dimension.key().to_string(),
             rows: cube.rows() as i64,
             size: bytes.len() as i64,
+            scope: None,
         },
         bytes,
     })

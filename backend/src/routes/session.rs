@@ -1,0 +1,240 @@
+//! `/api/session`: who is signed in, signing in with a token (kept in an
+//! HttpOnly cookie), demo sign-in through the development issuer, and
+//! signing out. See `docs/access.md`.
+
+use actix_web::http::header::{CacheControl, CacheDirective};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use shared::geography;
+
+use super::ApiError;
+use crate::auth::request::{check_csrf, removal_cookie, Caller};
+use crate::auth::{dev, Principal, Role, Scope};
+use crate::startup::AppState;
+
+/// How long a demo session lasts.
+const DEMO_TTL_SECONDS: u64 = 8 * 3600;
+
+/// A user the portal offers to sign in as, in demo mode.
+#[derive(Debug, Serialize)]
+pub struct DemoUser {
+    /// Role claim.
+    pub role: &'static str,
+    /// Organisation claim.
+    pub org: Option<String>,
+    /// What to call it.
+    pub label: String,
+}
+
+/// `GET /api/session` answer.
+#[derive(Debug, Serialize)]
+pub struct SessionInfo {
+    /// Whether a valid token came with the request.
+    pub signed_in: bool,
+    /// Role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
+    /// Organisation claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    /// The scope of closed tiles it opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The organisation's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_label: Option<String>,
+    /// Display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Expiry (seconds since 1970).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<u64>,
+    /// Signed by the development issuer.
+    pub demo: bool,
+    /// Demo users on offer (development issuer on, signed out).
+    pub demo_users: Vec<DemoUser>,
+}
+
+fn info(principal: &Principal) -> SessionInfo {
+    SessionInfo {
+        signed_in: true,
+        role: Some(principal.role.key()),
+        org: principal.org.clone(),
+        scope: principal.scope.as_ref().map(Scope::to_string),
+        scope_label: principal.scope.as_ref().map(Scope::label),
+        name: principal.name.clone(),
+        expires: Some(principal.expires),
+        demo: principal.issuer == dev::ISSUER,
+        demo_users: Vec::new(),
+    }
+}
+
+fn private(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        CacheControl(vec![CacheDirective::Private, CacheDirective::NoStore])
+            .to_string()
+            .parse()
+            .expect("a valid header"),
+    );
+    response
+}
+
+/// The users a demo visitor may sign in as: an example of each role
+/// that opens closed tiles, the practices taken from the current release.
+async fn demo_users(state: &AppState) -> Vec<DemoUser> {
+    let aarhus = 751;
+    let cluster = geography::municipality(aarhus).map_or(1, |m| u16::from(m.health_cluster));
+    let mut users = vec![
+        (Role::Municipality, Some(format!("{aarhus:04}"))),
+        (Role::Region, Some("1082".to_string())),
+        (Role::HealthCluster, Some(cluster.to_string())),
+    ];
+    if let Ok(Some(release)) = state.store.release(None).await {
+        for kind in [Role::GpPractice, Role::GpCluster] {
+            let prefix = format!("{}:", kind.key());
+            let org = release
+                .tiles
+                .iter()
+                .filter_map(|t| t.scope.as_deref()?.strip_prefix(&prefix))
+                .next();
+            if let Some(org) = org {
+                users.push((kind, Some(org.to_string())));
+            }
+        }
+    }
+    users.push((Role::National, None));
+    users
+        .into_iter()
+        .filter_map(|(role, org)| {
+            let scope = Scope::of(role, org.as_deref()).ok()??;
+            Some(DemoUser {
+                role: role.key(),
+                label: scope.label(),
+                org,
+            })
+        })
+        .collect()
+}
+
+/// `GET /api/session`.
+pub async fn current(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(match state.auth.caller(&req)? {
+        Some(Caller { principal, .. }) => private(HttpResponse::Ok().json(info(&principal))),
+        None => {
+            let demo_users = if state.auth.dev.is_some() {
+                demo_users(&state).await
+            } else {
+                Vec::new()
+            };
+            private(HttpResponse::Ok().json(SessionInfo {
+                signed_in: false,
+                role: None,
+                org: None,
+                scope: None,
+                scope_label: None,
+                name: None,
+                expires: None,
+                demo: false,
+                demo_users,
+            }))
+        }
+    })
+}
+
+/// `POST /api/session` body.
+#[derive(Debug, Deserialize)]
+pub struct SignIn {
+    /// A token from a trusted issuer.
+    pub token: String,
+}
+
+/// `POST /api/session`: verifies the token and keeps it in the cookie.
+///
+/// Sign-in requests come from the portal's own script: the CSRF header is
+/// required even without a session, so no other site can sign a visitor
+/// in as somebody else.
+pub async fn sign_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<SignIn>,
+) -> Result<HttpResponse, ApiError> {
+    check_csrf(&req, true)?;
+    let token = body.token.trim();
+    let principal = state.auth.verifier.verify(token).map_err(|e| {
+        log::warn!("sign-in refused: {e}");
+        ApiError::refused_token(false, "The sign-in token was refused.")
+    })?;
+    Ok(signed_in(&state, token, &principal))
+}
+
+/// The session answer, with the cookie holding `token`.
+fn signed_in(state: &AppState, token: &str, principal: &Principal) -> HttpResponse {
+    let cookie = state.auth.session_cookie(token, principal.expires);
+    let mut response = HttpResponse::Ok().json(info(principal));
+    let _ = response.add_cookie(&cookie);
+    private(response)
+}
+
+/// `POST /api/session/demo` body.
+#[derive(Debug, Deserialize)]
+pub struct DemoSignIn {
+    /// Role.
+    pub role: String,
+    /// Organisation.
+    #[serde(default)]
+    pub org: Option<String>,
+}
+
+/// `POST /api/session/demo`: signs a demo token with the development
+/// issuer; 404 when it is off.
+pub async fn demo(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<DemoSignIn>,
+) -> Result<HttpResponse, ApiError> {
+    let issuer = state.auth.dev.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Demo sign-in is off on this server.",
+        )
+    })?;
+    check_csrf(&req, true)?;
+    let role = Role::from_key(&body.role)
+        .filter(|r| !matches!(r, Role::Ingest | Role::Admin))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_role",
+                format!("{:?} is not a role a demo user can have.", body.role),
+            )
+        })?;
+    let scope = Scope::of(role, body.org.as_deref())
+        .map_err(|message| ApiError::new(StatusCode::BAD_REQUEST, "bad_org", message))?;
+    let name = scope.as_ref().map(|s| format!("Demo: {}", s.label()));
+    let token = issuer.sign(
+        role,
+        body.org.as_deref(),
+        name.as_deref(),
+        state.auth.verifier.audience(),
+        DEMO_TTL_SECONDS,
+    );
+    let principal = state
+        .auth
+        .verifier
+        .verify(&token)
+        .map_err(|e| ApiError::internal("demo sign-in", e))?;
+    Ok(signed_in(&state, &token, &principal))
+}
+
+/// `DELETE /api/session`: removes the cookie.
+pub async fn sign_out() -> HttpResponse {
+    let mut response = HttpResponse::NoContent().finish();
+    let _ = response.add_cookie(&removal_cookie());
+    response
+}
