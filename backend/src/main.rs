@@ -499,16 +499,14 @@ async fn main() -> anyhow::Result<()> {
                     if split {
                         later.push((tile.id, bytes));
                     } else {
-                        state.tiles.insert(&tile.id, bytes, None)?;
+                        state.tiles.insert(&tile.id, bytes, None);
                     }
                 }
                 log::info!("release {}: base tiles compressed", release.id);
                 let cache = state.tiles.clone();
                 std::thread::spawn(move || {
                     for (id, bytes) in later {
-                        if let Err(e) = cache.insert(&id, bytes, None) {
-                            log::error!("tile {id}: compressing: {e}");
-                        }
+                        cache.insert(&id, bytes, None);
                     }
                     log::info!("release {}: split tiles compressed", release.id);
                 });

@@ -13,9 +13,11 @@ pub mod request;
 pub mod scope;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 pub use dev::DevIssuer;
 pub use keys::TrustedKey;
@@ -74,11 +76,21 @@ pub struct Claims {
     pub name: Option<String>,
 }
 
+/// Tokens verified recently, by the SHA-256 of their text: the portal
+/// sends the same session token with every tile request, and a signature
+/// check costs far more than a lookup. An entry is used only while its
+/// token has not expired; the map is emptied when it grows large.
+type Verified = Arc<Mutex<HashMap<[u8; 32], Principal>>>;
+
+/// Entries kept in [`Verified`] before it is emptied.
+const VERIFIED_CAPACITY: usize = 10_000;
+
 /// Verifies tokens against the trusted keys, by `kid`.
 #[derive(Clone, Debug)]
 pub struct Verifier {
     keys: HashMap<String, TrustedKey>,
     audience: String,
+    verified: Verified,
 }
 
 impl Verifier {
@@ -98,6 +110,7 @@ impl Verifier {
         Ok(Verifier {
             keys: by_kid,
             audience: audience.to_string(),
+            verified: Verified::default(),
         })
     }
 
@@ -113,8 +126,32 @@ impl Verifier {
         &self.audience
     }
 
-    /// Verifies `token` and returns who it speaks for.
+    /// Verifies `token` and returns who it speaks for. A token verified
+    /// before is taken from memory while it has not expired (the same
+    /// bytes verify the same way; only time changes the answer).
     pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let now = jsonwebtoken::get_current_timestamp();
+        let fresh = |p: &Principal| p.expires + CLOCK_SKEW_SECONDS > now;
+        if let Some(principal) = self.remembered(&digest).filter(fresh) {
+            return Ok(principal);
+        }
+        let principal = self.verify_signed(token)?;
+        if let Ok(mut verified) = self.verified.lock() {
+            if verified.len() >= VERIFIED_CAPACITY {
+                verified.clear();
+            }
+            verified.insert(digest, principal.clone());
+        }
+        Ok(principal)
+    }
+
+    fn remembered(&self, digest: &[u8; 32]) -> Option<Principal> {
+        self.verified.lock().ok()?.get(digest).cloned()
+    }
+
+    /// Checks header, signature and claims.
+    fn verify_signed(&self, token: &str) -> Result<Principal, AuthError> {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|e| refused(format!("unreadable header: {e}")))?;
         if header.jku.is_some()

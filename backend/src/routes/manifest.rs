@@ -35,20 +35,21 @@ async fn answer(
     id: Option<&str>,
     cache: CacheDirective,
 ) -> HttpResponse {
-    let scope = match state.auth.caller(req) {
-        Ok(caller) => caller
-            .and_then(|c| c.principal.scope)
-            .map(|s| s.to_string()),
+    let caller = match state.auth.caller(req) {
+        Ok(caller) => caller.map(|c| c.principal),
         Err(refused) => return refused.error_response(),
     };
+    let signed_in = caller.is_some();
+    let scope = caller.and_then(|c| c.scope).map(|s| s.to_string());
     let visible = |t: &StoredTile| t.scope.is_none() || t.scope == scope;
     match state.store.release(id).await {
         Ok(Some(mut release)) => {
             release.tiles.retain(visible);
             release.previous_tiles.retain(visible);
-            let cache = match scope {
-                Some(_) => vec![CacheDirective::Private, CacheDirective::NoStore],
-                None => vec![CacheDirective::Public, cache],
+            let cache = if signed_in {
+                vec![CacheDirective::Private, CacheDirective::NoStore]
+            } else {
+                vec![CacheDirective::Public, cache]
             };
             HttpResponse::Ok()
                 .insert_header(CacheControl(cache))

@@ -1,7 +1,7 @@
 //! `GET /api/tiles/{id}`: immutable Arrow IPC tiles.
 //!
 //! Ids are content hashes, so responses are cacheable forever. Each tile is
-//! compressed once (brotli at its best quality, and gzip) and kept in
+//! compressed once (brotli and gzip, public tiles at their best quality) and kept in
 //! memory raw and compressed; the server warms this cache with the latest
 //! release before it listens. Brotli is preferred when the client accepts
 //! it, then gzip; each variant has its own strong ETag, as its bytes
@@ -9,16 +9,16 @@
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use shared::tile::MEDIA_TYPE;
 
-use super::error_response;
+use super::ApiError;
 use crate::auth::Scope;
 use crate::startup::AppState;
 
@@ -32,34 +32,59 @@ pub struct CachedTile {
     brotli: web::Bytes,
 }
 
+/// One tile's place in the cache: filled once, by whoever comes first;
+/// requests for the same tile meanwhile wait for that compression instead
+/// of starting their own.
+type Slot = Arc<OnceLock<Arc<CachedTile>>>;
+
 /// Tiles by id; entries never change.
 #[derive(Clone, Debug, Default)]
-pub struct TileCache(Arc<RwLock<HashMap<String, Arc<CachedTile>>>>);
+pub struct TileCache(Arc<RwLock<HashMap<String, Slot>>>);
 
 impl TileCache {
     fn get(&self, id: &str) -> Option<Arc<CachedTile>> {
-        self.0.read().ok()?.get(id).cloned()
+        self.0.read().ok()?.get(id)?.get().cloned()
     }
 
-    /// Compresses and keeps a tile (of `scope`, if closed).
-    pub fn insert(
-        &self,
-        id: &str,
-        raw: Vec<u8>,
-        scope: Option<Scope>,
-    ) -> std::io::Result<Arc<CachedTile>> {
-        let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), Compression::best());
-        gz.write_all(&raw)?;
-        let tile = Arc::new(CachedTile {
-            scope,
-            gzip: gz.finish()?.into(),
-            brotli: crate::tile::brotli(&raw)?.into(),
-            raw: raw.into(),
-        });
-        if let Ok(mut map) = self.0.write() {
-            map.insert(id.to_string(), tile.clone());
+    fn slot(&self, id: &str) -> Slot {
+        if let Some(slot) = self.0.read().ok().and_then(|m| m.get(id).cloned()) {
+            return slot;
         }
-        Ok(tile)
+        match self.0.write() {
+            Ok(mut map) => map.entry(id.to_string()).or_default().clone(),
+            Err(_) => Slot::default(),
+        }
+    }
+
+    /// Compresses and keeps a tile (of `scope`, if closed); blocks while
+    /// another thread compresses the same tile.
+    pub fn insert(&self, id: &str, raw: Vec<u8>, scope: Option<Scope>) -> Arc<CachedTile> {
+        self.slot(id)
+            .get_or_init(|| Arc::new(CachedTile::compress(raw, scope)))
+            .clone()
+    }
+}
+
+impl CachedTile {
+    /// A public tile is compressed once for every visitor, at the best
+    /// quality; a closed one for the few of its scope, and there are
+    /// thousands: quickly.
+    fn compress(raw: Vec<u8>, scope: Option<Scope>) -> CachedTile {
+        let (gzip_level, brotli_quality) = match scope {
+            None => (Compression::best(), 11),
+            Some(_) => (Compression::default(), 5),
+        };
+        let in_memory = "compressing into memory cannot fail";
+        let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), gzip_level);
+        gz.write_all(&raw).expect(in_memory);
+        CachedTile {
+            gzip: gz.finish().expect(in_memory).into(),
+            brotli: crate::tile::brotli_at(&raw, brotli_quality)
+                .expect(in_memory)
+                .into(),
+            scope,
+            raw: raw.into(),
+        }
     }
 }
 
@@ -117,7 +142,6 @@ async fn compress(
     let (state, id) = (state.clone(), id.to_string());
     web::block(move || state.tiles.insert(&id, bytes, scope))
         .await
-        .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())
 }
 
@@ -131,8 +155,8 @@ fn stored_scope(id: &str, scope: Option<String>) -> Option<Scope> {
     }))
 }
 
-fn no_such_tile() -> HttpResponse {
-    error_response(
+fn no_such_tile() -> ApiError {
+    ApiError::new(
         StatusCode::NOT_FOUND,
         "no_such_tile",
         "No tile has this id.",
@@ -146,53 +170,36 @@ pub async fn tile(
     req: HttpRequest,
     id: web::Path<String>,
     state: web::Data<AppState>,
-) -> HttpResponse {
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     if !is_tile_id(&id) {
-        return error_response(
+        return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "no_such_tile",
             "Tile ids are 64 hex digits.",
-        );
+        ));
     }
-    let caller = match state.auth.caller(&req) {
-        Ok(caller) => caller.map(|c| c.principal),
-        Err(refused) => return refused.error_response(),
-    };
+    let caller = state.auth.caller(&req)?.map(|c| c.principal);
     let allowed = |scope: &Option<Scope>| match scope {
         None => true,
         Some(scope) => caller.as_ref().is_some_and(|c| c.covers(scope)),
     };
+    let read_error = |e| ApiError::internal("reading a tile", e);
     let cached = match state.tiles.get(&id) {
         Some(t) if allowed(&t.scope) => t,
-        Some(_) => return no_such_tile(),
-        None => match state.store.tile(&id).await {
-            Ok(Some((_, scope))) if !allowed(&stored_scope(&id, scope.clone())) => {
-                return no_such_tile()
+        Some(_) => return Err(no_such_tile()),
+        None => {
+            // The scope first: refusing costs no read of the bytes.
+            let scope = state.store.tile_scope(&id).await.map_err(read_error)?;
+            let scope = stored_scope(&id, scope.ok_or_else(no_such_tile)?);
+            if !allowed(&scope) {
+                return Err(no_such_tile());
             }
-            Ok(Some((bytes, scope))) => {
-                match compress(&state, &id, bytes, stored_scope(&id, scope)).await {
-                    Ok(t) => t,
-                    Err(e) => {
-                        log::error!("tile {id}: compressing: {e}");
-                        return error_response(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "internal",
-                            "Could not read the tile.",
-                        );
-                    }
-                }
-            }
-            Ok(None) => return no_such_tile(),
-            Err(e) => {
-                log::error!("tile {id}: {e}");
-                return error_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Could not read the tile.",
-                );
-            }
-        },
+            let bytes = state.store.tile_bytes(&id).await.map_err(read_error)?;
+            compress(&state, &id, bytes.ok_or_else(no_such_tile)?, scope)
+                .await
+                .map_err(|e| ApiError::internal("compressing a tile", e))?
+        }
     };
 
     let encoding = negotiate(&req);
@@ -226,10 +233,10 @@ pub async fn tile(
         .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::VARY, vary));
     if not_modified {
-        return response.finish();
+        return Ok(response.finish());
     }
     response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE)));
-    match encoding {
+    Ok(match encoding {
         Encoding::Brotli => response
             .insert_header((header::CONTENT_ENCODING, "br"))
             .body(cached.brotli.clone()),
@@ -237,7 +244,7 @@ pub async fn tile(
             .insert_header((header::CONTENT_ENCODING, "gzip"))
             .body(cached.gzip.clone()),
         Encoding::Identity => response.body(cached.raw.clone()),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -622,10 +622,13 @@ impl Store {
         Ok(row.map(|(b,)| b))
     }
 
-    /// A tile's bytes and, for a closed tile, its scope.
-    pub async fn tile(&self, id: &str) -> Result<Option<(Vec<u8>, Option<String>)>, StoreError> {
-        const SQL: &str = "SELECT bytes, scope FROM tiles WHERE id = $1";
-        with_pool!(self, pool => Ok(sqlx::query_as(SQL).bind(id).fetch_optional(pool).await?))
+    /// Whether a tile exists, and its scope if it is closed: read before
+    /// the bytes, so refusing a closed tile costs no blob read.
+    pub async fn tile_scope(&self, id: &str) -> Result<Option<Option<String>>, StoreError> {
+        const SQL: &str = "SELECT scope FROM tiles WHERE id = $1";
+        let row: Option<(Option<String>,)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
+        Ok(row.map(|(scope,)| scope))
     }
 }
 

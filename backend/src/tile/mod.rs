@@ -196,8 +196,14 @@ fn narrow<T: TryFrom<u64>, S: Copy + Into<u64>>(
 /// Brotli at quality 11 with a 4 MiB window: tiles are compressed once
 /// and read many times.
 pub fn brotli(raw: &[u8]) -> std::io::Result<Vec<u8>> {
+    brotli_at(raw, 11)
+}
+
+/// A tile compressed with brotli at `quality` (0–11).
+pub fn brotli_at(raw: &[u8], quality: u32) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
-    let mut out = brotli::CompressorWriter::new(Vec::with_capacity(raw.len() / 4), 4096, 11, 22);
+    let mut out =
+        brotli::CompressorWriter::new(Vec::with_capacity(raw.len() / 4), 4096, quality, 22);
     out.write_all(raw)?;
     out.flush()?;
     Ok(out.into_inner())
