@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Compress, Logger};
+use actix_web::middleware::{Compress, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 
 use crate::auth::request::Auth;
@@ -95,7 +95,14 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let csp = routes::spa::content_security_policy(state.dist.as_deref());
     App::new()
+        .wrap(
+            DefaultHeaders::new()
+                .add(("Content-Security-Policy", csp))
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "same-origin")),
+        )
         // Responses that already carry a Content-Encoding (tiles, which are
         // pre-compressed) pass through Compress untouched.
         .wrap(Compress::default())

@@ -8,9 +8,11 @@ use yew_router::prelude::*;
 use yew_router::query::Raw;
 
 use crate::api::cache::TileCacheProvider;
+use crate::components::session::{Session, SessionMenu, SessionProvider};
 use crate::i18n;
 use crate::pages::about::About;
 use crate::pages::advanced::Advanced;
+use crate::pages::closed::Closed;
 use crate::pages::overview::Overview;
 use crate::pages::report::Report;
 use crate::state::themes::ThemeId;
@@ -34,6 +36,9 @@ pub enum Route {
     /// About the data: every definition from the catalogue.
     #[at("/om-data")]
     About,
+    /// The closed view of a signed-in organisation.
+    #[at("/lukket")]
+    Closed,
     /// Anything else.
     #[not_found]
     #[at("/ikke-fundet")]
@@ -47,6 +52,7 @@ impl Route {
             Route::Advanced => i18n::ADVANCED,
             Route::Report { theme } => theme.report().title,
             Route::About => i18n::ABOUT,
+            Route::Closed => i18n::CLOSED_VIEW,
             Route::NotFound => i18n::NOT_FOUND,
         }
     }
@@ -57,9 +63,11 @@ impl Route {
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
-            <TileCacheProvider>
-                <Shell />
-            </TileCacheProvider>
+            <SessionProvider>
+                <TileCacheProvider>
+                    <Shell />
+                </TileCacheProvider>
+            </SessionProvider>
         </BrowserRouter>
     }
 }
@@ -104,6 +112,7 @@ fn shell() -> Html {
     let route = use_route::<Route>().unwrap_or(Route::NotFound);
     let state = url::parse(location.as_ref().map_or("", |l| l.query_str()));
     let lang = state.lang;
+    let session = use_context::<Session>().expect("inside a SessionProvider");
 
     use_effect_with((lang, route), |(lang, route)| {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -190,6 +199,7 @@ fn shell() -> Html {
             <Report lang={lang} theme={theme} filters={state.filters.clone()} on_filters={on_filters} />
         },
         Route::About => html! { <About lang={lang} /> },
+        Route::Closed => html! { <Closed lang={lang} /> },
         Route::NotFound => html! {
             <>
                 <h1>{ i18n::NOT_FOUND.get(lang) }</h1>
@@ -208,10 +218,13 @@ fn shell() -> Html {
                         <p class="tagline">{ i18n::TITLE.get(lang) }</p>
                     </div>
                 </div>
-                <button class="lang-switch" type="button" onclick={toggle}
-                    lang={ if lang == Lang::Da { "en" } else { "da" } }>
-                    { i18n::SWITCH_LANGUAGE.get(lang) }
-                </button>
+                <div class="header-tools">
+                    <SessionMenu lang={lang} closed_link={nav_link(Route::Closed)} />
+                    <button class="lang-switch" type="button" onclick={toggle}
+                        lang={ if lang == Lang::Da { "en" } else { "da" } }>
+                        { i18n::SWITCH_LANGUAGE.get(lang) }
+                    </button>
+                </div>
             </header>
             <nav class="site-nav" aria-label={i18n::NAVIGATION.get(lang)}>
                 { nav_link(Route::Overview) }
@@ -219,6 +232,11 @@ fn shell() -> Html {
                 { nav_link(Route::About) }
             </nav>
             <p class="notice" role="note">{ i18n::SYNTHETIC_NOTICE.get(lang) }</p>
+            if let Some(label) = session.info.as_ref().and_then(|i| i.scope_label.clone()) {
+                <p class="notice closed-banner" role="note" data-testid="closed-banner">
+                    { format!("{} {label}", i18n::EXACT_BANNER.get(lang)) }
+                </p>
+            }
             <main id="main">{ page }</main>
             <footer class="site-footer">
                 <p>{ i18n::SOURCES.get(lang) }</p>

@@ -411,3 +411,153 @@ pub const KEY_FIGURES: Text = Text {
     da: "Nøgletal",
     en: "Key figures",
 };
+
+/// The demo sign-in menu.
+pub const SIGN_IN_DEMO: Text = Text {
+    da: "Log ind (demo)",
+    en: "Sign in (demo)",
+};
+
+/// Under the demo sign-in menu.
+pub const DEMO_NOTE: Text = Text {
+    da: "Demobrugere uden adgangskode, kun til afprøvning. En rigtig installation logger ind via organisationens eget login.",
+    en: "Demo users without a password, for trying out only. A real installation signs in through the organisation's own login.",
+};
+
+/// Marks a demo session.
+pub const DEMO: Text = Text {
+    da: "demo",
+    en: "demo",
+};
+
+/// Sign out button.
+pub const SIGN_OUT: Text = Text {
+    da: "Log ud",
+    en: "Sign out",
+};
+
+/// The closed view's page title and link.
+pub const CLOSED_VIEW: Text = Text {
+    da: "Lukket visning",
+    en: "Closed view",
+};
+
+/// On the closed view.
+pub const CLOSED_INTRO: Text = Text {
+    da: "Som logget ind ser I præcise tal for jeres eget område, med opdelingerne helt ned på lægepraksis. Tal for andre områder er de offentlige, afrundede tal. Det gælder også rapporterne og det avancerede værktøj, så længe I er logget ind.",
+    en: "Signed in, you see exact figures for your own area, with breakdowns down to the general practice. Figures for other areas are the public, rounded ones. The same holds in the reports and the advanced tool while you are signed in.",
+};
+
+/// Banner on every page while signed in.
+pub const EXACT_BANNER: Text = Text {
+    da: "Præcise tal for",
+    en: "Exact figures for",
+};
+
+/// The closed view, signed out.
+pub const SIGN_IN_FOR_CLOSED: Text = Text {
+    da: "Log ind for at se lukkede tal for jeres område.",
+    en: "Sign in to see closed figures for your area.",
+};
+
+/// Heading of the practice table.
+pub const PRACTICES: Text = Text {
+    da: "Lægepraksisser i jeres område",
+    en: "General practices in your area",
+};
+
+/// Column: provider number.
+pub const PROVIDER_NUMBER: Text = Text {
+    da: "Ydernummer",
+    en: "Provider number",
+};
+
+/// Column: name.
+pub const NAME: Text = Text {
+    da: "Navn",
+    en: "Name",
+};
+
+/// Column: listed patients.
+pub const LISTED_PATIENTS: Text = Text {
+    da: "Tilmeldte patienter",
+    en: "Listed patients",
+};
+
+/// Column: GP contacts.
+pub const GP_CONTACTS: Text = Text {
+    da: "Kontakter",
+    en: "Contacts",
+};
+
+/// Column: contacts per listed patient.
+pub const CONTACTS_PER_LISTED: Text = Text {
+    da: "Kontakter pr. tilmeldt",
+    en: "Contacts per listed patient",
+};
+
+/// No practices in the scope.
+pub const NO_PRACTICES: Text = Text {
+    da: "Ingen lægepraksisser i jeres område i dette udtræk.",
+    en: "No general practices in your area in this extract.",
+};
+
+/// Heading of the saved reports.
+pub const SAVED_REPORTS: Text = Text {
+    da: "Gemte rapporter",
+    en: "Saved reports",
+};
+
+/// No saved reports.
+pub const NO_REPORTS: Text = Text {
+    da: "Ingen gemte rapporter endnu. Byg en rapport i det avancerede værktøj, og gem den der.",
+    en: "No saved reports yet. Build a report in the advanced tool and save it there.",
+};
+
+/// Save form heading and button.
+pub const SAVE_REPORT: Text = Text {
+    da: "Gem rapport",
+    en: "Save report",
+};
+
+/// Save form: name.
+pub const REPORT_NAME: Text = Text {
+    da: "Navn på rapporten",
+    en: "Name of the report",
+};
+
+/// Save form: description.
+pub const REPORT_DESCRIPTION: Text = Text {
+    da: "Beskrivelse (valgfri)",
+    en: "Description (optional)",
+};
+
+/// Save form: share.
+pub const SHARE_REPORT: Text = Text {
+    da: "Del med min organisation",
+    en: "Share with my organisation",
+};
+
+/// After saving.
+pub const REPORT_SAVED: Text = Text {
+    da: "Rapporten er gemt. Find den under Lukket visning.",
+    en: "The report is saved. Find it under Closed view.",
+};
+
+/// A shared report.
+pub const SHARED: Text = Text {
+    da: "delt",
+    en: "shared",
+};
+
+/// Delete button.
+pub const DELETE: Text = Text {
+    da: "Slet",
+    en: "Delete",
+};
+
+/// Something went wrong talking to the server.
+pub const REQUEST_FAILED: Text = Text {
+    da: "Det lykkedes ikke:",
+    en: "That did not work:",
+};

@@ -127,6 +127,85 @@ impl Manifest {
     }
 }
 
+/// A user the portal offers to sign in as, in demo mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoUser {
+    /// Role claim.
+    pub role: String,
+    /// Organisation claim.
+    pub org: Option<String>,
+    /// What to call it.
+    pub label: String,
+}
+
+/// `GET /api/session`: who is signed in (see `docs/access.md`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Whether a valid token came with the request.
+    pub signed_in: bool,
+    /// Role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Organisation claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    /// The scope of closed tiles it opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The organisation's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_label: Option<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Expiry (seconds since 1970).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<u64>,
+    /// Signed by the development issuer.
+    #[serde(default)]
+    pub demo: bool,
+    /// Demo users on offer (development issuer on, signed out).
+    #[serde(default)]
+    pub demo_users: Vec<DemoUser>,
+}
+
+/// A saved report as `/api/reports` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportEntry {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Portal address of the view (path and query).
+    pub view: String,
+    /// Shared with the organisation.
+    pub shared: bool,
+    /// The caller owns it.
+    pub mine: bool,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+/// `POST /api/reports` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    /// Name.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Portal address of the view.
+    pub view: String,
+    /// Shared with the organisation.
+    #[serde(default)]
+    pub shared: bool,
+}
+
 /// Outcome of an accepted ingestion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

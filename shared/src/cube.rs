@@ -81,6 +81,9 @@ pub struct Cube {
     keys: Vec<Vec<u16>>,
     values: Vec<Vec<u64>>,
     protection: Protection,
+    /// Rows laid over a protected cube from a closed tile, which are exact
+    /// (see [`Cube::overlay`]); `None`: every row as `protection` says.
+    exact_rows: Option<Vec<bool>>,
 }
 
 /// Which rows to keep: each condition keeps rows whose code for the
@@ -176,6 +179,7 @@ impl Cube {
             keys,
             values,
             protection: Protection::Exact,
+            exact_rows: None,
         })
     }
 
@@ -207,7 +211,39 @@ impl Cube {
                 .map(|c| rows.iter().map(|&r| c[r]).collect())
                 .collect(),
             protection: self.protection,
+            exact_rows: self
+                .exact_rows
+                .as_ref()
+                .map(|exact| rows.iter().map(|&r| exact[r]).collect()),
         })
+    }
+
+    /// This public cube with the rows of `codes` (of the family's own
+    /// dimension: municipality, hospital or practice) replaced by the rows
+    /// of `closed`, a closed tile of the same kind covering those codes.
+    /// The closed rows are exact; values resting on them alone are shown
+    /// as exact, any other as this cube's protection says. `None` when
+    /// `closed` is of another kind.
+    pub fn overlay(&self, closed: &Cube, codes: &[u16]) -> Option<Cube> {
+        if closed.kind != self.kind {
+            return None;
+        }
+        let dimension = self.kind.family.def().dimension;
+        let mut kept = self.retain(dimension, |c| !codes.contains(&c))?;
+        let public_rows = kept.rows();
+        for (out, column) in kept.keys.iter_mut().zip(&closed.keys) {
+            out.extend_from_slice(column);
+        }
+        for (out, column) in kept.values.iter_mut().zip(&closed.values) {
+            out.extend_from_slice(column);
+        }
+        let mut exact = kept
+            .exact_rows
+            .take()
+            .unwrap_or_else(|| vec![false; public_rows]);
+        exact.resize(public_rows + closed.rows(), true);
+        kept.exact_rows = Some(exact);
+        Some(kept)
     }
 
     /// The tile family.
@@ -280,6 +316,20 @@ impl Cube {
         grouping: Grouping,
         quantities: &[QuantityId],
     ) -> Result<Vec<(u16, Vec<u64>)>, CubeError> {
+        let columns = quantities
+            .iter()
+            .map(|q| self.quantity_column(*q))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.sum_columns(filter, grouping, &columns)
+    }
+
+    /// [`Cube::sums`] over given value columns (one value per row each).
+    fn sum_columns(
+        &self,
+        filter: &Filter,
+        grouping: Grouping,
+        value_columns: &[&[u64]],
+    ) -> Result<Vec<(u16, Vec<u64>)>, CubeError> {
         for d in self.dimensions.iter().filter(|d| d.overlapping()) {
             let grouped = grouping == Grouping::By(*d);
             let pinned = filter
@@ -303,10 +353,6 @@ impl Cube {
                 Ok((mapped.column, allowed))
             })
             .collect::<Result<Vec<_>, CubeError>>()?;
-        let value_columns = quantities
-            .iter()
-            .map(|q| self.quantity_column(*q))
-            .collect::<Result<Vec<_>, _>>()?;
 
         // Groups are dense slots; `slot_of[stored code]` says which.
         let (group_column, slot_of, slot_codes) = match grouping {
@@ -325,7 +371,7 @@ impl Cube {
             }
         };
 
-        let width = quantities.len();
+        let width = value_columns.len();
         let mut totals = vec![0u64; slot_codes.len() * width];
         let mut touched = vec![grouping == Grouping::Total; slot_codes.len()];
         'rows: for row in 0..self.rows() {
@@ -343,7 +389,7 @@ impl Cube {
             };
             touched[slot] = true;
             let acc = &mut totals[slot * width..(slot + 1) * width];
-            for (sum, column) in acc.iter_mut().zip(&value_columns) {
+            for (sum, column) in acc.iter_mut().zip(value_columns) {
                 *sum += column[row];
             }
         }
@@ -376,15 +422,34 @@ impl Cube {
         if protected && self.quantity_column(persons).is_ok() {
             quantities.push(persons);
         }
-        let sums = self.sums(filter, grouping, &quantities)?;
+        let mut columns = quantities
+            .iter()
+            .map(|q| self.quantity_column(*q))
+            .collect::<Result<Vec<_>, _>>()?;
+        // With closed rows laid over, count the protected rows behind each
+        // group: a group with none is exact.
+        let protected_rows: Option<Vec<u64>> = self
+            .exact_rows
+            .as_ref()
+            .filter(|_| protected)
+            .map(|exact| exact.iter().map(|e| u64::from(!e)).collect());
+        if let Some(column) = &protected_rows {
+            columns.push(column);
+        }
+        let sums = self.sum_columns(filter, grouping, &columns)?;
         Ok(sums
             .into_iter()
             .map(|(code, sums)| {
                 let numerator = sums[0];
                 let denominator = sums[1..given].first().copied();
-                let behind = sums.get(given).copied().unwrap_or(numerator);
+                let with_persons = given + usize::from(quantities.len() > given);
+                let behind = sums[given..with_persons]
+                    .first()
+                    .copied()
+                    .unwrap_or(numerator);
+                let all_exact = protected_rows.is_some() && sums[with_persons] == 0;
                 let value = def.evaluate(scale, numerator, denominator);
-                let status = if !protected {
+                let status = if !protected || all_exact {
                     Status::Exact
                 } else if behind < disclosure::THRESHOLD || numerator == 0 || value.is_none() {
                     Status::Suppressed
@@ -455,6 +520,58 @@ mod tests {
             status(&protected, MeasureId::GpVideo),
             (Status::Suppressed, None)
         );
+    }
+
+    #[test]
+    fn closed_rows_laid_over_a_protected_cube_are_exact_on_their_own() {
+        let public = sample().with_protection(Protection::CellKey);
+        // The closed tile of municipality 101: its true counts.
+        let closed = sample()
+            .retain(DimensionId::Municipality, |c| c == 101)
+            .expect("stored")
+            .overlay_source_with_citizens(&[103, 121]);
+        let laid = public.overlay(&closed, &[101]).expect("same kind");
+        assert_eq!(laid.rows(), 4);
+        let points = laid
+            .evaluate(
+                MeasureId::Citizens,
+                Scale::Count,
+                &Filter::all(),
+                Grouping::By(DimensionId::Municipality),
+            )
+            .expect("evaluates");
+        let by_code: Vec<_> = points.iter().map(|p| (p.key, p.value, p.status)).collect();
+        assert_eq!(
+            by_code,
+            vec![
+                (Some(101), Some(224.0), Status::Exact),
+                (Some(851), Some(90.0), Status::Perturbed),
+            ]
+        );
+        let total = laid
+            .evaluate(
+                MeasureId::Citizens,
+                Scale::Count,
+                &Filter::all(),
+                Grouping::Total,
+            )
+            .expect("evaluates");
+        assert_eq!(
+            (total[0].value, total[0].status),
+            (Some(314.0), Status::Perturbed)
+        );
+        // A closed tile of another kind is not laid over.
+        let other =
+            Cube::new(TileFamilyId::ByPractice, vec![vec![]; 4], vec![vec![]; 9]).expect("empty");
+        assert!(public.overlay(&other, &[101]).is_none());
+    }
+
+    impl Cube {
+        /// The same cube with the citizens column replaced (test data).
+        fn overlay_source_with_citizens(mut self, citizens: &[u64]) -> Cube {
+            self.values[0] = citizens.to_vec();
+            self
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
+use shared::api::{NewReport, ReportEntry};
 
 use super::ApiError;
 use crate::auth::request::{check_csrf, Caller};
@@ -19,29 +20,8 @@ const MAX_NAME: usize = 120;
 const MAX_DESCRIPTION: usize = 2000;
 const MAX_VIEW: usize = 4000;
 
-/// A report as the API shows it.
-#[derive(Debug, Serialize)]
-pub struct ReportOut {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// Portal address of the view.
-    pub view: String,
-    /// Shared with the organisation.
-    pub shared: bool,
-    /// The caller owns it.
-    pub mine: bool,
-    /// Created.
-    pub created_at: String,
-    /// Last changed.
-    pub updated_at: String,
-}
-
-fn out(report: SavedReport, caller: &Principal) -> ReportOut {
-    ReportOut {
+fn out(report: SavedReport, caller: &Principal) -> ReportEntry {
+    ReportEntry {
         mine: report.owner == caller.owner(),
         id: report.id,
         name: report.name,
@@ -154,22 +134,6 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         .map_err(internal)?;
     let reports: Vec<_> = reports.into_iter().map(|r| out(r, &caller)).collect();
     Ok(private_json(StatusCode::OK, &reports))
-}
-
-/// `POST /api/reports` body.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewReport {
-    /// Name.
-    pub name: String,
-    /// Description.
-    #[serde(default)]
-    pub description: String,
-    /// Portal address of the view.
-    pub view: String,
-    /// Shared with the organisation.
-    #[serde(default)]
-    pub shared: bool,
 }
 
 /// `POST /api/reports`.

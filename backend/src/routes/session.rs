@@ -5,7 +5,8 @@
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use shared::api::{DemoUser, SessionInfo};
 use shared::geography;
 
 use super::ApiError;
@@ -16,50 +17,10 @@ use crate::startup::AppState;
 /// How long a demo session lasts.
 const DEMO_TTL_SECONDS: u64 = 8 * 3600;
 
-/// A user the portal offers to sign in as, in demo mode.
-#[derive(Debug, Serialize)]
-pub struct DemoUser {
-    /// Role claim.
-    pub role: &'static str,
-    /// Organisation claim.
-    pub org: Option<String>,
-    /// What to call it.
-    pub label: String,
-}
-
-/// `GET /api/session` answer.
-#[derive(Debug, Serialize)]
-pub struct SessionInfo {
-    /// Whether a valid token came with the request.
-    pub signed_in: bool,
-    /// Role.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<&'static str>,
-    /// Organisation claim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    /// The scope of closed tiles it opens.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    /// The organisation's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope_label: Option<String>,
-    /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Expiry (seconds since 1970).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<u64>,
-    /// Signed by the development issuer.
-    pub demo: bool,
-    /// Demo users on offer (development issuer on, signed out).
-    pub demo_users: Vec<DemoUser>,
-}
-
 fn info(principal: &Principal) -> SessionInfo {
     SessionInfo {
         signed_in: true,
-        role: Some(principal.role.key()),
+        role: Some(principal.role.key().to_string()),
         org: principal.org.clone(),
         scope: principal.scope.as_ref().map(Scope::to_string),
         scope_label: principal.scope.as_ref().map(Scope::label),
@@ -110,7 +71,7 @@ async fn demo_users(state: &AppState) -> Vec<DemoUser> {
         .filter_map(|(role, org)| {
             let scope = Scope::of(role, org.as_deref()).ok()??;
             Some(DemoUser {
-                role: role.key(),
+                role: role.key().to_string(),
                 label: scope.label(),
                 org,
             })
@@ -132,15 +93,8 @@ pub async fn current(
                 Vec::new()
             };
             private(HttpResponse::Ok().json(SessionInfo {
-                signed_in: false,
-                role: None,
-                org: None,
-                scope: None,
-                scope_label: None,
-                name: None,
-                expires: None,
-                demo: false,
                 demo_users,
+                ..SessionInfo::default()
             }))
         }
     })

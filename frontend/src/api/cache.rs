@@ -4,6 +4,11 @@
 //! chart and filter change after it; two charts asking for the same tile
 //! in the same render share one request. A release's manifest, once read,
 //! is kept, so the tiles fetched after it come from the same release.
+//!
+//! Signed in, a tile is the public tile with the closed tile of the user's
+//! scope laid over it (exact values for their own area, see
+//! `Cube::overlay`); tiles and manifests are kept per scope, so signing
+//! in or out never mixes the two.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -11,10 +16,11 @@ use std::rc::Rc;
 
 use shared::api::Manifest;
 use shared::cube::Cube;
-use shared::tile::TileKind;
+use shared::tile::{TileKind, META_SCOPE_CODES};
 use yew::prelude::*;
 
 use super::ApiError;
+use crate::components::session::Session;
 
 /// Loading state of one tile.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,12 +91,18 @@ pub fn tile_cache_provider(props: &TileCacheProviderProps) -> Html {
     }
 }
 
-/// The manifest of `release` (`None`: the current one), read once.
+/// The manifest of `release` (`None`: the current one) as the user of
+/// `scope` sees it, read once.
 async fn manifest(
     manifests: &RefCell<HashMap<String, Manifest>>,
+    scope: Option<&str>,
     release: Option<&str>,
 ) -> Result<Manifest, ApiError> {
-    let key = release.unwrap_or("current").to_string();
+    let key = format!(
+        "{}/{}",
+        scope.unwrap_or("public"),
+        release.unwrap_or("current")
+    );
     if let Some(manifest) = manifests.borrow().get(&key) {
         return Ok(manifest.clone());
     }
@@ -99,9 +111,36 @@ async fn manifest(
     Ok(manifest)
 }
 
-/// The cache key of tile `kind` of `release` (`None`: the current one).
-fn key(release: Option<&str>, kind: TileKind) -> String {
-    format!("{}/{}", release.unwrap_or("current"), kind.key())
+/// The cache key of tile `kind` of `release` (`None`: the current one),
+/// for the user of `scope`.
+fn key(scope: Option<&str>, release: Option<&str>, kind: TileKind) -> String {
+    format!(
+        "{}/{}/{}",
+        scope.unwrap_or("public"),
+        release.unwrap_or("current"),
+        kind.key()
+    )
+}
+
+/// The tile `kind` of `manifest`: the public one, with the closed tile of
+/// `scope` laid over it when the manifest lists one.
+async fn fetch(manifest: &Manifest, scope: Option<&str>, kind: TileKind) -> Result<Cube, ApiError> {
+    let tile = kind.key();
+    let entry = manifest
+        .tile(&tile)
+        .ok_or_else(|| ApiError::Decode(format!("the release has no {tile} tile")))?;
+    let public = super::tile(entry).await?;
+    let Some(closed) = scope.and_then(|s| manifest.closed_tile(&tile, s)) else {
+        return Ok(public);
+    };
+    let (closed, metadata) = super::tile_with_metadata(closed).await?;
+    let codes: Vec<u16> = metadata
+        .get(META_SCOPE_CODES)
+        .and_then(|codes| serde_json::from_str(codes).ok())
+        .ok_or_else(|| ApiError::Decode(format!("the closed {tile} tile names no codes")))?;
+    public
+        .overlay(&closed, &codes)
+        .ok_or_else(|| ApiError::Decode(format!("the closed {tile} tile is of another kind")))
 }
 
 /// Tile `kind` of `release` (`None`: the current release): fetched and
@@ -109,23 +148,28 @@ fn key(release: Option<&str>, kind: TileKind) -> String {
 #[hook]
 pub fn use_tile(release: Option<String>, kind: TileKind) -> Load {
     let cache = use_context::<TileCache>().expect("inside a TileCacheProvider");
-    let key = key(release.as_deref(), kind);
+    let session = use_context::<Session>().expect("inside a SessionProvider");
+    // Until the server has said who is signed in, nothing is fetched: a
+    // public tile would be fetched in vain for a signed-in user.
+    let known = session.info.is_some();
+    let scope = session.scope().map(str::to_string);
+    let key = key(scope.as_deref(), release.as_deref(), kind);
     {
         let cache = cache.clone();
-        use_effect_with(key.clone(), move |key| {
-            let fresh = !cache.tiles.0.contains_key(key)
+        use_effect_with((key.clone(), known), move |(key, known)| {
+            let fresh = *known
+                && !cache.tiles.0.contains_key(key)
                 && cache.requested.borrow_mut().insert(key.clone());
             if fresh {
                 let key = key.clone();
                 cache.tiles.dispatch((key.clone(), Load::Loading));
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = async {
-                        let manifest = manifest(&cache.manifests, release.as_deref()).await?;
-                        let tile = kind.key();
-                        let entry = manifest.tile(&tile).ok_or_else(|| {
-                            ApiError::Decode(format!("the release has no {tile} tile"))
-                        })?;
-                        Ok::<_, ApiError>((super::tile(entry).await?, manifest.release))
+                        let scope = scope.as_deref();
+                        let manifest =
+                            manifest(&cache.manifests, scope, release.as_deref()).await?;
+                        let cube = fetch(&manifest, scope, kind).await?;
+                        Ok::<_, ApiError>((cube, manifest.release))
                     }
                     .await;
                     cache.requested.borrow_mut().remove(&key);

@@ -2,9 +2,12 @@
 //! [`ApiError`].
 
 pub mod cache;
+pub mod session;
 pub mod tiles;
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use shared::api::{ErrorBody, Manifest, TileEntry};
 use shared::cube::Cube;
 
@@ -28,10 +31,47 @@ pub enum ApiError {
 }
 
 async fn get(url: &str) -> Result<gloo_net::http::Response, ApiError> {
-    let response = Request::get(url)
-        .send()
+    checked(Request::get(url).send().await).await
+}
+
+/// The header every request that changes something carries: the server
+/// refuses cookie-authenticated changes without it (no other site can set
+/// it), see `docs/access.md`.
+const CSRF_HEADER: &str = "X-Tvaers-Csrf";
+
+/// Sends a request that changes something: with the CSRF header and,
+/// when given, a JSON body.
+async fn send(
+    request: RequestBuilder,
+    body: Option<&impl Serialize>,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let request = request.header(CSRF_HEADER, "1");
+    let sent = match body {
+        Some(body) => {
+            request
+                .json(body)
+                .map_err(|e| ApiError::Decode(e.to_string()))?
+                .send()
+                .await
+        }
+        None => request.send().await,
+    };
+    checked(sent).await
+}
+
+/// A JSON answer read as `T`.
+async fn json<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+    response
+        .json()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// The response if it is a success, else its error.
+async fn checked(
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
         return Ok(response);
     }
@@ -58,10 +98,16 @@ pub async fn manifest(id: Option<&str>) -> Result<Manifest, ApiError> {
 
 /// Fetches and decodes one tile.
 pub async fn tile(entry: &TileEntry) -> Result<Cube, ApiError> {
+    Ok(tile_with_metadata(entry).await?.0)
+}
+
+/// Fetches and decodes one tile, with its schema metadata (scope,
+/// dictionaries).
+pub async fn tile_with_metadata(entry: &TileEntry) -> Result<(Cube, tiles::Metadata), ApiError> {
     let bytes = get(&entry.url)
         .await?
         .binary()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    tiles::decode(&bytes).map_err(|e| ApiError::Decode(e.to_string()))
+    tiles::decode_with_metadata(&bytes).map_err(|e| ApiError::Decode(e.to_string()))
 }

@@ -45,11 +45,21 @@ pub enum DecodeError {
     UnknownProtection(String),
 }
 
+/// A tile's schema metadata.
+pub type Metadata = std::collections::HashMap<String, String>;
+
 /// Decodes an Arrow IPC stream into a cube of its family.
 pub fn decode(bytes: &[u8]) -> Result<Cube, DecodeError> {
+    Ok(decode_with_metadata(bytes)?.0)
+}
+
+/// Decodes an Arrow IPC stream into a cube of its family, and hands back
+/// the schema metadata too.
+pub fn decode_with_metadata(bytes: &[u8]) -> Result<(Cube, Metadata), DecodeError> {
     let reader = StreamReader::try_new(std::io::Cursor::new(bytes), None)?;
     let schema = reader.schema();
-    let metadata = schema.metadata();
+    let metadata: Metadata = schema.metadata().clone().into();
+    let metadata = &metadata;
     let version = metadata.get(META_FORMAT_VERSION);
     if version.map(String::as_str) != Some(FORMAT_VERSION.to_string().as_str()) {
         return Err(DecodeError::Version {
@@ -90,7 +100,8 @@ pub fn decode(bytes: &[u8]) -> Result<Cube, DecodeError> {
             append_counts(out, column(&batch, name)?, name)?;
         }
     }
-    Ok(Cube::new(kind, keys, values)?.with_protection(protection))
+    let cube = Cube::new(kind, keys, values)?.with_protection(protection);
+    Ok((cube, metadata.clone()))
 }
 
 fn column<'b>(batch: &'b RecordBatch, name: &str) -> Result<&'b dyn Array, DecodeError> {

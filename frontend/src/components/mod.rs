@@ -7,6 +7,8 @@ pub mod data_table;
 pub mod key_figure;
 pub mod measure_picker;
 pub mod person_filter;
+pub mod save_report;
+pub mod session;
 pub mod sex_filter;
 
 /// The value of the `select` a `change` event came from.

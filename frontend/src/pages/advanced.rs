@@ -20,6 +20,7 @@ use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::measure_picker::MeasurePicker;
 use crate::components::person_filter::PersonFilter;
+use crate::components::save_report::SaveReport;
 use crate::components::select_value;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
@@ -111,6 +112,7 @@ pub fn advanced(props: &AdvancedProps) -> Html {
                         <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
                         on_change={on_person} lang={lang} />
+                    <SaveReport lang={lang} />
                 </aside>
                 <div class="panels report">
                     { for charts }

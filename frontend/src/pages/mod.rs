@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod advanced;
+pub mod closed;
 pub mod overview;
 pub mod report;
 
