@@ -105,7 +105,14 @@ test('a demo municipality sees its practices and exact figures, saves a report a
   await page.getByTestId('report-saved').waitFor();
   await page.goto(`${url}/lukket`);
   await page.reload();
-  const link = page.getByTestId('saved-reports').getByRole('link', { name });
+  const saved = page.getByTestId('saved-reports');
+  await saved.getByRole('link', { name }).waitFor();
+  // Renamed, it keeps its view.
+  const renamed = `${name} (omdøbt)`;
+  await saved.getByRole('button', { name: 'Omdøb' }).first().click();
+  await saved.locator('input[name="rename"]').fill(renamed);
+  await saved.locator('form.rename button[type="submit"]').click();
+  const link = saved.getByRole('link', { name: renamed });
   await link.waitFor();
   assert.equal(await link.getAttribute('href'), view);
   await link.click();

@@ -550,6 +550,12 @@ pub const SHARED: Text = Text {
     en: "shared",
 };
 
+/// Rename button.
+pub const RENAME: Text = Text {
+    da: "Omdøb",
+    en: "Rename",
+};
+
 /// Delete button.
 pub const DELETE: Text = Text {
     da: "Slet",

@@ -46,6 +46,23 @@ pub async fn save(report: &NewReport) -> Result<ReportEntry, ApiError> {
     json(send(Request::post("/api/reports"), Some(report)).await?).await
 }
 
+#[derive(Serialize)]
+struct Rename<'a> {
+    name: &'a str,
+}
+
+/// Renames a report.
+pub async fn rename(id: &str, name: &str) -> Result<ReportEntry, ApiError> {
+    json(
+        send(
+            Request::patch(&format!("/api/reports/{id}")),
+            Some(&Rename { name }),
+        )
+        .await?,
+    )
+    .await
+}
+
 /// Deletes a report.
 pub async fn delete(id: &str) -> Result<(), ApiError> {
     send(Request::delete(&format!("/api/reports/{id}")), None::<&()>).await?;

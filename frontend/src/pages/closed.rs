@@ -181,25 +181,7 @@ fn saved_reports(props: &SavedReportsProps) -> Html {
         Some(Ok(list)) if list.is_empty() => html! { <p>{ i18n::NO_REPORTS.get(lang) }</p> },
         Some(Ok(list)) => {
             let items = list.iter().map(|r| {
-                let delete = r.mine.then(|| {
-                    let (id, reload) = (r.id.clone(), reload.clone());
-                    let onclick = Callback::from(move |_| {
-                        let (id, reload) = (id.clone(), reload.clone());
-                        wasm_bindgen_futures::spawn_local(async move {
-                            let _ = session_api::delete(&id).await;
-                            reload.emit(());
-                        });
-                    });
-                    html! { <button type="button" class="link" onclick={onclick}>{ i18n::DELETE.get(lang) }</button> }
-                });
-                html! {
-                    <li data-report={r.id.clone()}>
-                        <a href={r.view.clone()}>{ &r.name }</a>
-                        if r.shared { <span class="tag">{ i18n::SHARED.get(lang) }</span> }
-                        if !r.description.is_empty() { <p class="description">{ &r.description }</p> }
-                        { delete }
-                    </li>
-                }
+                html! { <SavedReportItem key={r.id.clone()} report={r.clone()} lang={lang} on_change={reload.clone()} /> }
             });
             html! { <ul class="saved-reports" data-testid="saved-reports">{ for items }</ul> }
         }
@@ -209,5 +191,95 @@ fn saved_reports(props: &SavedReportsProps) -> Html {
             <h2 id="saved-reports">{ i18n::SAVED_REPORTS.get(lang) }</h2>
             { body }
         </section>
+    }
+}
+
+/// Properties of [`SavedReportItem`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+struct SavedReportItemProps {
+    report: ReportEntry,
+    lang: Lang,
+    /// Called after a rename or delete.
+    on_change: Callback<()>,
+}
+
+/// One saved report: a link to its view; its owner may rename or delete it.
+#[function_component(SavedReportItem)]
+fn saved_report_item(props: &SavedReportItemProps) -> Html {
+    let (r, lang) = (&props.report, props.lang);
+    let renaming = use_state(|| false);
+    let input = use_node_ref();
+    let error = use_state(|| None::<String>);
+    let owner_tools = r.mine.then(|| {
+        let delete = {
+            let (id, done, error) = (r.id.clone(), props.on_change.clone(), error.clone());
+            Callback::from(move |_| {
+                let (id, done, error) = (id.clone(), done.clone(), error.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match session_api::delete(&id).await {
+                        Ok(()) => done.emit(()),
+                        Err(e) => error.set(Some(e.to_string())),
+                    }
+                });
+            })
+        };
+        let start = {
+            let renaming = renaming.clone();
+            Callback::from(move |_| renaming.set(true))
+        };
+        html! {
+            <>
+                <button type="button" class="link" onclick={start}>{ i18n::RENAME.get(lang) }</button>
+                <button type="button" class="link" onclick={delete}>{ i18n::DELETE.get(lang) }</button>
+            </>
+        }
+    });
+    let rename_form = (*renaming).then(|| {
+        let onsubmit = {
+            let (id, input, done, renaming, error) = (
+                r.id.clone(),
+                input.clone(),
+                props.on_change.clone(),
+                renaming.clone(),
+                error.clone(),
+            );
+            Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                let name = input
+                    .cast::<web_sys::HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                let (id, done, renaming, error) = (id.clone(), done.clone(), renaming.clone(), error.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match session_api::rename(&id, &name).await {
+                        Ok(_) => {
+                            renaming.set(false);
+                            done.emit(());
+                        }
+                        Err(e) => error.set(Some(e.to_string())),
+                    }
+                });
+            })
+        };
+        html! {
+            <form class="rename" onsubmit={onsubmit}>
+                <label>{ i18n::REPORT_NAME.get(lang) }
+                    <input ref={input} name="rename" value={r.name.clone()} required=true maxlength="120" />
+                </label>
+                <button type="submit">{ i18n::RENAME.get(lang) }</button>
+            </form>
+        }
+    });
+    html! {
+        <li data-report={r.id.clone()}>
+            <a href={r.view.clone()}>{ &r.name }</a>
+            if r.shared { <span class="tag">{ i18n::SHARED.get(lang) }</span> }
+            if !r.description.is_empty() { <p class="description">{ &r.description }</p> }
+            { owner_tools }
+            { rename_form }
+            if let Some(e) = &*error {
+                <p class="error" role="alert">{ format!("{} {e}", i18n::REQUEST_FAILED.get(lang)) }</p>
+            }
+        </li>
     }
 }
