@@ -45,6 +45,16 @@ pub const META_AEMI_RULE: &str = "tvaers.aemi_rule";
 /// Schema metadata key of the window of prior contacts, in hospital tiles.
 pub const META_PRIOR_WINDOW: &str = "tvaers.prior_window_days";
 
+/// A code dictionary as JSON: the entries whose code is `wanted`.
+fn dictionary<T: serde::Serialize>(
+    entries: &[T],
+    code: impl Fn(&T) -> u16,
+    wanted: impl Fn(u16) -> bool,
+) -> String {
+    let kept: Vec<&T> = entries.iter().filter(|e| wanted(code(e))).collect();
+    serde_json::to_string(&kept).expect("code dictionaries serialise")
+}
+
 /// The public tiles of a release (the newest when `id` is `None`) as
 /// cubes, and those of the release before it; `None` when there is no such release.
 pub async fn cubes(
@@ -97,22 +107,12 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
             metadata.push((META_PRIOR_WINDOW, rules.prior_window_days.to_string()));
         }
         if cube.kind().family == TileFamilyId::ByHospital {
-            let hospitals: Vec<_> = aggregated
-                .hospitals
-                .iter()
-                .filter(|h| wanted(h.code))
-                .collect();
-            let dictionary = serde_json::to_string(&hospitals).expect("hospital codes serialise");
-            metadata.push((META_HOSPITALS, dictionary));
+            let codes = dictionary(&aggregated.hospitals, |h| h.code, wanted);
+            metadata.push((META_HOSPITALS, codes));
         }
         if cube.kind().family == TileFamilyId::ByPractice {
-            let practices: Vec<_> = aggregated
-                .practices
-                .iter()
-                .filter(|p| wanted(p.code))
-                .collect();
-            let dictionary = serde_json::to_string(&practices).expect("practice codes serialise");
-            metadata.push((META_PRACTICES, dictionary));
+            let codes = dictionary(&aggregated.practices, |p| p.code, wanted);
+            metadata.push((META_PRACTICES, codes));
         }
         metadata
     };

@@ -315,20 +315,29 @@ fn tile_cells(bytes: &[u8]) -> (String, HashMap<Vec<u64>, Vec<u64>>) {
     (protection, cells)
 }
 
+/// Builds the stored data twice: exact tiles (the truth), then the public
+/// release.
+async fn exact_then_public(
+    store: &Store,
+) -> (tvaers::release::BuildSummary, tvaers::release::BuildSummary) {
+    let exact = tvaers::aggregate::Rules {
+        disclosure: Protection::Exact,
+        ..Default::default()
+    };
+    let truth = tvaers::release::build_with(store, &exact)
+        .await
+        .expect("exact build");
+    let public = tvaers::release::build(store).await.expect("public build");
+    (truth, public)
+}
+
 #[actix_web::test]
 async fn public_tiles_round_every_count_to_a_multiple_of_five_near_the_truth() {
     let (state, store, _dir) = state().await;
     let app = test::init_service(app(state)).await;
     let (extracts, _) = population(400, 23);
     post_all(&app, extracts.path()).await;
-    let exact = tvaers::aggregate::Rules {
-        disclosure: Protection::Exact,
-        ..Default::default()
-    };
-    let truth = tvaers::release::build_with(&store, &exact)
-        .await
-        .expect("exact build");
-    let public = tvaers::release::build(&store).await.expect("public build");
+    let (truth, public) = exact_then_public(&store).await;
     let (protection, truth) = tile_cells(&truth.tiles[0].bytes);
     assert_eq!(protection, "exact");
     let served = test::call_and_read_body(
@@ -810,14 +819,7 @@ async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
     let app = test::init_service(app(state)).await;
     let (extracts, _) = population(400, 29);
     post_all(&app, extracts.path()).await;
-    let exact = tvaers::aggregate::Rules {
-        disclosure: Protection::Exact,
-        ..Default::default()
-    };
-    let truth = tvaers::release::build_with(&store, &exact)
-        .await
-        .expect("exact build");
-    let public = tvaers::release::build(&store).await.expect("public build");
+    let (truth, public) = exact_then_public(&store).await;
 
     // The base geography tile of the municipality with most citizens.
     let (_, base) = tile_cells(&truth.tiles[0].bytes);

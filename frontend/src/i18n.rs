@@ -466,6 +466,12 @@ pub const PRACTICES: Text = Text {
     en: "General practices in your area",
 };
 
+/// Caption of the practice table, before the year.
+pub const FIGURES_FOR: Text = Text {
+    da: "Tal for",
+    en: "Figures for",
+};
+
 /// Column: provider number.
 pub const PROVIDER_NUMBER: Text = Text {
     da: "Ydernummer",

@@ -43,36 +43,43 @@ fn private(mut response: HttpResponse) -> HttpResponse {
 }
 
 /// The users a demo visitor may sign in as: an example of each role
-/// that opens closed tiles, the practices taken from the current release.
+/// that opens closed tiles, around Aarhus, the practice and its GP
+/// cluster taken from the provider register when the release has their
+/// closed tiles.
 async fn demo_users(state: &AppState) -> Vec<DemoUser> {
     let aarhus = 751;
     let cluster = geography::municipality(aarhus).map_or(1, |m| u16::from(m.health_cluster));
     let mut users = vec![
-        (Role::Municipality, Some(format!("{aarhus:04}"))),
-        (Role::Region, Some("1082".to_string())),
-        (Role::HealthCluster, Some(cluster.to_string())),
+        (Role::Municipality, Some(format!("{aarhus:04}")), None),
+        (Role::Region, Some("1082".to_string()), None),
+        (Role::HealthCluster, Some(cluster.to_string()), None),
     ];
-    if let Ok(Some(release)) = state.store.release(None).await {
-        for kind in [Role::GpPractice, Role::GpCluster] {
-            let prefix = format!("{}:", kind.key());
-            let org = release
-                .tiles
-                .iter()
-                .filter_map(|t| t.scope.as_deref()?.strip_prefix(&prefix))
-                .next();
-            if let Some(org) = org {
-                users.push((kind, Some(org.to_string())));
-            }
+    let scopes: Vec<String> = match state.store.release(None).await {
+        Ok(Some(release)) => release.tiles.into_iter().filter_map(|t| t.scope).collect(),
+        _ => Vec::new(),
+    };
+    let has = |scope: &Scope| scopes.contains(&scope.to_string());
+    if let Ok(Some((number, name, gp_cluster))) = state.store.first_practice_in(aarhus).await {
+        if has(&Scope::GpPractice(number.clone())) {
+            users.push((
+                Role::GpPractice,
+                Some(number.clone()),
+                Some(format!("{name} ({number})")),
+            ));
+        }
+        let gp_cluster = gp_cluster.and_then(|c| u16::try_from(c).ok());
+        if let Some(k) = gp_cluster.filter(|k| has(&Scope::GpCluster(*k))) {
+            users.push((Role::GpCluster, Some(k.to_string()), None));
         }
     }
-    users.push((Role::National, None));
+    users.push((Role::National, None, None));
     users
         .into_iter()
-        .filter_map(|(role, org)| {
+        .filter_map(|(role, org, label)| {
             let scope = Scope::of(role, org.as_deref()).ok()??;
             Some(DemoUser {
                 role: role.key().to_string(),
-                label: scope.label(),
+                label: label.unwrap_or_else(|| scope.label()),
                 org,
             })
         })

@@ -367,6 +367,22 @@ fn copy_csv_text(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
+impl Store {
+    /// The first general practice of the provider register in
+    /// `municipality`: provider number, name and GP cluster (for the demo
+    /// users on offer).
+    pub async fn first_practice_in(
+        &self,
+        municipality: u16,
+    ) -> Result<Option<(String, String, Option<i64>)>, StoreError> {
+        const SQL: &str = "SELECT provider_number, name, gp_cluster FROM reg_ydr \
+             WHERE provider_type = 'general_practice' AND municipality = $1 \
+             ORDER BY provider_number LIMIT 1";
+        let municipality = i64::from(municipality);
+        with_pool!(self, pool => Ok(sqlx::query_as(SQL).bind(municipality).fetch_optional(pool).await?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

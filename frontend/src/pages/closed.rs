@@ -137,7 +137,7 @@ fn practice_table(cube: &Cube, dictionary: &[PracticeCode], lang: Lang) -> Html 
     html! {
         <div class="table-scroll">
             <table class="data-table" data-testid="practice-table" data-year={year.to_string()}>
-                <caption>{ format!("{} {year}", i18n::PRACTICES.get(lang)) }</caption>
+                <caption>{ format!("{} {year}", i18n::FIGURES_FOR.get(lang)) }</caption>
                 <thead><tr>
                     <th scope="col">{ i18n::PROVIDER_NUMBER.get(lang) }</th>
                     <th scope="col">{ i18n::NAME.get(lang) }</th>
