@@ -175,9 +175,9 @@ async fn arrow_streams_with_typed_columns_are_accepted(store: &Store) {
         ArrayRef, BooleanArray, Float64Array, Int16Array, RecordBatch, StringArray,
         TimestampSecondArray,
     };
-    let sor = "sor_id,name,level,institution_id,region,department_type,specialty\n\
-               600810,Hospital,institution,600810,1084,,\n\
-               600810101,Medicine,unit,600810,1084,medical,internal_medicine\n";
+    let sor = "sor_id,name,level,institution_id,region,municipality,department_type,specialty\n\
+               600810,Hospital,institution,600810,1084,101,,\n\
+               600810101,Medicine,unit,600810,1084,101,medical,internal_medicine\n";
     ingest::ingest(store, &key(), csv(RegisterId::Sor, sor))
         .await
         .expect("sor");

@@ -105,6 +105,9 @@ test('a demo municipality sees its practices and exact figures, saves a report a
   await page.getByTestId('report-saved').waitFor();
   await page.goto(`${url}/lukket`);
   await page.reload();
+  // The practice table above the reports arrives on its own; once it is
+  // drawn, the reports stay where they are.
+  await page.getByTestId('practice-table').waitFor();
   const saved = page.getByTestId('saved-reports');
   await saved.getByRole('link', { name }).waitFor();
   // Renamed, it keeps its view.

@@ -594,6 +594,11 @@ def hospital_regions():
     return {h["sor_id"]: h["region"] for h in extract("sor.csv")}
 
 
+def hospital_municipalities():
+    """SOR id -> municipality code of the address, from SOR."""
+    return {h["sor_id"]: int(h["municipality"]) for h in extract("sor.csv")}
+
+
 # --- Callers ------------------------------------------------------------------
 
 
@@ -764,9 +769,11 @@ def test_the_manifest_lists_public_tiles_and_the_callers_own_closed_tiles():
             assert needed and needed <= own_families, (
                 f"{caller.name}: no closed tile of {sorted(needed - own_families)}"
             )
-        if caller.role == "region":
+        if caller.role in ("region", "health_cluster"):
+            # Every health cluster has its acute hospital in one of its
+            # municipalities (SOR gives the address).
             assert "by_hospital" in own_families, f"{caller.name}: no closed by_hospital tile"
-        if caller.role in ("municipality", "health_cluster", "gp_cluster", "gp_practice"):
+        if caller.role in ("municipality", "gp_cluster", "gp_practice"):
             assert "by_hospital" not in own_families, f"{caller.name}: a closed by_hospital tile"
         if caller.role in ("gp_cluster", "gp_practice"):
             assert own_families == {"by_practice"}, f"{caller.name}: {sorted(own_families)}"
@@ -781,6 +788,7 @@ def test_closed_tile_contents_stay_in_scope():
     geo = geography()
     providers = practices()
     hospital_region = hospital_regions()
+    hospital_municipality = hospital_municipalities()
     problems = []
     closed = store().closed
     # The dictionaries of the public tiles: a closed tile's code means the
@@ -890,7 +898,7 @@ def test_closed_tile_contents_stay_in_scope():
             if scope_codes != expected:
                 problems.append(f"{where}: scope codes miss practices {sorted(expected - scope_codes)[:10]}")
         elif column == "hospital":
-            if role not in ("region", "national"):
+            if role not in ("region", "national", "health_cluster"):
                 problems.append(f"{where}: a by-hospital tile in a {role} scope")
                 continue
             dictionary = {h["code"]: h for h in json.loads(t.meta("tvaers.hospitals") or "[]")}
@@ -911,11 +919,19 @@ def test_closed_tile_contents_stay_in_scope():
                     problems.append(f"{where}: hospital {h} differs from SOR ({region})")
                 if role == "region" and region != org:
                     problems.append(f"{where}: hospital {h['name']} of region {region}")
+                at = hospital_municipality.get(h["sor_id"])
+                if role == "health_cluster" and not municipality_in_scope(role, org, at):
+                    problems.append(f"{where}: hospital {h['name']} stands in municipality {at}")
+
+            def hospital_in_scope(sor_id):
+                if role == "health_cluster":
+                    return municipality_in_scope(role, org, hospital_municipality.get(sor_id))
+                return role == "national" or hospital_region[sor_id] == org
+
             expected = as_one | {
                 c
                 for c, h in dictionary.items()
-                if hospital_region.get(h["sor_id"]) is not None
-                and (role == "national" or hospital_region[h["sor_id"]] == org)
+                if hospital_region.get(h["sor_id"]) is not None and hospital_in_scope(h["sor_id"])
             }
             if scope_codes != expected:
                 problems.append(f"{where}: scope codes miss hospitals {sorted(expected - scope_codes)[:10]}")

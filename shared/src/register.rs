@@ -583,6 +583,11 @@ pub const REGISTERS: &[Register] = &[
                 "the SOR health institution (hospital) the unit belongs to; its own id for an institution",
             ),
             column("region", ColumnType::Region, "four-digit region code"),
+            column(
+                "municipality",
+                ColumnType::Municipality,
+                "municipality of the institution's address (units: their institution's)",
+            ),
             optional(
                 "department_type",
                 ColumnType::Code { codes: DEPARTMENT_TYPES },

@@ -52,6 +52,9 @@ pub struct HospitalCode {
     pub name: String,
     /// Its region (1081–1085).
     pub region: u16,
+    /// The municipality of its address, when the SOR extract gives it.
+    #[serde(default)]
+    pub municipality: Option<u16>,
 }
 
 /// Schema metadata key of the practice dictionary (tiles keyed by

@@ -60,6 +60,7 @@ impl Hospitals {
                 sor_id: r.sor_id.clone(),
                 name: r.name.clone(),
                 region: r.region,
+                municipality: r.municipality,
             })
             .collect();
         let code_of_institution: HashMap<&str, u16> =
@@ -116,6 +117,7 @@ mod tests {
             institution: id == institution,
             institution_id: institution.to_string(),
             region,
+            municipality: None,
         }
     }
 

@@ -201,6 +201,8 @@ pub struct Hospital {
     pub name: String,
     /// Region code.
     pub region: u16,
+    /// Municipality of its address.
+    pub municipality: u16,
     /// Its units.
     pub units: Vec<Unit>,
 }
@@ -210,7 +212,7 @@ impl Hospital {
     /// units, each unit given as (department type, specialty, name).
     fn new(
         name: String,
-        region: u16,
+        (region, municipality): (u16, u16),
         units: &[(&'static str, &'static str, &str)],
         mut sor_id: impl FnMut() -> u64,
     ) -> Hospital {
@@ -228,6 +230,7 @@ impl Hospital {
             sor,
             name,
             region,
+            municipality,
             units,
         }
     }
@@ -483,7 +486,9 @@ impl World {
         let mut hospitals = Vec::new();
         let mut acute_by_region: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
         let mut cluster_hospital = BTreeMap::new();
-        let mut clusters: Vec<(u16, f64, u8)> = HEALTH_CLUSTERS
+        // (region, weight, cluster, its largest municipality: where the
+        // acute hospital stands).
+        let mut clusters: Vec<(u16, f64, u8, u16)> = HEALTH_CLUSTERS
             .iter()
             .filter_map(|c| {
                 let members: Vec<&Place> = places
@@ -491,12 +496,22 @@ impl World {
                     .filter(|p| p.municipality.health_cluster == c.id)
                     .collect();
                 let region = members.first()?.municipality.region;
-                Some((region, members.iter().map(|p| p.weight).sum(), c.id))
+                let largest = members
+                    .iter()
+                    .max_by(|a, b| a.weight.total_cmp(&b.weight))?
+                    .municipality
+                    .code;
+                Some((
+                    region,
+                    members.iter().map(|p| p.weight).sum(),
+                    c.id,
+                    largest,
+                ))
             })
             .collect();
         // Largest first within each region.
         clusters.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        for (region, _, cluster) in clusters {
+        for (region, _, cluster, largest) in clusters {
             let label = HEALTH_CLUSTERS
                 .iter()
                 .find(|c| c.id == cluster)
@@ -517,7 +532,9 @@ impl World {
             if first {
                 units.extend_from_slice(CENTRE_UNITS);
             }
-            hospitals.push(Hospital::new(name, region, &units, || sor_id(rng)));
+            hospitals.push(Hospital::new(name, (region, largest), &units, || {
+                sor_id(rng)
+            }));
             acute_by_region
                 .entry(region)
                 .or_default()
@@ -527,9 +544,13 @@ impl World {
         let mut psychiatric_by_region = BTreeMap::new();
         for region in REGIONS {
             let name = format!("Psykiatrien {}", region.short_name);
-            hospitals.push(Hospital::new(name, region.code, PSYCHIATRIC_UNITS, || {
-                sor_id(rng)
-            }));
+            // Beside the region's largest acute hospital.
+            let municipality = acute_by_region
+                .get(&region.code)
+                .and_then(|acute| acute.first())
+                .map_or(0, |&h| hospitals[h].municipality);
+            let at = (region.code, municipality);
+            hospitals.push(Hospital::new(name, at, PSYCHIATRIC_UNITS, || sor_id(rng)));
             psychiatric_by_region.insert(region.code, hospitals.len() - 1);
         }
         for place in &mut places {

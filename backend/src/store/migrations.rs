@@ -24,6 +24,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "access",
         include_str!("../../migrations/sqlite/0003_access.sql"),
     ),
+    (
+        4,
+        "sor municipality",
+        include_str!("../../migrations/sqlite/0004_sor_municipality.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration.
@@ -42,6 +47,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "access",
         include_str!("../../migrations/postgres/0003_access.sql"),
+    ),
+    (
+        4,
+        "sor municipality",
+        include_str!("../../migrations/postgres/0004_sor_municipality.sql"),
     ),
 ];
 

@@ -146,6 +146,9 @@ pub struct SorRow {
     pub institution_id: String,
     /// Region code.
     pub region: u16,
+    /// Municipality of the address (none for rows ingested before it was
+    /// recorded).
+    pub municipality: Option<u16>,
 }
 
 /// A general practice of the provider register.
@@ -427,22 +430,25 @@ impl Store {
 
     /// Every row of the SOR register, in SOR id order.
     pub async fn sor(&self) -> Result<Vec<SorRow>, StoreError> {
-        const SQL: &str = "SELECT sor_id, name, level, institution_id, CAST(region AS INTEGER) \
-                           FROM reg_sor ORDER BY sor_id";
-        let rows: Vec<(String, String, String, String, i32)> =
+        const SQL: &str = "SELECT sor_id, name, level, institution_id, CAST(region AS INTEGER), \
+                           CAST(municipality AS INTEGER) FROM reg_sor ORDER BY sor_id";
+        let rows: Vec<(String, String, String, String, i32, Option<i32>)> =
             with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
         rows.into_iter()
-            .map(|(sor_id, name, level, institution_id, region)| {
-                Ok(SorRow {
-                    region: u16::try_from(region).map_err(|_| {
-                        StoreError::Corrupt(format!("SOR {sor_id}: region {region}"))
-                    })?,
-                    sor_id,
-                    name,
-                    institution: level == "institution",
-                    institution_id,
-                })
-            })
+            .map(
+                |(sor_id, name, level, institution_id, region, municipality)| {
+                    Ok(SorRow {
+                        municipality: municipality.and_then(|m| u16::try_from(m).ok()),
+                        region: u16::try_from(region).map_err(|_| {
+                            StoreError::Corrupt(format!("SOR {sor_id}: region {region}"))
+                        })?,
+                        sor_id,
+                        name,
+                        institution: level == "institution",
+                        institution_id,
+                    })
+                },
+            )
             .collect()
     }
 

@@ -84,6 +84,12 @@ fn covered(
             .map(|h| h.code)
             .chain((*r == REGION_SJAELLAND).then_some(SJAELLAND_AS_ONE))
             .collect(),
+        // A health cluster's hospitals are those in its municipalities.
+        (DimensionId::Hospital, Scope::HealthCluster(_)) => hospitals
+            .iter()
+            .filter(|h| h.municipality.is_some_and(|m| scope.has_municipality(m)))
+            .map(|h| h.code)
+            .collect(),
         (DimensionId::Hospital, _) => return None,
         (DimensionId::Practice, _) => practices
             .iter()
