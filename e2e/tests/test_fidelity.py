@@ -566,13 +566,14 @@ def _create_hospital_tables(con, extracts):
     """The hospitals of by_hospital. `hospital`: the SOR institutions
     numbered 1, 2, ... in the order of their SOR ids as numbers (SOR ids
     have 6-18 digits; ties, which only leading zeros can make, by text),
-    with name and region. `unit_hospital`: every SOR
+    with name, region and the municipality of the address. `unit_hospital`: every SOR
     id with the code of its institution and, when that institution is in
     Region Sjælland, a second row with SJAELLAND_HOSPITAL; a contact or
     stay joined to it counts once at each of its codes."""
     con.execute(f"""
         CREATE OR REPLACE TABLE sor AS
-        SELECT sor_id, name, level, institution_id, CAST(region AS INTEGER) AS region
+        SELECT sor_id, name, level, institution_id, CAST(region AS INTEGER) AS region,
+               CAST(municipality AS INTEGER) AS municipality
         FROM {_csv(extracts, 'sor.csv')}
     """)
     malformed = con.execute(
@@ -582,7 +583,7 @@ def _create_hospital_tables(con, extracts):
     con.execute("""
         CREATE OR REPLACE TABLE hospital AS
         SELECT CAST(row_number() OVER (ORDER BY CAST(sor_id AS BIGINT), sor_id) AS INTEGER) AS code,
-               sor_id, name, region
+               sor_id, name, region, municipality
         FROM sor WHERE level = 'institution'
     """)
     con.execute(f"""
@@ -1613,17 +1614,17 @@ BY_HOSPITAL_REQUIRED = [
 
 def test_by_hospital_dictionary_is_the_sor_institutions(con, served, expected):
     """tvaers.hospitals of by_hospital: one entry per SOR institution,
-    numbered 1, 2, ... in the order of the SOR ids, with its SOR id, name
-    and region; SJAELLAND_HOSPITAL is not in it, and every served hospital
-    code is either."""
+    numbered 1, 2, ... in the order of the SOR ids, with its SOR id, name,
+    region and municipality; SJAELLAND_HOSPITAL is not in it, and every
+    served hospital code is either."""
     metadata = served["by_hospital"]["metadata"]
     assert "tvaers.hospitals" in metadata, f"by_hospital metadata without tvaers.hospitals: {sorted(metadata)}"
     hospitals = json.loads(metadata["tvaers.hospitals"])
     assert isinstance(hospitals, list), f"tvaers.hospitals is {type(hospitals).__name__}"
     wanted = [
-        {"code": code, "sor_id": sor_id, "name": name, "region": region}
-        for code, sor_id, name, region in con.execute(
-            "SELECT code, sor_id, name, region FROM hospital ORDER BY code"
+        {"code": code, "sor_id": sor_id, "name": name, "region": region, "municipality": municipality}
+        for code, sor_id, name, region, municipality in con.execute(
+            "SELECT code, sor_id, name, region, municipality FROM hospital ORDER BY code"
         ).fetchall()
     ]
     assert sorted(hospitals, key=lambda h: h.get("code", -1)) == wanted, (
