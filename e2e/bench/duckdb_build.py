@@ -40,7 +40,7 @@ def main():
         """SELECT t.family, t.bytes FROM tiles t
            JOIN release_tiles r ON r.tile_id = t.id
            WHERE r.release_id = (SELECT id FROM releases ORDER BY seq DESC LIMIT 1)
-             AND t.scope IS NULL
+             AND t.id NOT IN (SELECT tile_id FROM tile_scopes)
            ORDER BY r.position"""
     ).fetchall()
     for family, data in rows:

@@ -24,8 +24,9 @@ def main(scope, municipality):
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     (data,) = con.execute(
         "SELECT t.bytes FROM tiles t JOIN release_tiles r ON r.tile_id = t.id "
+        "JOIN tile_scopes s ON s.tile_id = t.id "
         "WHERE r.release_id = (SELECT id FROM releases ORDER BY seq DESC LIMIT 1) "
-        "AND t.family = 'by_practice' AND t.scope = ?",
+        "AND t.family = 'by_practice' AND s.scope = ?",
         (scope,),
     ).fetchone()
     con.close()

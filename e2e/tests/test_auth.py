@@ -536,8 +536,9 @@ def store():
     try:
         (release,) = con.execute("SELECT id FROM releases ORDER BY seq DESC LIMIT 1").fetchone()
         rows = con.execute(
-            "SELECT t.id, t.family, t.dimension, t.scope, t.bytes FROM release_tiles rt "
-            "JOIN tiles t ON t.id = rt.tile_id WHERE rt.release_id = ? ORDER BY rt.position",
+            "SELECT t.id, t.family, t.dimension, s.scope, t.bytes FROM release_tiles rt "
+            "JOIN tiles t ON t.id = rt.tile_id LEFT JOIN tile_scopes s ON s.tile_id = t.id "
+            "WHERE rt.release_id = ? ORDER BY rt.position",
             (release,),
         ).fetchall()
     finally:

@@ -263,7 +263,8 @@ def store_releases(db):
     for release in order:
         rows = con.execute(
             "SELECT t.family, t.bytes FROM release_tiles rt JOIN tiles t ON t.id = rt.tile_id "
-            "WHERE rt.release_id = ? AND t.scope IS NULL ORDER BY rt.position",
+            "WHERE rt.release_id = ? AND t.id NOT IN (SELECT tile_id FROM tile_scopes) "
+            "ORDER BY rt.position",
             (release,),
         )
         out[release] = {family: read(bytes(data)) for family, data in rows}

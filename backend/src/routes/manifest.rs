@@ -11,7 +11,7 @@ use shared::tile::FORMAT_VERSION;
 
 use super::error_response;
 use crate::startup::AppState;
-use crate::store::{Release, StoredTile};
+use crate::store::{Release, StoredTile, Tiles};
 
 /// The newest release. Always revalidated: it changes with every build.
 pub async fn manifest(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -41,11 +41,12 @@ async fn answer(
     };
     let signed_in = caller.is_some();
     let scope = caller.and_then(|c| c.scope).map(|s| s.to_string());
-    let visible = |t: &StoredTile| t.scope.is_none() || t.scope == scope;
-    match state.store.release(id).await {
-        Ok(Some(mut release)) => {
-            release.tiles.retain(visible);
-            release.previous_tiles.retain(visible);
+    match state
+        .store
+        .release_with(id, Tiles::PublicAnd(scope.as_deref()))
+        .await
+    {
+        Ok(Some(release)) => {
             let cache = if signed_in {
                 vec![CacheDirective::Private, CacheDirective::NoStore]
             } else {

@@ -54,22 +54,27 @@ async fn demo_users(state: &AppState) -> Vec<DemoUser> {
         (Role::Region, Some("1082".to_string()), None),
         (Role::HealthCluster, Some(cluster.to_string()), None),
     ];
-    let scopes: Vec<String> = match state.store.release(None).await {
-        Ok(Some(release)) => release.tiles.into_iter().filter_map(|t| t.scope).collect(),
-        _ => Vec::new(),
+    // Offered only when the current release has their closed tiles.
+    let has = |scope: Scope| async move {
+        let scope = scope.to_string();
+        state
+            .store
+            .current_release_has_scope(&scope)
+            .await
+            .unwrap_or(false)
     };
-    let has = |scope: &Scope| scopes.contains(&scope.to_string());
     if let Ok(Some((number, name, gp_cluster))) = state.store.first_practice_in(aarhus).await {
-        if has(&Scope::GpPractice(number.clone())) {
+        if has(Scope::GpPractice(number.clone())).await {
             users.push((
                 Role::GpPractice,
                 Some(number.clone()),
                 Some(format!("{name} ({number})")),
             ));
         }
-        let gp_cluster = gp_cluster.and_then(|c| u16::try_from(c).ok());
-        if let Some(k) = gp_cluster.filter(|k| has(&Scope::GpCluster(*k))) {
-            users.push((Role::GpCluster, Some(k.to_string()), None));
+        if let Some(k) = gp_cluster.and_then(|c| u16::try_from(c).ok()) {
+            if has(Scope::GpCluster(k)).await {
+                users.push((Role::GpCluster, Some(k.to_string()), None));
+            }
         }
     }
     users.push((Role::National, None, None));

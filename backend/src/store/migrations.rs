@@ -29,6 +29,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "sor municipality",
         include_str!("../../migrations/sqlite/0004_sor_municipality.sql"),
     ),
+    (
+        5,
+        "tile scopes",
+        include_str!("../../migrations/sqlite/0005_tile_scopes.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration.
@@ -52,6 +57,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "sor municipality",
         include_str!("../../migrations/postgres/0004_sor_municipality.sql"),
+    ),
+    (
+        5,
+        "tile scopes",
+        include_str!("../../migrations/postgres/0005_tile_scopes.sql"),
     ),
 ];
 

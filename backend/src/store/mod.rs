@@ -205,6 +205,15 @@ pub struct StoredTile {
     pub scope: Option<String>,
 }
 
+/// Which tiles of a release to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tiles<'a> {
+    /// Every tile, public and closed.
+    All,
+    /// The public tiles, and the closed tiles of this scope if any.
+    PublicAnd(Option<&'a str>),
+}
+
 /// A release as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseRecord {
@@ -525,17 +534,26 @@ impl Store {
             }
             for (tile, bytes) in tiles {
                 sqlx::query(
-                    "INSERT INTO tiles (id, family, dimension, rows, bytes, scope) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                    "INSERT INTO tiles (id, family, dimension, rows, bytes) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(tile.id.as_str())
                 .bind(tile.family.as_str())
                 .bind(tile.dimension.as_str())
                 .bind(tile.rows)
                 .bind(*bytes)
-                .bind(tile.scope.as_deref())
                 .execute(&mut *tx)
                 .await?;
+                if let Some(scope) = &tile.scope {
+                    sqlx::query(
+                        "INSERT INTO tile_scopes (tile_id, scope) VALUES ($1, $2) \
+                         ON CONFLICT (tile_id) DO NOTHING",
+                    )
+                    .bind(tile.id.as_str())
+                    .bind(scope.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
             sqlx::query(
                 "INSERT INTO releases (id, seq, created_at) \
@@ -571,6 +589,16 @@ impl Store {
     /// tiles of the release built before it. Releases are kept, so an old
     /// link can still be served.
     pub async fn release(&self, id: Option<&str>) -> Result<Option<Release>, StoreError> {
+        self.release_with(id, Tiles::All).await
+    }
+
+    /// [`Store::release`] with only the tiles `visible` selects (the
+    /// manifest's: public ones and those of the caller's scope).
+    pub async fn release_with(
+        &self,
+        id: Option<&str>,
+        visible: Tiles<'_>,
+    ) -> Result<Option<Release>, StoreError> {
         const NEWEST: &str = "SELECT id, created_at, seq FROM releases ORDER BY seq DESC LIMIT 1";
         const BY_ID: &str = "SELECT id, created_at, seq FROM releases WHERE id = $1";
         const BEFORE: &str = "SELECT id FROM releases WHERE seq < $1 ORDER BY seq DESC LIMIT 1";
@@ -583,10 +611,10 @@ impl Store {
         };
         let previous: Option<(String,)> =
             with_pool!(self, pool => sqlx::query_as(BEFORE).bind(seq).fetch_optional(pool).await)?;
-        let tiles = self.release_tiles(&id).await?;
+        let tiles = self.release_tiles(&id, visible).await?;
         let (previous, previous_tiles) = match previous {
             Some((p,)) => {
-                let tiles = self.release_tiles(&p).await?;
+                let tiles = self.release_tiles(&p, visible).await?;
                 (Some(p), tiles)
             }
             None => (None, Vec::new()),
@@ -600,13 +628,27 @@ impl Store {
     }
 
     /// The tiles of a release, in manifest order.
-    async fn release_tiles(&self, release: &str) -> Result<Vec<StoredTile>, StoreError> {
+    async fn release_tiles(
+        &self,
+        release: &str,
+        visible: Tiles<'_>,
+    ) -> Result<Vec<StoredTile>, StoreError> {
+        // `$2` is the one scope whose closed tiles are wanted besides the
+        // public ones; `$3` asks for every tile.
         const TILES: &str = "SELECT t.id, t.family, t.dimension, t.rows, \
-                             CAST(LENGTH(t.bytes) AS BIGINT) AS size, t.scope \
+                             CAST(LENGTH(t.bytes) AS BIGINT) AS size, s.scope \
                              FROM release_tiles rt JOIN tiles t ON t.id = rt.tile_id \
-                             WHERE rt.release_id = $1 ORDER BY rt.position";
-        let tiles: Vec<(String, String, String, i64, i64, Option<String>)> =
-            with_pool!(self, pool => sqlx::query_as(TILES).bind(release).fetch_all(pool).await)?;
+                             LEFT JOIN tile_scopes s ON s.tile_id = t.id \
+                             WHERE rt.release_id = $1 \
+                             AND ($3 OR s.scope IS NULL OR s.scope = $2) \
+                             ORDER BY rt.position";
+        let (scope, all) = match visible {
+            Tiles::All => (None, true),
+            Tiles::PublicAnd(scope) => (scope, false),
+        };
+        let tiles: Vec<(String, String, String, i64, i64, Option<String>)> = with_pool!(self, pool => {
+            sqlx::query_as(TILES).bind(release).bind(scope).bind(all).fetch_all(pool).await
+        })?;
         Ok(tiles
             .into_iter()
             .map(|(id, family, dimension, rows, size, scope)| StoredTile {
@@ -628,10 +670,22 @@ impl Store {
         Ok(row.map(|(b,)| b))
     }
 
+    /// Whether the newest release holds closed tiles of `scope`.
+    pub async fn current_release_has_scope(&self, scope: &str) -> Result<bool, StoreError> {
+        const SQL: &str =
+            "SELECT 1 FROM release_tiles rt JOIN tile_scopes s ON s.tile_id = rt.tile_id \
+             WHERE rt.release_id = (SELECT id FROM releases ORDER BY seq DESC LIMIT 1) \
+             AND s.scope = $1 LIMIT 1";
+        let row: Option<(i32,)> =
+            with_pool!(self, pool => sqlx::query_as(SQL).bind(scope).fetch_optional(pool).await)?;
+        Ok(row.is_some())
+    }
+
     /// Whether a tile exists, and its scope if it is closed: read before
     /// the bytes, so refusing a closed tile costs no blob read.
     pub async fn tile_scope(&self, id: &str) -> Result<Option<Option<String>>, StoreError> {
-        const SQL: &str = "SELECT scope FROM tiles WHERE id = $1";
+        const SQL: &str = "SELECT s.scope FROM tiles t \
+                           LEFT JOIN tile_scopes s ON s.tile_id = t.id WHERE t.id = $1";
         let row: Option<(Option<String>,)> =
             with_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
         Ok(row.map(|(scope,)| scope))
