@@ -5,8 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use super::reports::private_json;
-use super::ApiError;
+use super::{private_json, ApiError};
 use crate::auth::request::check_csrf;
 use crate::auth::Role;
 use crate::startup::AppState;

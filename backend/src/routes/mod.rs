@@ -23,6 +23,26 @@ pub fn error_response(status: StatusCode, error: &str, message: impl Into<String
     })
 }
 
+/// A JSON answer that depends on the caller: kept by no shared cache,
+/// nor by the browser.
+pub fn private_json(status: StatusCode, body: &impl serde::Serialize) -> HttpResponse {
+    private(HttpResponse::build(status).json(body))
+}
+
+/// Marks an answer as depending on the caller (see [`private_json`]).
+pub fn private(mut response: HttpResponse) -> HttpResponse {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::VARY,
+        header::HeaderValue::from_static("Cookie, Authorization"),
+    );
+    response
+}
+
 /// Unknown API paths answer JSON, not the SPA.
 pub async fn not_found() -> HttpResponse {
     error_response(StatusCode::NOT_FOUND, "not_found", "No such API endpoint.")

@@ -6,10 +6,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::api::{NewReport, ReportEntry};
 
-use super::ApiError;
+use super::{private_json, ApiError};
 use crate::auth::request::{check_csrf, Caller};
 use crate::auth::{Principal, Role};
 use crate::startup::AppState;
@@ -229,12 +229,4 @@ pub async fn delete(
     owned(&state, &id, &caller).await?;
     state.store.delete_report(&id).await.map_err(internal)?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// A JSON answer that depends on the caller: never cached by others.
-pub fn private_json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header(("Cache-Control", "private, no-store"))
-        .insert_header(("Vary", "Cookie, Authorization"))
-        .json(body)
 }

@@ -2,14 +2,13 @@
 //! HttpOnly cookie), demo sign-in through the development issuer, and
 //! signing out. See `docs/access.md`.
 
-use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use shared::api::{DemoUser, SessionInfo};
 use shared::geography;
 
-use super::ApiError;
+use super::{private, ApiError};
 use crate::auth::request::{check_csrf, removal_cookie, Caller};
 use crate::auth::{dev, Principal, Role, Scope};
 use crate::startup::AppState;
@@ -29,17 +28,6 @@ fn info(principal: &Principal) -> SessionInfo {
         demo: principal.issuer == dev::ISSUER,
         demo_users: Vec::new(),
     }
-}
-
-fn private(mut response: HttpResponse) -> HttpResponse {
-    response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        CacheControl(vec![CacheDirective::Private, CacheDirective::NoStore])
-            .to_string()
-            .parse()
-            .expect("a valid header"),
-    );
-    response
 }
 
 /// The users a demo visitor may sign in as: an example of each role
