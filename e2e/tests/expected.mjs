@@ -123,6 +123,45 @@ export function gpContactsPer1000(extracts, geographyCsv, sex = null, keep = () 
   return { year, national: rate('all'), byRegion, byMunicipality };
 }
 
+/**
+ * GP contacts per 1,000 citizens in one quarter (1-4) of `year` (the
+ * latest by default), nationally and per region: the contacts dated in the
+ * quarter of the year's citizens (at their place of the year), per
+ * citizen of the year who lived here in the quarter (a counted CPR row
+ * overlapping it).
+ */
+export function gpContactsPer1000InQuarter(extracts, geographyCsv, quarter, year = latestYear(extracts)) {
+  const regionOf = regions(geographyCsv);
+  const persons = citizens(extracts, year);
+  const month = (m) => String(m).padStart(2, '0');
+  const first = `${year}-${month(3 * quarter - 2)}-01`;
+  const next = quarter === 4 ? `${year + 1}-01-01` : `${year}-${month(3 * quarter + 1)}-01`;
+  const lived = new Set();
+  for (const r of rows(join(extracts, 'cpr.csv'))) {
+    if (['30', '50', '60'].includes(r.status) || !persons.has(r.cpr)) continue;
+    if (r.valid_from < next && (!r.valid_to || r.valid_to > first)) lived.add(r.cpr);
+  }
+  const gp = generalPractices(extracts);
+  const counted = new Map();
+  const contacts = new Map();
+  const add = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+  for (const cpr of lived) {
+    add(counted, 'all');
+    add(counted, regionOf.get(Number(persons.get(cpr).municipality)));
+  }
+  for (const c of rows(join(extracts, 'ssr.csv'))) {
+    if (!gp.has(c.provider_number) || c.contact_date < first || c.contact_date >= next) continue;
+    const p = persons.get(c.cpr);
+    if (!p) continue;
+    add(contacts, 'all');
+    add(contacts, regionOf.get(Number(p.municipality)));
+  }
+  const rate = (key) => (counted.get(key) ? ((contacts.get(key) ?? 0) / counted.get(key)) * 1000 : null);
+  const byRegion = {};
+  for (const region of [1081, 1082, 1083, 1084, 1085]) byRegion[region] = rate(region);
+  return { year, national: rate('all'), byRegion, citizens: counted.get('all') ?? 0, yearCitizens: persons.size };
+}
+
 /** Number text in the page's language ("7.486,0" in Danish, "7,486.0" in English) → number. */
 export function parseNumber(text, lang = 'da') {
   const [group, decimal] = lang === 'da' ? ['.', ','] : [',', '.'];

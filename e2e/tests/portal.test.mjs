@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { contactYears, gpClusters, gpContactsPer1000, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, gpContactsPer1000InQuarter, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -201,6 +201,39 @@ test('restricting the citizens by civil status reads its own tile and matches th
   await page.waitForURL((u) => !u.search.includes('civil_status'));
   await keyFigureBecomes(page, String(all.exact));
   assert.equal(tiles.length, 4, 'no tile fetched twice');
+  await page.close();
+});
+
+test('the period filter shows one quarter from the quarter tile and matches the extracts', async () => {
+  const { page, tiles } = await openCountingTiles();
+  const all = await keyFigure(page);
+
+  const second = gpContactsPer1000InQuarter(extracts, geography, 2);
+  const fourth = gpContactsPer1000InQuarter(extracts, geography, 4);
+  assert.ok(second.citizens > 0 && second.citizens < second.yearCitizens, 'some citizens of the year were not here in the quarter');
+  assert.ok(second.national !== fourth.national, 'the quarters differ');
+  await page.getByLabel('Periode').selectOption('2');
+  await page.waitForURL(/[?&]quarter=2(&|$)/);
+  await keyFigureBecomes(page, second.national);
+  assertShown(await keyFigure(page), second.national, 'second quarter');
+  assert.match(await page.getByTestId('key-figure').textContent(), /2\. kvartal/);
+  const table = await regionTable(page);
+  for (const [region, value] of Object.entries(second.byRegion)) assertClose(table[region], value, `region ${region}, second quarter`);
+  assert.equal(fetches(tiles)['geography.quarter'], 1, 'the quarter tile is fetched once');
+  // Quarters and person attributes each have a tile of their own: the
+  // person filter is locked, and says why.
+  assert.ok(await page.getByLabel('Afgræns borgere efter').isDisabled(), 'the person filter is locked');
+  assert.match(await page.locator('#person-hint').textContent(), /kvartal/);
+
+  await page.getByLabel('Periode').selectOption('4');
+  await page.waitForURL(/[?&]quarter=4(&|$)/);
+  await keyFigureBecomes(page, fourth.national);
+  assertShown(await keyFigure(page), fourth.national, 'fourth quarter');
+  assert.equal(fetches(tiles)['geography.quarter'], 1, 'another quarter reads the same tile');
+
+  await page.getByLabel('Periode').selectOption('');
+  await page.waitForURL((u) => !u.search.includes('quarter'));
+  await keyFigureBecomes(page, String(all.exact));
   await page.close();
 });
 
@@ -437,7 +470,7 @@ test('keyboard only: Tab reaches every control, and the filters work without a m
   await page.goto(url);
   await page.getByTestId('key-figure').waitFor();
   const reached = new Set();
-  for (let i = 0; i < 45; i += 1) {
+  for (let i = 0; i < 50; i += 1) {
     await page.keyboard.press('Tab');
     reached.add(
       await page.evaluate(() => {
@@ -447,7 +480,7 @@ test('keyboard only: Tab reaches every control, and the filters work without a m
     );
   }
   for (const control of ['a:Gå til indhold', 'a:Landsoverblik', 'a:Avanceret værktøj', 'a:Om data', 'button:English',
-    'a:Børn og unge', 'select:measure', 'select:area', 'select:age', 'select:person-attribute', 'button:Hent som SVG',
+    'a:Børn og unge', 'select:measure', 'select:area', 'select:age', 'select:period', 'select:person-attribute', 'button:Hent som SVG',
     'button:Hent som PNG', 'button:Hent som CSV']) {
     assert.ok(reached.has(control), `Tab reaches ${control} (reached: ${[...reached].join(', ')})`);
   }

@@ -5,9 +5,10 @@ will.
 Each attack first runs against the exact tiles of the same synthetic data
 (the release the end-to-end run serves first) to show that counts of 1-4
 exist and that the attack recovers them from a naively protected release
-(cells of 1-4 blanked, everything else exact, the way CDC WONDER's
-suppression was broken). Then it runs against the protected public release
-(the one before it, `previous` in the manifest) and must recover nothing:
+(cells of 1-4 blanked, everything else exact, the totals it shows
+included, the way CDC WONDER's suppression was broken). Then it runs
+against the protected public release (the one before it, `previous` in
+the manifest) and must recover nothing:
 no derived count of 1-4 at all, let alone the true one.
 
 Nothing here uses the project's code: tiles come over HTTP (or, for the
@@ -33,6 +34,9 @@ URL = os.environ["TVAERS_URL"]
 # The quantities the attacks aim at: persons and events.
 QUANTITIES = ["citizens", "gp_contacts", "hospital_contacts"]
 SPLITS = ["civil_status", "cpr_status", "nursing_home"]
+# The events of the quarter tiles, by family: they add up over the
+# quarters to the year.
+QUARTER_EVENTS = [("geography", "gp_contacts"), ("hospital", "hospital_contacts")]
 BASE_KEYS = ["year", "municipality", "age_band", "sex"]
 
 
@@ -199,8 +203,11 @@ def test_overlapping_geographies_recover_nothing(releases):
 
 
 def test_periods_recover_nothing(releases):
-    """Tiles hold calendar years (quarters and months are not built yet):
-    a municipality's sum over both years minus the other year."""
+    """Years and quarters (months are not built yet): a cell's sum over
+    all years minus the years but one; and a cell of a year minus three of
+    its quarters, which gives the fourth for events (contacts add up over
+    the quarters; persons do not, as a citizen counts in every quarter
+    they lived in)."""
     exact, public = releases
     keys = ["year", "municipality", "age_band", "sex"]
 
@@ -223,6 +230,45 @@ def test_periods_recover_nothing(releases):
     assert targets, "the exact data has no count of 1-4"
     recovered = [k for k in targets if public_derived.get(k) == exact_parts[k]]
     assert recovered == []
+
+    for family, quantity in QUARTER_EVENTS:
+        split_attack(releases, family, "quarter", quantity, "quarter")
+
+
+def total_attack(releases, family, quantity, dropped, split="nursing_home"):
+    """Age bands or sexes subtracted from a total: a municipality's total
+    of a year for one sex (over all age bands) minus the base cells of
+    that sex in all age bands but one gives the remaining cell; so does
+    its total of an age band (over both sexes) minus the cell of one sex.
+    `dropped` is the key column the total is summed over, "age_band" or
+    "sex". From the public tiles the adversary sums the total from a split
+    tile over all its codes (those of nursing_home partition the citizens
+    and their events), so that it is not the sum of the very cells
+    subtracted from it. A naive release cannot sum such totals from its
+    blanked cells, so it shows them itself, exact unless they are 1-4, as
+    CDC WONDER did."""
+    exact, public = releases
+    position = BASE_KEYS.index(dropped)
+
+    def group(key):
+        return key[:position] + key[position + 1 :]
+
+    def totals(tiles):
+        sums = defaultdict(int)
+        for key, v in cells(tiles[f"{family}.{split}"], BASE_KEYS + [split], quantity).items():
+            sums[group(key[:4])] += v
+        return dict(sums)
+
+    exact_parts = cells(exact[family], BASE_KEYS, quantity)
+    naive_derived = subtract_attack(naive(totals(exact)), naive(exact_parts), group)
+    public_derived = subtract_attack(totals(public), cells(public[family], BASE_KEYS, quantity), group)
+    judge(f"{family}/{quantity}: {split} total minus {dropped}", exact_parts, naive_derived, public_derived)
+
+
+@pytest.mark.parametrize("dropped", ["age_band", "sex"])
+def test_subtracting_age_bands_or_sexes_from_a_total_recovers_nothing(releases, dropped):
+    total_attack(releases, "geography", "citizens", dropped)
+    total_attack(releases, "hospital", "hospital_contacts", dropped)
 
 
 def test_repeated_appearances_of_a_cell_are_identical(releases):

@@ -8,11 +8,16 @@ Counts are compared exactly, ratios to 1e-9 relative.
 Every family of residence (the citizens' municipality) is served as a
 base tile, keyed year, municipality, age band and sex, and as one split
 tile per split of SPLITS, keyed by a fifth column (uint8; uint16 for the
-GP cluster): the citizen's code of that split. Tiles are named by the
-manifest's `family`: "hospital" for the base tile, "hospital.target_group"
-for a split. The family "by_hospital" (hospital activity by the hospital
-of the contact) is served as one tile keyed year, hospital, age band and
-sex, without splits. The family "by_practice" (general practice by the
+GP cluster): the citizen's code of that split, or for "quarter" the
+quarter of the year (1-4). A quarter tile keeps every citizen at their
+cell of the year: citizens count in each quarter they lived in Denmark,
+so quarters overlap for persons, and events count in the quarter of
+their date (a stay's start), so for events the quarters add up to the
+base tile. Tiles are named by the manifest's `family`: "hospital" for
+the base tile, "hospital.target_group" for a split. The family
+"by_hospital" (hospital activity by the hospital of the contact) is
+served as one tile keyed year, hospital, age band and sex, without
+splits. The family "by_practice" (general practice by the
 GP practice) is served as one tile keyed year, practice, age band and
 sex, without splits: the GP contacts of citizens at each practice, and the
 citizens listed with it (by their latest listing of the year, the one
@@ -23,7 +28,8 @@ The expected side can be run on its own, without a server:
 
     python test_fidelity.py EXTRACTS_FOLDER [YEAR ...]
 
-prints the expected totals per family and column, and the facts the
+prints the expected totals per family and column (of the quarter tiles
+summed over the quarters, beside the base tile's), and the facts the
 extracts exercise of by_hospital and by_practice.
 """
 
@@ -147,8 +153,9 @@ FAMILIES = {
 }
 
 # The splits of every family: a split tile of family F is served as "F.split"
-# with the split's code as a fifth key column.
-SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster"]
+# with the split's code as a fifth key column. All but "quarter" are
+# attributes of the citizen-year; "quarter" is the quarter of the year.
+SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster", "quarter"]
 
 # The families served as one tile without splits, and their key columns.
 SINGLE_TILE_KEYS = {"by_hospital": HOSPITAL_KEY_COLUMNS, "by_practice": PRACTICE_KEY_COLUMNS}
@@ -219,6 +226,19 @@ CARE_SERVICES = [
     "sul138",
     "sul140",
 ]
+
+# The quantities of the families of residence that count persons, each
+# at most once per cell; the others count events (contacts, stays, bed
+# days, ...). In a quarter tile the events of a cell add up over the
+# quarters to the base tile's cell; the persons do not.
+PERSON_QUANTITIES = {
+    "citizens",
+    "citizens_65plus",
+    "gp_patients",
+    "hospital_patients",
+    "care_home_help",
+    *(f"care_{s}" for s in CARE_SERVICES),
+}
 
 GP_CONTACT_TYPES = {
     "gp_consultations": "consultation",
@@ -415,6 +435,30 @@ def _create_tables(con, extracts, years):
         FROM listed
     """)
 
+    # One row per citizen-year and quarter 1-4: `lived` when one of the
+    # person's CPR rows that the citizen rule counts (status not 30/50/60,
+    # born in the year or before) overlaps the quarter, from its first day
+    # to the first day of the next (half-open, an empty end open). The
+    # citizen stays in the cell of the year whatever row makes them live
+    # in the quarter.
+    con.execute("""
+        CREATE OR REPLACE TABLE citizen_quarter AS
+        WITH quarters AS (
+            SELECT y.year, q.quarter,
+                   make_date(y.year, 3 * q.quarter - 2, 1) AS first_day,
+                   CAST(make_date(y.year, 3 * q.quarter - 2, 1) + INTERVAL 3 MONTH AS DATE) AS next_first_day
+            FROM years y, (SELECT CAST(unnest(range(1, 5)) AS INTEGER) AS quarter) q
+        )
+        SELECT c.year, c.cpr, q.quarter,
+               EXISTS (SELECT 1 FROM cpr r
+                       WHERE r.cpr = c.cpr
+                         AND coalesce(r.status, '') NOT IN ('30', '50', '60')
+                         AND year(r.birth_date) <= c.year
+                         AND r.valid_from < q.next_first_day
+                         AND (r.valid_to IS NULL OR r.valid_to > q.first_day)) AS lived
+        FROM citizen c JOIN quarters q USING (year)
+    """)
+
     # The contacts with a general practice, with its practice code.
     con.execute(f"""
         CREATE OR REPLACE TABLE gp_contact AS
@@ -599,16 +643,33 @@ def _create_hospital_tables(con, extracts):
 
 def _citizen_split(split):
     """The citizens of a tile as a relation (year, cpr, municipality,
-    age_band, sex, age, code): one row per citizen-year, code 0 for the base
-    tile and the citizen's code of the split for a split tile; for target
-    groups one row per citizen-year and group the citizen is in."""
+    age_band, sex, age, code, period, lived): one row per citizen-year,
+    code 0 for the base tile and the citizen's code of the split for a
+    split tile; for target groups one row per citizen-year and group the
+    citizen is in; for quarters one row per citizen-year and quarter 1-4,
+    at the cell of the year. `period` is what the citizen-year's events
+    are joined by (`_period`): the quarter in the quarter tile, else 0.
+    `lived` tells whether the row counts as a citizen: in the quarter
+    tile whether the citizen lived in the quarter (`citizen_quarter`),
+    else always."""
+    columns = "c.year, c.cpr, c.municipality, c.age_band, c.sex, c.age"
     if split is None:
-        return "(SELECT year, cpr, municipality, age_band, sex, age, 0 AS code FROM citizen)"
+        return f"(SELECT {columns}, 0 AS code, 0 AS period, true AS lived FROM citizen c)"
     if split == "target_group":
-        return """(SELECT c.year, c.cpr, c.municipality, c.age_band, c.sex, c.age, t.code
+        return f"""(SELECT {columns}, t.code, 0 AS period, true AS lived
                    FROM citizen c JOIN target_group t USING (year, cpr))"""
+    if split == "quarter":
+        return f"""(SELECT {columns}, q.quarter AS code, q.quarter AS period, q.lived
+                   FROM citizen c JOIN citizen_quarter q USING (year, cpr))"""
     assert split in SPLITS, split
-    return f"(SELECT year, cpr, municipality, age_band, sex, age, {split} AS code FROM citizen)"
+    return f"(SELECT {columns}, c.{split} AS code, 0 AS period, true AS lived FROM citizen c)"
+
+
+def _period(split, date):
+    """The period of an event on `date` (a column of DATE or TIMESTAMP),
+    as the events of a tile are joined to its citizens (`_citizen_split`):
+    the event's quarter in the quarter tile, else 0 (the year alone)."""
+    return f"quarter({date})" if split == "quarter" else "0"
 
 
 # The counts of a group of stays (rows of `stay`) and of a group of
@@ -643,24 +704,31 @@ def _family_sql(split=None):
     """Per family, a query of one row per cell of its base tile (split
     None) or of its split tile: the key columns (the split's code as the
     fifth), then the family's quantities in the order of FAMILIES.
-    Per-person sums are computed first and joined to the citizen of that
-    year, so events of non-citizens fall away and 'distinct persons' is
-    'persons with > 0'. A citizen-year in several target groups is joined
-    once per group and so counts in each."""
+    Per-person sums are computed first, per year and `_period`, and joined
+    to the citizen of that year (and period), so events of non-citizens
+    fall away and 'distinct persons' is 'persons with > 0'. A citizen-year
+    in several target groups is joined once per group and so counts in
+    each. In the quarter tile a citizen-year is joined once per quarter,
+    with the events of that quarter, always at its cell of the year: it
+    counts among the citizens (and citizens_65plus) of the quarters it
+    lived in; its events count in the quarter of their date, and it
+    counts as a patient (or a person with a service) in every quarter
+    with such an event, whether it lived in that quarter or not."""
     citizen = _citizen_split(split)
     keys = "c.year, c.municipality, c.age_band, c.sex" + ("" if split is None else ", c.code")
     gp_sums = ",\n".join(f"sum(coalesce(p.{q}, 0))" for q in GP_CONTACT_TYPES)
     geography = f"""
         WITH person AS (
-            SELECT cpr, year, count(*) AS gp_contacts, {GP_TYPE_COUNTS}
-            FROM gp_contact GROUP BY cpr, year
+            SELECT cpr, year, {_period(split, 'contact_date')} AS period,
+                   count(*) AS gp_contacts, {GP_TYPE_COUNTS}
+            FROM gp_contact GROUP BY ALL
         )
         SELECT {keys},
-               count(*),
+               count(*) FILTER (WHERE c.lived),
                sum(coalesce(p.gp_contacts, 0)),
                {gp_sums},
                count(p.cpr)
-        FROM {citizen} c LEFT JOIN person p USING (cpr, year)
+        FROM {citizen} c LEFT JOIN person p USING (cpr, year, period)
         GROUP BY ALL
     """
 
@@ -669,23 +737,25 @@ def _family_sql(split=None):
     )
     # Counted only for citizens of the minimum age in the stay's year.
     elderly = f"c.age >= {PREVENTABLE_MIN_AGE}"
+    # Contacts, stays and admissions in the period of their start.
+    period = _period(split, "start_time")
     preventable_sums = ",\n".join(
         f"sum(CASE WHEN {elderly} THEN coalesce(v.{q}, 0) ELSE 0 END)"
         for q in ["preventable_admissions", *(f"preventable_{g}" for g in PREVENTABLE_GROUPS)]
     )
     hospital = f"""
         WITH contacts AS (
-            SELECT cpr, year(start_time) AS year,
+            SELECT cpr, year(start_time) AS year, {period} AS period,
                    count(*) AS hospital_contacts,
                    count(*) FILTER (WHERE rehabilitation_plan = 1) AS rehabilitation_plans
             FROM lpr GROUP BY ALL
         ),
         stays AS (
-            SELECT cpr, year(start_time) AS year, {STAY_COUNTS}
+            SELECT cpr, year(start_time) AS year, {period} AS period, {STAY_COUNTS}
             FROM stay GROUP BY ALL
         ),
         admissions AS (
-            SELECT cpr, year(start_time) AS year, {ADMISSION_COUNTS},
+            SELECT cpr, year(start_time) AS year, {period} AS period, {ADMISSION_COUNTS},
                    count(*) FILTER (WHERE prior_gp) AS admissions_prior_gp,
                    count(*) FILTER (WHERE prior_care) AS admissions_prior_care
             FROM admission GROUP BY ALL
@@ -694,7 +764,7 @@ def _family_sql(split=None):
             -- one joined row per acute admission and code its first
             -- contact's action diagnosis begins with (no code begins
             -- with another, so at most one)
-            SELECT a.cpr, year(a.start_time) AS year,
+            SELECT a.cpr, year(a.start_time) AS year, {_period(split, 'a.start_time')} AS period,
                    count(*) AS preventable_admissions,
                    {preventable_groups}
             FROM admission a
@@ -703,7 +773,7 @@ def _family_sql(split=None):
             GROUP BY ALL
         )
         SELECT {keys},
-               count(*),
+               count(*) FILTER (WHERE c.lived),
                sum(coalesce(h.hospital_contacts, 0)),
                count(h.cpr),
                sum(coalesce(s.stays, 0)),
@@ -721,13 +791,13 @@ def _family_sql(split=None):
                sum(coalesce(a.admissions_prior_gp, 0)),
                sum(coalesce(a.admissions_prior_care, 0)),
                sum(coalesce(h.rehabilitation_plans, 0)),
-               count(*) FILTER (WHERE {elderly}),
+               count(*) FILTER (WHERE c.lived AND {elderly}),
                {preventable_sums}
         FROM {citizen} c
-        LEFT JOIN contacts h USING (cpr, year)
-        LEFT JOIN stays s USING (cpr, year)
-        LEFT JOIN admissions a USING (cpr, year)
-        LEFT JOIN preventable v USING (cpr, year)
+        LEFT JOIN contacts h USING (cpr, year, period)
+        LEFT JOIN stays s USING (cpr, year, period)
+        LEFT JOIN admissions a USING (cpr, year, period)
+        LEFT JOIN preventable v USING (cpr, year, period)
         GROUP BY ALL
     """
 
@@ -735,13 +805,14 @@ def _family_sql(split=None):
     service_sums = ",\n".join(f"count(*) FILTER (WHERE p.{s})" for s in CARE_SERVICES)
     municipal_care = f"""
         WITH person AS (
-            SELECT cpr, year, {services} FROM care GROUP BY cpr, year
+            SELECT cpr, year, {_period(split, 'month_start')} AS period, {services}
+            FROM care GROUP BY ALL
         )
         SELECT {keys},
-               count(*),
+               count(*) FILTER (WHERE c.lived),
                count(*) FILTER (WHERE p.sel83_practical OR p.sel83_personal),
                {service_sums}
-        FROM {citizen} c LEFT JOIN person p USING (cpr, year)
+        FROM {citizen} c LEFT JOIN person p USING (cpr, year, period)
         GROUP BY ALL
     """
     return {"geography": geography, "hospital": hospital, "municipal_care": municipal_care}
@@ -1062,7 +1133,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 20
+    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 23
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -1539,6 +1610,123 @@ def test_splits_are_not_trivial(con, expected):
             assert len(codes) >= 2, f"{tile_key(family, split)}: citizens of only the codes {sorted(codes)}"
 
 
+def test_quarters_are_not_trivial(con, expected):
+    """The quarter tiles can fail: citizens live in Denmark in only some
+    quarters of their year, with CPR periods ending on, or starting just
+    before or on, a quarter's first day; citizens move between
+    municipalities within a year (and keep their cell of the year in
+    every quarter); events fall in every quarter; and admissions end,
+    are readmitted or are preceded by GP in another quarter than the one
+    they start in. Computed from the extracts with DuckDB, a date's
+    quarter from its month. Then seen in the expected cells: the events of
+    a cell add up over its quarters to the base tile's cell, its persons
+    do not (each quarter holds at most the year's, and the quarters
+    together more)."""
+
+    def value(sql):
+        return con.execute(sql).fetchone()[0]
+
+    def first_day(year, quarter):
+        return f"make_date({year}, 3 * ({quarter}) - 2, 1)"
+
+    def quarter_of(date):
+        return f"((month({date}) + 2) // 3)"
+
+    for quarter in range(1, 5):
+        assert value(f"SELECT count(*) FROM citizen_quarter WHERE quarter = {quarter} AND NOT lived") > 0, (
+            f"every citizen lived in quarter {quarter} of their year"
+        )
+    # The ends of the half-open periods: a citizen-quarter not lived though
+    # a CPR row of the person ends on its first day, or starts on the next
+    # quarter's; and one lived only through a row starting on its last day.
+    assert value(f"""
+        SELECT count(*) FROM citizen_quarter q JOIN cpr r
+          ON r.cpr = q.cpr AND r.valid_to = {first_day('q.year', 'q.quarter')}
+        WHERE NOT q.lived
+    """) > 0, "no citizen-quarter after a CPR period ending on its first day"
+    assert value(f"""
+        SELECT count(*) FROM citizen_quarter q JOIN cpr r
+          ON r.cpr = q.cpr AND r.valid_from = {first_day('q.year', 'q.quarter + 1')}
+        WHERE NOT q.lived AND q.quarter < 4
+    """) > 0, "no citizen-quarter before a CPR period starting on the next quarter's first day"
+    assert value(f"""
+        SELECT count(*) FROM citizen_quarter q JOIN cpr r
+          ON r.cpr = q.cpr AND r.valid_from = {first_day('q.year', 'q.quarter + 1')} - 1
+        WHERE q.quarter < 4 AND q.lived AND NOT EXISTS (
+            SELECT 1 FROM cpr o WHERE o.cpr = q.cpr AND o.valid_from < r.valid_from
+              AND (o.valid_to IS NULL OR o.valid_to > {first_day('q.year', 'q.quarter')}))
+    """) > 0, "no citizen living in a quarter by its last day alone"
+    assert value("""
+        SELECT count(*) FROM (
+            SELECT c.year, c.cpr FROM citizen c
+            JOIN cpr r ON r.cpr = c.cpr
+             AND coalesce(r.status, '') NOT IN ('30', '50', '60')
+             AND r.valid_from <= make_date(c.year, 12, 31)
+             AND (r.valid_to IS NULL OR r.valid_to > make_date(c.year, 1, 1))
+            GROUP BY ALL HAVING count(DISTINCT r.municipality) > 1)
+    """) > 0, "no citizen moves between municipalities within a year"
+    events = {
+        "GP contacts": ("gp_contact", "contact_date"),
+        "hospital contacts": ("lpr", "start_time"),
+        "admissions": ("admission", "start_time"),
+        "months of municipal care": ("care", "month_start"),
+    }
+    for name, (table, date) in events.items():
+        quarters = value(f"""
+            SELECT count(DISTINCT {quarter_of('e.' + date)}) FROM {table} e
+            JOIN citizen c ON c.cpr = e.cpr AND c.year = year(e.{date})
+        """)
+        assert quarters == 4, f"{name} of citizens in only {quarters} quarters"
+    assert value(f"""
+        SELECT count(*) FROM admission
+        WHERE year(end_time) * 4 + {quarter_of('end_time')} > year(start_time) * 4 + {quarter_of('start_time')}
+    """) > 0, "no admission ends in a later quarter than it starts"
+    assert value(f"""
+        SELECT count(*) FROM admission a WHERE a.readmitted AND EXISTS (
+            SELECT 1 FROM stay b
+            WHERE b.cpr = a.cpr AND b.admission AND b.priority = 'acute'
+              AND b.start_time > a.end_time AND b.start_time <= a.end_time + INTERVAL 30 DAY
+              AND {quarter_of('b.start_time')} <> {quarter_of('a.start_time')})
+    """) > 0, "no readmission in another quarter than its index admission's start"
+    assert value(f"""
+        SELECT count(*) FROM admission a WHERE EXISTS (
+            SELECT 1 FROM gp_contact g
+            WHERE g.cpr = a.cpr
+              AND g.contact_date BETWEEN CAST(a.start_time AS DATE) - {PRIOR_WINDOW_DAYS}
+                                     AND CAST(a.start_time AS DATE)
+              AND {quarter_of('g.contact_date')} <> {quarter_of('a.start_time')})
+    """) > 0, "no admission preceded by a GP contact in an earlier quarter"
+
+    # The expected cells: per family of residence and column, the quarter
+    # cells summed by their cell of the year.
+    for family in FAMILIES:
+        if "quarter" not in FAMILY_SPLITS[family]:
+            continue
+        for column in FAMILIES[family]:
+            base = expected[(family, column)]
+            summed = defaultdict(int)
+            largest = defaultdict(int)
+            for cell, v in expected[(tile_key(family, "quarter"), column)].items():
+                summed[cell[:4]] += v
+                largest[cell[:4]] = max(largest[cell[:4]], v)
+            name = f"{tile_key(family, 'quarter')} {column}"
+            orphans = sorted(set(summed) - set(base))
+            assert not orphans, f"{name}: quarter cells without a cell in the base tile: {orphans[:5]}"
+            if column not in PERSON_QUANTITIES:
+                differing = [c for c in base if summed.get(c, 0) != base[c]]
+                assert not differing, f"{name}: the quarters do not add up to the year in {differing[:5]}"
+                continue
+            above = [c for c in largest if largest[c] > base[c]]
+            assert not above, f"{name}: a quarter holds more than its year in {above[:5]}"
+            # (Not every service: in the extracts some are given in one
+            # month of a year only.)
+            if column in ("citizens", "gp_patients", "hospital_patients", "care_home_help"):
+                assert any(summed[c] > base[c] for c in summed), f"{name}: no person counts in two quarters"
+        citizens = expected[(tile_key(family, "quarter"), "citizens")]
+        short = [c for c in citizens if citizens[c] < expected[(family, "citizens")][c[:4]]]
+        assert short, f"{family}: every quarter holds all the citizens of its year"
+
+
 def by_hospital_facts(con):
     """{fact: count} of what the extracts exercise of by_hospital, counted
     on the contacts of citizens, each placed at its institution straight
@@ -1870,6 +2058,19 @@ def main(argv):
     for (tile, column), by_year in totals.items():
         if parse_tile_key(tile)[1] is None and tile not in SINGLE_TILE_KEYS:
             print(f"{tile:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
+    # The quarter tiles: the sums over the quarters, the base tile's totals
+    # in brackets (equal for events; larger for persons, who count in every
+    # quarter they lived in).
+    for family in FAMILIES:
+        if "quarter" not in FAMILY_SPLITS[family]:
+            continue
+        for column in FAMILIES[family]:
+            quarters = totals[(tile_key(family, "quarter"), column)]
+            base = totals[(family, column)]
+            print(
+                f"{tile_key(family, 'quarter'):23} {column:26}",
+                "  ".join(f"{y}: {quarters.get(y, 0):>8} ({base.get(y, 0)})" for y in years),
+            )
     # by_hospital: the sums over the hospitals, then over their joint
     # Sjælland code alone (patients counted once per hospital).
     for label, joint in [("by_hospital", False), (f"by_hospital {SJAELLAND_HOSPITAL}", True)]:

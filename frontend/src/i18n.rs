@@ -231,6 +231,32 @@ pub const NO_RESTRICTION: Text = Text {
     da: "Alle borgere",
     en: "All citizens",
 };
+/// Why the person filter is locked.
+pub const NOT_WITH_QUARTER: Text = Text {
+    da: "Kan ikke kombineres med et kvartal: vælg hele året for at afgrænse borgerne.",
+    en: "Cannot be combined with a quarter: choose the whole year to restrict citizens.",
+};
+/// The period filter's label.
+pub const PERIOD: Text = Text {
+    da: "Periode",
+    en: "Period",
+};
+/// The period filter's first option.
+pub const WHOLE_YEAR: Text = Text {
+    da: "Hele året",
+    en: "Whole year",
+};
+/// Why the period filter is locked.
+pub const NOT_WITH_ATTRIBUTE: Text = Text {
+    da: "Et kvartal kan ikke kombineres med en afgrænsning af borgerne: fjern den først.",
+    en: "A quarter cannot be combined with a restriction of citizens: remove it first.",
+};
+/// Under the period filter.
+pub const QUARTER_HINT: Text = Text {
+    da: "Hændelser tælles i kvartalet for deres dato, borgere i hvert kvartal de boede i Danmark.",
+    en:
+        "Events count in the quarter of their date, citizens in each quarter they lived in Denmark.",
+};
 /// Why person attributes come one at a time.
 pub const ONE_ATTRIBUTE: Text = Text {
     da: "Målgruppe, lægeklynge, civilstand, plejehjem og CPR-status kan vælges én ad gangen.",

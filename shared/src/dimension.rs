@@ -15,6 +15,11 @@ use crate::text::{Lang, Text};
 pub enum DimensionId {
     /// Calendar year.
     Year,
+    /// Quarter of the year (1–4): the quarter of an event's date, or a
+    /// quarter in which a citizen lived in Denmark. A citizen counts in
+    /// each quarter of their year, so quarters add up for events but not
+    /// for persons (see [`DimensionId::overlapping`]).
+    Quarter,
     /// Municipality of residence (three-digit code).
     Municipality,
     /// Region, a rollup of municipality (code 1081–1085).
@@ -92,6 +97,15 @@ pub const DIMENSIONS: &[Dimension] = &[
         label: Text {
             da: "År",
             en: "Year",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::Quarter,
+        key: "quarter",
+        label: Text {
+            da: "Kvartal",
+            en: "Quarter",
         },
         derivation: Derivation::Stored,
     },
@@ -372,7 +386,10 @@ impl DimensionId {
     pub fn overlapping(self) -> bool {
         matches!(
             self,
-            DimensionId::TargetGroup | DimensionId::Hospital | DimensionId::Practice
+            DimensionId::TargetGroup
+                | DimensionId::Hospital
+                | DimensionId::Practice
+                | DimensionId::Quarter
         )
     }
 
@@ -391,6 +408,7 @@ impl DimensionId {
                     .collect(),
             ),
             DimensionId::NursingHome => count(NURSING_HOME.len()),
+            DimensionId::Quarter => count(4),
             DimensionId::TargetGroup => {
                 count(register::CHRONIC_GROUPS.len() + OTHER_TARGET_GROUPS.len())
             }
@@ -420,6 +438,10 @@ impl DimensionId {
     pub fn value_label(self, code: u16, lang: Lang) -> String {
         match self {
             DimensionId::Year => code.to_string(),
+            DimensionId::Quarter => match lang {
+                Lang::Da => format!("{code}. kvartal"),
+                Lang::En => format!("Q{code}"),
+            },
             DimensionId::Municipality => geography::municipality(code)
                 .map_or_else(|| code.to_string(), |m| m.name.to_string()),
             DimensionId::Region => geography::region(code)
@@ -788,7 +810,10 @@ mod tests {
             }
         }
         assert!(DimensionId::TargetGroup.overlapping());
+        assert!(DimensionId::Quarter.overlapping());
         assert!(!DimensionId::CivilStatus.overlapping());
+        assert_eq!(DimensionId::Quarter.value_label(3, Lang::Da), "3. kvartal");
+        assert_eq!(DimensionId::Quarter.value_label(3, Lang::En), "Q3");
     }
 
     #[test]

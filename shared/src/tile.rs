@@ -310,17 +310,21 @@ pub enum Split {
     TargetGroup,
     /// By the GP cluster of the practice the citizen is listed with.
     GpCluster,
+    /// By quarter: events in the quarter of their date, citizens in each
+    /// quarter they lived in Denmark, at their cell of the year.
+    Quarter,
 }
 
 impl Split {
     /// Every split, base first.
-    pub const ALL: [Split; 6] = [
+    pub const ALL: [Split; 7] = [
         Split::None,
         Split::CivilStatus,
         Split::CprStatus,
         Split::NursingHome,
         Split::TargetGroup,
         Split::GpCluster,
+        Split::Quarter,
     ];
 
     /// The extra key dimension.
@@ -332,6 +336,7 @@ impl Split {
             Split::NursingHome => Some(DimensionId::NursingHome),
             Split::TargetGroup => Some(DimensionId::TargetGroup),
             Split::GpCluster => Some(DimensionId::GpCluster),
+            Split::Quarter => Some(DimensionId::Quarter),
         }
     }
 
@@ -434,7 +439,8 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         | DimensionId::CivilStatus
         | DimensionId::CprStatus
         | DimensionId::NursingHome
-        | DimensionId::TargetGroup => DataType::UInt8,
+        | DimensionId::TargetGroup
+        | DimensionId::Quarter => DataType::UInt8,
     }
 }
 

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use shared::cube::{Cube, Filter, Grouping};
 use shared::disclosure::{Protection, BASE};
-use shared::measure::MEASURES;
+use shared::measure::{Counted, MEASURES};
 use shared::tile::{Split, TileKind};
 use shared::{DimensionId, QuantityId, TileFamilyId};
 
@@ -257,6 +257,35 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
     }
     checks.push(subgroups);
     checks.push(geography);
+
+    // Periods within a year: a base cell's events minus its quarters but
+    // one (events add up over quarters; persons, counted in each quarter
+    // they qualify in, do not, and are left out).
+    let mut quarters = Check {
+        name: "periods: year minus its quarters but one".into(),
+        checked: 0,
+        violations: 0,
+    };
+    for split_cube in public.iter().filter(|c| c.kind().split == Split::Quarter) {
+        let Some(base) = base_of(split_cube.family()) else {
+            continue;
+        };
+        for q in split_cube.family().def().quantities {
+            if q.def().counted != Counted::Events {
+                continue;
+            }
+            let totals = cells(base, *q);
+            for (key, parts) in &groups(split_cube, DimensionId::Quarter, *q) {
+                let total = totals.get(key).copied().unwrap_or(0) as i64;
+                let sum: i64 = parts.iter().map(|v| *v as i64).sum();
+                for part in parts {
+                    quarters.checked += 1;
+                    quarters.violations += u64::from(small(total - (sum - *part as i64)));
+                }
+            }
+        }
+    }
+    checks.push(quarters);
 
     // Periods: a municipality's sum over the years minus all years but
     // one; and the ages: its sum over age bands minus all bands but one.

@@ -27,7 +27,7 @@ pub mod prior;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use shared::cube::{Cube, CubeError};
 use shared::dimension::TARGET_AEMI;
 use shared::disclosure::Protection;
@@ -233,14 +233,31 @@ fn blocking<T>(stage: impl std::future::Future<Output = T>) -> T {
 /// Base cells of a year: municipality × age band × sex.
 const BASE_CELLS: usize = MUNICIPALITIES.len() * AgeBand::COUNT as usize * 2;
 
+/// Number of splits, the base tile's included.
+const SPLITS: usize = Split::ALL.len();
+
+/// Position of the quarter split in `Split::ALL`.
+const QUARTER: usize = SPLITS - 1;
+const _: () = assert!(matches!(Split::ALL[QUARTER], Split::Quarter));
+
+/// The quarter (1–4) of a date.
+pub(crate) fn quarter_of(date: NaiveDate) -> u8 {
+    (date.month0() / 3 + 1) as u8
+}
+
+/// A (year, quarter) pair as one number, for sets of person-quarters.
+fn year_quarter(date: NaiveDate) -> i32 {
+    date.year() * 4 + i32::from(quarter_of(date)) - 1
+}
+
 /// The code slots of each split, one after the other: the base tile's one
 /// slot, then one per code of each split dimension, in code order.
 struct Slots {
     /// First slot of each split, in the order of `Split::ALL`.
-    first: [usize; 6],
+    first: [usize; SPLITS],
     /// Codes of each split (none for the GP cluster, whose ids come from
     /// the data: its cells are laid out by [`GpLayout`]).
-    codes: [Vec<u16>; 6],
+    codes: [Vec<u16>; SPLITS],
     /// Position of a CPR status code among the CPR status codes.
     cpr_status: [u8; 100],
     /// Slots in all.
@@ -253,7 +270,7 @@ impl Slots {
             s.dimension()
                 .map_or(vec![0], |d| d.codes().unwrap_or_default())
         });
-        let mut first = [0; 6];
+        let mut first = [0; SPLITS];
         let mut count = 0;
         for (i, c) in codes.iter().enumerate() {
             first[i] = count;
@@ -273,7 +290,15 @@ impl Slots {
         }
     }
 
-    /// Every slot a citizen with these attributes counts in.
+    /// The slot of a quarter (1–4).
+    fn quarter(&self, quarter: u8) -> usize {
+        debug_assert!((1..=4).contains(&quarter));
+        self.first[QUARTER] + usize::from(quarter) - 1
+    }
+
+    /// Every slot a citizen with these attributes counts in, whatever the
+    /// quarter (the quarter split's slots are filled by
+    /// [`Tally::add_in_quarter`]).
     fn of(&self, place: &Place, out: &mut Vec<usize>) {
         out.clear();
         out.push(self.first[0]);
@@ -435,6 +460,28 @@ impl Tally {
             place.record,
             n,
         );
+    }
+
+    /// Adds `n` to `column` of the place's cell in the quarter split only
+    /// (persons once per quarter; events go through [`Tally::add_event`]).
+    fn add_in_quarter(&mut self, place: &Place, quarter: u8, column: usize, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let (width, count) = (self.width, self.slots.count);
+        let block = self
+            .years
+            .entry(place.cell.0)
+            .or_insert_with(|| Counts::new(BASE_CELLS * count * width));
+        let row = base_index(place.cell) * count + self.slots.quarter(quarter);
+        block.add(row * width + column, place.record, n);
+    }
+
+    /// Adds `n` events on `date` to `column` of the place's cell: in every
+    /// tile, and in the quarter split at the date's quarter.
+    fn add_event(&mut self, place: &Place, date: NaiveDate, column: usize, n: u64) {
+        self.add(place, column, n);
+        self.add_in_quarter(place, quarter_of(date), column, n);
     }
 
     /// One cube per split, in the order of `Split::ALL`, its values
@@ -693,9 +740,11 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     ];
     for (marks, quantity) in prior {
         let column = hospital.tally.column(quantity);
-        for ((_, _, place), marked) in admissions.iter().zip(marks) {
+        for ((_, day, place), marked) in admissions.iter().zip(marks) {
             if *marked {
-                hospital.tally.add(place, column, 1);
+                hospital
+                    .tally
+                    .add_event(place, prior::date(*day), column, 1);
             }
         }
     }
@@ -716,12 +765,23 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     for year in years {
         for (id, place) in population.places(year) {
             let place = with_aemi(&aemi, id, year, place);
+            let quarters = population.quarters_of(id, year);
             for tally in &mut tallies {
                 let citizens = tally.column(QuantityId::Citizens);
                 tally.add(&place, citizens, 1);
+                for q in 1..=4 {
+                    if quarters & (1 << (q - 1)) != 0 {
+                        tally.add_in_quarter(&place, q, citizens, 1);
+                    }
+                }
             }
             if is_elderly(&place) {
                 tallies[1].add(&place, elderly, 1);
+                for q in 1..=4 {
+                    if quarters & (1 << (q - 1)) != 0 {
+                        tallies[1].add_in_quarter(&place, q, elderly, 1);
+                    }
+                }
             }
             by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
@@ -801,8 +861,9 @@ async fn general_practice(
         ("home_visit", QuantityId::GpHomeVisits),
     ]
     .map(|(code, q)| (code, tally.column(q), q));
-    // Rows are per person, year and type: a person-year is a patient once.
+    // A person is a patient once a year, and once in each quarter.
     let mut patient_years = Seen::default();
+    let mut patient_quarters = Seen::default();
     let mut last: Option<(String, i32, Option<u32>, Placed)> = None;
     store
         .gp_contacts(|pseudonym, date, contact_type, provider, n| {
@@ -830,17 +891,20 @@ async fn general_practice(
                 unplaced.gp_contacts += n;
                 return;
             };
-            tally.add(&place, all, n);
+            tally.add_event(&place, date, all, n);
             let practice = practices.code_of(provider);
             by_practice.add(&place, practice, QuantityId::GpContacts, n);
             if let Some((_, column, quantity)) =
                 by_type.iter().find(|(code, _, _)| *code == contact_type)
             {
-                tally.add(&place, *column, n);
+                tally.add_event(&place, date, *column, n);
                 by_practice.add(&place, practice, *quantity, n);
             }
             if patient_years.insert(person, year) {
                 tally.add(&place, patients, 1);
+            }
+            if patient_quarters.insert(person, year_quarter(date)) {
+                tally.add_in_quarter(&place, quarter_of(date), patients, 1);
             }
             if practice > 0 && practice_patients.insert(person, year, practice) {
                 by_practice.add(&place, practice, QuantityId::GpPatients, 1);
@@ -1001,6 +1065,7 @@ fn person_hospital_use(
     };
     let mut unplaced = 0;
     let mut patient_years = BTreeSet::new();
+    let mut patient_quarters = BTreeSet::new();
     // By hospital, a person-year is a patient once per hospital slot.
     let mut hospital_patient_years = BTreeSet::new();
     for c in contacts.iter() {
@@ -1010,10 +1075,14 @@ fn person_hospital_use(
             continue;
         };
         let cell = &place;
-        tally.add(cell, contacts_col, 1);
-        tally.add(cell, plans, u64::from(c.rehabilitation_plan));
+        let date = c.start.date();
+        tally.add_event(cell, date, contacts_col, 1);
+        tally.add_event(cell, date, plans, u64::from(c.rehabilitation_plan));
         if patient_years.insert(year) {
             tally.add(cell, patients, 1);
+        }
+        if patient_quarters.insert(year_quarter(date)) {
+            tally.add_in_quarter(cell, quarter_of(date), patients, 1);
         }
         let by_hospital = &mut found.by_hospital;
         by_hospital.add(cell, c.hospital, Q::HospitalContacts, 1);
@@ -1030,9 +1099,10 @@ fn person_hospital_use(
             continue;
         };
         let cell = &place;
+        let date = stay.start.date();
         // Each stay quantity, by residence and at the stay's hospital.
         let mut count = |column: usize, quantity: QuantityId, n: u64| {
-            tally.add(cell, column, n);
+            tally.add_event(cell, date, column, n);
             found.by_hospital.add(cell, stay.hospital, quantity, n);
         };
         count(stays_col, Q::Stays, 1);
@@ -1068,8 +1138,8 @@ fn person_hospital_use(
             .admissions
             .push((person, prior::day(stay.start.date()), place));
         if let Some(group) = stay.preventable.filter(|_| stay.acute && is_elderly(cell)) {
-            tally.add(cell, all_preventable, 1);
-            tally.add(cell, preventable_groups[usize::from(group)], 1);
+            tally.add_event(cell, date, all_preventable, 1);
+            tally.add_event(cell, date, preventable_groups[usize::from(group)], 1);
         }
     }
     unplaced
@@ -1103,9 +1173,12 @@ async fn municipal_care(
     ]
     .map(|(code, q)| (code, tally.column(q)));
     let home_help = tally.column(Q::CareHomeHelp);
+    // A person counts once a year and once a quarter for each service.
     let mut home_help_years = Seen::default();
+    let mut home_help_quarters = Seen::default();
     let mut unplaced_years = BTreeSet::new();
     let mut service_years = [(); 8].map(|_| Seen::default());
+    let mut service_quarters = [(); 8].map(|_| Seen::default());
     store
         .care_services(|pseudonym, year, month, service| {
             years.insert(year);
@@ -1119,14 +1192,24 @@ async fn municipal_care(
                 }
                 return;
             };
+            let quarter = ((month.clamp(1, 12) - 1) / 3 + 1) as u8;
+            let year_quarter = year * 4 + i32::from(quarter) - 1;
             // A person-year may come with a service more than once.
             if let Some(i) = services.iter().position(|(code, _)| *code == service) {
                 if service_years[i].insert(person, year) {
                     tally.add(&place, services[i].1, 1);
                 }
+                if service_quarters[i].insert(person, year_quarter) {
+                    tally.add_in_quarter(&place, quarter, services[i].1, 1);
+                }
             }
-            if service.starts_with("sel83_") && home_help_years.insert(person, year) {
-                tally.add(&place, home_help, 1);
+            if service.starts_with("sel83_") {
+                if home_help_years.insert(person, year) {
+                    tally.add(&place, home_help, 1);
+                }
+                if home_help_quarters.insert(person, year_quarter) {
+                    tally.add_in_quarter(&place, quarter, home_help, 1);
+                }
             }
         })
         .await?;
@@ -1136,6 +1219,7 @@ async fn municipal_care(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::DimensionId;
 
     #[test]
     fn gp_layout_rows_are_distinct_and_in_key_order() {
@@ -1159,6 +1243,61 @@ mod tests {
             }
         }
         assert_eq!(keys, (0..layout.rows).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn events_count_in_their_quarter_and_persons_in_each_of_theirs() {
+        let pairs: BTreeSet<(u16, u16)> = MUNICIPALITIES.iter().map(|m| (m.code, 0)).collect();
+        let mut tally = Tally::new(TileFamilyId::Geography, Arc::new(GpLayout::new(&pairs)));
+        let place = Place::at((2024, 101, 15, 2));
+        let (citizens, contacts) = (
+            tally.column(QuantityId::Citizens),
+            tally.column(QuantityId::GpContacts),
+        );
+        tally.add(&place, citizens, 1);
+        tally.add_in_quarter(&place, 1, citizens, 1);
+        tally.add_in_quarter(&place, 2, citizens, 1);
+        let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d).expect("a date");
+        tally.add_event(&place, day(3, 31), contacts, 2);
+        tally.add_event(&place, day(4, 1), contacts, 1);
+        tally.add_event(&place, day(12, 31), contacts, 4);
+        assert_eq!(quarter_of(day(1, 1)), 1);
+        assert_eq!(quarter_of(day(10, 1)), 4);
+        let cubes = tally.cubes(Protection::Exact).expect("cubes");
+        let of = |split: Split| {
+            cubes
+                .iter()
+                .find(|c| c.kind().split == split)
+                .expect("every split has a cube")
+        };
+        let base = of(Split::None);
+        assert_eq!(
+            base.quantity_column(QuantityId::Citizens).ok(),
+            Some(&[1][..])
+        );
+        assert_eq!(
+            base.quantity_column(QuantityId::GpContacts).ok(),
+            Some(&[7][..])
+        );
+        let quarters = of(Split::Quarter);
+        assert_eq!(
+            quarters.key_column(DimensionId::Quarter),
+            Some(&[1, 2, 4][..])
+        );
+        assert_eq!(
+            quarters.quantity_column(QuantityId::Citizens).ok(),
+            Some(&[1, 1, 0][..])
+        );
+        assert_eq!(
+            quarters.quantity_column(QuantityId::GpContacts).ok(),
+            Some(&[2, 1, 4][..])
+        );
+        // Other splits never see the quarter's slots.
+        let nursing = of(Split::NursingHome);
+        assert_eq!(
+            nursing.quantity_column(QuantityId::GpContacts).ok(),
+            Some(&[7][..])
+        );
     }
 
     #[test]

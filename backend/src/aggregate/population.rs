@@ -326,6 +326,31 @@ impl<'a> Population<'a> {
         u32::try_from(year - p.row.birth_date.year()).ok()
     }
 
+    /// The quarters of `year` in which person `id` has a period that the
+    /// citizen rule counts, one bit each (bit 0: the first quarter); a
+    /// citizen of the year has at least one.
+    pub fn quarters_of(&self, id: u32, year: i32) -> u8 {
+        let Some(periods) = self.periods.get(id as usize) else {
+            return 0;
+        };
+        let mut quarters = 0;
+        for q in 0..4u32 {
+            let (Some(first), Some(next)) = (
+                NaiveDate::from_ymd_opt(year, 3 * q + 1, 1),
+                NaiveDate::from_ymd_opt(year + i32::from(q == 3), (3 * q + 3) % 12 + 1, 1),
+            ) else {
+                continue;
+            };
+            if periods
+                .iter()
+                .any(|p| p.row.valid_from < next && p.row.valid_to.is_none_or(|to| to > first))
+            {
+                quarters |= 1 << q;
+            }
+        }
+        quarters
+    }
+
     /// The person number and place of every citizen of `year`.
     pub fn places(&self, year: i32) -> impl Iterator<Item = (u32, Place)> + '_ {
         (0..self.periods.len() as u32).filter_map(move |id| Some((id, self.place_of(id, year)?)))
@@ -447,6 +472,40 @@ mod tests {
         assert_eq!(population.places(2024).count(), 1);
         // Not born yet.
         assert_eq!(population.cell("a", 1949), None);
+    }
+
+    #[test]
+    fn a_citizen_counts_in_the_quarters_they_lived_here() {
+        let rows = vec![
+            // Emigrated on 1 April: the first quarter only.
+            period("a", 101, date(2000, 1, 1), Some(date(2024, 4, 1)), "80"),
+            // Away from 15 May to 1 October: the second quarter (until
+            // 15 May) and the fourth.
+            period("b", 101, date(2000, 1, 1), Some(date(2024, 5, 15)), "01"),
+            period("b", 101, date(2024, 10, 1), None, "01"),
+            // Came on 31 December.
+            period("c", 851, date(2024, 12, 31), None, "01"),
+            // Cancelled number: no quarter.
+            period("d", 101, date(2000, 1, 1), None, "30"),
+        ];
+        let population = Population::new(&rows, &[], &[]);
+        let quarters = |who: &str, year: i32| {
+            population
+                .id(who)
+                .map_or(0, |id| population.quarters_of(id, year))
+        };
+        assert_eq!(quarters("a", 2024), 0b0001);
+        assert_eq!(quarters("a", 2023), 0b1111);
+        assert_eq!(quarters("b", 2024), 0b1011);
+        assert_eq!(quarters("c", 2024), 0b1000);
+        assert_eq!(quarters("c", 2025), 0b1111);
+        assert_eq!(quarters("d", 2024), 0);
+        // Every citizen of a year has a quarter in it.
+        for year in 2023..=2025 {
+            for (id, _) in population.places(year) {
+                assert_ne!(population.quarters_of(id, year), 0);
+            }
+        }
     }
 
     #[test]

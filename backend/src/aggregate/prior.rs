@@ -27,6 +27,11 @@ pub fn day(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
 }
 
+/// The date of a [`day`] number.
+pub fn date(day: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(day).expect("a day number made by `day`")
+}
+
 impl Admissions {
     /// Indexes the admissions, given as (person, start day, place).
     pub fn new(mut list: Vec<(u32, i32, Place)>, window_days: u32) -> Admissions {

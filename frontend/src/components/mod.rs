@@ -6,6 +6,7 @@ pub mod chart_export;
 pub mod data_table;
 pub mod key_figure;
 pub mod measure_picker;
+pub mod period_filter;
 pub mod person_filter;
 pub mod save_report;
 pub mod session;

@@ -19,6 +19,10 @@ pub struct PersonFilterProps {
     pub values: Vec<u16>,
     /// Called with the new choice.
     pub on_change: Callback<Option<(DimensionId, u16)>>,
+    /// Whether a quarter is chosen (the filter is then locked: quarters
+    /// and person attributes each have a tile of their own).
+    #[prop_or_default]
+    pub locked: bool,
     /// Display language.
     pub lang: Lang,
 }
@@ -70,14 +74,17 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
     html! {
         <div class="filter">
             <label class="filter-label" for="person-attribute">{ i18n::RESTRICT_BY.get(lang) }</label>
-            <select id="person-attribute" onchange={on_attribute} aria-describedby="person-hint">
+            <select id="person-attribute" onchange={on_attribute} aria-describedby="person-hint"
+                disabled={props.locked}>
                 <option value="" selected={attribute.is_none()}>{ i18n::NO_RESTRICTION.get(lang) }</option>
                 { for PERSON_ATTRIBUTES.into_iter().map(|d| html! {
                     <option value={d.key()} selected={attribute == Some(d)}>{ d.def().label.get(lang) }</option>
                 }) }
             </select>
             { value_select.unwrap_or_default() }
-            <p class="hint" id="person-hint">{ i18n::ONE_ATTRIBUTE.get(lang) }</p>
+            <p class="hint" id="person-hint">{
+                if props.locked { i18n::NOT_WITH_QUARTER } else { i18n::ONE_ATTRIBUTE }.get(lang)
+            }</p>
         </div>
     }
 }

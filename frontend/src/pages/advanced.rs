@@ -19,6 +19,7 @@ use crate::components::age_filter::AgeFilter;
 use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::measure_picker::MeasurePicker;
+use crate::components::period_filter::PeriodFilter;
 use crate::components::person_filter::PersonFilter;
 use crate::components::save_report::SaveReport;
 use crate::components::select_value;
@@ -61,6 +62,7 @@ pub fn advanced(props: &AdvancedProps) -> Html {
     let on_sex = set_filter(filters, &props.on_filters, |f, sex| f.sex = sex);
     let on_age = set_filter(filters, &props.on_filters, |f, age| f.age = age);
     let on_person = set_filter(filters, &props.on_filters, |f, person| f.person = person);
+    let on_quarter = set_filter(filters, &props.on_filters, |f, quarter| f.quarter = quarter);
     let charts: Vec<Html> = props.charts.iter().enumerate().map(|(i, spec)| {
         let on_change = {
             let (charts, on_charts) = (props.charts.clone(), props.on_charts.clone());
@@ -110,7 +112,10 @@ pub fn advanced(props: &AdvancedProps) -> Html {
                     <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                         <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
+                    <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
+                        on_change={on_quarter} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
+                        locked={filters.quarter.is_some()}
                         on_change={on_person} lang={lang} />
                     <SaveReport lang={lang} />
                 </aside>

@@ -158,6 +158,9 @@ pub fn use_person_values(
 /// · Gift"; `period` is a year or a span of years.
 pub fn context(area: &str, period: &str, filters: &Filters, lang: Lang) -> String {
     let mut parts = vec![format!("{area}, {period}")];
+    if let Some(quarter) = filters.quarter {
+        parts.push(DimensionId::Quarter.value_label(quarter, lang));
+    }
     if let Some(sex) = filters.sex {
         parts.push(sex.label().get(lang).to_string());
     }
@@ -202,6 +205,14 @@ mod tests {
         assert_eq!(
             context("Aarhus", "2024", &filters, Lang::Da),
             "Aarhus, 2024 · Kvinder · 65+ år · Gift"
+        );
+        let quarter = Filters {
+            quarter: Some(2),
+            ..Filters::default()
+        };
+        assert_eq!(
+            context("Aarhus", "2024", &quarter, Lang::Da),
+            "Aarhus, 2024 · 2. kvartal"
         );
         assert_eq!(
             context("Hele landet", "2022-2024", &Filters::default(), Lang::Da),

@@ -23,6 +23,7 @@ use crate::components::area_filter::AreaFilter;
 use crate::components::data_table::DataTable;
 use crate::components::key_figure::KeyFigure;
 use crate::components::measure_picker::MeasurePicker;
+use crate::components::period_filter::PeriodFilter;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
@@ -168,6 +169,8 @@ pub fn overview(props: &OverviewProps) -> Html {
             let on_sex = set_filter(filters, &props.on_filters, |f, sex| f.sex = sex);
             let on_age = set_filter(filters, &props.on_filters, |f, age| f.age = age);
             let on_person = set_filter(filters, &props.on_filters, |f, person| f.person = person);
+            let on_quarter =
+                set_filter(filters, &props.on_filters, |f, quarter| f.quarter = quarter);
             let map_dimension = map_level.dimension();
             html! {
                 <div class="dashboard">
@@ -177,7 +180,10 @@ pub fn overview(props: &OverviewProps) -> Html {
                         <AreaFilter selected={filters.area} on_change={on_area} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                         <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
+                        <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
+                            on_change={on_quarter} lang={lang} />
                         <PersonFilter selected={filters.person} values={person_values}
+                            locked={filters.quarter.is_some()}
                             on_change={on_person} lang={lang} />
                     </aside>
                     <div class="panels">

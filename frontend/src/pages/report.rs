@@ -17,6 +17,7 @@ use crate::app::Route;
 use crate::components::age_filter::AgeFilter;
 use crate::components::area_filter::AreaFilter;
 use crate::components::key_figure::KeyFigure;
+use crate::components::period_filter::PeriodFilter;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
@@ -64,6 +65,9 @@ pub fn report(props: &ReportProps) -> Html {
     let on_person = set_filter(&props.filters, &props.on_filters, |f, person| {
         f.person = person
     });
+    let on_quarter = set_filter(&props.filters, &props.on_filters, |f, quarter| {
+        f.quarter = quarter
+    });
     let figures = report.key_figures.iter().enumerate().map(|(i, spec)| {
         html! {
             <div class="theme-figure" data-testid={format!("figure-{}", i + 1)}>
@@ -100,7 +104,10 @@ pub fn report(props: &ReportProps) -> Html {
                     <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                     { age }
+                    <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
+                        on_change={on_quarter} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
+                        locked={filters.quarter.is_some()}
                         on_change={on_person} lang={lang} />
                 </aside>
                 <div class="panels report">

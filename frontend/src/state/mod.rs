@@ -32,6 +32,10 @@ pub struct Filters {
     /// (a dimension with a split tile, and its code). One at a time: each
     /// comes from its own tile.
     pub person: Option<(DimensionId, u16)>,
+    /// Restrict to one quarter of the year (1–4), or the whole year
+    /// (`None`). Quarters come from a tile of their own, so a quarter and
+    /// a person attribute are not chosen together.
+    pub quarter: Option<u16>,
     /// The data release to show (its id), or the current one (`None`). A
     /// link with a release id shows the same numbers for as long as the
     /// server keeps the release.
@@ -232,6 +236,7 @@ impl Default for Filters {
             sex: None,
             age: Vec::new(),
             person: None,
+            quarter: None,
             release: None,
             map_level: MapLevel::Municipality,
         }
@@ -269,8 +274,11 @@ impl Filters {
         }
     }
 
-    /// `filter` restricted by sex, age and person attribute.
+    /// `filter` restricted by quarter, sex, age and person attribute.
     fn restrict(&self, mut filter: Filter) -> Filter {
+        if let Some(quarter) = self.quarter {
+            filter = filter.with(DimensionId::Quarter, [quarter]);
+        }
         if let Some(sex) = self.sex {
             filter = filter.with(DimensionId::Sex, [sex.code()]);
         }
@@ -289,16 +297,24 @@ impl Filters {
         self.tile_of(self.measure.def().family().id)
     }
 
-    /// The tile of `family` these choices read: split by the person
-    /// attribute in use.
+    /// The tile of `family` these choices read: split by the quarter or
+    /// the person attribute in use.
     pub fn tile_of(&self, family: TileFamilyId) -> TileKind {
         TileKind {
             family,
-            split: self
-                .person
-                .and_then(|(d, _)| Split::of(d))
-                .unwrap_or(Split::None),
+            split: self.split().map_or(Split::None, |(_, split)| split),
         }
+    }
+
+    /// The restriction that needs a split tile, if any: the quarter, or
+    /// the person attribute (never both), with that tile's split.
+    pub fn split(&self) -> Option<(DimensionId, Split)> {
+        let dimension = match (self.quarter, self.person) {
+            (Some(_), _) => DimensionId::Quarter,
+            (None, Some((d, _))) => d,
+            (None, None) => return None,
+        };
+        Split::of(dimension).map(|split| (dimension, split))
     }
 }
 
@@ -335,6 +351,29 @@ mod tests {
         assert_eq!(age_range_label(&[4], Lang::Da), "75-84 år");
         assert_eq!(age_range_label(&[2, 3], Lang::Da), "18-74 år");
         assert_eq!(age_range_label(&[], Lang::Da), "");
+    }
+
+    #[test]
+    fn a_quarter_reads_the_quarter_tile_and_pins_the_quarter() {
+        let filters = Filters {
+            quarter: Some(2),
+            measure: MeasureId::Admissions,
+            ..Filters::default()
+        };
+        assert_eq!(
+            filters.tile(),
+            TileKind {
+                family: TileFamilyId::Hospital,
+                split: Split::Quarter
+            }
+        );
+        assert_eq!(
+            filters.population_filter(2024),
+            Filter::all()
+                .with(DimensionId::Year, [2024])
+                .with(DimensionId::Quarter, [2])
+        );
+        assert_eq!(Filters::default().split(), None);
     }
 
     #[test]

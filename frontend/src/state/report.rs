@@ -98,8 +98,9 @@ impl ChartKind {
 /// What a chart can be broken down by, in the order the tool offers them:
 /// the years, the geographies, sex and age from every tile, then the
 /// person attributes, each from its split tile.
-pub const BREAKDOWNS: [DimensionId; 12] = [
+pub const BREAKDOWNS: [DimensionId; 13] = [
     DimensionId::Year,
+    DimensionId::Quarter,
     DimensionId::Region,
     DimensionId::HealthCluster,
     DimensionId::Municipality,
@@ -131,7 +132,7 @@ pub struct ChartSpec {
 pub struct Conflict {
     /// The person attribute the chart is broken down by.
     pub by: DimensionId,
-    /// The person attribute the citizens are restricted by.
+    /// The person attribute (or the quarter) the view is restricted by.
     pub filter: DimensionId,
 }
 
@@ -145,14 +146,14 @@ impl Conflict {
         match lang {
             Lang::Da => format!(
                 "En opdeling efter {} kan ikke kombineres med en afgrænsning efter {}: \
-                 hver personegenskab har sin egen tabel. Vælg en anden opdeling, \
+                 hver af dem har sin egen tabel. Vælg en anden opdeling, \
                  eller fjern afgrænsningen.",
                 by.to_lowercase(),
                 filter.to_lowercase()
             ),
             Lang::En => format!(
                 "A breakdown by {} cannot be combined with a restriction by {}: each \
-                 person attribute has a table of its own. Choose another breakdown, or \
+                 has a table of its own. Choose another breakdown, or \
                  remove the restriction.",
                 by.to_lowercase(),
                 filter.to_lowercase()
@@ -184,9 +185,7 @@ impl ChartSpec {
     pub fn tile(&self, filters: &Filters) -> Result<TileKind, Conflict> {
         let family = self.measure.def().family().id;
         let by = Split::of(self.by).map(|split| (self.by, split));
-        let filter = filters
-            .person
-            .and_then(|(d, _)| Split::of(d).map(|split| (d, split)));
+        let filter = filters.split();
         let split = match (by, filter) {
             (Some((by, a)), Some((filter, b))) if a != b => return Err(Conflict { by, filter }),
             (Some((_, split)), _) | (None, Some((_, split))) => split,

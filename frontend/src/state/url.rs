@@ -31,6 +31,7 @@ const AREAS: [DimensionId; 3] = [
 pub fn parse(query: &str) -> ViewState {
     let mut state = ViewState::default();
     let mut scale = None;
+    let mut quarter = None;
     let mut charts = Vec::new();
     for pair in query.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -45,6 +46,9 @@ pub fn parse(query: &str) -> ViewState {
                 if let Some(codes) = parse_age_range(value) {
                     state.filters.age = codes;
                 }
+            }
+            k if k == DimensionId::Quarter.key() => {
+                quarter = value.parse().ok().filter(|q| (1..=4).contains(q));
             }
             k if k == DimensionId::Sex.key() => {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
@@ -78,6 +82,10 @@ pub fn parse(query: &str) -> ViewState {
     if !charts.is_empty() {
         state.charts = charts;
     }
+    // A quarter comes from a tile of its own, as a person attribute does:
+    // of the two, the person attribute (whose filter then says why the
+    // period cannot be chosen).
+    state.filters.quarter = quarter.filter(|_| state.filters.person.is_none());
     // A scale the measure does not offer, or its default, is no choice.
     let measure = state.filters.measure.def();
     state.filters.scale =
@@ -104,6 +112,7 @@ pub fn render(state: &ViewState) -> String {
         sex,
         age,
         person,
+        quarter,
         release,
         map_level,
     } = &state.filters;
@@ -130,6 +139,9 @@ pub fn render(state: &ViewState) -> String {
         Some((dimension, FIRST_VALUE)) => pairs.push(format!("{}=", dimension.key())),
         Some((dimension, code)) => pairs.push(format!("{}={code}", dimension.key())),
         None => {}
+    }
+    if let Some(quarter) = quarter {
+        pairs.push(format!("{}={quarter}", DimensionId::Quarter.key()));
     }
     if let Some(release) = release {
         pairs.push(format!("{RELEASE}={release}"));
@@ -181,6 +193,11 @@ mod tests {
                                 Vec::new()
                             },
                             person,
+                            quarter: if person.is_none() && sex.is_some() {
+                                Some(4)
+                            } else {
+                                None
+                            },
                             release: (area != Area::Country).then(|| "ab".repeat(32)),
                             map_level: if sex == Some(Sex::Male) {
                                 MapLevel::Region
@@ -213,12 +230,27 @@ mod tests {
                     sex: Some(Sex::Female),
                     age: vec![3, 4, 5],
                     person: Some((DimensionId::CivilStatus, 2)),
+                    quarter: None,
                     release: None,
                     map_level: MapLevel::Region,
                 },
                 ..ViewState::default()
             }),
             "measure=admissions&scale=count&region=1084&sex=2&age_group=3,4,5&civil_status=2&map=region&lang=en"
+        );
+    }
+
+    #[test]
+    fn a_quarter_is_read_unless_a_person_attribute_is_chosen() {
+        assert_eq!(parse("?quarter=3").filters.quarter, Some(3));
+        assert_eq!(render(&parse("?quarter=3&sex=1")), "sex=1&quarter=3");
+        assert_eq!(parse("?quarter=5").filters.quarter, None);
+        assert_eq!(parse("?quarter=0").filters.quarter, None);
+        // Each comes from a tile of its own: the person attribute stays.
+        let both = parse("?quarter=2&civil_status=2").filters;
+        assert_eq!(
+            (both.quarter, both.person),
+            (None, Some((DimensionId::CivilStatus, 2)))
         );
     }
 
