@@ -290,6 +290,7 @@ async fn both_engines_build_byte_identical_tiles() {
                 ".nursing_home",
                 ".target_group",
                 ".gp_cluster",
+                ".quarter",
             ]
             .map(|split| format!("{f}{split}"))
         })
