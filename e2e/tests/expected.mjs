@@ -162,6 +162,22 @@ export function gpContactsPer1000InQuarter(extracts, geographyCsv, quarter, year
   return { year, national: rate('all'), byRegion, citizens: counted.get('all') ?? 0, yearCitizens: persons.size };
 }
 
+/** GP contacts in `year` (the latest by default) of the year's citizens,
+ * counted per region of their municipality and sex: { region: { M, K } }. */
+export function gpContactCountsBySex(extracts, geographyCsv, year = latestYear(extracts)) {
+  const regionOf = regions(geographyCsv);
+  const persons = citizens(extracts, year);
+  const gp = generalPractices(extracts);
+  const counts = {};
+  for (const region of [1081, 1082, 1083, 1084, 1085]) counts[region] = { M: 0, K: 0 };
+  for (const c of rows(join(extracts, 'ssr.csv'))) {
+    if (!gp.has(c.provider_number) || Number(c.contact_date.slice(0, 4)) !== year) continue;
+    const p = persons.get(c.cpr);
+    if (p) counts[regionOf.get(Number(p.municipality))][p.sex] += 1;
+  }
+  return counts;
+}
+
 /** Number text in the page's language ("7.486,0" in Danish, "7,486.0" in English) → number. */
 export function parseNumber(text, lang = 'da') {
   const [group, decimal] = lang === 'da' ? ['.', ','] : [',', '.'];

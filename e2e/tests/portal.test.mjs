@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { contactYears, gpClusters, gpContactsPer1000, gpContactsPer1000InQuarter, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -881,6 +881,32 @@ test('development over time: the key figure shows last year, and a line chart fo
   // The kinds offered for years.
   assert.deepEqual(await page.locator('#c1-kind option').evaluateAll((os) => os.map((o) => o.value)), ['bar', 'line', 'table']);
   await page.screenshot({ path: join(artifacts, 'advanced-time-series.png'), fullPage: true });
+  await page.close();
+});
+
+test('stacked bars show each region\'s count as men and women, with a table twin of the same numbers', async () => {
+  const counts = gpContactCountsBySex(extracts, geography);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${url}/avanceret?chart=gp_contacts.count.region.stacked`);
+  await page.getByTestId('chart-1-stacked').waitFor();
+  // Offered for counts only: stacked rates would not add up.
+  assert.ok((await page.locator('#c1-kind option').evaluateAll((os) => os.map((o) => o.value))).includes('stacked'));
+  const values = await tableValues(page, 'chart-1-table');
+  const expected = {};
+  for (const [region, bySex] of Object.entries(counts)) {
+    expected[Number(region) * 2] = bySex.M;
+    expected[Number(region) * 2 + 1] = bySex.K;
+  }
+  assertValues(values, expected, 'GP contacts by region and sex');
+  const svg = await page.getByTestId('chart-1-stacked').innerHTML();
+  assert.ok(svg.includes('Mænd') && svg.includes('Kvinder'), 'the legend names both parts');
+  const total = counts[1084].M + counts[1084].K;
+  assert.ok(svg.includes(total.toLocaleString('da-DK')), `the Capital Region's bar is labelled with its total ${total}`);
+  await page.screenshot({ path: join(artifacts, 'advanced-stacked.png'), fullPage: true });
+  // A rate is not stacked: the chart falls back to bars, and the kind is not offered.
+  await page.getByLabel('Pr. 1.000', { exact: true }).first().check();
+  await page.getByTestId('chart-1-bars').waitFor();
+  assert.ok(!(await page.locator('#c1-kind option').evaluateAll((os) => os.map((o) => o.value))).includes('stacked'));
   await page.close();
 });
 

@@ -231,6 +231,11 @@ pub const NO_RESTRICTION: Text = Text {
     da: "Alle borgere",
     en: "All citizens",
 };
+/// After a stacked bar with a protected part, instead of its total.
+pub const PROTECTED_PART: Text = Text {
+    da: "delvist beskyttet",
+    en: "partly protected",
+};
 /// Why the person filter is locked.
 pub const NOT_WITH_QUARTER: Text = Text {
     da: "Kan ikke kombineres med et kvartal: vælg hele året for at afgrænse borgerne.",

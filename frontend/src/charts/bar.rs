@@ -232,7 +232,7 @@ fn render_horizontal(
 }
 
 /// [`NARROW`] on a phone-sized viewport, else [`WIDE`].
-fn chart_width() -> u32 {
+pub(super) fn chart_width() -> u32 {
     let viewport = web_sys::window()
         .and_then(|w| w.inner_width().ok())
         .and_then(|w| w.as_f64())

@@ -6,6 +6,7 @@
 pub mod bar;
 pub mod line;
 pub mod map;
+pub mod stacked;
 
 use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};

@@ -6,7 +6,7 @@
 
 use shared::cube::{Cube, Grouping};
 use shared::tile::{Split, TileKind};
-use shared::{geography, DimensionId, Lang};
+use shared::{geography, DimensionId, Lang, Sex};
 use yew::prelude::*;
 
 use super::{context, latest_year, series, set_filter, total, use_person_values};
@@ -14,6 +14,7 @@ use crate::api::cache::{use_tile, Load};
 use crate::charts::bar::BarChart;
 use crate::charts::line::LineChart;
 use crate::charts::map::ChoroplethMap;
+use crate::charts::stacked::StackedBarChart;
 use crate::charts::Datum;
 use crate::components::age_filter::AgeFilter;
 use crate::components::area_filter::AreaFilter;
@@ -178,11 +179,12 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
             .find(|d| d.key() == key)
             .unwrap_or(spec.by);
         // The old breakdown's default kind gives way to the new one's.
-        let kind = if spec.kind == ChartKind::default_for(spec.by) || !spec.kind.fits(by) {
-            ChartKind::default_for(by)
-        } else {
-            spec.kind
-        };
+        let kind =
+            if spec.kind == ChartKind::default_for(spec.by) || !spec.kind.fits(by, spec.scale()) {
+                ChartKind::default_for(by)
+            } else {
+                spec.kind
+            };
         ChartSpec { by, kind, ..spec }
     });
     let on_kind = props.on_change.reform(move |e: Event| {
@@ -214,7 +216,7 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
             <div class="filter">
                 <label class="filter-label" for={format!("{prefix}kind")}>{ i18n::CHART_TYPE.get(lang) }</label>
                 <select id={format!("{prefix}kind")} onchange={on_kind}>
-                    { for ChartKind::ALL.iter().filter(|k| k.fits(spec.by)).map(|k| html! {
+                    { for ChartKind::ALL.iter().filter(|k| k.fits(spec.by, spec.scale())).map(|k| html! {
                         <option value={k.key()} selected={*k == spec.kind()}>{ k.label().get(lang) }</option>
                     }) }
                 </select>
@@ -297,6 +299,58 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
                 { twin(series.highlight) }
             </>
         },
+        ChartKind::Stacked => {
+            // Men and women (or the one sex the filter keeps), each
+            // computed as the chart of that sex.
+            let segments: Vec<(String, Vec<Datum>)> = [Sex::Male, Sex::Female]
+                .into_iter()
+                .filter(|s| filters.sex.is_none_or(|chosen| chosen == *s))
+                .map(|s| {
+                    let of_sex = Filters {
+                        sex: Some(s),
+                        ..filters.clone()
+                    };
+                    let data = Series::compute(cube, spec, &of_sex, lang).data;
+                    (s.label().get(lang).to_string(), data)
+                })
+                .collect();
+            // The table twin: a row per category and sex.
+            let rows: Vec<Datum> = segments
+                .first()
+                .map(|(_, first)| {
+                    (0..first.len())
+                        .flat_map(|i| {
+                            segments
+                                .iter()
+                                .enumerate()
+                                .filter_map(move |(k, (sex, data))| {
+                                    let d = data.get(i)?;
+                                    Some(Datum {
+                                        key: d.key.saturating_mul(2).saturating_add(k as u16),
+                                        label: format!("{} · {sex}", d.label),
+                                        ..d.clone()
+                                    })
+                                })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            html! {
+                <>
+                    <StackedBarChart title={title.clone()} segments={segments} decimals={decimals}
+                        lang={lang} testid={format!("chart-{n}-stacked")} export_name={file.clone()} />
+                    <details class="table-twin">
+                        <summary>{ format!("{}: {title}", i18n::TABLE_OF.get(lang)) }</summary>
+                        <DataTable caption={format!("{}: {title}", i18n::TABLE_OF.get(lang))}
+                            category={format!("{by_label} · {}", DimensionId::Sex.def().label.get(lang))}
+                            value_heading={format!("{label}, {unit}")}
+                            export_name={file.clone()}
+                            data={rows} highlight={None::<u16>} decimals={decimals} lang={lang}
+                            testid={format!("chart-{n}-table")} />
+                    </details>
+                </>
+            }
+        }
         ChartKind::Map => {
             let regions = spec.by == DimensionId::Region;
             let selected = series.highlight;

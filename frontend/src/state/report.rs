@@ -26,12 +26,16 @@ pub enum ChartKind {
     Table,
     /// A line through the years (a time series).
     Line,
+    /// Stacked bars: each category's count as men and women (counts
+    /// only, as only they add up).
+    Stacked,
 }
 
 impl ChartKind {
     /// Every kind, in the order the tool offers them.
-    pub const ALL: [ChartKind; 4] = [
+    pub const ALL: [ChartKind; 5] = [
         ChartKind::Bar,
+        ChartKind::Stacked,
         ChartKind::Line,
         ChartKind::Map,
         ChartKind::Table,
@@ -44,6 +48,7 @@ impl ChartKind {
             ChartKind::Map => "map",
             ChartKind::Table => "table",
             ChartKind::Line => "line",
+            ChartKind::Stacked => "stacked",
         }
     }
 
@@ -58,6 +63,10 @@ impl ChartKind {
             ChartKind::Bar => Text {
                 da: "Søjlediagram",
                 en: "Bar chart",
+            },
+            ChartKind::Stacked => Text {
+                da: "Stablede søjler",
+                en: "Stacked bars",
             },
             ChartKind::Map => Text {
                 da: "Kort",
@@ -74,12 +83,14 @@ impl ChartKind {
         }
     }
 
-    /// Whether a chart broken down by `by` can be drawn this way: a map
-    /// needs municipalities or regions, a line the years.
-    pub fn fits(self, by: DimensionId) -> bool {
+    /// Whether a chart broken down by `by` on `scale` can be drawn this
+    /// way: a map needs municipalities or regions, a line the years, and
+    /// stacked bars (men and women) counts of another breakdown than sex.
+    pub fn fits(self, by: DimensionId, scale: Scale) -> bool {
         match self {
             ChartKind::Map => matches!(by, DimensionId::Municipality | DimensionId::Region),
             ChartKind::Line => by == DimensionId::Year,
+            ChartKind::Stacked => by != DimensionId::Sex && scale == Scale::Count,
             ChartKind::Bar | ChartKind::Table => true,
         }
     }
@@ -172,7 +183,7 @@ impl ChartSpec {
     /// The kind in force: the chosen one where it fits, else the
     /// breakdown's default.
     pub fn kind(&self) -> ChartKind {
-        if self.kind.fits(self.by) {
+        if self.kind.fits(self.by, self.scale()) {
             self.kind
         } else {
             ChartKind::default_for(self.by)
@@ -315,6 +326,28 @@ mod tests {
         };
         assert_eq!(line(DimensionId::Year).kind(), ChartKind::Line);
         assert_eq!(line(DimensionId::Region).kind(), ChartKind::Bar);
+    }
+
+    #[test]
+    fn only_counts_are_stacked_and_never_by_sex() {
+        let stacked = |scale, by| ChartSpec {
+            measure: MeasureId::GpContacts,
+            scale: Some(scale),
+            by,
+            kind: ChartKind::Stacked,
+        };
+        let counts = stacked(Scale::Count, DimensionId::Region);
+        assert_eq!(counts.kind(), ChartKind::Stacked);
+        assert_eq!(ChartSpec::parse(&counts.render()), Some(counts));
+        assert_eq!(counts.render(), "gp_contacts.count.region.stacked");
+        assert_eq!(
+            stacked(Scale::PerThousand, DimensionId::Region).kind(),
+            ChartKind::Bar
+        );
+        assert_eq!(
+            stacked(Scale::Count, DimensionId::Sex).kind(),
+            ChartKind::Bar
+        );
     }
 
     #[test]
