@@ -15,6 +15,7 @@ Nothing here uses the project's code: tiles come over HTTP (or, for the
 release test, straight out of a copy of the store) and are read with
 pyarrow."""
 
+import csv
 import hashlib
 import json
 import os
@@ -131,6 +132,7 @@ def judge(name, exact_parts, derived_naive, derived_public, naive_must_fall=True
         f"{name}: {len(targets)} cells of 1-4; naive release gives away "
         f"{len(recovered_naive)}, the public release 0 of {len(derived_public)} derived"
     )
+    return len(recovered_naive)
 
 
 def split_attack(releases, family, split, quantity, split_key):
@@ -200,6 +202,57 @@ def test_overlapping_geographies_recover_nothing(releases):
         public_derived,
         naive_must_fall=False,
     )
+
+
+def areas(column):
+    """{municipality code: its region or health cluster}, from the
+    geography table (`column`: "regionskode" or "sundhedsklynge")."""
+    with open(os.environ["TVAERS_GEOGRAPHY"], newline="", encoding="utf-8") as f:
+        return {int(r["komkode"]): r[column] for r in csv.DictReader(f) if r["er_kommune"] == "ja"}
+
+
+@pytest.mark.parametrize("column", ["regionskode", "sundhedsklynge"])
+def test_a_region_or_health_cluster_minus_its_municipalities_recovers_nothing(releases, column):
+    """A region's (or health cluster's) cell minus the same cell of all its
+    municipalities but one. The portal shows regions and health clusters
+    as sums of municipality cells; the adversary takes the area's total
+    from another tile (the nursing-home split, summed over its codes) so
+    that it is not the sum of the very cells subtracted from it. A naive
+    release shows the area totals itself, exact unless they are 1-4."""
+    exact, public = releases
+    area_of = areas(column)
+
+    def group(key):
+        year, municipality, band, sex = key
+        return (year, area_of[municipality], band, sex)
+
+    def totals(tiles, family, quantity):
+        sums = defaultdict(int)
+        for key, v in cells(tiles[f"{family}.nursing_home"], BASE_KEYS + ["nursing_home"], quantity).items():
+            sums[group(key[:4])] += v
+        return dict(sums)
+
+    # A region has about 20 municipalities, so a region's cell minus all
+    # of them but one rarely leaves exactly one small cell unblanked: the
+    # naive release must fall to the two quantities together.
+    recovered = 0
+    for family, quantity in [("geography", "citizens"), ("hospital", "hospital_contacts")]:
+        exact_parts = cells(exact[family], BASE_KEYS, quantity)
+        exact_totals = defaultdict(int)
+        for key, v in exact_parts.items():
+            exact_totals[group(key)] += v
+        naive_derived = subtract_attack(naive(dict(exact_totals)), naive(exact_parts), group)
+        public_derived = subtract_attack(
+            totals(public, family, quantity), cells(public[family], BASE_KEYS, quantity), group
+        )
+        recovered += judge(
+            f"{family}/{quantity}: {column} minus its municipalities",
+            exact_parts,
+            naive_derived,
+            public_derived,
+            naive_must_fall=False,
+        )
+    assert recovered, f"{column}: the attack recovers nothing even from the naive release"
 
 
 def test_periods_recover_nothing(releases):
