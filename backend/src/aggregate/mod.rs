@@ -433,19 +433,22 @@ impl Tally {
             .expect("the quantity belongs to the family")
     }
 
+    /// The counts of `year`, base cell × slot × column (made on first use).
+    fn year_block(&mut self, year: u16) -> &mut Counts {
+        let len = BASE_CELLS * self.slots.count * self.width;
+        self.years.entry(year).or_insert_with(|| Counts::new(len))
+    }
+
     /// Adds `n` to `column` of the place's cell in every tile.
     fn add(&mut self, place: &Place, column: usize, n: u64) {
         if n == 0 {
             return;
         }
         let (width, count) = (self.width, self.slots.count);
-        let block = self
-            .years
-            .entry(place.cell.0)
-            .or_insert_with(|| Counts::new(BASE_CELLS * count * width));
         let row = base_index(place.cell) * count;
         let mut scratch = std::mem::take(&mut self.scratch);
         self.slots.of(place, &mut scratch);
+        let block = self.year_block(place.cell.0);
         for slot in &scratch {
             block.add((row + slot) * width + column, place.record, n);
         }
@@ -469,11 +472,8 @@ impl Tally {
             return;
         }
         let (width, count) = (self.width, self.slots.count);
-        let block = self
-            .years
-            .entry(place.cell.0)
-            .or_insert_with(|| Counts::new(BASE_CELLS * count * width));
         let row = base_index(place.cell) * count + self.slots.quarter(quarter);
+        let block = self.year_block(place.cell.0);
         block.add(row * width + column, place.record, n);
     }
 

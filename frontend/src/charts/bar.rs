@@ -8,8 +8,8 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::{
-    category_chart, draw_value_labels, font, protected, svg_figure, value_axis_top, value_label,
-    Datum, GRID,
+    category_chart, draw_value_labels, font, protected, row_chart, svg_figure, use_chart_width,
+    value_axis_top, value_label, Datum,
 };
 
 /// Properties of [`BarChart`].
@@ -161,29 +161,7 @@ fn render_horizontal(
                 .chain(reference.map(|r| r.1)),
         );
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(28)
-            .y_label_area_size(if width < WIDE { 110 } else { 150 })
-            .build_cartesian_2d(0.0..top, (0..n - 1).into_segmented())
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(row) => {
-                    labels.get(n - 1 - *row).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            })
-            .x_label_formatter(&|x| format_number(*x, 0, lang))
-            .x_labels(if width < WIDE { 3 } else { 5 })
-            .label_style(font())
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let mut chart = row_chart(&root, &labels, top, lang, width)?;
         chart
             .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
                 let row = row_of(i);
@@ -248,21 +226,7 @@ pub(super) fn chart_width() -> u32 {
 /// when the viewport crosses the phone breakpoint.
 #[function_component(BarChart)]
 pub fn bar_chart(props: &BarChartProps) -> Html {
-    // `use_state_eq` compares with the current value, so the listener
-    // (which holds the first render's handle) triggers a redraw only when
-    // the breakpoint is crossed.
-    let width = use_state_eq(chart_width);
-    {
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|window| {
-                gloo_events::EventListener::new(&window, "resize", move |_| {
-                    width.set(chart_width())
-                })
-            });
-            move || drop(listener)
-        });
-    }
+    let width = use_chart_width();
     let svg = use_memo(
         (
             props.data.clone(),
@@ -270,7 +234,7 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
             props.reference.clone(),
             props.decimals,
             props.lang,
-            *width,
+            width,
         ),
         |(data, highlight, reference, decimals, lang, width)| {
             render_svg(

@@ -77,6 +77,70 @@ fn category_chart<'a, 'b>(
     Ok(chart)
 }
 
+/// A chart with values from 0 to `top` along x and categories as rows
+/// (the first on top).
+type RowChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordusize>>>;
+
+/// Builds a [`RowChart`] `width` pixels wide on `root` with `labels` as
+/// its rows, and draws its axes and grid. Row `i` of the labels is drawn
+/// at segment `labels.len() - 1 - i`.
+fn row_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    labels: &[String],
+    top: f64,
+    lang: Lang,
+    width: u32,
+) -> Result<RowChart<'a, 'b>, String> {
+    let n = labels.len().max(1);
+    let narrow = width < bar::WIDE;
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(28)
+        .y_label_area_size(if narrow { 110 } else { 150 })
+        .build_cartesian_2d(0.0..top, (0..n - 1).into_segmented())
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(row) => labels.get(n - 1 - *row).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_label_formatter(&|x| format_number(*x, 0, lang))
+        .x_labels(if narrow { 3 } else { 5 })
+        .label_style(font())
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
+/// The width a chart is drawn at ([`bar::NARROW`] on a phone-sized
+/// viewport, else [`bar::WIDE`]), updated when the viewport crosses the
+/// breakpoint.
+#[hook]
+fn use_chart_width() -> u32 {
+    // `use_state_eq` compares with the current value, so the listener
+    // (which holds the first render's handle) triggers a redraw only when
+    // the breakpoint is crossed.
+    let width = use_state_eq(bar::chart_width);
+    {
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                gloo_events::EventListener::new(&window, "resize", move |_| {
+                    width.set(bar::chart_width())
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    *width
+}
+
 /// Labels each value of `data` above its category, `lift` (a share of
 /// the axis) above the value.
 fn draw_value_labels(

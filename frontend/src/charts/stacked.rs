@@ -10,8 +10,7 @@ use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
-use super::bar::{chart_width, WIDE};
-use super::{font, protected, svg_figure, value_axis_top, Datum, GRID};
+use super::{font, protected, row_chart, svg_figure, use_chart_width, value_axis_top, Datum};
 
 /// Segment colours, in segment order: each with AA contrast against
 /// white, and told apart from each other by lightness as well as hue.
@@ -88,29 +87,7 @@ pub fn render_svg(
                 .filter_map(|(_, data)| data.get(i)?.value)
                 .sum::<f64>()
         }));
-        let mut chart = ChartBuilder::on(&body)
-            .margin(12)
-            .x_label_area_size(28)
-            .y_label_area_size(if width < WIDE { 110 } else { 150 })
-            .build_cartesian_2d(0.0..top, (0..n - 1).into_segmented())
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(row) => {
-                    categories.get(n - 1 - *row).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            })
-            .x_label_formatter(&|x| format_number(*x, 0, lang))
-            .x_labels(if width < WIDE { 3 } else { 5 })
-            .label_style(font())
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let mut chart = row_chart(&body, &categories, top, lang, width)?;
         for i in 0..categories.len() {
             let mut start = 0.0;
             for ((_, data), colour) in segments.iter().zip(SEGMENT_COLOURS) {
@@ -152,20 +129,9 @@ pub fn render_svg(
 /// the viewport crosses the phone breakpoint.
 #[function_component(StackedBarChart)]
 pub fn stacked_bar_chart(props: &StackedBarChartProps) -> Html {
-    let width = use_state_eq(chart_width);
-    {
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|window| {
-                gloo_events::EventListener::new(&window, "resize", move |_| {
-                    width.set(chart_width())
-                })
-            });
-            move || drop(listener)
-        });
-    }
+    let width = use_chart_width();
     let svg = use_memo(
-        (props.segments.clone(), props.decimals, props.lang, *width),
+        (props.segments.clone(), props.decimals, props.lang, width),
         |(segments, decimals, lang, width)| render_svg(segments, *decimals, *lang, *width),
     );
     let figure = use_node_ref();
@@ -182,6 +148,7 @@ pub fn stacked_bar_chart(props: &StackedBarChartProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::bar::WIDE;
 
     fn segment(name: &str, values: [Option<f64>; 2]) -> (String, Vec<Datum>) {
         let data = ["Nordjylland", "Sjælland"]
