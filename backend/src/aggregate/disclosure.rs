@@ -162,6 +162,24 @@ fn groups(cube: &Cube, skip: DimensionId, quantity: QuantityId) -> BTreeMap<Vec<
     groups
 }
 
+/// Checks each total minus all its parts but one (the part a subtraction
+/// would reveal): a total of `totals` and its parts in `groups`, by the
+/// same key.
+fn all_parts_but_one(
+    check: &mut Check,
+    totals: &BTreeMap<Vec<u16>, u64>,
+    groups: &BTreeMap<Vec<u16>, Vec<u64>>,
+) {
+    for (key, parts) in groups {
+        let total = totals.get(key).copied().unwrap_or(0) as i64;
+        let sum: i64 = parts.iter().map(|v| *v as i64).sum();
+        for part in parts {
+            check.checked += 1;
+            check.violations += u64::from(small(total - (sum - *part as i64)));
+        }
+    }
+}
+
 /// Audits the public tiles of a release: every value, and the
 /// differencing attacks an adversary with only these tiles can run
 /// (against `previous`, the tiles of an earlier release, when given).
@@ -245,14 +263,7 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
             let totals = base_cells
                 .entry((split_cube.family(), *q))
                 .or_insert_with(|| cells(base, *q));
-            for (key, parts) in &groups(split_cube, dimension, *q) {
-                let total = totals.get(key).copied().unwrap_or(0) as i64;
-                let sum: i64 = parts.iter().map(|v| *v as i64).sum();
-                for part in parts {
-                    check.checked += 1;
-                    check.violations += u64::from(small(total - (sum - *part as i64)));
-                }
-            }
+            all_parts_but_one(check, totals, &groups(split_cube, dimension, *q));
         }
     }
     checks.push(subgroups);
@@ -275,14 +286,8 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
                 continue;
             }
             let totals = cells(base, *q);
-            for (key, parts) in &groups(split_cube, DimensionId::Quarter, *q) {
-                let total = totals.get(key).copied().unwrap_or(0) as i64;
-                let sum: i64 = parts.iter().map(|v| *v as i64).sum();
-                for part in parts {
-                    quarters.checked += 1;
-                    quarters.violations += u64::from(small(total - (sum - *part as i64)));
-                }
-            }
+            let parts = groups(split_cube, DimensionId::Quarter, *q);
+            all_parts_but_one(&mut quarters, &totals, &parts);
         }
     }
     checks.push(quarters);
@@ -407,6 +412,56 @@ mod tests {
         let checks = audit(&[after], &[before]);
         let releases = checks.last().expect("release check");
         assert_eq!(releases.violations, 1, "{checks:?}");
+    }
+
+    #[test]
+    fn the_audit_subtracts_quarters_from_the_year_for_events_only() {
+        // The year's cells hold 5 of every event; its quarters 1-3 of the
+        // first age band hold 2 + 0 + 0 of them, so the fourth quarter
+        // would be derived as 3.
+        let quarters = |events: u64| {
+            let width = TileFamilyId::Geography.def().quantities.len();
+            let mut values = vec![vec![20, 20, 20]];
+            values.extend((1..width).map(|_| vec![events, 0, 0]));
+            Cube::new(
+                TileKind {
+                    family: TileFamilyId::Geography,
+                    split: Split::Quarter,
+                },
+                vec![
+                    vec![2024; 3],
+                    vec![101; 3],
+                    vec![3; 3],
+                    vec![1; 3],
+                    vec![1, 2, 3],
+                ],
+                values,
+            )
+            .expect("cube")
+            .with_protection(Protection::CellKey)
+        };
+        let check = |events| {
+            let checks = audit(
+                &[geography([20, 20], Protection::CellKey), quarters(events)],
+                &[],
+            );
+            checks
+                .into_iter()
+                .find(|c| c.name.contains("quarters"))
+                .expect("the quarter check")
+        };
+        let events = TileFamilyId::Geography
+            .def()
+            .quantities
+            .iter()
+            .filter(|q| q.def().counted == Counted::Events)
+            .count() as u64;
+        let leaky = check(2);
+        assert_eq!(leaky.checked, 3 * events, "persons are not subtracted");
+        // Each event column: 5 - 2 = 3 for either empty quarter (two
+        // violations), 5 - 0 = 5 for the first.
+        assert_eq!(leaky.violations, 2 * events, "{leaky:?}");
+        assert_eq!(check(5).violations, 0);
     }
 
     #[test]
