@@ -30,10 +30,11 @@ after(async () => {
 });
 
 /** What the page should show, from the tiles read by pyarrow. */
-function oracle(family, numerator, denominator, behind, factor, region, sex) {
+function oracle(family, numerator, denominator, behind, factor, region, sex, by) {
   const args = ['tests/oracle.py', release, family, numerator, denominator, behind, String(factor)];
   if (region) args.push(String(region));
   if (sex) args.push('--sex', String(sex));
+  if (by) args.push('--by', by);
   return JSON.parse(execFileSync('python', args, { encoding: 'utf8' }));
 }
 
@@ -99,6 +100,57 @@ test('the public release shows rounded figures, marked as such, equal to the til
   assert.match(lines[0], /;Status$/);
   assert.equal(lines.length, 6);
   for (const line of lines.slice(1)) assert.match(line, /;afrundet$/);
+  await page.close();
+});
+
+/** Rows of a chart's table twin: key → { value, status } (value null when none is shown). */
+async function chartTable(page, n) {
+  const rows = await page.locator(`[data-testid="chart-${n}-table"] tbody tr`).evaluateAll((trs) =>
+    trs.map((tr) => {
+      const td = tr.querySelector('td');
+      return [tr.dataset.key, { value: td.dataset.value === '' ? null : Number(td.dataset.value), status: td.dataset.status }];
+    }),
+  );
+  return Object.fromEntries(rows);
+}
+
+test('in the advanced tool a filter change redraws all four charts with the numbers of the tiles', async () => {
+  // The default report: GP contacts per 1,000 by municipality (map) and by
+  // age group; admissions per 1,000 by region and by sex (table).
+  const women = [
+    oracle('geography', 'gp_contacts', 'citizens', 'gp_patients', 1000, null, 2, 'municipality'),
+    oracle('geography', 'gp_contacts', 'citizens', 'gp_patients', 1000, null, 2, 'age_group'),
+    oracle('hospital', 'admissions', 'citizens', 'hospital_patients', 1000, null, 2),
+    oracle('hospital', 'admissions', 'citizens', 'hospital_patients', 1000, null, 2, 'sex'),
+  ];
+  assert.equal(Object.keys(women[0].rows).length, 98, 'every municipality has women');
+  assert.equal(Object.keys(women[1].rows).length, 5, 'every age group');
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${url}/avanceret?release=${release}`);
+  await page.getByTestId('chart-4-table').waitFor({ state: 'attached' });
+  const before = await chartTable(page, 3);
+  await page.getByLabel('Kvinder').check();
+  await page.waitForURL(/sex=2/);
+  // Every chart shows the women's numbers once it has redrawn.
+  for (const [i, expected] of women.entries()) {
+    const n = i + 1;
+    const [key, want] = Object.entries(expected.rows).find(([, w]) => w.value !== null);
+    await page.waitForFunction(
+      ([n, key, v]) => {
+        const row = document.querySelector(`[data-testid="chart-${n}-table"] tbody tr[data-key="${key}"] td`);
+        return row && Math.abs(Number(row.dataset.value) - v) < 1e-6;
+      },
+      [n, key, want.value],
+    );
+    const rows = await chartTable(page, n);
+    for (const [key, want] of Object.entries(expected.rows)) {
+      assert.equal(rows[key]?.status, want.status, `chart ${n}, ${key}`);
+      if (want.value === null) assert.equal(rows[key].value, null, `chart ${n}, ${key} is protected`);
+      else assertClose(rows[key].value, want.value, `chart ${n}, ${key}`);
+    }
+  }
+  const after = await chartTable(page, 3);
+  assert.ok(Object.keys(after).some((k) => after[k].value !== before[k].value), 'the filter changed the numbers');
   await page.close();
 });
 
