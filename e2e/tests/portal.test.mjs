@@ -900,6 +900,15 @@ test('stacked bars show each region\'s count as men and women, with a table twin
   assertValues(values, expected, 'GP contacts by region and sex');
   const svg = await page.getByTestId('chart-1-stacked').innerHTML();
   assert.ok(svg.includes('Mænd') && svg.includes('Kvinder'), 'the legend names both parts');
+  // The text summary names each part's highest and lowest region.
+  const names = { 1081: 'Nordjylland', 1082: 'Midtjylland', 1083: 'Syddanmark', 1084: 'Hovedstaden', 1085: 'Sjælland' };
+  const summary = await page.getByTestId('chart-1-stacked').getByTestId('chart-summary').textContent();
+  for (const [sex, word] of [['M', 'Mænd'], ['K', 'Kvinder']]) {
+    const ranked = Object.entries(counts).sort((a, b) => b[1][sex] - a[1][sex]);
+    const [high, low] = [ranked[0], ranked[ranked.length - 1]];
+    const part = `${word}: højest ${names[high[0]]} (${high[1][sex].toLocaleString('da-DK')}), lavest ${names[low[0]]} (${low[1][sex].toLocaleString('da-DK')})`;
+    assert.ok(summary.includes(part), `summary "${summary}" has "${part}"`);
+  }
   const total = counts[1084].M + counts[1084].K;
   assert.ok(svg.includes(total.toLocaleString('da-DK')), `the Capital Region's bar is labelled with its total ${total}`);
   await page.screenshot({ path: join(artifacts, 'advanced-stacked.png'), fullPage: true });

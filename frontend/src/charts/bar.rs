@@ -8,8 +8,8 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::{
-    category_chart, draw_value_labels, font, protected, row_chart, svg_figure, use_chart_width,
-    value_axis_top, value_label, Datum,
+    category_chart, draw_value_labels, font, protected, row_chart, summary, svg_figure,
+    use_chart_width, value_axis_top, value_label, Datum,
 };
 
 /// Properties of [`BarChart`].
@@ -260,7 +260,16 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
         (&props.title, &props.testid, &props.export_name),
         props.lang,
         &svg,
-        (protected(&props.data), reference.unwrap_or_default()),
+        (
+            protected(&props.data),
+            reference.unwrap_or_default(),
+            summary(
+                &[(String::new(), props.data.clone())],
+                false,
+                props.decimals,
+                props.lang,
+            ),
+        ),
         figure,
     )
 }

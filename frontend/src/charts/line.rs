@@ -7,7 +7,8 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::{
-    category_chart, draw_value_labels, font, protected, svg_figure, value_axis_top, Datum, GRID,
+    category_chart, draw_value_labels, font, protected, summary, svg_figure, value_axis_top, Datum,
+    GRID,
 };
 
 /// The series' colours: the brand blue, then a dark grey (both AA against
@@ -127,7 +128,11 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         (&props.title, &props.testid, &props.export_name),
         props.lang,
         &svg,
-        (protected, Html::default()),
+        (
+            protected,
+            Html::default(),
+            summary(&props.series, true, props.decimals, props.lang),
+        ),
         figure,
     )
 }

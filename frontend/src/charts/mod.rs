@@ -186,25 +186,111 @@ fn svg_figure(
     (title, testid, export_name): (&AttrValue, &AttrValue, &AttrValue),
     lang: Lang,
     svg: &Result<String, String>,
-    (protected, under): (bool, Html),
+    (protected, under, summary): (bool, Html, String),
     figure: NodeRef,
 ) -> Html {
+    let summary_id = format!("{testid}-summary");
     html! {
         <figure class="chart" data-testid={testid.clone()} ref={figure.clone()}>
             <figcaption>{ title.clone() }</figcaption>
-            <div class="chart-svg" role="img" aria-label={title.clone()}>
+            <div class="chart-svg" role="img" aria-label={title.clone()}
+                aria-describedby={summary_id.clone()}>
                 { match svg {
                     Ok(svg) => Html::from_html_unchecked(AttrValue::from(svg.clone())),
                     Err(e) => html! { <p class="error">{ e.clone() }</p> },
                 } }
             </div>
             { under }
+            <p class="chart-summary" id={summary_id} data-testid="chart-summary">{ summary }</p>
             if protected {
                 <p class="protection-note" data-testid="protection-note">{ crate::i18n::PROTECTION_NOTE.get(lang) }</p>
             }
             <ChartExport target={figure} name={export_name.clone()} {lang} />
         </figure>
     }
+}
+
+/// What a chart shows, in words: for each named series (the name may be
+/// empty), its highest and lowest category, or for a development over
+/// time its first and last value; and how many values are protected.
+pub fn summary(
+    series: &[(String, Vec<Datum>)],
+    over_time: bool,
+    decimals: usize,
+    lang: Lang,
+) -> String {
+    let number = |v: f64| format_number(v, decimals, lang);
+    let mut parts = Vec::new();
+    for (name, data) in series {
+        let shown: Vec<(&Datum, f64)> = data.iter().filter_map(|d| Some((d, d.value?))).collect();
+        let (Some(first), Some(last)) = (shown.first(), shown.last()) else {
+            continue;
+        };
+        let text = if over_time {
+            match lang {
+                Lang::Da => format!(
+                    "{} i {}, {} i {}",
+                    number(first.1),
+                    first.0.label,
+                    number(last.1),
+                    last.0.label
+                ),
+                Lang::En => format!(
+                    "{} in {}, {} in {}",
+                    number(first.1),
+                    first.0.label,
+                    number(last.1),
+                    last.0.label
+                ),
+            }
+        } else {
+            let by_value = |a: &&(&Datum, f64), b: &&(&Datum, f64)| a.1.total_cmp(&b.1);
+            let high = shown.iter().max_by(by_value).unwrap_or(first);
+            let low = shown.iter().min_by(by_value).unwrap_or(first);
+            match lang {
+                Lang::Da => format!(
+                    "højest {} ({}), lavest {} ({})",
+                    high.0.label,
+                    number(high.1),
+                    low.0.label,
+                    number(low.1)
+                ),
+                Lang::En => format!(
+                    "highest {} ({}), lowest {} ({})",
+                    high.0.label,
+                    number(high.1),
+                    low.0.label,
+                    number(low.1)
+                ),
+            }
+        };
+        parts.push(if name.is_empty() {
+            text
+        } else {
+            format!("{name}: {text}")
+        });
+    }
+    let protected = series
+        .iter()
+        .flat_map(|(_, data)| data)
+        .filter(|d| d.status == Status::Suppressed)
+        .count();
+    let mut text = parts.join(". ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    if !text.is_empty() {
+        text.push('.');
+    }
+    if protected > 0 {
+        text.push_str(&match (lang, protected) {
+            (Lang::Da, 1) => " 1 værdi er beskyttet.".to_string(),
+            (Lang::Da, n) => format!(" {n} værdier er beskyttet."),
+            (Lang::En, 1) => " 1 value is protected.".to_string(),
+            (Lang::En, n) => format!(" {n} values are protected."),
+        });
+    }
+    text.trim().to_string()
 }
 
 /// One labelled value of a chart series; `None` draws no bar.
@@ -229,5 +315,37 @@ impl Datum {
             value,
             status: Status::Exact,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_names_the_extremes_or_the_development_and_counts_protected_values() {
+        let mut data = vec![
+            Datum::exact(1, "Nordjylland", Some(7123.46)),
+            Datum::exact(2, "Sjælland", Some(6000.0)),
+            Datum::exact(3, "Læsø", None),
+        ];
+        data[2].status = Status::Suppressed;
+        let series = [(String::new(), data)];
+        assert_eq!(
+            summary(&series, false, 1, Lang::Da),
+            "Højest Nordjylland (7.123,5), lavest Sjælland (6.000,0). 1 værdi er beskyttet."
+        );
+        let years = [(
+            "Aarhus".to_string(),
+            vec![
+                Datum::exact(2023, "2023", Some(10.0)),
+                Datum::exact(2024, "2024", Some(12.5)),
+            ],
+        )];
+        assert_eq!(
+            summary(&years, true, 1, Lang::En),
+            "Aarhus: 10.0 in 2023, 12.5 in 2024."
+        );
+        assert_eq!(summary(&[], false, 0, Lang::Da), "");
     }
 }

@@ -10,7 +10,9 @@ use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
-use super::{font, protected, row_chart, svg_figure, use_chart_width, value_axis_top, Datum};
+use super::{
+    font, protected, row_chart, summary, svg_figure, use_chart_width, value_axis_top, Datum,
+};
 
 /// Segment colours, in segment order: each with AA contrast against
 /// white, and told apart from each other by lightness as well as hue.
@@ -140,7 +142,11 @@ pub fn stacked_bar_chart(props: &StackedBarChartProps) -> Html {
         (&props.title, &props.testid, &props.export_name),
         props.lang,
         &svg,
-        (any_protected, Html::default()),
+        (
+            any_protected,
+            Html::default(),
+            summary(&props.segments, false, props.decimals, props.lang),
+        ),
         figure,
     )
 }
