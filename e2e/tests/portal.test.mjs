@@ -470,7 +470,7 @@ test('keyboard only: Tab reaches every control, and the filters work without a m
   await page.goto(url);
   await page.getByTestId('key-figure').waitFor();
   const reached = new Set();
-  for (let i = 0; i < 50; i += 1) {
+  for (let i = 0; i < 55; i += 1) {
     await page.keyboard.press('Tab');
     reached.add(
       await page.evaluate(() => {
@@ -485,6 +485,21 @@ test('keyboard only: Tab reaches every control, and the filters work without a m
     assert.ok(reached.has(control), `Tab reaches ${control} (reached: ${[...reached].join(', ')})`);
   }
   assert.ok([...reached].some((c) => c.startsWith('input:sex-')), 'Tab reaches the sex radio group');
+  // The bar chart is one Tab stop: its first bar, named with its value.
+  const bars = [...reached].filter((c) => c.startsWith('rect:'));
+  assert.equal(bars.length, 1, `Tab reaches the bar chart once (${bars.join(', ')})`);
+  // The arrow keys move between the bars, End to the last; each bar is named.
+  const chart = page.getByTestId('region-chart');
+  await chart.locator('[data-bar="0"]').focus();
+  await page.keyboard.press('ArrowRight');
+  const second = await page.evaluate(() => [document.activeElement.dataset.bar, document.activeElement.querySelector('title')?.textContent]);
+  const tableRows = await page.locator('[data-testid="breakdown-table"] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.querySelector('th').textContent.trim(), tr.querySelector('td').textContent.trim()]),
+  );
+  assert.deepEqual(second, ['1', `${tableRows[1][0]}: ${tableRows[1][1]}`], 'the second bar, named as in the table');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.bar), String(tableRows.length - 1));
+  assert.equal(await chart.locator('[tabindex="0"]').count(), 1, 'one Tab stop, the focused bar');
   // The map is one stop: one of its areas, not 98.
   const areas = [...reached].filter((c) => c.startsWith('path:map-m-'));
   assert.equal(areas.length, 1, `Tab reaches the map once (${areas.join(', ')})`);

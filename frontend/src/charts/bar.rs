@@ -8,8 +8,8 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::{
-    category_chart, draw_value_labels, font, protected, row_chart, summary, svg_figure,
-    use_chart_width, value_axis_top, value_label, Datum,
+    category_chart, draw_value_labels, element_label, focusable, font, protected, row_chart,
+    summary, svg_figure, use_chart_width, value_axis_top, value_label, Datum,
 };
 
 /// Properties of [`BarChart`].
@@ -237,6 +237,11 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
             width,
         ),
         |(data, highlight, reference, decimals, lang, width)| {
+            let labels: Vec<String> = data
+                .iter()
+                .filter(|d| d.value.is_some())
+                .map(|d| element_label(&d.label, d, *decimals, *lang))
+                .collect();
             render_svg(
                 data,
                 (*highlight, reference.as_ref()),
@@ -244,6 +249,7 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
                 *lang,
                 *width,
             )
+            .map(|svg| focusable(svg, &[BAR, HIGHLIGHT], 0, &labels))
         },
     );
     let figure = use_node_ref();

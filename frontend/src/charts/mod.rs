@@ -190,11 +190,15 @@ fn svg_figure(
     figure: NodeRef,
 ) -> Html {
     let summary_id = format!("{testid}-summary");
+    let bars = svg
+        .as_ref()
+        .map_or(0, |svg| svg.matches("data-bar=").count());
     html! {
         <figure class="chart" data-testid={testid.clone()} ref={figure.clone()}>
             <figcaption>{ title.clone() }</figcaption>
             <div class="chart-svg" role="img" aria-label={title.clone()}
-                aria-describedby={summary_id.clone()}>
+                aria-describedby={summary_id.clone()} data-bars={bars.to_string()}
+                onkeydown={Callback::from(move_between_bars)}>
                 { match svg {
                     Ok(svg) => Html::from_html_unchecked(AttrValue::from(svg.clone())),
                     Err(e) => html! { <p class="error">{ e.clone() }</p> },
@@ -207,6 +211,110 @@ fn svg_figure(
             }
             <ChartExport target={figure} name={export_name.clone()} {lang} />
         </figure>
+    }
+}
+
+/// Makes the rectangles of a chart drawn in one of `fills` keyboard
+/// elements, in drawing order, after skipping the first `skip` of them (a
+/// legend's swatches): each gets `labels[i]` as its `title` (its
+/// accessible name and tooltip), the first is the chart's one Tab stop, and the arrow keys move
+/// between them ([`move_between_bars`]).
+fn focusable(svg: String, fills: &[RGBColor], skip: usize, labels: &[String]) -> String {
+    let fills: Vec<String> = fills
+        .iter()
+        .map(|RGBColor(r, g, b)| format!("fill=\"#{r:02X}{g:02X}{b:02X}\""))
+        .collect();
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = String::with_capacity(svg.len() + labels.len() * 96);
+    let mut rest = svg.as_str();
+    let mut matched: usize = 0;
+    while let Some(at) = rest.find("<rect ") {
+        let Some(end) = rest[at..].find("/>").map(|e| at + e) else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        let attributes = &rest[at + "<rect ".len()..end];
+        let label = fills
+            .iter()
+            .any(|f| attributes.contains(f.as_str()))
+            .then(|| {
+                matched += 1;
+                (matched - 1).checked_sub(skip)
+            })
+            .flatten()
+            .and_then(|i| Some((i, labels.get(i)?)));
+        match label {
+            Some((i, label)) => {
+                let label = escape(label);
+                let stop = if i == 0 { 0 } else { -1 };
+                out.push_str(&format!(
+                    "<rect data-bar=\"{i}\" tabindex=\"{stop}\" role=\"img\" {attributes}><title>{label}</title></rect>"
+                ));
+            }
+            None => out.push_str(&rest[at..end + 2]),
+        }
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The accessible name of a chart element: `name` and the datum's value
+/// as shown, with its status when it is not exact.
+fn element_label(name: &str, d: &Datum, decimals: usize, lang: Lang) -> String {
+    let value = d
+        .value
+        .map_or_else(String::new, |v| format_number(v, decimals, lang));
+    match d.status {
+        Status::Exact => format!("{name}: {value}"),
+        status => format!("{name}: {value} ({})", status.label().get(lang)),
+    }
+}
+
+/// Moves the keyboard focus between a chart's elements (see
+/// [`focusable`]): the arrow keys to the next or previous, Home and End
+/// to the first or last; the focused one becomes the chart's Tab stop.
+fn move_between_bars(e: KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    // Yew delegates events to the application's root, so the chart is
+    // found from the element the key was pressed on.
+    let Some(target) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(Some(chart)) = target.closest(".chart-svg") else {
+        return;
+    };
+    let number = |element: &web_sys::Element, name: &str| {
+        element
+            .get_attribute(name)
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    let (Some(at), Some(count)) = (number(&target, "data-bar"), number(&chart, "data-bars")) else {
+        return;
+    };
+    let next = match e.key().as_str() {
+        "ArrowRight" | "ArrowDown" => (at + 1).min(count.saturating_sub(1)),
+        "ArrowLeft" | "ArrowUp" => at.saturating_sub(1),
+        "Home" => 0,
+        "End" => count.saturating_sub(1),
+        _ => return,
+    };
+    e.prevent_default();
+    let Ok(Some(element)) = chart.query_selector(&format!("[data-bar=\"{next}\"]")) else {
+        return;
+    };
+    let _ = target.set_attribute("tabindex", "-1");
+    let _ = element.set_attribute("tabindex", "0");
+    if let Ok(element) = element.dyn_into::<web_sys::SvgElement>() {
+        let _ = element.focus();
     }
 }
 
@@ -347,5 +455,30 @@ mod tests {
             "Aarhus: 10.0 in 2023, 12.5 in 2024."
         );
         assert_eq!(summary(&[], false, 0, Lang::Da), "");
+    }
+
+    #[test]
+    fn bars_of_the_given_colours_become_keyboard_elements_in_order() {
+        let blue = RGBColor(0x1f, 0x5f, 0x8b);
+        let svg = concat!(
+            "<svg><rect x=\"0\" fill=\"#1F5F8B\"/>",
+            "<rect x=\"1\" fill=\"#FFFFFF\"/>",
+            "<rect x=\"2\" fill=\"#1F5F8B\"/>",
+            "<rect x=\"3\" fill=\"#1F5F8B\"/></svg>"
+        )
+        .to_string();
+        let labels = ["A & B: 1".to_string(), "C: 2".to_string()];
+        let out = focusable(svg, &[blue], 1, &labels);
+        assert_eq!(
+            out,
+            concat!(
+                "<svg><rect x=\"0\" fill=\"#1F5F8B\"/>",
+                "<rect x=\"1\" fill=\"#FFFFFF\"/>",
+                "<rect data-bar=\"0\" tabindex=\"0\" role=\"img\" ",
+                "x=\"2\" fill=\"#1F5F8B\"><title>A &amp; B: 1</title></rect>",
+                "<rect data-bar=\"1\" tabindex=\"-1\" role=\"img\" ",
+                "x=\"3\" fill=\"#1F5F8B\"><title>C: 2</title></rect></svg>"
+            )
+        );
     }
 }

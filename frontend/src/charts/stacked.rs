@@ -11,7 +11,8 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::{
-    font, protected, row_chart, summary, svg_figure, use_chart_width, value_axis_top, Datum,
+    element_label, focusable, font, protected, row_chart, summary, svg_figure, use_chart_width,
+    value_axis_top, Datum,
 };
 
 /// Segment colours, in segment order: each with AA contrast against
@@ -134,7 +135,25 @@ pub fn stacked_bar_chart(props: &StackedBarChartProps) -> Html {
     let width = use_chart_width();
     let svg = use_memo(
         (props.segments.clone(), props.decimals, props.lang, width),
-        |(segments, decimals, lang, width)| render_svg(segments, *decimals, *lang, *width),
+        |(segments, decimals, lang, width)| {
+            // In drawing order: category by category, its parts in turn.
+            let categories = segments.first().map_or(0, |(_, data)| data.len());
+            let labels: Vec<String> = (0..categories)
+                .flat_map(|i| {
+                    segments.iter().filter_map(move |(name, data)| {
+                        let d = data.get(i).filter(|d| d.value.is_some())?;
+                        Some(element_label(
+                            &format!("{}, {name}", d.label),
+                            d,
+                            *decimals,
+                            *lang,
+                        ))
+                    })
+                })
+                .collect();
+            render_svg(segments, *decimals, *lang, *width)
+                .map(|svg| focusable(svg, &SEGMENT_COLOURS, segments.len(), &labels))
+        },
     );
     let figure = use_node_ref();
     let any_protected = props.segments.iter().any(|(_, data)| protected(data));
