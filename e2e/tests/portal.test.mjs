@@ -927,6 +927,11 @@ test('stacked bars show each region\'s count as men and women, with a table twin
   const total = counts[1084].M + counts[1084].K;
   assert.ok(svg.includes(total.toLocaleString('da-DK')), `the Capital Region's bar is labelled with its total ${total}`);
   await page.screenshot({ path: join(artifacts, 'advanced-stacked.png'), fullPage: true });
+  // With one sex chosen, only its part is drawn, under the same keys.
+  await page.goto(`${url}/avanceret?sex=2&chart=gp_contacts.count.region.stacked`);
+  await page.getByTestId('chart-1-stacked').waitFor();
+  const women = await tableValues(page, 'chart-1-table');
+  assertValues(women, Object.fromEntries(Object.entries(counts).map(([r, c]) => [Number(r) * 2 + 1, c.K])), 'women by region');
   // A rate is not stacked: the chart falls back to bars, and the kind is not offered.
   await page.getByLabel('Pr. 1.000', { exact: true }).first().check();
   await page.getByTestId('chart-1-bars').waitFor();

@@ -302,19 +302,23 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
         ChartKind::Stacked => {
             // Men and women (or the one sex the filter keeps), each
             // computed as the chart of that sex.
-            let segments: Vec<(String, Vec<Datum>)> = [Sex::Male, Sex::Female]
+            let sexes: Vec<Sex> = [Sex::Male, Sex::Female]
                 .into_iter()
                 .filter(|s| filters.sex.is_none_or(|chosen| chosen == *s))
+                .collect();
+            let segments: Vec<(String, Vec<Datum>)> = sexes
+                .iter()
                 .map(|s| {
                     let of_sex = Filters {
-                        sex: Some(s),
+                        sex: Some(*s),
                         ..filters.clone()
                     };
                     let data = Series::compute(cube, spec, &of_sex, lang).data;
                     (s.label().get(lang).to_string(), data)
                 })
                 .collect();
-            // The table twin: a row per category and sex.
+            // The table twin: a row per category and sex, keyed by the
+            // category's code × 2 plus the sex code − 1.
             let rows: Vec<Datum> = segments
                 .first()
                 .map(|(_, first)| {
@@ -322,12 +326,12 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
                         .flat_map(|i| {
                             segments
                                 .iter()
-                                .enumerate()
-                                .filter_map(move |(k, (sex, data))| {
+                                .zip(&sexes)
+                                .filter_map(move |((name, data), sex)| {
                                     let d = data.get(i)?;
                                     Some(Datum {
-                                        key: d.key.saturating_mul(2).saturating_add(k as u16),
-                                        label: format!("{} · {sex}", d.label),
+                                        key: d.key.saturating_mul(2).saturating_add(sex.code() - 1),
+                                        label: format!("{} · {name}", d.label),
                                         ..d.clone()
                                     })
                                 })
