@@ -477,6 +477,16 @@ impl Tally {
         block.add(row * width + column, place.record, n);
     }
 
+    /// Adds one person to `column` of the place's cell in each quarter of
+    /// `quarters` (one bit each, bit 0 the first quarter).
+    fn add_in_quarters(&mut self, place: &Place, quarters: u8, column: usize) {
+        for q in 1..=4 {
+            if quarters & (1 << (q - 1)) != 0 {
+                self.add_in_quarter(place, q, column, 1);
+            }
+        }
+    }
+
     /// Adds `n` events on `date` to `column` of the place's cell: in every
     /// tile, and in the quarter split at the date's quarter.
     fn add_event(&mut self, place: &Place, date: NaiveDate, column: usize, n: u64) {
@@ -769,19 +779,11 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
             for tally in &mut tallies {
                 let citizens = tally.column(QuantityId::Citizens);
                 tally.add(&place, citizens, 1);
-                for q in 1..=4 {
-                    if quarters & (1 << (q - 1)) != 0 {
-                        tally.add_in_quarter(&place, q, citizens, 1);
-                    }
-                }
+                tally.add_in_quarters(&place, quarters, citizens);
             }
             if is_elderly(&place) {
                 tallies[1].add(&place, elderly, 1);
-                for q in 1..=4 {
-                    if quarters & (1 << (q - 1)) != 0 {
-                        tallies[1].add_in_quarter(&place, q, elderly, 1);
-                    }
-                }
+                tallies[1].add_in_quarters(&place, quarters, elderly);
             }
             by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
@@ -1192,14 +1194,15 @@ async fn municipal_care(
                 }
                 return;
             };
-            let quarter = ((month.clamp(1, 12) - 1) / 3 + 1) as u8;
-            let year_quarter = year * 4 + i32::from(quarter) - 1;
+            // The store gives months 1-12 (`year_month`).
+            let first_day = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
+            let (quarter, person_quarter) = (quarter_of(first_day), year_quarter(first_day));
             // A person-year may come with a service more than once.
             if let Some(i) = services.iter().position(|(code, _)| *code == service) {
                 if service_years[i].insert(person, year) {
                     tally.add(&place, services[i].1, 1);
                 }
-                if service_quarters[i].insert(person, year_quarter) {
+                if service_quarters[i].insert(person, person_quarter) {
                     tally.add_in_quarter(&place, quarter, services[i].1, 1);
                 }
             }
@@ -1207,7 +1210,7 @@ async fn municipal_care(
                 if home_help_years.insert(person, year) {
                     tally.add(&place, home_help, 1);
                 }
-                if home_help_quarters.insert(person, year_quarter) {
+                if home_help_quarters.insert(person, person_quarter) {
                     tally.add_in_quarter(&place, quarter, home_help, 1);
                 }
             }

@@ -129,11 +129,13 @@ async fn fetch(manifest: &Manifest, scope: Option<&str>, kind: TileKind) -> Resu
     let entry = manifest
         .tile(&tile)
         .ok_or_else(|| ApiError::Decode(format!("the release has no {tile} tile")))?;
-    let public = super::tile(entry).await?;
     let Some(closed) = scope.and_then(|s| manifest.closed_tile(&tile, s)) else {
-        return Ok(public);
+        return super::tile(entry).await;
     };
-    let (closed, metadata) = super::tile_with_metadata(closed).await?;
+    // Both tiles at once.
+    let (public, (closed, metadata)) =
+        futures_util::future::try_join(super::tile(entry), super::tile_with_metadata(closed))
+            .await?;
     let codes: Vec<u16> = metadata
         .get(META_SCOPE_CODES)
         .and_then(|codes| serde_json::from_str(codes).ok())
