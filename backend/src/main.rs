@@ -503,13 +503,10 @@ async fn main() -> anyhow::Result<()> {
                     }
                 }
                 log::info!("release {}: base tiles compressed", release.id);
-                let cache = state.tiles.clone();
-                std::thread::spawn(move || {
-                    for (id, bytes) in later {
-                        cache.insert(&id, bytes, None);
-                    }
-                    log::info!("release {}: split tiles compressed", release.id);
-                });
+                state.tiles.warm_in_background(
+                    later,
+                    format!("release {}: split tiles compressed", release.id),
+                );
             }
             let listener = TcpListener::bind(&addr).with_context(|| format!("binding {addr}"))?;
             println!("Tværs is serving on http://{}", listener.local_addr()?);

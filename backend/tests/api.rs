@@ -62,6 +62,46 @@ async fn healthz_reports_the_store() {
         test::call_and_read_body_json(&app, TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(body["status"], "ok");
     assert_eq!(body["store"], "SQLite");
+    assert_eq!(body["tiles_compressing"], 0);
+}
+
+#[actix_web::test]
+async fn healthz_counts_the_tiles_compressed_in_the_background_down_to_zero() {
+    let (state, _store, _dir) = state().await;
+    let cache = state.tiles.clone();
+    let app = test::init_service(app(state)).await;
+    let compressing = || async {
+        let body: serde_json::Value =
+            test::call_and_read_body_json(&app, TestRequest::get().uri("/healthz").to_request())
+                .await;
+        body["tiles_compressing"].as_u64().expect("a count")
+    };
+    // Three tiles of 256 KiB that compress badly (brotli at quality 11).
+    let mut x: u32 = 7;
+    let tiles: Vec<(String, Vec<u8>)> = (0..3)
+        .map(|i| {
+            let bytes = (0..256 * 1024)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    x as u8
+                })
+                .collect();
+            (format!("{i:064x}"), bytes)
+        })
+        .collect();
+    cache.warm_in_background(tiles, "test tiles compressed".into());
+    assert!(compressing().await <= 3);
+    let mut left = compressing().await;
+    for _ in 0..600 {
+        if left == 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        left = compressing().await;
+    }
+    assert_eq!(left, 0, "still compressing after a minute");
 }
 
 #[actix_web::test]
@@ -621,6 +661,105 @@ async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: ErrorBody = test::read_body_json(res).await;
     assert_eq!(body.error, "not_found");
+}
+
+/// The `Boot` the server wrote into a page, and whether the page preloads `url`.
+fn boot_of(page: &[u8]) -> shared::api::Boot {
+    let page = String::from_utf8_lossy(page);
+    let start = format!(
+        "<script type=\"application/json\" id=\"{}\">",
+        shared::api::BOOT_ELEMENT
+    );
+    let json = page
+        .split_once(&start)
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(json, _)| json.to_string())
+        .unwrap_or_else(|| panic!("no boot element in {page}"));
+    serde_json::from_str(&json).expect("boot JSON")
+}
+
+#[actix_web::test]
+async fn the_page_carries_the_session_and_manifest_and_preloads_the_first_tile() {
+    use shared::api::SessionInfo;
+    use tvaers::auth::request::Auth;
+    use tvaers::auth::{DevIssuer, Role, Verifier};
+    let (store, dir) = support::sqlite_store().await;
+    let dist = tempfile::tempdir().expect("dist");
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><html><head><title>Tværs test</title></head><body></body></html>",
+    )
+    .expect("write");
+    let mut state = AppState::new(store.clone(), key(), Some(dist.path().to_path_buf()));
+    let issuer = DevIssuer::load_or_create(&dir.path().join("dev-issuer")).expect("a key");
+    state.auth = Auth {
+        verifier: Verifier::new(vec![issuer.trusted_key()], "tvaers").expect("one key"),
+        dev: Some(issuer.clone()),
+        secure_cookie: false,
+    };
+    let app = test::init_service(app(state)).await;
+
+    // Before any release: the session, no manifest, no preload.
+    let page = test::call_and_read_body(&app, TestRequest::get().uri("/").to_request()).await;
+    let boot = boot_of(&page);
+    assert!(boot.manifest.is_none());
+    assert!(!String::from_utf8_lossy(&page).contains("rel=\"preload\""));
+
+    let (extracts, _) = population(300, 31);
+    post_all(&app, extracts.path()).await;
+    tvaers::release::build(&store).await.expect("build");
+    let token = issuer.sign(Role::Municipality, Some("0751"), None, "tvaers", 60);
+    let get = |uri: &str, token: Option<&str>| {
+        let mut req = TestRequest::get().uri(uri);
+        if let Some(token) = token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+        }
+        req.to_request()
+    };
+    for token in [None, Some(token.as_str())] {
+        let res = test::call_service(&app, get("/", token)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(hv(&res, header::CACHE_CONTROL), "private, no-cache");
+        let page = test::read_body(res).await;
+        let boot = boot_of(&page);
+        // Exactly what the two requests it saves would have answered.
+        let session: SessionInfo =
+            test::call_and_read_body_json(&app, get("/api/session", token)).await;
+        let manifest: Manifest =
+            test::call_and_read_body_json(&app, get("/api/manifest", token)).await;
+        assert_eq!(boot.session.as_ref(), Some(&session));
+        assert_eq!(session.signed_in, token.is_some());
+        assert_eq!(boot.manifest.as_ref(), Some(&manifest));
+        assert_eq!(
+            manifest.tiles.iter().any(|t| t.scope.is_some()),
+            token.is_some(),
+            "closed tiles for the signed-in caller only"
+        );
+        // The front page preloads the public tile of the default measure.
+        let family = shared::measure::DEFAULT_MEASURE.def().family().id;
+        let url = &manifest.tile(family.def().key).expect("its tile").url;
+        let page = String::from_utf8_lossy(&page).to_string();
+        assert!(
+            page.contains(&format!(
+                "<link rel=\"preload\" href=\"{url}\" as=\"fetch\" crossorigin>"
+            )),
+            "{page}"
+        );
+        assert!(page.find("tvaers-boot") < page.find("</head>"));
+    }
+    // Other pages and addresses with choices preload nothing, but carry
+    // the boot; refused credentials give an empty boot (the page then
+    // asks, and is refused).
+    for uri in ["/om-data", "/?measure=admissions"] {
+        let page = test::call_and_read_body(&app, get(uri, None)).await;
+        assert!(boot_of(&page).manifest.is_some(), "{uri}");
+        assert!(
+            !String::from_utf8_lossy(&page).contains("rel=\"preload\""),
+            "{uri}"
+        );
+    }
+    let page = test::call_and_read_body(&app, get("/", Some("not-a-token"))).await;
+    assert_eq!(boot_of(&page), shared::api::Boot::default());
 }
 
 fn post_arrow(register: &str, body: Vec<u8>) -> TestRequest {

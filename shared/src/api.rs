@@ -138,6 +138,22 @@ pub struct DemoUser {
     pub label: String,
 }
 
+/// The id of the element in which the server hands the page what the
+/// first requests would fetch (see [`Boot`]).
+pub const BOOT_ELEMENT: &str = "tvaers-boot";
+
+/// What the server writes into the page it serves, as JSON in a
+/// `<script type="application/json">` element: the session and the
+/// current manifest as the same cookie would fetch them, so that the
+/// first chart waits for no request but its tile's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boot {
+    /// `GET /api/session`'s answer; `None` when it would be an error.
+    pub session: Option<SessionInfo>,
+    /// `GET /api/manifest`'s answer; `None` when it would be an error.
+    pub manifest: Option<Manifest>,
+}
+
 /// `GET /api/session`: who is signed in (see `docs/access.md`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {

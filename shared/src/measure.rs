@@ -822,6 +822,10 @@ impl Scale {
 }
 
 /// A measure of the catalogue.
+/// The measure the portal shows when the address names none (the
+/// server preloads its tile for the front page).
+pub const DEFAULT_MEASURE: MeasureId = MeasureId::GpContacts;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]

@@ -1,4 +1,5 @@
-//! `GET /healthz`: the server runs and its store answers.
+//! `GET /healthz`: the server runs and its store answers; how many tiles
+//! it is still compressing in the background.
 
 use actix_web::{web, HttpResponse};
 
@@ -10,6 +11,7 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({
             "status": "ok",
             "store": state.store.engine(),
+            "tiles_compressing": state.tiles.pending(),
         })),
         Err(e) => {
             log::error!("health check: {e}");

@@ -41,12 +41,8 @@ async fn answer(
     };
     let signed_in = caller.is_some();
     let scope = caller.and_then(|c| c.scope).map(|s| s.to_string());
-    match state
-        .store
-        .release_with(id, Tiles::PublicAnd(scope.as_deref()))
-        .await
-    {
-        Ok(Some(release)) => {
+    match manifest_for(state, id, scope.as_deref()).await {
+        Ok(Some(manifest)) => {
             let cache = if signed_in {
                 vec![CacheDirective::Private, CacheDirective::NoStore]
             } else {
@@ -55,7 +51,7 @@ async fn answer(
             HttpResponse::Ok()
                 .insert_header(CacheControl(cache))
                 .insert_header(("Vary", "Cookie, Authorization"))
-                .json(to_manifest(release))
+                .json(manifest)
         }
         Ok(None) if id.is_none() => error_response(
             StatusCode::NOT_FOUND,
@@ -76,6 +72,21 @@ async fn answer(
             )
         }
     }
+}
+
+/// The manifest of release `id` (`None`: the current one) with the public
+/// tiles and the closed tiles of `scope`; `None` when there is no such
+/// release.
+pub async fn manifest_for(
+    state: &AppState,
+    id: Option<&str>,
+    scope: Option<&str>,
+) -> Result<Option<Manifest>, crate::store::StoreError> {
+    Ok(state
+        .store
+        .release_with(id, Tiles::PublicAnd(scope))
+        .await?
+        .map(to_manifest))
 }
 
 fn to_manifest(release: Release) -> Manifest {

@@ -1,41 +1,54 @@
 //! The built single-page app, with history fallback: any path that is not
-//! a file serves `index.html`, so deep links work.
+//! a file serves `index.html`, so deep links work. The page is served with
+//! what its first requests would fetch written into it (see
+//! [`shared::api::Boot`]): the session and the current manifest, and on
+//! the front page a preload of the tile its first chart draws.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use actix_files::{Files, NamedFile};
+use actix_files::Files;
 use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{CacheControl, CacheDirective};
-use actix_web::{web, HttpResponse};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use shared::api::{Boot, BOOT_ELEMENT};
+use shared::measure::DEFAULT_MEASURE;
+use shared::tile::{Split, TileKind};
+
+use crate::startup::AppState;
 
 /// Mounts the SPA at `/`, or a page explaining how to build it.
 pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
     match dist {
         Some(dist) => {
-            let index = dist.join("index.html");
+            let template: Rc<str> = std::fs::read_to_string(dist.join("index.html"))
+                .unwrap_or_default()
+                .into();
+            let front = {
+                let template = template.clone();
+                move |req: HttpRequest| {
+                    let template = template.clone();
+                    async move { page(&req, &template).await }
+                }
+            };
             cfg.service(
-                Files::new("/", dist)
-                    .index_file("index.html")
-                    .default_handler(fn_service(move |req: ServiceRequest| {
-                        let index = index.clone();
-                        async move {
-                            let (req, _) = req.into_parts();
-                            let file = NamedFile::open_async(&index).await?;
-                            let mut res = file.into_response(&req);
-                            res.headers_mut().insert(
-                                actix_web::http::header::CACHE_CONTROL,
-                                CacheControl(vec![CacheDirective::NoCache])
-                                    .to_string()
-                                    .parse()
-                                    .expect("valid header"),
-                            );
-                            Ok(ServiceResponse::new(req, res))
-                        }
-                    })),
+                web::resource("/")
+                    .route(web::get().to(front.clone()))
+                    .route(web::head().to(front)),
             );
+            cfg.service(Files::new("/", dist).default_handler(fn_service(
+                move |req: ServiceRequest| {
+                    let template = template.clone();
+                    async move {
+                        let (req, _) = req.into_parts();
+                        let res = page(&req, &template).await;
+                        Ok(ServiceResponse::new(req, res))
+                    }
+                },
+            )));
         }
         None => {
             cfg.default_service(web::to(|| async {
@@ -47,6 +60,77 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
                     )
             }));
         }
+    }
+}
+
+/// `index.html` for `req`, with its [`Boot`]. It depends on the caller's
+/// cookie, so it is private and revalidated every time.
+async fn page(req: &HttpRequest, template: &str) -> HttpResponse {
+    let boot = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => boot(req, state).await,
+        None => Boot::default(),
+    };
+    // The front page without choices in its address draws the default
+    // measure's tile first; any other page or address picks its own.
+    let preload = (req.path() == "/" && req.query_string().is_empty())
+        .then(|| {
+            let kind = TileKind {
+                family: DEFAULT_MEASURE.def().family().id,
+                split: Split::None,
+            };
+            boot.manifest
+                .as_ref()?
+                .tile(&kind.key())
+                .map(|t| t.url.clone())
+        })
+        .flatten();
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header((header::VARY, "Cookie, Authorization"))
+        .body(with_boot(template, &boot, preload.as_deref()))
+}
+
+/// What `GET /api/session` and `GET /api/manifest` would answer the
+/// caller of `req`; nothing when its credentials are refused (the page
+/// then asks, and shows the refusal).
+async fn boot(req: &HttpRequest, state: &AppState) -> Boot {
+    let Ok(caller) = state.auth.caller(req) else {
+        return Boot::default();
+    };
+    let session = super::session::session_of(caller.as_ref(), state).await;
+    let scope = caller
+        .and_then(|c| c.principal.scope)
+        .map(|s| s.to_string());
+    let manifest = super::manifest::manifest_for(state, None, scope.as_deref())
+        .await
+        .unwrap_or_else(|e| {
+            log::error!("manifest for the page: {e}");
+            None
+        });
+    Boot {
+        session: Some(session),
+        manifest,
+    }
+}
+
+/// `template` with `boot` as JSON in a data element, and a preload of
+/// `preload`, at the end of its head. `<` is escaped in the JSON, so no
+/// value can close the element.
+fn with_boot(template: &str, boot: &Boot, preload: Option<&str>) -> String {
+    let json = serde_json::to_string(boot)
+        .unwrap_or_else(|_| "{}".to_string())
+        .replace('<', "\\u003c");
+    let mut head =
+        format!("<script type=\"application/json\" id=\"{BOOT_ELEMENT}\">{json}</script>");
+    if let Some(url) = preload {
+        head.push_str(&format!(
+            "<link rel=\"preload\" href=\"{url}\" as=\"fetch\" crossorigin>"
+        ));
+    }
+    match template.find("</head>") {
+        Some(at) => format!("{}{head}{}", &template[..at], &template[at..]),
+        None => format!("{template}{head}"),
     }
 }
 
@@ -87,6 +171,29 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_boot_cannot_close_its_element() {
+        let boot = Boot {
+            session: Some(shared::api::SessionInfo {
+                name: Some("</script><script>alert(1)</script>".to_string()),
+                ..Default::default()
+            }),
+            manifest: None,
+        };
+        let page = with_boot(
+            "<html><head><title>t</title></head></html>",
+            &boot,
+            Some("/t"),
+        );
+        assert_eq!(page.matches("</script>").count(), 1, "{page}");
+        assert!(page.ends_with(
+            "<link rel=\"preload\" href=\"/t\" as=\"fetch\" crossorigin></head></html>"
+        ));
+        let (_, json) = page.split_once("id=\"tvaers-boot\">").expect("element");
+        let (json, _) = json.split_once("</script>").expect("closed");
+        assert_eq!(serde_json::from_str::<Boot>(json).expect("JSON"), boot);
+    }
 
     #[test]
     fn inline_scripts_are_allowed_by_their_hash_only() {

@@ -3,12 +3,14 @@
 //! Ids are content hashes, so responses are cacheable forever. Each tile is
 //! compressed once (brotli and gzip, public tiles at their best quality) and kept in
 //! memory raw and compressed; the server warms this cache with the latest
-//! release before it listens. Brotli is preferred when the client accepts
+//! release's base tiles before it listens, and with its split tiles in
+//! the background after (`/healthz` says how many are left). Brotli is preferred when the client accepts
 //! it, then gzip; each variant has its own strong ETag, as its bytes
 //! differ.
 
 use std::collections::HashMap;
 use std::io::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use actix_web::http::header::{self, HeaderValue};
@@ -39,18 +41,43 @@ type Slot = Arc<OnceLock<Arc<CachedTile>>>;
 
 /// Tiles by id; entries never change.
 #[derive(Clone, Debug, Default)]
-pub struct TileCache(Arc<RwLock<HashMap<String, Slot>>>);
+pub struct TileCache {
+    tiles: Arc<RwLock<HashMap<String, Slot>>>,
+    /// Tiles handed to [`TileCache::warm_in_background`] and not yet
+    /// compressed.
+    pending: Arc<AtomicUsize>,
+}
 
 impl TileCache {
     fn get(&self, id: &str) -> Option<Arc<CachedTile>> {
-        self.0.read().ok()?.get(id)?.get().cloned()
+        self.tiles.read().ok()?.get(id)?.get().cloned()
+    }
+
+    /// Compresses `tiles` (public ones, by id) into the cache on a thread
+    /// of their own, and logs `done` when all are.
+    pub fn warm_in_background(&self, tiles: Vec<(String, Vec<u8>)>, done: String) {
+        self.pending.fetch_add(tiles.len(), Ordering::SeqCst);
+        let cache = self.clone();
+        std::thread::spawn(move || {
+            for (id, bytes) in tiles {
+                cache.insert(&id, bytes, None);
+                cache.pending.fetch_sub(1, Ordering::SeqCst);
+            }
+            log::info!("{done}");
+        });
+    }
+
+    /// How many tiles are still being compressed in the background (a
+    /// benchmark waits for 0: compression takes both cores for a while).
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::SeqCst)
     }
 
     fn slot(&self, id: &str) -> Slot {
-        if let Some(slot) = self.0.read().ok().and_then(|m| m.get(id).cloned()) {
+        if let Some(slot) = self.tiles.read().ok().and_then(|m| m.get(id).cloned()) {
             return slot;
         }
-        match self.0.write() {
+        match self.tiles.write() {
             Ok(mut map) => map.entry(id.to_string()).or_default().clone(),
             Err(_) => Slot::default(),
         }

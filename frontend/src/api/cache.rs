@@ -80,7 +80,15 @@ pub struct TileCacheProviderProps {
 pub fn tile_cache_provider(props: &TileCacheProviderProps) -> Html {
     let tiles = use_reducer(Tiles::default);
     let requested = use_mut_ref(HashSet::new);
-    let manifests = use_mut_ref(HashMap::new);
+    // The current manifest, as the server wrote it into the page.
+    let manifests = use_mut_ref(|| {
+        let boot = super::boot();
+        let mut manifests = HashMap::new();
+        if let (Some(session), Some(manifest)) = (boot.session, boot.manifest) {
+            manifests.insert(manifest_key(session.scope.as_deref(), None), manifest);
+        }
+        manifests
+    });
     let cache = TileCache {
         tiles,
         requested,
@@ -98,17 +106,23 @@ async fn manifest(
     scope: Option<&str>,
     release: Option<&str>,
 ) -> Result<Manifest, ApiError> {
-    let key = format!(
-        "{}/{}",
-        scope.unwrap_or("public"),
-        release.unwrap_or("current")
-    );
+    let key = manifest_key(scope, release);
     if let Some(manifest) = manifests.borrow().get(&key) {
         return Ok(manifest.clone());
     }
     let manifest = super::manifest(release).await?;
     manifests.borrow_mut().insert(key, manifest.clone());
     Ok(manifest)
+}
+
+/// The cache key of the manifest of `release` (`None`: the current one)
+/// for the user of `scope`.
+fn manifest_key(scope: Option<&str>, release: Option<&str>) -> String {
+    format!(
+        "{}/{}",
+        scope.unwrap_or("public"),
+        release.unwrap_or("current")
+    )
 }
 
 /// The cache key of tile `kind` of `release` (`None`: the current one),

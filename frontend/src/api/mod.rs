@@ -8,7 +8,7 @@ pub mod tiles;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::api::{ErrorBody, Manifest, TileEntry};
+use shared::api::{Boot, ErrorBody, Manifest, TileEntry, BOOT_ELEMENT};
 use shared::cube::Cube;
 
 /// Why data could not be loaded.
@@ -81,6 +81,26 @@ async fn checked(
         Err(_) => response.status_text(),
     };
     Err(ApiError::Status { status, message })
+}
+
+thread_local! {
+    static BOOT: Boot = read_boot();
+}
+
+/// What the server wrote into the page (see [`Boot`]): the answers the
+/// first requests would get. Empty when the page has none (served by
+/// another server, or the credentials were refused).
+pub fn boot() -> Boot {
+    BOOT.with(Boot::clone)
+}
+
+fn read_boot() -> Boot {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(BOOT_ELEMENT))
+        .and_then(|element| element.text_content())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
 }
 
 /// The manifest of release `id`, or of the current release.

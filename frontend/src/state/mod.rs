@@ -11,8 +11,7 @@ use shared::measure::Scale;
 use shared::tile::{Split, TileKind};
 use shared::{geography, DimensionId, Lang, MeasureId, Sex, TileFamilyId};
 
-/// The measure shown when the address names none.
-pub const DEFAULT_MEASURE: MeasureId = MeasureId::GpContacts;
+pub use shared::measure::DEFAULT_MEASURE;
 
 /// What the overview shows: a measure on a scale, and the filters.
 #[derive(Clone, Debug, PartialEq, Eq)]
