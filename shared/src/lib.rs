@@ -17,6 +17,7 @@ pub mod diagnosis;
 pub mod dimension;
 pub mod disclosure;
 pub mod drug;
+pub mod funnel;
 pub mod geography;
 pub mod measure;
 pub mod register;
