@@ -4,7 +4,7 @@
 use chrono::Utc;
 use shared::cube::Cube;
 use shared::tile::{Split, META_HOSPITALS, META_PRACTICES};
-use shared::TileFamilyId;
+use shared::{DimensionId, TileFamilyId};
 
 use crate::aggregate::{self, AggregateError, Rules};
 use crate::store::{ReleaseRecord, Store, StoreError};
@@ -110,7 +110,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
             let codes = dictionary(&aggregated.hospitals, |h| h.code, wanted);
             metadata.push((META_HOSPITALS, codes));
         }
-        if cube.kind().family == TileFamilyId::ByPractice {
+        if cube.kind().family.def().dimension == DimensionId::Practice {
             let codes = dictionary(&aggregated.practices, |p| p.code, wanted);
             metadata.push((META_PRACTICES, codes));
         }

@@ -663,7 +663,7 @@ async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     assert_eq!(body.error, "not_found");
 }
 
-/// The `Boot` the server wrote into a page, and whether the page preloads `url`.
+/// The `Boot` the server wrote into a page.
 fn boot_of(page: &[u8]) -> shared::api::Boot {
     let page = String::from_utf8_lossy(page);
     let start = format!(
@@ -679,87 +679,55 @@ fn boot_of(page: &[u8]) -> shared::api::Boot {
 }
 
 #[actix_web::test]
-async fn the_page_carries_the_session_and_manifest_and_preloads_the_first_tile() {
-    use shared::api::SessionInfo;
-    use tvaers::auth::request::Auth;
-    use tvaers::auth::{DevIssuer, Role, Verifier};
-    let (store, dir) = support::sqlite_store().await;
+async fn the_page_carries_the_public_manifest_and_preloads_the_first_tile() {
+    let (store, _dir) = support::sqlite_store().await;
     let dist = tempfile::tempdir().expect("dist");
     std::fs::write(
         dist.path().join("index.html"),
         "<!doctype html><html><head><title>Tværs test</title></head><body></body></html>",
     )
     .expect("write");
-    let mut state = AppState::new(store.clone(), key(), Some(dist.path().to_path_buf()));
-    let issuer = DevIssuer::load_or_create(&dir.path().join("dev-issuer")).expect("a key");
-    state.auth = Auth {
-        verifier: Verifier::new(vec![issuer.trusted_key()], "tvaers").expect("one key"),
-        dev: Some(issuer.clone()),
-        secure_cookie: false,
-    };
+    let state = AppState::new(store.clone(), key(), Some(dist.path().to_path_buf()));
     let app = test::init_service(app(state)).await;
+    let get = |uri: &str| TestRequest::get().uri(uri).to_request();
 
-    // Before any release: the session, no manifest, no preload.
-    let page = test::call_and_read_body(&app, TestRequest::get().uri("/").to_request()).await;
-    let boot = boot_of(&page);
-    assert!(boot.manifest.is_none());
+    // Before any release: no manifest, no preload.
+    let page = test::call_and_read_body(&app, get("/")).await;
+    assert_eq!(boot_of(&page), shared::api::Boot::default());
     assert!(!String::from_utf8_lossy(&page).contains("rel=\"preload\""));
 
     let (extracts, _) = population(300, 31);
     post_all(&app, extracts.path()).await;
     tvaers::release::build(&store).await.expect("build");
-    let token = issuer.sign(Role::Municipality, Some("0751"), None, "tvaers", 60);
-    let get = |uri: &str, token: Option<&str>| {
-        let mut req = TestRequest::get().uri(uri);
-        if let Some(token) = token {
-            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
-        }
-        req.to_request()
-    };
-    for token in [None, Some(token.as_str())] {
-        let res = test::call_service(&app, get("/", token)).await;
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(hv(&res, header::CACHE_CONTROL), "private, no-cache");
-        let page = test::read_body(res).await;
-        let boot = boot_of(&page);
-        // Exactly what the two requests it saves would have answered.
-        let session: SessionInfo =
-            test::call_and_read_body_json(&app, get("/api/session", token)).await;
-        let manifest: Manifest =
-            test::call_and_read_body_json(&app, get("/api/manifest", token)).await;
-        assert_eq!(boot.session.as_ref(), Some(&session));
-        assert_eq!(session.signed_in, token.is_some());
-        assert_eq!(boot.manifest.as_ref(), Some(&manifest));
-        assert_eq!(
-            manifest.tiles.iter().any(|t| t.scope.is_some()),
-            token.is_some(),
-            "closed tiles for the signed-in caller only"
-        );
-        // The front page preloads the public tile of the default measure.
-        let family = shared::measure::DEFAULT_MEASURE.def().family().id;
-        let url = &manifest.tile(family.def().key).expect("its tile").url;
-        let page = String::from_utf8_lossy(&page).to_string();
-        assert!(
-            page.contains(&format!(
-                "<link rel=\"preload\" href=\"{url}\" as=\"fetch\" crossorigin>"
-            )),
-            "{page}"
-        );
-        assert!(page.find("tvaers-boot") < page.find("</head>"));
-    }
+    let res = test::call_service(&app, get("/")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(hv(&res, header::CACHE_CONTROL), "no-cache");
+    let page = test::read_body(res).await;
+    // Exactly what the request it saves would have answered.
+    let manifest: Manifest = test::call_and_read_body_json(&app, get("/api/manifest")).await;
+    assert!(manifest.tiles.iter().all(|t| t.scope.is_none()));
+    assert_eq!(boot_of(&page).manifest.as_ref(), Some(&manifest));
+    // The front page preloads the public tile of the default measure.
+    let family = shared::measure::DEFAULT_MEASURE.def().family().id;
+    let url = &manifest.tile(family.def().key).expect("its tile").url;
+    let page = String::from_utf8_lossy(&page).to_string();
+    assert!(
+        page.contains(&format!(
+            "<link rel=\"preload\" href=\"{url}\" as=\"fetch\" crossorigin>"
+        )),
+        "{page}"
+    );
+    assert!(page.find("tvaers-boot") < page.find("</head>"));
     // Other pages and addresses with choices preload nothing, but carry
-    // the boot; refused credentials give an empty boot (the page then
-    // asks, and is refused).
+    // the manifest.
     for uri in ["/om-data", "/?measure=admissions"] {
-        let page = test::call_and_read_body(&app, get(uri, None)).await;
-        assert!(boot_of(&page).manifest.is_some(), "{uri}");
+        let page = test::call_and_read_body(&app, get(uri)).await;
+        assert_eq!(boot_of(&page).manifest.as_ref(), Some(&manifest), "{uri}");
         assert!(
             !String::from_utf8_lossy(&page).contains("rel=\"preload\""),
             "{uri}"
         );
     }
-    let page = test::call_and_read_body(&app, get("/", Some("not-a-token"))).await;
-    assert_eq!(boot_of(&page), shared::api::Boot::default());
 }
 
 fn post_arrow(register: &str, body: Vec<u8>) -> TestRequest {

@@ -59,6 +59,7 @@ DIMENSION_OF_FAMILY = {
     "municipal_care": "municipality",
     "by_hospital": "hospital",
     "by_practice": "practice",
+    "prescriptions": "practice",
 }
 
 
@@ -777,7 +778,7 @@ def test_the_manifest_lists_public_tiles_and_the_callers_own_closed_tiles():
         if caller.role in ("municipality", "gp_cluster", "gp_practice"):
             assert "by_hospital" not in own_families, f"{caller.name}: a closed by_hospital tile"
         if caller.role in ("gp_cluster", "gp_practice"):
-            assert own_families == {"by_practice"}, f"{caller.name}: {sorted(own_families)}"
+            assert own_families == {"by_practice", "prescriptions"}, f"{caller.name}: {sorted(own_families)}"
         if caller.role == "national":
             assert own_families == public_families, f"national: {sorted(own_families ^ public_families)}"
 

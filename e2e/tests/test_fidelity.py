@@ -150,7 +150,34 @@ FAMILIES = {
         "gp_home_visits",
         "gp_patients",
     ],
+    "prescriptions": [
+        "listed_patients",
+        "opioid_patients",
+        "opioid_ddd",
+        "sedative_patients",
+        "sedative_ddd",
+        "antipsychotic_patients",
+        "antipsychotic_ddd",
+        "stimulant_patients",
+        "stimulant_ddd",
+        "antidepressant_patients",
+        "antidepressant_ddd",
+    ],
 }
+
+# The Ordiprax drug groups as written in issue 8, by ATC code: opioids
+# N02A; sedatives and hypnotics N05BA, N05CD, N05CF; antipsychotics N05A
+# without lithium N05AN01; central stimulants N06B; antidepressants N06A.
+DRUG_GROUP_SQL = """
+    CASE WHEN atc = 'N05AN01' THEN NULL
+         WHEN atc LIKE 'N02A%' THEN 'opioid'
+         WHEN atc LIKE 'N05BA%' OR atc LIKE 'N05CD%' OR atc LIKE 'N05CF%' THEN 'sedative'
+         WHEN atc LIKE 'N05A%' THEN 'antipsychotic'
+         WHEN atc LIKE 'N06B%' THEN 'stimulant'
+         WHEN atc LIKE 'N06A%' THEN 'antidepressant'
+    END
+"""
+DRUG_GROUPS = ["opioid", "sedative", "antipsychotic", "stimulant", "antidepressant"]
 
 # The splits of every family: a split tile of family F is served as "F.split"
 # with the split's code as a fifth key column. All but "quarter" are
@@ -158,13 +185,21 @@ FAMILIES = {
 SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster", "quarter"]
 
 # The families served as one tile without splits, and their key columns.
-SINGLE_TILE_KEYS = {"by_hospital": HOSPITAL_KEY_COLUMNS, "by_practice": PRACTICE_KEY_COLUMNS}
+SINGLE_TILE_KEYS = {
+    "by_hospital": HOSPITAL_KEY_COLUMNS,
+    "by_practice": PRACTICE_KEY_COLUMNS,
+    "prescriptions": PRACTICE_KEY_COLUMNS,
+}
 # The key columns of each family's base tile, and its splits.
 FAMILY_KEYS = {f: SINGLE_TILE_KEYS.get(f, KEY_COLUMNS) for f in FAMILIES}
 FAMILY_SPLITS = {f: [] if f in SINGLE_TILE_KEYS else SPLITS for f in FAMILIES}
 # The families whose rows are exactly the cells where one of these columns
 # is not 0 (checked in addition to the values).
-ROWS_OF_FAMILY = {"by_hospital": ["hospital_contacts"], "by_practice": FAMILIES["by_practice"]}
+ROWS_OF_FAMILY = {
+    "by_hospital": ["hospital_contacts"],
+    "by_practice": FAMILIES["by_practice"],
+    "prescriptions": FAMILIES["prescriptions"],
+}
 
 # Key columns holding codes above 255.
 UINT16_KEYS = {"year", "municipality", "hospital", "practice", "gp_cluster"}
@@ -288,6 +323,10 @@ def _measures():
     )
     for q in ["care_home_help", *(f"care_{s}" for s in CARE_SERVICES)]:
         m[q] = (q, "citizens", ["percent", "count"])
+    # Issue 8: a drug group's patients and DDD over the listed patients.
+    for g in DRUG_GROUPS:
+        m[f"{g}_patients"] = (f"{g}_patients", "listed_patients", ["per_1000", "percent", "count"])
+        m[f"{g}_ddd"] = (f"{g}_ddd", "listed_patients", ["per_1000", "count"])
     return m
 
 
@@ -365,6 +404,14 @@ def _create_tables(con, extracts, years):
         FROM {_csv(extracts, 'patient_list.csv')} l
         JOIN provider y USING (provider_number)
         LEFT JOIN practice p USING (provider_number)
+    """)
+
+    # Redeemed prescriptions with their Ordiprax drug group (NULL: none).
+    con.execute(f"""
+        CREATE OR REPLACE TABLE redemption AS
+        SELECT cpr, CAST(redemption_date AS DATE) AS redemption_date, atc,
+               CAST(ddd AS DOUBLE) AS ddd, {DRUG_GROUP_SQL} AS grp
+        FROM {_csv(extracts, 'lsr.csv')}
     """)
 
     con.execute(f"""
@@ -927,6 +974,50 @@ def _by_practice_sql():
     """
 
 
+def _prescriptions_sql():
+    """The query of the prescriptions tile: one row per cell (year,
+    practice, age_band, sex) with a listed patient, then the quantities in
+    the order of FAMILIES. A redemption of a drug group counts in the year
+    of its date when its person is a citizen of that year listed with a
+    practice (`citizen.practice`), at that practice; a person has one cell
+    per year, so the distinct persons of a cell and group are its
+    patients. DDD: each redemption's DDD in thousandths (rounded), summed
+    per cell and group, then rounded to whole DDD, halves up."""
+    q = FAMILIES["prescriptions"]
+    assert q == ["listed_patients", *[f"{g}_{k}" for g in DRUG_GROUPS for k in ("patients", "ddd")]], q
+    per_group = ",\n".join(
+        f"count(DISTINCT cpr) FILTER (WHERE grp = '{g}') AS {g}_patients,\n"
+        f"(sum(milli) FILTER (WHERE grp = '{g}') + 500) // 1000 AS {g}_ddd"
+        for g in DRUG_GROUPS
+    )
+    values = ",\n".join(f"coalesce(r.{c}, 0)" for c in q[1:])
+    return f"""
+        WITH redeemed AS (
+            SELECT c.year, c.practice, c.age_band, c.sex, r.cpr, r.grp,
+                   CAST(round(r.ddd * 1000) AS BIGINT) AS milli
+            FROM redemption r
+            JOIN citizen c ON c.cpr = r.cpr AND c.year = year(r.redemption_date)
+            WHERE r.grp IS NOT NULL AND c.practice IS NOT NULL
+        ),
+        drugs AS (
+            SELECT year, practice, age_band, sex,
+                   {per_group}
+            FROM redeemed
+            GROUP BY ALL
+        ),
+        listed AS (
+            SELECT year, practice, age_band, sex, count(*) AS listed_patients
+            FROM citizen WHERE practice IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT year, practice, age_band, sex,
+               l.listed_patients,
+               {values}
+        FROM listed l
+        LEFT JOIN drugs r USING (year, practice, age_band, sex)
+    """
+
+
 def _tile_queries(splits):
     """(tile, query) of every tile: the families of residence base and for
     each split of `splits`, by_hospital and by_practice."""
@@ -935,6 +1026,7 @@ def _tile_queries(splits):
             yield tile_key(family, split), sql
     yield "by_hospital", _by_hospital_sql()
     yield "by_practice", _by_practice_sql()
+    yield "prescriptions", _prescriptions_sql()
 
 
 def event_years(con, extracts):
@@ -1133,7 +1225,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 23
+    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 24
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -2045,6 +2137,40 @@ def test_by_practice_is_not_trivial(con, expected):
             f"SELECT count(*) FROM citizen WHERE year = {year} AND practice IS NOT NULL"
         ).fetchone()[0]
         assert total("by_practice", "listed_patients", year) == listed, year
+
+
+def test_prescriptions_are_not_trivial(con, expected):
+    """The prescriptions comparison can fail: the extracts redeem every
+    drug group, redeem lithium (outside the groups), redeem one group
+    several times in a year (a patient once), have DDD that are not whole
+    (rounding per cell), and redemptions that count nowhere (a person who
+    is no listed citizen that year). Counted from the LSR extract with
+    DuckDB."""
+    facts = con.execute(f"""
+        SELECT
+            {", ".join(f"count(*) FILTER (WHERE r.grp = '{g}' AND c.practice IS NOT NULL)" for g in DRUG_GROUPS)},
+            count(*) FILTER (WHERE r.atc = 'N05AN01'),
+            count(*) FILTER (WHERE r.grp IS NOT NULL AND round(r.ddd * 1000) % 1000 <> 0),
+            count(*) FILTER (WHERE r.grp IS NOT NULL AND c.practice IS NULL)
+        FROM redemption r
+        LEFT JOIN citizen c ON c.cpr = r.cpr AND c.year = year(r.redemption_date)
+    """).fetchone()
+    counted, (lithium, fractional, nowhere) = facts[: len(DRUG_GROUPS)], facts[len(DRUG_GROUPS) :]
+    assert all(n > 0 for n in counted), dict(zip(DRUG_GROUPS, counted))
+    assert lithium > 0 and fractional > 0 and nowhere > 0, (lithium, fractional, nowhere)
+    repeated = con.execute("""
+        SELECT count(*) FROM (
+            SELECT cpr, year(redemption_date), grp FROM redemption
+            WHERE grp IS NOT NULL GROUP BY ALL HAVING count(*) > 1)
+    """).fetchone()[0]
+    assert repeated > 0, "nobody redeems a group twice in a year"
+    # Patients are fewer than redemptions, and DDD not a count of them.
+    for g in DRUG_GROUPS:
+        patients = sum(expected[("prescriptions", f"{g}_patients")].values())
+        ddd = sum(expected[("prescriptions", f"{g}_ddd")].values())
+        assert 0 < patients < counted[DRUG_GROUPS.index(g)], g
+        assert ddd > 0, g
+
 
 def main(argv):
     if len(argv) < 2:

@@ -143,14 +143,14 @@ pub struct DemoUser {
 pub const BOOT_ELEMENT: &str = "tvaers-boot";
 
 /// What the server writes into the page it serves, as JSON in a
-/// `<script type="application/json">` element: the session and the
-/// current manifest as the same cookie would fetch them, so that the
-/// first chart waits for no request but its tile's.
+/// `<script type="application/json">` element: the current manifest as
+/// `GET /api/manifest` answers a caller without credentials, so that the
+/// front page's first chart does not wait for it. (The page never sees
+/// the session cookie, whose path is `/api`; a signed-in user's portal
+/// asks for its own manifest.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Boot {
-    /// `GET /api/session`'s answer; `None` when it would be an error.
-    pub session: Option<SessionInfo>,
-    /// `GET /api/manifest`'s answer; `None` when it would be an error.
+    /// The public manifest; `None` before the first release.
     pub manifest: Option<Manifest>,
 }
 

@@ -8,6 +8,8 @@
 //! used for anything but synthetic data and tests. Product names are
 //! generic substance names with a strength, not brand names.
 
+use crate::measure::QuantityId;
+
 /// A drug group as used by the Ordiprax-style indicators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DrugGroup {
@@ -25,6 +27,41 @@ pub enum DrugGroup {
     Antidepressant,
     /// Anything else.
     Other,
+}
+
+impl DrugGroup {
+    /// The group of the Ordiprax-style indicators of an ATC code.
+    pub fn of_atc(atc: &str) -> DrugGroup {
+        if atc == "N05AN01" {
+            DrugGroup::Lithium
+        } else if atc.starts_with("N02A") {
+            DrugGroup::Opioid
+        } else if atc.starts_with("N05BA") || atc.starts_with("N05CD") || atc.starts_with("N05CF") {
+            DrugGroup::Benzodiazepine
+        } else if atc.starts_with("N05A") {
+            DrugGroup::Antipsychotic
+        } else if atc.starts_with("N06B") {
+            DrugGroup::AdhdMedication
+        } else if atc.starts_with("N06A") {
+            DrugGroup::Antidepressant
+        } else {
+            DrugGroup::Other
+        }
+    }
+
+    /// The tile quantities of an indicator group: its patients and its
+    /// DDD; `None` for lithium and other drugs.
+    pub fn quantities(self) -> Option<(QuantityId, QuantityId)> {
+        use QuantityId as Q;
+        match self {
+            DrugGroup::Opioid => Some((Q::OpioidPatients, Q::OpioidDdd)),
+            DrugGroup::Benzodiazepine => Some((Q::SedativePatients, Q::SedativeDdd)),
+            DrugGroup::Antipsychotic => Some((Q::AntipsychoticPatients, Q::AntipsychoticDdd)),
+            DrugGroup::AdhdMedication => Some((Q::StimulantPatients, Q::StimulantDdd)),
+            DrugGroup::Antidepressant => Some((Q::AntidepressantPatients, Q::AntidepressantDdd)),
+            DrugGroup::Lithium | DrugGroup::Other => None,
+        }
+    }
 }
 
 /// One medicinal product.
@@ -47,22 +84,7 @@ pub struct Drug {
 impl Drug {
     /// The group of the Ordiprax-style indicators this product falls in.
     pub fn group(&self) -> DrugGroup {
-        let atc = self.atc;
-        if atc == "N05AN01" {
-            DrugGroup::Lithium
-        } else if atc.starts_with("N02A") {
-            DrugGroup::Opioid
-        } else if atc.starts_with("N05BA") || atc.starts_with("N05CD") || atc.starts_with("N05CF") {
-            DrugGroup::Benzodiazepine
-        } else if atc.starts_with("N05A") {
-            DrugGroup::Antipsychotic
-        } else if atc.starts_with("N06B") {
-            DrugGroup::AdhdMedication
-        } else if atc.starts_with("N06A") {
-            DrugGroup::Antidepressant
-        } else {
-            DrugGroup::Other
-        }
+        DrugGroup::of_atc(self.atc)
     }
 
     /// DDD in a package of `units`.

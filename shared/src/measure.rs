@@ -28,15 +28,19 @@ pub enum Theme {
     Hospital,
     /// Municipal care (EOJ/FSIII).
     MunicipalCare,
+    /// Medicines redeemed by general practices' listed patients (LSR),
+    /// by practice: the Ordiprax drug groups.
+    Medicines,
 }
 
 impl Theme {
     /// Every theme, in display order.
-    pub const ALL: [Theme; 4] = [
+    pub const ALL: [Theme; 5] = [
         Theme::Population,
         Theme::GeneralPractice,
         Theme::Hospital,
         Theme::MunicipalCare,
+        Theme::Medicines,
     ];
 
     /// Label.
@@ -58,6 +62,10 @@ impl Theme {
                 da: "Kommunale ydelser",
                 en: "Municipal care",
             },
+            Theme::Medicines => Text {
+                da: "Medicin (lægepraksis)",
+                en: "Medicines (general practice)",
+            },
         }
     }
 
@@ -68,6 +76,7 @@ impl Theme {
             Theme::GeneralPractice => "general_practice",
             Theme::Hospital => "hospital",
             Theme::MunicipalCare => "municipal_care",
+            Theme::Medicines => "medicines",
         }
     }
 }
@@ -174,6 +183,28 @@ pub enum QuantityId {
     CareSul138,
     /// Persons receiving rehabilitation after hospital (SUL § 140).
     CareSul140,
+    /// Listed patients who redeemed an opioid (N02A).
+    OpioidPatients,
+    /// DDD of opioids redeemed by listed patients.
+    OpioidDdd,
+    /// Listed patients who redeemed a sedative or hypnotic
+    /// (benzodiazepines N05BA, N05CD; Z-drugs N05CF).
+    SedativePatients,
+    /// DDD of sedatives and hypnotics.
+    SedativeDdd,
+    /// Listed patients who redeemed an antipsychotic (N05A without
+    /// lithium N05AN01).
+    AntipsychoticPatients,
+    /// DDD of antipsychotics.
+    AntipsychoticDdd,
+    /// Listed patients who redeemed a central stimulant (N06B).
+    StimulantPatients,
+    /// DDD of central stimulants.
+    StimulantDdd,
+    /// Listed patients who redeemed an antidepressant (N06A).
+    AntidepressantPatients,
+    /// DDD of antidepressants.
+    AntidepressantDdd,
 }
 
 /// What a quantity counts.
@@ -245,7 +276,7 @@ const CONTACTS: Da = ("kontakter", "contacts");
 const CONTACT: Da = ("kontakt", "contact");
 
 use Counted::{Events, Persons};
-use RegisterId::{Cpr, Eoj, Lpr, PatientList, Ssr, Ydr};
+use RegisterId::{Cpr, Eoj, Lpr, Lsr, PatientList, Ssr, Ydr};
 
 /// Every quantity.
 pub const QUANTITIES: &[Quantity] = &[
@@ -728,6 +759,106 @@ pub const QUANTITIES: &[Quantity] = &[
         ("Årets borgere med ydelsen i mindst én måned af året (EOJ/FSIII).", "The year's citizens with the service in at least one month of the year (EOJ/FSIII)."),
         &[Eoj],
     ),
+    quantity(
+        QuantityId::OpioidPatients,
+        "opioid_patients",
+        Persons,
+        ("Patienter, der har indløst opioider", "Patients who redeemed opioids"),
+        ("patienter", "patients"),
+        ("patient", "patient"),
+        ("Årets tilmeldte patienter (se tilmeldte patienter; talt i samme praksis), der i året har indløst mindst én recept på opioider (N02A) efter Lægemiddelstatistikregistret.", "The year's listed patients (see listed patients; counted at the same practice) who redeemed at least one prescription of opioids (N02A) in the year, according to the prescription register."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::OpioidDdd,
+        "opioid_ddd",
+        Events,
+        ("DDD af opioider", "DDD of opioids"),
+        ("DDD", "DDD"),
+        ("DDD", "DDD"),
+        ("Definerede døgndoser (DDD) af opioider (N02A), som årets tilmeldte patienter har indløst i året, talt i patientens praksis: indløsningernes DDD lagt sammen i tusindedele og afrundet til hele DDD pr. celle (halve op). DDD-tabellen er illustrativ (WHO's tabel må ikke videregives).", "Defined daily doses (DDD) of opioids (N02A) redeemed in the year by the year's listed patients, counted at the patient's practice: the redemptions' DDD summed in thousandths and rounded to whole DDD per cell (halves up). The DDD table is illustrative (WHO's table may not be redistributed)."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::SedativePatients,
+        "sedative_patients",
+        Persons,
+        ("Patienter, der har indløst sovemidler og beroligende midler", "Patients who redeemed sedatives and hypnotics"),
+        ("patienter", "patients"),
+        ("patient", "patient"),
+        ("Årets tilmeldte patienter (se tilmeldte patienter; talt i samme praksis), der i året har indløst mindst én recept på benzodiazepiner (N05BA, N05CD) eller Z-præparater (N05CF) efter Lægemiddelstatistikregistret.", "The year's listed patients (see listed patients; counted at the same practice) who redeemed at least one prescription of benzodiazepines (N05BA, N05CD) or Z-drugs (N05CF) in the year, according to the prescription register."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::SedativeDdd,
+        "sedative_ddd",
+        Events,
+        ("DDD af sovemidler og beroligende midler", "DDD of sedatives and hypnotics"),
+        ("DDD", "DDD"),
+        ("DDD", "DDD"),
+        ("Definerede døgndoser (DDD) af benzodiazepiner (N05BA, N05CD) eller Z-præparater (N05CF), som årets tilmeldte patienter har indløst i året, talt i patientens praksis: indløsningernes DDD lagt sammen i tusindedele og afrundet til hele DDD pr. celle (halve op). DDD-tabellen er illustrativ (WHO's tabel må ikke videregives).", "Defined daily doses (DDD) of benzodiazepines (N05BA, N05CD) or Z-drugs (N05CF) redeemed in the year by the year's listed patients, counted at the patient's practice: the redemptions' DDD summed in thousandths and rounded to whole DDD per cell (halves up). The DDD table is illustrative (WHO's table may not be redistributed)."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::AntipsychoticPatients,
+        "antipsychotic_patients",
+        Persons,
+        ("Patienter, der har indløst antipsykotika", "Patients who redeemed antipsychotics"),
+        ("patienter", "patients"),
+        ("patient", "patient"),
+        ("Årets tilmeldte patienter (se tilmeldte patienter; talt i samme praksis), der i året har indløst mindst én recept på antipsykotika (N05A, undtagen lithium N05AN01) efter Lægemiddelstatistikregistret.", "The year's listed patients (see listed patients; counted at the same practice) who redeemed at least one prescription of antipsychotics (N05A, lithium N05AN01 excepted) in the year, according to the prescription register."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::AntipsychoticDdd,
+        "antipsychotic_ddd",
+        Events,
+        ("DDD af antipsykotika", "DDD of antipsychotics"),
+        ("DDD", "DDD"),
+        ("DDD", "DDD"),
+        ("Definerede døgndoser (DDD) af antipsykotika (N05A, undtagen lithium N05AN01), som årets tilmeldte patienter har indløst i året, talt i patientens praksis: indløsningernes DDD lagt sammen i tusindedele og afrundet til hele DDD pr. celle (halve op). DDD-tabellen er illustrativ (WHO's tabel må ikke videregives).", "Defined daily doses (DDD) of antipsychotics (N05A, lithium N05AN01 excepted) redeemed in the year by the year's listed patients, counted at the patient's practice: the redemptions' DDD summed in thousandths and rounded to whole DDD per cell (halves up). The DDD table is illustrative (WHO's table may not be redistributed)."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::StimulantPatients,
+        "stimulant_patients",
+        Persons,
+        ("Patienter, der har indløst centralstimulerende midler", "Patients who redeemed central stimulants"),
+        ("patienter", "patients"),
+        ("patient", "patient"),
+        ("Årets tilmeldte patienter (se tilmeldte patienter; talt i samme praksis), der i året har indløst mindst én recept på centralstimulerende midler (N06B) efter Lægemiddelstatistikregistret.", "The year's listed patients (see listed patients; counted at the same practice) who redeemed at least one prescription of central stimulants (N06B) in the year, according to the prescription register."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::StimulantDdd,
+        "stimulant_ddd",
+        Events,
+        ("DDD af centralstimulerende midler", "DDD of central stimulants"),
+        ("DDD", "DDD"),
+        ("DDD", "DDD"),
+        ("Definerede døgndoser (DDD) af centralstimulerende midler (N06B), som årets tilmeldte patienter har indløst i året, talt i patientens praksis: indløsningernes DDD lagt sammen i tusindedele og afrundet til hele DDD pr. celle (halve op). DDD-tabellen er illustrativ (WHO's tabel må ikke videregives).", "Defined daily doses (DDD) of central stimulants (N06B) redeemed in the year by the year's listed patients, counted at the patient's practice: the redemptions' DDD summed in thousandths and rounded to whole DDD per cell (halves up). The DDD table is illustrative (WHO's table may not be redistributed)."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::AntidepressantPatients,
+        "antidepressant_patients",
+        Persons,
+        ("Patienter, der har indløst antidepressiva", "Patients who redeemed antidepressants"),
+        ("patienter", "patients"),
+        ("patient", "patient"),
+        ("Årets tilmeldte patienter (se tilmeldte patienter; talt i samme praksis), der i året har indløst mindst én recept på antidepressiva (N06A) efter Lægemiddelstatistikregistret.", "The year's listed patients (see listed patients; counted at the same practice) who redeemed at least one prescription of antidepressants (N06A) in the year, according to the prescription register."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::AntidepressantDdd,
+        "antidepressant_ddd",
+        Events,
+        ("DDD af antidepressiva", "DDD of antidepressants"),
+        ("DDD", "DDD"),
+        ("DDD", "DDD"),
+        ("Definerede døgndoser (DDD) af antidepressiva (N06A), som årets tilmeldte patienter har indløst i året, talt i patientens praksis: indløsningernes DDD lagt sammen i tusindedele og afrundet til hele DDD pr. celle (halve op). DDD-tabellen er illustrativ (WHO's tabel må ikke videregives).", "Defined daily doses (DDD) of antidepressants (N06A) redeemed in the year by the year's listed patients, counted at the patient's practice: the redemptions' DDD summed in thousandths and rounded to whole DDD per cell (halves up). The DDD table is illustrative (WHO's table may not be redistributed)."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
 ];
 
 impl QuantityId {
@@ -878,6 +1009,16 @@ pub enum MeasureId {
     CareSel79a,
     CareSul138,
     CareSul140,
+    OpioidPatients,
+    OpioidDdd,
+    SedativePatients,
+    SedativeDdd,
+    AntipsychoticPatients,
+    AntipsychoticDdd,
+    StimulantPatients,
+    StimulantDdd,
+    AntidepressantPatients,
+    AntidepressantDdd,
 }
 
 /// The definition of a measure.
@@ -918,6 +1059,31 @@ const fn of(
         theme,
         numerator,
         denominator: Some(QuantityId::Citizens),
+        scales,
+        own: None,
+    }
+}
+
+/// Patients of a drug group: per 1,000 listed patients (as Ordiprax
+/// shows them), the share, or the count.
+const LISTED_SHARE: &[Scale] = &[Scale::PerThousand, Scale::Percent, Scale::Count];
+/// DDD of a drug group: per 1,000 listed patients, or the count.
+const LISTED_RATE: &[Scale] = &[Scale::PerThousand, Scale::Count];
+
+/// A measure of the medicines theme: its numerator over the practices'
+/// listed patients.
+const fn listed(
+    id: MeasureId,
+    key: &'static str,
+    numerator: QuantityId,
+    scales: &'static [Scale],
+) -> Measure {
+    Measure {
+        id,
+        key,
+        theme: Theme::Medicines,
+        numerator,
+        denominator: Some(QuantityId::ListedPatients),
         scales,
         own: None,
     }
@@ -1065,6 +1231,16 @@ pub const MEASURES: &[Measure] = &[
     of(M::CareSel79a, "care_sel79a", Care, Q::CareSel79a, SHARE),
     of(M::CareSul138, "care_sul138", Care, Q::CareSul138, SHARE),
     of(M::CareSul140, "care_sul140", Care, Q::CareSul140, SHARE),
+    listed(M::OpioidPatients, "opioid_patients", Q::OpioidPatients, LISTED_SHARE),
+    listed(M::OpioidDdd, "opioid_ddd", Q::OpioidDdd, LISTED_RATE),
+    listed(M::SedativePatients, "sedative_patients", Q::SedativePatients, LISTED_SHARE),
+    listed(M::SedativeDdd, "sedative_ddd", Q::SedativeDdd, LISTED_RATE),
+    listed(M::AntipsychoticPatients, "antipsychotic_patients", Q::AntipsychoticPatients, LISTED_SHARE),
+    listed(M::AntipsychoticDdd, "antipsychotic_ddd", Q::AntipsychoticDdd, LISTED_RATE),
+    listed(M::StimulantPatients, "stimulant_patients", Q::StimulantPatients, LISTED_SHARE),
+    listed(M::StimulantDdd, "stimulant_ddd", Q::StimulantDdd, LISTED_RATE),
+    listed(M::AntidepressantPatients, "antidepressant_patients", Q::AntidepressantPatients, LISTED_SHARE),
+    listed(M::AntidepressantDdd, "antidepressant_ddd", Q::AntidepressantDdd, LISTED_RATE),
 ];
 
 impl MeasureId {
@@ -1127,6 +1303,15 @@ impl Measure {
                     && self.denominator.is_none_or(|d| f.quantities.contains(&d))
             })
             .expect("every measure's quantities share a tile family")
+    }
+
+    /// Whether the measure's tile places citizens by residence (so it can
+    /// be shown by municipality, region and health cluster); the
+    /// medicines measures are by practice instead.
+    pub fn by_residence(&self) -> bool {
+        self.family()
+            .keys
+            .contains(&crate::dimension::DimensionId::Municipality)
     }
 
     /// The value on `scale` from summed numerator and denominator. `None`

@@ -93,6 +93,9 @@ pub enum TileFamilyId {
     ByHospital,
     /// General practice by year × practice × age band × sex.
     ByPractice,
+    /// Prescriptions of the Ordiprax drug groups by year × practice × age
+    /// band × sex.
+    Prescriptions,
 }
 
 /// The definition of a tile family.
@@ -272,6 +275,35 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
         label: Text {
             da: "Almen praksis efter lægepraksis, alder og køn",
             en: "General practice by practice, age and sex",
+        },
+    },
+    TileFamily {
+        id: TileFamilyId::Prescriptions,
+        key: "prescriptions",
+        dimension: DimensionId::Practice,
+        keys: &[
+            DimensionId::Year,
+            DimensionId::Practice,
+            DimensionId::AgeBand,
+            DimensionId::Sex,
+        ],
+        quantities: &[
+            QuantityId::ListedPatients,
+            QuantityId::OpioidPatients,
+            QuantityId::OpioidDdd,
+            QuantityId::SedativePatients,
+            QuantityId::SedativeDdd,
+            QuantityId::AntipsychoticPatients,
+            QuantityId::AntipsychoticDdd,
+            QuantityId::StimulantPatients,
+            QuantityId::StimulantDdd,
+            QuantityId::AntidepressantPatients,
+            QuantityId::AntidepressantDdd,
+        ],
+        splits: &[Split::None],
+        label: Text {
+            da: "Lægemidler efter lægepraksis, alder og køn",
+            en: "Prescriptions by practice, age and sex",
         },
     },
 ];

@@ -114,7 +114,8 @@ pub fn ensure_build_tools(steps: &mut Steps) -> Result<(), String> {
 }
 
 /// Debian packages (Chromium, its driver, PostgreSQL) and a Python venv
-/// with pyarrow, pytest, duckdb and PyJWT.
+/// with the packages of `e2e/requirements.txt` (pyarrow, pytest, DuckDB,
+/// PyJWT, cryptography, SciPy).
 pub fn ensure_test_tools(steps: &mut Steps) -> Result<(), String> {
     let wanted = ["chromium", "chromium-driver", "postgresql"];
     let missing: Vec<&str> = wanted
@@ -143,7 +144,10 @@ pub fn ensure_test_tools(steps: &mut Steps) -> Result<(), String> {
     let venv = crate::cache_dir().join("venv");
     let python = venv.join("bin").join("python");
     let ready = Command::new(&python)
-        .args(["-c", "import pyarrow, pytest, duckdb, jwt, cryptography"])
+        .args([
+            "-c",
+            "import pyarrow, pytest, duckdb, jwt, cryptography, scipy",
+        ])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
@@ -153,7 +157,7 @@ pub fn ensure_test_tools(steps: &mut Steps) -> Result<(), String> {
             Command::new("python3").arg("-m").arg("venv").arg(&venv),
         )?;
         steps.run(
-            "install pyarrow, pytest, duckdb and PyJWT",
+            "install pyarrow, pytest, DuckDB, PyJWT, cryptography and SciPy",
             Command::new(&python)
                 .args([
                     "-m",

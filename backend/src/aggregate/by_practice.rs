@@ -68,14 +68,11 @@ impl Practices {
     }
 }
 
-/// An empty by-practice tally: a slot per practice.
-pub fn tally(practices: &Practices) -> KeyedTally {
+/// An empty tally of a family keyed by practice (`by_practice`,
+/// `prescriptions`): a slot per practice.
+pub fn tally(family: TileFamilyId, practices: &Practices) -> KeyedTally {
     let n = practices.codes.len();
-    KeyedTally::new(
-        TileFamilyId::ByPractice,
-        (1..=n as u16).collect(),
-        vec![None; n],
-    )
+    KeyedTally::new(family, (1..=n as u16).collect(), vec![None; n])
 }
 
 #[cfg(test)]
@@ -113,7 +110,7 @@ mod tests {
     #[test]
     fn listed_patients_add_up_and_cells_without_any_count_are_left_out() {
         let practices = Practices::new(&[row("000001"), row("000002")]).expect("numbered");
-        let mut tally = tally(&practices);
+        let mut tally = tally(TileFamilyId::ByPractice, &practices);
         let cell = Place::at((2024, 101, 4, 1));
         tally.add(&cell, 1, QuantityId::ListedPatients, 3);
         tally.add(&cell, 2, QuantityId::GpContacts, 5);
@@ -128,5 +125,32 @@ mod tests {
             )
             .expect("sums");
         assert_eq!(sums, vec![(1, vec![3, 0]), (2, vec![0, 5])]);
+    }
+
+    #[test]
+    fn ddd_summed_in_thousandths_become_whole_ddd_halves_up() {
+        let practices = Practices::new(&[row("000001"), row("000002")]).expect("numbered");
+        let mut tally = tally(TileFamilyId::Prescriptions, &practices);
+        let cell = Place::at((2024, 101, 4, 1));
+        tally.add(&cell, 1, QuantityId::ListedPatients, 4);
+        tally.add(&cell, 1, QuantityId::OpioidDdd, 2_499);
+        tally.add(&cell, 1, QuantityId::OpioidDdd, 1);
+        tally.add(&cell, 2, QuantityId::OpioidDdd, 1_499);
+        tally.add(&cell, 2, QuantityId::SedativeDdd, 500);
+        tally.divide(QuantityId::OpioidDdd, 1000);
+        let cube = tally.cube(Protection::Exact).expect("cube");
+        let sums = cube
+            .sums(
+                &Filter::all(),
+                Grouping::By(DimensionId::Practice),
+                &[
+                    QuantityId::ListedPatients,
+                    QuantityId::OpioidDdd,
+                    QuantityId::SedativeDdd,
+                ],
+            )
+            .expect("sums");
+        // 2.5 DDD round up to 3, 1.499 down to 1; sedatives not divided.
+        assert_eq!(sums, vec![(1, vec![4, 3, 0]), (2, vec![0, 1, 500])]);
     }
 }

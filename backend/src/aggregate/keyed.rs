@@ -90,6 +90,18 @@ impl KeyedTally {
         block.add(row * width + column, place.record, n);
     }
 
+    /// Divides every count of `quantity` by `divisor`, rounding halves up
+    /// (DDD summed in thousandths become whole DDD).
+    pub fn divide(&mut self, quantity: QuantityId, divisor: u64) {
+        let Some(column) = self.columns.get(quantity as usize).copied().flatten() else {
+            return;
+        };
+        let width = self.family.quantities.len();
+        for block in self.years.values_mut() {
+            block.divide(column, width, divisor);
+        }
+    }
+
     /// The tile's cube, in key order, its values protected by
     /// `protection`: the cells with anything published.
     pub fn cube(&self, protection: Protection) -> Result<Cube, CubeError> {

@@ -24,13 +24,14 @@ pub mod keyed;
 pub mod population;
 pub mod prior;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use shared::cube::{Cube, CubeError};
 use shared::dimension::TARGET_AEMI;
 use shared::disclosure::Protection;
+use shared::drug::DrugGroup;
 use shared::geography::MUNICIPALITIES;
 use shared::register::CPR_STATUS;
 use shared::tile::{HospitalCode, PracticeCode, Split, TileFamily, TileKind};
@@ -608,6 +609,14 @@ impl Counts {
         self.keys[at] = self.keys[at].wrapping_add(record.wrapping_mul(n));
     }
 
+    /// Divides the counts at `from`, `from + step`, … by `divisor`,
+    /// rounding halves up; their cell keys stay.
+    pub(crate) fn divide(&mut self, from: usize, step: usize, divisor: u64) {
+        for n in self.counts.iter_mut().skip(from).step_by(step) {
+            *n = (*n + divisor / 2) / divisor;
+        }
+    }
+
     /// Fills `cell` with the values published for the `cell.len()` counts
     /// from `at`; whether any of them is not zero.
     pub(crate) fn published(&self, at: usize, protection: Protection, cell: &mut [u64]) -> bool {
@@ -743,6 +752,8 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     };
     let ((general, mut by_practice), care) = (general?, care?);
     stage("general practice, municipal care");
+    let mut prescribing = prescriptions(store, &population, &aemi, &practices).await?;
+    stage("prescriptions");
     // Admissions preceded by a contact with either sector.
     let prior = [
         (&general.marks, QuantityId::AdmissionsPriorGp),
@@ -786,6 +797,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
                 tallies[1].add_in_quarters(&place, quarters, elderly);
             }
             by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
+            prescribing.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
     }
     stage("citizens");
@@ -796,6 +808,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         }
         cubes.push(by_hospital.cube(protection)?);
         cubes.push(by_practice.cube(protection)?);
+        cubes.push(prescribing.cube(protection)?);
         debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
         Ok(cubes)
     };
@@ -844,7 +857,7 @@ async fn general_practice(
     practices: &Practices,
 ) -> Result<(Part, KeyedTally), AggregateError> {
     let mut part = Part::new(TileFamilyId::Geography, layout, admissions.len());
-    let mut by_practice = by_practice::tally(practices);
+    let mut by_practice = by_practice::tally(TileFamilyId::ByPractice, practices);
     let mut practice_patients = SeenAt::default();
     let Part {
         tally,
@@ -914,6 +927,64 @@ async fn general_practice(
         })
         .await?;
     Ok((part, by_practice))
+}
+
+/// Redeemed prescriptions of the Ordiprax drug groups by the practice the
+/// patient is listed with: a redemption counts in the year of its date
+/// when its person is a citizen of that year listed with a practice (the
+/// practice of the year's latest listing, as for listed patients). A
+/// patient counts once per year and group; DDD are summed in thousandths
+/// and rounded to whole DDD per cell at the end.
+async fn prescriptions(
+    store: &Store,
+    population: &Population<'_>,
+    aemi: &Seen,
+    practices: &Practices,
+) -> Result<KeyedTally, AggregateError> {
+    const MILLI: u64 = 1000;
+    let mut tally = by_practice::tally(TileFamilyId::Prescriptions, practices);
+    let mut patients: HashMap<DrugGroup, Seen> = HashMap::new();
+    let mut last: Option<(String, i32, Placed)> = None;
+    store
+        .redemptions(|pseudonym, date, atc, ddd| {
+            let Some((patient_quantity, ddd_quantity)) = DrugGroup::of_atc(atc).quantities() else {
+                return;
+            };
+            let year = date.year();
+            let placed = match &last {
+                Some((who, when, placed)) if who == pseudonym && *when == year => *placed,
+                _ => {
+                    let placed = placed(population, aemi, population.id(pseudonym), year);
+                    last = Some((pseudonym.to_string(), year, placed));
+                    placed
+                }
+            };
+            let Some((person, place)) = placed else {
+                return;
+            };
+            if place.gp_practice == 0 {
+                return;
+            }
+            let milli = (ddd * MILLI as f64).round().max(0.0) as u64;
+            tally.add(&place, place.gp_practice, ddd_quantity, milli);
+            let group = DrugGroup::of_atc(atc);
+            if patients.entry(group).or_default().insert(person, year) {
+                tally.add(&place, place.gp_practice, patient_quantity, 1);
+            }
+        })
+        .await?;
+    for group in [
+        DrugGroup::Opioid,
+        DrugGroup::Benzodiazepine,
+        DrugGroup::Antipsychotic,
+        DrugGroup::AdhdMedication,
+        DrugGroup::Antidepressant,
+    ] {
+        if let Some((_, ddd)) = group.quantities() {
+            tally.divide(ddd, MILLI);
+        }
+    }
+    Ok(tally)
 }
 
 /// What the hospital stage finds beside the residence tiles' tally.

@@ -84,26 +84,20 @@ pub async fn current(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = state.auth.caller(&req)?;
-    Ok(private(
-        HttpResponse::Ok().json(session_of(caller.as_ref(), &state).await),
-    ))
-}
-
-/// What `GET /api/session` answers to `caller`: who is signed in, or
-/// the demo users to sign in as.
-pub async fn session_of(caller: Option<&Caller>, state: &AppState) -> SessionInfo {
-    match caller {
-        Some(Caller { principal, .. }) => info(principal),
-        None => SessionInfo {
-            demo_users: if state.auth.dev.is_some() {
-                demo_users(state).await
+    Ok(match state.auth.caller(&req)? {
+        Some(Caller { principal, .. }) => private(HttpResponse::Ok().json(info(&principal))),
+        None => {
+            let demo_users = if state.auth.dev.is_some() {
+                demo_users(&state).await
             } else {
                 Vec::new()
-            },
-            ..SessionInfo::default()
-        },
-    }
+            };
+            private(HttpResponse::Ok().json(SessionInfo {
+                demo_users,
+                ..SessionInfo::default()
+            }))
+        }
+    })
 }
 
 /// `POST /api/session` body.

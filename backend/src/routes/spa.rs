@@ -1,8 +1,7 @@
 //! The built single-page app, with history fallback: any path that is not
 //! a file serves `index.html`, so deep links work. The page is served with
-//! what its first requests would fetch written into it (see
-//! [`shared::api::Boot`]): the session and the current manifest, and on
-//! the front page a preload of the tile its first chart draws.
+//! the public manifest written into it (see [`shared::api::Boot`]), and
+//! the front page with a preload of the tile its first chart draws.
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -63,11 +62,11 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
     }
 }
 
-/// `index.html` for `req`, with its [`Boot`]. It depends on the caller's
-/// cookie, so it is private and revalidated every time.
+/// `index.html` for `req`, with its [`Boot`]. It changes with every
+/// release, so it is revalidated every time.
 async fn page(req: &HttpRequest, template: &str) -> HttpResponse {
     let boot = match req.app_data::<web::Data<AppState>>() {
-        Some(state) => boot(req, state).await,
+        Some(state) => boot(state).await,
         None => Boot::default(),
     };
     // The front page without choices in its address draws the default
@@ -86,32 +85,21 @@ async fn page(req: &HttpRequest, template: &str) -> HttpResponse {
         .flatten();
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .insert_header((header::VARY, "Cookie, Authorization"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(with_boot(template, &boot, preload.as_deref()))
 }
 
-/// What `GET /api/session` and `GET /api/manifest` would answer the
-/// caller of `req`; nothing when its credentials are refused (the page
-/// then asks, and shows the refusal).
-async fn boot(req: &HttpRequest, state: &AppState) -> Boot {
-    let Ok(caller) = state.auth.caller(req) else {
-        return Boot::default();
-    };
-    let session = super::session::session_of(caller.as_ref(), state).await;
-    let scope = caller
-        .and_then(|c| c.principal.scope)
-        .map(|s| s.to_string());
-    let manifest = super::manifest::manifest_for(state, None, scope.as_deref())
+/// The public manifest, as `GET /api/manifest` answers a caller without
+/// credentials. The page's request never carries the session cookie (its
+/// path is `/api`), so the page is the same for everyone.
+async fn boot(state: &AppState) -> Boot {
+    let manifest = super::manifest::manifest_for(state, None, None)
         .await
         .unwrap_or_else(|e| {
             log::error!("manifest for the page: {e}");
             None
         });
-    Boot {
-        session: Some(session),
-        manifest,
-    }
+    Boot { manifest }
 }
 
 /// `template` with `boot` as JSON in a data element, and a preload of
@@ -175,11 +163,14 @@ mod tests {
     #[test]
     fn the_boot_cannot_close_its_element() {
         let boot = Boot {
-            session: Some(shared::api::SessionInfo {
-                name: Some("</script><script>alert(1)</script>".to_string()),
-                ..Default::default()
+            manifest: Some(shared::api::Manifest {
+                release: "</script><script>alert(1)</script>".to_string(),
+                created_at: String::new(),
+                format_version: 1,
+                tiles: Vec::new(),
+                previous: None,
+                changes: Default::default(),
             }),
-            manifest: None,
         };
         let page = with_boot(
             "<html><head><title>t</title></head></html>",

@@ -311,6 +311,34 @@ impl Store {
         failed.map_or(Ok(()), Err)
     }
 
+    /// Redeemed prescriptions of the nervous-system drugs (ATC N0…), as
+    /// (pseudonym, redemption date, ATC code, DDD).
+    pub async fn redemptions(
+        &self,
+        mut each: impl FnMut(&str, NaiveDate, &str, f64),
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "SELECT pseudonym, redemption_date, atc, ddd FROM reg_lsr \
+                           WHERE atc LIKE 'N0%'";
+        if let Some(path) = self.sqlite_file()? {
+            return Self::scan_sqlite(&path, SQL, |row| {
+                each(
+                    row.get_ref(0)?.as_str()?,
+                    iso_date(row.get_ref(1)?.as_str()?)?,
+                    row.get_ref(2)?.as_str()?,
+                    row.get(3)?,
+                );
+                Ok(())
+            });
+        }
+        self.scan_postgres(
+            SQL,
+            |(pseudonym, date, atc, ddd): (String, NaiveDate, String, f64)| {
+                each(&pseudonym, date, &atc, ddd)
+            },
+        )
+        .await
+    }
+
     /// The municipal services each person received in each month, as
     /// (pseudonym, year, month, service); a person-month-service may come
     /// more than once.

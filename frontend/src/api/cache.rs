@@ -80,12 +80,11 @@ pub struct TileCacheProviderProps {
 pub fn tile_cache_provider(props: &TileCacheProviderProps) -> Html {
     let tiles = use_reducer(Tiles::default);
     let requested = use_mut_ref(HashSet::new);
-    // The current manifest, as the server wrote it into the page.
+    // The current public manifest, as the server wrote it into the page.
     let manifests = use_mut_ref(|| {
-        let boot = super::boot();
         let mut manifests = HashMap::new();
-        if let (Some(session), Some(manifest)) = (boot.session, boot.manifest) {
-            manifests.insert(manifest_key(session.scope.as_deref(), None), manifest);
+        if let Some(manifest) = super::boot().manifest {
+            manifests.insert(manifest_key(None, None), manifest);
         }
         manifests
     });

@@ -87,9 +87,8 @@ thread_local! {
     static BOOT: Boot = read_boot();
 }
 
-/// What the server wrote into the page (see [`Boot`]): the answers the
-/// first requests would get. Empty when the page has none (served by
-/// another server, or the credentials were refused).
+/// What the server wrote into the page (see [`Boot`]): the public
+/// manifest. Empty when the page has none.
 pub fn boot() -> Boot {
     BOOT.with(Boot::clone)
 }

@@ -48,9 +48,11 @@ pub fn measure_picker(props: &MeasurePickerProps) -> Html {
             <div class="filter">
                 <label class="filter-label" for={format!("{prefix}measure")}>{ i18n::MEASURE.get(lang) }</label>
                 <select id={format!("{prefix}measure")} {onchange}>
-                    { for Theme::ALL.iter().map(|theme| html! {
+                    // The pages show measures by residence; the medicines
+                    // measures (by practice) have pages of their own.
+                    { for Theme::ALL.iter().filter(|theme| MEASURES.iter().any(|m| m.theme == **theme && m.by_residence())).map(|theme| html! {
                         <optgroup label={theme.label().get(lang)}>
-                            { for MEASURES.iter().filter(|m| m.theme == *theme).map(|m| html! {
+                            { for MEASURES.iter().filter(|m| m.theme == *theme && m.by_residence()).map(|m| html! {
                                 <option value={m.key} selected={m.id == props.measure}>
                                     { m.label().get(lang) }
                                 </option>

@@ -1,5 +1,5 @@
-//! Who is signed in, for every component: a context filled from what
-//! the server wrote into the page (or `GET /api/session`) once per visit and replaced on sign-in and
+//! Who is signed in, for every component: a context filled from
+//! `GET /api/session` once per visit and replaced on sign-in and
 //! sign-out; and the header's sign-in menu.
 
 use std::rc::Rc;
@@ -43,17 +43,14 @@ pub struct SessionProviderProps {
 /// inside it. A failed request counts as signed out.
 #[function_component(SessionProvider)]
 pub fn session_provider(props: &SessionProviderProps) -> Html {
-    // As the server wrote it into the page; asked for when it did not.
-    let info = use_state(|| crate::api::boot().session.map(Rc::new));
+    let info = use_state(|| None::<Rc<SessionInfo>>);
     {
         let info = info.clone();
         use_effect_with((), move |()| {
-            if info.is_none() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let answer = api::current().await.unwrap_or_default();
-                    info.set(Some(Rc::new(answer)));
-                });
-            }
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = api::current().await.unwrap_or_default();
+                info.set(Some(Rc::new(answer)));
+            });
         });
     }
     let set = {

@@ -223,7 +223,7 @@ impl ChartSpec {
     /// Reads the address form; `None` for anything not a valid chart.
     pub fn parse(value: &str) -> Option<ChartSpec> {
         let mut parts = value.split('.');
-        let measure = MeasureId::from_key(parts.next()?)?;
+        let measure = MeasureId::from_key(parts.next()?).filter(|m| m.def().by_residence())?;
         let scale = match parts.next()? {
             "" => None,
             key => Some(Scale::from_key(key).filter(|s| measure.def().scales.contains(s))?),

@@ -38,7 +38,10 @@ pub fn parse(query: &str) -> ViewState {
         match key {
             LANG if value == Lang::En.code() => state.lang = Lang::En,
             MEASURE => {
-                state.filters.measure = MeasureId::from_key(value).unwrap_or(DEFAULT_MEASURE);
+                // The portal's pages show measures by residence only.
+                state.filters.measure = MeasureId::from_key(value)
+                    .filter(|m| m.def().by_residence())
+                    .unwrap_or(DEFAULT_MEASURE);
             }
             SCALE => scale = Scale::from_key(value),
             RELEASE if is_release_id(value) => state.filters.release = Some(value.to_string()),
@@ -278,6 +281,11 @@ mod tests {
         assert_eq!(state.filters.measure, MeasureId::MeanLengthOfStay);
         assert_eq!(state.filters.scale, None);
         assert_eq!(parse("?measure=nope").filters.measure, DEFAULT_MEASURE);
+        assert_eq!(
+            parse("?measure=opioid_patients").filters.measure,
+            DEFAULT_MEASURE,
+            "a measure by practice is not shown by residence"
+        );
         // Unknown codes are dropped; of two person attributes the first
         // valid one is kept.
         assert_eq!(parse("?target_group=12").filters.person, None);
