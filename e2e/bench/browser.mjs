@@ -10,16 +10,22 @@
 // four-chart dashboard (a sex filter change until every chart has its new
 // numbers and the next frame is painted), and filter + re-aggregate
 // throughput on a 1M-cell tile: our WebAssembly (the catalogue's formula
-// on a decoded cube) beside arquero, loaded in the same page from npm, on
-// the same columns, with the results compared.
+// on a decoded cube) beside arquero and DuckDB-WASM, loaded in the same
+// page from npm, on the same columns, with the results compared.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 const arqueroDir = dirname(require.resolve('arquero/package.json'));
 const arqueroVersion = require('arquero/package.json').version;
+const modules = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules');
+const duckdbDist = join(modules, '@duckdb', 'duckdb-wasm', 'dist');
+const duckdbVersion = JSON.parse(readFileSync(join(duckdbDist, '..', 'package.json'), 'utf8')).version;
+const arrowDir = join(modules, 'apache-arrow');
 
 const url = process.env.TVAERS_URL ?? 'http://127.0.0.1:8080';
 const runsArg = process.argv.indexOf('--runs');
@@ -97,18 +103,51 @@ async function filterToPaint(browser) {
   return times;
 }
 
+/** DuckDB-WASM's files, served to the page under `/__duckdb/` from
+ * node_modules. Its browser module imports "apache-arrow" by name; that
+ * import is pointed at a module re-exporting Arrow's browser bundle (added
+ * to the page as `window.Arrow`). */
+async function serveDuckdb(context) {
+  const arrowNames = Object.keys(await import('apache-arrow')).filter(
+    (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name),
+  );
+  const shim = arrowNames.map((name) => `export const ${name} = window.Arrow.${name};`).join('\n');
+  const browserModule = readFileSync(join(duckdbDist, 'duckdb-browser.mjs'), 'utf8').replaceAll(
+    'from"apache-arrow"',
+    'from"/__duckdb/arrow.mjs"',
+  );
+  const js = 'text/javascript';
+  const files = {
+    'duckdb-browser.mjs': { body: browserModule, contentType: js },
+    'arrow.mjs': { body: shim, contentType: js },
+    'duckdb-browser-eh.worker.js': { path: join(duckdbDist, 'duckdb-browser-eh.worker.js'), contentType: js },
+    'duckdb-eh.wasm': { path: join(duckdbDist, 'duckdb-eh.wasm'), contentType: 'application/wasm' },
+  };
+  await context.route('**/__duckdb/**', (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop();
+    const file = files[name];
+    return file ? route.fulfill({ status: 200, ...file }) : route.fulfill({ status: 404, body: name });
+  });
+}
+
 /** Cells per second of filter (women) + group-by (region) + ratio, in our
- * WebAssembly and in arquero, best of `runs`, on the same 1M cells. */
+ * WebAssembly, in arquero and in DuckDB-WASM, best of `runs`, on the same
+ * 1M cells. DuckDB's time is that of `conn.query`, which includes the
+ * round trip to its worker and the Arrow result. */
 async function reAggregation(browser) {
   const cells = 1_000_000;
   // arquero is added as an inline script and compiles its expressions with
-  // `Function`, which the portal's Content-Security-Policy forbids.
-  const page = await browser.newPage({ bypassCSP: true });
+  // `Function`, which the portal's Content-Security-Policy forbids; the
+  // peers' files are not the portal's either.
+  const context = await browser.newContext({ bypassCSP: true });
+  await serveDuckdb(context);
+  const page = await context.newPage();
   await page.goto(url);
   await page.waitForFunction(() => window.wasmBindings?.benchmarkReAggregation);
   await page.addScriptTag({ path: join(arqueroDir, 'dist', 'arquero.min.js') });
-  return page.evaluate(
-    ({ cells, runs }) => {
+  await page.addScriptTag({ path: join(arrowDir, 'Arrow.es2015.min.js') });
+  const result = await page.evaluate(
+    async ({ cells, runs }) => {
       const ours = window.wasmBindings.benchmarkReAggregation(cells, runs);
       const table = aq.table({ region: ours.region, sex: ours.sex, num: ours.numerator, den: ours.denominator });
       let best = Infinity;
@@ -124,13 +163,48 @@ async function reAggregation(browser) {
           .objects();
         best = Math.min(best, performance.now() - started);
       }
-      const same =
-        peer.length === ours.result.length &&
-        peer.every((row, i) => row.region === ours.result[i][0] && Math.abs(row.value - ours.result[i][1]) < 1e-9 * row.value);
-      return { cells, ours: ours.ms, arquero: best, same };
+      const sameAs = (rows) =>
+        rows.length === ours.result.length &&
+        rows.every((row, i) => row.region === ours.result[i][0] && Math.abs(row.value - ours.result[i][1]) < 1e-9 * row.value);
+
+      const duckdb = await import('/__duckdb/duckdb-browser.mjs');
+      const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker('/__duckdb/duckdb-browser-eh.worker.js'));
+      await db.instantiate('/__duckdb/duckdb-eh.wasm');
+      const conn = await db.connect();
+      await conn.insertArrowTable(
+        Arrow.tableFromArrays({
+          region: Int32Array.from(ours.region),
+          sex: Int32Array.from(ours.sex),
+          num: Float64Array.from(ours.numerator),
+          den: Float64Array.from(ours.denominator),
+        }),
+        { name: 'cells' },
+      );
+      const sql =
+        'SELECT region, sum(num) / sum(den) * 1000 AS value FROM cells WHERE sex = 2 GROUP BY region ORDER BY region';
+      let bestDuckdb = Infinity;
+      let duckdbRows;
+      for (let i = 0; i < runs; i += 1) {
+        const started = performance.now();
+        const answer = await conn.query(sql);
+        bestDuckdb = Math.min(bestDuckdb, performance.now() - started);
+        duckdbRows = answer.toArray().map((row) => ({ region: Number(row.region), value: Number(row.value) }));
+      }
+      await conn.close();
+      await db.terminate();
+      return {
+        cells,
+        ours: ours.ms,
+        arquero: best,
+        duckdb: bestDuckdb,
+        same: sameAs(peer),
+        sameDuckdb: sameAs(duckdbRows),
+      };
     },
     { cells, runs: Math.max(3, runs) },
   );
+  await context.close();
+  return result;
 }
 
 /** Waits until the server has compressed the release's tiles: it does
@@ -155,6 +229,7 @@ try {
   const paint = await filterToPaint(browser);
   const agg = await reAggregation(browser);
   if (!agg.same) throw new Error('our WebAssembly and arquero disagree on the group-by');
+  if (!agg.sameDuckdb) throw new Error('our WebAssembly and DuckDB-WASM disagree on the group-by');
   const rate = (ms) => `${((agg.cells / ms) * 1000 / 1e6).toFixed(0)}M cells/s (${ms.toFixed(1)} ms)`;
   const rows = [
     ['WebAssembly bundle, raw', kb(size.raw), ''],
@@ -166,7 +241,9 @@ try {
     [`filter to paint, 4 charts, p95 of ${paint.length}`, fmt(quantile(paint, 0.95)), '≤ 100 ms'],
     ['filter + group-by, 1M cells, our WebAssembly', rate(agg.ours), '≥ 50M cells/s'],
     [`filter + group-by, 1M cells, arquero ${arqueroVersion}`, rate(agg.arquero), ''],
+    [`filter + group-by, 1M cells, DuckDB-WASM ${duckdbVersion}`, rate(agg.duckdb), ''],
     ['ours ÷ arquero time (same result)', `${(agg.ours / agg.arquero).toFixed(2)}×`, '< 1'],
+    ['ours ÷ DuckDB-WASM time (same result)', `${(agg.ours / agg.duckdb).toFixed(2)}×`, '< 1'],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`| ${'figure'.padEnd(width)} | value | goal |`);

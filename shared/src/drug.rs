@@ -30,6 +30,15 @@ pub enum DrugGroup {
 }
 
 impl DrugGroup {
+    /// The groups of the Ordiprax indicators, in display order.
+    pub const INDICATORS: [DrugGroup; 5] = [
+        DrugGroup::Opioid,
+        DrugGroup::Benzodiazepine,
+        DrugGroup::Antipsychotic,
+        DrugGroup::AdhdMedication,
+        DrugGroup::Antidepressant,
+    ];
+
     /// The group of the Ordiprax-style indicators of an ATC code.
     pub fn of_atc(atc: &str) -> DrugGroup {
         if atc == "N05AN01" {
@@ -183,6 +192,12 @@ mod tests {
         assert_eq!(group("N05AN01"), Some(DrugGroup::Lithium));
         assert_eq!(group("N06BA04"), Some(DrugGroup::AdhdMedication));
         assert_eq!(group("N06AB10"), Some(DrugGroup::Antidepressant));
+        // The indicator groups, and only they, have tile quantities.
+        assert!(DrugGroup::INDICATORS
+            .iter()
+            .all(|g| g.quantities().is_some()));
+        assert_eq!(DrugGroup::Lithium.quantities(), None);
+        assert_eq!(DrugGroup::of_atc("N05AN01"), DrugGroup::Lithium);
         assert_eq!(group("A10BA02"), Some(DrugGroup::Other));
         assert!(drug_by_atc("N05AX12").is_some_and(|d| d.depot));
     }

@@ -104,7 +104,7 @@ pub fn ensure_build_tools(steps: &mut Steps) -> Result<(), String> {
     npm.current_dir(&e2e)
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
     steps.run(
-        "install npm packages (wasm-opt from binaryen, playwright-core, arquero)",
+        "install npm packages (wasm-opt from binaryen, playwright-core, arquero, DuckDB-WASM)",
         &mut npm,
     )?;
     steps

@@ -947,7 +947,8 @@ async fn prescriptions(
     let mut last: Option<(String, i32, Placed)> = None;
     store
         .redemptions(|pseudonym, date, atc, ddd| {
-            let Some((patient_quantity, ddd_quantity)) = DrugGroup::of_atc(atc).quantities() else {
+            let group = DrugGroup::of_atc(atc);
+            let Some((patient_quantity, ddd_quantity)) = group.quantities() else {
                 return;
             };
             let year = date.year();
@@ -967,19 +968,12 @@ async fn prescriptions(
             }
             let milli = (ddd * MILLI as f64).round().max(0.0) as u64;
             tally.add(&place, place.gp_practice, ddd_quantity, milli);
-            let group = DrugGroup::of_atc(atc);
             if patients.entry(group).or_default().insert(person, year) {
                 tally.add(&place, place.gp_practice, patient_quantity, 1);
             }
         })
         .await?;
-    for group in [
-        DrugGroup::Opioid,
-        DrugGroup::Benzodiazepine,
-        DrugGroup::Antipsychotic,
-        DrugGroup::AdhdMedication,
-        DrugGroup::Antidepressant,
-    ] {
+    for group in DrugGroup::INDICATORS {
         if let Some((_, ddd)) = group.quantities() {
             tally.divide(ddd, MILLI);
         }
