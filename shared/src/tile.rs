@@ -128,6 +128,14 @@ const GEOGRAPHY_KEYS: &[DimensionId] = &[
 /// Every split: families of citizens by residence have them all.
 const ALL_SPLITS: &[Split] = &Split::ALL;
 
+/// The keys of the families by practice.
+const PRACTICE_KEYS: &[DimensionId] = &[
+    DimensionId::Year,
+    DimensionId::Practice,
+    DimensionId::AgeBand,
+    DimensionId::Sex,
+];
+
 /// Every tile family.
 pub const TILE_FAMILIES: &[TileFamily] = &[
     TileFamily {
@@ -254,12 +262,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
         id: TileFamilyId::ByPractice,
         key: "by_practice",
         dimension: DimensionId::Practice,
-        keys: &[
-            DimensionId::Year,
-            DimensionId::Practice,
-            DimensionId::AgeBand,
-            DimensionId::Sex,
-        ],
+        keys: PRACTICE_KEYS,
         quantities: &[
             QuantityId::ListedPatients,
             QuantityId::GpContacts,
@@ -281,12 +284,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
         id: TileFamilyId::Prescriptions,
         key: "prescriptions",
         dimension: DimensionId::Practice,
-        keys: &[
-            DimensionId::Year,
-            DimensionId::Practice,
-            DimensionId::AgeBand,
-            DimensionId::Sex,
-        ],
+        keys: PRACTICE_KEYS,
         quantities: &[
             QuantityId::ListedPatients,
             QuantityId::OpioidPatients,
