@@ -83,17 +83,9 @@ async fn checked(
     Err(ApiError::Status { status, message })
 }
 
-thread_local! {
-    static BOOT: Boot = read_boot();
-}
-
 /// What the server wrote into the page (see [`Boot`]): the public
 /// manifest. Empty when the page has none.
 pub fn boot() -> Boot {
-    BOOT.with(Boot::clone)
-}
-
-fn read_boot() -> Boot {
     web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.get_element_by_id(BOOT_ELEMENT))
