@@ -119,6 +119,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
     let mut tiles = aggregated
         .cubes
         .iter()
+        .filter(|cube| cube.kind().family.def().public)
         .map(|cube| tile::encode_with(cube, &metadata(cube, None)))
         .collect::<Result<Vec<_>, _>>()?;
     let closed = closed::cut(
@@ -127,7 +128,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
         &aggregated.practices,
     );
     for c in closed {
-        let mut all = metadata(&c.cube, Some(&c.codes));
+        let mut all = metadata(&c.cube, Some(&c.named));
         all.extend(c.metadata);
         let mut encoded = tile::encode_with(&c.cube, &all)?;
         encoded.meta.scope = Some(c.scope.to_string());

@@ -295,8 +295,16 @@ async fn both_engines_build_byte_identical_tiles() {
             .map(|split| format!("{f}{split}"))
         })
         .collect();
-    expected.extend(["by_hospital", "by_practice", "prescriptions"].map(String::from));
+    expected.extend(["by_hospital", "by_practice", "prescriptions_geo"].map(String::from));
     assert_eq!(families, expected);
+    // Prescriptions by practice are closed only.
+    let prescriptions: Vec<_> = releases[0]
+        .tiles
+        .iter()
+        .filter(|t| t.meta.family == "prescriptions")
+        .collect();
+    assert!(!prescriptions.is_empty());
+    assert!(prescriptions.iter().all(|t| t.meta.scope.is_some()));
     for (a, b) in releases[0].tiles.iter().zip(&releases[1].tiles) {
         assert_eq!(a.bytes, b.bytes, "{}", a.meta.family);
     }

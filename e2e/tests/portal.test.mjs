@@ -69,7 +69,7 @@ async function openCountingTiles() {
   });
   await page.goto(url);
   await page.getByTestId('key-figure').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.theme-card .value').length === 4);
+  await page.waitForFunction(() => document.querySelectorAll('.theme-card .value').length === 5);
   return { page, tiles };
 }
 
@@ -151,7 +151,11 @@ test('the measure picker switches measure and scale; each tile family is fetched
   const gp = await keyFigure(page);
   // The chart's tile first; the theme cards' tiles only after it.
   assert.equal(tiles[0], 'geography', 'the first chart needs one tile, fetched first');
-  assert.deepEqual(fetches(tiles), { geography: 1, hospital: 1, 'geography.target_group': 1 }, 'the cards add two tiles');
+  assert.deepEqual(
+    fetches(tiles),
+    { geography: 1, hospital: 1, 'geography.target_group': 1, prescriptions_geo: 1 },
+    'the cards add three tiles',
+  );
 
   const expected = hospitalContacts(extracts, latestYear(extracts));
   assert.ok(expected.contacts > 0, 'the extracts have hospital contacts');
@@ -823,7 +827,7 @@ test('the overview\'s theme cards lead into the standard reports, whose figures 
   await page.goto(url);
   const year = latestYear(extracts);
   const children = gpContactsPer1000(extracts, geography, null, (p) => year - Number(p.birth_date.slice(0, 4)) <= 17);
-  assert.equal(await page.locator('li.theme-card').count(), 4);
+  assert.equal(await page.locator('li.theme-card').count(), 5);
   const card = page.getByTestId('theme-boern-og-unge');
   await card.locator('.value').waitFor();
   assertClose(Number(await card.locator('.value').getAttribute('data-value')), children.national, 'card: GP contacts 0-17');

@@ -33,9 +33,11 @@ summed over the quarters, beside the base tile's), and the facts the
 extracts exercise of by_hospital and by_practice.
 """
 
+import hashlib
 import json
 import math
 import os
+import sqlite3
 import sys
 import urllib.request
 from collections import defaultdict
@@ -164,6 +166,15 @@ FAMILIES = {
         "antidepressant_ddd",
     ],
 }
+# The public face of "prescriptions": the same cells summed by the
+# municipality of the practice (YDR), each DDD cell rounded from its own
+# thousandths.
+FAMILIES["prescriptions_geo"] = FAMILIES["prescriptions"]
+# Families with closed tiles only: read from the store, the national
+# scope's tile of the current release (the whole country; its practice
+# ALL_PRACTICES is every practice together).
+CLOSED_ONLY = {"prescriptions"}
+ALL_PRACTICES = 10000
 
 # The Ordiprax drug groups as written in issue 8, by ATC code: opioids
 # N02A; sedatives and hypnotics N05BA, N05CD, N05CF; antipsychotics N05A
@@ -189,6 +200,7 @@ SINGLE_TILE_KEYS = {
     "by_hospital": HOSPITAL_KEY_COLUMNS,
     "by_practice": PRACTICE_KEY_COLUMNS,
     "prescriptions": PRACTICE_KEY_COLUMNS,
+    "prescriptions_geo": KEY_COLUMNS,
 }
 # The key columns of each family's base tile, and its splits.
 FAMILY_KEYS = {f: SINGLE_TILE_KEYS.get(f, KEY_COLUMNS) for f in FAMILIES}
@@ -199,6 +211,7 @@ ROWS_OF_FAMILY = {
     "by_hospital": ["hospital_contacts"],
     "by_practice": FAMILIES["by_practice"],
     "prescriptions": FAMILIES["prescriptions"],
+    "prescriptions_geo": FAMILIES["prescriptions"],
 }
 
 # Key columns holding codes above 255.
@@ -1018,6 +1031,44 @@ def _prescriptions_sql():
     """
 
 
+def _prescriptions_by_sql(place):
+    """The prescriptions tile's query with the practice replaced by
+    `place`, an expression over `citizen` and `practice` (the citizen's
+    practice): the cells summed over the practices of each place, every
+    DDD cell rounded from its own thousandths."""
+    q = FAMILIES["prescriptions"]
+    per_group = ",\n".join(
+        f"count(DISTINCT cpr) FILTER (WHERE grp = '{g}') AS {g}_patients,\n"
+        f"(sum(milli) FILTER (WHERE grp = '{g}') + 500) // 1000 AS {g}_ddd"
+        for g in DRUG_GROUPS
+    )
+    values = ",\n".join(f"coalesce(r.{c}, 0)" for c in q[1:])
+    return f"""
+        WITH placed AS (
+            SELECT c.*, {place} AS place
+            FROM citizen c JOIN practice p ON p.code = c.practice
+        ),
+        redeemed AS (
+            SELECT c.year, c.place, c.age_band, c.sex, r.cpr, r.grp,
+                   CAST(round(r.ddd * 1000) AS BIGINT) AS milli
+            FROM redemption r
+            JOIN placed c ON c.cpr = r.cpr AND c.year = year(r.redemption_date)
+            WHERE r.grp IS NOT NULL
+        ),
+        drugs AS (
+            SELECT year, place, age_band, sex, {per_group}
+            FROM redeemed GROUP BY ALL
+        ),
+        listed AS (
+            SELECT year, place, age_band, sex, count(*) AS listed_patients
+            FROM placed GROUP BY ALL
+        )
+        SELECT year, place, age_band, sex, l.listed_patients, {values}
+        FROM listed l
+        LEFT JOIN drugs r USING (year, place, age_band, sex)
+    """
+
+
 def _tile_queries(splits):
     """(tile, query) of every tile: the families of residence base and for
     each split of `splits`, by_hospital and by_practice."""
@@ -1026,7 +1077,8 @@ def _tile_queries(splits):
             yield tile_key(family, split), sql
     yield "by_hospital", _by_hospital_sql()
     yield "by_practice", _by_practice_sql()
-    yield "prescriptions", _prescriptions_sql()
+    yield "prescriptions", _prescriptions_sql() + f"UNION ALL ({_prescriptions_by_sql(ALL_PRACTICES)})"
+    yield "prescriptions_geo", _prescriptions_by_sql("p.municipality")
 
 
 def event_years(con, extracts):
@@ -1145,8 +1197,8 @@ def _served_families():
     metadata of the first tile of the name."""
     manifest = json.loads(_get("/api/manifest"))
     families = {}
-    for entry in manifest["tiles"]:
-        table = pa.ipc.open_stream(_get(entry["url"])).read_all()
+
+    def add(entry, table):
         name = entry["family"]
         family, split = parse_tile_key(name)
         schema = table.schema
@@ -1184,10 +1236,37 @@ def _served_families():
             for q in quantities:
                 if data[q][i]:
                     served["cells"][q][key] = data[q][i]
+
+    for entry in manifest["tiles"]:
+        add(entry, pa.ipc.open_stream(_get(entry["url"])).read_all())
+    for name, data in _closed_only_tiles():
+        entry = {"family": name, "id": hashlib.sha256(data).hexdigest()}
+        add(entry, pa.ipc.open_stream(data).read_all())
     for served in families.values():
         served["rows"] = served.pop("keys")
         served["years"] = sorted({k[0] for k in served["rows"]})
     return families
+
+
+def _closed_only_tiles():
+    """(family, bytes) of the national scope's tile of each CLOSED_ONLY
+    family in the current release, read from the store (the bytes the
+    server serves a national caller; test_auth checks that)."""
+    db = Path(os.environ["TVAERS_DATA"]) / "tvaers.db"
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        for family in sorted(CLOSED_ONLY):
+            rows = con.execute(
+                "SELECT t.bytes FROM tiles t JOIN release_tiles r ON r.tile_id = t.id "
+                "JOIN tile_scopes s ON s.tile_id = t.id "
+                "WHERE r.release_id = (SELECT id FROM releases ORDER BY seq DESC LIMIT 1) "
+                "AND t.family = ? AND s.scope = 'national'",
+                (family,),
+            ).fetchall()
+            assert len(rows) == 1, f"{family}: {len(rows)} national tiles"
+            yield family, bytes(rows[0][0])
+    finally:
+        con.close()
 
 
 def _geography():
@@ -1225,7 +1304,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 24
+    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 25
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"

@@ -13,6 +13,7 @@ use crate::i18n;
 use crate::pages::about::About;
 use crate::pages::advanced::Advanced;
 use crate::pages::closed::Closed;
+use crate::pages::insight::{Insight, InsightPage};
 use crate::pages::overview::Overview;
 use crate::pages::report::Report;
 use crate::state::themes::ThemeId;
@@ -39,6 +40,18 @@ pub enum Route {
     /// The closed view of a signed-in organisation.
     #[at("/lukket")]
     Closed,
+    /// Cluster insight (closed): every drug group for a GP cluster.
+    #[at("/klyngeindsigt")]
+    ClusterInsight,
+    /// The cluster's intervention area (closed): one measure.
+    #[at("/klyngeindsigt/indsats")]
+    ClusterArea,
+    /// Practice insight (closed): every drug group for a practice.
+    #[at("/praksisindsigt")]
+    PracticeInsight,
+    /// The practice's intervention area (closed): one measure.
+    #[at("/praksisindsigt/indsats")]
+    PracticeArea,
     /// Anything else.
     #[not_found]
     #[at("/ikke-fundet")]
@@ -53,6 +66,10 @@ impl Route {
             Route::Report { theme } => theme.report().title,
             Route::About => i18n::ABOUT,
             Route::Closed => i18n::CLOSED_VIEW,
+            Route::ClusterInsight => i18n::CLUSTER_INSIGHT,
+            Route::ClusterArea => i18n::CLUSTER_AREA,
+            Route::PracticeInsight => i18n::PRACTICE_INSIGHT,
+            Route::PracticeArea => i18n::PRACTICE_AREA,
             Route::NotFound => i18n::NOT_FOUND,
         }
     }
@@ -200,6 +217,18 @@ fn shell() -> Html {
         },
         Route::About => html! { <About lang={lang} /> },
         Route::Closed => html! { <Closed lang={lang} /> },
+        Route::ClusterInsight => {
+            html! { <Insight page={InsightPage::Cluster} state={state.clone()} /> }
+        }
+        Route::ClusterArea => {
+            html! { <Insight page={InsightPage::ClusterArea} state={state.clone()} /> }
+        }
+        Route::PracticeInsight => {
+            html! { <Insight page={InsightPage::Practice} state={state.clone()} /> }
+        }
+        Route::PracticeArea => {
+            html! { <Insight page={InsightPage::PracticeArea} state={state.clone()} /> }
+        }
         Route::NotFound => html! {
             <>
                 <h1>{ i18n::NOT_FOUND.get(lang) }</h1>
@@ -229,6 +258,7 @@ fn shell() -> Html {
             <nav class="site-nav" aria-label={i18n::NAVIGATION.get(lang)}>
                 { nav_link(Route::Overview) }
                 { nav_link(Route::Advanced) }
+                { nav_link(Route::ClusterInsight) }
                 { nav_link(Route::About) }
             </nav>
             <p class="notice" role="note">{ i18n::SYNTHETIC_NOTICE.get(lang) }</p>

@@ -132,11 +132,12 @@ pub fn download_png(container: &web_sys::Element, name: &str) -> Result<(), JsVa
     Ok(())
 }
 
-/// The CSV text (with BOM) for a one-dimension series.
-pub fn csv(category: &str, value: &str, data: &[Datum], decimals: usize, lang: Lang) -> String {
-    let (separator, decimal) = match lang {
-        Lang::Da => (';', ','),
-        Lang::En => (',', '.'),
+/// The CSV text (with BOM) of a table: a header row, then `rows`, each
+/// as many fields as `headers`, numbers already formatted for `lang`.
+pub fn csv_table(headers: &[String], rows: &[Vec<String>], lang: Lang) -> String {
+    let separator = match lang {
+        Lang::Da => ';',
+        Lang::En => ',',
     };
     let field = |text: &str| {
         if text.contains([separator, '"', '\n', '\r']) {
@@ -145,27 +146,44 @@ pub fn csv(category: &str, value: &str, data: &[Datum], decimals: usize, lang: L
             text.to_string()
         }
     };
-    // The status column is there when any value is not exact: it says
-    // which values are rounded and which are protected (and empty).
-    let with_status = data.iter().any(|d| d.status != Status::Exact);
     let mut out = String::from("\u{feff}");
-    out.push_str(&format!("{}{separator}{}", field(category), field(value)));
-    if with_status {
-        out.push_str(&format!("{separator}{}", crate::i18n::STATUS.get(lang)));
-    }
-    out.push_str("\r\n");
-    for d in data {
-        let number = d
-            .value
-            .map(|v| format!("{v:.decimals$}").replace('.', &decimal.to_string()))
-            .unwrap_or_default();
-        out.push_str(&format!("{}{separator}{number}", field(&d.label)));
-        if with_status {
-            out.push_str(&format!("{separator}{}", d.status.label().get(lang)));
-        }
+    for row in std::iter::once(headers).chain(rows.iter().map(Vec::as_slice)) {
+        let fields: Vec<String> = row.iter().map(|f| field(f)).collect();
+        out.push_str(&fields.join(&separator.to_string()));
         out.push_str("\r\n");
     }
     out
+}
+
+/// A number in a CSV file for `lang`: `decimals` decimals, with a comma
+/// in Danish; empty when there is none.
+pub fn csv_number(value: Option<f64>, decimals: usize, lang: Lang) -> String {
+    let decimal = if lang == Lang::Da { "," } else { "." };
+    value
+        .map(|v| format!("{v:.decimals$}").replace('.', decimal))
+        .unwrap_or_default()
+}
+
+/// The CSV text (with BOM) for a one-dimension series.
+pub fn csv(category: &str, value: &str, data: &[Datum], decimals: usize, lang: Lang) -> String {
+    // The status column is there when any value is not exact: it says
+    // which values are rounded and which are protected (and empty).
+    let with_status = data.iter().any(|d| d.status != Status::Exact);
+    let mut headers = vec![category.to_string(), value.to_string()];
+    if with_status {
+        headers.push(crate::i18n::STATUS.get(lang).to_string());
+    }
+    let rows: Vec<Vec<String>> = data
+        .iter()
+        .map(|d| {
+            let mut row = vec![d.label.clone(), csv_number(d.value, decimals, lang)];
+            if with_status {
+                row.push(d.status.label().get(lang).to_string());
+            }
+            row
+        })
+        .collect();
+    csv_table(&headers, &rows, lang)
 }
 
 #[cfg(test)]

@@ -237,6 +237,11 @@ pub const PROTECTED_PART: Text = Text {
     en: "partly protected",
 };
 /// Why the person filter is locked.
+pub const NOT_FOR_THESE_MEASURES: Text = Text {
+    da: "Tallene for de valgte mål findes ikke opdelt sådan: vælg et andet mål for at bruge filteret.",
+    en: "The figures of the chosen measures are not split this way: choose another measure to use the filter.",
+};
+/// Under the person filter while a quarter is chosen.
 pub const NOT_WITH_QUARTER: Text = Text {
     da: "Kan ikke kombineres med et kvartal: vælg hele året for at afgrænse borgerne.",
     en: "Cannot be combined with a quarter: choose the whole year to restrict citizens.",
@@ -603,4 +608,134 @@ pub const DELETE: Text = Text {
 pub const REQUEST_FAILED: Text = Text {
     da: "Det lykkedes ikke:",
     en: "That did not work:",
+};
+
+// --- The cluster insight pages (Ordiprax+) ---------------------------------
+
+/// Page title: a GP cluster against the country.
+pub const CLUSTER_INSIGHT: Text = Text {
+    da: "Klyngeindsigt",
+    en: "Cluster insight",
+};
+/// Page title: one area for the cluster.
+pub const CLUSTER_AREA: Text = Text {
+    da: "Klyngens indsatsområde",
+    en: "Cluster intervention area",
+};
+/// Page title: one practice against its cluster and the country.
+pub const PRACTICE_INSIGHT: Text = Text {
+    da: "Praksisindsigt",
+    en: "Practice insight",
+};
+/// Page title: one area for the practice.
+pub const PRACTICE_AREA: Text = Text {
+    da: "Praksis' indsatsområde",
+    en: "Practice intervention area",
+};
+/// The public national overview of medicines.
+pub const MEDICINES_OVERVIEW: Text = Text {
+    da: "Landsoversigt: medicin i almen praksis",
+    en: "National overview: medicines in general practice",
+};
+/// The insight pages' navigation.
+pub const INSIGHT_PAGES: Text = Text {
+    da: "Klynge- og praksisindsigt",
+    en: "Cluster and practice insight",
+};
+/// Signed out on an insight page.
+pub const SIGN_IN_FOR_INSIGHT: Text = Text {
+    da: "Klynge- og praksisindsigt er for lægeklynger, lægepraksis og regioner. Log ind for at se jeres egne tal; alle kan se landsoversigten.",
+    en: "Cluster and practice insight is for GP clusters, general practices and regions. Sign in to see your own figures; everybody can see the national overview.",
+};
+/// A practice in no GP cluster.
+pub const NO_CLUSTER: Text = Text {
+    da: "Ingen lægeklynge",
+    en: "No GP cluster",
+};
+/// The year filter.
+pub const YEAR: Text = Text {
+    da: "År",
+    en: "Year",
+};
+/// A general practice (also before an anonymous letter).
+pub const PRACTICE: Text = Text {
+    da: "Praksis",
+    en: "Practice",
+};
+/// A confidence interval's heading.
+pub const CONFIDENCE_95: Text = Text {
+    da: "95 %-konfidensinterval",
+    en: "95 % confidence interval",
+};
+/// A p-value's heading.
+pub const P_VALUE: Text = Text {
+    da: "p-værdi",
+    en: "p-value",
+};
+/// The verdict's heading.
+pub const ASSESSMENT: Text = Text {
+    da: "Forskel fra landet",
+    en: "Difference from the country",
+};
+/// A statistically clear difference upwards.
+pub const CLEARLY_HIGHER: Text = Text {
+    da: "Klart højere",
+    en: "Clearly higher",
+};
+/// A statistically clear difference downwards.
+pub const CLEARLY_LOWER: Text = Text {
+    da: "Klart lavere",
+    en: "Clearly lower",
+};
+/// No statistically clear difference.
+pub const NO_CLEAR_DIFFERENCE: Text = Text {
+    da: "Ingen klar forskel",
+    en: "No clear difference",
+};
+/// Under the insight tables and funnels; `{m}` is the number of
+/// comparisons.
+pub const INSIGHT_METHOD: Text = Text {
+    da: "Metode: værdierne er pr. 1.000 tilmeldte patienter. Konfidensintervallerne er eksakte 95 %-intervaller (Clopper–Pearson for andele af patienter; Poisson for DDD, der behandles som tællinger og derfor kan variere mere end intervallet viser). p-værdien er den eksakte tosidede test mod landets værdi med samme filtre. En forskel kaldes klar, når den holder efter Benjamini–Hochberg-metoden med en falsk opdagelsesrate på 5 % over de {m} sammenligninger, siden viser. Tragtens grænser er eksakte binomial- eller Poisson-grænser (95 % og 99,8 %) om landets værdi.",
+    en: "Method: values are per 1,000 listed patients. Confidence intervals are exact 95 % intervals (Clopper–Pearson for shares of patients; Poisson for DDD, which are treated as counts and may vary more than the interval shows). The p-value is the exact two-sided test against the country's value with the same filters. A difference is called clear when it holds under the Benjamini–Hochberg procedure at a false discovery rate of 5 % over the {m} comparisons the page shows. The funnel's limits are exact binomial or Poisson limits (95 % and 99.8 %) around the country's value.",
+};
+/// Under the insight table's heading.
+pub const PER_THOUSAND_LISTED: Text = Text {
+    da: "Pr. 1.000 tilmeldte patienter. Vælg et mål for at følge det som indsatsområde.",
+    en: "Per 1,000 listed patients. Choose a measure to follow it as an intervention area.",
+};
+/// The insight table's caption.
+pub const INSIGHT_TABLE_CAPTION: Text = Text {
+    da: "Alle lægemiddelgrupper og mål, sammenlignet med hele landet",
+    en: "Every drug group and measure, compared with the whole country",
+};
+/// A funnel plot.
+pub const FUNNEL_PLOT: Text = Text {
+    da: "Tragtdiagram",
+    en: "Funnel plot",
+};
+/// Under a funnel plot; `{n}` practices, `{a}` outside the 95 % limits,
+/// `{b}` of them outside the 99.8 % limits.
+pub const FUNNEL_SUMMARY: Text = Text {
+    da: "{n} praksis; {a} ligger uden for 95 %-grænserne, heraf {b} uden for 99,8 %-grænserne.",
+    en: "{n} practices; {a} lie outside the 95 % limits, {b} of them outside the 99.8 % limits.",
+};
+/// The 95 % control limits.
+pub const LIMITS_95: Text = Text {
+    da: "95 %-kontrolgrænser",
+    en: "95 % control limits",
+};
+/// The 99.8 % control limits.
+pub const LIMITS_998: Text = Text {
+    da: "99,8 %-kontrolgrænser",
+    en: "99.8 % control limits",
+};
+/// After a unit's name on a time series.
+pub const OVER_THE_YEARS: Text = Text {
+    da: "over årene",
+    en: "over the years",
+};
+/// After a unit's name on a breakdown by age.
+pub const BY_AGE_GROUP: Text = Text {
+    da: "efter aldersgruppe",
+    en: "by age group",
 };

@@ -15,6 +15,7 @@ pub mod charts;
 pub mod components;
 pub mod export;
 pub mod i18n;
+pub mod insight;
 pub mod pages;
 pub mod state;
 

@@ -61,7 +61,8 @@ pub enum DimensionId {
     /// General practice (ydernummer) of a GP contact or of a citizen's
     /// listing: codes 1–[`MAX_PRACTICES`] number a release's practices in
     /// the order of their provider numbers (the tile's metadata names
-    /// them, see `tile::META_PRACTICES`). A citizen in contact with two
+    /// them, see `tile::META_PRACTICES`), and [`ALL_PRACTICES`] is every
+    /// practice in the country together. A citizen in contact with two
     /// practices counts as a patient at both, so practices never add up.
     Practice,
 }
@@ -306,6 +307,16 @@ pub const MAX_GP_CLUSTER: u16 = 999;
 /// Most general practices a release numbers.
 pub const MAX_PRACTICES: u16 = 9999;
 
+/// The practice code of every general practice in the country taken
+/// together (in the closed prescription tiles, the national reference).
+pub const ALL_PRACTICES: u16 = 10000;
+
+/// The label of [`ALL_PRACTICES`].
+pub const ALL_PRACTICES_LABEL: Text = Text {
+    da: "Hele landet",
+    en: "Whole country",
+};
+
 /// Most hospitals a release numbers (codes 1–999).
 pub const MAX_HOSPITALS: u16 = 999;
 
@@ -477,9 +488,10 @@ impl DimensionId {
             },
             // The names of a release's practices and hospitals travel in
             // their tiles.
-            DimensionId::Practice => {
-                format!("{} {code}", DimensionId::Practice.def().label.get(lang))
-            }
+            DimensionId::Practice => match code {
+                ALL_PRACTICES => ALL_PRACTICES_LABEL.get(lang).to_string(),
+                _ => format!("{} {code}", DimensionId::Practice.def().label.get(lang)),
+            },
             DimensionId::Hospital => match code {
                 SJAELLAND_AS_ONE => SJAELLAND_AS_ONE_LABEL.get(lang).to_string(),
                 _ => format!("{} {code}", DimensionId::Hospital.def().label.get(lang)),

@@ -273,6 +273,49 @@ pub fn benjamini_hochberg(p_values: &[Option<f64>], q: f64) -> Vec<bool> {
     clear
 }
 
+/// One unit (a practice, a cluster) compared with a reference value per
+/// person θ: `x` of `n`, its value per person, the exact 95 % confidence
+/// interval of that value and the two-sided p-value against θ.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Comparison {
+    /// The count: persons or events.
+    pub x: u64,
+    /// The persons it is counted among.
+    pub n: u64,
+    /// `x / n`; `None` when `n` is 0.
+    pub value: Option<f64>,
+    /// The exact 95 % confidence interval of `value`.
+    pub interval: Option<(f64, f64)>,
+    /// The p-value against the reference; `None` without one.
+    pub p: Option<f64>,
+}
+
+/// The confidence level of [`Comparison::interval`].
+pub const CONFIDENCE: f64 = 0.95;
+
+/// The false discovery rate of the "statistically clear" flags.
+pub const FALSE_DISCOVERY_RATE: f64 = 0.05;
+
+/// Compares `x` of `n` under `model` with the reference `theta` (per
+/// person).
+pub fn compare(model: Model, x: u64, n: u64, theta: Option<f64>) -> Comparison {
+    Comparison {
+        x,
+        n,
+        value: (n > 0).then(|| x as f64 / n as f64),
+        interval: confidence_interval(model, x, n, CONFIDENCE),
+        p: theta.and_then(|t| p_value(model, x, n, t)),
+    }
+}
+
+/// Which comparisons of `comparisons` are statistically clear: kept by the
+/// Benjamini–Hochberg procedure at [`FALSE_DISCOVERY_RATE`] among all of
+/// them.
+pub fn clear(comparisons: &[Comparison]) -> Vec<bool> {
+    let p: Vec<Option<f64>> = comparisons.iter().map(|c| c.p).collect();
+    benjamini_hochberg(&p, FALSE_DISCOVERY_RATE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -383,7 +383,7 @@ pub const QUANTITIES: &[Quantity] = &[
         ("Tilmeldte patienter", "Listed patients"),
         ("tilmeldte", "listed patients"),
         ("tilmeldt", "listed patient"),
-        ("Årets borgere tilmeldt praksis efter patientlisterne: borgeren tælles i den praksis, hvor årets seneste tilmelding er (samme regel som lægeklyngen).", "The year's citizens listed with the practice according to the patient lists: a citizen counts at the practice of their latest listing in the year (the same rule as the GP cluster)."),
+        ("Årets borgere tilmeldt praksis efter patientlisterne: borgeren tælles i den praksis, hvor årets seneste tilmelding er (samme regel som lægeklyngen). Efter kommune og region tælles patienterne i praksissens kommune efter ydernummerregistret, ikke i deres bopælskommune.", "The year's citizens listed with the practice according to the patient lists: a citizen counts at the practice of their latest listing in the year (the same rule as the GP cluster). By municipality and region, patients count in the practice's municipality according to the provider register, not in their municipality of residence."),
         &[Cpr, PatientList, Ydr],
     ),
     quantity(
@@ -1312,6 +1312,19 @@ impl Measure {
         self.family()
             .keys
             .contains(&crate::dimension::DimensionId::Municipality)
+    }
+
+    /// How the measure's count varies by chance, for funnel plots and
+    /// confidence intervals: persons among persons are binomial, events
+    /// (DDD too, as counts) in persons Poisson; `None` for a measure
+    /// without a denominator.
+    pub fn model(&self) -> Option<crate::funnel::Model> {
+        use crate::funnel::Model;
+        let denominator = self.denominator?.def();
+        match (self.numerator.def().counted, denominator.counted) {
+            (Counted::Persons, Counted::Persons) => Some(Model::Binomial),
+            _ => Some(Model::Poisson),
+        }
     }
 
     /// The value on `scale` from summed numerator and denominator. `None`

@@ -94,8 +94,12 @@ pub enum TileFamilyId {
     /// General practice by year × practice × age band × sex.
     ByPractice,
     /// Prescriptions of the Ordiprax drug groups by year × practice × age
-    /// band × sex.
+    /// band × sex; closed only, with the whole country as one more
+    /// practice ([`crate::dimension::ALL_PRACTICES`]).
     Prescriptions,
+    /// The same by year × municipality of the practice × age band × sex:
+    /// the public face of `Prescriptions`.
+    PrescriptionsGeo,
 }
 
 /// The definition of a tile family.
@@ -115,6 +119,9 @@ pub struct TileFamily {
     pub splits: &'static [Split],
     /// Label.
     pub label: Text,
+    /// Whether the public release carries it (protected); a family that
+    /// is not public has closed tiles only.
+    pub public: bool,
 }
 
 /// Key columns of the geography families.
@@ -155,6 +162,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::GpPatients,
         ],
         splits: ALL_SPLITS,
+        public: true,
         label: Text {
             da: "Borgere og almen praksis efter kommune, alder og køn",
             en: "Citizens and general practice by municipality, age and sex",
@@ -197,6 +205,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::PreventablePressureUlcer,
         ],
         splits: ALL_SPLITS,
+        public: true,
         label: Text {
             da: "Borgere og sygehusforbrug efter bopælskommune, alder og køn",
             en: "Citizens and hospital use by municipality of residence, age and sex",
@@ -220,6 +229,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::CareSul140,
         ],
         splits: ALL_SPLITS,
+        public: true,
         label: Text {
             da: "Borgere og kommunale ydelser efter kommune, alder og køn",
             en: "Citizens and municipal care by municipality, age and sex",
@@ -253,6 +263,7 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::RehabilitationPlans,
         ],
         splits: &[Split::None],
+        public: true,
         label: Text {
             da: "Sygehusaktivitet efter sygehus, alder og køn",
             en: "Hospital activity by hospital, age and sex",
@@ -275,9 +286,23 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::GpPatients,
         ],
         splits: &[Split::None],
+        public: true,
         label: Text {
             da: "Almen praksis efter lægepraksis, alder og køn",
             en: "General practice by practice, age and sex",
+        },
+    },
+    TileFamily {
+        id: TileFamilyId::PrescriptionsGeo,
+        key: "prescriptions_geo",
+        dimension: DimensionId::Municipality,
+        keys: GEOGRAPHY_KEYS,
+        quantities: PRESCRIPTION_QUANTITIES,
+        splits: &[Split::None],
+        public: true,
+        label: Text {
+            da: "Lægemidler efter lægepraksis' kommune, alder og køn",
+            en: "Prescriptions by the practice's municipality, age and sex",
         },
     },
     TileFamily {
@@ -285,25 +310,30 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
         key: "prescriptions",
         dimension: DimensionId::Practice,
         keys: PRACTICE_KEYS,
-        quantities: &[
-            QuantityId::ListedPatients,
-            QuantityId::OpioidPatients,
-            QuantityId::OpioidDdd,
-            QuantityId::SedativePatients,
-            QuantityId::SedativeDdd,
-            QuantityId::AntipsychoticPatients,
-            QuantityId::AntipsychoticDdd,
-            QuantityId::StimulantPatients,
-            QuantityId::StimulantDdd,
-            QuantityId::AntidepressantPatients,
-            QuantityId::AntidepressantDdd,
-        ],
+        quantities: PRESCRIPTION_QUANTITIES,
         splits: &[Split::None],
+        public: false,
         label: Text {
             da: "Lægemidler efter lægepraksis, alder og køn",
             en: "Prescriptions by practice, age and sex",
         },
     },
+];
+
+/// The quantities of the prescription families: listed patients, and the
+/// patients and DDD of each Ordiprax drug group.
+const PRESCRIPTION_QUANTITIES: &[QuantityId] = &[
+    QuantityId::ListedPatients,
+    QuantityId::OpioidPatients,
+    QuantityId::OpioidDdd,
+    QuantityId::SedativePatients,
+    QuantityId::SedativeDdd,
+    QuantityId::AntipsychoticPatients,
+    QuantityId::AntipsychoticDdd,
+    QuantityId::StimulantPatients,
+    QuantityId::StimulantDdd,
+    QuantityId::AntidepressantPatients,
+    QuantityId::AntidepressantDdd,
 ];
 
 impl TileFamilyId {
@@ -562,12 +592,15 @@ mod tests {
             );
         }
         // Families of citizens by residence carry the citizens, the
-        // practice family its listed patients; the hospital family has no
-        // population (its first column is the contacts).
+        // practice families (also by the practice's municipality) their
+        // listed patients; the hospital family has no population (its
+        // first column is the contacts).
         for f in TILE_FAMILIES {
             let first = match f.dimension {
+                _ if f.quantities.contains(&QuantityId::ListedPatients) => {
+                    QuantityId::ListedPatients
+                }
                 DimensionId::Municipality => QuantityId::Citizens,
-                DimensionId::Practice => QuantityId::ListedPatients,
                 _ => QuantityId::HospitalContacts,
             };
             assert_eq!(f.quantities[0], first, "{}", f.key);

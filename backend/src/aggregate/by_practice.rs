@@ -10,13 +10,14 @@
 //! 2, … in the order of their provider numbers; the tile carries the
 //! dictionary in its metadata (`tile::META_PRACTICES`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use shared::dimension::MAX_PRACTICES;
+use shared::dimension::{ALL_PRACTICES, MAX_PRACTICES};
 use shared::tile::PracticeCode;
-use shared::TileFamilyId;
+use shared::{QuantityId, TileFamilyId};
 
 use super::keyed::KeyedTally;
+use super::population::Place;
 use crate::store::PracticeRow;
 
 /// A release's general practices.
@@ -68,21 +69,90 @@ impl Practices {
     }
 }
 
-/// An empty tally of a family keyed by practice (`by_practice`,
-/// `prescriptions`): a slot per practice.
-pub fn tally(family: TileFamilyId, practices: &Practices) -> KeyedTally {
+/// An empty tally of the `by_practice` family: a slot per practice.
+pub fn tally(practices: &Practices) -> KeyedTally {
     let n = practices.codes.len();
-    KeyedTally::new(family, (1..=n as u16).collect(), vec![None; n])
+    KeyedTally::new(
+        TileFamilyId::ByPractice,
+        (1..=n as u16).collect(),
+        vec![None; n],
+    )
+}
+
+/// The prescription tallies: by practice, with every practice also
+/// counted in the whole country ([`ALL_PRACTICES`], the closed tiles'
+/// national reference), and by the practice's municipality (the public
+/// tile). A patient counts at one practice a year, so both add up.
+pub struct Prescribing {
+    /// `prescriptions`: a slot per practice, and the country's.
+    pub by_practice: KeyedTally,
+    /// `prescriptions_geo`: a slot per municipality with a practice.
+    pub by_municipality: KeyedTally,
+    /// The `by_municipality` slot of practice code `i + 1`.
+    municipality_slot: Vec<usize>,
+}
+
+impl Prescribing {
+    /// Empty tallies for `practices`.
+    pub fn new(practices: &Practices) -> Prescribing {
+        let n = practices.codes.len();
+        let by_practice = KeyedTally::new(
+            TileFamilyId::Prescriptions,
+            (1..=n as u16).chain([ALL_PRACTICES]).collect(),
+            vec![Some(n); n].into_iter().chain([None]).collect(),
+        );
+        let municipalities: BTreeSet<u16> =
+            practices.codes.iter().map(|p| p.municipality).collect();
+        let municipalities: Vec<u16> = municipalities.into_iter().collect();
+        let municipality_slot = practices
+            .codes
+            .iter()
+            .map(|p| {
+                municipalities
+                    .binary_search(&p.municipality)
+                    .expect("every practice's municipality has a slot")
+            })
+            .collect();
+        let by_municipality = KeyedTally::new(
+            TileFamilyId::PrescriptionsGeo,
+            municipalities.clone(),
+            vec![None; municipalities.len()],
+        );
+        Prescribing {
+            by_practice,
+            by_municipality,
+            municipality_slot,
+        }
+    }
+
+    /// Adds `n` of `quantity` of the person at `place` to practice `code`
+    /// (nothing for code 0, no practice), the country and the practice's
+    /// municipality.
+    pub fn add(&mut self, place: &Place, code: u16, quantity: QuantityId, n: u64) {
+        let Some(&slot) = usize::from(code)
+            .checked_sub(1)
+            .and_then(|i| self.municipality_slot.get(i))
+        else {
+            return;
+        };
+        self.by_practice.add(place, code, quantity, n);
+        self.by_municipality.add_to_slot(place, slot, quantity, n);
+    }
+
+    /// Divides every count of `quantity` by `divisor`, halves up (see
+    /// [`KeyedTally::divide`]).
+    pub fn divide(&mut self, quantity: QuantityId, divisor: u64) {
+        self.by_practice.divide(quantity, divisor);
+        self.by_municipality.divide(quantity, divisor);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::population::Place;
     use shared::cube::{Filter, Grouping};
     use shared::dimension::DimensionId;
     use shared::disclosure::Protection;
-    use shared::QuantityId;
 
     fn row(provider_number: &str) -> PracticeRow {
         PracticeRow {
@@ -110,7 +180,7 @@ mod tests {
     #[test]
     fn listed_patients_add_up_and_cells_without_any_count_are_left_out() {
         let practices = Practices::new(&[row("000001"), row("000002")]).expect("numbered");
-        let mut tally = tally(TileFamilyId::ByPractice, &practices);
+        let mut tally = tally(&practices);
         let cell = Place::at((2024, 101, 4, 1));
         tally.add(&cell, 1, QuantityId::ListedPatients, 3);
         tally.add(&cell, 2, QuantityId::GpContacts, 5);
@@ -128,29 +198,49 @@ mod tests {
     }
 
     #[test]
-    fn ddd_summed_in_thousandths_become_whole_ddd_halves_up() {
-        let practices = Practices::new(&[row("000001"), row("000002")]).expect("numbered");
-        let mut tally = tally(TileFamilyId::Prescriptions, &practices);
+    fn ddd_summed_in_thousandths_become_whole_ddd_halves_up_in_practices_country_and_municipalities(
+    ) {
+        let mut other = row("000002");
+        other.municipality = 751;
+        let practices = Practices::new(&[row("000001"), other, row("000003")]).expect("numbered");
+        let mut tally = Prescribing::new(&practices);
         let cell = Place::at((2024, 101, 4, 1));
         tally.add(&cell, 1, QuantityId::ListedPatients, 4);
         tally.add(&cell, 1, QuantityId::OpioidDdd, 2_499);
         tally.add(&cell, 1, QuantityId::OpioidDdd, 1);
         tally.add(&cell, 2, QuantityId::OpioidDdd, 1_499);
         tally.add(&cell, 2, QuantityId::SedativeDdd, 500);
+        tally.add(&cell, 3, QuantityId::OpioidDdd, 600);
+        // No practice: counted nowhere.
+        tally.add(&cell, 0, QuantityId::OpioidDdd, 9_000);
         tally.divide(QuantityId::OpioidDdd, 1000);
-        let cube = tally.cube(Protection::Exact).expect("cube");
-        let sums = cube
-            .sums(
-                &Filter::all(),
-                Grouping::By(DimensionId::Practice),
-                &[
-                    QuantityId::ListedPatients,
-                    QuantityId::OpioidDdd,
-                    QuantityId::SedativeDdd,
-                ],
-            )
-            .expect("sums");
-        // 2.5 DDD round up to 3, 1.499 down to 1; sedatives not divided.
-        assert_eq!(sums, vec![(1, vec![4, 3, 0]), (2, vec![0, 1, 500])]);
+        let quantities = [
+            QuantityId::ListedPatients,
+            QuantityId::OpioidDdd,
+            QuantityId::SedativeDdd,
+        ];
+        let sums = |tally: &KeyedTally, by| {
+            let cube = tally.cube(Protection::Exact).expect("cube");
+            cube.sums(&Filter::all(), Grouping::By(by), &quantities)
+                .expect("sums")
+        };
+        // 2.5 DDD round up to 3, 1.499 down to 1, 0.6 up to 1; the
+        // country is rounded from its own sum (4.599 to 5); sedatives not
+        // divided.
+        assert_eq!(
+            sums(&tally.by_practice, DimensionId::Practice),
+            vec![
+                (1, vec![4, 3, 0]),
+                (2, vec![0, 1, 500]),
+                (3, vec![0, 1, 0]),
+                (ALL_PRACTICES, vec![4, 5, 500]),
+            ]
+        );
+        // Practices 1 and 3 are in municipality 101 (3.1 DDD), practice 2
+        // in 751: each cell is rounded from its own thousandths.
+        assert_eq!(
+            sums(&tally.by_municipality, DimensionId::Municipality),
+            vec![(101, vec![4, 3, 0]), (751, vec![0, 1, 500])]
+        );
     }
 }

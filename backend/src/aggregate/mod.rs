@@ -39,7 +39,7 @@ use shared::{AgeBand, QuantityId, TileFamilyId};
 
 use crate::store::{LprContact, Store, StoreError};
 use by_hospital::{Hospitals, HospitalsError};
-use by_practice::{Practices, PracticesError};
+use by_practice::{Practices, PracticesError, Prescribing};
 use hospital::{Contact, Sector};
 use keyed::KeyedTally;
 use population::{target_bit, CellKey, Listing, Place, Population, Seen, SeenAt};
@@ -808,7 +808,8 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         }
         cubes.push(by_hospital.cube(protection)?);
         cubes.push(by_practice.cube(protection)?);
-        cubes.push(prescribing.cube(protection)?);
+        cubes.push(prescribing.by_municipality.cube(protection)?);
+        cubes.push(prescribing.by_practice.cube(protection)?);
         debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
         Ok(cubes)
     };
@@ -857,7 +858,7 @@ async fn general_practice(
     practices: &Practices,
 ) -> Result<(Part, KeyedTally), AggregateError> {
     let mut part = Part::new(TileFamilyId::Geography, layout, admissions.len());
-    let mut by_practice = by_practice::tally(TileFamilyId::ByPractice, practices);
+    let mut by_practice = by_practice::tally(practices);
     let mut practice_patients = SeenAt::default();
     let Part {
         tally,
@@ -940,9 +941,9 @@ async fn prescriptions(
     population: &Population<'_>,
     aemi: &Seen,
     practices: &Practices,
-) -> Result<KeyedTally, AggregateError> {
+) -> Result<Prescribing, AggregateError> {
     const MILLI: u64 = 1000;
-    let mut tally = by_practice::tally(TileFamilyId::Prescriptions, practices);
+    let mut tally = Prescribing::new(practices);
     let mut patients: HashMap<DrugGroup, Seen> = HashMap::new();
     let mut last: Option<(String, i32, Placed)> = None;
     store

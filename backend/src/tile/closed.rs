@@ -8,9 +8,10 @@
 use std::collections::BTreeSet;
 
 use shared::cube::Cube;
-use shared::dimension::{DimensionId, REGION_SJAELLAND, SJAELLAND_AS_ONE};
+use shared::dimension::{DimensionId, ALL_PRACTICES, REGION_SJAELLAND, SJAELLAND_AS_ONE};
 use shared::geography;
 use shared::tile::{HospitalCode, PracticeCode, META_SCOPE, META_SCOPE_CODES};
+use shared::TileFamilyId;
 
 use crate::auth::Scope;
 
@@ -23,6 +24,10 @@ pub struct ClosedCube {
     pub cube: Cube,
     /// The codes of the family's dimension it covers, sorted.
     pub codes: Vec<u16>,
+    /// The codes its dictionary names, sorted: all it covers, but in a
+    /// practice's prescription tile only the practice itself (the other
+    /// practices of its cluster are there, anonymous).
+    pub named: Vec<u16>,
     /// Metadata naming the scope and the codes it covers.
     pub metadata: Vec<(&'static str, String)>,
 }
@@ -57,14 +62,28 @@ pub fn scopes(practices: &[PracticeCode]) -> Vec<Scope> {
     scopes
 }
 
-/// The codes of `dimension` that `scope` covers; `None` when the scope has
-/// no tiles of a family cut by it.
+/// The codes of `family`'s dimension that `scope` covers; `None` when the
+/// scope has no tiles of the family.
+///
+/// The prescription tiles by practice (issue 8's cluster pages) differ:
+/// a practice's tile holds every practice of its GP cluster, to compare
+/// with (named only its own, see [`named`]); and every scope's tile holds
+/// the whole country ([`ALL_PRACTICES`]), its national reference.
 fn covered(
     scope: &Scope,
-    dimension: DimensionId,
+    family: TileFamilyId,
     hospitals: &[HospitalCode],
     practices: &[PracticeCode],
 ) -> Option<Vec<u16>> {
+    let dimension = family.def().dimension;
+    let prescriptions = family == TileFamilyId::Prescriptions;
+    let cluster_of = |number: &String| {
+        practices
+            .iter()
+            .find(|p| p.provider_number == *number)
+            .map(|p| p.gp_cluster)
+            .filter(|&k| k != 0)
+    };
     let codes: Vec<u16> = match (dimension, scope) {
         (DimensionId::Municipality, Scope::GpCluster(_) | Scope::GpPractice(_)) => return None,
         (DimensionId::Municipality, _) => geography::MUNICIPALITIES
@@ -95,10 +114,14 @@ fn covered(
             .iter()
             .filter(|p| match scope {
                 Scope::GpCluster(k) => p.gp_cluster == *k,
-                Scope::GpPractice(number) => p.provider_number == *number,
+                Scope::GpPractice(number) => {
+                    p.provider_number == *number
+                        || (prescriptions && cluster_of(number) == Some(p.gp_cluster))
+                }
                 _ => scope.has_municipality(p.municipality),
             })
             .map(|p| p.code)
+            .chain(prescriptions.then_some(ALL_PRACTICES))
             .collect(),
         _ => return None,
     };
@@ -106,6 +129,25 @@ fn covered(
     codes.sort_unstable();
     codes.dedup();
     (!codes.is_empty()).then_some(codes)
+}
+
+/// The codes of `codes` a closed tile of `family` for `scope` names in its
+/// dictionary: all but the other practices in a practice's prescription
+/// tile.
+fn named(
+    scope: &Scope,
+    family: TileFamilyId,
+    codes: &[u16],
+    practices: &[PracticeCode],
+) -> Vec<u16> {
+    match scope {
+        Scope::GpPractice(number) if family == TileFamilyId::Prescriptions => practices
+            .iter()
+            .filter(|p| p.provider_number == *number)
+            .map(|p| p.code)
+            .collect(),
+        _ => codes.to_vec(),
+    }
 }
 
 /// The closed tiles of every scope, cut from the exact cubes.
@@ -117,8 +159,9 @@ pub fn cut(
     let mut closed = Vec::new();
     for scope in scopes(practices) {
         for cube in exact {
-            let dimension = cube.family().def().dimension;
-            let Some(codes) = covered(&scope, dimension, hospitals, practices) else {
+            let family = cube.family();
+            let dimension = family.def().dimension;
+            let Some(codes) = covered(&scope, family, hospitals, practices) else {
                 continue;
             };
             let Some(rows) = cube.retain(dimension, |c| codes.binary_search(&c).is_ok()) else {
@@ -132,6 +175,7 @@ pub fn cut(
                         serde_json::to_string(&codes).expect("codes serialise"),
                     ),
                 ],
+                named: named(&scope, family, &codes, practices),
                 scope: scope.clone(),
                 cube: rows,
                 codes,
@@ -139,4 +183,61 @@ pub fn cut(
         }
     }
     closed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn practice(code: u16, municipality: u16, gp_cluster: u16) -> PracticeCode {
+        PracticeCode {
+            code,
+            provider_number: format!("{code:06}"),
+            name: format!("Lægehuset {code}"),
+            municipality,
+            gp_cluster,
+        }
+    }
+
+    #[test]
+    fn a_practice_sees_its_cluster_anonymously_and_every_scope_the_country_in_prescriptions() {
+        // Practices 1 and 2 in cluster 7 (Aarhus and Skanderborg), 3 in
+        // cluster 8 (Aarhus), 4 in no cluster.
+        let practices = [
+            practice(1, 751, 7),
+            practice(2, 746, 7),
+            practice(3, 751, 8),
+            practice(4, 751, 0),
+        ];
+        let own = Scope::GpPractice("000001".into());
+        let rx = TileFamilyId::Prescriptions;
+        let codes = covered(&own, rx, &[], &practices).expect("covered");
+        assert_eq!(codes, [1, 2, ALL_PRACTICES]);
+        assert_eq!(named(&own, rx, &codes, &practices), [1]);
+        // The general-practice tile stays the practice's own.
+        let gp = covered(&own, TileFamilyId::ByPractice, &[], &practices);
+        assert_eq!(gp.as_deref(), Some(&[1][..]));
+        // A practice in no cluster compares with the country only.
+        let alone = Scope::GpPractice("000004".into());
+        assert_eq!(
+            covered(&alone, rx, &[], &practices).as_deref(),
+            Some(&[4, ALL_PRACTICES][..])
+        );
+        let cluster = Scope::GpCluster(7);
+        let codes = covered(&cluster, rx, &[], &practices).expect("covered");
+        assert_eq!(codes, [1, 2, ALL_PRACTICES]);
+        assert_eq!(named(&cluster, rx, &codes, &practices), codes);
+        let aarhus = Scope::Municipality(751);
+        assert_eq!(
+            covered(&aarhus, rx, &[], &practices).as_deref(),
+            Some(&[1, 3, 4, ALL_PRACTICES][..])
+        );
+        // The public face by municipality is cut by municipality.
+        let geo = TileFamilyId::PrescriptionsGeo;
+        assert_eq!(covered(&own, geo, &[], &practices), None);
+        assert_eq!(
+            covered(&aarhus, geo, &[], &practices).as_deref(),
+            Some(&[751][..])
+        );
+    }
 }

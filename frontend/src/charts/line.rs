@@ -11,9 +11,13 @@ use super::{
     GRID,
 };
 
-/// The series' colours: the brand blue, then a dark grey (both AA against
-/// white), told apart by their markers too.
-const COLOURS: [RGBColor; 2] = [RGBColor(0x1f, 0x5f, 0x8b), RGBColor(0x55, 0x55, 0x55)];
+/// The series' colours: the brand blue, a dark grey and a dark orange
+/// (each AA against white), told apart by their markers too.
+const COLOURS: [RGBColor; 3] = [
+    RGBColor(0x1f, 0x5f, 0x8b),
+    RGBColor(0x55, 0x55, 0x55),
+    RGBColor(0xb3, 0x41, 0x00),
+];
 /// The chart's width.
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 340;

@@ -4,6 +4,7 @@
 //! `figure` that shows a drawn chart with its caption and export buttons.
 
 pub mod bar;
+pub mod funnel;
 pub mod line;
 pub mod map;
 pub mod stacked;

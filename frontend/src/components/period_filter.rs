@@ -16,6 +16,10 @@ pub struct PeriodFilterProps {
     pub selected: Option<u16>,
     /// Whether a person attribute is in use (the filter is then locked).
     pub locked: bool,
+    /// Whether the measures shown have no tiles by quarter (the filter is
+    /// then off, and says so).
+    #[prop_or_default]
+    pub unavailable: bool,
     /// Called with the new choice.
     pub on_change: Callback<Option<u16>>,
     /// Display language.
@@ -31,7 +35,9 @@ pub fn period_filter(props: &PeriodFilterProps) -> Html {
         Callback::from(move |e: Event| on_change.emit(select_value(&e).parse().ok()))
     };
     let quarters = DimensionId::Quarter.codes().unwrap_or_default();
-    let hint = if props.locked {
+    let hint = if props.unavailable {
+        i18n::NOT_FOR_THESE_MEASURES
+    } else if props.locked {
         i18n::NOT_WITH_ATTRIBUTE
     } else {
         i18n::QUARTER_HINT
@@ -39,7 +45,8 @@ pub fn period_filter(props: &PeriodFilterProps) -> Html {
     html! {
         <div class="filter">
             <label class="filter-label" for="period">{ i18n::PERIOD.get(lang) }</label>
-            <select id="period" {onchange} disabled={props.locked} aria-describedby="period-hint">
+            <select id="period" {onchange} disabled={props.locked || props.unavailable}
+                aria-describedby="period-hint">
                 <option value="" selected={props.selected.is_none()}>{ i18n::WHOLE_YEAR.get(lang) }</option>
                 { for quarters.into_iter().map(|q| html! {
                     <option value={q.to_string()} selected={props.selected == Some(q)}>

@@ -23,6 +23,10 @@ pub struct PersonFilterProps {
     /// and person attributes each have a tile of their own).
     #[prop_or_default]
     pub locked: bool,
+    /// Whether the measures shown have no tiles split by person
+    /// attributes (the filter is then off, and says so).
+    #[prop_or_default]
+    pub unavailable: bool,
     /// Display language.
     pub lang: Lang,
 }
@@ -75,7 +79,7 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
         <div class="filter">
             <label class="filter-label" for="person-attribute">{ i18n::RESTRICT_BY.get(lang) }</label>
             <select id="person-attribute" onchange={on_attribute} aria-describedby="person-hint"
-                disabled={props.locked}>
+                disabled={props.locked || props.unavailable}>
                 <option value="" selected={attribute.is_none()}>{ i18n::NO_RESTRICTION.get(lang) }</option>
                 { for PERSON_ATTRIBUTES.into_iter().map(|d| html! {
                     <option value={d.key()} selected={attribute == Some(d)}>{ d.def().label.get(lang) }</option>
@@ -83,7 +87,13 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
             </select>
             { value_select.unwrap_or_default() }
             <p class="hint" id="person-hint">{
-                if props.locked { i18n::NOT_WITH_QUARTER } else { i18n::ONE_ATTRIBUTE }.get(lang)
+                if props.unavailable {
+                    i18n::NOT_FOR_THESE_MEASURES
+                } else if props.locked {
+                    i18n::NOT_WITH_QUARTER
+                } else {
+                    i18n::ONE_ATTRIBUTE
+                }.get(lang)
             }</p>
         </div>
     }

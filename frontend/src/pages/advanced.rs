@@ -27,7 +27,7 @@ use crate::components::select_value;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::report::{ChartKind, ChartSpec, BREAKDOWNS, MAX_CHARTS};
-use crate::state::{attribute_values, Area, Filters, DEFAULT_MEASURE};
+use crate::state::{attribute_values, splits_offered, Area, Filters, DEFAULT_MEASURE};
 
 /// Properties of [`Advanced`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -48,7 +48,8 @@ pub struct AdvancedProps {
 #[function_component(Advanced)]
 pub fn advanced(props: &AdvancedProps) -> Html {
     let lang = props.lang;
-    let filters = &props.filters;
+    let split = splits_offered(props.charts.iter().map(|c| c.measure));
+    let filters = &props.filters.offered(split);
     // The first chart's tile, split by the person attribute in use, gives
     // that attribute's values (the GP clusters come from the data).
     let family = props
@@ -114,9 +115,9 @@ pub fn advanced(props: &AdvancedProps) -> Html {
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                         <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
                     <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
-                        on_change={on_quarter} lang={lang} />
+                        unavailable={!split} on_change={on_quarter} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
-                        locked={filters.quarter.is_some()}
+                        locked={filters.quarter.is_some()} unavailable={!split}
                         on_change={on_person} lang={lang} />
                     <SaveReport lang={lang} />
                 </aside>
@@ -163,10 +164,24 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
     };
     let load = use_tile(filters.release.clone(), tile.unwrap_or(fallback));
     let prefix = format!("c{n}-");
-    let on_measure = props.on_change.reform(move |measure| ChartSpec {
-        measure,
-        scale: None,
-        ..spec
+    // A breakdown the new measure does not offer gives way to regions.
+    let on_measure = props.on_change.reform(move |measure| {
+        let by = if ChartSpec::offers(measure, spec.by) {
+            spec.by
+        } else {
+            DimensionId::Region
+        };
+        let kind = if spec.kind.fits(by, spec.scale()) {
+            spec.kind
+        } else {
+            ChartKind::default_for(by)
+        };
+        ChartSpec {
+            measure,
+            scale: None,
+            by,
+            kind,
+        }
     });
     let on_scale = props.on_change.reform(move |scale| ChartSpec {
         scale: Some(scale),
@@ -208,7 +223,7 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
             <div class="filter">
                 <label class="filter-label" for={format!("{prefix}by")}>{ i18n::BREAK_DOWN_BY.get(lang) }</label>
                 <select id={format!("{prefix}by")} onchange={on_by}>
-                    { for BREAKDOWNS.iter().map(|d| html! {
+                    { for BREAKDOWNS.iter().filter(|d| ChartSpec::offers(spec.measure, **d)).map(|d| html! {
                         <option value={d.key()} selected={*d == spec.by}>{ d.def().label.get(lang) }</option>
                     }) }
                 </select>

@@ -58,13 +58,15 @@ struct PracticesProps {
     scope: String,
 }
 
-/// The closed by-practice tile of the scope with its dictionary.
-type PracticeTile = Option<(Cube, Vec<PracticeCode>)>;
+/// A closed tile keyed by practice of the scope, with its dictionary.
+pub type PracticeTile = Option<(Cube, Vec<PracticeCode>)>;
 
-async fn practice_tile(scope: &str) -> Result<PracticeTile, ApiError> {
+/// The current release's closed tile of `family` (keyed by practice) for
+/// `scope`, with the practices it names; `None` when there is none.
+pub async fn practice_tile(family: TileFamilyId, scope: &str) -> Result<PracticeTile, ApiError> {
     let manifest = api::manifest(None).await?;
     let kind = TileKind {
-        family: TileFamilyId::ByPractice,
+        family,
         split: Split::None,
     };
     let Some(entry) = manifest.closed_tile(&kind.key(), scope) else {
@@ -89,7 +91,11 @@ fn practices(props: &PracticesProps) -> Html {
         use_effect_with(props.scope.clone(), move |scope| {
             let scope = scope.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                tile.set(Some(practice_tile(&scope).await.map(Rc::new)));
+                tile.set(Some(
+                    practice_tile(TileFamilyId::ByPractice, &scope)
+                        .await
+                        .map(Rc::new),
+                ));
             });
         });
     }

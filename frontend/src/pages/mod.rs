@@ -3,6 +3,7 @@
 pub mod about;
 pub mod advanced;
 pub mod closed;
+pub mod insight;
 pub mod overview;
 pub mod report;
 

@@ -27,7 +27,7 @@ use crate::components::period_filter::PeriodFilter;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
-use crate::state::{attribute_values, Area, Filters, MapLevel};
+use crate::state::{attribute_values, splits_offered, Area, Filters, MapLevel};
 
 /// Properties of [`Overview`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -44,7 +44,8 @@ pub struct OverviewProps {
 #[function_component(Overview)]
 pub fn overview(props: &OverviewProps) -> Html {
     let lang = props.lang;
-    let filters = &props.filters;
+    let split = splits_offered([props.filters.measure]);
+    let filters = &props.filters.offered(split);
     let measure = filters.measure.def();
     let scale = filters.scale();
     let load = use_tile(filters.release.clone(), filters.tile());
@@ -181,9 +182,9 @@ pub fn overview(props: &OverviewProps) -> Html {
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                         <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
                         <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
-                            on_change={on_quarter} lang={lang} />
+                            unavailable={!split} on_change={on_quarter} lang={lang} />
                         <PersonFilter selected={filters.person} values={person_values}
-                            locked={filters.quarter.is_some()}
+                            locked={filters.quarter.is_some()} unavailable={!split}
                             on_change={on_person} lang={lang} />
                     </aside>
                     <div class="panels">

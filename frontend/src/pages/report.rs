@@ -22,12 +22,14 @@ use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
 use crate::state::themes::{KeyFigureSpec, ThemeId};
-use crate::state::{age_range_label, url, Filters, ViewState};
+use crate::state::{age_range_label, splits_offered, url, Filters, ViewState};
 
 /// The filters of a report: the address's, with the theme's age range
 /// where it has one.
 fn report_filters(theme: ThemeId, filters: &Filters) -> Filters {
-    let age = theme.report().age;
+    let report = theme.report();
+    let age = report.age;
+    let filters = &filters.offered(report_splits(theme));
     Filters {
         age: if age.is_empty() {
             filters.age.clone()
@@ -36,6 +38,19 @@ fn report_filters(theme: ThemeId, filters: &Filters) -> Filters {
         },
         ..filters.clone()
     }
+}
+
+/// Whether every figure and chart of a theme's report has tiles split by
+/// quarter and person attribute.
+fn report_splits(theme: ThemeId) -> bool {
+    let report = theme.report();
+    splits_offered(
+        report
+            .key_figures
+            .iter()
+            .map(|f| f.measure)
+            .chain(report.charts.iter().map(|c| c.measure)),
+    )
 }
 
 /// Properties of [`Report`].
@@ -57,6 +72,7 @@ pub fn report(props: &ReportProps) -> Html {
     let lang = props.lang;
     let report = props.theme.report();
     let filters = report_filters(props.theme, &props.filters);
+    let split = report_splits(props.theme);
     // The first chart's tile gives the person attribute's values.
     let family = report.charts[0].measure.def().family().id;
     let person_values = use_person_values(family, &filters, &props.on_filters);
@@ -105,9 +121,9 @@ pub fn report(props: &ReportProps) -> Html {
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                     { age }
                     <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
-                        on_change={on_quarter} lang={lang} />
+                        unavailable={!split} on_change={on_quarter} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
-                        locked={filters.quarter.is_some()}
+                        locked={filters.quarter.is_some()} unavailable={!split}
                         on_change={on_person} lang={lang} />
                 </aside>
                 <div class="panels report">

@@ -290,6 +290,21 @@ impl Filters {
         filter
     }
 
+    /// These choices as tiles of families without splits can honour
+    /// them: without a quarter or person attribute unless `split` (see
+    /// [`splits_offered`]); their filters then say they are unavailable.
+    pub fn offered(&self, split: bool) -> Filters {
+        if split {
+            self.clone()
+        } else {
+            Filters {
+                quarter: None,
+                person: None,
+                ..self.clone()
+            }
+        }
+    }
+
     /// The tile these choices read: the measure's family, split by the
     /// person attribute in use.
     pub fn tile(&self) -> TileKind {
@@ -315,6 +330,15 @@ impl Filters {
         };
         Split::of(dimension).map(|split| (dimension, split))
     }
+}
+
+/// Whether every one of `measures` has tiles split by quarter and by
+/// each person attribute (the medicines measures, by practice, have
+/// not).
+pub fn splits_offered(measures: impl IntoIterator<Item = MeasureId>) -> bool {
+    measures
+        .into_iter()
+        .all(|m| m.def().family().splits.len() == Split::ALL.len())
 }
 
 /// Everything the URL carries besides the page.

@@ -220,6 +220,13 @@ impl ChartSpec {
         )
     }
 
+    /// Whether `measure`'s tiles can be broken down by `by`: a breakdown
+    /// by a split needs the family's tile of that split (the medicines
+    /// measures have none).
+    pub fn offers(measure: MeasureId, by: DimensionId) -> bool {
+        Split::of(by).is_none_or(|split| measure.def().family().splits.contains(&split))
+    }
+
     /// Reads the address form; `None` for anything not a valid chart.
     pub fn parse(value: &str) -> Option<ChartSpec> {
         let mut parts = value.split('.');
@@ -229,7 +236,9 @@ impl ChartSpec {
             key => Some(Scale::from_key(key).filter(|s| measure.def().scales.contains(s))?),
         };
         let by_key = parts.next()?;
-        let by = BREAKDOWNS.into_iter().find(|d| d.key() == by_key)?;
+        let by = BREAKDOWNS
+            .into_iter()
+            .find(|d| d.key() == by_key && ChartSpec::offers(measure, *d))?;
         let kind = ChartKind::from_key(parts.next()?)?;
         if parts.next().is_some() {
             return None;

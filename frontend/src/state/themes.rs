@@ -23,15 +23,19 @@ pub enum ThemeId {
     Children,
     /// The health clusters' data package.
     Clusters,
+    /// Medicines redeemed by general practices' listed patients (the
+    /// national overview of the cluster insight pages).
+    Medicines,
 }
 
 impl ThemeId {
     /// Every theme, in the order the overview shows them.
-    pub const ALL: [ThemeId; 4] = [
+    pub const ALL: [ThemeId; 5] = [
         ThemeId::Elderly,
         ThemeId::Chronic,
         ThemeId::Children,
         ThemeId::Clusters,
+        ThemeId::Medicines,
     ];
 
     /// The path segment: `/rapporter/<slug>`.
@@ -41,6 +45,7 @@ impl ThemeId {
             ThemeId::Chronic => "kroniske-sygdomme",
             ThemeId::Children => "boern-og-unge",
             ThemeId::Clusters => "sundhedsklynger",
+            ThemeId::Medicines => "medicin",
         }
     }
 
@@ -136,12 +141,12 @@ const fn chart(measure: MeasureId, by: DimensionId, kind: ChartKind) -> ChartSpe
     }
 }
 
-use ChartKind::{Bar, Map, Table};
+use ChartKind::{Bar, Line, Map, Table};
 use DimensionId as D;
 use MeasureId as M;
 
-/// The four standard reports, in [`ThemeId`] order.
-pub static STANDARD_REPORTS: [StandardReport; 4] = [
+/// The standard reports, in [`ThemeId`] order.
+pub static STANDARD_REPORTS: [StandardReport; 5] = [
     StandardReport {
         id: ThemeId::Elderly,
         title: Text {
@@ -236,6 +241,30 @@ pub static STANDARD_REPORTS: [StandardReport; 4] = [
             chart(M::ReadmissionRate, D::HealthCluster, Bar),
             chart(M::PreventableAdmissions, D::HealthCluster, Table),
             chart(M::GpContacts, D::Municipality, Map),
+        ],
+    },
+    StandardReport {
+        id: ThemeId::Medicines,
+        title: Text {
+            da: "Medicin i almen praksis",
+            en: "Medicines in general practice",
+        },
+        intro: Text {
+            da: "Patienter, der har indløst opioider, sovemidler og beroligende midler, antipsykotika, centralstimulerende midler og antidepressiva, pr. 1.000 tilmeldte patienter, opgjort efter lægepraksissens kommune. Klynger og praksis ser deres egne tal under Klyngeindsigt.",
+            en: "Patients who redeemed opioids, hypnotics and sedatives, antipsychotics, central stimulants and antidepressants, per 1,000 listed patients, by the municipality of the practice. Clusters and practices see their own figures under Cluster insight.",
+        },
+        age: &[],
+        key_figures: [
+            figure(M::OpioidPatients),
+            figure(M::SedativePatients),
+            figure(M::AntipsychoticPatients),
+            figure(M::AntidepressantPatients),
+        ],
+        charts: [
+            chart(M::OpioidPatients, D::Municipality, Map),
+            chart(M::OpioidDdd, D::Region, Bar),
+            chart(M::SedativePatients, D::AgeGroup, Bar),
+            chart(M::AntidepressantPatients, D::Year, Line),
         ],
     },
 ];

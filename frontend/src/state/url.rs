@@ -281,10 +281,10 @@ mod tests {
         assert_eq!(state.filters.measure, MeasureId::MeanLengthOfStay);
         assert_eq!(state.filters.scale, None);
         assert_eq!(parse("?measure=nope").filters.measure, DEFAULT_MEASURE);
+        // The medicines measures are shown by the practice's municipality.
         assert_eq!(
             parse("?measure=opioid_patients").filters.measure,
-            DEFAULT_MEASURE,
-            "a measure by practice is not shown by residence"
+            MeasureId::OpioidPatients
         );
         // Unknown codes are dropped; of two person attributes the first
         // valid one is kept.
