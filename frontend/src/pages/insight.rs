@@ -151,6 +151,34 @@ fn href(page: InsightPage, state: &ViewState, choice: &Choice) -> String {
     }
 }
 
+/// A link to `page` for `state` and `choice` that the router follows
+/// without reloading the page.
+fn page_link(
+    navigator: &Option<Navigator>,
+    (page, state, choice): (InsightPage, &ViewState, &Choice),
+    attributes: &[Attribute],
+    content: Html,
+) -> Html {
+    let query = choice.query(state);
+    let onclick = navigator.clone().map(|navigator| {
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            let _ = navigator.push_with_query(&page.route(), Raw(query.clone()));
+        })
+    });
+    let mut all = vec![("href", href(page, state, choice))];
+    all.extend(attributes.iter().cloned());
+    let mut link = yew::virtual_dom::VTag::new("a");
+    for (name, value) in &all {
+        link.add_attribute(name, value.clone());
+    }
+    if let Some(onclick) = onclick {
+        link.add_listener(std::rc::Rc::new(yew::html::onclick::Wrapper::new(onclick)));
+    }
+    link.add_child(content);
+    link.into()
+}
+
 /// Properties of [`Insight`].
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct InsightProps {
@@ -212,14 +240,27 @@ struct TabsProps {
 #[function_component(Tabs)]
 fn tabs(props: &TabsProps) -> Html {
     let lang = props.state.lang;
+    let navigator = use_navigator();
     let links = InsightPage::ALL.into_iter().map(|page| {
-        let current = (page == props.page).then_some("page");
-        html! {
-            <a href={href(page, &props.state, &props.choice)} aria-current={current}
-                data-testid={format!("tab-{}", page.route().to_path().trim_start_matches('/').replace('/', "-"))}>
-                { page.title().get(lang) }
-            </a>
+        let mut attributes = vec![(
+            "data-testid",
+            format!(
+                "tab-{}",
+                page.route()
+                    .to_path()
+                    .trim_start_matches('/')
+                    .replace('/', "-")
+            ),
+        )];
+        if page == props.page {
+            attributes.push(("aria-current", "page".to_string()));
         }
+        page_link(
+            &navigator,
+            (page, &props.state, &props.choice),
+            &attributes,
+            html! { { page.title().get(lang) } },
+        )
     });
     html! {
         <nav class="insight-tabs" aria-label={i18n::INSIGHT_PAGES.get(lang)}>
@@ -261,6 +302,7 @@ fn insight_body(props: &InsightBodyProps) -> Html {
         });
     }
     let navigator = use_navigator();
+    let links = navigator.clone();
     match &*tile {
         None => html! { <p class="loading" role="status">{ i18n::LOADING.get(lang) }</p> },
         Some(Err(e)) => {
@@ -277,7 +319,7 @@ fn insight_body(props: &InsightBodyProps) -> Html {
                     }
                 })
             };
-            view(props, practices, go)
+            view(props, practices, go, links)
         }
     }
 }
@@ -286,7 +328,12 @@ fn insight_body(props: &InsightBodyProps) -> Html {
 type Go = Callback<(Option<ViewState>, Choice)>;
 
 /// The page once the tile is here.
-fn view(props: &InsightBodyProps, practices: &Rc<Practices>, go: Go) -> Html {
+fn view(
+    props: &InsightBodyProps,
+    practices: &Rc<Practices>,
+    go: Go,
+    navigator: Option<Navigator>,
+) -> Html {
     let lang = props.state.lang;
     let page = props.page;
     let years = practices.years();
@@ -327,6 +374,7 @@ fn view(props: &InsightBodyProps, practices: &Rc<Practices>, go: Go) -> Html {
         unit_label: &unit_label,
         state: &props.state,
         choice,
+        navigator: &navigator,
     };
     let body = if page.one_measure() {
         area_view(&ctx, page)
@@ -358,6 +406,8 @@ struct Ctx<'a> {
     unit_label: &'a str,
     state: &'a ViewState,
     choice: Choice,
+    /// For links the router follows.
+    navigator: &'a Option<Navigator>,
 }
 
 /// "Lægeklynge 7", or the practice's own area when it is in no cluster.
@@ -664,7 +714,7 @@ fn overview_table(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         attributes.extend(comparison_attributes(c));
         element("tr", &attributes, html! {
             <>
-                <th scope="row"><a href={href(area_page, &state, &ctx.choice)}>{ label }</a></th>
+                <th scope="row">{ page_link(ctx.navigator, (area_page, &state, &ctx.choice), &[], html! { { label } }) }</th>
                 <td class="num">{ per_thousand(c.value, lang) }</td>
                 <td class="num">{ interval_text(c, lang) }</td>
                 if with_cluster { <td class="num">{ per_thousand(*cluster, lang) }</td> }
