@@ -114,7 +114,10 @@ def main(provider, year, sex, ages):
         theta = cx / cn if cn else None
         practice = compare(model, *counts(table, {own["code"]}, column, year, sex, bands), theta)
         whole = compare(model, *counts(table, set(cluster), column, year, sex, bands), theta)
+        # The funnel: the cluster's practices with listed patients in the
+        # cells (nothing to compare without).
         funnel = [compare(model, *counts(table, {c}, column, year, sex, bands), theta) for c in cluster]
+        funnel = [c for c in funnel if c["n"] > 0]
         for c, flag in zip(funnel, clear(funnel)):
             c["clear"] = flag
         over_years = {}

@@ -178,7 +178,7 @@ test('the measure picker switches measure and scale; each tile family is fetched
   await page.getByLabel('Mål').selectOption('gp_contacts');
   await page.waitForURL((u) => !u.search.includes('measure='));
   await keyFigureBecomes(page, String(gp.exact));
-  assert.equal(tiles.length, 3, 'no tile fetched twice');
+  assert.equal(tiles.length, 4, 'no tile fetched twice');
   await page.close();
 });
 
@@ -204,7 +204,7 @@ test('restricting the citizens by civil status reads its own tile and matches th
   await page.getByLabel('Afgræns borgere efter').selectOption('');
   await page.waitForURL((u) => !u.search.includes('civil_status'));
   await keyFigureBecomes(page, String(all.exact));
-  assert.equal(tiles.length, 4, 'no tile fetched twice');
+  assert.equal(tiles.length, 5, 'no tile fetched twice');
   await page.close();
 });
 
@@ -262,7 +262,7 @@ test('restricting the citizens to a GP cluster starts at the first cluster in th
   await keyFigureBecomes(page, unlisted.national);
   assert.match(await page.getByTestId('key-figure').textContent(), /Ikke tilmeldt en lægepraksis/);
   assert.equal(fetches(tiles)['geography.gp_cluster'], 1, 'the GP-cluster tile is fetched once');
-  assert.equal(tiles.length, 4, 'no tile fetched twice');
+  assert.equal(tiles.length, 5, 'no tile fetched twice');
 
   // Back goes to the first cluster, then to all citizens: the address
   // that asked for "the first cluster" is not in the history.

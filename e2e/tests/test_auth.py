@@ -918,11 +918,11 @@ def test_closed_tile_contents_stay_in_scope():
             # The dictionary names every practice of the tile, but a
             # practice's prescription tile names the practice only.
             if role == "gp_practice" and family in CLOSED_ONLY:
-                named = {c for c, p in public_practices.items() if p["provider_number"] == org}
+                names = {c for c, p in public_practices.items() if p["provider_number"] == org}
             else:
-                named = scope_codes - country
-            if set(by_code) != named:
-                problems.append(f"{where}: the dictionary names {sorted(by_code)[:10]}, not {sorted(named)[:10]}")
+                names = scope_codes - country
+            if set(by_code) != names:
+                problems.append(f"{where}: the dictionary names {sorted(by_code)[:10]}, not {sorted(names)[:10]}")
         elif column == "hospital":
             if role not in ("region", "national", "health_cluster"):
                 problems.append(f"{where}: a by-hospital tile in a {role} scope")

@@ -13,7 +13,7 @@ use crate::i18n;
 use crate::pages::about::About;
 use crate::pages::advanced::Advanced;
 use crate::pages::closed::Closed;
-use crate::pages::insight::{Insight, InsightPage};
+use crate::pages::insight::{Choice, Insight, InsightPage};
 use crate::pages::overview::Overview;
 use crate::pages::report::Report;
 use crate::state::themes::ThemeId;
@@ -59,6 +59,17 @@ pub enum Route {
 }
 
 impl Route {
+    /// Whether it is one of the cluster insight pages.
+    fn is_insight(self) -> bool {
+        matches!(
+            self,
+            Route::ClusterInsight
+                | Route::ClusterArea
+                | Route::PracticeInsight
+                | Route::PracticeArea
+        )
+    }
+
     fn title(self) -> shared::Text {
         match self {
             Route::Overview => i18n::OVERVIEW,
@@ -94,7 +105,13 @@ pub fn app() -> Html {
 /// value).
 fn go(navigator: &Option<Navigator>, current: &Option<Location>, route: Route, state: &ViewState) {
     let Some(navigator) = navigator else { return };
-    let query = url::render(state);
+    // The insight pages keep their year, cluster and practice.
+    let query = if route.is_insight() {
+        let current = current.as_ref().map_or("", |l| l.query_str());
+        Choice::parse(current).query(state)
+    } else {
+        url::render(state)
+    };
     let same_query = current
         .as_ref()
         .is_some_and(|l| l.query_str().trim_start_matches('?') == query);

@@ -818,15 +818,23 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         },
     );
 
-    // The funnel: the cluster's practices.
+    // The funnel: the cluster's practices with listed patients in the
+    // cells (nothing to compare without).
     let funnel_rows: Vec<(u16, Comparison)> = ctx
         .focus
         .cluster_codes
         .iter()
         .map(|&code| (code, p.compare(measure, ctx.cells, &[code])))
+        .filter(|(_, c)| c.n > 0)
         .collect();
     let funnel_clear = funnel::clear(&funnel_rows.iter().map(|r| r.1).collect::<Vec<_>>());
-    let highlight = page.about_practice().then(|| ctx.unit[0]);
+    // The practice the page is about, or on the cluster's page the
+    // caller's own practice.
+    let highlight = if page.about_practice() {
+        Some(ctx.unit[0])
+    } else {
+        ctx.focus.practice.filter(|_| p.caller == Caller::Practice)
+    };
     let points: Vec<FunnelPoint> = funnel_rows
         .iter()
         .map(|(code, c)| FunnelPoint {
