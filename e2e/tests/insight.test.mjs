@@ -65,6 +65,46 @@ function sameComparison(shown, expected, what) {
   close(shown.p, expected.p, `${what}: p`);
 }
 
+// The oracle's key of a breakdown's row (tests/insight_oracle.py).
+const PART_KEYS = {
+  drug: (row) => row.label.split(' ')[0],
+  product: (row) => row.label,
+  consumption: (row) => row.key,
+  treatment: (row) => row.key,
+  package_size: (row) => row.key,
+  addictive: (row) => (row.key === '201' ? 'True' : 'False'),
+  depot: (row) => (row.key === '203' ? 'True' : 'False'),
+};
+
+function opioids_parts(o, measure, kind) {
+  return o.parts[measure][kind] ?? {};
+}
+
+/** The rows of the breakdown by `kind`, once it is drawn. */
+async function parts(page, kind) {
+  const table = page.locator(`[data-testid="insight-parts"][data-by="${kind}"] table`);
+  await table.waitFor();
+  return table.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      key: tr.dataset.key,
+      label: tr.querySelector('th').textContent,
+      value: tr.querySelector('td').dataset.value,
+    })),
+  );
+}
+
+/** A breakdown's rows against the oracle's values (missing: none). */
+function samePart(rows, expected, keyOf, what) {
+  assert.ok(rows.length > 0, `${what}: no rows`);
+  const keys = new Set(rows.map(keyOf));
+  for (const key of Object.keys(expected)) {
+    assert.ok(keys.has(key), `${what}: no row for ${key}`);
+  }
+  for (const row of rows) {
+    close(row.value, expected[keyOf(row)] ?? 0, `${what}: ${row.label}`);
+  }
+}
+
 async function ownComparison(page) {
   const own = page.getByTestId('own-comparison');
   await own.waitFor();
@@ -220,12 +260,21 @@ test('a demo GP practice walks overview, cluster insight and intervention, pract
       .getAttribute('data-value');
     close(value, opioids.years[row.key].practice, `practice in ${row.key}`);
   }
-  for (const [code, expected] of Object.entries(opioids.by_age)) {
-    const value = await page
-      .getByTestId('insight-age-table')
-      .locator(`tr[data-key="${code}"] td`)
-      .getAttribute('data-value');
-    close(value, expected, `practice, age group ${code}`);
+  const byAge = await parts(page, 'age_group');
+  assert.deepEqual(byAge.map((r) => r.key), Object.keys(opioids.by_age));
+  for (const row of byAge) {
+    close(row.value, opioids.by_age[row.key], `practice, age group ${row.label}`);
+  }
+
+  // The breakdowns: age groups above, then from the detail tile the
+  // drugs, products, consumption groups, treatment, package sizes,
+  // addictive and depot products, each per 1,000 listed patients.
+  for (const [kind, keyOf] of Object.entries(PART_KEYS)) {
+    await page.getByLabel('Opdel efter', { exact: true }).selectOption(kind);
+    await page.waitForURL(new RegExp(`fordel=${kind}`));
+    const shown = await parts(page, kind);
+    const expected = opioids_parts(o, 'opioid_patients', kind);
+    samePart(shown, expected, keyOf, `opioid patients by ${kind}`);
   }
 
   // Another measure: DDD, rounded per cell as the tiles are.
@@ -237,6 +286,13 @@ test('a demo GP practice walks overview, cluster insight and intervention, pract
     before.x,
   );
   sameComparison(await ownComparison(page), o.measures.opioid_ddd.practice, 'practice intervention, DDD');
+  const lastKind = Object.keys(PART_KEYS).at(-1);
+  samePart(
+    await parts(page, lastKind),
+    opioids_parts(o, 'opioid_ddd', lastKind),
+    PART_KEYS[lastKind],
+    `opioid DDD by ${lastKind}`,
+  );
 
   // Filters: women aged 65 and over, kept in the address.
   const women = oracle(provider, year, '2', '3,4,5');

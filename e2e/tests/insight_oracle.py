@@ -39,9 +39,87 @@ MEASURES = [
 FDR = 0.05
 
 
+# The drug groups whose medicines are addictive (the seed: opioids,
+# benzodiazepines and Z-drugs, central stimulants).
+ADDICTIVE = {"opioid", "sedative", "stimulant"}
+
+
+def breakdowns(con, extracts, practice, group, year, sex, bands):
+    """The detail breakdowns of one practice and drug group in a year:
+    {kind: {key: (patients, DDD)}}. A patient-year in the group has a
+    consumption group by its DDD in the group (1: under 90, 2: 90-365, 3:
+    over 365) and a treatment (2: the person redeemed in the group the
+    year before, listed or not; 3: that year is before the register's
+    first redemption of a group; else 1). Patients count once per key;
+    DDD are summed in thousandths per cell (the key with the patient's
+    consumption, treatment, age band and sex), rounded, then summed."""
+    lsr = fidelity._csv(extracts, "lsr.csv")
+    redeemed = con.execute(f"""
+        SELECT cpr, year(CAST(redemption_date AS DATE)) AS year, atc, product,
+               CAST(package_size AS INTEGER) AS size,
+               CAST(round(CAST(ddd AS DOUBLE) * 1000) AS BIGINT) AS milli,
+               depot = '1' AS depot,
+               {fidelity.DRUG_GROUP_SQL} AS grp
+        FROM {lsr}
+    """).fetchall()
+    redeemed = [r for r in redeemed if r[7] is not None]
+    first_year = min(r[1] for r in redeemed)
+    any_year = {(r[0], r[1], r[7]) for r in redeemed}
+    placed = {
+        (cpr, y): (p, band, s)
+        for cpr, y, p, band, s in con.execute(
+            "SELECT cpr, year, practice, age_band, sex FROM citizen WHERE practice IS NOT NULL"
+        ).fetchall()
+    }
+    per_patient = defaultdict(list)
+    for cpr, y, atc, product, size, milli, depot, grp in redeemed:
+        at = placed.get((cpr, y))
+        if grp != group or y != year or at is None or at[0] != practice:
+            continue
+        _, band, s = at
+        if (sex is not None and s != sex) or (bands is not None and band not in bands):
+            continue
+        per_patient[(cpr, band, s)].append((atc, product, size, milli, depot))
+    patients = defaultdict(lambda: defaultdict(set))
+    milli_cells = defaultdict(lambda: defaultdict(int))
+    for (cpr, band, s), items in per_patient.items():
+        total = sum(i[3] for i in items) / 1000
+        consumption = 1 if total < 90 else 2 if total <= 365 else 3
+        if (cpr, year - 1, group) in any_year:
+            treatment = 2
+        elif year - 1 < first_year:
+            treatment = 3
+        else:
+            treatment = 1
+        cell = (consumption, treatment, band, s)
+        for atc, product, size, milli, depot in items:
+            keys = [
+                ("drug", atc),
+                ("product", product),
+                ("consumption", consumption),
+                ("treatment", treatment),
+                ("package_size", size),
+                ("addictive", group in ADDICTIVE),
+                ("depot", bool(depot)),
+            ]
+            for kind, key in keys:
+                patients[kind][key].add(cpr)
+                # A size's DDD in the cell of its medicine "every size" is
+                # not the same row as the size's own.
+                milli_cells[kind][(key, cell, size if kind == "package_size" else None)] += milli
+    out = {}
+    for kind, by_key in patients.items():
+        ddd = defaultdict(int)
+        for (key, _, _), milli in milli_cells[kind].items():
+            ddd[key] += (milli + 500) // 1000
+        out[kind] = {str(key): (len(cprs), ddd[key]) for key, cprs in by_key.items()}
+    return out
+
+
 def cells(extracts):
     """{(year, practice, age_band, sex): {column: value}} of the practices
-    and of the country (practice COUNTRY), and the practice table."""
+    and of the country (practice COUNTRY), the practice table, the years,
+    and the connection with the extracts' tables."""
     con = duckdb.connect(":memory:")
     years = fidelity.event_years(con, extracts)
     fidelity._create_tables(con, extracts, years)
@@ -54,8 +132,7 @@ def cells(extracts):
         r[1]: {"code": r[0], "name": r[2], "gp_cluster": r[3]}
         for r in con.execute("SELECT code, provider_number, name, gp_cluster FROM practice").fetchall()
     }
-    con.close()
-    return out, practices, years
+    return out, practices, years, con
 
 
 def in_filter(key, year, sex, bands):
@@ -96,7 +173,8 @@ def clear(comparisons):
 
 
 def main(provider, year, sex, ages):
-    table, practices, years = cells(os.environ["TVAERS_EXTRACTS"])
+    extracts = os.environ["TVAERS_EXTRACTS"]
+    table, practices, years, con = cells(extracts)
     year = max(years) if year == "latest" else int(year)
     sex = None if sex == "all" else int(sex)
     bands = None
@@ -147,9 +225,24 @@ def main(provider, year, sex, ages):
             measures[k][unit]["clear"] = flag
             # The intervention page's own comparison stands alone.
             measures[k][unit]["clear_alone"] = clear([measures[k][unit]])[0]
+    own_listed = {
+        key: counts(table, {own["code"]}, f"{g}_patients", year, sex, bands)[1]
+        for key, _, _ in MEASURES
+        for g in [key.rsplit("_", 1)[0]]
+    }
+    parts = {}
+    for g in fidelity.DRUG_GROUPS:
+        listed = own_listed[f"{g}_patients"]
+        found = breakdowns(con, extracts, own["code"], g, year, sex, bands)
+        for i, k in enumerate(("patients", "ddd")):
+            parts[f"{g}_{k}"] = {
+                kind: {key: v[i] / listed * 1000 for key, v in values.items()} for kind, values in found.items()
+            }
+    con.close()
     print(
         json.dumps(
             {
+                "parts": parts,
                 "practice": {"provider_number": provider, "name": own["name"], "gp_cluster": own["gp_cluster"]},
                 "others": others,
                 "years": years,

@@ -9,12 +9,17 @@
 //! practices of its GP cluster, unnamed: they are shown as "Praksis A",
 //! "Praksis B", … in order of size, never by their codes.
 
+use std::collections::BTreeMap;
+
 use shared::cube::{Cube, Filter, Grouping};
 use shared::dimension::ALL_PRACTICES;
+use shared::drug::{DrugGroup, Medicine};
 use shared::funnel::{self, Comparison, Model};
 use shared::measure::Scale;
 use shared::tile::PracticeCode;
-use shared::{DimensionId, Lang, MeasureId, Sex};
+use shared::{DimensionId, Lang, MeasureId, QuantityId, Sex};
+
+use crate::charts::Datum;
 
 /// The medicines measures of the insight table, in display order: for
 /// each drug group, its patients and its DDD per 1,000 listed patients.
@@ -293,6 +298,209 @@ impl Cells {
 /// A per-person value on the insight scale (per 1,000).
 pub fn shown(value: f64) -> f64 {
     value * SCALE.factor()
+}
+
+/// What the intervention pages break a measure down by: age groups
+/// (from the prescription tile), or from the detail tile the drug group's
+/// drugs, its products, the patients' consumption groups and treatment,
+/// package sizes, and addictive and depot products.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Breakdown {
+    /// Age groups.
+    #[default]
+    AgeGroup,
+    /// Drugs (ATC level 5) of the group.
+    Drug,
+    /// Products of the group.
+    Product,
+    /// Consumption groups by DDD.
+    Consumption,
+    /// Started or continued treatment.
+    Treatment,
+    /// Package sizes.
+    PackageSize,
+    /// Addictive products or not.
+    Addictive,
+    /// Depot formulations or not.
+    Depot,
+}
+
+impl Breakdown {
+    /// Every breakdown, in the order offered.
+    pub const ALL: [Breakdown; 8] = [
+        Breakdown::AgeGroup,
+        Breakdown::Drug,
+        Breakdown::Product,
+        Breakdown::Consumption,
+        Breakdown::Treatment,
+        Breakdown::PackageSize,
+        Breakdown::Addictive,
+        Breakdown::Depot,
+    ];
+
+    /// Its key in the address.
+    pub fn key(self) -> &'static str {
+        match self {
+            Breakdown::AgeGroup => "age_group",
+            Breakdown::Drug => "drug",
+            Breakdown::Product => "product",
+            Breakdown::Consumption => "consumption",
+            Breakdown::Treatment => "treatment",
+            Breakdown::PackageSize => "package_size",
+            Breakdown::Addictive => "addictive",
+            Breakdown::Depot => "depot",
+        }
+    }
+
+    /// The breakdown of a key.
+    pub fn from_key(key: &str) -> Option<Breakdown> {
+        Breakdown::ALL.into_iter().find(|b| b.key() == key)
+    }
+
+    /// Its label.
+    pub fn label(self, lang: Lang) -> String {
+        let text = |da: &str, en: &str| match lang {
+            Lang::Da => da.to_string(),
+            Lang::En => en.to_string(),
+        };
+        match self {
+            Breakdown::AgeGroup => DimensionId::AgeGroup.def().label.get(lang).to_string(),
+            Breakdown::Drug => text("Lægemiddel (ATC)", "Drug (ATC)"),
+            Breakdown::Product => text("Produkt", "Product"),
+            Breakdown::Consumption => DimensionId::Consumption.def().label.get(lang).to_string(),
+            Breakdown::Treatment => DimensionId::Treatment.def().label.get(lang).to_string(),
+            Breakdown::PackageSize => DimensionId::PackageSize.def().label.get(lang).to_string(),
+            Breakdown::Addictive => text("Afhængighedsskabende", "Addictive"),
+            Breakdown::Depot => text("Depotpræparat", "Depot formulation"),
+        }
+    }
+
+    /// Whether it reads the detail tile.
+    pub fn detailed(self) -> bool {
+        self != Breakdown::AgeGroup
+    }
+}
+
+/// The rows of the detail tile a breakdown reads: grouped by
+/// `dimension`, with `medicine` among the given codes and the package
+/// size among `sizes` (any when `None`); `wanted` are the categories
+/// shown, in order (every one found when `None`).
+struct Cut {
+    dimension: DimensionId,
+    medicine: Vec<u16>,
+    sizes: Option<Vec<u16>>,
+    wanted: Option<Vec<u16>>,
+}
+
+impl Breakdown {
+    /// What a detailed breakdown of `group` reads (`None` for age groups).
+    fn cut(self, group: DrugGroup) -> Option<Cut> {
+        let codes = |list: Vec<Medicine>| list.into_iter().map(Medicine::code).collect::<Vec<_>>();
+        let by_medicine = |medicine: Vec<u16>| Cut {
+            dimension: DimensionId::Medicine,
+            wanted: Some(medicine.clone()),
+            medicine,
+            sizes: Some(vec![0]),
+        };
+        let of_group = |dimension: DimensionId| Cut {
+            dimension,
+            medicine: vec![0],
+            sizes: Some(vec![0]),
+            wanted: dimension.codes(),
+        };
+        Some(match self {
+            Breakdown::AgeGroup => return None,
+            Breakdown::Drug => by_medicine(codes(Medicine::drugs_of(group))),
+            Breakdown::Product => by_medicine(codes(Medicine::products_of(group))),
+            Breakdown::Consumption => of_group(DimensionId::Consumption),
+            Breakdown::Treatment => of_group(DimensionId::Treatment),
+            Breakdown::PackageSize => Cut {
+                sizes: None,
+                wanted: None,
+                ..of_group(DimensionId::PackageSize)
+            },
+            Breakdown::Addictive => by_medicine(vec![
+                Medicine::Addictive(true).code(),
+                Medicine::Addictive(false).code(),
+            ]),
+            Breakdown::Depot => by_medicine(vec![
+                Medicine::Depot(true).code(),
+                Medicine::Depot(false).code(),
+            ]),
+        })
+    }
+}
+
+/// The drug group of a medicines measure.
+pub fn drug_group(measure: MeasureId) -> Option<DrugGroup> {
+    let numerator = measure.def().numerator;
+    DrugGroup::INDICATORS.into_iter().find(|g| {
+        g.quantities()
+            .is_some_and(|(p, d)| p == numerator || d == numerator)
+    })
+}
+
+/// `measure` for the practices `codes` in `cells`, broken down by `by`,
+/// per 1,000 of their listed patients (the values of the categories are
+/// each per 1,000 of all of them). A detailed breakdown reads `detail`,
+/// the caller's detail tile: its patients for a patients measure, its
+/// DDD for a DDD measure.
+pub fn breakdown(
+    practices: &Practices,
+    detail: &Cube,
+    (measure, by): (MeasureId, Breakdown),
+    cells: &Cells,
+    codes: &[u16],
+    lang: Lang,
+) -> Vec<Datum> {
+    let (_, listed) = practices.counts(measure, cells, codes);
+    let per = |x: u64| (listed > 0).then(|| shown(x as f64 / listed as f64));
+    let Some(group) = drug_group(measure).and_then(DrugGroup::code) else {
+        return Vec::new();
+    };
+    let persons = measure.def().numerator.def().counted == shared::measure::Counted::Persons;
+    let quantity = if persons {
+        QuantityId::RxPatients
+    } else {
+        QuantityId::RxDdd
+    };
+    let group_of = DrugGroup::from_code(group).unwrap_or(DrugGroup::Opioid);
+    let Some(Cut {
+        dimension,
+        medicine,
+        sizes,
+        wanted,
+    }) = by.cut(group_of)
+    else {
+        return Vec::new();
+    };
+    // Practices overlap in general, so they are summed one by one.
+    let mut sums: BTreeMap<u16, u64> = BTreeMap::new();
+    for &code in codes {
+        let mut filter = cells
+            .filter()
+            .with(DimensionId::Practice, [code])
+            .with(DimensionId::DrugGroup, [group])
+            .with(DimensionId::Medicine, medicine.iter().copied());
+        if let Some(sizes) = &sizes {
+            filter = filter.with(DimensionId::PackageSize, sizes.iter().copied());
+        }
+        for (key, s) in detail
+            .sums(&filter, Grouping::By(dimension), &[quantity])
+            .unwrap_or_default()
+        {
+            *sums.entry(key).or_default() += s[0];
+        }
+    }
+    // Package sizes: every size redeemed, not "every size" (0).
+    let keys: Vec<u16> =
+        wanted.unwrap_or_else(|| sums.keys().copied().filter(|&k| k != 0).collect());
+    keys.into_iter()
+        .map(|key| {
+            let x = sums.get(&key).copied().unwrap_or(0);
+            Datum::exact(key, dimension.value_label(key, lang), per(x))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -65,6 +65,26 @@ pub enum DimensionId {
     /// practice in the country together. A citizen in contact with two
     /// practices counts as a patient at both, so practices never add up.
     Practice,
+    /// Ordiprax drug group (1–5, [`crate::drug::DrugGroup::INDICATORS`]
+    /// order). A patient can redeem drugs of several groups, so groups
+    /// never add up.
+    DrugGroup,
+    /// What in a drug group was redeemed ([`crate::drug::Medicine`]): 0
+    /// the whole group, a drug (ATC level 5), a product, or the addictive,
+    /// non-addictive, depot or non-depot products. A patient counts in
+    /// each, so medicines never add up.
+    Medicine,
+    /// Consumption group of a patient in a drug group in the year, from
+    /// the DDD redeemed: 1 under 90 DDD (under 3 months), 2 90–365 DDD
+    /// (3 months to a year), 3 over 365 DDD (over a year).
+    Consumption,
+    /// Treatment of a patient in a drug group in the year: 1 started (no
+    /// redemption in the group the year before), 2 continued, 3 unknown
+    /// (the year before is not in the data).
+    Treatment,
+    /// Package size in units (tablets, patches …); 0 every size. A
+    /// patient counts at each size they redeemed, so sizes never add up.
+    PackageSize,
 }
 
 /// How the values of a dimension are obtained.
@@ -226,6 +246,95 @@ pub const DIMENSIONS: &[Dimension] = &[
             en: "Hospital",
         },
         derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::DrugGroup,
+        key: "drug_group",
+        label: Text {
+            da: "Lægemiddelgruppe",
+            en: "Drug group",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::Medicine,
+        key: "medicine",
+        label: Text {
+            da: "Lægemiddel",
+            en: "Medicine",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::Consumption,
+        key: "consumption",
+        label: Text {
+            da: "Forbrugsgruppe",
+            en: "Consumption group",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::Treatment,
+        key: "treatment",
+        label: Text {
+            da: "Ny eller fortsat behandling",
+            en: "Started or continued",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::PackageSize,
+        key: "package_size",
+        label: Text {
+            da: "Pakningsstørrelse",
+            en: "Package size",
+        },
+        derivation: Derivation::Stored,
+    },
+];
+
+/// The consumption groups' labels (codes 1–3).
+pub const CONSUMPTION: [Text; 3] = [
+    Text {
+        da: "Under 3 måneder (under 90 DDD)",
+        en: "Under 3 months (under 90 DDD)",
+    },
+    Text {
+        da: "3 måneder til 1 år (90–365 DDD)",
+        en: "3 months to 1 year (90–365 DDD)",
+    },
+    Text {
+        da: "Over 1 år (over 365 DDD)",
+        en: "Over 1 year (over 365 DDD)",
+    },
+];
+
+/// The consumption group (code) of a patient's DDD in a drug group in a
+/// year.
+pub fn consumption_code(ddd: f64) -> u16 {
+    if ddd < 90.0 {
+        1
+    } else if ddd <= 365.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// The treatment labels (codes 1–3).
+pub const TREATMENT: [Text; 3] = [
+    Text {
+        da: "Ny behandling",
+        en: "Started",
+    },
+    Text {
+        da: "Fortsat behandling",
+        en: "Continued",
+    },
+    Text {
+        da: "Ukendt (året før mangler)",
+        en: "Unknown (no data for the year before)",
     },
 ];
 
@@ -401,6 +510,9 @@ impl DimensionId {
                 | DimensionId::Hospital
                 | DimensionId::Practice
                 | DimensionId::Quarter
+                | DimensionId::DrugGroup
+                | DimensionId::Medicine
+                | DimensionId::PackageSize
         )
     }
 
@@ -420,6 +532,9 @@ impl DimensionId {
             ),
             DimensionId::NursingHome => count(NURSING_HOME.len()),
             DimensionId::Quarter => count(4),
+            DimensionId::DrugGroup => count(crate::drug::DrugGroup::INDICATORS.len()),
+            DimensionId::Consumption => count(CONSUMPTION.len()),
+            DimensionId::Treatment => count(TREATMENT.len()),
             DimensionId::TargetGroup => {
                 count(register::CHRONIC_GROUPS.len() + OTHER_TARGET_GROUPS.len())
             }
@@ -449,6 +564,24 @@ impl DimensionId {
     pub fn value_label(self, code: u16, lang: Lang) -> String {
         match self {
             DimensionId::Year => code.to_string(),
+            DimensionId::DrugGroup => crate::drug::DrugGroup::from_code(code)
+                .map_or_else(|| code.to_string(), |g| g.label().get(lang).to_string()),
+            DimensionId::Medicine => crate::drug::Medicine::from_code(code)
+                .map_or_else(|| code.to_string(), |m| m.label(lang)),
+            DimensionId::Consumption => usize::from(code)
+                .checked_sub(1)
+                .and_then(|i| CONSUMPTION.get(i))
+                .map_or_else(|| code.to_string(), |t| t.get(lang).to_string()),
+            DimensionId::Treatment => usize::from(code)
+                .checked_sub(1)
+                .and_then(|i| TREATMENT.get(i))
+                .map_or_else(|| code.to_string(), |t| t.get(lang).to_string()),
+            DimensionId::PackageSize => match (code, lang) {
+                (0, Lang::Da) => "Alle størrelser".to_string(),
+                (0, Lang::En) => "Every size".to_string(),
+                (n, Lang::Da) => format!("{n} stk."),
+                (n, Lang::En) => format!("{n} units"),
+            },
             DimensionId::Quarter => match lang {
                 Lang::Da => format!("{code}. kvartal"),
                 Lang::En => format!("Q{code}"),

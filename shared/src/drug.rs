@@ -9,6 +9,7 @@
 //! generic substance names with a strength, not brand names.
 
 use crate::measure::QuantityId;
+use crate::text::{Lang, Text};
 
 /// A drug group as used by the Ordiprax-style indicators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,6 +57,39 @@ impl DrugGroup {
         } else {
             DrugGroup::Other
         }
+    }
+
+    /// The `drug_group` code of an indicator group (1–5, in
+    /// [`DrugGroup::INDICATORS`] order).
+    pub fn code(self) -> Option<u16> {
+        DrugGroup::INDICATORS
+            .iter()
+            .position(|g| *g == self)
+            .map(|i| i as u16 + 1)
+    }
+
+    /// The indicator group of a `drug_group` code.
+    pub fn from_code(code: u16) -> Option<DrugGroup> {
+        usize::from(code)
+            .checked_sub(1)
+            .and_then(|i| DrugGroup::INDICATORS.get(i).copied())
+    }
+
+    /// Its name.
+    pub fn label(self) -> Text {
+        let (da, en) = match self {
+            DrugGroup::Opioid => ("Opioider", "Opioids"),
+            DrugGroup::Benzodiazepine => (
+                "Sovemidler og beroligende midler",
+                "Hypnotics and sedatives",
+            ),
+            DrugGroup::Antipsychotic => ("Antipsykotika", "Antipsychotics"),
+            DrugGroup::AdhdMedication => ("Centralstimulerende midler", "Central stimulants"),
+            DrugGroup::Antidepressant => ("Antidepressiva", "Antidepressants"),
+            DrugGroup::Lithium => ("Lithium", "Lithium"),
+            DrugGroup::Other => ("Andre lægemidler", "Other medicines"),
+        };
+        Text { da, en }
     }
 
     /// The tile quantities of an indicator group: its patients and its
@@ -168,6 +202,134 @@ pub fn drug_by_atc(atc: &str) -> Option<&'static Drug> {
     DRUGS.iter().find(|d| d.atc == atc)
 }
 
+/// The product named `product` (as in the prescription register).
+pub fn drug_by_product(product: &str) -> Option<(usize, &'static Drug)> {
+    DRUGS.iter().enumerate().find(|(_, d)| d.product == product)
+}
+
+/// What in a drug group a `medicine` code stands for (see
+/// `DimensionId::Medicine`): the group drilled down to its drugs (ATC
+/// level 5) and products, or cut by the products' attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Medicine {
+    /// The whole group (code 0).
+    Group,
+    /// A drug, by the index in [`DRUGS`] of its first product (code 101…).
+    Drug(usize),
+    /// A product, by its index in [`DRUGS`] (code 1…).
+    Product(usize),
+    /// The group's addictive products (201) or the others (202).
+    Addictive(bool),
+    /// The group's depot formulations (203) or the others (204).
+    Depot(bool),
+}
+
+impl Medicine {
+    /// Its `medicine` code.
+    pub fn code(self) -> u16 {
+        match self {
+            Medicine::Group => 0,
+            Medicine::Product(i) => i as u16 + 1,
+            Medicine::Drug(i) => i as u16 + 101,
+            Medicine::Addictive(yes) => {
+                if yes {
+                    201
+                } else {
+                    202
+                }
+            }
+            Medicine::Depot(yes) => {
+                if yes {
+                    203
+                } else {
+                    204
+                }
+            }
+        }
+    }
+
+    /// The medicine of a code.
+    pub fn from_code(code: u16) -> Option<Medicine> {
+        let index = |base: u16| {
+            usize::from(code - base)
+                .checked_sub(1)
+                .filter(|i| *i < DRUGS.len())
+        };
+        match code {
+            0 => Some(Medicine::Group),
+            1..=100 => index(0).map(Medicine::Product),
+            101..=200 => index(100)
+                .filter(|&i| first_of_atc(DRUGS[i].atc) == i)
+                .map(Medicine::Drug),
+            201 | 202 => Some(Medicine::Addictive(code == 201)),
+            203 | 204 => Some(Medicine::Depot(code == 203)),
+            _ => None,
+        }
+    }
+
+    /// The codes a redemption of product `index` counts in: its drug, its
+    /// product and its attributes (not the group's code 0).
+    pub fn codes_of_product(index: usize) -> [u16; 4] {
+        let d = &DRUGS[index];
+        [
+            Medicine::Drug(first_of_atc(d.atc)).code(),
+            Medicine::Product(index).code(),
+            Medicine::Addictive(d.addictive).code(),
+            Medicine::Depot(d.depot).code(),
+        ]
+    }
+
+    /// The drugs of `group`, in table order.
+    pub fn drugs_of(group: DrugGroup) -> Vec<Medicine> {
+        let mut out: Vec<Medicine> = Vec::new();
+        for (i, d) in DRUGS.iter().enumerate() {
+            if d.group() == group && first_of_atc(d.atc) == i {
+                out.push(Medicine::Drug(i));
+            }
+        }
+        out
+    }
+
+    /// The products of `group`, in table order.
+    pub fn products_of(group: DrugGroup) -> Vec<Medicine> {
+        (0..DRUGS.len())
+            .filter(|&i| DRUGS[i].group() == group)
+            .map(Medicine::Product)
+            .collect()
+    }
+
+    /// Its label: "N02AX02 Tramadol", a product's name, or the attribute.
+    pub fn label(self, lang: Lang) -> String {
+        let text = |da: &str, en: &str| match lang {
+            Lang::Da => da.to_string(),
+            Lang::En => en.to_string(),
+        };
+        match self {
+            Medicine::Group => text("Hele gruppen", "The whole group"),
+            Medicine::Drug(i) => {
+                let d = &DRUGS[i];
+                let substance: String = d
+                    .product
+                    .split(' ')
+                    .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                format!("{} {substance}", d.atc)
+            }
+            Medicine::Product(i) => DRUGS[i].product.to_string(),
+            Medicine::Addictive(true) => text("Afhængighedsskabende", "Addictive"),
+            Medicine::Addictive(false) => text("Ikke afhængighedsskabende", "Not addictive"),
+            Medicine::Depot(true) => text("Depotpræparater", "Depot formulations"),
+            Medicine::Depot(false) => text("Ikke depotpræparater", "Not depot formulations"),
+        }
+    }
+}
+
+/// The index of the first product with `atc`.
+fn first_of_atc(atc: &str) -> usize {
+    DRUGS.iter().position(|d| d.atc == atc).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +362,37 @@ mod tests {
         assert_eq!(DrugGroup::of_atc("N05AN01"), DrugGroup::Lithium);
         assert_eq!(group("A10BA02"), Some(DrugGroup::Other));
         assert!(drug_by_atc("N05AX12").is_some_and(|d| d.depot));
+    }
+
+    #[test]
+    fn medicine_codes_read_back_and_drill_from_group_to_drug_to_product() {
+        for g in DrugGroup::INDICATORS {
+            assert_eq!(g.code().and_then(DrugGroup::from_code), Some(g));
+            let drugs = Medicine::drugs_of(g);
+            let products = Medicine::products_of(g);
+            assert!(!drugs.is_empty() && products.len() >= drugs.len(), "{g:?}");
+            for m in drugs.iter().chain(&products) {
+                assert_eq!(Medicine::from_code(m.code()), Some(*m));
+            }
+        }
+        assert_eq!(DrugGroup::Lithium.code(), None);
+        for m in [
+            Medicine::Group,
+            Medicine::Addictive(true),
+            Medicine::Depot(false),
+        ] {
+            assert_eq!(Medicine::from_code(m.code()), Some(m));
+        }
+        // Tramadol: its drug, product and attributes.
+        let (i, _) = drug_by_product("Tramadol 50 mg capsules").expect("in the table");
+        let [drug, product, addictive, depot] = Medicine::codes_of_product(i);
+        assert_eq!(
+            Medicine::from_code(drug).map(|m| m.label(Lang::En)),
+            Some("N02AX02 Tramadol".into())
+        );
+        assert_eq!(product, i as u16 + 1);
+        assert_eq!((addictive, depot), (201, 204));
+        // A drug code must name a drug's first product.
+        assert_eq!(Medicine::from_code(300), None);
     }
 }

@@ -205,6 +205,14 @@ pub enum QuantityId {
     AntidepressantPatients,
     /// DDD of antidepressants.
     AntidepressantDdd,
+    /// Listed patients who redeemed a medicine of a drug group (the
+    /// detail tile, by drug group, medicine, consumption, treatment and
+    /// package size).
+    RxPatients,
+    /// Packages redeemed.
+    RxPackages,
+    /// DDD redeemed.
+    RxDdd,
 }
 
 /// What a quantity counts.
@@ -857,6 +865,36 @@ pub const QUANTITIES: &[Quantity] = &[
         ("DDD", "DDD"),
         ("DDD", "DDD"),
         ("Definerede døgndoser (DDD) af antidepressiva (N06A), som årets tilmeldte patienter har indløst i året, talt i patientens praksis: indløsningernes DDD lagt sammen i tusindedele og afrundet til hele DDD pr. celle (halve op). DDD-tabellen er illustrativ (WHO's tabel må ikke videregives).", "Defined daily doses (DDD) of antidepressants (N06A) redeemed in the year by the year's listed patients, counted at the patient's practice: the redemptions' DDD summed in thousandths and rounded to whole DDD per cell (halves up). The DDD table is illustrative (WHO's table may not be redistributed)."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::RxPatients,
+        "rx_patients",
+        Persons,
+        ("Patienter", "Patients"),
+        ("patienter", "patients"),
+        ("patient", "patient"),
+        ("Årets tilmeldte patienter (talt i deres praksis), der i året har indløst lægemidlet: i en lægemiddelgruppe, et lægemiddel (ATC-niveau 5), et produkt eller produkter med en egenskab, og i en pakningsstørrelse. Forbrugsgruppen er patientens DDD i gruppen i året; behandlingen er fortsat, når patienten også indløste i gruppen året før.", "The year's listed patients (counted at their practice) who redeemed the medicine in the year: in a drug group, a drug (ATC level 5), a product or products with an attribute, and in a package size. The consumption group is the patient's DDD in the group in the year; treatment is continued when the patient also redeemed in the group the year before."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::RxPackages,
+        "rx_packages",
+        Events,
+        ("Indløste pakninger", "Packages redeemed"),
+        ("pakninger", "packages"),
+        ("pakning", "package"),
+        ("Pakninger af lægemidlet, som årets tilmeldte patienter har indløst i året, talt i patientens praksis.", "Packages of the medicine redeemed in the year by the year's listed patients, counted at the patient's practice."),
+        &[Lsr, Cpr, PatientList, Ydr],
+    ),
+    quantity(
+        QuantityId::RxDdd,
+        "rx_ddd",
+        Events,
+        ("DDD", "DDD"),
+        ("DDD", "DDD"),
+        ("DDD", "DDD"),
+        ("Definerede døgndoser af lægemidlet, som årets tilmeldte patienter har indløst i året, talt i patientens praksis, lagt sammen i tusindedele og afrundet til hele DDD pr. celle (halve op). DDD-tabellen er illustrativ.", "Defined daily doses of the medicine redeemed in the year by the year's listed patients, counted at the patient's practice, summed in thousandths and rounded to whole DDD per cell (halves up). The DDD table is illustrative."),
         &[Lsr, Cpr, PatientList, Ydr],
     ),
 ];

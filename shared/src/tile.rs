@@ -100,6 +100,10 @@ pub enum TileFamilyId {
     /// The same by year × municipality of the practice × age band × sex:
     /// the public face of `Prescriptions`.
     PrescriptionsGeo,
+    /// Prescriptions in detail, closed only: by year × practice × drug
+    /// group × medicine × consumption group × treatment × package size ×
+    /// age band × sex (the breakdowns of the intervention pages).
+    PrescriptionDetail,
 }
 
 /// The definition of a tile family.
@@ -318,6 +322,36 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             en: "Prescriptions by practice, age and sex",
         },
     },
+    TileFamily {
+        id: TileFamilyId::PrescriptionDetail,
+        key: "prescription_detail",
+        dimension: DimensionId::Practice,
+        keys: DETAIL_KEYS,
+        quantities: &[
+            QuantityId::RxPatients,
+            QuantityId::RxPackages,
+            QuantityId::RxDdd,
+        ],
+        splits: &[Split::None],
+        public: false,
+        label: Text {
+            da: "Lægemidler i detaljer efter lægepraksis",
+            en: "Prescriptions in detail by practice",
+        },
+    },
+];
+
+/// The keys of the detail tile of prescriptions.
+const DETAIL_KEYS: &[DimensionId] = &[
+    DimensionId::Year,
+    DimensionId::Practice,
+    DimensionId::DrugGroup,
+    DimensionId::Medicine,
+    DimensionId::Consumption,
+    DimensionId::Treatment,
+    DimensionId::PackageSize,
+    DimensionId::AgeBand,
+    DimensionId::Sex,
 ];
 
 /// The quantities of the prescription families: listed patients, and the
@@ -491,7 +525,9 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         | DimensionId::Region
         | DimensionId::GpCluster
         | DimensionId::Hospital
-        | DimensionId::Practice => DataType::UInt16,
+        | DimensionId::Practice
+        | DimensionId::Medicine
+        | DimensionId::PackageSize => DataType::UInt16,
         DimensionId::HealthCluster
         | DimensionId::AgeBand
         | DimensionId::AgeGroup
@@ -500,7 +536,10 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         | DimensionId::CprStatus
         | DimensionId::NursingHome
         | DimensionId::TargetGroup
-        | DimensionId::Quarter => DataType::UInt8,
+        | DimensionId::Quarter
+        | DimensionId::DrugGroup
+        | DimensionId::Consumption
+        | DimensionId::Treatment => DataType::UInt8,
     }
 }
 
@@ -600,6 +639,8 @@ mod tests {
                 _ if f.quantities.contains(&QuantityId::ListedPatients) => {
                     QuantityId::ListedPatients
                 }
+                // The detail tile's denominator is in `prescriptions`.
+                _ if f.id == TileFamilyId::PrescriptionDetail => QuantityId::RxPatients,
                 DimensionId::Municipality => QuantityId::Citizens,
                 _ => QuantityId::HospitalContacts,
             };

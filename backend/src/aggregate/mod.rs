@@ -18,6 +18,7 @@
 
 pub mod by_hospital;
 pub mod by_practice;
+pub mod detail;
 pub mod disclosure;
 pub mod hospital;
 pub mod keyed;
@@ -752,7 +753,8 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     };
     let ((general, mut by_practice), care) = (general?, care?);
     stage("general practice, municipal care");
-    let mut prescribing = prescriptions(store, &population, &aemi, &practices).await?;
+    let (mut prescribing, details) = prescriptions(store, &population, &aemi, &practices).await?;
+    let details = details.cube()?;
     stage("prescriptions");
     // Admissions preceded by a contact with either sector.
     let prior = [
@@ -810,6 +812,8 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         cubes.push(by_practice.cube(protection)?);
         cubes.push(prescribing.by_municipality.cube(protection)?);
         cubes.push(prescribing.by_practice.cube(protection)?);
+        // Closed only, so exact whatever the protection.
+        cubes.push(details.clone());
         debug_assert!(cubes.iter().map(Cube::kind).eq(TileKind::all()));
         Ok(cubes)
     };
@@ -941,18 +945,21 @@ async fn prescriptions(
     population: &Population<'_>,
     aemi: &Seen,
     practices: &Practices,
-) -> Result<Prescribing, AggregateError> {
+) -> Result<(Prescribing, detail::Detail), AggregateError> {
     const MILLI: u64 = 1000;
     let mut tally = Prescribing::new(practices);
+    let mut details = detail::Detail::default();
     let mut patients: HashMap<DrugGroup, Seen> = HashMap::new();
     let mut last: Option<(String, i32, Placed)> = None;
     store
-        .redemptions(|pseudonym, date, atc, ddd| {
-            let group = DrugGroup::of_atc(atc);
+        .redemptions(|r| {
+            let (pseudonym, date, ddd) = (r.pseudonym, r.date, r.ddd);
+            let group = DrugGroup::of_atc(r.atc);
             let Some((patient_quantity, ddd_quantity)) = group.quantities() else {
                 return;
             };
             let year = date.year();
+            details.saw(population.id(pseudonym), year, group);
             let placed = match &last {
                 Some((who, when, placed)) if who == pseudonym && *when == year => *placed,
                 _ => {
@@ -969,6 +976,15 @@ async fn prescriptions(
             }
             let milli = (ddd * MILLI as f64).round().max(0.0) as u64;
             tally.add(&place, place.gp_practice, ddd_quantity, milli);
+            // The product by its name; a product outside the table
+            // counts in the group only through `prescriptions`.
+            if let Some((product, _)) = shared::drug::drug_by_product(r.product) {
+                details.add(
+                    (person, year, &place),
+                    group,
+                    (product, r.package_size, milli),
+                );
+            }
             if patients.entry(group).or_default().insert(person, year) {
                 tally.add(&place, place.gp_practice, patient_quantity, 1);
             }
@@ -979,7 +995,7 @@ async fn prescriptions(
             tally.divide(ddd, MILLI);
         }
     }
-    Ok(tally)
+    Ok((tally, details))
 }
 
 /// What the hospital stage finds beside the residence tiles' tally.

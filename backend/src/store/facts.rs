@@ -311,29 +311,39 @@ impl Store {
         failed.map_or(Ok(()), Err)
     }
 
-    /// Redeemed prescriptions of the nervous-system drugs (ATC N0…), as
-    /// (pseudonym, redemption date, ATC code, DDD).
+    /// Redeemed prescriptions of the nervous-system drugs (ATC N0…).
     pub async fn redemptions(
         &self,
-        mut each: impl FnMut(&str, NaiveDate, &str, f64),
+        mut each: impl FnMut(Redemption<'_>),
     ) -> Result<(), StoreError> {
-        const SQL: &str = "SELECT pseudonym, redemption_date, atc, ddd FROM reg_lsr \
-                           WHERE atc LIKE 'N0%'";
+        const SQL: &str = "SELECT pseudonym, redemption_date, atc, ddd, product, package_size \
+                           FROM reg_lsr WHERE atc LIKE 'N0%'";
         if let Some(path) = self.sqlite_file()? {
             return Self::scan_sqlite(&path, SQL, |row| {
-                each(
-                    row.get_ref(0)?.as_str()?,
-                    iso_date(row.get_ref(1)?.as_str()?)?,
-                    row.get_ref(2)?.as_str()?,
-                    row.get(3)?,
-                );
+                let package_size: i64 = row.get(5)?;
+                each(Redemption {
+                    pseudonym: row.get_ref(0)?.as_str()?,
+                    date: iso_date(row.get_ref(1)?.as_str()?)?,
+                    atc: row.get_ref(2)?.as_str()?,
+                    ddd: row.get(3)?,
+                    product: row.get_ref(4)?.as_str()?,
+                    package_size: u32::try_from(package_size).unwrap_or(0),
+                });
                 Ok(())
             });
         }
+        type Row = (String, NaiveDate, String, f64, String, i64);
         self.scan_postgres(
             SQL,
-            |(pseudonym, date, atc, ddd): (String, NaiveDate, String, f64)| {
-                each(&pseudonym, date, &atc, ddd)
+            |(pseudonym, date, atc, ddd, product, package_size): Row| {
+                each(Redemption {
+                    pseudonym: &pseudonym,
+                    date,
+                    atc: &atc,
+                    ddd,
+                    product: &product,
+                    package_size: u32::try_from(package_size).unwrap_or(0),
+                })
             },
         )
         .await
@@ -377,6 +387,23 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
     fn from(e: rusqlite::types::FromSqlError) -> StoreError {
         StoreError::Corrupt(e.to_string())
     }
+}
+
+/// One redeemed prescription (the prescription register).
+#[derive(Clone, Copy, Debug)]
+pub struct Redemption<'a> {
+    /// The person.
+    pub pseudonym: &'a str,
+    /// Day of redemption.
+    pub date: NaiveDate,
+    /// ATC code.
+    pub atc: &'a str,
+    /// Defined daily doses.
+    pub ddd: f64,
+    /// Product name.
+    pub product: &'a str,
+    /// Units in the package.
+    pub package_size: u32,
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ mod facts;
 mod registers;
 mod reports;
 
-pub use facts::LprContact;
+pub use facts::{LprContact, Redemption};
 pub use registers::BatchWriter;
 pub use reports::{ReportChange, SavedReport};
 

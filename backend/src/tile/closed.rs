@@ -76,7 +76,7 @@ fn covered(
     practices: &[PracticeCode],
 ) -> Option<Vec<u16>> {
     let dimension = family.def().dimension;
-    let prescriptions = family == TileFamilyId::Prescriptions;
+    let prescriptions = compares_in_cluster(family);
     let cluster_of = |number: &String| {
         practices
             .iter()
@@ -131,6 +131,16 @@ fn covered(
     (!codes.is_empty()).then_some(codes)
 }
 
+/// Whether a family's closed tiles hold the whole country and, for a
+/// practice, its cluster: the prescription families of the cluster
+/// insight pages.
+fn compares_in_cluster(family: TileFamilyId) -> bool {
+    matches!(
+        family,
+        TileFamilyId::Prescriptions | TileFamilyId::PrescriptionDetail
+    )
+}
+
 /// The codes of `codes` a closed tile of `family` for `scope` names in its
 /// dictionary: all but the other practices in a practice's prescription
 /// tile.
@@ -141,7 +151,7 @@ fn named(
     practices: &[PracticeCode],
 ) -> Vec<u16> {
     match scope {
-        Scope::GpPractice(number) if family == TileFamilyId::Prescriptions => practices
+        Scope::GpPractice(number) if compares_in_cluster(family) => practices
             .iter()
             .filter(|p| p.provider_number == *number)
             .map(|p| p.code)

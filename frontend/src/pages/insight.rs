@@ -32,7 +32,8 @@ use crate::components::sex_filter::SexFilter;
 use crate::export;
 use crate::i18n;
 use crate::insight::{
-    insight_measure, model, shown, Caller, Cells, Focus, Practices, MEASURES, SCALE,
+    breakdown, insight_measure, model, shown, Breakdown, Caller, Cells, Focus, Practices, MEASURES,
+    SCALE,
 };
 use crate::state::{url, Filters, ViewState};
 
@@ -98,8 +99,11 @@ pub struct Choice {
     pub cluster: Option<u16>,
     /// The practice.
     pub practice: Option<u16>,
+    /// What the intervention pages break the measure down by.
+    pub by: Breakdown,
 }
 
+const BY: &str = "fordel";
 const YEAR: &str = "aar";
 const CLUSTER: &str = "klynge";
 const PRACTICE: &str = "praksis";
@@ -115,6 +119,7 @@ impl Choice {
                 YEAR => choice.year = number,
                 CLUSTER => choice.cluster = number,
                 PRACTICE => choice.practice = number,
+                BY => choice.by = Breakdown::from_key(value).unwrap_or_default(),
                 _ => {}
             }
         }
@@ -135,6 +140,9 @@ impl Choice {
             if let Some(value) = value {
                 pairs.push(format!("{key}={value}"));
             }
+        }
+        if self.by != Breakdown::AgeGroup {
+            pairs.push(format!("{BY}={}", self.by.key()));
         }
         pairs.join("&")
     }
@@ -283,6 +291,9 @@ struct InsightBodyProps {
 
 type Loaded = Option<Result<Option<Rc<Practices>>, ApiError>>;
 
+/// The detail tile, once asked for: `None` while it loads.
+type Detail = Option<Result<Option<Rc<shared::cube::Cube>>, ApiError>>;
+
 #[function_component(InsightBody)]
 fn insight_body(props: &InsightBodyProps) -> Html {
     let lang = props.state.lang;
@@ -299,6 +310,25 @@ fn insight_body(props: &InsightBodyProps) -> Html {
                     found.map(|(cube, named)| Rc::new(Practices::new(cube, named, caller)))
                 })));
             });
+        });
+    }
+    // The detail tile, for the intervention pages' breakdowns.
+    let detail = use_state(|| None as Detail);
+    {
+        let detail = detail.clone();
+        let wanted = props.page.one_measure() && props.choice.by.detailed();
+        use_effect_with((props.scope.clone(), wanted), move |(scope, wanted)| {
+            if *wanted && detail.is_none() {
+                let scope = scope.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let loaded =
+                        super::closed::practice_tile(TileFamilyId::PrescriptionDetail, &scope)
+                            .await;
+                    detail.set(Some(
+                        loaded.map(|found| found.map(|(cube, _)| Rc::new(cube))),
+                    ));
+                });
+            }
         });
     }
     let navigator = use_navigator();
@@ -319,7 +349,7 @@ fn insight_body(props: &InsightBodyProps) -> Html {
                     }
                 })
             };
-            view(props, practices, go, links)
+            view(props, practices, go, links, &detail)
         }
     }
 }
@@ -333,6 +363,7 @@ fn view(
     practices: &Rc<Practices>,
     go: Go,
     navigator: Option<Navigator>,
+    detail: &Detail,
 ) -> Html {
     let lang = props.state.lang;
     let page = props.page;
@@ -375,6 +406,8 @@ fn view(
         state: &props.state,
         choice,
         navigator: &navigator,
+        detail,
+        go: &go,
     };
     let body = if page.one_measure() {
         area_view(&ctx, page)
@@ -408,6 +441,10 @@ struct Ctx<'a> {
     choice: Choice,
     /// For links the router follows.
     navigator: &'a Option<Navigator>,
+    /// The detail tile, when asked for.
+    detail: &'a Detail,
+    /// Navigates to another view state or choice.
+    go: &'a Go,
 }
 
 /// "Lægeklynge 7", or the practice's own area when it is in no cluster.
@@ -955,27 +992,51 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         ctx.unit_label,
         i18n::OVER_THE_YEARS.get(lang)
     );
-    // By age group, beside the country's value.
-    let by_age: Vec<Datum> = shared::dimension::AgeGroup::ALL
-        .into_iter()
-        .map(|group| {
-            let code = group.code();
-            let cells = Cells {
-                age: vec![code],
-                ..ctx.cells.clone()
-            };
-            let (x, n) = p.counts(measure, &cells, ctx.unit);
-            Datum::exact(
-                code,
-                DimensionId::AgeGroup.value_label(code, lang),
-                (n > 0).then(|| shown(x as f64 / n as f64)),
-            )
+    // The breakdown: age groups, beside the country's value, or from
+    // the detail tile.
+    let by = ctx.choice.by;
+    let on_by = {
+        let (go, choice) = (ctx.go.clone(), ctx.choice);
+        Callback::from(move |e: Event| {
+            let by = Breakdown::from_key(&select_value(&e)).unwrap_or_default();
+            go.emit((None, Choice { by, ..choice }))
         })
-        .collect();
-    let age_title = format!(
-        "{label}, {} {}",
+    };
+    let parts: Option<Vec<Datum>> = match (by, ctx.detail) {
+        (Breakdown::AgeGroup, _) => Some(
+            shared::dimension::AgeGroup::ALL
+                .into_iter()
+                .map(|group| {
+                    let code = group.code();
+                    let cells = Cells {
+                        age: vec![code],
+                        ..ctx.cells.clone()
+                    };
+                    let (x, n) = p.counts(measure, &cells, ctx.unit);
+                    Datum::exact(
+                        code,
+                        DimensionId::AgeGroup.value_label(code, lang),
+                        (n > 0).then(|| shown(x as f64 / n as f64)),
+                    )
+                })
+                .collect(),
+        ),
+        (_, Some(Ok(Some(detail)))) => Some(breakdown(
+            p,
+            detail,
+            (measure, by),
+            ctx.cells,
+            ctx.unit,
+            lang,
+        )),
+        (_, Some(Ok(None))) => Some(Vec::new()),
+        _ => None,
+    };
+    let parts_title = format!(
+        "{label}, {} {} {}",
         ctx.unit_label,
-        i18n::BY_AGE_GROUP.get(lang)
+        i18n::BY.get(lang),
+        by.label(lang).to_lowercase()
     );
     let value_heading = format!("{label}, {unit}");
     html! {
@@ -1011,13 +1072,27 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
                 category={DimensionId::Year.def().label.get(lang)} value_heading={value_heading.clone()}
                 export_name={format!("{base_name}-years")} data={series[0].1.clone()}
                 decimals={1} lang={lang} testid="insight-years-table" />
-            <BarChart title={age_title.clone()} data={by_age.clone()} decimals={1} lang={lang}
-                reference={national.map(|v| (AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)), shown(v)))}
-                export_name={format!("{base_name}-age")} />
-            <DataTable caption={format!("{}: {age_title}", i18n::TABLE_OF.get(lang))}
-                category={DimensionId::AgeGroup.def().label.get(lang)} value_heading={value_heading}
-                export_name={format!("{base_name}-age")} data={by_age}
-                decimals={1} lang={lang} testid="insight-age-table" />
+            <div class="filter breakdown-choice">
+                <label class="filter-label" for="insight-by">{ i18n::BREAK_DOWN_BY.get(lang) }</label>
+                <select id="insight-by" onchange={on_by}>
+                    { for Breakdown::ALL.iter().map(|b| html! {
+                        <option value={b.key()} selected={*b == by}>{ b.label(lang) }</option>
+                    }) }
+                </select>
+            </div>
+            if let Some(parts) = parts {
+                <BarChart title={parts_title.clone()} data={parts.clone()} decimals={1} lang={lang}
+                    reference={(by == Breakdown::AgeGroup).then(|| national.map(|v| (AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)), shown(v)))).flatten()}
+                    export_name={format!("{base_name}-{}", by.key())} />
+                <div data-testid="insight-parts" data-by={by.key()}>
+                    <DataTable caption={format!("{}: {parts_title}", i18n::TABLE_OF.get(lang))}
+                        category={by.label(lang)} value_heading={value_heading}
+                        export_name={format!("{base_name}-{}", by.key())} data={parts}
+                        decimals={1} lang={lang} testid="insight-parts-table" />
+                </div>
+            } else {
+                <p class="loading" role="status">{ i18n::LOADING.get(lang) }</p>
+            }
         </>
     }
 }
