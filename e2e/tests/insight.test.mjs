@@ -265,6 +265,15 @@ test('a demo GP practice walks overview, cluster insight and intervention, pract
   for (const row of byAge) {
     close(row.value, opioids.by_age[row.key], `practice, age group ${row.label}`);
   }
+  for (const [kind, expected] of [['age_band', opioids.by_band], ['sex', opioids.by_sex]]) {
+    await page.getByLabel('Opdel efter', { exact: true }).selectOption(kind);
+    await page.waitForURL(new RegExp(`fordel=${kind}`));
+    const rows = await parts(page, kind);
+    assert.deepEqual(rows.map((r) => r.key), Object.keys(expected), `${kind}: categories`);
+    for (const row of rows) {
+      close(row.value, expected[row.key], `practice, ${kind} ${row.label}`);
+    }
+  }
 
   // The breakdowns: age groups above, then from the detail tile the
   // drugs, products, consumption groups, treatment, package sizes,

@@ -205,6 +205,16 @@ def main(provider, year, sex, ages):
                 x, n = counts(table, codes, column, y, sex, bands)
                 values[name] = x / n * 1000 if n else None
             over_years[str(y)] = values
+        by_band = {}
+        for band in range(19):
+            if bands is None or band in bands:
+                x, n = counts(table, {own["code"]}, column, year, sex, {band})
+                by_band[str(band)] = x / n * 1000 if n else None
+        by_sex = {}
+        for s in (1, 2):
+            if sex is None or s == sex:
+                x, n = counts(table, {own["code"]}, column, year, s, bands)
+                by_sex[str(s)] = x / n * 1000 if n else None
         by_age = {}
         for code, (_, first, last) in enumerate(fidelity.AGE_GROUPS, start=1):
             group = set(range(first, last + 1)) & (bands if bands is not None else set(range(first, last + 1)))
@@ -218,6 +228,8 @@ def main(provider, year, sex, ages):
             "funnel": funnel,
             "years": over_years,
             "by_age": by_age,
+            "by_band": by_band,
+            "by_sex": by_sex,
         }
     for unit in ("practice", "cluster"):
         flags = clear([measures[k][unit] for k, _, _ in MEASURES])

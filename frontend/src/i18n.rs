@@ -677,6 +677,11 @@ pub const ASSESSMENT: Text = Text {
     da: "Forskel fra landet",
     en: "Difference from the country",
 };
+/// The count behind a value.
+pub const NUMBER: Text = Text {
+    da: "Antal",
+    en: "Number",
+};
 /// A statistically clear difference upwards.
 pub const CLEARLY_HIGHER: Text = Text {
     da: "Klart højere",

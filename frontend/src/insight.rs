@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use shared::cube::{Cube, Filter, Grouping};
 use shared::dimension::ALL_PRACTICES;
+use shared::dimension::{AgeBand, AgeGroup};
 use shared::drug::{DrugGroup, Medicine};
 use shared::funnel::{self, Comparison, Model};
 use shared::measure::Scale;
@@ -268,6 +269,9 @@ pub struct Cells {
     pub sex: Option<Sex>,
     /// Age-group codes (empty: all ages).
     pub age: Vec<u16>,
+    /// One more restriction: a category of a breakdown (an age band, a
+    /// sex).
+    pub only: Option<(DimensionId, u16)>,
 }
 
 impl Cells {
@@ -282,6 +286,9 @@ impl Cells {
         }
         if !self.age.is_empty() {
             filter = filter.with(DimensionId::AgeGroup, self.age.iter().copied());
+        }
+        if let Some((dimension, code)) = self.only {
+            filter = filter.with(dimension, [code]);
         }
         filter
     }
@@ -309,6 +316,10 @@ pub enum Breakdown {
     /// Age groups.
     #[default]
     AgeGroup,
+    /// Five-year age bands.
+    AgeBand,
+    /// Sex.
+    Sex,
     /// Drugs (ATC level 5) of the group.
     Drug,
     /// Products of the group.
@@ -327,8 +338,10 @@ pub enum Breakdown {
 
 impl Breakdown {
     /// Every breakdown, in the order offered.
-    pub const ALL: [Breakdown; 8] = [
+    pub const ALL: [Breakdown; 10] = [
         Breakdown::AgeGroup,
+        Breakdown::AgeBand,
+        Breakdown::Sex,
         Breakdown::Drug,
         Breakdown::Product,
         Breakdown::Consumption,
@@ -342,6 +355,8 @@ impl Breakdown {
     pub fn key(self) -> &'static str {
         match self {
             Breakdown::AgeGroup => "age_group",
+            Breakdown::AgeBand => "age_band",
+            Breakdown::Sex => "sex",
             Breakdown::Drug => "drug",
             Breakdown::Product => "product",
             Breakdown::Consumption => "consumption",
@@ -365,6 +380,8 @@ impl Breakdown {
         };
         match self {
             Breakdown::AgeGroup => DimensionId::AgeGroup.def().label.get(lang).to_string(),
+            Breakdown::AgeBand => text("Alder (5-års grupper)", "Age (five-year bands)"),
+            Breakdown::Sex => DimensionId::Sex.def().label.get(lang).to_string(),
             Breakdown::Drug => text("Lægemiddel (ATC)", "Drug (ATC)"),
             Breakdown::Product => text("Produkt", "Product"),
             Breakdown::Consumption => DimensionId::Consumption.def().label.get(lang).to_string(),
@@ -375,9 +392,52 @@ impl Breakdown {
         }
     }
 
-    /// Whether it reads the detail tile.
+    /// Whether it reads the detail tile (else the prescription tile).
     pub fn detailed(self) -> bool {
-        self != Breakdown::AgeGroup
+        !matches!(
+            self,
+            Breakdown::AgeGroup | Breakdown::AgeBand | Breakdown::Sex
+        )
+    }
+
+    /// The categories of a breakdown from the prescription tile: code,
+    /// label, and the cells' restriction to it.
+    pub fn categories(self, cells: &Cells, lang: Lang) -> Vec<(u16, String, Cells)> {
+        let with = |only: Option<(DimensionId, u16)>, age: Vec<u16>| Cells {
+            age,
+            only,
+            ..cells.clone()
+        };
+        match self {
+            Breakdown::AgeGroup => AgeGroup::ALL
+                .into_iter()
+                .map(|g| {
+                    let code = g.code();
+                    (code, g.label(lang), with(None, vec![code]))
+                })
+                .collect(),
+            Breakdown::AgeBand => (0..AgeBand::COUNT)
+                .filter_map(AgeBand::new)
+                .map(|b| {
+                    let code = u16::from(b.index());
+                    let only = Some((DimensionId::AgeBand, code));
+                    (code, b.label(lang), with(only, cells.age.clone()))
+                })
+                .collect(),
+            Breakdown::Sex => Sex::ALL
+                .into_iter()
+                .map(|s| {
+                    let code = s.code();
+                    let only = Some((DimensionId::Sex, code));
+                    (
+                        code,
+                        s.label().get(lang).to_string(),
+                        with(only, cells.age.clone()),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -409,7 +469,7 @@ impl Breakdown {
             wanted: dimension.codes(),
         };
         Some(match self {
-            Breakdown::AgeGroup => return None,
+            Breakdown::AgeGroup | Breakdown::AgeBand | Breakdown::Sex => return None,
             Breakdown::Drug => by_medicine(codes(Medicine::drugs_of(group))),
             Breakdown::Product => by_medicine(codes(Medicine::products_of(group))),
             Breakdown::Consumption => of_group(DimensionId::Consumption),
@@ -561,6 +621,7 @@ mod tests {
             year: Some(2024),
             sex: None,
             age: vec![],
+            only: None,
         };
         let own = p.compare(MeasureId::OpioidPatients, &cells, &[3]);
         assert_eq!((own.x, own.n), (20, 700));

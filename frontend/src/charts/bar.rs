@@ -53,8 +53,9 @@ pub const WIDE: u32 = 640;
 pub const NARROW: u32 = 340;
 
 /// Renders the bars to an SVG document `width` pixels wide: vertical bars
-/// for a few categories on a wide screen, horizontal bars (one row each,
-/// first on top) for many categories or a narrow screen.
+/// for a few categories with short labels on a wide screen, horizontal
+/// bars (one row each, first on top) for many categories, long labels
+/// (product names) or a narrow screen.
 pub fn render_svg(
     data: &[Datum],
     (highlight, reference): (Option<u16>, Option<&(AttrValue, f64)>),
@@ -63,7 +64,10 @@ pub fn render_svg(
     width: u32,
 ) -> Result<String, String> {
     let reference = reference.map(|(label, value)| (label.as_str(), *value));
-    if data.len() > MAX_VERTICAL_BARS || width < WIDE {
+    // A label wider than its share of the axis would overlap the next.
+    let share = 560 / data.len().max(1);
+    let long = data.iter().any(|d| d.label.chars().count() * 7 > share);
+    if data.len() > MAX_VERTICAL_BARS || width < WIDE || long {
         render_horizontal(data, (highlight, reference), decimals, lang, width)
     } else {
         render_vertical(data, (highlight, reference), decimals, lang)

@@ -386,6 +386,7 @@ fn view(
         year: Some(year),
         sex: filters.sex,
         age: filters.age.clone(),
+        only: None,
     };
     // The unit the page is about: the practice, or the cluster.
     let (unit, unit_label) = match (page.about_practice(), focus.practice) {
@@ -704,6 +705,7 @@ fn overview_table(ctx: &Ctx<'_>, page: InsightPage) -> Html {
     };
     let mut headers = vec![
         i18n::MEASURE.get(lang).to_string(),
+        i18n::NUMBER.get(lang).to_string(),
         ctx.unit_label.to_string(),
         i18n::CONFIDENCE_95.get(lang).to_string(),
     ];
@@ -729,6 +731,7 @@ fn overview_table(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         };
         let mut csv_row = vec![
             label.to_string(),
+            c.x.to_string(),
             export::csv_number(c.value.map(shown), 1, lang),
             interval_text(c, lang),
         ];
@@ -752,6 +755,7 @@ fn overview_table(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         element("tr", &attributes, html! {
             <>
                 <th scope="row">{ page_link(ctx.navigator, (area_page, &state, &ctx.choice), &[], html! { { label } }) }</th>
+                <td class="num">{ i18n::format_value(Some(c.x as f64), 0, lang) }</td>
                 <td class="num">{ per_thousand(c.value, lang) }</td>
                 <td class="num">{ interval_text(c, lang) }</td>
                 if with_cluster { <td class="num">{ per_thousand(*cluster, lang) }</td> }
@@ -1003,21 +1007,12 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         })
     };
     let parts: Option<Vec<Datum>> = match (by, ctx.detail) {
-        (Breakdown::AgeGroup, _) => Some(
-            shared::dimension::AgeGroup::ALL
+        (by, _) if !by.detailed() => Some(
+            by.categories(ctx.cells, lang)
                 .into_iter()
-                .map(|group| {
-                    let code = group.code();
-                    let cells = Cells {
-                        age: vec![code],
-                        ..ctx.cells.clone()
-                    };
+                .map(|(code, label, cells)| {
                     let (x, n) = p.counts(measure, &cells, ctx.unit);
-                    Datum::exact(
-                        code,
-                        DimensionId::AgeGroup.value_label(code, lang),
-                        (n > 0).then(|| shown(x as f64 / n as f64)),
-                    )
+                    Datum::exact(code, label, (n > 0).then(|| shown(x as f64 / n as f64)))
                 })
                 .collect(),
         ),
@@ -1082,7 +1077,7 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
             </div>
             if let Some(parts) = parts {
                 <BarChart title={parts_title.clone()} data={parts.clone()} decimals={1} lang={lang}
-                    reference={(by == Breakdown::AgeGroup).then(|| national.map(|v| (AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)), shown(v)))).flatten()}
+                    reference={(!by.detailed()).then(|| national.map(|v| (AttrValue::from(i18n::WHOLE_COUNTRY.get(lang)), shown(v)))).flatten()}
                     export_name={format!("{base_name}-{}", by.key())} />
                 <div data-testid="insight-parts" data-by={by.key()}>
                     <DataTable caption={format!("{}: {parts_title}", i18n::TABLE_OF.get(lang))}
