@@ -89,6 +89,8 @@ async function parts(page, kind) {
       key: tr.dataset.key,
       label: tr.querySelector('th').textContent,
       value: tr.querySelector('td').dataset.value,
+      low: tr.querySelector('td.interval')?.dataset.low,
+      high: tr.querySelector('td.interval')?.dataset.high,
     })),
   );
 }
@@ -254,16 +256,18 @@ test('a demo GP practice walks overview, cluster insight and intervention, pract
   const overYears = await rowData(page, 'insight-years-table');
   assert.deepEqual(overYears.map((r) => Number(r.key)), o.years);
   for (const row of overYears) {
-    const value = await page
-      .getByTestId('insight-years-table')
-      .locator(`tr[data-key="${row.key}"] td`)
-      .getAttribute('data-value');
-    close(value, opioids.years[row.key].practice, `practice in ${row.key}`);
+    const cells = page.getByTestId('insight-years-table').locator(`tr[data-key="${row.key}"] td`);
+    close(await cells.first().getAttribute('data-value'), opioids.years[row.key].practice, `practice in ${row.key}`);
+    close(await cells.nth(1).getAttribute('data-low'), opioids.years[row.key].low, `95 % low in ${row.key}`);
+    close(await cells.nth(1).getAttribute('data-high'), opioids.years[row.key].high, `95 % high in ${row.key}`);
   }
   const byAge = await parts(page, 'age_group');
   assert.deepEqual(byAge.map((r) => r.key), Object.keys(opioids.by_age));
   for (const row of byAge) {
     close(row.value, opioids.by_age[row.key], `practice, age group ${row.label}`);
+    const [low, high] = opioids.by_age_interval[row.key] ?? [null, null];
+    close(row.low, low, `practice, age group ${row.label}: 95 % low`);
+    close(row.high, high, `practice, age group ${row.label}: 95 % high`);
   }
   for (const [kind, expected] of [['age_band', opioids.by_band], ['sex', opioids.by_sex]]) {
     await page.getByLabel('Opdel efter', { exact: true }).selectOption(kind);

@@ -204,6 +204,8 @@ def main(provider, year, sex, ages):
             for name, codes in (("practice", {own["code"]}), ("cluster", set(cluster)), ("country", {COUNTRY})):
                 x, n = counts(table, codes, column, y, sex, bands)
                 values[name] = x / n * 1000 if n else None
+                if name == "practice" and n:
+                    values["low"], values["high"] = (v * 1000 for v in interval(model, x, n, 0.95))
             over_years[str(y)] = values
         by_band = {}
         for band in range(19):
@@ -216,10 +218,13 @@ def main(provider, year, sex, ages):
                 x, n = counts(table, {own["code"]}, column, year, s, bands)
                 by_sex[str(s)] = x / n * 1000 if n else None
         by_age = {}
+        by_age_interval = {}
         for code, (_, first, last) in enumerate(fidelity.AGE_GROUPS, start=1):
             group = set(range(first, last + 1)) & (bands if bands is not None else set(range(first, last + 1)))
             x, n = counts(table, {own["code"]}, column, year, sex, group)
             by_age[str(code)] = x / n * 1000 if n else None
+            if n:
+                by_age_interval[str(code)] = [v * 1000 for v in interval(model, x, n, 0.95)]
         measures[key] = {
             "model": model,
             "country": {"x": cx, "n": cn, "value": theta * 1000 if theta is not None else None},
@@ -228,6 +233,7 @@ def main(provider, year, sex, ages):
             "funnel": funnel,
             "years": over_years,
             "by_age": by_age,
+            "by_age_interval": by_age_interval,
             "by_band": by_band,
             "by_sex": by_sex,
         }

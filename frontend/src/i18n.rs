@@ -677,6 +677,16 @@ pub const ASSESSMENT: Text = Text {
     da: "Forskel fra landet",
     en: "Difference from the country",
 };
+/// A confidence interval's lower limit (CSV heading).
+pub const LOWER_LIMIT: Text = Text {
+    da: "Nedre 95 %-grænse",
+    en: "Lower 95 % limit",
+};
+/// A confidence interval's upper limit (CSV heading).
+pub const UPPER_LIMIT: Text = Text {
+    da: "Øvre 95 %-grænse",
+    en: "Upper 95 % limit",
+};
 /// The count behind a value.
 pub const NUMBER: Text = Text {
     da: "Antal",

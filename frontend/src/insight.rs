@@ -504,7 +504,8 @@ pub fn drug_group(measure: MeasureId) -> Option<DrugGroup> {
 /// per 1,000 of their listed patients (the values of the categories are
 /// each per 1,000 of all of them). A detailed breakdown reads `detail`,
 /// the caller's detail tile: its patients for a patients measure, its
-/// DDD for a DDD measure.
+/// DDD for a DDD measure. Each category comes with its count and the
+/// listed patients it is per 1,000 of.
 pub fn breakdown(
     practices: &Practices,
     detail: &Cube,
@@ -512,7 +513,7 @@ pub fn breakdown(
     cells: &Cells,
     codes: &[u16],
     lang: Lang,
-) -> Vec<Datum> {
+) -> Vec<(Datum, (u64, u64))> {
     let (_, listed) = practices.counts(measure, cells, codes);
     let per = |x: u64| (listed > 0).then(|| shown(x as f64 / listed as f64));
     let Some(group) = drug_group(measure).and_then(DrugGroup::code) else {
@@ -558,9 +559,19 @@ pub fn breakdown(
     keys.into_iter()
         .map(|key| {
             let x = sums.get(&key).copied().unwrap_or(0);
-            Datum::exact(key, dimension.value_label(key, lang), per(x))
+            (
+                Datum::exact(key, dimension.value_label(key, lang), per(x)),
+                (x, listed),
+            )
         })
         .collect()
+}
+
+/// The exact 95 % confidence interval of `x` of `n` under `measure`'s
+/// model, per 1,000.
+pub fn interval(measure: MeasureId, (x, n): (u64, u64)) -> Option<(f64, f64)> {
+    funnel::confidence_interval(model(measure), x, n, funnel::CONFIDENCE)
+        .map(|(low, high)| (shown(low), shown(high)))
 }
 
 #[cfg(test)]

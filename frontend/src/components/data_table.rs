@@ -28,6 +28,10 @@ pub struct DataTableProps {
     pub highlight: Option<u16>,
     /// Decimals shown.
     pub decimals: usize,
+    /// Each row's exact 95 % confidence interval, when the values have
+    /// one (empty: no interval column).
+    #[prop_or_default]
+    pub intervals: Vec<Option<(f64, f64)>>,
     /// Display language.
     pub lang: Lang,
 }
@@ -39,13 +43,38 @@ pub fn data_table(props: &DataTableProps) -> Html {
     let on_export = {
         let props = props.clone();
         Callback::from(move |_| {
-            let text = export::csv(
-                &props.category,
-                &props.value_heading,
-                &props.data,
-                props.decimals,
-                props.lang,
-            );
+            let text = if props.intervals.is_empty() {
+                export::csv(
+                    &props.category,
+                    &props.value_heading,
+                    &props.data,
+                    props.decimals,
+                    props.lang,
+                )
+            } else {
+                let lang = props.lang;
+                let headers = vec![
+                    props.category.to_string(),
+                    props.value_heading.to_string(),
+                    i18n::LOWER_LIMIT.get(lang).to_string(),
+                    i18n::UPPER_LIMIT.get(lang).to_string(),
+                ];
+                let number = |v: Option<f64>| export::csv_number(v, props.decimals, lang);
+                let rows: Vec<Vec<String>> = props
+                    .data
+                    .iter()
+                    .zip(&props.intervals)
+                    .map(|(d, i)| {
+                        vec![
+                            d.label.clone(),
+                            number(d.value),
+                            number(i.map(|i| i.0)),
+                            number(i.map(|i| i.1)),
+                        ]
+                    })
+                    .collect();
+                export::csv_table(&headers, &rows, lang)
+            };
             let file = format!("{}.csv", props.export_name);
             if let Err(e) = export::download_text(&file, &text, "text/csv;charset=utf-8") {
                 web_sys::console::error_1(&e);
@@ -60,10 +89,19 @@ pub fn data_table(props: &DataTableProps) -> Html {
                 <tr>
                     <th scope="col">{ props.category.clone() }</th>
                     <th scope="col" class="num">{ props.value_heading.clone() }</th>
+                    if !props.intervals.is_empty() {
+                        <th scope="col" class="num">{ i18n::CONFIDENCE_95.get(props.lang) }</th>
+                    }
                 </tr>
             </thead>
             <tbody>
-                { for props.data.iter().map(|d| {
+                { for props.data.iter().enumerate().map(|(i, d)| {
+                    let interval = props.intervals.get(i).copied().flatten();
+                    let limits = interval.map(|(low, high)| format!(
+                        "{}–{}",
+                        shared::text::format_number(low, props.decimals, props.lang),
+                        shared::text::format_number(high, props.decimals, props.lang),
+                    ));
                     let shown = i18n::format_shown(d.value, d.status, props.decimals, props.lang);
                     let class = classes!("num", (d.status != Status::Exact).then_some(d.status.key()));
                     let title = (d.status != Status::Exact).then(|| d.status.label().get(props.lang));
@@ -74,6 +112,13 @@ pub fn data_table(props: &DataTableProps) -> Html {
                             <th scope="row">{ d.label.clone() }</th>
                             <td class={class} title={title} data-status={d.status.key()}
                                 data-value={d.value.map(|v| v.to_string()).unwrap_or_default()}>{ shown }</td>
+                            if !props.intervals.is_empty() {
+                                <td class="num interval"
+                                    data-low={interval.map(|i| i.0.to_string()).unwrap_or_default()}
+                                    data-high={interval.map(|i| i.1.to_string()).unwrap_or_default()}>
+                                    { limits.unwrap_or_else(|| i18n::NO_VALUE.get(props.lang).to_string()) }
+                                </td>
+                            }
                         </tr>
                     }
                 }) }

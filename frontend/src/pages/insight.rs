@@ -32,8 +32,8 @@ use crate::components::sex_filter::SexFilter;
 use crate::export;
 use crate::i18n;
 use crate::insight::{
-    breakdown, insight_measure, model, shown, Breakdown, Caller, Cells, Focus, Practices, MEASURES,
-    SCALE,
+    breakdown, insight_measure, interval, model, shown, Breakdown, Caller, Cells, Focus, Practices,
+    MEASURES, SCALE,
 };
 use crate::state::{url, Filters, ViewState};
 
@@ -981,6 +981,10 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
             .collect()
     };
     let mut series = vec![(ctx.unit_label.to_string(), over_years(ctx.unit))];
+    let years_intervals: Vec<Option<(f64, f64)>> = years
+        .iter()
+        .map(|&y| interval(measure, p.counts(measure, &ctx.cells.in_year(y), ctx.unit)))
+        .collect();
     if page.about_practice() {
         series.push((
             cluster_label(ctx.focus, lang),
@@ -1006,13 +1010,14 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
             go.emit((None, Choice { by, ..choice }))
         })
     };
-    let parts: Option<Vec<Datum>> = match (by, ctx.detail) {
+    let parts: Option<Vec<(Datum, (u64, u64))>> = match (by, ctx.detail) {
         (by, _) if !by.detailed() => Some(
             by.categories(ctx.cells, lang)
                 .into_iter()
                 .map(|(code, label, cells)| {
                     let (x, n) = p.counts(measure, &cells, ctx.unit);
-                    Datum::exact(code, label, (n > 0).then(|| shown(x as f64 / n as f64)))
+                    let value = (n > 0).then(|| shown(x as f64 / n as f64));
+                    (Datum::exact(code, label, value), (x, n))
                 })
                 .collect(),
         ),
@@ -1027,6 +1032,12 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         (_, Some(Ok(None))) => Some(Vec::new()),
         _ => None,
     };
+    let parts_intervals: Vec<Option<(f64, f64)>> = parts
+        .iter()
+        .flatten()
+        .map(|(_, counts)| interval(measure, *counts))
+        .collect();
+    let parts: Option<Vec<Datum>> = parts.map(|parts| parts.into_iter().map(|(d, _)| d).collect());
     let parts_title = format!(
         "{label}, {} {} {}",
         ctx.unit_label,
@@ -1066,6 +1077,7 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
             <DataTable caption={format!("{}: {line_title}", i18n::TABLE_OF.get(lang))}
                 category={DimensionId::Year.def().label.get(lang)} value_heading={value_heading.clone()}
                 export_name={format!("{base_name}-years")} data={series[0].1.clone()}
+                intervals={years_intervals}
                 decimals={1} lang={lang} testid="insight-years-table" />
             <div class="filter breakdown-choice">
                 <label class="filter-label" for="insight-by">{ i18n::BREAK_DOWN_BY.get(lang) }</label>
@@ -1083,6 +1095,7 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
                     <DataTable caption={format!("{}: {parts_title}", i18n::TABLE_OF.get(lang))}
                         category={by.label(lang)} value_heading={value_heading}
                         export_name={format!("{base_name}-{}", by.key())} data={parts}
+                        intervals={parts_intervals}
                         decimals={1} lang={lang} testid="insight-parts-table" />
                 </div>
             } else {
