@@ -998,37 +998,7 @@ def _prescriptions_sql():
     per cell and group, then rounded to whole DDD, halves up."""
     q = FAMILIES["prescriptions"]
     assert q == ["listed_patients", *[f"{g}_{k}" for g in DRUG_GROUPS for k in ("patients", "ddd")]], q
-    per_group = ",\n".join(
-        f"count(DISTINCT cpr) FILTER (WHERE grp = '{g}') AS {g}_patients,\n"
-        f"(sum(milli) FILTER (WHERE grp = '{g}') + 500) // 1000 AS {g}_ddd"
-        for g in DRUG_GROUPS
-    )
-    values = ",\n".join(f"coalesce(r.{c}, 0)" for c in q[1:])
-    return f"""
-        WITH redeemed AS (
-            SELECT c.year, c.practice, c.age_band, c.sex, r.cpr, r.grp,
-                   CAST(round(r.ddd * 1000) AS BIGINT) AS milli
-            FROM redemption r
-            JOIN citizen c ON c.cpr = r.cpr AND c.year = year(r.redemption_date)
-            WHERE r.grp IS NOT NULL AND c.practice IS NOT NULL
-        ),
-        drugs AS (
-            SELECT year, practice, age_band, sex,
-                   {per_group}
-            FROM redeemed
-            GROUP BY ALL
-        ),
-        listed AS (
-            SELECT year, practice, age_band, sex, count(*) AS listed_patients
-            FROM citizen WHERE practice IS NOT NULL
-            GROUP BY ALL
-        )
-        SELECT year, practice, age_band, sex,
-               l.listed_patients,
-               {values}
-        FROM listed l
-        LEFT JOIN drugs r USING (year, practice, age_band, sex)
-    """
+    return _prescriptions_by_sql("c.practice")
 
 
 def _prescriptions_by_sql(place):

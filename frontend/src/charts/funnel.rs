@@ -9,7 +9,7 @@ use shared::text::format_number;
 use shared::Lang;
 use yew::prelude::*;
 
-use super::{font, svg_figure, GRID, INK};
+use super::{draw_legend, font, svg_figure, GRID, INK};
 use crate::i18n;
 
 /// One practice in the funnel.
@@ -157,14 +157,7 @@ pub fn render_svg(
             }
         });
         chart.draw_series(dots).map_err(|e| e.to_string())?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GRID)
-            .label_font(font())
-            .draw()
-            .map_err(|e| e.to_string())?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)

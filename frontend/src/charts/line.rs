@@ -7,8 +7,8 @@ use shared::Lang;
 use yew::prelude::*;
 
 use super::{
-    category_chart, draw_value_labels, font, protected, summary, svg_figure, value_axis_top, Datum,
-    GRID,
+    category_chart, draw_legend, draw_value_labels, protected, summary, svg_figure, value_axis_top,
+    Datum,
 };
 
 /// The series' colours: the brand blue, a dark grey and a dark orange
@@ -88,14 +88,7 @@ pub fn render_svg(
             draw_value_labels(&mut chart, data, (decimals, lang), 0.03)?;
         }
         if series.len() > 1 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(GRID)
-                .label_font(font())
-                .draw()
-                .map_err(|e| e.to_string())?;
+            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         root.present().map_err(|e| e.to_string())?;
     }

@@ -142,6 +142,24 @@ fn use_chart_width() -> u32 {
     *width
 }
 
+/// Draws the legend of a chart's labelled series at `position`.
+fn draw_legend<'a, 'b: 'a, CT>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), String>
+where
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GRID)
+        .label_font(font())
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
 /// Labels each value of `data` above its category, `lift` (a share of
 /// the axis) above the value.
 fn draw_value_labels(
