@@ -959,11 +959,12 @@ async fn prescriptions(
                 return;
             };
             let year = date.year();
-            details.saw(population.id(pseudonym), year, group);
+            let id = population.id(pseudonym);
+            details.saw(id, year, group);
             let placed = match &last {
                 Some((who, when, placed)) if who == pseudonym && *when == year => *placed,
                 _ => {
-                    let placed = placed(population, aemi, population.id(pseudonym), year);
+                    let placed = placed(population, aemi, id, year);
                     last = Some((pseudonym.to_string(), year, placed));
                     placed
                 }

@@ -77,12 +77,14 @@ fn covered(
 ) -> Option<Vec<u16>> {
     let dimension = family.def().dimension;
     let prescriptions = compares_in_cluster(family);
-    let cluster_of = |number: &String| {
-        practices
+    // A practice's own GP cluster, looked up once (not per practice).
+    let own_cluster = match scope {
+        Scope::GpPractice(number) if prescriptions => practices
             .iter()
             .find(|p| p.provider_number == *number)
             .map(|p| p.gp_cluster)
-            .filter(|&k| k != 0)
+            .filter(|&k| k != 0),
+        _ => None,
     };
     let codes: Vec<u16> = match (dimension, scope) {
         (DimensionId::Municipality, Scope::GpCluster(_) | Scope::GpPractice(_)) => return None,
@@ -115,8 +117,7 @@ fn covered(
             .filter(|p| match scope {
                 Scope::GpCluster(k) => p.gp_cluster == *k,
                 Scope::GpPractice(number) => {
-                    p.provider_number == *number
-                        || (prescriptions && cluster_of(number) == Some(p.gp_cluster))
+                    p.provider_number == *number || own_cluster == Some(p.gp_cluster)
                 }
                 _ => scope.has_municipality(p.municipality),
             })

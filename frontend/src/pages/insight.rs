@@ -462,51 +462,23 @@ fn choosers(ctx: &Ctx<'_>, page: InsightPage, years: &[u16], go: &Go) -> Html {
     let lang = ctx.lang;
     let state = ctx.state.clone();
     let choice = ctx.choice;
-    let with_filters = move |f: Filters| {
-        Some(ViewState {
-            filters: f,
-            ..state.clone()
-        })
-    };
-    let filters = ctx.state.filters.clone();
-    let on_sex = {
-        let (go, filters, with) = (go.clone(), filters.clone(), with_filters.clone());
-        Callback::from(move |sex| {
-            go.emit((
-                with(Filters {
-                    sex,
-                    ..filters.clone()
-                }),
-                choice,
-            ))
-        })
-    };
-    let on_age = {
-        let (go, filters, with) = (go.clone(), filters.clone(), with_filters.clone());
-        Callback::from(move |age| {
-            go.emit((
-                with(Filters {
-                    age,
-                    ..filters.clone()
-                }),
-                choice,
-            ))
-        })
-    };
-    let on_measure = {
-        let (go, filters, with) = (go.clone(), filters.clone(), with_filters.clone());
-        Callback::from(move |e: Event| {
-            let measure = MeasureId::from_key(&select_value(&e)).unwrap_or(MEASURES[0]);
-            go.emit((
-                with(Filters {
-                    measure,
-                    scale: None,
-                    ..filters.clone()
-                }),
-                choice,
-            ))
-        })
-    };
+    let on_filters = go.reform(move |filters: Filters| {
+        (
+            Some(ViewState {
+                filters,
+                ..state.clone()
+            }),
+            choice,
+        )
+    });
+    let filters = &ctx.state.filters;
+    let on_sex = super::set_filter(filters, &on_filters, |f, sex| f.sex = sex);
+    let on_age = super::set_filter(filters, &on_filters, |f, age| f.age = age);
+    let on_measure = super::set_filter(filters, &on_filters, |f, measure| {
+        f.measure = measure;
+        f.scale = None;
+    })
+    .reform(|e: Event| MeasureId::from_key(&select_value(&e)).unwrap_or(MEASURES[0]));
     let number_select = |set: fn(&mut Choice, Option<u16>)| {
         let go = go.clone();
         Callback::from(move |e: Event| {
