@@ -280,7 +280,7 @@ async fn both_engines_build_byte_identical_tiles() {
         .filter(|t| t.meta.scope.is_none())
         .map(|t| t.meta.family.as_str())
         .collect();
-    let mut expected: Vec<String> = ["geography", "hospital", "municipal_care"]
+    let mut expected: Vec<String> = ["geography", "hospital", "municipal_care", "sectors"]
         .iter()
         .flat_map(|f| {
             [

@@ -229,3 +229,34 @@ export function contactYears(extracts) {
   }
   return [...years].sort();
 }
+
+/**
+ * The citizens of `year` by the sectors that reached them in the year:
+ * general practice (a contact with a general practice), hospital (a
+ * contact starting in the year) and municipality (a month of care).
+ * `combinations` counts each of the eight combinations, keyed by the
+ * sectors joined with '+' ('' for none); `several` those of two or more.
+ */
+export function sectorCombinations(extracts, year) {
+  const persons = citizens(extracts, year);
+  const gp = generalPractices(extracts);
+  const reached = { gp: new Set(), hospital: new Set(), care: new Set() };
+  for (const c of rows(join(extracts, 'ssr.csv'))) {
+    if (Number(c.contact_date.slice(0, 4)) === year && gp.has(c.provider_number)) reached.gp.add(c.cpr);
+  }
+  for (const c of rows(join(extracts, 'lpr.csv'))) {
+    if (Number(c.start_time.slice(0, 4)) === year) reached.hospital.add(c.cpr);
+  }
+  for (const c of rows(join(extracts, 'eoj.csv'))) {
+    if (Number(c.month.slice(0, 4)) === year) reached.care.add(c.cpr);
+  }
+  const combinations = {};
+  let several = 0;
+  for (const cpr of persons.keys()) {
+    const sectors = ['gp', 'hospital', 'care'].filter((s) => reached[s].has(cpr));
+    const key = sectors.join('+');
+    combinations[key] = (combinations[key] ?? 0) + 1;
+    if (sectors.length >= 2) several += 1;
+  }
+  return { citizens: persons.size, combinations, several };
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, latestYear, parseNumber, regions } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -69,7 +69,7 @@ async function openCountingTiles() {
   });
   await page.goto(url);
   await page.getByTestId('key-figure').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.theme-card .value').length === 5);
+  await page.waitForFunction(() => document.querySelectorAll('.theme-card .value').length === 6);
   return { page, tiles };
 }
 
@@ -153,8 +153,8 @@ test('the measure picker switches measure and scale; each tile family is fetched
   assert.equal(tiles[0], 'geography', 'the first chart needs one tile, fetched first');
   assert.deepEqual(
     fetches(tiles),
-    { geography: 1, hospital: 1, 'geography.target_group': 1, prescriptions_geo: 1 },
-    'the cards add three tiles',
+    { geography: 1, hospital: 1, 'geography.target_group': 1, sectors: 1, prescriptions_geo: 1 },
+    'the cards add four tiles',
   );
 
   const expected = hospitalContacts(extracts, latestYear(extracts));
@@ -178,7 +178,7 @@ test('the measure picker switches measure and scale; each tile family is fetched
   await page.getByLabel('Mål').selectOption('gp_contacts');
   await page.waitForURL((u) => !u.search.includes('measure='));
   await keyFigureBecomes(page, String(gp.exact));
-  assert.equal(tiles.length, 4, 'no tile fetched twice');
+  assert.equal(tiles.length, 5, 'no tile fetched twice');
   await page.close();
 });
 
@@ -204,7 +204,7 @@ test('restricting the citizens by civil status reads its own tile and matches th
   await page.getByLabel('Afgræns borgere efter').selectOption('');
   await page.waitForURL((u) => !u.search.includes('civil_status'));
   await keyFigureBecomes(page, String(all.exact));
-  assert.equal(tiles.length, 5, 'no tile fetched twice');
+  assert.equal(tiles.length, 6, 'no tile fetched twice');
   await page.close();
 });
 
@@ -262,7 +262,7 @@ test('restricting the citizens to a GP cluster starts at the first cluster in th
   await keyFigureBecomes(page, unlisted.national);
   assert.match(await page.getByTestId('key-figure').textContent(), /Ikke tilmeldt en lægepraksis/);
   assert.equal(fetches(tiles)['geography.gp_cluster'], 1, 'the GP-cluster tile is fetched once');
-  assert.equal(tiles.length, 5, 'no tile fetched twice');
+  assert.equal(tiles.length, 6, 'no tile fetched twice');
 
   // Back goes to the first cluster, then to all citizens: the address
   // that asked for "the first cluster" is not in the history.
@@ -827,7 +827,7 @@ test('the overview\'s theme cards lead into the standard reports, whose figures 
   await page.goto(url);
   const year = latestYear(extracts);
   const children = gpContactsPer1000(extracts, geography, null, (p) => year - Number(p.birth_date.slice(0, 4)) <= 17);
-  assert.equal(await page.locator('li.theme-card').count(), 5);
+  assert.equal(await page.locator('li.theme-card').count(), 6);
   const card = page.getByTestId('theme-boern-og-unge');
   await card.locator('.value').waitFor();
   assertClose(Number(await card.locator('.value').getAttribute('data-value')), children.national, 'card: GP contacts 0-17');
@@ -966,13 +966,37 @@ test('the exported re-aggregation benchmark computes what a plain group-by of it
   await page.close();
 });
 
+test('the cross-sector report counts each citizen in one combination of sectors, as the extracts do', async () => {
+  const year = latestYear(extracts);
+  const expected = sectorCombinations(extracts, year);
+  const c = expected.combinations;
+  // The data exercises the rule: every combination occurs, and they add
+  // up to the citizens.
+  assert.deepEqual(Object.keys(c).sort(), ['', 'care', 'gp', 'gp+care', 'gp+hospital', 'gp+hospital+care', 'hospital', 'hospital+care']);
+  assert.equal(Object.values(c).reduce((a, b) => a + b, 0), expected.citizens);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${url}/rapporter/paa-tvaers-af-sektorer`);
+  await page.getByRole('heading', { level: 1, name: 'Kontakt på tværs af sektorer' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="theme-figure"] .value').length === 4);
+  const figures = await page.locator('[data-testid="theme-figure"] .value').evaluateAll((v) => v.map((e) => Number(e.dataset.value)));
+  const share = (n) => (100 * n) / expected.citizens;
+  assertClose(figures[0], share(expected.several), 'two or more sectors');
+  assertClose(figures[1], share(c['gp+hospital+care']), 'all three sectors');
+  assertClose(figures[2], share(c.gp), 'general practice only');
+  assertClose(figures[3], share(c['']), 'no sector');
+  await page.close();
+});
+
 test('every standard report draws its four key figures and four charts, in both languages', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  for (const slug of ['aeldre', 'kroniske-sygdomme', 'boern-og-unge', 'sundhedsklynger']) {
+  for (const slug of ['aeldre', 'kroniske-sygdomme', 'boern-og-unge', 'sundhedsklynger', 'paa-tvaers-af-sektorer']) {
     for (const lang of ['da', 'en']) {
       await page.goto(`${url}/rapporter/${slug}${lang === 'en' ? '?lang=en' : ''}`);
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="theme-figure"] .value').length === 4);
-      await page.getByTestId('chart-4-table').waitFor({ state: 'attached' });
+      // Each chart's table, once its tile (a split tile for some) is in.
+      for (const n of [1, 2, 3, 4]) {
+        await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"] tbody tr td[data-value]:not([data-value=""])`), `chart-${n}-table`);
+      }
       assert.equal(await page.locator('html').getAttribute('lang'), lang);
       // Every figure has a number; every chart has rows, most with values.
       const figures = await page.locator('[data-testid="theme-figure"] .value').evaluateAll((v) => v.map((e) => e.dataset.value));

@@ -52,11 +52,12 @@ SESSION_COOKIE = "tvaers_session"
 # The roles whose token opens a scope (`role:org`), and the families whose
 # tiles are cut by municipality.
 SCOPED_ROLES = ("municipality", "region", "health_cluster", "gp_cluster", "gp_practice")
-MUNICIPALITY_FAMILIES = ("geography", "hospital", "municipal_care")
+MUNICIPALITY_FAMILIES = ("geography", "hospital", "municipal_care", "sectors")
 DIMENSION_OF_FAMILY = {
     "geography": "municipality",
     "hospital": "municipality",
     "municipal_care": "municipality",
+    "sectors": "municipality",
     "by_hospital": "hospital",
     "by_practice": "practice",
     "prescriptions": "practice",

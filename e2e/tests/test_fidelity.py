@@ -75,6 +75,19 @@ PREVENTABLE_GROUPS = {
     "pressure_ulcer": ["DL89"],
 }
 
+# The combinations of sectors a citizen can have been in contact with:
+# (general practice, hospital, municipal care) for each column.
+SECTOR_COMBINATIONS = {
+    "sectors_none": (False, False, False),
+    "sectors_gp_only": (True, False, False),
+    "sectors_hospital_only": (False, True, False),
+    "sectors_care_only": (False, False, True),
+    "sectors_gp_hospital": (True, True, False),
+    "sectors_gp_care": (True, False, True),
+    "sectors_hospital_care": (False, True, True),
+    "sectors_all": (True, True, True),
+}
+
 # Every quantity column the test can recompute, by tile family. A served
 # column missing here makes the test fail.
 FAMILIES = {
@@ -123,6 +136,18 @@ FAMILIES = {
         "care_sel79a",
         "care_sul138",
         "care_sul140",
+        "care_recipients",
+    ],
+    # Citizens by the sectors that reached them: each sector's own, then
+    # the eight disjoint combinations of SECTOR_COMBINATIONS, then two or
+    # more sectors.
+    "sectors": [
+        "citizens",
+        "gp_patients",
+        "hospital_patients",
+        "care_recipients",
+        *SECTOR_COMBINATIONS,
+        "sectors_two_plus",
     ],
     "by_hospital": [
         "hospital_contacts",
@@ -286,6 +311,9 @@ PERSON_QUANTITIES = {
     "hospital_patients",
     "care_home_help",
     *(f"care_{s}" for s in CARE_SERVICES),
+    "care_recipients",
+    *SECTOR_COMBINATIONS,
+    "sectors_two_plus",
 }
 
 GP_CONTACT_TYPES = {
@@ -334,7 +362,10 @@ def _measures():
         "admissions_psychiatric",
         ["percent", "count"],
     )
-    for q in ["care_home_help", *(f"care_{s}" for s in CARE_SERVICES)]:
+    for q in ["care_home_help", *(f"care_{s}" for s in CARE_SERVICES), "care_recipients"]:
+        m[q] = (q, "citizens", ["percent", "count"])
+    # Citizens by the sectors that reached them, as shares of the citizens.
+    for q in [*SECTOR_COMBINATIONS, "sectors_two_plus"]:
         m[q] = (q, "citizens", ["percent", "count"])
     # Issue 8: a drug group's patients and DDD over the listed patients.
     for g in DRUG_GROUPS:
@@ -871,11 +902,59 @@ def _family_sql(split=None):
         SELECT {keys},
                count(*) FILTER (WHERE c.lived),
                count(*) FILTER (WHERE p.sel83_practical OR p.sel83_personal),
-               {service_sums}
+               {service_sums},
+               count(p.cpr)
         FROM {citizen} c LEFT JOIN person p USING (cpr, year, period)
         GROUP BY ALL
     """
-    return {"geography": geography, "hospital": hospital, "municipal_care": municipal_care}
+
+    # A citizen is reached by a sector in a period with a GP contact, a
+    # hospital contact starting, or a month of care in it. A citizen
+    # reached by none counts as such only in a period it lived in; a
+    # reached one in every period it was reached in (as patients do).
+    def combination(flags):
+        return " AND ".join(
+            f"{'' if on else 'NOT '}{sector}"
+            for sector, on in zip(("gp", "hosp", "care"), flags, strict=True)
+        )
+
+    combinations = ",\n".join(
+        f"count(*) FILTER (WHERE {combination(flags)}{' AND c.lived' if not any(flags) else ''})"
+        for flags in SECTOR_COMBINATIONS.values()
+    )
+    sectors = f"""
+        WITH gp AS (
+            SELECT DISTINCT cpr, year, {_period(split, 'contact_date')} AS period FROM gp_contact
+        ),
+        hospital AS (
+            SELECT DISTINCT cpr, year(start_time) AS year, {_period(split, 'start_time')} AS period FROM lpr
+        ),
+        municipality AS (
+            SELECT DISTINCT cpr, year, {_period(split, 'month_start')} AS period FROM care
+        ),
+        reached AS (
+            SELECT c.*, g.cpr IS NOT NULL AS gp, h.cpr IS NOT NULL AS hosp, m.cpr IS NOT NULL AS care
+            FROM {citizen} c
+            LEFT JOIN gp g USING (cpr, year, period)
+            LEFT JOIN hospital h USING (cpr, year, period)
+            LEFT JOIN municipality m USING (cpr, year, period)
+        )
+        SELECT {keys},
+               count(*) FILTER (WHERE c.lived),
+               count(*) FILTER (WHERE gp),
+               count(*) FILTER (WHERE hosp),
+               count(*) FILTER (WHERE care),
+               {combinations},
+               count(*) FILTER (WHERE CAST(gp AS INTEGER) + CAST(hosp AS INTEGER) + CAST(care AS INTEGER) >= 2)
+        FROM reached c
+        GROUP BY ALL
+    """
+    return {
+        "geography": geography,
+        "hospital": hospital,
+        "municipal_care": municipal_care,
+        "sectors": sectors,
+    }
 
 
 def _by_hospital_sql():
@@ -1274,7 +1353,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 25
+    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 32
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -1851,6 +1930,10 @@ def test_quarters_are_not_trivial(con, expected):
                 summed[cell[:4]] += v
                 largest[cell[:4]] = max(largest[cell[:4]], v)
             name = f"{tile_key(family, 'quarter')} {column}"
+            if column in SECTOR_COMBINATIONS:
+                # A citizen's combination in a quarter need not be the
+                # year's (checked below).
+                continue
             orphans = sorted(set(summed) - set(base))
             assert not orphans, f"{name}: quarter cells without a cell in the base tile: {orphans[:5]}"
             if column not in PERSON_QUANTITIES:
@@ -1866,6 +1949,21 @@ def test_quarters_are_not_trivial(con, expected):
         citizens = expected[(tile_key(family, "quarter"), "citizens")]
         short = [c for c in citizens if citizens[c] < expected[(family, "citizens")][c[:4]]]
         assert short, f"{family}: every quarter holds all the citizens of its year"
+
+    # Each citizen is in exactly one combination of sectors: in a year the
+    # combinations add up to the citizens; in a quarter to the citizens who
+    # lived in it or were reached in it, so to at least its citizens.
+    for tile in ("sectors", tile_key("sectors", "quarter")):
+        combined = defaultdict(int)
+        for column in SECTOR_COMBINATIONS:
+            for cell, v in expected[(tile, column)].items():
+                combined[cell] += v
+        citizens = expected[(tile, "citizens")]
+        if tile == "sectors":
+            assert combined == citizens, f"{tile}: the combinations do not add up to the citizens"
+        else:
+            fewer = [c for c, n in citizens.items() if combined[c] < n]
+            assert not fewer, f"{tile}: fewer in the combinations than citizens in {fewer[:5]}"
 
 
 def by_hospital_facts(con):

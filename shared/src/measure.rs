@@ -28,6 +28,9 @@ pub enum Theme {
     Hospital,
     /// Municipal care (EOJ/FSIII).
     MunicipalCare,
+    /// Contact across the three sectors: general practice, hospital and
+    /// municipality, alone and together.
+    CrossSector,
     /// Medicines redeemed by general practices' listed patients (LSR),
     /// by practice: the Ordiprax drug groups.
     Medicines,
@@ -35,11 +38,12 @@ pub enum Theme {
 
 impl Theme {
     /// Every theme, in display order.
-    pub const ALL: [Theme; 5] = [
+    pub const ALL: [Theme; 6] = [
         Theme::Population,
         Theme::GeneralPractice,
         Theme::Hospital,
         Theme::MunicipalCare,
+        Theme::CrossSector,
         Theme::Medicines,
     ];
 
@@ -62,6 +66,10 @@ impl Theme {
                 da: "Kommunale ydelser",
                 en: "Municipal care",
             },
+            Theme::CrossSector => Text {
+                da: "På tværs af sektorer",
+                en: "Across sectors",
+            },
             Theme::Medicines => Text {
                 da: "Medicin (lægepraksis)",
                 en: "Medicines (general practice)",
@@ -76,6 +84,7 @@ impl Theme {
             Theme::GeneralPractice => "general_practice",
             Theme::Hospital => "hospital",
             Theme::MunicipalCare => "municipal_care",
+            Theme::CrossSector => "cross_sector",
             Theme::Medicines => "medicines",
         }
     }
@@ -183,6 +192,27 @@ pub enum QuantityId {
     CareSul138,
     /// Persons receiving rehabilitation after hospital (SUL § 140).
     CareSul140,
+    /// Persons receiving any municipal service.
+    CareRecipients,
+    /// Citizens in contact with none of the three sectors (general
+    /// practice, hospital, municipal care) in the period.
+    SectorsNone,
+    /// … with general practice only.
+    SectorsGpOnly,
+    /// … with a hospital only.
+    SectorsHospitalOnly,
+    /// … with municipal care only.
+    SectorsCareOnly,
+    /// … with general practice and a hospital, not municipal care.
+    SectorsGpHospital,
+    /// … with general practice and municipal care, not a hospital.
+    SectorsGpCare,
+    /// … with a hospital and municipal care, not general practice.
+    SectorsHospitalCare,
+    /// … with all three.
+    SectorsAll,
+    /// … with two or three of them.
+    SectorsTwoPlus,
     /// Listed patients who redeemed an opioid (N02A).
     OpioidPatients,
     /// DDD of opioids redeemed by listed patients.
@@ -768,6 +798,106 @@ pub const QUANTITIES: &[Quantity] = &[
         &[Eoj],
     ),
     quantity(
+        QuantityId::CareRecipients,
+        "care_recipients",
+        Persons,
+        ("Borgere med kommunale ydelser", "Citizens receiving municipal care"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med mindst én af de kommunale ydelser (SEL §§ 83, 83 a, 86, 79 a, SUL §§ 138, 140) i mindst én måned af året (EOJ/FSIII).", "The year's citizens with at least one of the municipal services (SEL §§ 83, 83 a, 86, 79 a, SUL §§ 138, 140) in at least one month of the year (EOJ/FSIII)."),
+        &[Eoj],
+    ),
+    quantity(
+        QuantityId::SectorsNone,
+        "sectors_none",
+        Persons,
+        ("Borgere uden kontakt til nogen sektor", "Citizens in contact with no sector"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere uden kontakt til nogen af de tre sektorer i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with none of the three sectors in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsGpOnly,
+        "sectors_gp_only",
+        Persons,
+        ("Borgere med kontakt kun til almen praksis", "Citizens in contact with general practice only"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med kontakt til almen praksis, men ikke til sygehus eller kommune i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with general practice, but not with a hospital or the municipality in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsHospitalOnly,
+        "sectors_hospital_only",
+        Persons,
+        ("Borgere med kontakt kun til sygehus", "Citizens in contact with a hospital only"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med sygehuskontakt, men ikke kontakt til almen praksis eller kommune i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with a hospital, but not with general practice or the municipality in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsCareOnly,
+        "sectors_care_only",
+        Persons,
+        ("Borgere med kontakt kun til kommunen", "Citizens in contact with the municipality only"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med kommunale ydelser, men ikke kontakt til almen praksis eller sygehus i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens receiving municipal care, but not in contact with general practice or a hospital in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsGpHospital,
+        "sectors_gp_hospital",
+        Persons,
+        ("Borgere med kontakt til almen praksis og sygehus", "Citizens in contact with general practice and a hospital"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med kontakt til almen praksis og sygehus, men ikke til kommunen i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with general practice and a hospital, but not with the municipality in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsGpCare,
+        "sectors_gp_care",
+        Persons,
+        ("Borgere med kontakt til almen praksis og kommune", "Citizens in contact with general practice and the municipality"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med kontakt til almen praksis og kommunale ydelser, men ikke sygehuskontakt i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with general practice and receiving municipal care, but not in contact with a hospital in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsHospitalCare,
+        "sectors_hospital_care",
+        Persons,
+        ("Borgere med kontakt til sygehus og kommune", "Citizens in contact with a hospital and the municipality"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med sygehuskontakt og kommunale ydelser, men ikke kontakt til almen praksis i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with a hospital and receiving municipal care, but not in contact with general practice in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsAll,
+        "sectors_all",
+        Persons,
+        ("Borgere med kontakt til alle tre sektorer", "Citizens in contact with all three sectors"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med kontakt til almen praksis, sygehus og kommune i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with general practice, a hospital and the municipality in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
+        QuantityId::SectorsTwoPlus,
+        "sectors_two_plus",
+        Persons,
+        ("Borgere med kontakt til flere sektorer", "Citizens in contact with several sectors"),
+        ("borgere", "citizens"),
+        ("borger", "citizen"),
+        ("Årets borgere med kontakt til mindst to af de tre sektorer i året. Sektorerne er almen praksis (borgere med kontakt til almen praksis), sygehus (borgere med sygehuskontakt) og kommunen (borgere med kommunale ydelser), hver som defineret dér.", "The year's citizens in contact with at least two of the three sectors in the year. The sectors are general practice (citizens in contact with general practice), hospital (citizens in contact with a hospital) and the municipality (citizens receiving municipal care), each as defined there."),
+        &[Ssr, Ydr, Lpr, Eoj, Cpr],
+    ),
+    quantity(
         QuantityId::OpioidPatients,
         "opioid_patients",
         Persons,
@@ -1047,6 +1177,16 @@ pub enum MeasureId {
     CareSel79a,
     CareSul138,
     CareSul140,
+    CareRecipients,
+    SectorsNone,
+    SectorsGpOnly,
+    SectorsHospitalOnly,
+    SectorsCareOnly,
+    SectorsGpHospital,
+    SectorsGpCare,
+    SectorsHospitalCare,
+    SectorsAll,
+    SectorsTwoPlus,
     OpioidPatients,
     OpioidDdd,
     SedativePatients,
@@ -1163,7 +1303,7 @@ const fn per_elderly(id: MeasureId, key: &'static str, numerator: QuantityId) ->
 
 use MeasureId as M;
 use QuantityId as Q;
-use Theme::{GeneralPractice as Gp, Hospital as Hosp, MunicipalCare as Care};
+use Theme::{CrossSector as Cross, GeneralPractice as Gp, Hospital as Hosp, MunicipalCare as Care};
 
 /// Every measure, in catalogue order.
 pub const MEASURES: &[Measure] = &[
@@ -1269,6 +1409,16 @@ pub const MEASURES: &[Measure] = &[
     of(M::CareSel79a, "care_sel79a", Care, Q::CareSel79a, SHARE),
     of(M::CareSul138, "care_sul138", Care, Q::CareSul138, SHARE),
     of(M::CareSul140, "care_sul140", Care, Q::CareSul140, SHARE),
+    of(M::CareRecipients, "care_recipients", Care, Q::CareRecipients, SHARE),
+    of(M::SectorsNone, "sectors_none", Cross, Q::SectorsNone, SHARE),
+    of(M::SectorsGpOnly, "sectors_gp_only", Cross, Q::SectorsGpOnly, SHARE),
+    of(M::SectorsHospitalOnly, "sectors_hospital_only", Cross, Q::SectorsHospitalOnly, SHARE),
+    of(M::SectorsCareOnly, "sectors_care_only", Cross, Q::SectorsCareOnly, SHARE),
+    of(M::SectorsGpHospital, "sectors_gp_hospital", Cross, Q::SectorsGpHospital, SHARE),
+    of(M::SectorsGpCare, "sectors_gp_care", Cross, Q::SectorsGpCare, SHARE),
+    of(M::SectorsHospitalCare, "sectors_hospital_care", Cross, Q::SectorsHospitalCare, SHARE),
+    of(M::SectorsAll, "sectors_all", Cross, Q::SectorsAll, SHARE),
+    of(M::SectorsTwoPlus, "sectors_two_plus", Cross, Q::SectorsTwoPlus, SHARE),
     listed(M::OpioidPatients, "opioid_patients", Q::OpioidPatients, LISTED_SHARE),
     listed(M::OpioidDdd, "opioid_ddd", Q::OpioidDdd, LISTED_RATE),
     listed(M::SedativePatients, "sedative_patients", Q::SedativePatients, LISTED_SHARE),

@@ -89,6 +89,9 @@ pub enum TileFamilyId {
     Hospital,
     /// Citizens and municipal care by year × municipality × age band × sex.
     MunicipalCare,
+    /// Citizens by the sectors they were in contact with, by year ×
+    /// municipality × age band × sex.
+    Sectors,
     /// Hospital activity by year × hospital × age band × sex.
     ByHospital,
     /// General practice by year × practice × age band × sex.
@@ -231,12 +234,40 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             QuantityId::CareSel79a,
             QuantityId::CareSul138,
             QuantityId::CareSul140,
+            QuantityId::CareRecipients,
         ],
         splits: ALL_SPLITS,
         public: true,
         label: Text {
             da: "Borgere og kommunale ydelser efter kommune, alder og køn",
             en: "Citizens and municipal care by municipality, age and sex",
+        },
+    },
+    TileFamily {
+        id: TileFamilyId::Sectors,
+        key: "sectors",
+        dimension: DimensionId::Municipality,
+        keys: GEOGRAPHY_KEYS,
+        quantities: &[
+            QuantityId::Citizens,
+            QuantityId::GpPatients,
+            QuantityId::HospitalPatients,
+            QuantityId::CareRecipients,
+            QuantityId::SectorsNone,
+            QuantityId::SectorsGpOnly,
+            QuantityId::SectorsHospitalOnly,
+            QuantityId::SectorsCareOnly,
+            QuantityId::SectorsGpHospital,
+            QuantityId::SectorsGpCare,
+            QuantityId::SectorsHospitalCare,
+            QuantityId::SectorsAll,
+            QuantityId::SectorsTwoPlus,
+        ],
+        splits: ALL_SPLITS,
+        public: true,
+        label: Text {
+            da: "Borgere efter kontakt til almen praksis, sygehus og kommune, efter kommune, alder og køn",
+            en: "Citizens by contact with general practice, hospital and municipality, by municipality, age and sex",
         },
     },
     TileFamily {

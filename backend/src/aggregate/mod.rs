@@ -14,7 +14,9 @@
 //! Elderly medical patients (ÆMI) are found from hospital stays, so the
 //! hospital stage runs first; general practice and municipal care follow,
 //! and mark the admissions their contacts precede (cross-sector, see
-//! [`prior`]).
+//! [`prior`]). Each stage also records the persons its sector reached, so
+//! the citizens can be counted by the sectors they were in contact with
+//! ([`sectors`]).
 
 pub mod by_hospital;
 pub mod by_practice;
@@ -24,6 +26,7 @@ pub mod hospital;
 pub mod keyed;
 pub mod population;
 pub mod prior;
+pub mod sectors;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -45,6 +48,7 @@ use hospital::{Contact, Sector};
 use keyed::KeyedTally;
 use population::{target_bit, CellKey, Listing, Place, Population, Seen, SeenAt};
 use prior::Admissions;
+use sectors::Reached;
 
 /// The rule that makes a citizen an elderly medical patient (ÆMI) in a
 /// year. There is no national definition; the default is the common one:
@@ -194,12 +198,14 @@ fn with_aemi(aemi: &Seen, id: u32, year: i32, mut place: Place) -> Place {
 }
 
 /// One family's tally, the years its events fall in, and what it left out;
-/// and which admissions its contacts precede (GP and care stages).
+/// which admissions its contacts precede (GP and care stages); and the
+/// citizens its sector reached.
 struct Part {
     tally: Tally,
     years: BTreeSet<i32>,
     unplaced: Unplaced,
     marks: Vec<bool>,
+    reached: Reached,
 }
 
 impl Part {
@@ -211,6 +217,7 @@ impl Part {
             years: BTreeSet::new(),
             unplaced: Unplaced::default(),
             marks: vec![false; admissions],
+            reached: Reached::default(),
         }
     }
 }
@@ -783,7 +790,13 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         return Err(AggregateError::NoYears);
     }
 
-    let mut tallies = [general.tally, hospital.tally, care.tally];
+    let reached = [&general.reached, &hospital.reached, &care.reached];
+    let mut tallies = [
+        general.tally,
+        hospital.tally,
+        care.tally,
+        Tally::new(TileFamilyId::Sectors, Arc::clone(&layout)),
+    ];
     let elderly = tallies[1].column(QuantityId::Citizens65Plus);
     for year in years {
         for (id, place) in population.places(year) {
@@ -798,6 +811,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
                 tallies[1].add(&place, elderly, 1);
                 tallies[1].add_in_quarters(&place, quarters, elderly);
             }
+            count_sectors(&mut tallies[3], reached, (id, year, &place), quarters);
             by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
             prescribing.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
@@ -838,6 +852,32 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     })
 }
 
+/// Counts a citizen of `year` by the sectors that reached them: in the
+/// year, and in each quarter they lived in or were reached in (a citizen
+/// reached by no sector counts as such only in the quarters they lived
+/// in, the persons of a quarter being counted as in the other families).
+fn count_sectors(
+    tally: &mut Tally,
+    reached: [&Reached; 3],
+    (id, year, place): (u32, i32, &Place),
+    lived: u8,
+) {
+    for quantity in sectors::combination(sectors::sectors_of(reached, id, year, None)) {
+        let column = tally.column(quantity);
+        tally.add(place, column, 1);
+    }
+    for quarter in 1..=4u8 {
+        let sectors = sectors::sectors_of(reached, id, year, Some(quarter));
+        if sectors == 0 && lived & (1 << (quarter - 1)) == 0 {
+            continue;
+        }
+        for quantity in sectors::combination(sectors) {
+            let column = tally.column(quantity);
+            tally.add_in_quarter(place, quarter, column, 1);
+        }
+    }
+}
+
 /// Whether the citizen's age band starts at 65 or later (the age of
 /// preventable admissions).
 fn is_elderly(place: &Place) -> bool {
@@ -869,6 +909,7 @@ async fn general_practice(
         years,
         unplaced,
         marks,
+        reached,
     } = &mut part;
     let all = tally.column(QuantityId::GpContacts);
     let patients = tally.column(QuantityId::GpPatients);
@@ -881,9 +922,6 @@ async fn general_practice(
         ("home_visit", QuantityId::GpHomeVisits),
     ]
     .map(|(code, q)| (code, tally.column(q), q));
-    // A person is a patient once a year, and once in each quarter.
-    let mut patient_years = Seen::default();
-    let mut patient_quarters = Seen::default();
     let mut last: Option<(String, i32, Option<u32>, Placed)> = None;
     store
         .gp_contacts(|pseudonym, date, contact_type, provider, n| {
@@ -920,10 +958,12 @@ async fn general_practice(
                 tally.add_event(&place, date, *column, n);
                 by_practice.add(&place, practice, *quantity, n);
             }
-            if patient_years.insert(person, year) {
+            // A person is a patient once a year, and once in each quarter.
+            let (first_in_year, first_in_quarter) = reached.insert(person, date);
+            if first_in_year {
                 tally.add(&place, patients, 1);
             }
-            if patient_quarters.insert(person, year_quarter(date)) {
+            if first_in_quarter {
                 tally.add_in_quarter(&place, quarter_of(date), patients, 1);
             }
             if practice > 0 && practice_patients.insert(person, year, practice) {
@@ -1028,6 +1068,7 @@ async fn hospital_use(
         tally,
         years,
         unplaced,
+        reached,
         ..
     } = &mut part;
     let mut person: Option<String> = None;
@@ -1036,8 +1077,9 @@ async fn hospital_use(
         for c in contacts.iter() {
             years.insert(c.start.year());
         }
+        let into = (&mut *tally, &mut *reached);
         unplaced.hospital_contacts +=
-            person_hospital_use(population, rule, &mut found, pseudonym, contacts, tally);
+            person_hospital_use(population, rule, &mut found, pseudonym, contacts, into);
         contacts.clear();
     };
     store
@@ -1072,15 +1114,15 @@ async fn hospital_use(
     Ok((part, found))
 }
 
-/// Adds one person's hospital use to the tally; returns the contacts that
-/// fell in no cell.
+/// Adds one person's hospital use to the tally, and the person to those
+/// the hospitals reached; returns the contacts that fell in no cell.
 fn person_hospital_use(
     population: &Population<'_>,
     rule: &AemiCheck,
     found: &mut HospitalFindings,
     pseudonym: &str,
     contacts: &mut [Contact],
-    tally: &mut Tally,
+    (tally, reached): (&mut Tally, &mut Reached),
 ) -> u64 {
     use QuantityId as Q;
     let column = |q| tally.column(q);
@@ -1149,8 +1191,6 @@ fn person_hospital_use(
         })
     };
     let mut unplaced = 0;
-    let mut patient_years = BTreeSet::new();
-    let mut patient_quarters = BTreeSet::new();
     // By hospital, a person-year is a patient once per hospital slot.
     let mut hospital_patient_years = BTreeSet::new();
     for c in contacts.iter() {
@@ -1163,10 +1203,11 @@ fn person_hospital_use(
         let date = c.start.date();
         tally.add_event(cell, date, contacts_col, 1);
         tally.add_event(cell, date, plans, u64::from(c.rehabilitation_plan));
-        if patient_years.insert(year) {
+        let (first_in_year, first_in_quarter) = reached.insert(person, date);
+        if first_in_year {
             tally.add(cell, patients, 1);
         }
-        if patient_quarters.insert(year_quarter(date)) {
+        if first_in_quarter {
             tally.add_in_quarter(cell, quarter_of(date), patients, 1);
         }
         let by_hospital = &mut found.by_hospital;
@@ -1230,7 +1271,8 @@ fn person_hospital_use(
     unplaced
 }
 
-/// Persons receiving each municipal service, and home help of either kind.
+/// Persons receiving each municipal service, home help of either kind,
+/// and any service.
 async fn municipal_care(
     store: &Store,
     population: &Population<'_>,
@@ -1244,6 +1286,7 @@ async fn municipal_care(
         years,
         unplaced,
         marks,
+        reached,
     } = &mut part;
     use QuantityId as Q;
     let services = [
@@ -1258,6 +1301,7 @@ async fn municipal_care(
     ]
     .map(|(code, q)| (code, tally.column(q)));
     let home_help = tally.column(Q::CareHomeHelp);
+    let recipients = tally.column(Q::CareRecipients);
     // A person counts once a year and once a quarter for each service.
     let mut home_help_years = Seen::default();
     let mut home_help_quarters = Seen::default();
@@ -1280,6 +1324,13 @@ async fn municipal_care(
             // The store gives months 1-12 (`year_month`).
             let first_day = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
             let (quarter, person_quarter) = (quarter_of(first_day), year_quarter(first_day));
+            let (first_in_year, first_in_quarter) = reached.insert(person, first_day);
+            if first_in_year {
+                tally.add(&place, recipients, 1);
+            }
+            if first_in_quarter {
+                tally.add_in_quarter(&place, quarter, recipients, 1);
+            }
             // A person-year may come with a service more than once.
             if let Some(i) = services.iter().position(|(code, _)| *code == service) {
                 if service_years[i].insert(person, year) {

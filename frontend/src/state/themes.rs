@@ -23,6 +23,9 @@ pub enum ThemeId {
     Children,
     /// The health clusters' data package.
     Clusters,
+    /// Contact with general practice, hospitals and municipal care, alone
+    /// and together.
+    CrossSector,
     /// Medicines redeemed by general practices' listed patients (the
     /// national overview of the cluster insight pages).
     Medicines,
@@ -30,11 +33,12 @@ pub enum ThemeId {
 
 impl ThemeId {
     /// Every theme, in the order the overview shows them.
-    pub const ALL: [ThemeId; 5] = [
+    pub const ALL: [ThemeId; 6] = [
         ThemeId::Elderly,
         ThemeId::Chronic,
         ThemeId::Children,
         ThemeId::Clusters,
+        ThemeId::CrossSector,
         ThemeId::Medicines,
     ];
 
@@ -45,6 +49,7 @@ impl ThemeId {
             ThemeId::Chronic => "kroniske-sygdomme",
             ThemeId::Children => "boern-og-unge",
             ThemeId::Clusters => "sundhedsklynger",
+            ThemeId::CrossSector => "paa-tvaers-af-sektorer",
             ThemeId::Medicines => "medicin",
         }
     }
@@ -146,7 +151,7 @@ use DimensionId as D;
 use MeasureId as M;
 
 /// The standard reports, in [`ThemeId`] order.
-pub static STANDARD_REPORTS: [StandardReport; 5] = [
+pub static STANDARD_REPORTS: [StandardReport; 6] = [
     StandardReport {
         id: ThemeId::Elderly,
         title: Text {
@@ -241,6 +246,30 @@ pub static STANDARD_REPORTS: [StandardReport; 5] = [
             chart(M::ReadmissionRate, D::HealthCluster, Bar),
             chart(M::PreventableAdmissions, D::HealthCluster, Table),
             chart(M::GpContacts, D::Municipality, Map),
+        ],
+    },
+    StandardReport {
+        id: ThemeId::CrossSector,
+        title: Text {
+            da: "Kontakt på tværs af sektorer",
+            en: "Contact across sectors",
+        },
+        intro: Text {
+            da: "Borgere i kontakt med almen praksis, sygehus og kommune, hver for sig og sammen. Hver borger tæller i netop én kombination af de tre sektorer i perioden.",
+            en: "Citizens in contact with general practice, hospitals and the municipality, alone and together. Each citizen counts in exactly one combination of the three sectors in the period.",
+        },
+        age: &[],
+        key_figures: [
+            figure(M::SectorsTwoPlus),
+            figure(M::SectorsAll),
+            figure(M::SectorsGpOnly),
+            figure(M::SectorsNone),
+        ],
+        charts: [
+            chart(M::SectorsTwoPlus, D::Municipality, Map),
+            chart(M::SectorsAll, D::AgeGroup, Bar),
+            chart(M::SectorsTwoPlus, D::TargetGroup, Bar),
+            chart(M::SectorsGpHospital, D::HealthCluster, Table),
         ],
     },
     StandardReport {
