@@ -46,7 +46,9 @@ use by_hospital::{Hospitals, HospitalsError};
 use by_practice::{Practices, PracticesError, Prescribing};
 use hospital::{Contact, Sector};
 use keyed::KeyedTally;
-use population::{target_bit, CellKey, Listing, Place, Population, Seen, SeenAt};
+use population::{
+    target_bit, CellKey, Listing, Place, Population, PopulationBuilder, Seen, SeenAt,
+};
 use prior::Admissions;
 use sectors::Reached;
 
@@ -183,7 +185,7 @@ type Placed = Option<(u32, Place)>;
 
 /// The place in `year` of the person with this number (if they are in the
 /// population), with the ÆMI group when they are one.
-fn placed(population: &Population<'_>, aemi: &Seen, id: Option<u32>, year: i32) -> Placed {
+fn placed(population: &Population, aemi: &Seen, id: Option<u32>, year: i32) -> Placed {
     let id = id?;
     let place = population.place_of(id, year)?;
     Some((id, with_aemi(aemi, id, year, place)))
@@ -674,10 +676,19 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
             started.elapsed().as_secs_f64()
         );
     };
-    let residences = store.residences().await?;
+    // The CPR register streams into compact periods: at national size
+    // its rows would take gigabytes.
     let nursing_homes = store.nursing_home_addresses().await?;
+    let mut builder = PopulationBuilder::new(&nursing_homes);
+    let mut residences = 0usize;
+    store
+        .each_residence(|row| {
+            residences += 1;
+            builder.add(&row);
+        })
+        .await?;
     let chronic = store.chronic_groups().await?;
-    let mut population = Population::new(&residences, &nursing_homes, &chronic);
+    let mut population = builder.finish(&chronic);
     let practices = Practices::new(&store.general_practices().await?)?;
     let mut listings = Vec::new();
     store
@@ -700,11 +711,13 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     population.set_listings(listings);
     let layout = Arc::new(GpLayout::new(&population.municipality_clusters()));
     stage(&format!(
-        "{} persons in the CPR register, {} nursing-home addresses, {} chronic-group records, {listed} listings with a practice",
+        "{} persons in the CPR register ({residences} periods), {} nursing-home addresses, {} chronic-group records, {listed} listings with a practice",
         population.len(),
         nursing_homes.len(),
         chronic.len()
     ));
+    // What the population holds of them is all the stages need.
+    drop((nursing_homes, chronic));
     let population = population;
     let hospitals = Hospitals::new(&store.sor().await?)?;
     // Hospital use comes first: it finds the elderly medical patients the
@@ -895,7 +908,7 @@ struct AemiCheck {
 /// practice.
 async fn general_practice(
     store: &Store,
-    population: &Population<'_>,
+    population: &Population,
     aemi: &Seen,
     layout: &Arc<GpLayout>,
     admissions: &Admissions,
@@ -982,7 +995,7 @@ async fn general_practice(
 /// and rounded to whole DDD per cell at the end.
 async fn prescriptions(
     store: &Store,
-    population: &Population<'_>,
+    population: &Population,
     aemi: &Seen,
     practices: &Practices,
 ) -> Result<(Prescribing, detail::Detail), AggregateError> {
@@ -1053,7 +1066,7 @@ struct HospitalFindings {
 /// by hospital; and the elderly medical patients of each year.
 async fn hospital_use(
     store: &Store,
-    population: &Population<'_>,
+    population: &Population,
     rule: &AemiCheck,
     layout: &Arc<GpLayout>,
     hospitals: &Hospitals,
@@ -1117,7 +1130,7 @@ async fn hospital_use(
 /// Adds one person's hospital use to the tally, and the person to those
 /// the hospitals reached; returns the contacts that fell in no cell.
 fn person_hospital_use(
-    population: &Population<'_>,
+    population: &Population,
     rule: &AemiCheck,
     found: &mut HospitalFindings,
     pseudonym: &str,
@@ -1275,7 +1288,7 @@ fn person_hospital_use(
 /// and any service.
 async fn municipal_care(
     store: &Store,
-    population: &Population<'_>,
+    population: &Population,
     aemi: &Seen,
     layout: &Arc<GpLayout>,
     admissions: &Admissions,

@@ -86,20 +86,70 @@ pub struct Listing {
     pub to: Option<NaiveDate>,
 }
 
-/// One period of residence with what the rules need from it.
-struct Period<'a> {
-    row: &'a ResidenceRow,
+/// One period of residence with what the rules need from it, compact:
+/// a national register is held as these, not as rows.
+#[derive(Clone, Copy)]
+struct Period {
+    birth_date: NaiveDate,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    municipality: i16,
+    /// Sex code (`Sex::code`), 0 when the letter is none of the known.
+    sex: u8,
     civil_status: u8,
     cpr_status: u8,
     /// The days of the period at a nursing-home address (from, until).
     nursing_home: Option<(NaiveDate, Option<NaiveDate>)>,
 }
 
+/// Person numbers by pseudonym. Pseudonyms are 32 lowercase hex digits
+/// (`ingest::pseudonym`), held as a `u128` each; anything else (tests,
+/// older stores) goes to a map of strings.
+#[derive(Default)]
+struct PersonIndex {
+    hex: HashMap<u128, u32>,
+    other: HashMap<Box<str>, u32>,
+}
+
+impl PersonIndex {
+    /// The pseudonym as a number, when it is 32 lowercase hex digits (so
+    /// that the number stands for exactly one pseudonym).
+    fn packed(pseudonym: &str) -> Option<u128> {
+        let bytes = pseudonym.as_bytes();
+        if bytes.len() != 32 || !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        u128::from_str_radix(pseudonym, 16).ok()
+    }
+
+    fn get(&self, pseudonym: &str) -> Option<u32> {
+        match Self::packed(pseudonym) {
+            Some(n) => self.hex.get(&n).copied(),
+            None => self.other.get(pseudonym).copied(),
+        }
+    }
+
+    /// The person's number, given the next free one when new; whether
+    /// they are new.
+    fn get_or_insert(&mut self, pseudonym: &str, next: u32) -> (u32, bool) {
+        if let Some(id) = self.get(pseudonym) {
+            return (id, false);
+        }
+        match Self::packed(pseudonym) {
+            Some(n) => self.hex.insert(n, next),
+            None => self.other.insert(pseudonym.into(), next),
+        };
+        (next, true)
+    }
+}
+
 /// Everybody in the CPR register, with their periods of residence.
-pub struct Population<'a> {
-    index: HashMap<&'a str, u32>,
-    /// Each person's periods, in order of their start.
-    periods: Vec<Vec<Period<'a>>>,
+pub struct Population {
+    index: PersonIndex,
+    /// Everybody's periods, by person number and then start; person
+    /// `id`'s are `periods[starts[id]..starts[id + 1]]`.
+    periods: Vec<Period>,
+    starts: Vec<u32>,
     /// Each person's chronic groups: (target-group bit, first year).
     chronic: Vec<Vec<(u16, i32)>>,
     /// Everybody's listings, by person number; person `id`'s are
@@ -136,72 +186,125 @@ fn earlier_end(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> 
     }
 }
 
-impl<'a> Population<'a> {
-    /// Indexes the residence periods and chronic groups by person.
-    pub fn new(
-        rows: &'a [ResidenceRow],
-        nursing_homes: &[NursingHomeRow],
-        chronic: &[ChronicRow],
-    ) -> Population<'a> {
-        let homes: HashMap<&str, &NursingHomeRow> = nursing_homes
-            .iter()
-            .map(|h| (h.address_id.as_str(), h))
-            .collect();
-        let mut index = HashMap::new();
-        let mut periods: Vec<Vec<Period>> = Vec::new();
-        for r in rows {
-            if NOT_COUNTED.contains(&r.status.as_str()) {
-                continue;
-            }
-            let id = *index.entry(r.pseudonym.as_str()).or_insert_with(|| {
-                periods.push(Vec::new());
-                (periods.len() - 1) as u32
-            });
-            let nursing_home = homes.get(r.address_id.as_str()).and_then(|h| {
-                let from = r.valid_from.max(h.valid_from);
-                let until = earlier_end(r.valid_to, h.valid_to);
-                until.is_none_or(|u| u > from).then_some((from, until))
-            });
-            periods[id as usize].push(Period {
-                row: r,
+/// Builds a [`Population`] from periods of residence given one at a time.
+pub struct PopulationBuilder<'h> {
+    homes: HashMap<&'h str, &'h NursingHomeRow>,
+    index: PersonIndex,
+    records: Vec<u64>,
+    /// (person, period), in the order given.
+    periods: Vec<(u32, Period)>,
+}
+
+impl<'h> PopulationBuilder<'h> {
+    /// A builder that knows the nursing-home addresses.
+    pub fn new(nursing_homes: &'h [NursingHomeRow]) -> PopulationBuilder<'h> {
+        PopulationBuilder {
+            homes: nursing_homes
+                .iter()
+                .map(|h| (h.address_id.as_str(), h))
+                .collect(),
+            index: PersonIndex::default(),
+            records: Vec::new(),
+            periods: Vec::new(),
+        }
+    }
+
+    /// Adds one period of residence (periods of cancelled, deleted or
+    /// changed numbers are left out).
+    pub fn add(&mut self, r: &ResidenceRow) {
+        if NOT_COUNTED.contains(&r.status.as_str()) {
+            return;
+        }
+        let (id, new) = self
+            .index
+            .get_or_insert(&r.pseudonym, self.records.len() as u32);
+        if new {
+            self.records.push(record_key(&r.pseudonym));
+        }
+        let nursing_home = self.homes.get(r.address_id.as_str()).and_then(|h| {
+            let from = r.valid_from.max(h.valid_from);
+            let until = earlier_end(r.valid_to, h.valid_to);
+            until.is_none_or(|u| u > from).then_some((from, until))
+        });
+        self.periods.push((
+            id,
+            Period {
+                birth_date: r.birth_date,
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+                municipality: r.municipality,
+                sex: Sex::from_letter(&r.sex).map_or(0, |s| s.code() as u8),
                 civil_status: civil_status_code(&r.civil_status).map_or(0, |c| c as u8),
                 cpr_status: cpr_status_code(&r.status).map_or(0, |c| c as u8),
                 nursing_home,
-            });
+            },
+        ));
+    }
+
+    /// The population, with everybody's chronic groups.
+    pub fn finish(self, chronic: &[ChronicRow]) -> Population {
+        let persons = self.records.len();
+        let mut periods = self.periods;
+        // Stable: periods starting the same day keep the order given.
+        periods.sort_by_key(|(id, p)| (*id, p.valid_from));
+        let mut starts = vec![0u32; persons + 1];
+        for (id, _) in &periods {
+            starts[*id as usize + 1] += 1;
         }
-        for p in &mut periods {
-            p.sort_by_key(|p| p.row.valid_from);
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
         }
-        let mut groups: Vec<Vec<(u16, i32)>> = (0..periods.len()).map(|_| Vec::new()).collect();
+        let periods = periods.into_iter().map(|(_, p)| p).collect();
+        let mut groups: Vec<Vec<(u16, i32)>> = (0..persons).map(|_| Vec::new()).collect();
         for c in chronic {
-            if let (Some(&id), Some(code)) = (
-                index.get(c.pseudonym.as_str()),
+            if let (Some(id), Some(code)) = (
+                self.index.get(&c.pseudonym),
                 chronic_group_code(&c.group),
             ) {
                 groups[id as usize].push((target_bit(code), c.first_date.year()));
             }
         }
-        let listed = vec![0; periods.len() + 1];
-        let records = periods
-            .iter()
-            .map(|p| p.first().map_or(0, |p| record_key(&p.row.pseudonym)))
-            .collect();
         Population {
-            index,
+            index: self.index,
             periods,
+            starts,
             chronic: groups,
             listings: Vec::new(),
-            listed,
-            records,
+            listed: vec![0; persons + 1],
+            records: self.records,
+        }
+    }
+}
+
+impl Population {
+    /// Indexes the residence periods and chronic groups by person.
+    pub fn new(
+        rows: &[ResidenceRow],
+        nursing_homes: &[NursingHomeRow],
+        chronic: &[ChronicRow],
+    ) -> Population {
+        let mut builder = PopulationBuilder::new(nursing_homes);
+        for r in rows {
+            builder.add(r);
+        }
+        builder.finish(chronic)
+    }
+
+    /// Person `id`'s periods, by start.
+    fn periods_of(&self, id: u32) -> &[Period] {
+        let i = id as usize;
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(from), Some(to)) => &self.periods[*from as usize..*to as usize],
+            _ => &[],
         }
     }
 
     /// Sets everybody's listings with practices; those of persons not in
     /// the CPR register are left out.
     pub fn set_listings(&mut self, mut listings: Vec<(u32, Listing)>) {
-        listings.retain(|(id, _)| (*id as usize) < self.periods.len());
+        listings.retain(|(id, _)| (*id as usize) < self.len());
         listings.sort_unstable_by_key(|(id, l)| (*id, l.from));
-        let mut listed = vec![0u32; self.periods.len() + 1];
+        let mut listed = vec![0u32; self.len() + 1];
         for (id, _) in &listings {
             listed[*id as usize + 1] += 1;
         }
@@ -226,10 +329,10 @@ impl<'a> Population<'a> {
         for m in shared::geography::MUNICIPALITIES {
             pairs.insert((m.code, 0));
         }
-        for (id, periods) in self.periods.iter().enumerate() {
-            let listings = self.listings_of(id as u32);
-            for p in periods {
-                let Ok(m) = u16::try_from(p.row.municipality) else {
+        for id in 0..self.len() as u32 {
+            let listings = self.listings_of(id);
+            for p in self.periods_of(id) {
+                let Ok(m) = u16::try_from(p.municipality) else {
                     continue;
                 };
                 for l in listings {
@@ -242,17 +345,17 @@ impl<'a> Population<'a> {
 
     /// Number of persons.
     pub fn len(&self) -> usize {
-        self.periods.len()
+        self.records.len()
     }
 
     /// Whether nobody is in the register.
     pub fn is_empty(&self) -> bool {
-        self.periods.is_empty()
+        self.records.is_empty()
     }
 
     /// The person's number in this population.
     pub fn id(&self, pseudonym: &str) -> Option<u32> {
-        self.index.get(pseudonym).copied()
+        self.index.get(pseudonym)
     }
 
     /// The cell of a person in `year`, if they are a citizen then.
@@ -271,13 +374,14 @@ impl<'a> Population<'a> {
         let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
         let next = NaiveDate::from_ymd_opt(year + 1, 1, 1)?;
         let p = self
-            .periods
-            .get(id as usize)?
+            .periods_of(id)
             .iter()
             .rev()
-            .find(|p| p.row.valid_from < next && p.row.valid_to.is_none_or(|to| to > first))?;
-        let age = u32::try_from(year - p.row.birth_date.year()).ok()?;
-        let sex = Sex::from_letter(&p.row.sex)?;
+            .find(|p| p.valid_from < next && p.valid_to.is_none_or(|to| to > first))?;
+        let age = u32::try_from(year - p.birth_date.year()).ok()?;
+        if p.sex == 0 {
+            return None;
+        }
         let nursing_home = p
             .nursing_home
             .is_some_and(|(from, until)| from < next && until.is_none_or(|u| u > first));
@@ -306,9 +410,9 @@ impl<'a> Population<'a> {
         Some(Place {
             cell: (
                 u16::try_from(year).ok()?,
-                u16::try_from(p.row.municipality).ok()?,
+                u16::try_from(p.municipality).ok()?,
                 AgeBand::from_age(age).index(),
-                sex.code() as u8,
+                p.sex,
             ),
             civil_status: p.civil_status,
             cpr_status: p.cpr_status,
@@ -322,17 +426,15 @@ impl<'a> Population<'a> {
 
     /// The age person `id` reaches in `year` (by their first period).
     pub fn age_of(&self, id: u32, year: i32) -> Option<u32> {
-        let p = self.periods.get(id as usize)?.first()?;
-        u32::try_from(year - p.row.birth_date.year()).ok()
+        let p = self.periods_of(id).first()?;
+        u32::try_from(year - p.birth_date.year()).ok()
     }
 
     /// The quarters of `year` in which person `id` has a period that the
     /// citizen rule counts, one bit each (bit 0: the first quarter); a
     /// citizen of the year has at least one.
     pub fn quarters_of(&self, id: u32, year: i32) -> u8 {
-        let Some(periods) = self.periods.get(id as usize) else {
-            return 0;
-        };
+        let periods = self.periods_of(id);
         let mut quarters = 0;
         for q in 0..4u32 {
             let (Some(first), Some(next)) = (
@@ -343,7 +445,7 @@ impl<'a> Population<'a> {
             };
             if periods
                 .iter()
-                .any(|p| p.row.valid_from < next && p.row.valid_to.is_none_or(|to| to > first))
+                .any(|p| p.valid_from < next && p.valid_to.is_none_or(|to| to > first))
             {
                 quarters |= 1 << q;
             }
@@ -353,7 +455,7 @@ impl<'a> Population<'a> {
 
     /// The person number and place of every citizen of `year`.
     pub fn places(&self, year: i32) -> impl Iterator<Item = (u32, Place)> + '_ {
-        (0..self.periods.len() as u32).filter_map(move |id| Some((id, self.place_of(id, year)?)))
+        (0..self.len() as u32).filter_map(move |id| Some((id, self.place_of(id, year)?)))
     }
 }
 

@@ -138,7 +138,7 @@ impl Store {
 
     /// Runs `sql` on PostgreSQL and hands every row to `each`, as the rows
     /// arrive.
-    async fn scan_postgres<T, F>(&self, sql: &str, mut each: F) -> Result<(), StoreError>
+    pub(super) async fn scan_postgres<T, F>(&self, sql: &str, mut each: F) -> Result<(), StoreError>
     where
         T: for<'r> FromRow<'r, PgRow> + Send + Unpin,
         F: FnMut(T),

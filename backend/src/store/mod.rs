@@ -356,6 +356,17 @@ impl Store {
     /// Every period of residence in the CPR register, in no particular
     /// order (aggregation sorts its cells).
     pub async fn residences(&self) -> Result<Vec<ResidenceRow>, StoreError> {
+        let mut out = Vec::new();
+        self.each_residence(|row| out.push(row)).await?;
+        Ok(out)
+    }
+
+    /// Every period of residence in the CPR register, one at a time, so
+    /// that a national register need not be held as rows.
+    pub async fn each_residence(
+        &self,
+        mut each: impl FnMut(ResidenceRow),
+    ) -> Result<(), StoreError> {
         const SQL: &str = "SELECT pseudonym, birth_date, sex, municipality, valid_from, valid_to, \
                            status, civil_status, address_id FROM reg_cpr";
         if let Some(path) = self.sqlite_file()? {
@@ -363,9 +374,8 @@ impl Store {
                 NaiveDate::parse_from_str(text, facts::SQLITE_DATE)
                     .map_err(|_| StoreError::Corrupt(format!("not a date: {text:?}")))
             };
-            let mut out = Vec::new();
-            Self::scan_sqlite(&path, SQL, |row| {
-                out.push(ResidenceRow {
+            return Self::scan_sqlite(&path, SQL, |row| {
+                each(ResidenceRow {
                     pseudonym: row.get(0)?,
                     birth_date: date(row.get_ref(1)?.as_str()?)?,
                     sex: row.get(2)?,
@@ -377,8 +387,7 @@ impl Store {
                     address_id: row.get(8)?,
                 });
                 Ok(())
-            })?;
-            return Ok(out);
+            });
         }
         type Row = (
             String,
@@ -391,35 +400,31 @@ impl Store {
             String,
             String,
         );
-        let rows: Vec<Row> = with_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    pseudonym,
-                    birth_date,
-                    sex,
-                    municipality,
-                    valid_from,
-                    valid_to,
-                    status,
-                    civil_status,
-                    address_id,
-                )| {
-                    ResidenceRow {
-                        pseudonym,
-                        birth_date,
-                        sex,
-                        municipality,
-                        valid_from,
-                        valid_to,
-                        status,
-                        civil_status,
-                        address_id,
-                    }
-                },
-            )
-            .collect())
+        self.scan_postgres(SQL, |row: Row| {
+            let (
+                pseudonym,
+                birth_date,
+                sex,
+                municipality,
+                valid_from,
+                valid_to,
+                status,
+                civil_status,
+                address_id,
+            ) = row;
+            each(ResidenceRow {
+                pseudonym,
+                birth_date,
+                sex,
+                municipality,
+                valid_from,
+                valid_to,
+                status,
+                civil_status,
+                address_id,
+            });
+        })
+        .await
     }
 
     /// The nursing-home addresses with their periods.
