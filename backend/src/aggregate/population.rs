@@ -257,10 +257,9 @@ impl<'h> PopulationBuilder<'h> {
         let periods = periods.into_iter().map(|(_, p)| p).collect();
         let mut groups: Vec<Vec<(u16, i32)>> = (0..persons).map(|_| Vec::new()).collect();
         for c in chronic {
-            if let (Some(id), Some(code)) = (
-                self.index.get(&c.pseudonym),
-                chronic_group_code(&c.group),
-            ) {
+            if let (Some(id), Some(code)) =
+                (self.index.get(&c.pseudonym), chronic_group_code(&c.group))
+            {
                 groups[id as usize].push((target_bit(code), c.first_date.year()));
             }
         }
@@ -708,6 +707,36 @@ mod tests {
         }
         assert!(!pairs.contains(&(101, 5)));
         assert_eq!(pairs.len(), shared::geography::MUNICIPALITIES.len() + 4);
+    }
+
+    #[test]
+    fn pseudonyms_of_hex_digits_and_others_each_get_their_own_number() {
+        let hex = "0123456789abcdef0123456789abcdef";
+        let mut index = PersonIndex::default();
+        assert_eq!(
+            PersonIndex::packed(hex),
+            Some(0x0123456789abcdef0123456789abcdef)
+        );
+        // Upper case, another length or a sign would pack to the same
+        // number as some other spelling: they are kept as strings.
+        for other in [
+            "0123456789ABCDEF0123456789ABCDEF",
+            "+123456789abcdef0123456789abcdef",
+            "0123456789abcdef",
+            "a",
+        ] {
+            assert_eq!(PersonIndex::packed(other), None, "{other}");
+        }
+        let names = [hex, "0123456789ABCDEF0123456789ABCDEF", "a", "b"];
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(index.get_or_insert(name, i as u32), (i as u32, true));
+        }
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(index.get_or_insert(name, 99), (i as u32, false));
+            assert_eq!(index.get(name), Some(i as u32));
+        }
+        assert_eq!(index.get("c"), None);
+        assert_eq!(index.get("1123456789abcdef0123456789abcdef"), None);
     }
 
     #[test]
