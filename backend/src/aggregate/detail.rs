@@ -13,13 +13,14 @@
 //! (`shared::drug::Medicine`) — at package size 0 (every size) and at
 //! each size it redeemed of that medicine. Packages and DDD add up the
 //! same way; DDD are summed in thousandths and rounded to whole DDD per
-//! row. Every row is also counted for the whole country
-//! ([`ALL_PRACTICES`]).
+//! row. The pages break a practice or a cluster down, never the country,
+//! so the tile has no rows for the whole country: at national size they
+//! would be most of every practice's tile.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use shared::cube::{Cube, CubeError};
-use shared::dimension::{consumption_code, ALL_PRACTICES};
+use shared::dimension::consumption_code;
 use shared::drug::{DrugGroup, Medicine};
 use shared::TileFamilyId;
 
@@ -103,34 +104,33 @@ impl Detail {
                 }
             }
             let (_, _, band, sex) = py.place.cell;
-            for practice in [py.place.gp_practice, ALL_PRACTICES] {
-                for (&medicine, sizes) in &medicines {
-                    let mut add = |size: u16, counts: [u64; 3]| {
-                        let key = [
-                            year as u16,
-                            practice,
-                            group,
-                            medicine,
-                            consumption,
-                            treatment,
-                            size,
-                            u16::from(band),
-                            u16::from(sex),
-                        ];
-                        let row = rows.entry(key).or_default();
-                        for (r, c) in row.iter_mut().zip(counts) {
-                            *r += c;
-                        }
-                    };
-                    let (packages, milli) =
-                        sizes.values().fold((0, 0), |(p, m), (q, n)| (p + q, m + n));
-                    add(0, [1, packages, milli]);
-                    for (&size, &(packages, milli)) in sizes {
-                        add(
-                            u16::try_from(size).unwrap_or(u16::MAX),
-                            [1, packages, milli],
-                        );
+            let practice = py.place.gp_practice;
+            for (&medicine, sizes) in &medicines {
+                let mut add = |size: u16, counts: [u64; 3]| {
+                    let key = [
+                        year as u16,
+                        practice,
+                        group,
+                        medicine,
+                        consumption,
+                        treatment,
+                        size,
+                        u16::from(band),
+                        u16::from(sex),
+                    ];
+                    let row = rows.entry(key).or_default();
+                    for (r, c) in row.iter_mut().zip(counts) {
+                        *r += c;
                     }
+                };
+                let (packages, milli) =
+                    sizes.values().fold((0, 0), |(p, m), (q, n)| (p + q, m + n));
+                add(0, [1, packages, milli]);
+                for (&size, &(packages, milli)) in sizes {
+                    add(
+                        u16::try_from(size).unwrap_or(u16::MAX),
+                        [1, packages, milli],
+                    );
                 }
             }
         }
@@ -238,10 +238,13 @@ mod tests {
                 (100, vec![2, 2, 417])
             ]
         );
-        // The first year's treatment is unknown; the country has it all.
+        // The first year's treatment is unknown; the country is not in
+        // the tile.
+        let practices = cube.key_column(DimensionId::Practice).expect("practices");
+        assert!(!practices.contains(&shared::dimension::ALL_PRACTICES));
         let first = Filter::all()
             .with(DimensionId::Year, [2023])
-            .with(DimensionId::Practice, [ALL_PRACTICES])
+            .with(DimensionId::Practice, [3])
             .with(DimensionId::DrugGroup, [1])
             .with(DimensionId::Medicine, [0])
             .with(DimensionId::PackageSize, [0]);

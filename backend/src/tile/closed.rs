@@ -67,8 +67,10 @@ pub fn scopes(practices: &[PracticeCode]) -> Vec<Scope> {
 ///
 /// The prescription tiles by practice (issue 8's cluster pages) differ:
 /// a practice's tile holds every practice of its GP cluster, to compare
-/// with (named only its own, see [`named`]); and every scope's tile holds
-/// the whole country ([`ALL_PRACTICES`]), its national reference.
+/// with (named only its own, see [`named`]); and every scope's
+/// `prescriptions` tile holds the whole country ([`ALL_PRACTICES`]), its
+/// national reference (the detail tile has no country rows: the pages
+/// break down a practice or a cluster only).
 fn covered(
     scope: &Scope,
     family: TileFamilyId,
@@ -122,7 +124,7 @@ fn covered(
                 _ => scope.has_municipality(p.municipality),
             })
             .map(|p| p.code)
-            .chain(prescriptions.then_some(ALL_PRACTICES))
+            .chain((family == TileFamilyId::Prescriptions).then_some(ALL_PRACTICES))
             .collect(),
         _ => return None,
     };
@@ -242,6 +244,16 @@ mod tests {
         assert_eq!(
             covered(&aarhus, rx, &[], &practices).as_deref(),
             Some(&[1, 3, 4, ALL_PRACTICES][..])
+        );
+        // The detail tile: the same practices, not the country.
+        let detail = TileFamilyId::PrescriptionDetail;
+        assert_eq!(
+            covered(&own, detail, &[], &practices).as_deref(),
+            Some(&[1, 2][..])
+        );
+        assert_eq!(
+            covered(&aarhus, detail, &[], &practices).as_deref(),
+            Some(&[1, 3, 4][..])
         );
         // The public face by municipality is cut by municipality.
         let geo = TileFamilyId::PrescriptionsGeo;
