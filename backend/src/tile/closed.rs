@@ -163,24 +163,21 @@ fn named(
     }
 }
 
-/// The closed tiles of every scope, cut from the exact cubes.
-pub fn cut(
-    exact: &[Cube],
-    hospitals: &[HospitalCode],
-    practices: &[PracticeCode],
-) -> Vec<ClosedCube> {
-    let mut closed = Vec::new();
-    for scope in scopes(practices) {
-        for cube in exact {
+/// The closed tiles of every scope, cut from the exact cubes one at a
+/// time as they are asked for: at national size they add up to gigabytes,
+/// so a caller encodes each and lets it go before the next is cut.
+pub fn cut<'a>(
+    exact: &'a [Cube],
+    hospitals: &'a [HospitalCode],
+    practices: &'a [PracticeCode],
+) -> impl Iterator<Item = ClosedCube> + 'a {
+    scopes(practices).into_iter().flat_map(move |scope| {
+        exact.iter().filter_map(move |cube| {
             let family = cube.family();
             let dimension = family.def().dimension;
-            let Some(codes) = covered(&scope, family, hospitals, practices) else {
-                continue;
-            };
-            let Some(rows) = cube.retain(dimension, |c| codes.binary_search(&c).is_ok()) else {
-                continue;
-            };
-            closed.push(ClosedCube {
+            let codes = covered(&scope, family, hospitals, practices)?;
+            let rows = cube.retain(dimension, |c| codes.binary_search(&c).is_ok())?;
+            Some(ClosedCube {
                 metadata: vec![
                     (META_SCOPE, scope.to_string()),
                     (
@@ -192,10 +189,9 @@ pub fn cut(
                 scope: scope.clone(),
                 cube: rows,
                 codes,
-            });
-        }
-    }
-    closed
+            })
+        })
+    })
 }
 
 #[cfg(test)]
