@@ -811,6 +811,13 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         Tally::new(TileFamilyId::Sectors, Arc::clone(&layout)),
     ];
     let elderly = tallies[1].column(QuantityId::Citizens65Plus);
+    // The sectors tile's columns of each combination of sectors, looked
+    // up once rather than per citizen.
+    let sector_columns: [Vec<usize>; 8] = std::array::from_fn(|sectors| {
+        sectors::combination(sectors as u8)
+            .map(|q| tallies[3].column(q))
+            .collect()
+    });
     for year in years {
         for (id, place) in population.places(year) {
             let place = with_aemi(&aemi, id, year, place);
@@ -824,7 +831,8 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
                 tallies[1].add(&place, elderly, 1);
                 tallies[1].add_in_quarters(&place, quarters, elderly);
             }
-            count_sectors(&mut tallies[3], reached, (id, year, &place), quarters);
+            let citizen = (id, year, &place);
+            count_sectors(&mut tallies[3], &sector_columns, reached, citizen, quarters);
             by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
             prescribing.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
@@ -869,14 +877,16 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
 /// year, and in each quarter they lived in or were reached in (a citizen
 /// reached by no sector counts as such only in the quarters they lived
 /// in, the persons of a quarter being counted as in the other families).
+/// `columns` are the tally's columns of each combination (by its bits).
 fn count_sectors(
     tally: &mut Tally,
+    columns: &[Vec<usize>; 8],
     reached: [&Reached; 3],
     (id, year, place): (u32, i32, &Place),
     lived: u8,
 ) {
-    for quantity in sectors::combination(sectors::sectors_of(reached, id, year, None)) {
-        let column = tally.column(quantity);
+    let sectors = sectors::sectors_of(reached, id, year, None);
+    for &column in &columns[usize::from(sectors)] {
         tally.add(place, column, 1);
     }
     for quarter in 1..=4u8 {
@@ -884,8 +894,7 @@ fn count_sectors(
         if sectors == 0 && lived & (1 << (quarter - 1)) == 0 {
             continue;
         }
-        for quantity in sectors::combination(sectors) {
-            let column = tally.column(quantity);
+        for &column in &columns[usize::from(sectors)] {
             tally.add_in_quarter(place, quarter, column, 1);
         }
     }

@@ -122,6 +122,7 @@ impl PersonIndex {
         u128::from_str_radix(pseudonym, 16).ok()
     }
 
+    /// The person's number.
     fn get(&self, pseudonym: &str) -> Option<u32> {
         match Self::packed(pseudonym) {
             Some(n) => self.hex.get(&n).copied(),
@@ -132,14 +133,15 @@ impl PersonIndex {
     /// The person's number, given the next free one when new; whether
     /// they are new.
     fn get_or_insert(&mut self, pseudonym: &str, next: u32) -> (u32, bool) {
-        if let Some(id) = self.get(pseudonym) {
-            return (id, false);
-        }
-        match Self::packed(pseudonym) {
-            Some(n) => self.hex.insert(n, next),
-            None => self.other.insert(pseudonym.into(), next),
+        let id = match Self::packed(pseudonym) {
+            Some(n) => *self.hex.entry(n).or_insert(next),
+            None => match self.other.get(pseudonym) {
+                Some(id) => *id,
+                None => *self.other.entry(pseudonym.into()).or_insert(next),
+            },
         };
-        (next, true)
+        // Every number given so far is below `next`.
+        (id, id == next)
     }
 }
 

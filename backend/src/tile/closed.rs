@@ -134,9 +134,9 @@ fn covered(
     (!codes.is_empty()).then_some(codes)
 }
 
-/// Whether a family's closed tiles hold the whole country and, for a
-/// practice, its cluster: the prescription families of the cluster
-/// insight pages.
+/// Whether a family's closed tiles hold, for a practice, its cluster:
+/// the prescription families of the cluster insight pages (of which
+/// `prescriptions` also holds the whole country, see [`covered`]).
 fn compares_in_cluster(family: TileFamilyId) -> bool {
     matches!(
         family,
