@@ -327,10 +327,9 @@ async fn main() -> anyhow::Result<()> {
             rules.measure_utility = utility;
             let summary = release::build_with(&store, &rules).await?;
             let elapsed = started.elapsed().as_secs_f64();
-            let closed = summary.tiles.iter().filter(|t| t.meta.scope.is_some());
-            let (closed_count, closed_bytes) =
-                closed.fold((0, 0), |(n, b), t| (n + 1, b + t.meta.size));
-            for tile in summary.tiles.iter().filter(|t| t.meta.scope.is_none()) {
+            let closed_count = summary.closed.len();
+            let closed_bytes: i64 = summary.closed.iter().map(|t| t.size).sum();
+            for tile in &summary.tiles {
                 println!(
                     "  tile {} {}: {} cells, {} bytes",
                     tile.meta.family, tile.meta.id, tile.meta.rows, tile.meta.size,
@@ -380,7 +379,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             if sizes {
-                for tile in summary.tiles.iter().filter(|t| t.meta.scope.is_none()) {
+                for tile in &summary.tiles {
                     let brotli = tvaers::tile::brotli(&tile.bytes)?;
                     println!(
                         "  size {}: {} bytes, {} bytes brotli",

@@ -3,11 +3,11 @@
 
 use chrono::Utc;
 use shared::cube::Cube;
-use shared::tile::{Split, META_HOSPITALS, META_PRACTICES};
+use shared::tile::{HospitalCode, PracticeCode, Split, META_HOSPITALS, META_PRACTICES};
 use shared::{DimensionId, TileFamilyId};
 
 use crate::aggregate::{self, AggregateError, Rules};
-use crate::store::{ReleaseRecord, Store, StoreError};
+use crate::store::{ReleaseRecord, Store, StoreError, StoredTile};
 use crate::tile::{self, closed, EncodedTile, TileError};
 
 /// Why a release could not be built.
@@ -31,8 +31,12 @@ pub struct BuildSummary {
     pub release: String,
     /// `false` when the same release existed already (nothing written).
     pub published: bool,
-    /// The tiles.
+    /// The public tiles.
     pub tiles: Vec<EncodedTile>,
+    /// The closed tiles, without their bytes: at national size they add
+    /// up to gigabytes, so each is written to the store as it is encoded
+    /// and let go.
+    pub closed: Vec<StoredTile>,
     /// Events of persons who were no citizens in the event's year.
     pub unplaced: aggregate::Unplaced,
     /// What protection costs, per measure (when the rules ask).
@@ -92,62 +96,107 @@ pub async fn build(store: &Store) -> Result<BuildSummary, ReleaseError> {
 /// tiles, the window of prior contacts into the hospital tiles — so a
 /// different rule gives those tiles, and only those, different ids. The
 /// tiles by hospital and by practice carry the names of their codes.
+///
+/// A thread encodes the tiles one by one while this task writes them into
+/// the release's transaction, so encoding and writing share the cores and
+/// no more than a few encoded tiles are held at a time.
 pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, ReleaseError> {
-    let aggregated = aggregate::build_with(store, rules).await?;
-    // The metadata every tile of a kind carries, public or closed; a
-    // closed tile's dictionary names only the hospitals or practices it
-    // covers (`only`).
-    let metadata = |cube: &Cube, only: Option<&[u16]>| {
-        let wanted = |code: u16| only.is_none_or(|codes| codes.binary_search(&code).is_ok());
-        let mut metadata = Vec::new();
-        if cube.kind().split == Split::TargetGroup {
-            metadata.push((META_AEMI_RULE, rules.aemi.describe()));
-        }
-        if cube.kind().family == TileFamilyId::Hospital {
-            metadata.push((META_PRIOR_WINDOW, rules.prior_window_days.to_string()));
-        }
-        if cube.kind().family == TileFamilyId::ByHospital {
-            let codes = dictionary(&aggregated.hospitals, |h| h.code, wanted);
-            metadata.push((META_HOSPITALS, codes));
-        }
-        if cube.kind().family.def().dimension == DimensionId::Practice {
-            let codes = dictionary(&aggregated.practices, |p| p.code, wanted);
-            metadata.push((META_PRACTICES, codes));
-        }
-        metadata
+    let aggregate::Aggregated {
+        cubes,
+        exact,
+        unplaced,
+        hospitals,
+        practices,
+        utility,
+    } = aggregate::build_with(store, rules).await?;
+    let names = Names {
+        hospitals,
+        practices,
+        aemi_rule: rules.aemi.describe(),
+        prior_window_days: rules.prior_window_days,
     };
-    let mut tiles = aggregated
-        .cubes
-        .iter()
-        .filter(|cube| cube.kind().family.def().public)
-        .map(|cube| tile::encode_with(cube, &metadata(cube, None)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let closed = closed::cut(
-        &aggregated.exact,
-        &aggregated.hospitals,
-        &aggregated.practices,
-    );
-    for c in closed {
-        let mut all = metadata(&c.cube, Some(&c.named));
-        all.extend(c.metadata);
-        let mut encoded = tile::encode_with(&c.cube, &all)?;
-        encoded.meta.scope = Some(c.scope.to_string());
-        tiles.push(encoded);
+    let (send, mut encoded) = tokio::sync::mpsc::channel(ENCODED_IN_FLIGHT);
+    let encoder = std::thread::spawn(move || {
+        let public = cubes
+            .iter()
+            .filter(|cube| cube.kind().family.def().public)
+            .map(|cube| tile::encode_with(cube, &names.metadata(cube, None)));
+        let closed = closed::cut(&exact, &names.hospitals, &names.practices).map(|c| {
+            let mut all = names.metadata(&c.cube, Some(&c.named));
+            all.extend(c.metadata);
+            let mut encoded = tile::encode_with(&c.cube, &all)?;
+            encoded.meta.scope = Some(c.scope.to_string());
+            Ok(encoded)
+        });
+        for tile in public.chain(closed) {
+            let failed = tile.is_err();
+            // The receiver is gone when writing failed: stop.
+            if send.blocking_send(tile).is_err() || failed {
+                break;
+            }
+        }
+    });
+    let mut writer = store.begin_release().await?;
+    let mut tiles = Vec::new();
+    let mut closed = Vec::new();
+    while let Some(tile) = encoded.recv().await {
+        let tile = tile?;
+        writer.add(&tile.meta, &tile.bytes).await?;
+        if tile.meta.scope.is_some() {
+            closed.push(tile.meta);
+        } else {
+            tiles.push(tile);
+        }
     }
+    encoder.join().expect("the tile encoder does not panic");
     let release = ReleaseRecord {
-        id: tile::release_id(&tiles),
+        id: tile::release_id(tiles.iter().map(|t| &t.meta).chain(&closed)),
         created_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
-    let rows: Vec<_> = tiles
-        .iter()
-        .map(|t| (&t.meta, t.bytes.as_slice()))
-        .collect();
-    let published = store.publish_release(&release, &rows).await?;
+    let published = writer.finish(&release).await?;
     Ok(BuildSummary {
         release: release.id,
         published,
         tiles,
-        unplaced: aggregated.unplaced,
-        utility: aggregated.utility,
+        closed,
+        unplaced,
+        utility,
     })
+}
+
+/// Encoded tiles waiting to be written, at most.
+const ENCODED_IN_FLIGHT: usize = 4;
+
+/// What a build writes into tiles besides their cells: the rules that
+/// shaped them and the names of their codes.
+struct Names {
+    hospitals: Vec<HospitalCode>,
+    practices: Vec<PracticeCode>,
+    aemi_rule: String,
+    prior_window_days: u32,
+}
+
+impl Names {
+    /// The metadata every tile of a kind carries, public or closed; a
+    /// closed tile's dictionary names only the hospitals or practices it
+    /// covers (`only`).
+    fn metadata(&self, cube: &Cube, only: Option<&[u16]>) -> Vec<(&'static str, String)> {
+        let wanted = |code: u16| only.is_none_or(|codes| codes.binary_search(&code).is_ok());
+        let mut metadata = Vec::new();
+        if cube.kind().split == Split::TargetGroup {
+            metadata.push((META_AEMI_RULE, self.aemi_rule.clone()));
+        }
+        if cube.kind().family == TileFamilyId::Hospital {
+            metadata.push((META_PRIOR_WINDOW, self.prior_window_days.to_string()));
+        }
+        if cube.kind().family == TileFamilyId::ByHospital {
+            let codes = dictionary(&self.hospitals, |h| h.code, wanted);
+            metadata.push((META_HOSPITALS, codes));
+        }
+        if cube.kind().family.def().dimension == DimensionId::Practice {
+            let codes = dictionary(&self.practices, |p| p.code, wanted);
+            metadata.push((META_PRACTICES, codes));
+        }
+        metadata
+    }
 }

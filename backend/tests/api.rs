@@ -938,16 +938,16 @@ async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
     let scope = format!("municipality:{municipality:04}");
     let closed = |scope: &str| {
         public
-            .tiles
+            .closed
             .iter()
-            .find(|t| t.meta.family == "geography" && t.meta.scope.as_deref() == Some(scope))
+            .find(|t| t.family == "geography" && t.scope.as_deref() == Some(scope))
             .unwrap_or_else(|| panic!("a closed geography tile of {scope}"))
     };
     let own = closed(&scope);
     let other = public
-        .tiles
+        .closed
         .iter()
-        .find(|t| t.meta.scope.as_deref().is_some_and(|s| s != scope))
+        .find(|t| t.scope.as_deref().is_some_and(|s| s != scope))
         .expect("another scope's tile");
     let token = issuer.sign(
         Role::Municipality,
@@ -975,11 +975,7 @@ async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
 
     // Its own closed tile: exact, and exactly the public exact tile's rows
     // of the municipality.
-    let res = test::call_service(
-        &app,
-        get(format!("/api/tiles/{}", own.meta.id), Some(&token)),
-    )
-    .await;
+    let res = test::call_service(&app, get(format!("/api/tiles/{}", own.id), Some(&token))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(hv(&res, header::CACHE_CONTROL).contains("private"));
     let (protection, cells) = tile_cells(&test::read_body(res).await);
@@ -992,7 +988,7 @@ async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
 
     // Anyone else's closed tile, or any closed tile without a token, is
     // answered as if it did not exist; a bad token is refused outright.
-    for (id, token) in [(&other.meta.id, Some(token.as_str())), (&own.meta.id, None)] {
+    for (id, token) in [(&other.id, Some(token.as_str())), (&own.id, None)] {
         let res = test::call_service(&app, get(format!("/api/tiles/{id}"), token)).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
@@ -1000,17 +996,13 @@ async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
     let i = forged.len() - 10;
     forged[i] = if forged[i] == b'A' { b'B' } else { b'A' };
     let forged = String::from_utf8(forged).expect("ASCII");
-    let res = test::call_service(
-        &app,
-        get(format!("/api/tiles/{}", own.meta.id), Some(&forged)),
-    )
-    .await;
+    let res = test::call_service(&app, get(format!("/api/tiles/{}", own.id), Some(&forged))).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // National sees every scope.
     let national = issuer.sign(Role::National, None, None, "tvaers", 60);
     let res = test::call_service(
         &app,
-        get(format!("/api/tiles/{}", other.meta.id), Some(&national)),
+        get(format!("/api/tiles/{}", other.id), Some(&national)),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);

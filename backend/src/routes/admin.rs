@@ -67,7 +67,7 @@ pub async fn build(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         &serde_json::json!({
             "release": summary.release,
             "published": summary.published,
-            "tiles": summary.tiles.len(),
+            "tiles": summary.tiles.len() + summary.closed.len(),
         }),
     ))
 }

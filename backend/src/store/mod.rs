@@ -520,67 +520,18 @@ impl Store {
             .collect())
     }
 
-    /// Publishes a release and the tiles it lists, in one transaction.
-    /// Returns `false` when a release with this id exists already (a
-    /// replayed build), in which case nothing is written.
-    pub async fn publish_release(
-        &self,
-        release: &ReleaseRecord,
-        tiles: &[(&StoredTile, &[u8])],
-    ) -> Result<bool, StoreError> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM releases WHERE id = $1")
-                .bind(release.id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if exists.is_some() {
-                return Ok(false);
-            }
-            for (tile, bytes) in tiles {
-                sqlx::query(
-                    "INSERT INTO tiles (id, family, dimension, rows, bytes) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(tile.id.as_str())
-                .bind(tile.family.as_str())
-                .bind(tile.dimension.as_str())
-                .bind(tile.rows)
-                .bind(*bytes)
-                .execute(&mut *tx)
-                .await?;
-                if let Some(scope) = &tile.scope {
-                    sqlx::query(
-                        "INSERT INTO tile_scopes (tile_id, scope) VALUES ($1, $2) \
-                         ON CONFLICT (tile_id) DO NOTHING",
-                    )
-                    .bind(tile.id.as_str())
-                    .bind(scope.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            sqlx::query(
-                "INSERT INTO releases (id, seq, created_at) \
-                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2 FROM releases",
-            )
-            .bind(release.id.as_str())
-            .bind(release.created_at.as_str())
-            .execute(&mut *tx)
-            .await?;
-            for (position, (tile, _)) in tiles.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO release_tiles (release_id, tile_id, position) VALUES ($1, $2, $3)",
-                )
-                .bind(release.id.as_str())
-                .bind(tile.id.as_str())
-                .bind(position as i64)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(true)
+    /// Opens the transaction that publishes a release: its tiles are
+    /// written as they are encoded ([`ReleaseWriter::add`]), and the
+    /// release that lists them at [`ReleaseWriter::finish`]. Until then no
+    /// reader sees any of it.
+    pub async fn begin_release(&self) -> Result<ReleaseWriter, StoreError> {
+        Ok(ReleaseWriter {
+            tx: match self {
+                Store::Sqlite(pool) => registers::Tx::Sqlite(pool.begin().await?),
+                Store::Postgres(pool) => registers::Tx::Postgres(pool.begin().await?),
+            },
+            tiles: Vec::new(),
+        })
     }
 
     /// The newest release and its tiles.
@@ -718,4 +669,93 @@ where
             .push_bind(r.published_at.as_str());
     });
     q
+}
+
+/// A release being published: one transaction, opened by
+/// [`Store::begin_release`].
+pub struct ReleaseWriter {
+    tx: registers::Tx,
+    /// The ids of the tiles written, in order.
+    tiles: Vec<String>,
+}
+
+/// Runs `$body` with `$tx` bound to the open transaction, whatever its engine.
+macro_rules! with_tx {
+    ($writer:expr, $tx:ident => $body:expr) => {
+        match $writer {
+            registers::Tx::Sqlite($tx) => $body,
+            registers::Tx::Postgres($tx) => $body,
+        }
+    };
+}
+
+impl ReleaseWriter {
+    /// Writes a tile of the release (nothing when a tile with its id is
+    /// stored already: ids are content hashes).
+    pub async fn add(&mut self, tile: &StoredTile, bytes: &[u8]) -> Result<(), StoreError> {
+        with_tx!(&mut self.tx, tx => {
+            sqlx::query(
+                "INSERT INTO tiles (id, family, dimension, rows, bytes) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(tile.id.as_str())
+            .bind(tile.family.as_str())
+            .bind(tile.dimension.as_str())
+            .bind(tile.rows)
+            .bind(bytes)
+            .execute(&mut **tx)
+            .await?;
+            if let Some(scope) = &tile.scope {
+                sqlx::query(
+                    "INSERT INTO tile_scopes (tile_id, scope) VALUES ($1, $2) \
+                     ON CONFLICT (tile_id) DO NOTHING",
+                )
+                .bind(tile.id.as_str())
+                .bind(scope.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
+        });
+        self.tiles.push(tile.id.clone());
+        Ok(())
+    }
+
+    /// Publishes `release`, listing the tiles written in their order, and
+    /// commits. Returns `false` when a release with this id exists already
+    /// (a replayed build): then the transaction is rolled back and nothing
+    /// is written.
+    pub async fn finish(self, release: &ReleaseRecord) -> Result<bool, StoreError> {
+        let tiles = self.tiles;
+        with_tx!(self.tx, tx => {
+            let mut tx = tx;
+            let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM releases WHERE id = $1")
+                .bind(release.id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_some() {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO releases (id, seq, created_at) \
+                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2 FROM releases",
+            )
+            .bind(release.id.as_str())
+            .bind(release.created_at.as_str())
+            .execute(&mut *tx)
+            .await?;
+            for (position, id) in tiles.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO release_tiles (release_id, tile_id, position) VALUES ($1, $2, $3)",
+                )
+                .bind(release.id.as_str())
+                .bind(id.as_str())
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
 }

@@ -34,7 +34,8 @@ pub struct BatchWriter {
     sqlite_pool: Option<sqlx::SqlitePool>,
 }
 
-enum Tx {
+/// An open transaction, whatever its engine.
+pub(super) enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
