@@ -66,10 +66,24 @@ DIMENSION_OF_FAMILY = {
 }
 # Families with closed tiles only (no public tile): prescriptions by
 # practice. The prescriptions tile holds the whole country as one more
-# practice (the detail tile does not), and a
-# practice's tile the other practices of its GP cluster, unnamed.
+# practice (the detail tile does not), and a practice's prescriptions
+# tile the other practices of its GP cluster, unnamed; a practice's detail
+# tile holds its cluster summed, as one more practice.
 CLOSED_ONLY = {"prescriptions", "prescription_detail"}
 ALL_PRACTICES = 10000
+CLUSTER_PRACTICES = 10001
+# The key columns of the detail tile (the others are sums).
+DETAIL_KEYS = [
+    "year",
+    "practice",
+    "drug_group",
+    "medicine",
+    "consumption",
+    "treatment",
+    "package_size",
+    "age_band",
+    "sex",
+]
 
 
 # --- HTTP -------------------------------------------------------------------
@@ -851,7 +865,7 @@ def test_closed_tile_contents_stay_in_scope():
         if role == "gp_practice":
             # A practice compares its prescriptions with its cluster's.
             own_cluster = providers[org][1]
-            same_cluster = family in CLOSED_ONLY and own_cluster != 0 and gp_cluster == own_cluster
+            same_cluster = family == "prescriptions" and own_cluster != 0 and gp_cluster == own_cluster
             return provider_number == org or same_cluster
         return municipality_in_scope(role, org, municipality)
 
@@ -897,6 +911,8 @@ def test_closed_tile_contents_stay_in_scope():
             # Codes mean what the public by-practice tile's dictionary says.
             public_practices = public_dictionaries.get("tvaers.practices", {})
             country = {ALL_PRACTICES} if family == "prescriptions" else set()
+            if family == "prescription_detail" and role == "gp_practice" and providers[org][1] != 0:
+                country = {CLUSTER_PRACTICES}
             for code in by_code:
                 if code not in public_practices or public_practices[code] != by_code[code]:
                     problems.append(f"{where}: practice {code} differs from the public tile's")
@@ -975,6 +991,32 @@ def row_tuples(table, names):
     return sorted(zip(*columns))
 
 
+def cluster_summed(practice_tile, national, names):
+    """The rows a practice's detail tile holds for its GP cluster: the
+    national tile's rows of the cluster's practices (by YDR) added up per
+    key, with the practice CLUSTER_PRACTICES."""
+    _, org = split_scope(practice_tile.scope)
+    providers = practices()
+    members = {
+        e["code"]
+        for e in json.loads(national.meta("tvaers.practices"))
+        if providers[e["provider_number"]][1] == providers[org][1]
+    }
+    sums = defaultdict(lambda: [0] * (len(names) - len(DETAIL_KEYS)))
+    values = [n for n in names if n not in DETAIL_KEYS]
+    for row in national.table.to_pylist():
+        if row["practice"] in members:
+            key = tuple(CLUSTER_PRACTICES if k == "practice" else row[k] for k in DETAIL_KEYS)
+            for i, v in enumerate(values):
+                sums[key][i] += row[v]
+    assert sums, f"{practice_tile.scope}: its cluster has no detail rows"
+    rows = []
+    for key, total in sums.items():
+        by_name = dict(zip(DETAIL_KEYS, key)) | dict(zip(values, total))
+        rows.append(tuple(by_name[n] for n in names))
+    return rows
+
+
 def test_closed_tiles_equal_the_public_rows_of_their_scope():
     """The current release is exact, so where no protection applies a
     closed tile is the public tile's rows of its scope codes."""
@@ -1003,6 +1045,8 @@ def test_closed_tiles_equal_the_public_rows_of_their_scope():
         codes = set(json.loads(t.meta("tvaers.scope_codes")))
         keep = [code in codes for code in p.table.column(column).to_pylist()]
         expected = row_tuples(p.table.filter(pa.array(keep, pa.bool_())), names)
+        if CLUSTER_PRACTICES in codes:
+            expected = sorted(expected + cluster_summed(t, p, names))
         got = row_tuples(t.table, names)
         assert got == expected, (
             f"{where}: {len(got)} closed rows, {len(expected)} public rows of its scope; "

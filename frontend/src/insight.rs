@@ -7,13 +7,14 @@
 //! scope and the whole country as one more practice
 //! ([`ALL_PRACTICES`]). A practice's own tile also holds the other
 //! practices of its GP cluster, unnamed: they are shown as "Praksis A",
-//! "Praksis B", … in order of size, never by their codes.
+//! "Praksis B", … in order of size, never by their codes. Its detail
+//! tile holds the cluster only summed ([`CLUSTER_PRACTICES`]).
 
 use std::collections::BTreeMap;
 
 use shared::cube::{Cube, Filter, Grouping};
-use shared::dimension::ALL_PRACTICES;
 use shared::dimension::{AgeBand, AgeGroup};
+use shared::dimension::{ALL_PRACTICES, CLUSTER_PRACTICES};
 use shared::drug::{DrugGroup, Medicine};
 use shared::funnel::{self, Comparison, Model};
 use shared::measure::Scale;
@@ -505,7 +506,9 @@ pub fn drug_group(measure: MeasureId) -> Option<DrugGroup> {
 /// each per 1,000 of all of them). A detailed breakdown reads `detail`,
 /// the caller's detail tile: its patients for a patients measure, its
 /// DDD for a DDD measure. Each category comes with its count and the
-/// listed patients it is per 1,000 of.
+/// listed patients it is per 1,000 of. A practice's detail tile holds its
+/// cluster summed, so the cluster (`codes` of more than one practice)
+/// is read from those rows there.
 pub fn breakdown(
     practices: &Practices,
     detail: &Cube,
@@ -534,6 +537,16 @@ pub fn breakdown(
     }) = by.cut(group_of)
     else {
         return Vec::new();
+    };
+    let summed = [CLUSTER_PRACTICES];
+    let codes = if codes.len() > 1
+        && detail
+            .key_column(DimensionId::Practice)
+            .is_some_and(|c| c.contains(&CLUSTER_PRACTICES))
+    {
+        &summed[..]
+    } else {
+        codes
     };
     // Practices overlap in general, so they are summed one by one.
     let mut sums: BTreeMap<u16, u64> = BTreeMap::new();
@@ -643,6 +656,59 @@ mod tests {
         assert_eq!(
             p.counts(MeasureId::OpioidPatients, &other_year, &[3]),
             (0, 0)
+        );
+    }
+
+    #[test]
+    fn a_practice_reads_its_cluster_breakdown_from_the_summed_rows() {
+        let tile = cube(&[(1, 500, 10), (2, 900, 30), (ALL_PRACTICES, 10_000, 200)]);
+        let p = Practices::new(tile, vec![practice(1, 7)], Caller::Practice);
+        // Opioid patients, every medicine and size, by consumption group:
+        // practice 1's own rows and its cluster's summed.
+        let rows = [
+            (1, 1, 6),
+            (1, 3, 4),
+            (CLUSTER_PRACTICES, 1, 25),
+            (CLUSTER_PRACTICES, 3, 15),
+        ];
+        let mut keys = vec![Vec::new(); 9];
+        let mut values = vec![Vec::new(); 3];
+        for (practice, consumption, patients) in rows {
+            for (k, v) in keys
+                .iter_mut()
+                .zip([2024, practice, 1, 0, consumption, 1, 0, 14, 2])
+            {
+                k.push(v);
+            }
+            for (column, v) in values.iter_mut().zip([patients, 0, 0]) {
+                column.push(v);
+            }
+        }
+        let detail = Cube::new(TileFamilyId::PrescriptionDetail, keys, values).expect("cube");
+        let cells = Cells {
+            year: Some(2024),
+            sex: None,
+            age: vec![],
+            only: None,
+        };
+        let counts = |codes: &[u16]| -> Vec<(u16, u64, u64)> {
+            breakdown(
+                &p,
+                &detail,
+                (MeasureId::OpioidPatients, Breakdown::Consumption),
+                &cells,
+                codes,
+                Lang::Da,
+            )
+            .into_iter()
+            .map(|(d, (x, n))| (d.key, x, n))
+            .collect()
+        };
+        assert_eq!(counts(&[1]), [(1, 6, 500), (2, 0, 500), (3, 4, 500)]);
+        let cluster = p.focus(None, None).cluster_codes;
+        assert_eq!(
+            counts(&cluster),
+            [(1, 25, 1400), (2, 0, 1400), (3, 15, 1400)]
         );
     }
 

@@ -218,6 +218,67 @@ impl Cube {
         })
     }
 
+    /// This cube's rows added up into rows whose code of `dimension` is
+    /// `code`: one row per combination of the other keys, in key order.
+    /// `None` when the tile does not store `dimension`.
+    pub fn summed(&self, dimension: DimensionId, code: u16) -> Option<Cube> {
+        let at = self.dimensions.iter().position(|d| *d == dimension)?;
+        let mut sums: std::collections::BTreeMap<Vec<u16>, Vec<u64>> =
+            std::collections::BTreeMap::new();
+        for row in 0..self.rows() {
+            let key: Vec<u16> = self
+                .keys
+                .iter()
+                .enumerate()
+                .map(|(i, column)| if i == at { code } else { column[row] })
+                .collect();
+            let sum = sums
+                .entry(key)
+                .or_insert_with(|| vec![0; self.values.len()]);
+            for (s, column) in sum.iter_mut().zip(&self.values) {
+                *s += column[row];
+            }
+        }
+        let mut keys = vec![Vec::with_capacity(sums.len()); self.keys.len()];
+        let mut values = vec![Vec::with_capacity(sums.len()); self.values.len()];
+        for (key, sum) in sums {
+            for (column, k) in keys.iter_mut().zip(key) {
+                column.push(k);
+            }
+            for (column, v) in values.iter_mut().zip(sum) {
+                column.push(v);
+            }
+        }
+        Some(Cube {
+            kind: self.kind,
+            dimensions: self.dimensions.clone(),
+            keys,
+            values,
+            protection: self.protection,
+            exact_rows: None,
+        })
+    }
+
+    /// This cube with the rows of `more`, a cube of the same kind and
+    /// protection with no overlaid rows, after its own; `None` when
+    /// `more` differs so.
+    pub fn appended(mut self, more: &Cube) -> Option<Cube> {
+        if more.kind != self.kind
+            || more.protection != self.protection
+            || self.exact_rows.is_some()
+            || more.exact_rows.is_some()
+        {
+            return None;
+        }
+        for (out, column) in self.keys.iter_mut().zip(&more.keys) {
+            out.extend_from_slice(column);
+        }
+        for (out, column) in self.values.iter_mut().zip(&more.values) {
+            out.extend_from_slice(column);
+        }
+        Some(self)
+    }
+
     /// This public cube with the rows of `codes` (of the family's own
     /// dimension: municipality, hospital or practice) replaced by the rows
     /// of `closed`, a closed tile of the same kind covering those codes.

@@ -61,8 +61,9 @@ pub enum DimensionId {
     /// General practice (ydernummer) of a GP contact or of a citizen's
     /// listing: codes 1–[`MAX_PRACTICES`] number a release's practices in
     /// the order of their provider numbers (the tile's metadata names
-    /// them, see `tile::META_PRACTICES`), and [`ALL_PRACTICES`] is every
-    /// practice in the country together. A citizen in contact with two
+    /// them, see `tile::META_PRACTICES`), [`ALL_PRACTICES`] is every
+    /// practice in the country together and [`CLUSTER_PRACTICES`] a
+    /// practice's GP cluster together. A citizen in contact with two
     /// practices counts as a patient at both, so practices never add up.
     Practice,
     /// Ordiprax drug group (1–5, [`crate::drug::DrugGroup::INDICATORS`]
@@ -420,6 +421,17 @@ pub const MAX_PRACTICES: u16 = 9999;
 /// together (in the closed prescription tiles, the national reference).
 pub const ALL_PRACTICES: u16 = 10000;
 
+/// The practice code of a practice's GP cluster taken together, in the
+/// practice's closed detail tile: the cluster's detail comes summed, so the
+/// tile holds no other practice's rows.
+pub const CLUSTER_PRACTICES: u16 = 10001;
+
+/// The label of [`CLUSTER_PRACTICES`].
+pub const CLUSTER_PRACTICES_LABEL: Text = Text {
+    da: "Klyngen",
+    en: "The cluster",
+};
+
 /// The label of [`ALL_PRACTICES`].
 pub const ALL_PRACTICES_LABEL: Text = Text {
     da: "Hele landet",
@@ -623,6 +635,7 @@ impl DimensionId {
             // their tiles.
             DimensionId::Practice => match code {
                 ALL_PRACTICES => ALL_PRACTICES_LABEL.get(lang).to_string(),
+                CLUSTER_PRACTICES => CLUSTER_PRACTICES_LABEL.get(lang).to_string(),
                 _ => format!("{} {code}", DimensionId::Practice.def().label.get(lang)),
             },
             DimensionId::Hospital => match code {

@@ -531,6 +531,10 @@ impl Store {
                 Store::Postgres(pool) => registers::Tx::Postgres(pool.begin().await?),
             },
             tiles: Vec::new(),
+            sqlite_pool: match self {
+                Store::Sqlite(pool) => Some(pool.clone()),
+                Store::Postgres(_) => None,
+            },
         })
     }
 
@@ -677,6 +681,8 @@ pub struct ReleaseWriter {
     tx: registers::Tx,
     /// The ids of the tiles written, in order.
     tiles: Vec<String>,
+    /// The SQLite pool, for the checkpoint after the commit.
+    sqlite_pool: Option<SqlitePool>,
 }
 
 /// Runs `$body` with `$tx` bound to the open transaction, whatever its engine.
@@ -756,6 +762,14 @@ impl ReleaseWriter {
             }
             tx.commit().await?;
         });
+        // Copy the release from the write-ahead log into the database now:
+        // at national size its tiles are gigabytes, which the log would
+        // otherwise keep, and the next start would read through.
+        if let Some(pool) = &self.sqlite_pool {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await?;
+        }
         Ok(true)
     }
 }

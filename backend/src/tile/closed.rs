@@ -8,7 +8,9 @@
 use std::collections::BTreeSet;
 
 use shared::cube::Cube;
-use shared::dimension::{DimensionId, ALL_PRACTICES, REGION_SJAELLAND, SJAELLAND_AS_ONE};
+use shared::dimension::{
+    DimensionId, ALL_PRACTICES, CLUSTER_PRACTICES, REGION_SJAELLAND, SJAELLAND_AS_ONE,
+};
 use shared::geography;
 use shared::tile::{HospitalCode, PracticeCode, META_SCOPE, META_SCOPE_CODES};
 use shared::TileFamilyId;
@@ -66,11 +68,15 @@ pub fn scopes(practices: &[PracticeCode]) -> Vec<Scope> {
 /// scope has no tiles of the family.
 ///
 /// The prescription tiles by practice (issue 8's cluster pages) differ:
-/// a practice's tile holds every practice of its GP cluster, to compare
-/// with (named only its own, see [`named`]); and every scope's
-/// `prescriptions` tile holds the whole country ([`ALL_PRACTICES`]), its
-/// national reference (the detail tile has no country rows: the pages
-/// break down a practice or a cluster only).
+/// a practice's `prescriptions` tile holds every practice of its GP
+/// cluster, to compare with (named only its own, see [`named`]), and
+/// every scope's holds the whole country ([`ALL_PRACTICES`]), its
+/// national reference. A practice's detail tile holds its cluster summed
+/// ([`CLUSTER_PRACTICES`], see [`cut`]): the pages break the cluster down
+/// but compare no practice of it in detail, and at national size every
+/// practice's rows would make each tile many times its own size. The
+/// detail tile has no country rows: the pages break down a practice or a
+/// cluster only.
 fn covered(
     scope: &Scope,
     family: TileFamilyId,
@@ -119,12 +125,18 @@ fn covered(
             .filter(|p| match scope {
                 Scope::GpCluster(k) => p.gp_cluster == *k,
                 Scope::GpPractice(number) => {
-                    p.provider_number == *number || own_cluster == Some(p.gp_cluster)
+                    p.provider_number == *number
+                        || (family == TileFamilyId::Prescriptions
+                            && own_cluster == Some(p.gp_cluster))
                 }
                 _ => scope.has_municipality(p.municipality),
             })
             .map(|p| p.code)
             .chain((family == TileFamilyId::Prescriptions).then_some(ALL_PRACTICES))
+            .chain(
+                (family == TileFamilyId::PrescriptionDetail && own_cluster.is_some())
+                    .then_some(CLUSTER_PRACTICES),
+            )
             .collect(),
         _ => return None,
     };
@@ -166,6 +178,8 @@ fn named(
 /// The closed tiles of every scope, cut from the exact cubes one at a
 /// time as they are asked for: at national size they add up to gigabytes,
 /// so a caller encodes each and lets it go before the next is cut.
+/// A practice's detail tile gets the rows of its GP cluster's practices
+/// added up into rows of [`CLUSTER_PRACTICES`].
 pub fn cut<'a>(
     exact: &'a [Cube],
     hospitals: &'a [HospitalCode],
@@ -176,7 +190,10 @@ pub fn cut<'a>(
             let family = cube.family();
             let dimension = family.def().dimension;
             let codes = covered(&scope, family, hospitals, practices)?;
-            let rows = cube.retain(dimension, |c| codes.binary_search(&c).is_ok())?;
+            let mut rows = cube.retain(dimension, |c| codes.binary_search(&c).is_ok())?;
+            if codes.contains(&CLUSTER_PRACTICES) {
+                rows = rows.appended(&cluster_summed(cube, &scope, practices)?)?;
+            }
             Some(ClosedCube {
                 metadata: vec![
                     (META_SCOPE, scope.to_string()),
@@ -192,6 +209,23 @@ pub fn cut<'a>(
             })
         })
     })
+}
+
+/// The rows of the practices in the GP cluster of the practice `scope`,
+/// added up into rows of [`CLUSTER_PRACTICES`].
+fn cluster_summed(cube: &Cube, scope: &Scope, practices: &[PracticeCode]) -> Option<Cube> {
+    let Scope::GpPractice(number) = scope else {
+        return None;
+    };
+    let own = practices.iter().find(|p| p.provider_number == *number)?;
+    let mut members: Vec<u16> = practices
+        .iter()
+        .filter(|p| p.gp_cluster == own.gp_cluster)
+        .map(|p| p.code)
+        .collect();
+    members.sort_unstable();
+    cube.retain(DimensionId::Practice, |c| members.binary_search(&c).is_ok())?
+        .summed(DimensionId::Practice, CLUSTER_PRACTICES)
 }
 
 #[cfg(test)]
@@ -241,10 +275,19 @@ mod tests {
             covered(&aarhus, rx, &[], &practices).as_deref(),
             Some(&[1, 3, 4, ALL_PRACTICES][..])
         );
-        // The detail tile: the same practices, not the country.
+        // The detail tile: the practice and its cluster summed, not the
+        // country; a practice in no cluster has only its own.
         let detail = TileFamilyId::PrescriptionDetail;
         assert_eq!(
             covered(&own, detail, &[], &practices).as_deref(),
+            Some(&[1, CLUSTER_PRACTICES][..])
+        );
+        assert_eq!(
+            covered(&alone, detail, &[], &practices).as_deref(),
+            Some(&[4][..])
+        );
+        assert_eq!(
+            covered(&cluster, detail, &[], &practices).as_deref(),
             Some(&[1, 2][..])
         );
         assert_eq!(
@@ -257,6 +300,70 @@ mod tests {
         assert_eq!(
             covered(&aarhus, geo, &[], &practices).as_deref(),
             Some(&[751][..])
+        );
+    }
+
+    #[test]
+    fn a_practice_detail_tile_holds_its_own_rows_and_its_cluster_summed() {
+        let practices = [
+            practice(1, 751, 7),
+            practice(2, 746, 7),
+            practice(3, 751, 8),
+        ];
+        // (practice, medicine, patients, packages, DDD) in 2024, opioids,
+        // consumption 1, treatment 1, every size, age band 14, women.
+        let rows = [
+            (1, 0, 5, 9, 100),
+            (1, 7, 2, 3, 40),
+            (2, 0, 4, 4, 60),
+            (2, 9, 1, 1, 10),
+            (3, 0, 50, 90, 900),
+        ];
+        let mut keys = vec![Vec::new(); 9];
+        let mut values = vec![Vec::new(); 3];
+        for (practice, medicine, patients, packages, ddd) in rows {
+            for (k, v) in keys
+                .iter_mut()
+                .zip([2024, practice, 1, medicine, 1, 1, 0, 14, 2])
+            {
+                k.push(v);
+            }
+            for (column, v) in values.iter_mut().zip([patients, packages, ddd]) {
+                column.push(v);
+            }
+        }
+        let cube = Cube::new(TileFamilyId::PrescriptionDetail, keys, values).expect("cube");
+        let tiles: Vec<ClosedCube> = cut(std::slice::from_ref(&cube), &[], &practices)
+            .filter(|c| c.scope == Scope::GpPractice("000001".into()))
+            .collect();
+        assert_eq!(tiles.len(), 1);
+        let tile = &tiles[0];
+        assert_eq!(tile.codes, [1, CLUSTER_PRACTICES]);
+        assert_eq!(tile.named, [1]);
+        let column = |q| tile.cube.quantity_column(q).expect("column").to_vec();
+        let practice_column = tile.cube.key_column(DimensionId::Practice).expect("key");
+        let medicine_column = tile.cube.key_column(DimensionId::Medicine).expect("key");
+        let found: Vec<(u16, u16, u64, u64, u64)> = (0..tile.cube.rows())
+            .map(|r| {
+                (
+                    practice_column[r],
+                    medicine_column[r],
+                    column(shared::QuantityId::RxPatients)[r],
+                    column(shared::QuantityId::RxPackages)[r],
+                    column(shared::QuantityId::RxDdd)[r],
+                )
+            })
+            .collect();
+        // Its own rows, then the cluster's (1 and 2, not 3) per key.
+        assert_eq!(
+            found,
+            [
+                (1, 0, 5, 9, 100),
+                (1, 7, 2, 3, 40),
+                (CLUSTER_PRACTICES, 0, 9, 13, 160),
+                (CLUSTER_PRACTICES, 7, 2, 3, 40),
+                (CLUSTER_PRACTICES, 9, 1, 1, 10),
+            ]
         );
     }
 }
