@@ -199,23 +199,35 @@ impl Cube {
     /// does not store `dimension`.
     pub fn retain(&self, dimension: DimensionId, keep: impl Fn(u16) -> bool) -> Option<Cube> {
         let column = self.key_column(dimension)?;
-        let rows: Vec<usize> = (0..self.rows()).filter(|&r| keep(column[r])).collect();
-        let pick = |c: &Vec<u16>| rows.iter().map(|&r| c[r]).collect::<Vec<_>>();
-        Some(Cube {
+        let rows: Vec<u32> = (0..self.rows())
+            .filter(|&r| keep(column[r]))
+            .map(|r| r as u32)
+            .collect();
+        Some(self.select(&rows))
+    }
+
+    /// The rows numbered `rows` (in that order), as a cube of their own
+    /// (same tile, same protection).
+    ///
+    /// # Panics
+    /// When a row number is out of range.
+    pub fn select(&self, rows: &[u32]) -> Cube {
+        let pick = |c: &Vec<u16>| rows.iter().map(|&r| c[r as usize]).collect::<Vec<_>>();
+        Cube {
             kind: self.kind,
             dimensions: self.dimensions.clone(),
             keys: self.keys.iter().map(pick).collect(),
             values: self
                 .values
                 .iter()
-                .map(|c| rows.iter().map(|&r| c[r]).collect())
+                .map(|c| rows.iter().map(|&r| c[r as usize]).collect())
                 .collect(),
             protection: self.protection,
             exact_rows: self
                 .exact_rows
                 .as_ref()
-                .map(|exact| rows.iter().map(|&r| exact[r]).collect()),
-        })
+                .map(|exact| rows.iter().map(|&r| exact[r as usize]).collect()),
+        }
     }
 
     /// This cube's rows added up into rows whose code of `dimension` is
@@ -223,31 +235,33 @@ impl Cube {
     /// `None` when the tile does not store `dimension`.
     pub fn summed(&self, dimension: DimensionId, code: u16) -> Option<Cube> {
         let at = self.dimensions.iter().position(|d| *d == dimension)?;
-        let mut sums: std::collections::BTreeMap<Vec<u16>, Vec<u64>> =
-            std::collections::BTreeMap::new();
-        for row in 0..self.rows() {
-            let key: Vec<u16> = self
-                .keys
+        // The rows in the order of their other keys; equal neighbours add up.
+        let other = |row: usize| {
+            self.keys
                 .iter()
                 .enumerate()
-                .map(|(i, column)| if i == at { code } else { column[row] })
-                .collect();
-            let sum = sums
-                .entry(key)
-                .or_insert_with(|| vec![0; self.values.len()]);
-            for (s, column) in sum.iter_mut().zip(&self.values) {
-                *s += column[row];
+                .filter(move |(i, _)| *i != at)
+                .map(move |(_, column)| column[row])
+        };
+        let mut order: Vec<usize> = (0..self.rows()).collect();
+        order.sort_unstable_by(|&a, &b| other(a).cmp(other(b)));
+        let mut keys = vec![Vec::new(); self.keys.len()];
+        let mut values: Vec<Vec<u64>> = vec![Vec::new(); self.values.len()];
+        let mut previous: Option<usize> = None;
+        for row in order {
+            if previous.is_some_and(|p| other(p).eq(other(row))) {
+                for (out, column) in values.iter_mut().zip(&self.values) {
+                    *out.last_mut().expect("a row before") += column[row];
+                }
+            } else {
+                for (i, (out, column)) in keys.iter_mut().zip(&self.keys).enumerate() {
+                    out.push(if i == at { code } else { column[row] });
+                }
+                for (out, column) in values.iter_mut().zip(&self.values) {
+                    out.push(column[row]);
+                }
             }
-        }
-        let mut keys = vec![Vec::with_capacity(sums.len()); self.keys.len()];
-        let mut values = vec![Vec::with_capacity(sums.len()); self.values.len()];
-        for (key, sum) in sums {
-            for (column, k) in keys.iter_mut().zip(key) {
-                column.push(k);
-            }
-            for (column, v) in values.iter_mut().zip(sum) {
-                column.push(v);
-            }
+            previous = Some(row);
         }
         Some(Cube {
             kind: self.kind,

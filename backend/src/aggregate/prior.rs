@@ -18,6 +18,10 @@ use super::population::Place;
 pub struct Admissions {
     /// (person, start day, the person's place in the start year), sorted.
     list: Vec<(u32, i32, Place)>,
+    /// Where each person's admissions begin in `list`, by person number
+    /// (one more entry at the end): a contact finds its person's few
+    /// admissions at once, not by searching them all.
+    offsets: Vec<u32>,
     /// Days before the start that still count.
     window: i32,
 }
@@ -36,8 +40,17 @@ impl Admissions {
     /// Indexes the admissions, given as (person, start day, place).
     pub fn new(mut list: Vec<(u32, i32, Place)>, window_days: u32) -> Admissions {
         list.sort_unstable_by_key(|(person, day, place)| (*person, *day, place.cell));
+        let persons = list.last().map_or(0, |(person, _, _)| *person as usize + 1);
+        let mut offsets = vec![0u32; persons + 1];
+        for (person, _, _) in &list {
+            offsets[*person as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
         Admissions {
             list,
+            offsets,
             window: i32::try_from(window_days).unwrap_or(i32::MAX),
         }
     }
@@ -59,12 +72,15 @@ impl Admissions {
 
     /// Indices of `person`'s admissions starting on a day in `from..=until`.
     fn starting(&self, person: u32, from: i32, until: i32) -> Range<usize> {
-        let lower = self
-            .list
-            .partition_point(|(p, d, _)| (*p, *d) < (person, from));
-        let upper = self
-            .list
-            .partition_point(|(p, d, _)| (*p, *d) <= (person, until));
+        let person = person as usize;
+        let (Some(&first), Some(&end)) = (self.offsets.get(person), self.offsets.get(person + 1))
+        else {
+            return 0..0;
+        };
+        let (first, end) = (first as usize, end as usize);
+        let own = &self.list[first..end];
+        let lower = first + own.partition_point(|(_, d, _)| *d < from);
+        let upper = first + own.partition_point(|(_, d, _)| *d <= until);
         lower..upper.max(lower)
     }
 
@@ -134,6 +150,8 @@ mod tests {
         );
         assert_eq!(marked(7, date(2024, 4, 1)), [false, false], "the day after");
         assert_eq!(marked(3, start), [true, false], "another person");
+        assert_eq!(marked(5, start), [false, false], "a person without any");
+        assert_eq!(marked(8, start), [false, false], "past the last person");
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! scope is ever in a tile the caller can read. A tile names its scope and
 //! the codes it covers in its metadata, so its id is its own.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use shared::cube::Cube;
 use shared::dimension::{
@@ -185,14 +188,35 @@ pub fn cut<'a>(
     hospitals: &'a [HospitalCode],
     practices: &'a [PracticeCode],
 ) -> impl Iterator<Item = ClosedCube> + 'a {
+    // Each cube's rows by the code of its family's dimension, found once:
+    // every scope takes a few codes of cubes with millions of rows.
+    let indices: Vec<HashMap<u16, Vec<u32>>> = exact.iter().map(rows_by_code).collect();
+    // A GP cluster's summed detail, shared by the cluster's practices.
+    let sums: RefCell<HashMap<(usize, u16), Cube>> = RefCell::default();
+    let shared = Rc::new((indices, sums));
     scopes(practices).into_iter().flat_map(move |scope| {
-        exact.iter().filter_map(move |cube| {
+        let shared = Rc::clone(&shared);
+        exact.iter().enumerate().filter_map(move |(at, cube)| {
+            let (indices, sums) = &*shared;
             let family = cube.family();
-            let dimension = family.def().dimension;
             let codes = covered(&scope, family, hospitals, practices)?;
-            let mut rows = cube.retain(dimension, |c| codes.binary_search(&c).is_ok())?;
+            let mut rows = cube.select(&rows_of(&indices[at], &codes));
             if codes.contains(&CLUSTER_PRACTICES) {
-                rows = rows.appended(&cluster_summed(cube, &scope, practices)?)?;
+                let cluster = own_cluster(&scope, practices)?;
+                let mut sums = sums.borrow_mut();
+                let summed = match sums.entry((at, cluster)) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => {
+                        let members: Vec<u16> = practices
+                            .iter()
+                            .filter(|p| p.gp_cluster == cluster)
+                            .map(|p| p.code)
+                            .collect();
+                        let rows = cube.select(&rows_of(&indices[at], &members));
+                        e.insert(rows.summed(DimensionId::Practice, CLUSTER_PRACTICES)?)
+                    }
+                };
+                rows = rows.appended(summed)?;
             }
             Some(ClosedCube {
                 metadata: vec![
@@ -211,21 +235,39 @@ pub fn cut<'a>(
     })
 }
 
-/// The rows of the practices in the GP cluster of the practice `scope`,
-/// added up into rows of [`CLUSTER_PRACTICES`].
-fn cluster_summed(cube: &Cube, scope: &Scope, practices: &[PracticeCode]) -> Option<Cube> {
+/// The row numbers of `cube` by the code of its family's dimension.
+fn rows_by_code(cube: &Cube) -> HashMap<u16, Vec<u32>> {
+    let mut index: HashMap<u16, Vec<u32>> = HashMap::new();
+    if let Some(column) = cube.key_column(cube.family().def().dimension) {
+        for (row, code) in column.iter().enumerate() {
+            index.entry(*code).or_default().push(row as u32);
+        }
+    }
+    index
+}
+
+/// The rows of `codes`, in the cube's order.
+fn rows_of(index: &HashMap<u16, Vec<u32>>, codes: &[u16]) -> Vec<u32> {
+    let mut rows: Vec<u32> = codes
+        .iter()
+        .filter_map(|c| index.get(c))
+        .flatten()
+        .copied()
+        .collect();
+    rows.sort_unstable();
+    rows
+}
+
+/// The GP cluster of the practice `scope`, when it has one.
+fn own_cluster(scope: &Scope, practices: &[PracticeCode]) -> Option<u16> {
     let Scope::GpPractice(number) = scope else {
         return None;
     };
-    let own = practices.iter().find(|p| p.provider_number == *number)?;
-    let mut members: Vec<u16> = practices
+    practices
         .iter()
-        .filter(|p| p.gp_cluster == own.gp_cluster)
-        .map(|p| p.code)
-        .collect();
-    members.sort_unstable();
-    cube.retain(DimensionId::Practice, |c| members.binary_search(&c).is_ok())?
-        .summed(DimensionId::Practice, CLUSTER_PRACTICES)
+        .find(|p| p.provider_number == *number)
+        .map(|p| p.gp_cluster)
+        .filter(|&k| k != 0)
 }
 
 #[cfg(test)]
