@@ -1006,4 +1006,36 @@ async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+
+    // A covering scope may ask for another scope's manifest: the country
+    // for any scope, a municipality for its own only.
+    let asked = format!("/api/manifest?scope={scope}");
+    let listed: Manifest =
+        test::call_and_read_body_json(&app, get(asked.clone(), Some(&national))).await;
+    let scopes: HashSet<Option<String>> = listed.tiles.iter().map(|t| t.scope.clone()).collect();
+    assert_eq!(scopes, HashSet::from([None, Some(scope.clone())]));
+    assert!(listed.tiles.iter().any(|t| t.id == own.id));
+    let same: Manifest = test::call_and_read_body_json(&app, get(asked, Some(&token))).await;
+    assert_eq!(same.tiles.len(), listed.tiles.len());
+    for (uri, token, status) in [
+        (
+            "/api/manifest?scope=national",
+            Some(token.as_str()),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "/api/manifest?scope=gp_cluster:1",
+            Some(token.as_str()),
+            StatusCode::FORBIDDEN,
+        ),
+        ("/api/manifest?scope=national", None, StatusCode::FORBIDDEN),
+        (
+            "/api/manifest?scope=everything",
+            Some(national.as_str()),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let res = test::call_service(&app, get(uri.to_string(), token)).await;
+        assert_eq!(res.status(), status, "{uri}");
+    }
 }

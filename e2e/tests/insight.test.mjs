@@ -338,3 +338,41 @@ test('a demo GP practice walks overview, cluster insight and intervention, pract
   assert.match(await page.getByTestId('method').textContent(), /Benjamini–Hochberg/);
   await context.close();
 });
+
+test("the country breaks a practice down from its GP cluster's detail tile, never from the whole country's", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/rapporter/medicin`);
+  await page.getByTestId('sign-in').locator('summary').click();
+  const provider = await page
+    .locator('[data-testid="sign-in"] button[data-role="gp_practice"]')
+    .getAttribute('data-org');
+  const o = oracle(provider, 'latest');
+  const cluster = o.practice.gp_cluster;
+  assert.ok(cluster, 'the demo practice is in a GP cluster');
+  await page.locator('[data-testid="sign-in"] button[data-role="national"]').click();
+  await page.getByTestId('signed-in-as').waitFor();
+  const asked = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    asked.push(decodeURIComponent(u.pathname + u.search));
+  });
+  await page.goto(
+    `${url}/praksisindsigt/indsats?measure=opioid_patients&klynge=${cluster}&praksis=${o.practice.code}&fordel=consumption`,
+  );
+  samePart(
+    await parts(page, 'consumption'),
+    opioids_parts(o, 'opioid_patients', 'consumption'),
+    PART_KEYS.consumption,
+    'national: the practice\'s opioid patients by consumption',
+  );
+  assert.ok(
+    asked.includes(`/api/manifest?scope=gp_cluster:${cluster}`),
+    `the cluster's manifest was asked for: ${asked.filter((a) => a.startsWith('/api/')).join(', ')}`,
+  );
+  const manifest = await page.evaluate(() => fetch('/api/manifest').then((r) => r.json()));
+  const national = manifest.tiles.find((t) => t.family === 'prescription_detail' && t.scope === 'national');
+  assert.ok(national, "the country's own detail tile exists");
+  assert.ok(!asked.includes(national.url), "the country's detail tile was not fetched");
+  await context.close();
+});

@@ -261,7 +261,12 @@ def main(provider, year, sex, ages):
         json.dumps(
             {
                 "parts": parts,
-                "practice": {"provider_number": provider, "name": own["name"], "gp_cluster": own["gp_cluster"]},
+                "practice": {
+                    "provider_number": provider,
+                    "code": own["code"],
+                    "name": own["name"],
+                    "gp_cluster": own["gp_cluster"],
+                },
                 "others": others,
                 "years": years,
                 "year": year,

@@ -1086,8 +1086,10 @@ def _prescriptions_by_sql(place):
     practice): the cells summed over the practices of each place, every
     DDD cell rounded from its own thousandths."""
     q = FAMILIES["prescriptions"]
+    # A person has one cell a year, so a cell's patients of a group are its
+    # rows of `patient` (one per person and group) of that group.
     per_group = ",\n".join(
-        f"count(DISTINCT cpr) FILTER (WHERE grp = '{g}') AS {g}_patients,\n"
+        f"count(*) FILTER (WHERE grp = '{g}') AS {g}_patients,\n"
         f"(sum(milli) FILTER (WHERE grp = '{g}') + 500) // 1000 AS {g}_ddd"
         for g in DRUG_GROUPS
     )
@@ -1104,9 +1106,13 @@ def _prescriptions_by_sql(place):
             JOIN placed c ON c.cpr = r.cpr AND c.year = year(r.redemption_date)
             WHERE r.grp IS NOT NULL
         ),
+        patient AS (
+            SELECT year, place, age_band, sex, cpr, grp, sum(milli) AS milli
+            FROM redeemed GROUP BY ALL
+        ),
         drugs AS (
             SELECT year, place, age_band, sex, {per_group}
-            FROM redeemed GROUP BY ALL
+            FROM patient GROUP BY year, place, age_band, sex
         ),
         listed AS (
             SELECT year, place, age_band, sex, count(*) AS listed_patients

@@ -1,7 +1,11 @@
 //! `GET /api/manifest`: the current release and its tiles;
 //! `GET /api/releases/{id}`: the manifest of any release built here (kept,
 //! so that an old link still reproduces its numbers). Both say what
-//! changed since the release before.
+//! changed since the release before. Both take `?scope=…`: a caller whose
+//! scope covers another (the national scope covers every scope) may ask
+//! for that scope's closed tiles instead of its own — the cluster pages of
+//! a national user read one GP cluster's detail tile, not the whole
+//! country's.
 
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::http::StatusCode;
@@ -10,6 +14,7 @@ use shared::api::{Manifest, TileChange, TileEntry};
 use shared::tile::FORMAT_VERSION;
 
 use super::error_response;
+use crate::auth::Scope;
 use crate::startup::AppState;
 use crate::store::{Release, StoredTile, Tiles};
 
@@ -40,7 +45,30 @@ async fn answer(
         Err(refused) => return refused.error_response(),
     };
     let signed_in = caller.is_some();
-    let scope = caller.and_then(|c| c.scope).map(|s| s.to_string());
+    let asked =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("scope").cloned());
+    let scope = match asked {
+        None => caller.and_then(|c| c.scope).map(|s| s.to_string()),
+        Some(text) => {
+            let Some(asked) = Scope::parse(&text) else {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    "unknown_scope",
+                    format!("Not a scope: {text:?} (e.g. gp_cluster:12, municipality:0751)."),
+                );
+            };
+            if !caller.is_some_and(|c| c.covers(&asked)) {
+                return error_response(
+                    StatusCode::FORBIDDEN,
+                    "scope_not_covered",
+                    format!("Your sign-in does not cover the scope {asked}."),
+                );
+            }
+            Some(asked.to_string())
+        }
+    };
     match manifest_for(state, id, scope.as_deref()).await {
         Ok(Some(manifest)) => {
             let cache = if signed_in {

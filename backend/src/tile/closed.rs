@@ -89,13 +89,10 @@ fn covered(
     let dimension = family.def().dimension;
     let prescriptions = compares_in_cluster(family);
     // A practice's own GP cluster, looked up once (not per practice).
-    let own_cluster = match scope {
-        Scope::GpPractice(number) if prescriptions => practices
-            .iter()
-            .find(|p| p.provider_number == *number)
-            .map(|p| p.gp_cluster)
-            .filter(|&k| k != 0),
-        _ => None,
+    let cluster = if prescriptions {
+        own_cluster(scope, practices)
+    } else {
+        None
     };
     let codes: Vec<u16> = match (dimension, scope) {
         (DimensionId::Municipality, Scope::GpCluster(_) | Scope::GpPractice(_)) => return None,
@@ -129,15 +126,14 @@ fn covered(
                 Scope::GpCluster(k) => p.gp_cluster == *k,
                 Scope::GpPractice(number) => {
                     p.provider_number == *number
-                        || (family == TileFamilyId::Prescriptions
-                            && own_cluster == Some(p.gp_cluster))
+                        || (family == TileFamilyId::Prescriptions && cluster == Some(p.gp_cluster))
                 }
                 _ => scope.has_municipality(p.municipality),
             })
             .map(|p| p.code)
             .chain((family == TileFamilyId::Prescriptions).then_some(ALL_PRACTICES))
             .chain(
-                (family == TileFamilyId::PrescriptionDetail && own_cluster.is_some())
+                (family == TileFamilyId::PrescriptionDetail && cluster.is_some())
                     .then_some(CLUSTER_PRACTICES),
             )
             .collect(),

@@ -107,6 +107,21 @@ pub async fn manifest(id: Option<&str>) -> Result<Manifest, ApiError> {
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// The current manifest with the closed tiles of `scope`, which the
+/// caller's own scope covers.
+pub async fn manifest_of_scope(scope: &str) -> Result<Manifest, ApiError> {
+    checked(
+        Request::get("/api/manifest")
+            .query([("scope", scope)])
+            .send()
+            .await,
+    )
+    .await?
+    .json()
+    .await
+    .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
 /// Fetches and decodes one tile.
 pub async fn tile(entry: &TileEntry) -> Result<Cube, ApiError> {
     Ok(tile_with_metadata(entry).await?.0)

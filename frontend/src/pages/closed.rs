@@ -64,7 +64,21 @@ pub type PracticeTile = Option<(Cube, Vec<PracticeCode>)>;
 /// The current release's closed tile of `family` (keyed by practice) for
 /// `scope`, with the practices it names; `None` when there is none.
 pub async fn practice_tile(family: TileFamilyId, scope: &str) -> Result<PracticeTile, ApiError> {
-    let manifest = api::manifest(None).await?;
+    practice_tile_in(&api::manifest(None).await?, family, scope).await
+}
+
+/// [`practice_tile`] of `scope`, another scope than the caller's own that
+/// the caller's covers (the national scope covers every scope).
+pub async fn practice_tile_of(family: TileFamilyId, scope: &str) -> Result<PracticeTile, ApiError> {
+    practice_tile_in(&api::manifest_of_scope(scope).await?, family, scope).await
+}
+
+/// The tile of `family` for `scope` in `manifest`.
+async fn practice_tile_in(
+    manifest: &shared::api::Manifest,
+    family: TileFamilyId,
+    scope: &str,
+) -> Result<PracticeTile, ApiError> {
     let kind = TileKind {
         family,
         split: Split::None,

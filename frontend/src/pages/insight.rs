@@ -291,6 +291,9 @@ struct InsightBodyProps {
 
 type Loaded = Option<Result<Option<Rc<Practices>>, ApiError>>;
 
+/// The scope of the national caller.
+const NATIONAL: &str = "national";
+
 /// The detail tile, once asked for: `None` while it loads.
 type Detail = Option<Result<Option<Rc<shared::cube::Cube>>, ApiError>>;
 
@@ -312,25 +315,53 @@ fn insight_body(props: &InsightBodyProps) -> Html {
             });
         });
     }
-    // The detail tile, for the intervention pages' breakdowns.
-    let detail = use_state(|| None as Detail);
+    // The detail tile, for the intervention pages' breakdowns: the scope's
+    // own, but for the country the focused GP cluster's (the country's
+    // holds every practice: some 150 MB at national size).
+    let read = match &*tile {
+        Some(Ok(Some(practices))) if props.scope == NATIONAL => Some(
+            practices
+                .focus(props.choice.cluster, props.choice.practice)
+                .cluster
+                .map_or_else(|| props.scope.clone(), |k| format!("gp_cluster:{k}")),
+        ),
+        _ if props.scope == NATIONAL => None,
+        _ => Some(props.scope.clone()),
+    };
+    // The scope whose detail tile `detail` holds, and the one last asked
+    // for (a late answer for another cluster is dropped).
+    let detail = use_state(|| (String::new(), None as Detail));
+    let asked = use_mut_ref(String::new);
     {
         let detail = detail.clone();
         let wanted = props.page.one_measure() && props.choice.by.detailed();
-        use_effect_with((props.scope.clone(), wanted), move |(scope, wanted)| {
-            if *wanted && detail.is_none() {
-                let scope = scope.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let loaded =
-                        super::closed::practice_tile(TileFamilyId::PrescriptionDetail, &scope)
-                            .await;
-                    detail.set(Some(
-                        loaded.map(|found| found.map(|(cube, _)| Rc::new(cube))),
-                    ));
-                });
+        let own = props.scope.clone();
+        use_effect_with((read.clone(), wanted), move |(read, wanted)| {
+            if let (Some(read), true) = (read.clone(), *wanted) {
+                if *asked.borrow() != read {
+                    asked.replace(read.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let family = TileFamilyId::PrescriptionDetail;
+                        let loaded = if read == own {
+                            super::closed::practice_tile(family, &read).await
+                        } else {
+                            super::closed::practice_tile_of(family, &read).await
+                        };
+                        if *asked.borrow() == read {
+                            detail.set((
+                                read,
+                                Some(loaded.map(|found| found.map(|(cube, _)| Rc::new(cube)))),
+                            ));
+                        }
+                    });
+                }
             }
         });
     }
+    let detail: Detail = match (&*detail, &read) {
+        ((of, loaded), Some(read)) if of == read => loaded.clone(),
+        _ => None,
+    };
     let navigator = use_navigator();
     let links = navigator.clone();
     match &*tile {
