@@ -531,11 +531,16 @@ impl Store {
                 Store::Postgres(pool) => registers::Tx::Postgres(pool.begin().await?),
             },
             tiles: Vec::new(),
-            sqlite_pool: match self {
-                Store::Sqlite(pool) => Some(pool.clone()),
-                Store::Postgres(_) => None,
-            },
+            sqlite_pool: self.sqlite_pool(),
         })
+    }
+
+    /// The SQLite pool, when SQLite is the engine.
+    fn sqlite_pool(&self) -> Option<SqlitePool> {
+        match self {
+            Store::Sqlite(pool) => Some(pool.clone()),
+            Store::Postgres(_) => None,
+        }
     }
 
     /// The newest release and its tiles.
@@ -762,14 +767,21 @@ impl ReleaseWriter {
             }
             tx.commit().await?;
         });
-        // Copy the release from the write-ahead log into the database now:
-        // at national size its tiles are gigabytes, which the log would
-        // otherwise keep, and the next start would read through.
-        if let Some(pool) = &self.sqlite_pool {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(pool)
-                .await?;
-        }
+        // At national size a release's tiles are gigabytes, which the log
+        // would otherwise keep, and the next start would read through.
+        checkpoint(self.sqlite_pool.as_ref()).await?;
         Ok(true)
     }
+}
+
+/// On SQLite (`pool`), copies a large commit from the write-ahead log into
+/// the database now and empties the log, so that the next write does not
+/// pay for it and the log does not keep the size of the largest commit.
+async fn checkpoint(pool: Option<&SqlitePool>) -> Result<(), StoreError> {
+    if let Some(pool) = pool {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
 }

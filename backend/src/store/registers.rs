@@ -83,10 +83,7 @@ impl Store {
             batch_id: batch_id.to_string(),
             tx,
             staging,
-            sqlite_pool: match self {
-                Store::Sqlite(pool) => Some(pool.clone()),
-                Store::Postgres(_) => None,
-            },
+            sqlite_pool: self.sqlite_pool(),
         })
     }
 
@@ -240,14 +237,7 @@ impl BatchWriter {
         match self.tx {
             Tx::Sqlite(tx) => {
                 finish!(tx);
-                // Copy the batch from the write-ahead log into the database
-                // now, so that the next batch does not pay for it and the
-                // log does not keep the size of the largest batch.
-                if let Some(pool) = &self.sqlite_pool {
-                    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                        .execute(pool)
-                        .await?;
-                }
+                super::checkpoint(self.sqlite_pool.as_ref()).await?;
             }
             Tx::Postgres(tx) => finish!(tx),
         }
