@@ -311,7 +311,17 @@ async fn both_engines_build_byte_identical_tiles() {
             .map(|split| format!("{f}{split}"))
         })
         .collect();
-    expected.extend(["by_hospital", "by_practice", "prescriptions_geo"].map(String::from));
+    expected.extend(
+        [
+            "by_hospital",
+            "by_diagnosis",
+            "by_specialty",
+            "by_department",
+            "by_practice",
+            "prescriptions_geo",
+        ]
+        .map(String::from),
+    );
     assert_eq!(families, expected);
     // Prescriptions by practice are closed only.
     assert!(!families.contains(&"prescriptions"));

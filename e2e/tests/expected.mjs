@@ -260,3 +260,29 @@ export function sectorCombinations(extracts, year) {
   }
   return { citizens: persons.size, combinations, several };
 }
+
+/**
+ * Hospital contacts starting in `year` of the year's citizens, by the
+ * ICD-10 chapter of their action diagnosis: WHO's chapters numbered 1-22
+ * in order, by the ranges of the categories (a letter and two digits)
+ * they hold; 23 for a category in none. An SKS diagnosis code is "D"
+ * followed by the ICD-10 code.
+ */
+export function hospitalContactsByChapter(extracts, year) {
+  const chapters = [
+    ['A00', 'B99'], ['C00', 'D48'], ['D50', 'D89'], ['E00', 'E90'], ['F00', 'F99'], ['G00', 'G99'],
+    ['H00', 'H59'], ['H60', 'H95'], ['I00', 'I99'], ['J00', 'J99'], ['K00', 'K93'], ['L00', 'L99'],
+    ['M00', 'M99'], ['N00', 'N99'], ['O00', 'O99'], ['P00', 'P96'], ['Q00', 'Q99'], ['R00', 'R99'],
+    ['S00', 'T98'], ['V01', 'Y98'], ['Z00', 'Z99'], ['U00', 'U99'],
+  ];
+  const persons = citizens(extracts, year);
+  const counts = {};
+  for (const c of rows(join(extracts, 'lpr.csv'))) {
+    if (Number(c.start_time.slice(0, 4)) !== year || !persons.has(c.cpr)) continue;
+    const category = c.action_diagnosis.slice(1, 4);
+    const found = chapters.findIndex(([first, last]) => first <= category && category <= last);
+    const code = found < 0 ? chapters.length + 1 : found + 1;
+    counts[code] = (counts[code] ?? 0) + 1;
+  }
+  return counts;
+}

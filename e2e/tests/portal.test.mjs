@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, hospitalContactsByChapter, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -940,6 +940,43 @@ test('stacked bars show each region\'s count as men and women, with a table twin
   await page.getByLabel('Pr. 1.000', { exact: true }).first().check();
   await page.getByTestId('chart-1-bars').waitFor();
   assert.ok(!(await page.locator('#c1-kind option').evaluateAll((os) => os.map((o) => o.value))).includes('stacked'));
+  await page.close();
+});
+
+test('the advanced tool breaks hospital contacts down by diagnosis group for the whole country, as the extracts do', async () => {
+  const year = latestYear(extracts);
+  const expected = hospitalContactsByChapter(extracts, year);
+  // The data exercises the breakdown: contacts in several chapters.
+  assert.ok(Object.keys(expected).length >= 3, `contacts in chapters ${Object.keys(expected)}`);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${url}/avanceret?chart=hospital_contacts..diagnosis_group.table`);
+  await page.getByTestId('chart-1-table').waitFor();
+  const byKey = await page.locator('#c1-by option').evaluateAll((os) => os.map((o) => o.value));
+  for (const by of ['diagnosis_group', 'specialty', 'department_type']) {
+    assert.ok(byKey.includes(by), `hospital contacts can be broken down by ${by}: ${byKey}`);
+  }
+  const values = await tableValues(page, 'chart-1-table');
+  // Every chapter and "codes outside the chapters" is a row; a chapter
+  // without contacts has none to show.
+  assert.deepEqual(Object.keys(values).map(Number).sort((a, b) => a - b), Array.from({ length: 23 }, (_, i) => i + 1));
+  for (const [code, value] of Object.entries(values)) {
+    assertClose(value ?? 0, expected[code] ?? 0, `contacts in diagnosis group ${code}`);
+  }
+  const circulatory = page.getByTestId('chart-1-table').locator('tbody tr[data-key="9"]');
+  assert.match(await circulatory.textContent(), /Kredsløbet/);
+  // The tile has no citizens: counts only, no rate per 1,000 citizens.
+  assert.equal(await page.locator('#c1-scale-per_1000').count(), 0, 'no per-1,000 scale');
+  // GP contacts are not hospital activity: the breakdown is not offered.
+  await page.locator('#c1-measure').selectOption('gp_contacts');
+  await page.waitForFunction(() => !new URL(location.href).searchParams.get('chart')?.includes('diagnosis_group'));
+  assert.ok(!(await page.locator('#c1-by option').evaluateAll((os) => os.map((o) => o.value))).includes('diagnosis_group'));
+  // The whole country's only: an area says so rather than being ignored.
+  await page.goto(`${url}/avanceret?municipality=101&chart=hospital_contacts..diagnosis_group.table`);
+  const alert = page.getByTestId('chart-1').getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /opgøres for hele landet og kan ikke afgrænses efter kommune/);
+  assert.equal(await page.getByTestId('chart-1-table').count(), 0, 'no figures for the municipality');
+  await page.screenshot({ path: join(artifacts, 'advanced-diagnosis-group.png'), fullPage: true });
   await page.close();
 });
 

@@ -59,10 +59,21 @@ DIMENSION_OF_FAMILY = {
     "municipal_care": "municipality",
     "sectors": "municipality",
     "by_hospital": "hospital",
+    "by_diagnosis": "diagnosis_group",
+    "by_specialty": "specialty",
+    "by_department": "department_type",
     "by_practice": "practice",
     "prescriptions": "practice",
     "prescriptions_geo": "municipality",
     "prescription_detail": "practice",
+}
+# The codes of the groups of hospital contacts: the ICD-10 chapters and
+# codes outside them, the specialties and the department types of LPR. Their
+# tiles are the country's: closed only for the national scope, whole.
+GROUP_CODES = {
+    "diagnosis_group": set(range(1, 24)),
+    "specialty": set(range(1, 18)),
+    "department_type": set(range(1, 8)),
 }
 # Families with closed tiles only (no public tile): prescriptions by
 # practice. The prescriptions tile holds the whole country as one more
@@ -942,6 +953,11 @@ def test_closed_tile_contents_stay_in_scope():
                 names = scope_codes - country
             if set(by_code) != names:
                 problems.append(f"{where}: the dictionary names {sorted(by_code)[:10]}, not {sorted(names)[:10]}")
+        elif column in GROUP_CODES:
+            if role != "national":
+                problems.append(f"{where}: a tile by {column} in a {role} scope")
+            elif scope_codes != GROUP_CODES[column]:
+                problems.append(f"{where}: scope codes {sorted(scope_codes)} are not every {column}")
         elif column == "hospital":
             if role not in ("region", "national", "health_cluster"):
                 problems.append(f"{where}: a by-hospital tile in a {role} scope")

@@ -17,7 +17,9 @@ base tile. Tiles are named by the manifest's `family`: "hospital" for
 the base tile, "hospital.target_group" for a split. The family
 "by_hospital" (hospital activity by the hospital of the contact) is
 served as one tile keyed year, hospital, age band and sex, without
-splits. The family "by_practice" (general practice by the
+splits; so are "by_diagnosis", "by_specialty" and "by_department", the
+same activity by the contact's diagnosis group (ICD-10 chapter),
+specialty and department type. The family "by_practice" (general practice by the
 GP practice) is served as one tile keyed year, practice, age band and
 sex, without splits: the GP contacts of citizens at each practice, and the
 citizens listed with it (by their latest listing of the year, the one
@@ -51,6 +53,9 @@ import pytest
 # The keys of the families of residence; FAMILY_KEYS has every family's.
 KEY_COLUMNS = ["year", "municipality", "age_band", "sex"]
 HOSPITAL_KEY_COLUMNS = ["year", "hospital", "age_band", "sex"]
+DIAGNOSIS_KEY_COLUMNS = ["year", "diagnosis_group", "age_band", "sex"]
+SPECIALTY_KEY_COLUMNS = ["year", "specialty", "age_band", "sex"]
+DEPARTMENT_KEY_COLUMNS = ["year", "department_type", "age_band", "sex"]
 PRACTICE_KEY_COLUMNS = ["year", "practice", "age_band", "sex"]
 
 # by_hospital: the hospital code of every Region Sjælland institution taken
@@ -191,6 +196,73 @@ FAMILIES = {
         "antidepressant_ddd",
     ],
 }
+# Hospital activity by the diagnosis group of the contact's action
+# diagnosis, by its unit's specialty and by its unit's department type: the
+# by_hospital quantities, counted the same way with the group in place of
+# the hospital (a stay, and what derives from it, by its first contact).
+for _family in ("by_diagnosis", "by_specialty", "by_department"):
+    FAMILIES[_family] = FAMILIES["by_hospital"]
+
+# by_specialty codes: position in this list + 1 (the LPR code list).
+SPECIALTIES = [
+    "general_practice",
+    "internal_medicine",
+    "geriatrics",
+    "cardiology",
+    "pulmonology",
+    "endocrinology",
+    "surgery",
+    "orthopaedics",
+    "gynaecology",
+    "paediatrics",
+    "psychiatry",
+    "neurology",
+    "ophthalmology",
+    "otorhinolaryngology",
+    "dermatology",
+    "rheumatology",
+    "emergency_medicine",
+]
+# by_department codes: position in this list + 1.
+DEPARTMENT_TYPES = [
+    "medical",
+    "surgical",
+    "psychiatric",
+    "paediatric",
+    "gynaecology_obstetrics",
+    "emergency",
+    "other",
+]
+# by_diagnosis codes: the chapters of ICD-10 (WHO) in order, 1-22, by
+# the ranges of categories (letter and two digits) they hold; an SKS
+# diagnosis is "D" and the ICD-10 code, so its category is characters 2-4.
+# A category in no chapter (D49, E95 ...) is code 23.
+ICD10_CHAPTERS = [
+    ("A00", "B99"),
+    ("C00", "D48"),
+    ("D50", "D89"),
+    ("E00", "E90"),
+    ("F00", "F99"),
+    ("G00", "G99"),
+    ("H00", "H59"),
+    ("H60", "H95"),
+    ("I00", "I99"),
+    ("J00", "J99"),
+    ("K00", "K93"),
+    ("L00", "L99"),
+    ("M00", "M99"),
+    ("N00", "N99"),
+    ("O00", "O99"),
+    ("P00", "P96"),
+    ("Q00", "Q99"),
+    ("R00", "R99"),
+    ("S00", "T98"),
+    ("V01", "Y98"),
+    ("Z00", "Z99"),
+    ("U00", "U99"),
+]
+NO_CHAPTER = len(ICD10_CHAPTERS) + 1
+
 # The public face of "prescriptions": the same cells summed by the
 # municipality of the practice (YDR), each DDD cell rounded from its own
 # thousandths.
@@ -223,6 +295,9 @@ SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_clus
 # The families served as one tile without splits, and their key columns.
 SINGLE_TILE_KEYS = {
     "by_hospital": HOSPITAL_KEY_COLUMNS,
+    "by_diagnosis": DIAGNOSIS_KEY_COLUMNS,
+    "by_specialty": SPECIALTY_KEY_COLUMNS,
+    "by_department": DEPARTMENT_KEY_COLUMNS,
     "by_practice": PRACTICE_KEY_COLUMNS,
     "prescriptions": PRACTICE_KEY_COLUMNS,
     "prescriptions_geo": KEY_COLUMNS,
@@ -234,6 +309,9 @@ FAMILY_SPLITS = {f: [] if f in SINGLE_TILE_KEYS else SPLITS for f in FAMILIES}
 # is not 0 (checked in addition to the values).
 ROWS_OF_FAMILY = {
     "by_hospital": ["hospital_contacts"],
+    "by_diagnosis": ["hospital_contacts"],
+    "by_specialty": ["hospital_contacts"],
+    "by_department": ["hospital_contacts"],
     "by_practice": FAMILIES["by_practice"],
     "prescriptions": FAMILIES["prescriptions"],
     "prescriptions_geo": FAMILIES["prescriptions"],
@@ -566,12 +644,13 @@ def _create_tables(con, extracts, years):
         SELECT contact_id, cpr,
                CAST(start_time AS TIMESTAMP) AS start_time,
                CAST(end_time AS TIMESTAMP) AS end_time,
-               sor_unit, priority, sector, department_type, action_diagnosis,
+               sor_unit, priority, sector, department_type, specialty, action_diagnosis,
                CAST(rehabilitation_plan AS INTEGER) AS rehabilitation_plan
         FROM {_csv(extracts, 'lpr.csv')}
     """)
 
     _create_hospital_tables(con, extracts)
+    _create_group_codes(con)
 
     # Stays by gaps and islands. A contact opens a new stay when it starts
     # more than 4 hours after the largest end_time of the person's earlier
@@ -602,6 +681,8 @@ def _create_tables(con, extracts, years):
                max(end_time) AS end_time,
                arg_min(priority, seq) AS priority,
                arg_min(sor_unit, seq) AS first_sor_unit,
+               arg_min(specialty, seq) AS first_specialty,
+               arg_min(department_type, seq) AS first_department_type,
                -- '' for a missing diagnosis, so that arg_min cannot skip
                -- the first contact for a later one
                arg_min(coalesce(action_diagnosis, ''), seq) AS first_diagnosis,
@@ -730,6 +811,53 @@ def _create_hospital_tables(con, extracts):
         FROM sor u JOIN hospital h ON h.sor_id = u.institution_id
         WHERE h.region = {SJAELLAND_REGION}
     """)
+
+
+# The families of hospital activity keyed by a code of the contact: the
+# key column, the table giving each value of the contact's column its
+# code(s) (columns value, code), that column of `lpr`, and the column of
+# `stay` with the value of the stay's first contact.
+BY_CONTACT = {
+    "by_hospital": ("hospital", "hospital_lookup", "sor_unit", "first_sor_unit"),
+    "by_diagnosis": ("diagnosis_group", "diagnosis_lookup", "action_diagnosis", "first_diagnosis"),
+    "by_specialty": ("specialty", "specialty_lookup", "specialty", "first_specialty"),
+    "by_department": ("department_type", "department_lookup", "department_type", "first_department_type"),
+}
+
+
+def _create_group_codes(con):
+    """The lookup tables of BY_CONTACT (value, code): a SOR unit's hospital
+    code(s); an action diagnosis's ICD-10 chapter (NO_CHAPTER when its
+    category is in none); a specialty's and a department type's position
+    in SPECIALTIES and DEPARTMENT_TYPES, plus 1."""
+    con.execute("CREATE OR REPLACE TABLE hospital_lookup AS SELECT sor_unit AS value, code FROM unit_hospital")
+    shapeless = con.execute(
+        "SELECT list(DISTINCT action_diagnosis) FROM lpr WHERE NOT regexp_matches(action_diagnosis, '^D[A-Z][0-9]{2}')"
+    ).fetchone()[0]
+    assert not shapeless, f"action diagnoses that are not D, a letter and two digits: {shapeless}"
+    con.execute("CREATE OR REPLACE TABLE chapter (code INTEGER, first VARCHAR, last VARCHAR)")
+    con.executemany(
+        "INSERT INTO chapter VALUES (?, ?, ?)",
+        [(i + 1, first, last) for i, (first, last) in enumerate(ICD10_CHAPTERS)],
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TABLE diagnosis_lookup AS
+        SELECT d.value,
+               coalesce((SELECT min(c.code) FROM chapter c
+                         WHERE substr(d.value, 2, 3) BETWEEN c.first AND c.last), {NO_CHAPTER}) AS code
+        FROM (SELECT DISTINCT action_diagnosis AS value FROM lpr) d
+    """)
+    for table, column, codes in [
+        ("specialty_lookup", "specialty", SPECIALTIES),
+        ("department_lookup", "department_type", DEPARTMENT_TYPES),
+    ]:
+        con.execute(
+            f"""CREATE OR REPLACE TABLE {table} AS
+                SELECT DISTINCT {column} AS value, list_position(?::VARCHAR[], {column}) AS code FROM lpr""",
+            [codes],
+        )
+        unknown = con.execute(f"SELECT list(value) FROM {table} WHERE code IS NULL").fetchone()[0]
+        assert not unknown, f"{column}s outside the code list: {unknown}"
 
 
 def _citizen_split(split):
@@ -957,18 +1085,21 @@ def _family_sql(split=None):
     }
 
 
-def _by_hospital_sql():
-    """The query of the by_hospital tile: one row per cell (year, hospital,
-    age_band, sex) with at least one contact, then the quantities in the
-    order of FAMILIES. A contact counts at the hospital(s) of its SOR unit
-    (`unit_hospital`) in the year it starts, a stay and what derives from
-    it at those of its first contact in the year it starts; both placed by
-    the citizen of that year (events of non-citizens fall away). A person
-    has one cell per year and hospital, so the distinct persons of a cell
-    are its patients, counted once at SJAELLAND_HOSPITAL however many of
-    its hospitals they used."""
-    cell = "c.year, u.code AS hospital, c.age_band, c.sex"
-    q = FAMILIES["by_hospital"]
+def _by_contact_sql(family):
+    """The query of a BY_CONTACT tile, e.g. by_hospital: one row per cell
+    (year, hospital, age_band, sex) with at least one contact, then the
+    quantities in the order of FAMILIES. A contact counts at the
+    hospital(s) of its SOR unit (`unit_hospital`) in the year it starts, a
+    stay and what derives from it at those of its first contact in the year
+    it starts; both placed by the citizen of that year (events of
+    non-citizens fall away). A person has one cell per year and hospital,
+    so the distinct persons of a cell are its patients, counted once at
+    SJAELLAND_HOSPITAL however many of its hospitals they used. The same
+    with the diagnosis group, specialty or department type in place of the
+    hospital."""
+    key, lookup, contact_column, stay_column = BY_CONTACT[family]
+    cell = f"c.year, u.code AS {key}, c.age_band, c.sex"
+    q = FAMILIES[family]
     stay_columns = ["stays", "admissions", "outpatient_stays"]
     admission_columns = q[q.index("bed_days") : q.index("rehabilitation_plans")]
     assert q == [
@@ -988,39 +1119,39 @@ def _by_hospital_sql():
                    count(DISTINCT l.cpr) AS hospital_patients,
                    count(*) FILTER (WHERE l.rehabilitation_plan = 1) AS rehabilitation_plans
             FROM lpr l
-            JOIN unit_hospital u USING (sor_unit)
+            JOIN {lookup} u ON u.value = l.{contact_column}
             JOIN citizen c ON c.cpr = l.cpr AND c.year = year(l.start_time)
             GROUP BY ALL
         ),
         stays AS (
             SELECT {cell}, {STAY_COUNTS}
             FROM stay
-            JOIN unit_hospital u ON u.sor_unit = stay.first_sor_unit
+            JOIN {lookup} u ON u.value = stay.{stay_column}
             JOIN citizen c ON c.cpr = stay.cpr AND c.year = year(stay.start_time)
             GROUP BY ALL
         ),
         admissions AS (
             SELECT {cell}, {ADMISSION_COUNTS}
             FROM admission
-            JOIN unit_hospital u ON u.sor_unit = admission.first_sor_unit
+            JOIN {lookup} u ON u.value = admission.{stay_column}
             JOIN citizen c ON c.cpr = admission.cpr AND c.year = year(admission.start_time)
             GROUP BY ALL
         ),
         cells AS (
             -- the cells with a contact; the stays' too, so that a stay
             -- counted in a cell without a contact could not go unseen
-            SELECT year, hospital, age_band, sex FROM contacts
-            UNION SELECT year, hospital, age_band, sex FROM stays
+            SELECT year, {key}, age_band, sex FROM contacts
+            UNION SELECT year, {key}, age_band, sex FROM stays
         )
-        SELECT year, hospital, age_band, sex,
+        SELECT year, {key}, age_band, sex,
                coalesce(h.hospital_contacts, 0),
                coalesce(h.hospital_patients, 0),
                {sums},
                coalesce(h.rehabilitation_plans, 0)
         FROM cells
-        LEFT JOIN contacts h USING (year, hospital, age_band, sex)
-        LEFT JOIN stays s USING (year, hospital, age_band, sex)
-        LEFT JOIN admissions a USING (year, hospital, age_band, sex)
+        LEFT JOIN contacts h USING (year, {key}, age_band, sex)
+        LEFT JOIN stays s USING (year, {key}, age_band, sex)
+        LEFT JOIN admissions a USING (year, {key}, age_band, sex)
     """
 
 
@@ -1126,13 +1257,20 @@ def _prescriptions_by_sql(place):
 
 def _tile_queries(splits):
     """(tile, query) of every tile: the families of residence base and for
-    each split of `splits`, by_hospital and by_practice."""
+    each split of `splits`, the BY_CONTACT families, by_practice and the
+    prescriptions. A tile can come in several queries, whose rows are
+    its cells together."""
     for split in [None, *splits]:
         for family, sql in _family_sql(split).items():
             yield tile_key(family, split), sql
-    yield "by_hospital", _by_hospital_sql()
+    for family in BY_CONTACT:
+        yield family, _by_contact_sql(family)
     yield "by_practice", _by_practice_sql()
-    yield "prescriptions", _prescriptions_sql() + f"UNION ALL ({_prescriptions_by_sql(ALL_PRACTICES)})"
+    # The practices, then the country as one more practice: two queries
+    # rather than one UNION ALL, which DuckDB 1.4 can leave waiting
+    # forever at national size (every thread parked).
+    yield "prescriptions", _prescriptions_sql()
+    yield "prescriptions", _prescriptions_by_sql(ALL_PRACTICES)
     yield "prescriptions_geo", _prescriptions_by_sql("p.municipality")
 
 
@@ -1213,7 +1351,7 @@ def expected_cells(con, extracts, years, splits=SPLITS):
         columns = FAMILIES[parse_tile_key(tile)[0]]
         result = con.execute(sql).fetchall()
         for column in columns:
-            out[(tile, column)] = {}
+            out.setdefault((tile, column), {})
         for row in result:
             cell = tuple(row[:width])
             for column, value in zip(columns, row[width:], strict=True):
@@ -1359,7 +1497,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 32
+    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 35
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -2178,6 +2316,46 @@ def _practices(served):
     practices = json.loads(metadata["tvaers.practices"])
     assert isinstance(practices, list), f"tvaers.practices is {type(practices).__name__}"
     return sorted(practices, key=lambda p: p.get("code", -1) if isinstance(p, dict) else -1)
+
+
+def test_groups_of_contacts_are_not_trivial(con, expected):
+    """by_diagnosis, by_specialty and by_department can fail: the extracts
+    have contacts in several groups of each, some person-years with
+    contacts in two groups of each, and stays whose contacts are in
+    different groups (counted by the first). Every contact and stay of a
+    citizen is in exactly one group, so in the expected cells the groups'
+    contacts and stays add up to the residence tile's, and their patients
+    to more than its patients (a person counts in each group)."""
+    for family, (key, lookup, contact_column, stay_column) in BY_CONTACT.items():
+        if family == "by_hospital":
+            continue
+        groups, two_groups, mixed_stays = con.execute(f"""
+            SELECT (SELECT count(DISTINCT u.code) FROM lpr l JOIN {lookup} u ON u.value = l.{contact_column}),
+                   (SELECT count(*) FROM (
+                        SELECT l.cpr, year(l.start_time) FROM lpr l JOIN {lookup} u ON u.value = l.{contact_column}
+                        GROUP BY ALL HAVING count(DISTINCT u.code) >= 2)),
+                   (SELECT count(*) FROM stay WHERE contacts > 1 AND (
+                        SELECT count(DISTINCT u.code) FROM lpr l JOIN {lookup} u ON u.value = l.{contact_column}
+                        WHERE l.cpr = stay.cpr AND l.start_time BETWEEN stay.start_time AND stay.end_time) >= 2)
+        """).fetchone()
+        assert groups >= 3, f"{family}: contacts in {groups} groups"
+        assert two_groups > 0, f"{family}: no person-year with contacts in two groups"
+        assert mixed_stays > 0, f"{family}: no stay with contacts in two groups"
+        for column in ("hospital_contacts", "stays", "admissions", "bed_days"):
+            by_group, by_residence = defaultdict(int), defaultdict(int)
+            for cell, value in expected[(family, column)].items():
+                by_group[cell[0]] += value
+            for cell, value in expected[("hospital", column)].items():
+                by_residence[cell[0]] += value
+            assert by_group == by_residence, f"{family} {column}: {dict(by_group)} != {dict(by_residence)}"
+        patients, residents = defaultdict(int), defaultdict(int)
+        for cell, value in expected[(family, "hospital_patients")].items():
+            patients[cell[0]] += value
+        for cell, value in expected[("hospital", "hospital_patients")].items():
+            residents[cell[0]] += value
+        assert all(patients[y] > residents[y] for y in residents), (
+            f"{family}: patients {dict(patients)} do not exceed the citizens with a contact {dict(residents)}"
+        )
 
 
 def test_by_practice_dictionary_is_the_general_practices(con, served, expected):

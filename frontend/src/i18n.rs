@@ -282,6 +282,12 @@ pub const TARGET_GROUPS_INTRO: Text = Text {
     da: "En borger kan være i flere målgrupper samme år og tælles da med i hver af dem; målgrupper lægges derfor aldrig sammen. Vælg én målgruppe ad gangen under \"Afgræns borgere efter\".",
     en: "A citizen can be in several target groups in the same year and is then counted in each; target groups are therefore never added up. Choose one target group at a time under \"Restrict citizens by\".",
 };
+/// Heading of hospital activity by diagnosis group, specialty and
+/// department type.
+pub const HOSPITAL_GROUPS: Text = Text {
+    da: "Diagnosegruppe, speciale og afdelingstype",
+    en: "Diagnosis group, specialty and department type",
+};
 /// Heading of the preventable-admission diagnosis groups.
 pub const PREVENTABLE_GROUPS: Text = Text {
     da: "Forebyggelige indlæggelser: diagnosegrupper",

@@ -58,6 +58,20 @@ pub enum DimensionId {
     /// Sjælland's hospitals counted as one. A patient counts at every
     /// hospital they used, so hospitals never add up.
     Hospital,
+    /// Diagnosis group of a hospital contact: the ICD-10 chapter of its
+    /// action diagnosis (1–22 in the order of
+    /// [`crate::diagnosis::DIAGNOSIS_CHAPTERS`], 23 a code in no chapter);
+    /// a stay's is its first contact's. A patient counts in each group
+    /// they had a contact in, so patients never add up across groups.
+    DiagnosisGroup,
+    /// Specialty of a hospital contact's unit (position in
+    /// [`register::SPECIALTIES`] + 1); a stay's is its first contact's.
+    /// Patients never add up across specialties.
+    Specialty,
+    /// Department type of a hospital contact's unit (position in
+    /// [`register::DEPARTMENT_TYPES`] + 1: medical, surgical, …); a
+    /// stay's is its first contact's. Patients never add up across types.
+    DepartmentType,
     /// General practice (ydernummer) of a GP contact or of a citizen's
     /// listing: codes 1–[`MAX_PRACTICES`] number a release's practices in
     /// the order of their provider numbers (the tile's metadata names
@@ -245,6 +259,33 @@ pub const DIMENSIONS: &[Dimension] = &[
         label: Text {
             da: "Sygehus",
             en: "Hospital",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::DiagnosisGroup,
+        key: "diagnosis_group",
+        label: Text {
+            da: "Diagnosegruppe",
+            en: "Diagnosis group",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::Specialty,
+        key: "specialty",
+        label: Text {
+            da: "Speciale",
+            en: "Specialty",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::DepartmentType,
+        key: "department_type",
+        label: Text {
+            da: "Afdelingstype",
+            en: "Department type",
         },
         derivation: Derivation::Stored,
     },
@@ -459,6 +500,19 @@ pub const HOSPITAL_RULE: Text = Text {
     en: "Hospital activity by hospital counts at the hospital (SOR health institution) the contact's unit belongs to. A stay with contacts at several hospitals counts at the hospital of its first contact, and so do admissions, bed days and readmissions. A patient counts once at each hospital they had a contact with in the year, so patients cannot be added up across hospitals. Region Zealand's hospitals are also shown together as one hospital, so the region can be compared with the large hospitals of the other regions. Only citizens (the same rule as for the municipality of residence) count, with their age and sex in the year.",
 };
 
+/// The label of diagnosis group [`crate::diagnosis::OTHER_DIAGNOSIS_GROUP`].
+pub const OTHER_DIAGNOSES: Text = Text {
+    da: "Koder uden for kapitlerne",
+    en: "Codes outside the chapters",
+};
+
+/// How hospital activity is counted by diagnosis group, specialty and
+/// department type, for "Om data".
+pub const HOSPITAL_BREAKDOWN_RULE: Text = Text {
+    da: "Sygehusaktivitet efter diagnosegruppe, speciale og afdelingstype: en kontakt tælles i kapitlet i ICD-10 for sin aktionsdiagnose (SKS-koden uden det foranstillede D) og i specialet og afdelingstypen for sin enhed. Et ophold tælles efter sin første kontakt, og det samme gælder indlæggelser, sengedage og genindlæggelser; derfor lægger kontakter og ophold sig sammen på tværs af grupperne. En patient tælles én gang i hver gruppe, patienten har haft kontakt i i året, så patienter kan ikke lægges sammen på tværs af grupper. Kun borgere tælles, med alder og køn i året.",
+    en: "Hospital activity by diagnosis group, specialty and department type: a contact counts in the ICD-10 chapter of its action diagnosis (the SKS code without its leading D) and in the specialty and department type of its unit. A stay counts by its first contact, and so do admissions, bed days and readmissions, so contacts and stays add up across the groups. A patient counts once in each group they had a contact in during the year, so patients cannot be added up across groups. Only citizens count, with their age and sex in the year.",
+};
+
 /// How general practice is counted by practice, for "Om data".
 pub const PRACTICE_RULE: Text = Text {
     da: "Almen praksis efter lægepraksis: en kontakt tælles i den praksis (ydernummer), der har indberettet ydelsen til Sygesikringsregistret. Tilmeldte patienter er årets borgere, talt i praksis for årets seneste tilmelding ifølge patientlisterne (samme regel som lægeklyngen), så en klynges praksisser tilsammen har klyngens tilmeldte borgere. En borger med kontakt til to praksisser er patient i begge, så patienter kan ikke lægges sammen på tværs af praksisser. Kun borgere tælles, med alder og køn i året.",
@@ -484,6 +538,16 @@ pub fn cpr_status_code(status: &str) -> Option<u16> {
 /// The tile code of a civil status letter.
 pub fn civil_status_code(letter: &str) -> Option<u16> {
     position_code(register::CIVIL_STATUS, letter)
+}
+
+/// The tile code of a hospital unit's specialty.
+pub fn specialty_code(specialty: &str) -> Option<u16> {
+    position_code(register::SPECIALTIES, specialty)
+}
+
+/// The tile code of a hospital unit's department type.
+pub fn department_type_code(department_type: &str) -> Option<u16> {
+    position_code(register::DEPARTMENT_TYPES, department_type)
 }
 
 /// The target-group code of a RUKS chronic group.
@@ -520,6 +584,9 @@ impl DimensionId {
             self,
             DimensionId::TargetGroup
                 | DimensionId::Hospital
+                | DimensionId::DiagnosisGroup
+                | DimensionId::Specialty
+                | DimensionId::DepartmentType
                 | DimensionId::Practice
                 | DimensionId::Quarter
                 | DimensionId::DrugGroup
@@ -544,6 +611,9 @@ impl DimensionId {
             ),
             DimensionId::NursingHome => count(NURSING_HOME.len()),
             DimensionId::Quarter => count(4),
+            DimensionId::DiagnosisGroup => count(crate::diagnosis::DIAGNOSIS_CHAPTERS.len() + 1),
+            DimensionId::Specialty => count(register::SPECIALTIES.len()),
+            DimensionId::DepartmentType => count(register::DEPARTMENT_TYPES.len()),
             DimensionId::DrugGroup => count(crate::drug::DrugGroup::INDICATORS.len()),
             DimensionId::Consumption => count(CONSUMPTION.len()),
             DimensionId::Treatment => count(TREATMENT.len()),
@@ -642,6 +712,20 @@ impl DimensionId {
                 SJAELLAND_AS_ONE => SJAELLAND_AS_ONE_LABEL.get(lang).to_string(),
                 _ => format!("{} {code}", DimensionId::Hospital.def().label.get(lang)),
             },
+            DimensionId::DiagnosisGroup => usize::from(code)
+                .checked_sub(1)
+                .and_then(|i| crate::diagnosis::DIAGNOSIS_CHAPTERS.get(i))
+                .map_or_else(
+                    || match code {
+                        crate::diagnosis::OTHER_DIAGNOSIS_GROUP => {
+                            OTHER_DIAGNOSES.get(lang).to_string()
+                        }
+                        _ => code.to_string(),
+                    },
+                    |c| c.label.get(lang).to_string(),
+                ),
+            DimensionId::Specialty => code_label(register::SPECIALTIES, code, lang),
+            DimensionId::DepartmentType => code_label(register::DEPARTMENT_TYPES, code, lang),
             DimensionId::TargetGroup => {
                 let chronic = register::CHRONIC_GROUPS.len();
                 match usize::from(code).checked_sub(1) {

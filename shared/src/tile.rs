@@ -94,6 +94,12 @@ pub enum TileFamilyId {
     Sectors,
     /// Hospital activity by year × hospital × age band × sex.
     ByHospital,
+    /// Hospital activity by year × diagnosis group × age band × sex.
+    ByDiagnosis,
+    /// Hospital activity by year × specialty × age band × sex.
+    BySpecialty,
+    /// Hospital activity by year × department type × age band × sex.
+    ByDepartment,
     /// General practice by year × practice × age band × sex.
     ByPractice,
     /// Prescriptions of the Ordiprax drug groups by year × practice × age
@@ -129,6 +135,48 @@ pub struct TileFamily {
     /// Whether the public release carries it (protected); a family that
     /// is not public has closed tiles only.
     pub public: bool,
+}
+
+/// The quantities of hospital activity keyed by an organisation or a
+/// group of contacts (`by_hospital`, `by_diagnosis`, …): no citizens, since
+/// a hospital or a diagnosis group has no population.
+const HOSPITAL_ACTIVITY: &[QuantityId] = &[
+    QuantityId::HospitalContacts,
+    QuantityId::HospitalPatients,
+    QuantityId::Stays,
+    QuantityId::Admissions,
+    QuantityId::OutpatientStays,
+    QuantityId::BedDays,
+    QuantityId::AdmissionsAcute,
+    QuantityId::AdmissionsPlanned,
+    QuantityId::AdmissionsSomatic,
+    QuantityId::AdmissionsPsychiatric,
+    QuantityId::AdmissionsBoth,
+    QuantityId::Readmissions,
+    QuantityId::ReadmissionsSomatic,
+    QuantityId::ReadmissionsPsychiatric,
+    QuantityId::RehabilitationPlans,
+];
+
+/// A public family of hospital activity by a hospital or a group of
+/// contacts: `keys`
+/// are year × the group × age band × sex, one tile without splits.
+const fn hospital_activity(
+    id: TileFamilyId,
+    keys: &'static [DimensionId],
+    key: &'static str,
+    label: Text,
+) -> TileFamily {
+    TileFamily {
+        id,
+        key,
+        dimension: keys[1],
+        keys,
+        quantities: HOSPITAL_ACTIVITY,
+        splits: &[Split::None],
+        label,
+        public: true,
+    }
 }
 
 /// Key columns of the geography families.
@@ -270,40 +318,62 @@ pub const TILE_FAMILIES: &[TileFamily] = &[
             en: "Citizens by contact with general practice, hospital and municipality, by municipality, age and sex",
         },
     },
-    TileFamily {
-        id: TileFamilyId::ByHospital,
-        key: "by_hospital",
-        dimension: DimensionId::Hospital,
-        keys: &[
+    hospital_activity(
+        TileFamilyId::ByHospital,
+        &[
             DimensionId::Year,
             DimensionId::Hospital,
             DimensionId::AgeBand,
             DimensionId::Sex,
         ],
-        quantities: &[
-            QuantityId::HospitalContacts,
-            QuantityId::HospitalPatients,
-            QuantityId::Stays,
-            QuantityId::Admissions,
-            QuantityId::OutpatientStays,
-            QuantityId::BedDays,
-            QuantityId::AdmissionsAcute,
-            QuantityId::AdmissionsPlanned,
-            QuantityId::AdmissionsSomatic,
-            QuantityId::AdmissionsPsychiatric,
-            QuantityId::AdmissionsBoth,
-            QuantityId::Readmissions,
-            QuantityId::ReadmissionsSomatic,
-            QuantityId::ReadmissionsPsychiatric,
-            QuantityId::RehabilitationPlans,
-        ],
-        splits: &[Split::None],
-        public: true,
-        label: Text {
+        "by_hospital",
+        Text {
             da: "Sygehusaktivitet efter sygehus, alder og køn",
             en: "Hospital activity by hospital, age and sex",
         },
-    },
+    ),
+    hospital_activity(
+        TileFamilyId::ByDiagnosis,
+        &[
+            DimensionId::Year,
+            DimensionId::DiagnosisGroup,
+            DimensionId::AgeBand,
+            DimensionId::Sex,
+        ],
+        "by_diagnosis",
+        Text {
+            da: "Sygehusaktivitet efter diagnosegruppe, alder og køn",
+            en: "Hospital activity by diagnosis group, age and sex",
+        },
+    ),
+    hospital_activity(
+        TileFamilyId::BySpecialty,
+        &[
+            DimensionId::Year,
+            DimensionId::Specialty,
+            DimensionId::AgeBand,
+            DimensionId::Sex,
+        ],
+        "by_specialty",
+        Text {
+            da: "Sygehusaktivitet efter speciale, alder og køn",
+            en: "Hospital activity by specialty, age and sex",
+        },
+    ),
+    hospital_activity(
+        TileFamilyId::ByDepartment,
+        &[
+            DimensionId::Year,
+            DimensionId::DepartmentType,
+            DimensionId::AgeBand,
+            DimensionId::Sex,
+        ],
+        "by_department",
+        Text {
+            da: "Sygehusaktivitet efter afdelingstype, alder og køn",
+            en: "Hospital activity by department type, age and sex",
+        },
+    ),
     TileFamily {
         id: TileFamilyId::ByPractice,
         key: "by_practice",
@@ -570,7 +640,10 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         | DimensionId::Quarter
         | DimensionId::DrugGroup
         | DimensionId::Consumption
-        | DimensionId::Treatment => DataType::UInt8,
+        | DimensionId::Treatment
+        | DimensionId::DiagnosisGroup
+        | DimensionId::Specialty
+        | DimensionId::DepartmentType => DataType::UInt8,
     }
 }
 

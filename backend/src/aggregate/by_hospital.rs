@@ -1,4 +1,6 @@
-//! Hospital activity by hospital: the `by_hospital` tile.
+//! Hospital activity by hospital: the `by_hospital` tile; and the
+//! tallies of the tiles by diagnosis group, specialty and department type,
+//! which count the same way by a code of the contact instead.
 //!
 //! A contact counts at the hospital (SOR health institution) its unit
 //! belongs to; a stay, and everything derived from it, at the hospital of
@@ -99,6 +101,15 @@ pub fn tally(hospitals: &Hospitals) -> KeyedTally {
         .chain([None])
         .collect();
     KeyedTally::new(TileFamilyId::ByHospital, codes, also)
+}
+
+/// An empty tally of hospital activity by a group of contacts
+/// (`by_diagnosis`, `by_specialty`, `by_department`): a slot per code of
+/// the family's dimension, none counting in another.
+pub fn group_tally(family: TileFamilyId) -> KeyedTally {
+    let codes = family.def().dimension.codes().unwrap_or_default();
+    let also = vec![None; codes.len()];
+    KeyedTally::new(family, codes, also)
 }
 
 #[cfg(test)]

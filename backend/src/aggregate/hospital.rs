@@ -3,6 +3,7 @@
 //! `shared::measure`), as plain functions over one person's contacts.
 
 use chrono::{Datelike, Duration, NaiveDateTime};
+use shared::TileFamilyId;
 
 /// Contacts starting at most this long after a stay's latest end join it.
 pub const JOIN_GAP: Duration = Duration::hours(4);
@@ -53,9 +54,24 @@ pub struct Contact {
     /// The preventable-admission group of the action diagnosis
     /// (`shared::diagnosis`), if any.
     pub preventable: Option<u8>,
-    /// The hospital code of its unit (see `by_hospital`; 0 if none).
-    pub hospital: u16,
+    /// Its code in each family of [`BY_CONTACT`], where it and its stay
+    /// count (0: none, counted nowhere).
+    pub keys: Keys,
 }
+
+/// The families of hospital activity keyed by a code of the contact: by
+/// hospital, diagnosis group, specialty and department type.
+pub const BY_CONTACT: [TileFamilyId; 4] = [
+    TileFamilyId::ByHospital,
+    TileFamilyId::ByDiagnosis,
+    TileFamilyId::BySpecialty,
+    TileFamilyId::ByDepartment,
+];
+
+/// A contact's codes in the families of [`BY_CONTACT`], in that order:
+/// the hospital of its unit (see `by_hospital`), the diagnosis group of
+/// its action diagnosis, its unit's specialty and department type.
+pub type Keys = [u16; BY_CONTACT.len()];
 
 /// The bit of a department type code (position in
 /// `shared::register::DEPARTMENT_TYPES`); 0 for an unknown code.
@@ -82,8 +98,9 @@ pub struct Stay {
     /// The preventable-admission group of its first contact's action
     /// diagnosis, if any.
     pub preventable: Option<u8>,
-    /// The hospital of its first contact: where it counts by hospital.
-    pub hospital: u16,
+    /// The codes of its first contact: where it counts by hospital,
+    /// diagnosis group, specialty and department type.
+    pub keys: Keys,
 }
 
 impl Stay {
@@ -121,7 +138,7 @@ pub fn stays(contacts: &mut [Contact]) -> Vec<Stay> {
                 sector: c.sector,
                 departments: c.department,
                 preventable: c.preventable,
-                hospital: c.hospital,
+                keys: c.keys,
             }),
         }
     }
@@ -175,7 +192,7 @@ mod tests {
                 "medical"
             }),
             preventable: None,
-            hospital: 1,
+            keys: [1, 2, 3, 4],
         }
     }
 
@@ -185,7 +202,7 @@ mod tests {
             // Given out of order: sorting comes first.
             contact("c", at(1, 20), at(2, 10), false, Sector::Psychiatric),
             Contact {
-                hospital: 2,
+                keys: [2, 5, 6, 7],
                 ..contact("a", at(1, 8), at(1, 12), true, Sector::Somatic)
             },
             // Starts exactly 4 h after the end of "a": joins.
@@ -197,7 +214,12 @@ mod tests {
         assert_eq!(stays.len(), 2);
         assert_eq!((stays[0].start, stays[0].end), (at(1, 8), at(2, 10)));
         assert!(stays[0].acute, "the first contact decides the priority");
-        assert_eq!(stays[0].hospital, 2, "and the hospital");
+        assert_eq!(
+            stays[0].keys,
+            [2, 5, 6, 7],
+            "and the hospital, diagnosis group …"
+        );
+        assert_eq!(stays[1].keys, [1, 2, 3, 4]);
         assert_eq!(stays[0].sector, Sector::Both);
         assert_eq!(
             stays[0].departments,
@@ -220,7 +242,7 @@ mod tests {
             sector: Sector::Somatic,
             departments: 0,
             preventable: None,
-            hospital: 1,
+            keys: [1; 4],
         };
         assert!(s(at(1, 20)).is_admission());
         assert!(!s(at(1, 19)).is_admission());
@@ -235,7 +257,7 @@ mod tests {
             sector,
             departments: 0,
             preventable: None,
-            hospital: 1,
+            keys: [1; 4],
         };
         let day = |d: i64| at(1, 0) + Duration::days(d);
         let stays = vec![

@@ -732,7 +732,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     let HospitalFindings {
         aemi,
         admissions,
-        by_hospital,
+        by_contact,
     } = found;
     let admissions = Admissions::new(admissions, rules.prior_window_days);
     stage("hospital contacts and stays");
@@ -843,7 +843,9 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         for tally in &tallies {
             cubes.extend(tally.cubes(protection)?);
         }
-        cubes.push(by_hospital.cube(protection)?);
+        for keyed in &by_contact {
+            cubes.push(keyed.cube(protection)?);
+        }
         cubes.push(by_practice.cube(protection)?);
         cubes.push(prescribing.by_municipality.cube(protection)?);
         cubes.push(prescribing.by_practice.cube(protection)?);
@@ -1067,8 +1069,9 @@ struct HospitalFindings {
     aemi: Seen,
     /// Every admission of a citizen: person, day of admission, place.
     admissions: Vec<(u32, i32, Place)>,
-    /// Hospital activity by hospital.
-    by_hospital: KeyedTally,
+    /// Hospital activity by hospital, diagnosis group, specialty and
+    /// department type (the families of [`hospital::BY_CONTACT`]).
+    by_contact: [KeyedTally; hospital::BY_CONTACT.len()],
 }
 
 /// Hospital contacts, stays, admissions and readmissions, by residence and
@@ -1084,7 +1087,10 @@ async fn hospital_use(
     let mut found = HospitalFindings {
         aemi: Seen::default(),
         admissions: Vec::new(),
-        by_hospital: by_hospital::tally(hospitals),
+        by_contact: hospital::BY_CONTACT.map(|family| match family {
+            TileFamilyId::ByHospital => by_hospital::tally(hospitals),
+            _ => by_hospital::group_tally(family),
+        }),
     };
     let Part {
         tally,
@@ -1126,7 +1132,12 @@ async fn hospital_use(
                 department: hospital::department_bit(&row.department_type),
                 preventable: shared::diagnosis::preventable_group(&row.action_diagnosis)
                     .map(|g| g as u8),
-                hospital: hospitals.code_of(&row.sor_unit),
+                keys: [
+                    hospitals.code_of(&row.sor_unit),
+                    shared::diagnosis::diagnosis_group(&row.action_diagnosis),
+                    shared::dimension::specialty_code(&row.specialty).unwrap_or(0),
+                    shared::dimension::department_type_code(&row.department_type).unwrap_or(0),
+                ],
             });
         })
         .await?;
@@ -1213,8 +1224,9 @@ fn person_hospital_use(
         })
     };
     let mut unplaced = 0;
-    // By hospital, a person-year is a patient once per hospital slot.
-    let mut hospital_patient_years = BTreeSet::new();
+    // By hospital (and diagnosis group …), a person-year is a patient once
+    // per slot of each tally.
+    let mut patient_years = BTreeSet::new();
     for c in contacts.iter() {
         let year = c.start.year();
         let Some(place) = place_in(year) else {
@@ -1232,13 +1244,14 @@ fn person_hospital_use(
         if first_in_quarter {
             tally.add_in_quarter(cell, quarter_of(date), patients, 1);
         }
-        let by_hospital = &mut found.by_hospital;
-        by_hospital.add(cell, c.hospital, Q::HospitalContacts, 1);
         let plan = u64::from(c.rehabilitation_plan);
-        by_hospital.add(cell, c.hospital, Q::RehabilitationPlans, plan);
-        for slot in by_hospital.slots_of(c.hospital).into_iter().flatten() {
-            if hospital_patient_years.insert((year, slot)) {
-                by_hospital.add_to_slot(cell, slot, Q::HospitalPatients, 1);
+        for (t, (keyed, &code)) in found.by_contact.iter_mut().zip(&c.keys).enumerate() {
+            keyed.add(cell, code, Q::HospitalContacts, 1);
+            keyed.add(cell, code, Q::RehabilitationPlans, plan);
+            for slot in keyed.slots_of(code).into_iter().flatten() {
+                if patient_years.insert((t, year, slot)) {
+                    keyed.add_to_slot(cell, slot, Q::HospitalPatients, 1);
+                }
             }
         }
     }
@@ -1248,10 +1261,13 @@ fn person_hospital_use(
         };
         let cell = &place;
         let date = stay.start.date();
-        // Each stay quantity, by residence and at the stay's hospital.
+        // Each stay quantity, by residence and at the stay's hospital,
+        // diagnosis group, specialty and department type.
         let mut count = |column: usize, quantity: QuantityId, n: u64| {
             tally.add_event(cell, date, column, n);
-            found.by_hospital.add(cell, stay.hospital, quantity, n);
+            for (keyed, &code) in found.by_contact.iter_mut().zip(&stay.keys) {
+                keyed.add(cell, code, quantity, n);
+            }
         };
         count(stays_col, Q::Stays, 1);
         if !stay.is_admission() {

@@ -36,6 +36,8 @@ pub struct LprContact {
     pub sector: String,
     /// Department type (`medical`, `surgical` …).
     pub department_type: String,
+    /// The unit's specialty (`cardiology` …).
+    pub specialty: String,
     /// Action diagnosis (SKS code).
     pub action_diagnosis: String,
     /// 1 if a rehabilitation plan was issued.
@@ -201,7 +203,7 @@ impl Store {
     /// come together; their order is the caller's business).
     pub async fn lpr_contacts(&self, mut each: impl FnMut(LprContact)) -> Result<(), StoreError> {
         const SQL: &str = "SELECT pseudonym, contact_id, start_time, end_time, priority, sector, \
-                           rehabilitation_plan, department_type, action_diagnosis, sor_unit \
+                           rehabilitation_plan, department_type, specialty, action_diagnosis, sor_unit \
                            FROM reg_lpr ORDER BY pseudonym";
         if let Some(path) = self.sqlite_file()? {
             let time = |text: &str| {
@@ -218,8 +220,9 @@ impl Store {
                     sector: row.get(5)?,
                     rehabilitation_plan: row.get(6)?,
                     department_type: row.get(7)?,
-                    action_diagnosis: row.get(8)?,
-                    sor_unit: row.get(9)?,
+                    specialty: row.get(8)?,
+                    action_diagnosis: row.get(9)?,
+                    sor_unit: row.get(10)?,
                 });
                 Ok(())
             });
@@ -235,6 +238,7 @@ impl Store {
             String,
             String,
             String,
+            String,
         );
         self.scan_postgres(
             SQL,
@@ -247,6 +251,7 @@ impl Store {
                 sector,
                 plan,
                 department,
+                specialty,
                 diagnosis,
                 sor_unit,
             ): Row| {
@@ -258,6 +263,7 @@ impl Store {
                     priority,
                     sector,
                     department_type: department,
+                    specialty,
                     action_diagnosis: diagnosis,
                     rehabilitation_plan: plan,
                     sor_unit,

@@ -120,6 +120,13 @@ fn covered(
             .map(|h| h.code)
             .collect(),
         (DimensionId::Hospital, _) => return None,
+        // Activity by diagnosis group, specialty and department type is
+        // the country's: exact for the national scope only (no other
+        // scope's hospitals can be told apart in it).
+        (
+            DimensionId::DiagnosisGroup | DimensionId::Specialty | DimensionId::DepartmentType,
+            Scope::National,
+        ) => dimension.codes().unwrap_or_default(),
         (DimensionId::Practice, _) => practices
             .iter()
             .filter(|p| match scope {

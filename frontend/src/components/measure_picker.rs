@@ -26,6 +26,10 @@ pub struct MeasurePickerProps {
     pub id_prefix: AttrValue,
     /// Display language.
     pub lang: Lang,
+    /// The scales offered, if not every scale of the measure (a chart
+    /// from a tile without citizens has no rates per 1,000 citizens).
+    #[prop_or_default]
+    pub scales: Option<Vec<Scale>>,
 }
 
 /// Measure select and scale radio group.
@@ -43,6 +47,10 @@ pub fn measure_picker(props: &MeasurePickerProps) -> Html {
     };
     let measure = props.measure.def();
     let prefix = props.id_prefix.clone();
+    let scales = props
+        .scales
+        .clone()
+        .unwrap_or_else(|| measure.scales.to_vec());
     html! {
         <>
             <div class="filter">
@@ -61,10 +69,10 @@ pub fn measure_picker(props: &MeasurePickerProps) -> Html {
                     }) }
                 </select>
             </div>
-            if measure.scales.len() > 1 {
+            if scales.len() > 1 {
                 <fieldset class="filter radio-group">
                     <legend>{ i18n::SCALE.get(lang) }</legend>
-                    { for measure.scales.iter().map(|scale| {
+                    { for scales.iter().map(|scale| {
                         let on_scale = props.on_scale.clone();
                         let scale = *scale;
                         let id = format!("{prefix}scale-{}", scale.key());

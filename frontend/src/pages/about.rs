@@ -3,7 +3,10 @@
 //! drift from what the server computes).
 
 use shared::diagnosis::PREVENTABLE_GROUPS;
-use shared::dimension::{GP_CLUSTER_RULE, HOSPITAL_RULE, PRACTICE_RULE, TARGET_GROUP_RULES};
+use shared::dimension::{
+    GP_CLUSTER_RULE, HOSPITAL_BREAKDOWN_RULE, HOSPITAL_RULE, OTHER_DIAGNOSES, PRACTICE_RULE,
+    TARGET_GROUP_RULES,
+};
 use shared::measure::{Theme, MEASURES};
 use shared::register::REGISTERS;
 use shared::{DimensionId, Lang};
@@ -79,6 +82,17 @@ pub fn about(props: &AboutProps) -> Html {
             <p>{ PRACTICE_RULE.get(lang) }</p>
             <h2 id="by-hospital">{ DimensionId::Hospital.def().label.get(lang) }</h2>
             <p>{ HOSPITAL_RULE.get(lang) }</p>
+            <h2 id="by-diagnosis">{ i18n::HOSPITAL_GROUPS.get(lang) }</h2>
+            <p>{ HOSPITAL_BREAKDOWN_RULE.get(lang) }</p>
+            <ul class="definitions" data-testid="diagnosis-chapters">
+                { for shared::diagnosis::DIAGNOSIS_CHAPTERS.iter().map(|c| html! {
+                    <li>
+                        <span class="code">{ format!("{} ({}–{})", c.chapter, c.from, c.to) }</span>
+                        { " " }{ c.label.get(lang) }
+                    </li>
+                }) }
+                <li>{ OTHER_DIAGNOSES.get(lang) }</li>
+            </ul>
             <h2 id="disclosure">{ i18n::DISCLOSURE.get(lang) }</h2>
             <section class="disclosure" data-testid="disclosure-method">
                 <p>{ shared::disclosure::EXPLANATION.get(lang) }</p>

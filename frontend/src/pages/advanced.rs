@@ -218,7 +218,8 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
     });
     let controls = html! {
         <div class="chart-controls">
-            <MeasurePicker measure={spec.measure} scale={spec.scale()} id_prefix={prefix.clone()}
+            <MeasurePicker measure={spec.measure} scale={spec.scale()} scales={spec.scales()}
+                id_prefix={prefix.clone()}
                 on_measure={on_measure} on_scale={on_scale} lang={lang} />
             <div class="filter">
                 <label class="filter-label" for={format!("{prefix}by")}>{ i18n::BREAK_DOWN_BY.get(lang) }</label>

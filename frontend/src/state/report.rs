@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::measure::Scale;
-use shared::tile::{Split, TileKind};
+use shared::tile::{Split, TileFamily, TileKind, TILE_FAMILIES};
 use shared::{DimensionId, Lang, MeasureId, Text};
 
 use super::Filters;
@@ -108,8 +108,10 @@ impl ChartKind {
 
 /// What a chart can be broken down by, in the order the tool offers them:
 /// the years, the geographies, sex and age from every tile, then the
-/// person attributes, each from its split tile.
-pub const BREAKDOWNS: [DimensionId; 13] = [
+/// person attributes, each from its split tile, then the groups of
+/// hospital contacts, each from its tile of hospital activity
+/// ([`activity_family`]).
+pub const BREAKDOWNS: [DimensionId; 16] = [
     DimensionId::Year,
     DimensionId::Quarter,
     DimensionId::Region,
@@ -123,7 +125,38 @@ pub const BREAKDOWNS: [DimensionId; 13] = [
     DimensionId::CivilStatus,
     DimensionId::NursingHome,
     DimensionId::CprStatus,
+    DimensionId::DiagnosisGroup,
+    DimensionId::Specialty,
+    DimensionId::DepartmentType,
 ];
+
+/// The tile family a breakdown by a group of hospital contacts (diagnosis
+/// group, specialty, department type) reads instead of the measure's: the
+/// country's hospital activity by that group, age and sex. `None` for
+/// every other breakdown.
+pub fn activity_family(by: DimensionId) -> Option<&'static TileFamily> {
+    matches!(
+        by,
+        DimensionId::DiagnosisGroup | DimensionId::Specialty | DimensionId::DepartmentType
+    )
+    .then(|| TILE_FAMILIES.iter().find(|f| f.dimension == by))
+    .flatten()
+}
+
+/// The scales of `measure` a chart broken down by `by` can show: all of
+/// them, but from a tile of hospital activity only those whose quantities
+/// it has (no citizens, so no rate per 1,000 citizens).
+fn scales_of(measure: MeasureId, by: DimensionId) -> Vec<Scale> {
+    let def = measure.def();
+    def.scales
+        .iter()
+        .copied()
+        .filter(|s| {
+            activity_family(by)
+                .is_none_or(|f| def.quantities(*s).iter().all(|q| f.quantities.contains(q)))
+        })
+        .collect()
+}
 
 /// One chart of a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +187,22 @@ impl Conflict {
             self.by.def().label.get(lang),
             self.filter.def().label.get(lang),
         );
+        if activity_family(self.by).is_some() {
+            return match lang {
+                Lang::Da => format!(
+                    "Sygehusaktivitet efter {} opgøres for hele landet og kan ikke \
+                     afgrænses efter {}. Vælg hele landet, eller vælg en anden opdeling.",
+                    by.to_lowercase(),
+                    filter.to_lowercase()
+                ),
+                Lang::En => format!(
+                    "Hospital activity by {} is counted for the whole country and cannot \
+                     be restricted by {}. Choose the whole country, or another breakdown.",
+                    by.to_lowercase(),
+                    filter.to_lowercase()
+                ),
+            };
+        }
         match lang {
             Lang::Da => format!(
                 "En opdeling efter {} kan ikke kombineres med en afgrænsning efter {}: \
@@ -174,10 +223,23 @@ impl Conflict {
 }
 
 impl ChartSpec {
-    /// The scale in force: the chosen one if the measure offers it, else
-    /// the measure's default.
+    /// The scale in force: the chosen one if the chart offers it (see
+    /// [`ChartSpec::scales`]), else the measure's default if it does, else
+    /// the first it offers.
     pub fn scale(&self) -> Scale {
-        self.measure.def().scale_or_default(self.scale)
+        let scales = self.scales();
+        let default = self.measure.def().default_scale();
+        self.scale
+            .filter(|s| scales.contains(s))
+            .or_else(|| scales.contains(&default).then_some(default))
+            .or_else(|| scales.first().copied())
+            .unwrap_or(default)
+    }
+
+    /// The scales the chart offers: the measure's, less those its tile
+    /// cannot compute (see [`activity_family`]).
+    pub fn scales(&self) -> Vec<Scale> {
+        scales_of(self.measure, self.by)
     }
 
     /// The kind in force: the chosen one where it fits, else the
@@ -193,7 +255,26 @@ impl ChartSpec {
     /// The tile the chart reads with `filters`: its measure's family,
     /// split by the person attribute it is broken down by or restricted
     /// by — which cannot be two different ones.
+    ///
+    /// A breakdown by a group of hospital contacts reads its tile of
+    /// hospital activity, which is the country's and has no quarters or
+    /// person attributes: an area, a quarter or a person attribute
+    /// conflicts with it.
     pub fn tile(&self, filters: &Filters) -> Result<TileKind, Conflict> {
+        if let Some(family) = activity_family(self.by) {
+            let restriction = filters
+                .area
+                .filter()
+                .map(|(d, _)| d)
+                .or_else(|| filters.split().map(|(d, _)| d));
+            return match restriction {
+                Some(filter) => Err(Conflict {
+                    by: self.by,
+                    filter,
+                }),
+                None => Ok(TileKind::from(family.id)),
+            };
+        }
         let family = self.measure.def().family().id;
         let by = Split::of(self.by).map(|split| (self.by, split));
         let filter = filters.split();
@@ -222,8 +303,12 @@ impl ChartSpec {
 
     /// Whether `measure`'s tiles can be broken down by `by`: a breakdown
     /// by a split needs the family's tile of that split (the medicines
-    /// measures have none).
+    /// measures have none), and one by a group of hospital contacts a
+    /// scale of the measure its tile of hospital activity can compute.
     pub fn offers(measure: MeasureId, by: DimensionId) -> bool {
+        if activity_family(by).is_some() {
+            return !scales_of(measure, by).is_empty();
+        }
         Split::of(by).is_none_or(|split| measure.def().family().splits.contains(&split))
     }
 
@@ -280,10 +365,91 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_breakdown_by_diagnosis_group_reads_the_countrys_hospital_activity() {
+        let spec = |measure, scale| ChartSpec {
+            measure,
+            scale,
+            by: DimensionId::DiagnosisGroup,
+            kind: ChartKind::Table,
+        };
+        let admissions = spec(MeasureId::Admissions, None);
+        assert_eq!(
+            admissions.tile(&Filters::default()),
+            Ok(TileKind::from(shared::TileFamilyId::ByDiagnosis))
+        );
+        // No citizens in that tile: counts, not rates per 1,000 citizens,
+        // even when a rate is asked for.
+        assert!(MeasureId::Admissions
+            .def()
+            .scales
+            .contains(&Scale::PerThousand));
+        assert_eq!(admissions.scales(), vec![Scale::Count]);
+        let asked = spec(MeasureId::Admissions, Some(Scale::PerThousand));
+        assert_eq!(asked.scale(), Scale::Count);
+        // A mean length of stay has its numerator and denominator there.
+        let mean = spec(MeasureId::MeanLengthOfStay, None);
+        assert_eq!(
+            mean.scale(),
+            MeasureId::MeanLengthOfStay.def().default_scale()
+        );
+        // Measures of other sectors, and citizens, are not offered.
+        assert!(!ChartSpec::offers(
+            MeasureId::GpContacts,
+            DimensionId::Specialty
+        ));
+        assert!(ChartSpec::offers(
+            MeasureId::HospitalContacts,
+            DimensionId::Specialty
+        ));
+        assert!(ChartSpec::parse("gp_contacts..specialty.bar").is_none());
+        // An area, a quarter or a person attribute conflicts with it.
+        let conflict = |filters: Filters| admissions.tile(&filters).map_err(|c| c.filter);
+        let area = Filters {
+            area: crate::state::Area::Municipality(101),
+            ..Filters::default()
+        };
+        assert_eq!(conflict(area), Err(DimensionId::Municipality));
+        let quarter = Filters {
+            quarter: Some(2),
+            ..Filters::default()
+        };
+        assert_eq!(conflict(quarter), Err(DimensionId::Quarter));
+        let person = Filters {
+            person: Some((DimensionId::NursingHome, 2)),
+            ..Filters::default()
+        };
+        assert_eq!(conflict(person), Err(DimensionId::NursingHome));
+        let message = admissions
+            .tile(&Filters {
+                area: crate::state::Area::Region(1081),
+                ..Filters::default()
+            })
+            .map_err(|c| c.message(Lang::Da));
+        assert_eq!(
+            message,
+            Err(
+                "Sygehusaktivitet efter diagnosegruppe opgøres for hele landet og kan ikke \
+                 afgrænses efter region. Vælg hele landet, eller vælg en anden opdeling."
+                    .to_string()
+            )
+        );
+        // Sex and age are in the tile: no conflict.
+        let women_65 = Filters {
+            sex: Some(shared::dimension::Sex::Female),
+            age: vec![3, 4, 5],
+            ..Filters::default()
+        };
+        assert!(admissions.tile(&women_65).is_ok());
+    }
+
+    #[test]
     fn a_chart_round_trips_through_its_address_form() {
         for measure in [MeasureId::GpContacts, MeasureId::MeanLengthOfStay] {
             for scale in measure.def().scales.iter().copied().map(Some).chain([None]) {
-                for by in BREAKDOWNS {
+                for by in BREAKDOWNS
+                    .into_iter()
+                    .filter(|by| ChartSpec::offers(measure, *by))
+                {
                     for kind in ChartKind::ALL {
                         let spec = ChartSpec {
                             measure,
