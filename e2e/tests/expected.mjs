@@ -286,3 +286,29 @@ export function hospitalContactsByChapter(extracts, year) {
   }
   return counts;
 }
+
+/**
+ * Hospital contacts starting in `year` of the year's citizens, by
+ * hospital: the SOR health institution of the contact's unit, numbered
+ * 1, 2, ... in the order of the institutions' SOR ids as numbers, and 1000
+ * for Region Sjælland's institutions taken together. Also their names by
+ * number.
+ */
+export function hospitalContactsByHospital(extracts, year) {
+  const sor = rows(join(extracts, 'sor.csv'));
+  const institutions = sor.filter((r) => r.level === 'institution').sort((a, b) => (BigInt(a.sor_id) < BigInt(b.sor_id) ? -1 : 1));
+  const number = new Map(institutions.map((r, i) => [r.sor_id, i + 1]));
+  const names = Object.fromEntries(institutions.map((r, i) => [i + 1, r.name]));
+  const region = new Map(institutions.map((r) => [r.sor_id, r.region]));
+  const institutionOf = new Map(sor.map((r) => [r.sor_id, r.institution_id]));
+  const persons = citizens(extracts, year);
+  const counts = {};
+  for (const c of rows(join(extracts, 'lpr.csv'))) {
+    if (Number(c.start_time.slice(0, 4)) !== year || !persons.has(c.cpr)) continue;
+    const institution = institutionOf.get(c.sor_unit);
+    const code = number.get(institution);
+    counts[code] = (counts[code] ?? 0) + 1;
+    if (region.get(institution) === '1085') counts[1000] = (counts[1000] ?? 0) + 1;
+  }
+  return { counts, names };
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, hospitalContactsByChapter, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, hospitalContactsByChapter, hospitalContactsByHospital, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -977,6 +977,25 @@ test('the advanced tool breaks hospital contacts down by diagnosis group for the
   assert.match(await alert.textContent(), /opgøres for hele landet og kan ikke afgrænses efter kommune/);
   assert.equal(await page.getByTestId('chart-1-table').count(), 0, 'no figures for the municipality');
   await page.screenshot({ path: join(artifacts, 'advanced-diagnosis-group.png'), fullPage: true });
+  await page.close();
+});
+
+test('the advanced tool breaks hospital contacts down by hospital, named by the tile, as the extracts do', async () => {
+  const year = latestYear(extracts);
+  const { counts, names } = hospitalContactsByHospital(extracts, year);
+  assert.ok(Object.keys(counts).length >= 3 && counts[1000] > 0, `contacts at hospitals ${Object.keys(counts)}`);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(`${url}/avanceret?chart=hospital_contacts..hospital.table`);
+  await page.getByTestId('chart-1-table').waitFor();
+  const values = await tableValues(page, 'chart-1-table');
+  assertValues(values, counts, 'hospital contacts by hospital');
+  const labels = await page.locator('[data-testid="chart-1-table"] tbody tr').evaluateAll((trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.dataset.key, tr.querySelector('th')?.textContent.trim()])),
+  );
+  for (const code of Object.keys(counts)) {
+    const name = code === '1000' ? 'Region Sjælland som ét sygehus' : names[code];
+    assert.equal(labels[code], name, `hospital ${code} is named`);
+  }
   await page.close();
 });
 

@@ -7,6 +7,7 @@
 //! or filtering by a rollup dimension (region) maps the stored column
 //! (municipality) through the catalogue.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::dimension::{Derivation, DimensionId};
@@ -84,6 +85,9 @@ pub struct Cube {
     /// Rows laid over a protected cube from a closed tile, which are exact
     /// (see [`Cube::overlay`]); `None`: every row as `protection` says.
     exact_rows: Option<Vec<bool>>,
+    /// Names of codes of the family's own dimension, from the tile's
+    /// dictionary (a release's hospitals); see [`Cube::with_names`].
+    names: BTreeMap<u16, String>,
 }
 
 /// Which rows to keep: each condition keeps rows whose code for the
@@ -180,6 +184,7 @@ impl Cube {
             values,
             protection: Protection::Exact,
             exact_rows: None,
+            names: BTreeMap::new(),
         })
     }
 
@@ -187,6 +192,19 @@ impl Cube {
     pub fn with_protection(mut self, protection: Protection) -> Cube {
         self.protection = protection;
         self
+    }
+
+    /// The same cube, naming codes of its family's own dimension (a
+    /// release's hospitals, whose names travel in the tile's dictionary).
+    pub fn with_names(mut self, names: BTreeMap<u16, String>) -> Cube {
+        self.names = names;
+        self
+    }
+
+    /// The name the tile gives `code` of its family's own dimension, if
+    /// any.
+    pub fn name_of(&self, code: u16) -> Option<&str> {
+        self.names.get(&code).map(String::as_str)
     }
 
     /// How the values are protected.
@@ -227,6 +245,7 @@ impl Cube {
                 .exact_rows
                 .as_ref()
                 .map(|exact| rows.iter().map(|&r| exact[r as usize]).collect()),
+            names: self.names.clone(),
         }
     }
 
@@ -270,6 +289,7 @@ impl Cube {
             values,
             protection: self.protection,
             exact_rows: None,
+            names: self.names.clone(),
         })
     }
 
@@ -635,6 +655,14 @@ mod tests {
             (total[0].value, total[0].status),
             (Some(314.0), Status::Perturbed)
         );
+        // Names given by the public tile's dictionary stay through the
+        // overlay.
+        let named = public
+            .clone()
+            .with_names(BTreeMap::from([(101, "København".to_string())]));
+        let laid = named.overlay(&closed, &[101]).expect("same kind");
+        assert_eq!(laid.name_of(101), Some("København"));
+        assert_eq!(laid.name_of(851), None);
         // A closed tile of another kind is not laid over.
         let other =
             Cube::new(TileFamilyId::ByPractice, vec![vec![]; 4], vec![vec![]; 9]).expect("empty");

@@ -11,7 +11,10 @@ use arrow_ipc::reader::StreamReader;
 use arrow_schema::{ArrowError, DataType};
 use shared::cube::{Cube, CubeError};
 use shared::disclosure::{Protection, META_DISCLOSURE};
-use shared::tile::{Split, TileKind, FORMAT_VERSION, META_FAMILY, META_FORMAT_VERSION, META_SPLIT};
+use shared::tile::{
+    HospitalCode, Split, TileKind, FORMAT_VERSION, META_FAMILY, META_FORMAT_VERSION,
+    META_HOSPITALS, META_SPLIT,
+};
 use shared::{DimensionId, TileFamilyId};
 
 /// Why a tile could not be decoded.
@@ -100,7 +103,17 @@ pub fn decode_with_metadata(bytes: &[u8]) -> Result<(Cube, Metadata), DecodeErro
             append_counts(out, column(&batch, name)?, name)?;
         }
     }
-    let cube = Cube::new(kind, keys, values)?.with_protection(protection);
+    // The names of a release's hospitals, for charts by hospital.
+    let names = metadata
+        .get(META_HOSPITALS)
+        .and_then(|h| serde_json::from_str::<Vec<HospitalCode>>(h).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| (h.code, h.name))
+        .collect();
+    let cube = Cube::new(kind, keys, values)?
+        .with_protection(protection)
+        .with_names(names);
     Ok((cube, metadata.clone()))
 }
 

@@ -81,7 +81,11 @@ pub fn series(
             let point = points.iter().find(|p| p.key == Some(code));
             Datum {
                 key: code,
-                label: dimension.value_label(code, lang),
+                // A release's hospitals are named by their tile.
+                label: cube
+                    .name_of(code)
+                    .filter(|_| dimension == cube.family().def().dimension)
+                    .map_or_else(|| dimension.value_label(code, lang), String::from),
                 value: point.and_then(|p| p.value),
                 status: point.map_or(missing, |p| p.status),
             }

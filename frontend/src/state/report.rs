@@ -108,10 +108,10 @@ impl ChartKind {
 
 /// What a chart can be broken down by, in the order the tool offers them:
 /// the years, the geographies, sex and age from every tile, then the
-/// person attributes, each from its split tile, then the groups of
+/// person attributes, each from its split tile, then the hospitals and the groups of
 /// hospital contacts, each from its tile of hospital activity
 /// ([`activity_family`]).
-pub const BREAKDOWNS: [DimensionId; 16] = [
+pub const BREAKDOWNS: [DimensionId; 17] = [
     DimensionId::Year,
     DimensionId::Quarter,
     DimensionId::Region,
@@ -125,19 +125,23 @@ pub const BREAKDOWNS: [DimensionId; 16] = [
     DimensionId::CivilStatus,
     DimensionId::NursingHome,
     DimensionId::CprStatus,
+    DimensionId::Hospital,
     DimensionId::DiagnosisGroup,
     DimensionId::Specialty,
     DimensionId::DepartmentType,
 ];
 
-/// The tile family a breakdown by a group of hospital contacts (diagnosis
-/// group, specialty, department type) reads instead of the measure's: the
-/// country's hospital activity by that group, age and sex. `None` for
-/// every other breakdown.
+/// The tile family a breakdown by hospital or by a group of hospital
+/// contacts (diagnosis group, specialty, department type) reads instead of
+/// the measure's: the country's hospital activity by hospital or by that
+/// group, age and sex. `None` for every other breakdown.
 pub fn activity_family(by: DimensionId) -> Option<&'static TileFamily> {
     matches!(
         by,
-        DimensionId::DiagnosisGroup | DimensionId::Specialty | DimensionId::DepartmentType
+        DimensionId::Hospital
+            | DimensionId::DiagnosisGroup
+            | DimensionId::Specialty
+            | DimensionId::DepartmentType
     )
     .then(|| TILE_FAMILIES.iter().find(|f| f.dimension == by))
     .flatten()
