@@ -123,8 +123,8 @@ pub const SWITCH_LANGUAGE: Text = Text {
 };
 /// Footer source line.
 pub const SOURCES: Text = Text {
-    da: "Kilder: syntetiske udtræk af CPR-registret og Sygesikringsregistret. Geografi: DAGI (SDFI).",
-    en: "Sources: synthetic extracts of the CPR register and the Health Insurance Service Register. Geography: DAGI (SDFI).",
+    da: "Kilder: syntetiske udtræk af CPR-registret, Landspatientregistret, Sygesikringsregistret, kommunernes omsorgsdata, RUKS og Lægemiddelstatistikregistret (se Om data). Geografi: DAGI (SDFI).",
+    en: "Sources: synthetic extracts of the CPR register, the National Patient Register, the Health Insurance Service Register, the municipalities' care records, RUKS and the Register of Medicinal Product Statistics (see About the data). Geography: DAGI (SDFI).",
 };
 /// Page title of the definitions page.
 pub const ABOUT: Text = Text {

@@ -95,10 +95,17 @@ fn row_chart<'a, 'b>(
 ) -> Result<RowChart<'a, 'b>, String> {
     let n = labels.len().max(1);
     let narrow = width < bar::WIDE;
+    // The label area fits the longest label, up to about two fifths of
+    // the chart; a longer label is shortened with "…" (the table twin has
+    // it whole).
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    let (least, most) = if narrow { (80, 130) } else { (110, 260) };
+    let area = (longest * LABEL_CHAR_PX + 12).clamp(least, most);
+    let fits = ((area - 12) / LABEL_CHAR_PX) as usize;
     let mut chart = ChartBuilder::on(root)
         .margin(12)
         .x_label_area_size(28)
-        .y_label_area_size(if narrow { 110 } else { 150 })
+        .y_label_area_size(area)
         .build_cartesian_2d(0.0..top, (0..n - 1).into_segmented())
         .map_err(|e| e.to_string())?;
     chart
@@ -108,7 +115,10 @@ fn row_chart<'a, 'b>(
         .light_line_style(TRANSPARENT)
         .y_labels(n)
         .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(row) => labels.get(n - 1 - *row).cloned().unwrap_or_default(),
+            SegmentValue::CenterOf(row) => labels
+                .get(n - 1 - *row)
+                .map(|l| shortened(l, fits))
+                .unwrap_or_default(),
             _ => String::new(),
         })
         .x_label_formatter(&|x| format_number(*x, 0, lang))
@@ -117,6 +127,20 @@ fn row_chart<'a, 'b>(
         .draw()
         .map_err(|e| e.to_string())?;
     Ok(chart)
+}
+
+/// Pixels per character of a label, a generous average of the chart font.
+const LABEL_CHAR_PX: u32 = 7;
+
+/// `label` cut to `fits` characters, the last of them "…", if longer.
+fn shortened(label: &str, fits: usize) -> String {
+    if label.chars().count() <= fits {
+        label.to_string()
+    } else {
+        let mut cut: String = label.chars().take(fits.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
 }
 
 /// The width a chart is drawn at ([`bar::NARROW`] on a phone-sized
@@ -448,6 +472,14 @@ impl Datum {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_labels_are_shortened_to_the_space_they_have() {
+        assert_eq!(shortened("Kredsløbet", 20), "Kredsløbet");
+        assert_eq!(shortened("Kredsløbet", 10), "Kredsløbet");
+        assert_eq!(shortened("Åndedrætsorganerne", 6), "Ånded…");
+        assert_eq!(shortened("Øjet", 0), "…");
+    }
 
     #[test]
     fn the_summary_names_the_extremes_or_the_development_and_counts_protected_values() {

@@ -505,7 +505,11 @@ impl Series {
                             .iter()
                             .filter_map(|p| p.key)
                             .collect();
-                        codes.sort_unstable();
+                        // Hospitals by name, Region Sjælland as one last.
+                        codes.sort_by_cached_key(|c| {
+                            let name = cube.name_of(*c).unwrap_or_default().to_lowercase();
+                            (*c == shared::dimension::SJAELLAND_AS_ONE, name, *c)
+                        });
                         codes
                     }
                 };
