@@ -208,4 +208,33 @@ mod tests {
             .sums(&Filter::all(), Grouping::Total, &[QuantityId::BedDays])
             .is_err());
     }
+
+    #[test]
+    fn a_group_counts_in_its_own_slot_only() {
+        let mut tally = group_tally(TileFamilyId::ByDepartment);
+        let cell = Place::at((2024, 0, 3, 2));
+        tally.add(&cell, 1, QuantityId::Admissions, 2);
+        tally.add(&cell, 7, QuantityId::Admissions, 3);
+        // No such department type: counted nowhere.
+        tally.add(&cell, 0, QuantityId::Admissions, 11);
+        tally.add(&cell, 8, QuantityId::Admissions, 13);
+        let cube = tally.cube(Protection::Exact).expect("cube");
+        let by_type = cube
+            .sums(
+                &Filter::all(),
+                Grouping::By(DimensionId::DepartmentType),
+                &[QuantityId::Admissions],
+            )
+            .expect("sums");
+        assert_eq!(by_type, vec![(1, vec![2]), (7, vec![3])]);
+        assert_eq!(
+            cube.kind().keys(),
+            [
+                DimensionId::Year,
+                DimensionId::DepartmentType,
+                DimensionId::AgeBand,
+                DimensionId::Sex
+            ]
+        );
+    }
 }
