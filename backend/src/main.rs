@@ -329,9 +329,23 @@ async fn main() -> anyhow::Result<()> {
             let elapsed = started.elapsed().as_secs_f64();
             let closed_count = summary.closed.len();
             let closed_bytes: i64 = summary.closed.iter().map(|t| t.size).sum();
-            for tile in &summary.tiles {
+            // A split tile's parts are summed up on its line.
+            let parts_of = |family| parts_of(&summary.tiles, family);
+            for tile in summary
+                .tiles
+                .iter()
+                .filter(|t| !t.meta.family.contains('='))
+            {
+                let parts: Vec<_> = parts_of(&tile.meta.family).collect();
+                let parts = match parts.iter().map(|t| t.meta.size).max() {
+                    Some(largest) => format!(
+                        " (and {} parts, one per code, the largest {largest} bytes)",
+                        parts.len()
+                    ),
+                    None => String::new(),
+                };
                 println!(
-                    "  tile {} {}: {} cells, {} bytes",
+                    "  tile {} {}: {} cells, {} bytes{parts}",
                     tile.meta.family, tile.meta.id, tile.meta.rows, tile.meta.size,
                 );
             }
@@ -379,7 +393,11 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             if sizes {
-                for tile in &summary.tiles {
+                for tile in summary
+                    .tiles
+                    .iter()
+                    .filter(|t| !t.meta.family.contains('='))
+                {
                     let brotli = tvaers::tile::brotli(&tile.bytes)?;
                     println!(
                         "  size {}: {} bytes, {} bytes brotli",
@@ -387,6 +405,22 @@ async fn main() -> anyhow::Result<()> {
                         tile.meta.size,
                         brotli.len()
                     );
+                    // "  parts FAMILY: N parts, largest CODE: B bytes, X bytes brotli"
+                    let mut largest = None;
+                    let mut count = 0;
+                    for part in parts_of(&tile.meta.family) {
+                        count += 1;
+                        let brotli = tvaers::tile::brotli(&part.bytes)?.len();
+                        if largest.is_none_or(|(_, b, _)| brotli > b) {
+                            largest = Some((part.meta.size, brotli, &part.meta.family));
+                        }
+                    }
+                    if let Some((raw, brotli, family)) = largest {
+                        println!(
+                            "  parts {}: {count} parts, largest {family}: {raw} bytes, {brotli} bytes brotli",
+                            tile.meta.family
+                        );
+                    }
                 }
             }
         }
@@ -484,7 +518,8 @@ async fn main() -> anyhow::Result<()> {
             }
             // Compress the current release's base tiles (the first views)
             // before the first visitor asks for them; the split tiles,
-            // fetched only when a person filter is used, on a thread of
+            // and their parts, fetched only when a person filter or a
+            // quarter is used, on a thread of
             // their own once the server listens.
             if let Some((release, tiles)) = state.store.latest_release().await? {
                 let mut later = Vec::new();
@@ -493,8 +528,8 @@ async fn main() -> anyhow::Result<()> {
                     let Some(bytes) = state.store.tile_bytes(&tile.id).await? else {
                         continue;
                     };
-                    let split = shared::tile::TileKind::from_key(&tile.family)
-                        .is_some_and(|k| k.split != shared::tile::Split::None);
+                    let split = shared::tile::TileRef::from_key(&tile.family)
+                        .is_some_and(|t| t.kind.split != shared::tile::Split::None);
                     if split {
                         later.push((tile.id, bytes));
                     } else {
@@ -513,6 +548,19 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The parts of split tile `family` among `tiles`.
+fn parts_of<'a>(
+    tiles: &'a [tvaers::tile::EncodedTile],
+    family: &'a str,
+) -> impl Iterator<Item = &'a tvaers::tile::EncodedTile> {
+    tiles.iter().filter(move |t| {
+        t.meta
+            .family
+            .split_once('=')
+            .is_some_and(|(of, _)| of == family)
+    })
 }
 
 /// The trusted keys: the development issuer's unless it is off, and

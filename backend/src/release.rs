@@ -3,7 +3,9 @@
 
 use chrono::Utc;
 use shared::cube::Cube;
-use shared::tile::{HospitalCode, PracticeCode, Split, META_HOSPITALS, META_PRACTICES};
+use shared::tile::{
+    HospitalCode, PracticeCode, Split, TileRef, META_HOSPITALS, META_PART, META_PRACTICES,
+};
 use shared::{DimensionId, TileFamilyId};
 
 use crate::aggregate::{self, AggregateError, Rules};
@@ -60,7 +62,7 @@ fn dictionary<T: serde::Serialize>(
 }
 
 /// The public tiles of a release (the newest when `id` is `None`) as
-/// cubes, and those of the release before it; `None` when there is no such release.
+/// cubes, without the parts of split tiles, and those of the release before it; `None` when there is no such release.
 pub async fn cubes(
     store: &Store,
     id: Option<&str>,
@@ -73,7 +75,12 @@ pub async fn cubes(
         .iter_mut()
         .zip([&release.tiles, &release.previous_tiles])
     {
-        for t in tiles.iter().filter(|t| t.scope.is_none()) {
+        // A part repeats rows of its split tile.
+        let whole = |family: &str| TileRef::from_key(family).is_none_or(|t| t.part.is_none());
+        for t in tiles
+            .iter()
+            .filter(|t| t.scope.is_none() && whole(&t.family))
+        {
             if let Some(bytes) = store.tile_bytes(&t.id).await? {
                 out.push(tile::decode(&bytes)?);
             }
@@ -120,7 +127,10 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
         let public = cubes
             .iter()
             .filter(|cube| cube.kind().family.def().public)
-            .map(|cube| tile::encode_with(cube, &names.metadata(cube, None)));
+            .flat_map(|cube| {
+                let whole = tile::encode_with(cube, &names.metadata(cube, None));
+                std::iter::once(whole).chain(parts(cube, &names))
+            });
         let closed = closed::cut(&exact, &names.hospitals, &names.practices).map(|c| {
             let mut all = names.metadata(&c.cube, Some(&c.named));
             all.extend(c.metadata);
@@ -161,6 +171,28 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<BuildSummary, Re
         closed,
         unplaced,
         utility,
+    })
+}
+
+/// The parts of a split tile, one per code of its split, each with its
+/// rows of that code (see [`TileRef`]); none for a base tile.
+fn parts<'a>(
+    cube: &'a Cube,
+    names: &'a Names,
+) -> impl Iterator<Item = Result<EncodedTile, TileError>> + 'a {
+    let kind = cube.kind();
+    let dimension = kind.split.dimension();
+    let codes = dimension
+        .and_then(|d| cube.codes(d).ok())
+        .unwrap_or_default();
+    codes.into_iter().filter_map(move |code| {
+        let part = cube.retain(dimension?, |c| c == code)?;
+        let mut metadata = names.metadata(&part, None);
+        metadata.push((META_PART, code.to_string()));
+        Some(tile::encode_with(&part, &metadata).map(|mut encoded| {
+            encoded.meta.family = TileRef::part(kind, code).key();
+            encoded
+        }))
     })
 }
 

@@ -41,6 +41,7 @@ def main():
            JOIN release_tiles r ON r.tile_id = t.id
            WHERE r.release_id = (SELECT id FROM releases ORDER BY seq DESC LIMIT 1)
              AND t.id NOT IN (SELECT tile_id FROM tile_scopes)
+             AND t.family NOT LIKE '%=%'
            ORDER BY r.position"""
     ).fetchall()
     for family, data in rows:

@@ -96,6 +96,30 @@ test('a demo municipality sees its practices and exact figures, saves a report a
   }
   assert.notEqual(exact.rows[AARHUS].value % 5, 0, 'the test needs an Aarhus count that rounding would change');
 
+  // Restricted to married citizens, the page reads the public part of the
+  // civil-status tile for that value, and lays Aarhus's closed rows of it
+  // over (the closed tile is whole, every civil status).
+  const tiles = [];
+  page.on('request', (r) => r.url().includes('/api/tiles/') && tiles.push(new URL(r.url()).pathname));
+  await page.goto(`${url}${view}&civil_status=2`);
+  const married = (release) =>
+    python(['tests/oracle.py', release, 'geography.civil_status=2', 'citizens', '-', 'citizens', '1', String(MIDTJYLLAND)]);
+  const [exactMarried, roundedMarried] = [married(current), married(publicRelease)];
+  const closedMarried = await rows(page, 'chart-1-table');
+  assert.ok(exactMarried.rows[AARHUS].value < exact.rows[AARHUS].value, 'married citizens are fewer');
+  assert.deepEqual(closedMarried[AARHUS], { value: exactMarried.rows[AARHUS].value, status: 'exact' });
+  const perturbed = others.filter((m) => roundedMarried.rows[m]?.status === 'perturbed');
+  assert.ok(perturbed.length > 5, 'rounded neighbours to compare');
+  for (const m of perturbed) {
+    assert.deepEqual(closedMarried[m], roundedMarried.rows[m], `municipality ${m}, married`);
+  }
+  const manifest = await (await fetch(`${url}/api/releases/${publicRelease}`)).json();
+  const whole = manifest.tiles.find((t) => t.family === 'geography.civil_status');
+  const part = manifest.tiles.find((t) => t.family === 'geography.civil_status=2');
+  assert.ok(tiles.includes(part.url), 'the part of married citizens is fetched');
+  assert.ok(!tiles.includes(whole.url), 'the whole civil-status tile is not');
+  page.removeAllListeners('request');
+
   // Save it, reload, open it from the closed view.
   const name = `Borgere i Midtjylland ${Date.now()}`;
   const form = page.getByTestId('save-report');

@@ -153,7 +153,9 @@ test('the measure picker switches measure and scale; each tile family is fetched
   assert.equal(tiles[0], 'geography', 'the first chart needs one tile, fetched first');
   assert.deepEqual(
     fetches(tiles),
-    { geography: 1, hospital: 1, 'geography.target_group': 1, sectors: 1, prescriptions_geo: 1 },
+    // The chronic-disease card's figure is one target group (2+ chronic
+    // groups): the target-group tile's part of that group, not all of it.
+    { geography: 1, hospital: 1, 'geography.target_group=9': 1, sectors: 1, prescriptions_geo: 1 },
     'the cards add four tiles',
   );
 
@@ -198,13 +200,17 @@ test('restricting the citizens by civil status reads its own tile and matches th
   assert.match(await page.getByTestId('key-figure').textContent(), /Gift/);
   const table = await regionTable(page);
   for (const [region, value] of Object.entries(married.byRegion)) assertClose(table[region], value, `region ${region}, married`);
-  assert.equal(fetches(tiles)['geography.civil_status'], 1, 'the civil-status tile is fetched once');
+  // One part of the civil-status tile per value chosen, never the whole
+  // tile (every value), and each once.
+  assert.equal(fetches(tiles)['geography.civil_status=1'], 1, 'the first value\'s part');
+  assert.equal(fetches(tiles)['geography.civil_status=2'], 1, 'the married citizens\' part');
+  assert.equal(fetches(tiles)['geography.civil_status'], undefined, 'not the whole civil-status tile');
 
   // Back to all citizens: the base tile is still decoded.
   await page.getByLabel('Afgræns borgere efter').selectOption('');
   await page.waitForURL((u) => !u.search.includes('civil_status'));
   await keyFigureBecomes(page, String(all.exact));
-  assert.equal(tiles.length, 6, 'no tile fetched twice');
+  assert.equal(tiles.length, 7, 'no tile fetched twice');
   await page.close();
 });
 
@@ -223,7 +229,8 @@ test('the period filter shows one quarter from the quarter tile and matches the 
   assert.match(await page.getByTestId('key-figure').textContent(), /2\. kvartal/);
   const table = await regionTable(page);
   for (const [region, value] of Object.entries(second.byRegion)) assertClose(table[region], value, `region ${region}, second quarter`);
-  assert.equal(fetches(tiles)['geography.quarter'], 1, 'the quarter tile is fetched once');
+  assert.equal(fetches(tiles)['geography.quarter=2'], 1, 'the second quarter\'s part is fetched once');
+  assert.equal(fetches(tiles)['geography.quarter'], undefined, 'not the whole quarter tile');
   // Quarters and person attributes each have a tile of their own: the
   // person filter is locked, and says why.
   assert.ok(await page.getByLabel('Afgræns borgere efter').isDisabled(), 'the person filter is locked');
@@ -233,7 +240,8 @@ test('the period filter shows one quarter from the quarter tile and matches the 
   await page.waitForURL(/[?&]quarter=4(&|$)/);
   await keyFigureBecomes(page, fourth.national);
   assertShown(await keyFigure(page), fourth.national, 'fourth quarter');
-  assert.equal(fetches(tiles)['geography.quarter'], 1, 'another quarter reads the same tile');
+  assert.equal(fetches(tiles)['geography.quarter=4'], 1, 'another quarter reads its own part');
+  assert.equal(fetches(tiles)['geography.quarter'], undefined, 'still not the whole quarter tile');
 
   await page.getByLabel('Periode').selectOption('');
   await page.waitForURL((u) => !u.search.includes('quarter'));
@@ -261,8 +269,12 @@ test('restricting the citizens to a GP cluster starts at the first cluster in th
   assert.ok(unlisted.national > 0 && unlisted.national !== inFirst.national, 'the groups differ');
   await keyFigureBecomes(page, unlisted.national);
   assert.match(await page.getByTestId('key-figure').textContent(), /Ikke tilmeldt en lægepraksis/);
-  assert.equal(fetches(tiles)['geography.gp_cluster'], 1, 'the GP-cluster tile is fetched once');
-  assert.equal(tiles.length, 6, 'no tile fetched twice');
+  // The clusters offered come from the manifest's parts: the first
+  // cluster's part, then the unlisted citizens', never the whole tile.
+  assert.equal(fetches(tiles)[`geography.gp_cluster=${first}`], 1, 'the first cluster\'s part');
+  assert.equal(fetches(tiles)['geography.gp_cluster=0'], 1, 'the unlisted citizens\' part');
+  assert.equal(fetches(tiles)['geography.gp_cluster'], undefined, 'not the whole GP-cluster tile');
+  assert.equal(tiles.length, 7, 'no tile fetched twice');
 
   // Back goes to the first cluster, then to all citizens: the address
   // that asked for "the first cluster" is not in the history.

@@ -617,6 +617,71 @@ impl TileKind {
     }
 }
 
+/// Schema metadata key of a part: the code of its split that the part
+/// holds (see [`TileRef`]).
+pub const META_PART: &str = "tvaers.part";
+
+/// A tile a view reads: a whole tile, or a *part* of a split tile — its
+/// rows of one code of the split (one civil status, target group, GP
+/// cluster or quarter), published as a tile of its own.
+///
+/// A filter on a person attribute or a quarter needs one code only, so
+/// it reads the part: a split tile holds every code and at national size
+/// is 100–330 KB brotli, each part a fraction of that. A breakdown by the
+/// attribute reads the whole split tile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TileRef {
+    /// The tile the part is of.
+    pub kind: TileKind,
+    /// The code of `kind`'s split the part holds; `None` for the whole
+    /// tile.
+    pub part: Option<u16>,
+}
+
+impl From<TileKind> for TileRef {
+    fn from(kind: TileKind) -> TileRef {
+        TileRef { kind, part: None }
+    }
+}
+
+impl TileRef {
+    /// The part of `kind` holding `code` of its split; the whole tile for
+    /// a base tile, which has no parts.
+    pub fn part(kind: TileKind, code: u16) -> TileRef {
+        TileRef {
+            kind,
+            part: (kind.split != Split::None).then_some(code),
+        }
+    }
+
+    /// Manifest key: the tile's key, then `=` and the code for a part
+    /// (`hospital.target_group=3`).
+    pub fn key(self) -> String {
+        match self.part {
+            None => self.kind.key(),
+            Some(code) => format!("{}={code}", self.kind.key()),
+        }
+    }
+
+    /// Parses [`TileRef::key`].
+    pub fn from_key(key: &str) -> Option<TileRef> {
+        let (kind, part) = match key.split_once('=') {
+            None => (key, None),
+            Some((kind, code)) => (kind, Some(code.parse().ok()?)),
+        };
+        let kind = TileKind::from_key(kind)?;
+        if part.is_some() && kind.split == Split::None {
+            return None;
+        }
+        Some(TileRef { kind, part })
+    }
+
+    /// The split dimension and code of a part.
+    pub fn restriction(self) -> Option<(DimensionId, u16)> {
+        Some((self.kind.split.dimension()?, self.part?))
+    }
+}
+
 /// Arrow type of a dimension's key column: the narrowest unsigned integer
 /// that holds every code.
 pub fn key_data_type(dimension: DimensionId) -> DataType {
@@ -688,6 +753,25 @@ mod tests {
         assert_eq!(schema.field(1).data_type(), &DataType::UInt16);
         assert_eq!(schema.field(3).data_type(), &DataType::UInt8);
         assert!(!schema.metadata().contains_key(META_SPLIT));
+    }
+
+    #[test]
+    fn a_part_is_named_by_its_tile_and_code() {
+        let kind = TileKind {
+            family: TileFamilyId::Hospital,
+            split: Split::GpCluster,
+        };
+        let part = TileRef::part(kind, 17);
+        assert_eq!(part.key(), "hospital.gp_cluster=17");
+        assert_eq!(TileRef::from_key("hospital.gp_cluster=17"), Some(part));
+        assert_eq!(part.restriction(), Some((DimensionId::GpCluster, 17)));
+        assert_eq!(TileRef::from_key("hospital.gp_cluster"), Some(kind.into()));
+        // A base tile has no parts, and a code is a number.
+        let base = TileKind::from(TileFamilyId::Hospital);
+        assert_eq!(TileRef::part(base, 17), TileRef::from(base));
+        assert_eq!(TileRef::from_key("hospital=17"), None);
+        assert_eq!(TileRef::from_key("hospital.gp_cluster=x"), None);
+        assert_eq!(TileRef::from(base).restriction(), None);
     }
 
     #[test]

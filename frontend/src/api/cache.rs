@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use shared::api::Manifest;
 use shared::cube::Cube;
-use shared::tile::{TileKind, META_SCOPE_CODES};
+use shared::tile::{TileKind, TileRef, META_SCOPE_CODES};
 use yew::prelude::*;
 
 use super::ApiError;
@@ -126,21 +126,31 @@ fn manifest_key(scope: Option<&str>, release: Option<&str>) -> String {
 
 /// The cache key of tile `kind` of `release` (`None`: the current one),
 /// for the user of `scope`.
-fn key(scope: Option<&str>, release: Option<&str>, kind: TileKind) -> String {
+fn key(scope: Option<&str>, release: Option<&str>, tile: TileRef) -> String {
     format!(
         "{}/{}/{}",
         scope.unwrap_or("public"),
         release.unwrap_or("current"),
-        kind.key()
+        tile.key()
     )
 }
 
-/// The tile `kind` of `manifest`: the public one, with the closed tile of
+/// The tile `wanted` of `manifest`: the public one, with the closed tile of
 /// `scope` laid over it when the manifest lists one.
-async fn fetch(manifest: &Manifest, scope: Option<&str>, kind: TileKind) -> Result<Cube, ApiError> {
-    let tile = kind.key();
-    let entry = manifest
-        .tile(&tile)
+///
+/// A part the manifest does not list (a release from before parts, or a
+/// value without cells) is read from the whole split tile. Closed tiles
+/// are whole: a scope's own is small; of a part, its rows of the part's
+/// value are laid over.
+async fn fetch(
+    manifest: &Manifest,
+    scope: Option<&str>,
+    wanted: TileRef,
+) -> Result<Cube, ApiError> {
+    let part = manifest.tile(&wanted.key());
+    let tile = wanted.kind.key();
+    let entry = part
+        .or_else(|| manifest.tile(&tile))
         .ok_or_else(|| ApiError::Decode(format!("the release has no {tile} tile")))?;
     let Some(closed) = scope.and_then(|s| manifest.closed_tile(&tile, s)) else {
         return super::tile(entry).await;
@@ -153,22 +163,51 @@ async fn fetch(manifest: &Manifest, scope: Option<&str>, kind: TileKind) -> Resu
         .get(META_SCOPE_CODES)
         .and_then(|codes| serde_json::from_str(codes).ok())
         .ok_or_else(|| ApiError::Decode(format!("the closed {tile} tile names no codes")))?;
+    let closed = match wanted.restriction().filter(|_| part.is_some()) {
+        Some((dimension, code)) => closed.retain(dimension, |c| c == code).ok_or_else(|| {
+            ApiError::Decode(format!("the closed {tile} tile has no {dimension:?}"))
+        })?,
+        None => closed,
+    };
     public
         .overlay(&closed, &codes)
         .ok_or_else(|| ApiError::Decode(format!("the closed {tile} tile is of another kind")))
 }
 
-/// Tile `kind` of `release` (`None`: the current release): fetched and
+/// The codes whose parts of split tile `kind` the manifest of `release`
+/// (`None`: the current one) lists, sorted; `None` until that manifest is
+/// here, or when it lists no parts (a release from before them). The
+/// values a filter offers, without fetching a tile.
+#[hook]
+pub fn use_parts(release: Option<String>, kind: TileKind) -> Option<Vec<u16>> {
+    let cache = use_context::<TileCache>().expect("inside a TileCacheProvider");
+    let session = use_context::<Session>().expect("inside a SessionProvider");
+    let key = manifest_key(session.scope(), release.as_deref());
+    let manifests = cache.manifests.borrow();
+    let manifest = manifests.get(&key)?;
+    let mut codes: Vec<u16> = manifest
+        .tiles
+        .iter()
+        .filter(|t| t.scope.is_none())
+        .filter_map(|t| TileRef::from_key(&t.family))
+        .filter(|t| t.kind == kind)
+        .filter_map(|t| t.part)
+        .collect();
+    codes.sort_unstable();
+    (!codes.is_empty()).then_some(codes)
+}
+
+/// Tile `tile` of `release` (`None`: the current release): fetched and
 /// decoded on first use, from the cache after that.
 #[hook]
-pub fn use_tile(release: Option<String>, kind: TileKind) -> Load {
+pub fn use_tile(release: Option<String>, tile: TileRef) -> Load {
     let cache = use_context::<TileCache>().expect("inside a TileCacheProvider");
     let session = use_context::<Session>().expect("inside a SessionProvider");
     // Until the server has said who is signed in, nothing is fetched: a
     // public tile would be fetched in vain for a signed-in user.
     let known = session.info.is_some();
     let scope = session.scope().map(str::to_string);
-    let key = key(scope.as_deref(), release.as_deref(), kind);
+    let key = key(scope.as_deref(), release.as_deref(), tile);
     {
         let cache = cache.clone();
         use_effect_with((key.clone(), known), move |(key, known)| {
@@ -183,7 +222,7 @@ pub fn use_tile(release: Option<String>, kind: TileKind) -> Load {
                         let scope = scope.as_deref();
                         let manifest =
                             manifest(&cache.manifests, scope, release.as_deref()).await?;
-                        let cube = fetch(&manifest, scope, kind).await?;
+                        let cube = fetch(&manifest, scope, tile).await?;
                         Ok::<_, ApiError>((cube, manifest.release))
                     }
                     .await;

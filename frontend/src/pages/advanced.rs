@@ -162,7 +162,7 @@ pub fn report_chart(props: &ReportChartProps) -> Html {
         family: spec.measure.def().family().id,
         split: Split::None,
     };
-    let load = use_tile(filters.release.clone(), tile.unwrap_or(fallback));
+    let load = use_tile(filters.release.clone(), tile.unwrap_or(fallback.into()));
     let prefix = format!("c{n}-");
     // A breakdown the new measure does not offer gives way to regions.
     let on_measure = props.on_change.reform(move |measure| {

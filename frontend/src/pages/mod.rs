@@ -16,17 +16,19 @@ use yew::prelude::*;
 use crate::api::cache::Load;
 use crate::charts::Datum;
 use crate::i18n;
-use crate::state::{attribute_values, Area, Filters, FIRST_VALUE};
+use crate::state::{attribute_order, attribute_values, Area, Filters, FIRST_VALUE};
 
 /// A person attribute chosen without a value (the GP cluster, whose
-/// values come from its tile) takes its first value once `load`, a tile
-/// split by that attribute, is here.
+/// values come from the data) takes the first of `values` once they are
+/// known.
 #[hook]
-pub fn use_first_attribute_value(load: &Load, filters: &Filters, on_filters: &Callback<Filters>) {
-    let first = match (load, filters.person) {
-        (Load::Ready(cube, _), Some((dimension, FIRST_VALUE))) => {
-            attribute_values(dimension, Some(cube)).first().copied()
-        }
+pub fn use_first_attribute_value(
+    values: &[u16],
+    filters: &Filters,
+    on_filters: &Callback<Filters>,
+) {
+    let first = match filters.person {
+        Some((_, FIRST_VALUE)) => values.first().copied(),
         _ => None,
     };
     let filters = filters.clone();
@@ -137,26 +139,53 @@ pub fn set_filter<T: 'static>(
     })
 }
 
+/// The tile of `family` that `filters` read, and the values the person
+/// filter offers. The GP clusters come from the data: from the parts the
+/// release's manifest lists, or else from the split tile. An attribute
+/// chosen without a value takes the first.
+#[hook]
+pub fn use_person_tile(
+    family: shared::TileFamilyId,
+    filters: &Filters,
+    on_filters: &Callback<Filters>,
+) -> (Load, Vec<u16>) {
+    let wanted = filters.tile_of(family);
+    let parts = crate::api::cache::use_parts(filters.release.clone(), wanted.kind)
+        .filter(|_| wanted.kind.split.dimension() == filters.person.map(|(d, _)| d));
+    // A value still to be chosen: the first value's part, read next anyway.
+    let tile = match (filters.person, parts.as_deref()) {
+        (Some((_, FIRST_VALUE)), Some(codes)) => attribute_order(codes.to_vec())
+            .first()
+            .map_or(wanted, |first| {
+                shared::tile::TileRef::part(wanted.kind, *first)
+            }),
+        _ => wanted,
+    };
+    let load = crate::api::cache::use_tile(filters.release.clone(), tile);
+    let cube = match &load {
+        Load::Ready(cube, _) => Some(cube.clone()),
+        _ => None,
+    };
+    let values = filters
+        .person
+        .map(|(d, _)| match (d.codes(), parts) {
+            (None, Some(parts)) => attribute_order(parts),
+            _ => attribute_values(d, cube.as_deref()),
+        })
+        .unwrap_or_default();
+    use_first_attribute_value(&values, filters, on_filters);
+    (load, values)
+}
+
 /// The values the person filter offers, from the tile of `family` split by
-/// the attribute in use (the GP clusters come from the data); an
-/// attribute chosen without a value takes the first once that tile is
-/// here.
+/// the attribute in use (see [`use_person_tile`]).
 #[hook]
 pub fn use_person_values(
     family: shared::TileFamilyId,
     filters: &Filters,
     on_filters: &Callback<Filters>,
 ) -> Vec<u16> {
-    let load = crate::api::cache::use_tile(filters.release.clone(), filters.tile_of(family));
-    use_first_attribute_value(&load, filters, on_filters);
-    let cube = match &load {
-        Load::Ready(cube, _) => Some(cube.clone()),
-        _ => None,
-    };
-    filters
-        .person
-        .map(|(d, _)| attribute_values(d, cube.as_deref()))
-        .unwrap_or_default()
+    use_person_tile(family, filters, on_filters).1
 }
 
 /// Where, when and whom a figure covers: "Aarhus, 2024 · Kvinder · 65+ år

@@ -11,10 +11,9 @@ use yew::prelude::*;
 
 use super::report::ThemeCards;
 use super::{
-    comparisons, context, latest_year, previous_year, series, set_filter, total,
-    use_first_attribute_value,
+    comparisons, context, latest_year, previous_year, series, set_filter, total, use_person_tile,
 };
-use crate::api::cache::{use_tile, Load};
+use crate::api::cache::Load;
 use crate::charts::bar::BarChart;
 use crate::charts::map::ChoroplethMap;
 use crate::charts::Datum;
@@ -27,7 +26,7 @@ use crate::components::period_filter::PeriodFilter;
 use crate::components::person_filter::PersonFilter;
 use crate::components::sex_filter::SexFilter;
 use crate::i18n;
-use crate::state::{attribute_values, splits_offered, Area, Filters, MapLevel};
+use crate::state::{splits_offered, Area, Filters, MapLevel};
 
 /// Properties of [`Overview`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -48,7 +47,11 @@ pub fn overview(props: &OverviewProps) -> Html {
     let filters = &props.filters.offered(split);
     let measure = filters.measure.def();
     let scale = filters.scale();
-    let load = use_tile(filters.release.clone(), filters.tile());
+    let (load, person_values) = use_person_tile(
+        filters.measure.def().family().id,
+        filters,
+        &props.on_filters,
+    );
     let on_measure = {
         let filters = filters.clone();
         props.on_filters.reform(move |measure| Filters {
@@ -68,7 +71,6 @@ pub fn overview(props: &OverviewProps) -> Html {
         <MeasurePicker measure={filters.measure} scale={scale}
             on_measure={on_measure} on_scale={on_scale} lang={lang} />
     };
-    use_first_attribute_value(&load, filters, &props.on_filters);
     let body = match &load {
         Load::Loading => html! {
             <div class="dashboard">
@@ -89,10 +91,6 @@ pub fn overview(props: &OverviewProps) -> Html {
             let unit = measure.unit(scale, lang);
             let area = filters.area.name().unwrap_or(i18n::WHOLE_COUNTRY.get(lang));
             let context = context(area, &view.year.to_string(), filters, lang);
-            let person_values = filters
-                .person
-                .map(|(dimension, _)| attribute_values(dimension, Some(cube)))
-                .unwrap_or_default();
             let comparisons: Vec<(AttrValue, Option<f64>)> = view
                 .comparisons
                 .iter()

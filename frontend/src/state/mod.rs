@@ -8,7 +8,7 @@ pub mod url;
 
 use shared::cube::{Cube, Filter};
 use shared::measure::Scale;
-use shared::tile::{Split, TileKind};
+use shared::tile::{Split, TileKind, TileRef};
 use shared::{geography, DimensionId, Lang, MeasureId, Sex, TileFamilyId};
 
 pub use shared::measure::DEFAULT_MEASURE;
@@ -219,9 +219,15 @@ pub fn attribute_values(dimension: DimensionId, cube: Option<&Cube>) -> Vec<u16>
     if let Some(codes) = dimension.codes() {
         return codes;
     }
-    let mut codes = cube
-        .and_then(|c| c.codes(dimension).ok())
-        .unwrap_or_default();
+    attribute_order(
+        cube.and_then(|c| c.codes(dimension).ok())
+            .unwrap_or_default(),
+    )
+}
+
+/// Codes of a person attribute in the order a filter offers them: by
+/// code, "unknown" (0) last.
+pub fn attribute_order(mut codes: Vec<u16>) -> Vec<u16> {
     codes.sort_by_key(|c| (*c == 0, *c));
     codes
 }
@@ -306,17 +312,32 @@ impl Filters {
     }
 
     /// The tile these choices read: the measure's family, split by the
-    /// person attribute in use.
-    pub fn tile(&self) -> TileKind {
+    /// person attribute in use — the part of its value.
+    pub fn tile(&self) -> TileRef {
         self.tile_of(self.measure.def().family().id)
     }
 
     /// The tile of `family` these choices read: split by the quarter or
-    /// the person attribute in use.
-    pub fn tile_of(&self, family: TileFamilyId) -> TileKind {
-        TileKind {
+    /// the person attribute in use, and of that split tile the part
+    /// holding the chosen quarter or value (the whole split tile while
+    /// the value is still to be chosen).
+    pub fn tile_of(&self, family: TileFamilyId) -> TileRef {
+        let kind = TileKind {
             family,
             split: self.split().map_or(Split::None, |(_, split)| split),
+        };
+        match self.restriction() {
+            Some(code) => TileRef::part(kind, code),
+            None => kind.into(),
+        }
+    }
+
+    /// The code of the quarter or person attribute in use, once chosen.
+    pub fn restriction(&self) -> Option<u16> {
+        match (self.quarter, self.person) {
+            (Some(quarter), _) => Some(quarter),
+            (None, Some((_, code))) if code != FIRST_VALUE => Some(code),
+            _ => None,
         }
     }
 
@@ -383,13 +404,13 @@ mod tests {
             measure: MeasureId::Admissions,
             ..Filters::default()
         };
-        assert_eq!(
-            filters.tile(),
-            TileKind {
-                family: TileFamilyId::Hospital,
-                split: Split::Quarter
-            }
-        );
+        // The quarter tile's part of the second quarter.
+        let quarters = TileKind {
+            family: TileFamilyId::Hospital,
+            split: Split::Quarter,
+        };
+        assert_eq!(filters.tile(), TileRef::part(quarters, 2));
+        assert_eq!(filters.tile().key(), "hospital.quarter=2");
         assert_eq!(
             filters.population_filter(2024),
             Filter::all()
@@ -397,6 +418,30 @@ mod tests {
                 .with(DimensionId::Quarter, [2])
         );
         assert_eq!(Filters::default().split(), None);
+    }
+
+    #[test]
+    fn a_person_attribute_reads_the_part_of_its_value_once_chosen() {
+        let clusters = TileKind {
+            family: TileFamilyId::Geography,
+            split: Split::GpCluster,
+        };
+        let chosen = Filters {
+            person: Some((DimensionId::GpCluster, 7)),
+            ..Filters::default()
+        };
+        assert_eq!(chosen.tile(), TileRef::part(clusters, 7));
+        // A cluster still to be chosen: the whole split tile, whose
+        // clusters the filter offers.
+        let unchosen = Filters {
+            person: Some((DimensionId::GpCluster, FIRST_VALUE)),
+            ..Filters::default()
+        };
+        assert_eq!(unchosen.tile(), TileRef::from(clusters));
+        assert_eq!(
+            Filters::default().tile(),
+            TileRef::from(TileKind::from(TileFamilyId::Geography))
+        );
     }
 
     #[test]

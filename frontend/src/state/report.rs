@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::measure::Scale;
-use shared::tile::{Split, TileFamily, TileKind, TILE_FAMILIES};
+use shared::tile::{Split, TileFamily, TileKind, TileRef, TILE_FAMILIES};
 use shared::{DimensionId, Lang, MeasureId, Text};
 
 use super::Filters;
@@ -264,7 +264,10 @@ impl ChartSpec {
     /// hospital activity, which is the country's and has no quarters or
     /// person attributes: an area, a quarter or a person attribute
     /// conflicts with it.
-    pub fn tile(&self, filters: &Filters) -> Result<TileKind, Conflict> {
+    ///
+    /// Restricted by the person attribute or quarter, not broken down by
+    /// it, the chart reads the split tile's part of that value.
+    pub fn tile(&self, filters: &Filters) -> Result<TileRef, Conflict> {
         if let Some(family) = activity_family(self.by) {
             let restriction = filters
                 .area
@@ -276,18 +279,20 @@ impl ChartSpec {
                     by: self.by,
                     filter,
                 }),
-                None => Ok(TileKind::from(family.id)),
+                None => Ok(TileKind::from(family.id).into()),
             };
         }
         let family = self.measure.def().family().id;
         let by = Split::of(self.by).map(|split| (self.by, split));
         let filter = filters.split();
-        let split = match (by, filter) {
+        let (split, part) = match (by, filter) {
             (Some((by, a)), Some((filter, b))) if a != b => return Err(Conflict { by, filter }),
-            (Some((_, split)), _) | (None, Some((_, split))) => split,
-            (None, None) => Split::None,
+            (Some((_, split)), _) => (split, None),
+            (None, Some((_, split))) => (split, filters.restriction()),
+            (None, None) => (Split::None, None),
         };
-        Ok(TileKind { family, split })
+        let kind = TileKind { family, split };
+        Ok(part.map_or(kind.into(), |code| TileRef::part(kind, code)))
     }
 
     /// The address form: `measure.scale.by.kind`, the scale empty for the
@@ -379,7 +384,7 @@ mod tests {
         let admissions = spec(MeasureId::Admissions, None);
         assert_eq!(
             admissions.tile(&Filters::default()),
-            Ok(TileKind::from(shared::TileFamilyId::ByDiagnosis))
+            Ok(TileKind::from(shared::TileFamilyId::ByDiagnosis).into())
         );
         // No citizens in that tile: counts, not rates per 1,000 citizens,
         // even when a rate is asked for.
@@ -539,18 +544,18 @@ mod tests {
         };
         let family = MeasureId::GpContacts.def().family().id;
         let none = Filters::default();
-        assert_eq!(
-            spec.tile(&none),
-            Ok(TileKind {
-                family,
-                split: Split::of(DimensionId::CivilStatus).expect("a split")
-            })
-        );
+        let civil_status = TileKind {
+            family,
+            split: Split::of(DimensionId::CivilStatus).expect("a split"),
+        };
+        assert_eq!(spec.tile(&none), Ok(civil_status.into()));
+        // Broken down by the attribute it is restricted by: the whole
+        // split tile, every value.
         let same = Filters {
             person: Some((DimensionId::CivilStatus, 2)),
             ..Filters::default()
         };
-        assert!(spec.tile(&same).is_ok());
+        assert_eq!(spec.tile(&same), Ok(civil_status.into()));
         let other = Filters {
             person: Some((DimensionId::TargetGroup, 1)),
             ..Filters::default()
@@ -566,12 +571,11 @@ mod tests {
             by: DimensionId::Region,
             ..spec
         };
-        assert_eq!(
-            by_region.tile(&other),
-            Ok(TileKind {
-                family,
-                split: Split::of(DimensionId::TargetGroup).expect("a split")
-            })
-        );
+        // Restricted, not broken down: the part of the one target group.
+        let target_groups = TileKind {
+            family,
+            split: Split::of(DimensionId::TargetGroup).expect("a split"),
+        };
+        assert_eq!(by_region.tile(&other), Ok(TileRef::part(target_groups, 1)));
     }
 }
