@@ -119,6 +119,8 @@ test('a demo municipality sees its practices and exact figures, saves a report a
   assert.ok(tiles.includes(part.url), 'the part of married citizens is fetched');
   assert.ok(!tiles.includes(whole.url), 'the whole civil-status tile is not');
   page.removeAllListeners('request');
+  await page.goto(`${url}${view}`);
+  await rows(page, 'chart-1-table');
 
   // Save it, reload, open it from the closed view.
   const name = `Borgere i Midtjylland ${Date.now()}`;
