@@ -310,5 +310,7 @@ export function hospitalContactsByHospital(extracts, year) {
     counts[code] = (counts[code] ?? 0) + 1;
     if (region.get(institution) === '1085') counts[1000] = (counts[1000] ?? 0) + 1;
   }
-  return { counts, names };
+  const regions = Object.fromEntries(institutions.map((r, i) => [i + 1, Number(r.region)]));
+  regions[1000] = 1085;
+  return { counts, names, regions };
 }

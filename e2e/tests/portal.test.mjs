@@ -1011,6 +1011,25 @@ test('the advanced tool breaks hospital contacts down by hospital, named by the 
   await page.close();
 });
 
+test('with a region chosen, the breakdown by hospital shows that region\'s hospitals, as the extracts do', async () => {
+  const year = latestYear(extracts);
+  const { counts, regions } = hospitalContactsByHospital(extracts, year);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  for (const region of [1081, 1085]) {
+    const own = Object.fromEntries(Object.entries(counts).filter(([code]) => regions[code] === region));
+    assert.ok(Object.keys(own).length >= 2, `hospitals of region ${region}: ${Object.keys(own)}`);
+    await page.goto(`${url}/avanceret?region=${region}&chart=hospital_contacts..hospital.table`);
+    await page.getByTestId('chart-1-table').waitFor();
+    assertValues(await tableValues(page, 'chart-1-table'), own, `hospital contacts at the hospitals of region ${region}`);
+    assert.match(await page.locator('.chart-context').first().textContent(), /Sygehuse i Region/);
+  }
+  // A municipality has no hospitals of its own in the tile: the message.
+  await page.goto(`${url}/avanceret?municipality=751&chart=hospital_contacts..hospital.table`);
+  await page.getByText('opgøres for hele landet eller for en regions sygehuse').waitFor();
+  assert.equal(await page.getByTestId('chart-1-table').count(), 0);
+  await page.close();
+});
+
 test('the exported re-aggregation benchmark computes what a plain group-by of its columns computes', async () => {
   const page = await browser.newPage();
   await page.goto(url);

@@ -88,6 +88,9 @@ pub struct Cube {
     /// Names of codes of the family's own dimension, from the tile's
     /// dictionary (a release's hospitals); see [`Cube::with_names`].
     names: BTreeMap<u16, String>,
+    /// Regions of codes of the family's own dimension, from the same
+    /// dictionary (where a hospital is); see [`Cube::with_regions`].
+    regions: BTreeMap<u16, u16>,
 }
 
 /// Which rows to keep: each condition keeps rows whose code for the
@@ -185,6 +188,7 @@ impl Cube {
             protection: Protection::Exact,
             exact_rows: None,
             names: BTreeMap::new(),
+            regions: BTreeMap::new(),
         })
     }
 
@@ -199,6 +203,19 @@ impl Cube {
     pub fn with_names(mut self, names: BTreeMap<u16, String>) -> Cube {
         self.names = names;
         self
+    }
+
+    /// The cube with the regions of its family's own codes (where a
+    /// release's hospitals are, from the tile's dictionary).
+    pub fn with_regions(mut self, regions: BTreeMap<u16, u16>) -> Cube {
+        self.regions = regions;
+        self
+    }
+
+    /// The region the tile gives `code` of its family's own dimension, if
+    /// any.
+    pub fn region_of(&self, code: u16) -> Option<u16> {
+        self.regions.get(&code).copied()
     }
 
     /// The name the tile gives `code` of its family's own dimension, if
@@ -246,6 +263,7 @@ impl Cube {
                 .as_ref()
                 .map(|exact| rows.iter().map(|&r| exact[r as usize]).collect()),
             names: self.names.clone(),
+            regions: self.regions.clone(),
         }
     }
 
@@ -290,6 +308,7 @@ impl Cube {
             protection: self.protection,
             exact_rows: None,
             names: self.names.clone(),
+            regions: self.regions.clone(),
         })
     }
 
@@ -659,10 +678,13 @@ mod tests {
         // overlay.
         let named = public
             .clone()
-            .with_names(BTreeMap::from([(101, "København".to_string())]));
+            .with_names(BTreeMap::from([(101, "København".to_string())]))
+            .with_regions(BTreeMap::from([(101, 1084)]));
         let laid = named.overlay(&closed, &[101]).expect("same kind");
         assert_eq!(laid.name_of(101), Some("København"));
         assert_eq!(laid.name_of(851), None);
+        assert_eq!(laid.region_of(101), Some(1084));
+        assert_eq!(laid.region_of(851), None);
         // A closed tile of another kind is not laid over.
         let other =
             Cube::new(TileFamilyId::ByPractice, vec![vec![]; 4], vec![vec![]; 9]).expect("empty");

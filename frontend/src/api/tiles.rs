@@ -103,17 +103,18 @@ pub fn decode_with_metadata(bytes: &[u8]) -> Result<(Cube, Metadata), DecodeErro
             append_counts(out, column(&batch, name)?, name)?;
         }
     }
-    // The names of a release's hospitals, for charts by hospital.
-    let names = metadata
+    // The names and regions of a release's hospitals, for charts by
+    // hospital.
+    let hospitals = metadata
         .get(META_HOSPITALS)
         .and_then(|h| serde_json::from_str::<Vec<HospitalCode>>(h).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| (h.code, h.name))
-        .collect();
+        .unwrap_or_default();
+    let regions = hospitals.iter().map(|h| (h.code, h.region)).collect();
+    let names = hospitals.into_iter().map(|h| (h.code, h.name)).collect();
     let cube = Cube::new(kind, keys, values)?
         .with_protection(protection)
-        .with_names(names);
+        .with_names(names)
+        .with_regions(regions);
     Ok((cube, metadata.clone()))
 }
 

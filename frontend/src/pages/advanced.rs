@@ -401,6 +401,15 @@ fn chart(cube: &Cube, props: &ReportChartProps) -> Html {
     }
 }
 
+/// Hospitals by name, Region Sjælland as one last (other groups of
+/// contacts have no names in the tile, and keep their order).
+fn sort_hospitals(cube: &Cube, codes: &mut [u16]) {
+    codes.sort_by_cached_key(|c| {
+        let name = cube.name_of(*c).unwrap_or_default().to_lowercase();
+        (*c == shared::dimension::SJAELLAND_AS_ONE, name, *c)
+    });
+}
+
 fn whole_country_label(lang: Lang) -> String {
     i18n::WHOLE_COUNTRY.get(lang).to_string()
 }
@@ -493,6 +502,32 @@ impl Series {
                     area,
                 )
             }
+            // A region's hospitals: their activity, wherever the patients
+            // live (the tile has no residence).
+            DimensionId::Hospital if matches!(filters.area, Area::Region(_)) => {
+                let region = filters.area.region();
+                let mut codes: Vec<u16> = cube
+                    .evaluate(measure, scale, &national, Grouping::By(by))
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|p| p.key)
+                    .filter(|&c| {
+                        let of = match c {
+                            shared::dimension::SJAELLAND_AS_ONE => {
+                                Some(shared::dimension::REGION_SJAELLAND)
+                            }
+                            _ => cube.region_of(c),
+                        };
+                        of == region
+                    })
+                    .collect();
+                sort_hospitals(cube, &mut codes);
+                let area = match lang {
+                    Lang::Da => format!("Sygehuse i {area_name}"),
+                    Lang::En => format!("Hospitals in {area_name}"),
+                };
+                (national, codes, None, area)
+            }
             _ => {
                 let filter = filters.cube_filter(year);
                 let codes = match by.codes() {
@@ -505,11 +540,7 @@ impl Series {
                             .iter()
                             .filter_map(|p| p.key)
                             .collect();
-                        // Hospitals by name, Region Sjælland as one last.
-                        codes.sort_by_cached_key(|c| {
-                            let name = cube.name_of(*c).unwrap_or_default().to_lowercase();
-                            (*c == shared::dimension::SJAELLAND_AS_ONE, name, *c)
-                        });
+                        sort_hospitals(cube, &mut codes);
                         codes
                     }
                 };

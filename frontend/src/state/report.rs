@@ -191,6 +191,26 @@ impl Conflict {
             self.by.def().label.get(lang),
             self.filter.def().label.get(lang),
         );
+        let area = matches!(
+            self.filter,
+            DimensionId::Municipality | DimensionId::HealthCluster
+        );
+        if self.by == DimensionId::Hospital && area {
+            return match lang {
+                Lang::Da => format!(
+                    "Sygehusaktivitet efter sygehus opgøres for hele landet eller for en \
+                     regions sygehuse og kan ikke afgrænses efter {}. Vælg hele landet \
+                     eller en region, eller vælg en anden opdeling.",
+                    filter.to_lowercase()
+                ),
+                Lang::En => format!(
+                    "Hospital activity by hospital is counted for the whole country or a \
+                     region's hospitals and cannot be restricted by {}. Choose the whole \
+                     country or a region, or another breakdown.",
+                    filter.to_lowercase()
+                ),
+            };
+        }
         if activity_family(self.by).is_some() {
             return match lang {
                 Lang::Da => format!(
@@ -269,10 +289,13 @@ impl ChartSpec {
     /// it, the chart reads the split tile's part of that value.
     pub fn tile(&self, filters: &Filters) -> Result<TileRef, Conflict> {
         if let Some(family) = activity_family(self.by) {
+            // The tile by hospital knows each hospital's region: a region
+            // shows its own hospitals.
             let restriction = filters
                 .area
                 .filter()
                 .map(|(d, _)| d)
+                .filter(|d| !(self.by == DimensionId::Hospital && *d == DimensionId::Region))
                 .or_else(|| filters.split().map(|(d, _)| d));
             return match restriction {
                 Some(filter) => Err(Conflict {
@@ -439,6 +462,35 @@ mod tests {
             Err(
                 "Sygehusaktivitet efter diagnosegruppe opgøres for hele landet og kan ikke \
                  afgrænses efter region. Vælg hele landet, eller vælg en anden opdeling."
+                    .to_string()
+            )
+        );
+        // A breakdown by hospital takes a region (its own hospitals), not
+        // a municipality.
+        let by_hospital = ChartSpec {
+            by: DimensionId::Hospital,
+            ..admissions
+        };
+        let region = Filters {
+            area: crate::state::Area::Region(1082),
+            ..Filters::default()
+        };
+        assert_eq!(
+            by_hospital.tile(&region),
+            Ok(TileKind::from(shared::TileFamilyId::ByHospital).into())
+        );
+        let municipality = by_hospital
+            .tile(&Filters {
+                area: crate::state::Area::Municipality(751),
+                ..Filters::default()
+            })
+            .map_err(|c| c.message(Lang::Da));
+        assert_eq!(
+            municipality,
+            Err(
+                "Sygehusaktivitet efter sygehus opgøres for hele landet eller for en regions \
+                 sygehuse og kan ikke afgrænses efter kommune. Vælg hele landet eller en \
+                 region, eller vælg en anden opdeling."
                     .to_string()
             )
         );
