@@ -60,7 +60,10 @@ def fetch_tiles(manifest):
     for entry in manifest["tiles"]:
         (data,) = con.execute("SELECT bytes FROM tiles WHERE id = ?", (entry["id"],)).fetchone()
         assert hashlib.sha256(data).hexdigest() == entry["id"]
-        tiles[entry["family"]] = read(bytes(data))
+        # Parts of split tiles ("geography.quarter=2") repeat their
+        # tile's rows: the whole tiles are checked.
+        if "=" not in entry["family"]:
+            tiles[entry["family"]] = read(bytes(data))
     con.close()
     return tiles
 
@@ -366,7 +369,7 @@ def store_releases(db):
             "ORDER BY rt.position",
             (release,),
         )
-        out[release] = {family: read(bytes(data)) for family, data in rows}
+        out[release] = {family: read(bytes(data)) for family, data in rows if "=" not in family}
     con.close()
     return order, out
 
