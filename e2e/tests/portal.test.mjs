@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, hospitalContacts, hospitalContactsByChapter, hospitalContactsByHospital, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, healthClusters, hospitalContacts, hospitalContactsByChapter, hospitalContactsByHospital, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -1011,7 +1011,7 @@ test('the advanced tool breaks hospital contacts down by hospital, named by the 
   await page.close();
 });
 
-test('with a region chosen, the breakdown by hospital shows that region\'s hospitals, as the extracts do', async () => {
+test('with a region or health cluster chosen, the breakdown by hospital shows its own hospitals, as the extracts do', async () => {
   const year = latestYear(extracts);
   const { counts, regions } = hospitalContactsByHospital(extracts, year);
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -1023,9 +1023,22 @@ test('with a region chosen, the breakdown by hospital shows that region\'s hospi
     assertValues(await tableValues(page, 'chart-1-table'), own, `hospital contacts at the hospitals of region ${region}`);
     assert.match(await page.locator('.chart-context').first().textContent(), /Sygehuse i Region/);
   }
+  // A health cluster: the hospitals at an address in its municipalities.
+  const clusterOf = healthClusters(geography);
+  const { municipalities } = hospitalContactsByHospital(extracts, year);
+  const byCluster = {};
+  for (const [code, contacts] of Object.entries(counts)) {
+    const cluster = clusterOf.get(municipalities[code]);
+    if (cluster) (byCluster[cluster] ??= {})[code] = contacts;
+  }
+  const [cluster, own] = Object.entries(byCluster).sort((a, b) => Object.keys(b[1]).length - Object.keys(a[1]).length)[0];
+  await page.goto(`${url}/avanceret?health_cluster=${cluster}&chart=hospital_contacts..hospital.table`);
+  await page.getByTestId('chart-1-table').waitFor();
+  assertValues(await tableValues(page, 'chart-1-table'), own, `hospital contacts at the hospitals of health cluster ${cluster}`);
+  assert.match(await page.locator('.chart-context').first().textContent(), /Sygehuse i /);
   // A municipality has no hospitals of its own in the tile: the message.
   await page.goto(`${url}/avanceret?municipality=751&chart=hospital_contacts..hospital.table`);
-  await page.getByText('opgøres for hele landet eller for en regions sygehuse').waitFor();
+  await page.getByText('opgøres for hele landet eller for en regions eller sundhedsklynges sygehuse').waitFor();
   assert.equal(await page.getByTestId('chart-1-table').count(), 0);
   await page.close();
 });

@@ -91,6 +91,9 @@ pub struct Cube {
     /// Regions of codes of the family's own dimension, from the same
     /// dictionary (where a hospital is); see [`Cube::with_regions`].
     regions: BTreeMap<u16, u16>,
+    /// Municipalities of those codes, where the dictionary gives them
+    /// (a hospital's address); see [`Cube::with_municipalities`].
+    municipalities: BTreeMap<u16, u16>,
 }
 
 /// Which rows to keep: each condition keeps rows whose code for the
@@ -189,6 +192,7 @@ impl Cube {
             exact_rows: None,
             names: BTreeMap::new(),
             regions: BTreeMap::new(),
+            municipalities: BTreeMap::new(),
         })
     }
 
@@ -216,6 +220,19 @@ impl Cube {
     /// any.
     pub fn region_of(&self, code: u16) -> Option<u16> {
         self.regions.get(&code).copied()
+    }
+
+    /// The cube with the municipalities of its family's own codes (the
+    /// address of a release's hospitals, from the tile's dictionary).
+    pub fn with_municipalities(mut self, municipalities: BTreeMap<u16, u16>) -> Cube {
+        self.municipalities = municipalities;
+        self
+    }
+
+    /// The municipality the tile gives `code` of its family's own
+    /// dimension, if any.
+    pub fn municipality_of(&self, code: u16) -> Option<u16> {
+        self.municipalities.get(&code).copied()
     }
 
     /// The name the tile gives `code` of its family's own dimension, if
@@ -264,6 +281,7 @@ impl Cube {
                 .map(|exact| rows.iter().map(|&r| exact[r as usize]).collect()),
             names: self.names.clone(),
             regions: self.regions.clone(),
+            municipalities: self.municipalities.clone(),
         }
     }
 
@@ -309,6 +327,7 @@ impl Cube {
             exact_rows: None,
             names: self.names.clone(),
             regions: self.regions.clone(),
+            municipalities: self.municipalities.clone(),
         })
     }
 
@@ -679,12 +698,14 @@ mod tests {
         let named = public
             .clone()
             .with_names(BTreeMap::from([(101, "København".to_string())]))
-            .with_regions(BTreeMap::from([(101, 1084)]));
+            .with_regions(BTreeMap::from([(101, 1084)]))
+            .with_municipalities(BTreeMap::from([(101, 101)]));
         let laid = named.overlay(&closed, &[101]).expect("same kind");
         assert_eq!(laid.name_of(101), Some("København"));
         assert_eq!(laid.name_of(851), None);
         assert_eq!(laid.region_of(101), Some(1084));
         assert_eq!(laid.region_of(851), None);
+        assert_eq!(laid.municipality_of(101), Some(101));
         // A closed tile of another kind is not laid over.
         let other =
             Cube::new(TileFamilyId::ByPractice, vec![vec![]; 4], vec![vec![]; 9]).expect("empty");

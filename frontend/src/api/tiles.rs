@@ -110,11 +110,16 @@ pub fn decode_with_metadata(bytes: &[u8]) -> Result<(Cube, Metadata), DecodeErro
         .and_then(|h| serde_json::from_str::<Vec<HospitalCode>>(h).ok())
         .unwrap_or_default();
     let regions = hospitals.iter().map(|h| (h.code, h.region)).collect();
+    let municipalities = hospitals
+        .iter()
+        .filter_map(|h| Some((h.code, h.municipality?)))
+        .collect();
     let names = hospitals.into_iter().map(|h| (h.code, h.name)).collect();
     let cube = Cube::new(kind, keys, values)?
         .with_protection(protection)
         .with_names(names)
-        .with_regions(regions);
+        .with_regions(regions)
+        .with_municipalities(municipalities);
     Ok((cube, metadata.clone()))
 }
 

@@ -502,24 +502,37 @@ impl Series {
                     area,
                 )
             }
-            // A region's hospitals: their activity, wherever the patients
-            // live (the tile has no residence).
-            DimensionId::Hospital if matches!(filters.area, Area::Region(_)) => {
-                let region = filters.area.region();
-                let mut codes: Vec<u16> = cube
-                    .evaluate(measure, scale, &national, Grouping::By(by))
-                    .unwrap_or_default()
+            // A region's or health cluster's hospitals: their activity,
+            // wherever the patients live (the tile has no residence).
+            DimensionId::Hospital
+                if matches!(filters.area, Area::Region(_) | Area::HealthCluster(_)) =>
+            {
+                let municipalities: Vec<u16> = filters
+                    .area
+                    .municipalities()
                     .iter()
-                    .filter_map(|p| p.key)
-                    .filter(|&c| {
+                    .map(|m| m.code)
+                    .collect();
+                let own = |c: u16| match filters.area {
+                    Area::Region(region) => {
                         let of = match c {
                             shared::dimension::SJAELLAND_AS_ONE => {
                                 Some(shared::dimension::REGION_SJAELLAND)
                             }
                             _ => cube.region_of(c),
                         };
-                        of == region
-                    })
+                        of == Some(region)
+                    }
+                    _ => cube
+                        .municipality_of(c)
+                        .is_some_and(|m| municipalities.contains(&m)),
+                };
+                let mut codes: Vec<u16> = cube
+                    .evaluate(measure, scale, &national, Grouping::By(by))
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|p| p.key)
+                    .filter(|c| own(*c))
                     .collect();
                 sort_hospitals(cube, &mut codes);
                 let area = match lang {

@@ -191,22 +191,20 @@ impl Conflict {
             self.by.def().label.get(lang),
             self.filter.def().label.get(lang),
         );
-        let area = matches!(
-            self.filter,
-            DimensionId::Municipality | DimensionId::HealthCluster
-        );
-        if self.by == DimensionId::Hospital && area {
+        if self.by == DimensionId::Hospital && self.filter == DimensionId::Municipality {
             return match lang {
                 Lang::Da => format!(
                     "Sygehusaktivitet efter sygehus opgøres for hele landet eller for en \
-                     regions sygehuse og kan ikke afgrænses efter {}. Vælg hele landet \
-                     eller en region, eller vælg en anden opdeling.",
+                     regions eller sundhedsklynges sygehuse og kan ikke afgrænses efter {}. \
+                     Vælg hele landet, en region eller en sundhedsklynge, eller vælg en \
+                     anden opdeling.",
                     filter.to_lowercase()
                 ),
                 Lang::En => format!(
-                    "Hospital activity by hospital is counted for the whole country or a \
-                     region's hospitals and cannot be restricted by {}. Choose the whole \
-                     country or a region, or another breakdown.",
+                    "Hospital activity by hospital is counted for the whole country or the \
+                     hospitals of a region or health cluster and cannot be restricted by {}. \
+                     Choose the whole country, a region or a health cluster, or another \
+                     breakdown.",
                     filter.to_lowercase()
                 ),
             };
@@ -289,13 +287,17 @@ impl ChartSpec {
     /// it, the chart reads the split tile's part of that value.
     pub fn tile(&self, filters: &Filters) -> Result<TileRef, Conflict> {
         if let Some(family) = activity_family(self.by) {
-            // The tile by hospital knows each hospital's region: a region
-            // shows its own hospitals.
+            // The tile by hospital knows where each hospital is: a region
+            // or a health cluster shows its own hospitals.
+            let own = |d: &DimensionId| {
+                self.by == DimensionId::Hospital
+                    && matches!(d, DimensionId::Region | DimensionId::HealthCluster)
+            };
             let restriction = filters
                 .area
                 .filter()
                 .map(|(d, _)| d)
-                .filter(|d| !(self.by == DimensionId::Hospital && *d == DimensionId::Region))
+                .filter(|d| !own(d))
                 .or_else(|| filters.split().map(|(d, _)| d));
             return match restriction {
                 Some(filter) => Err(Conflict {
@@ -489,11 +491,18 @@ mod tests {
             municipality,
             Err(
                 "Sygehusaktivitet efter sygehus opgøres for hele landet eller for en regions \
-                 sygehuse og kan ikke afgrænses efter kommune. Vælg hele landet eller en \
-                 region, eller vælg en anden opdeling."
+                 eller sundhedsklynges sygehuse og kan ikke afgrænses efter kommune. Vælg \
+                 hele landet, en region eller en sundhedsklynge, eller vælg en anden opdeling."
                     .to_string()
             )
         );
+        let cluster = Filters {
+            area: crate::state::Area::HealthCluster(3),
+            ..Filters::default()
+        };
+        assert!(by_hospital.tile(&cluster).is_ok());
+        // A diagnosis group has no place: a region conflicts.
+        assert_eq!(conflict(region.clone()), Err(DimensionId::Region));
         // Sex and age are in the tile: no conflict.
         let women_65 = Filters {
             sex: Some(shared::dimension::Sex::Female),
