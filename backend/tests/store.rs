@@ -307,6 +307,7 @@ async fn both_engines_build_byte_identical_tiles() {
                 ".target_group",
                 ".gp_cluster",
                 ".quarter",
+                ".month",
             ]
             .map(|split| format!("{f}{split}"))
         })

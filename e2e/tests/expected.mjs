@@ -124,18 +124,20 @@ export function gpContactsPer1000(extracts, geographyCsv, sex = null, keep = () 
 }
 
 /**
- * GP contacts per 1,000 citizens in one quarter (1-4) of `year` (the
- * latest by default), nationally and per region: the contacts dated in the
- * quarter of the year's citizens (at their place of the year), per
- * citizen of the year who lived here in the quarter (a counted CPR row
- * overlapping it).
+ * GP contacts per 1,000 citizens in one period of `year` (the latest by
+ * default) — `months` months from month `firstMonth` (1-12): a quarter is
+ * 3 months from 3q - 2, a month 1 from itself —, nationally and per
+ * region: the contacts dated in the period of the year's citizens (at
+ * their place of the year), per citizen of the year who lived here in the
+ * period (a counted CPR row overlapping it).
  */
-export function gpContactsPer1000InQuarter(extracts, geographyCsv, quarter, year = latestYear(extracts)) {
+export function gpContactsPer1000InPeriod(extracts, geographyCsv, firstMonth, months, year = latestYear(extracts)) {
   const regionOf = regions(geographyCsv);
   const persons = citizens(extracts, year);
   const month = (m) => String(m).padStart(2, '0');
-  const first = `${year}-${month(3 * quarter - 2)}-01`;
-  const next = quarter === 4 ? `${year + 1}-01-01` : `${year}-${month(3 * quarter + 1)}-01`;
+  const first = `${year}-${month(firstMonth)}-01`;
+  const end = firstMonth + months;
+  const next = end > 12 ? `${year + 1}-${month(end - 12)}-01` : `${year}-${month(end)}-01`;
   const lived = new Set();
   for (const r of rows(join(extracts, 'cpr.csv'))) {
     if (['30', '50', '60'].includes(r.status) || !persons.has(r.cpr)) continue;
@@ -146,8 +148,10 @@ export function gpContactsPer1000InQuarter(extracts, geographyCsv, quarter, year
   const contacts = new Map();
   const add = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const cpr of lived) {
+    const municipality = Number(persons.get(cpr).municipality);
     add(counted, 'all');
-    add(counted, regionOf.get(Number(persons.get(cpr).municipality)));
+    add(counted, regionOf.get(municipality));
+    add(counted, `m${municipality}`);
   }
   for (const c of rows(join(extracts, 'ssr.csv'))) {
     if (!gp.has(c.provider_number) || c.contact_date < first || c.contact_date >= next) continue;
@@ -155,11 +159,14 @@ export function gpContactsPer1000InQuarter(extracts, geographyCsv, quarter, year
     if (!p) continue;
     add(contacts, 'all');
     add(contacts, regionOf.get(Number(p.municipality)));
+    add(contacts, `m${Number(p.municipality)}`);
   }
   const rate = (key) => (counted.get(key) ? ((contacts.get(key) ?? 0) / counted.get(key)) * 1000 : null);
   const byRegion = {};
   for (const region of [1081, 1082, 1083, 1084, 1085]) byRegion[region] = rate(region);
-  return { year, national: rate('all'), byRegion, citizens: counted.get('all') ?? 0, yearCitizens: persons.size };
+  const byMunicipality = {};
+  for (const municipality of regionOf.keys()) byMunicipality[municipality] = rate(`m${municipality}`);
+  return { year, national: rate('all'), byRegion, byMunicipality, citizens: counted.get('all') ?? 0, yearCitizens: persons.size };
 }
 
 /** GP contacts in `year` (the latest by default) of the year's citizens,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InQuarter, healthClusters, hospitalContacts, hospitalContactsByChapter, hospitalContactsByHospital, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
+import { contactYears, gpClusters, gpContactsPer1000, gpContactCountsBySex, gpContactsPer1000InPeriod, healthClusters, hospitalContacts, hospitalContactsByChapter, hospitalContactsByHospital, latestYear, parseNumber, regions, sectorCombinations } from './expected.mjs';
 
 const url = process.env.TVAERS_URL;
 const extracts = process.env.TVAERS_EXTRACTS;
@@ -214,15 +214,18 @@ test('restricting the citizens by civil status reads its own tile and matches th
   await page.close();
 });
 
-test('the period filter shows one quarter from the quarter tile and matches the extracts', async () => {
+test('the period filter shows one quarter or month from its tile and matches the extracts', async () => {
   const { page, tiles } = await openCountingTiles();
   const all = await keyFigure(page);
 
-  const second = gpContactsPer1000InQuarter(extracts, geography, 2);
-  const fourth = gpContactsPer1000InQuarter(extracts, geography, 4);
+  const second = gpContactsPer1000InPeriod(extracts, geography, 4, 3);
+  const fourth = gpContactsPer1000InPeriod(extracts, geography, 10, 3);
+  const may = gpContactsPer1000InPeriod(extracts, geography, 5, 1);
   assert.ok(second.citizens > 0 && second.citizens < second.yearCitizens, 'some citizens of the year were not here in the quarter');
   assert.ok(second.national !== fourth.national, 'the quarters differ');
-  await page.getByLabel('Periode').selectOption('2');
+  assert.ok(may.citizens > 0 && may.citizens <= second.citizens, 'May\'s citizens are among the second quarter\'s');
+  assert.ok(may.national !== second.national, 'May differs from its quarter');
+  await page.getByLabel('Periode').selectOption('quarter=2');
   await page.waitForURL(/[?&]quarter=2(&|$)/);
   await keyFigureBecomes(page, second.national);
   assertShown(await keyFigure(page), second.national, 'second quarter');
@@ -236,15 +239,27 @@ test('the period filter shows one quarter from the quarter tile and matches the 
   assert.ok(await page.getByLabel('Afgræns borgere efter').isDisabled(), 'the person filter is locked');
   assert.match(await page.locator('#person-hint').textContent(), /kvartal/);
 
-  await page.getByLabel('Periode').selectOption('4');
+  await page.getByLabel('Periode').selectOption({ label: '4. kvartal' });
   await page.waitForURL(/[?&]quarter=4(&|$)/);
   await keyFigureBecomes(page, fourth.national);
   assertShown(await keyFigure(page), fourth.national, 'fourth quarter');
   assert.equal(fetches(tiles)['geography.quarter=4'], 1, 'another quarter reads its own part');
   assert.equal(fetches(tiles)['geography.quarter'], undefined, 'still not the whole quarter tile');
 
+  // A month, from the month tile's part of it.
+  await page.getByLabel('Periode').selectOption({ label: 'maj' });
+  await page.waitForURL((u) => /[?&]month=5(&|$)/.test(u.search) && !u.search.includes('quarter'));
+  await keyFigureBecomes(page, may.national);
+  assertShown(await keyFigure(page), may.national, 'May');
+  assert.match(await page.getByTestId('key-figure').textContent(), /· maj/);
+  const mayTable = await regionTable(page);
+  for (const [region, value] of Object.entries(may.byRegion)) assertClose(mayTable[region], value, `region ${region}, May`);
+  assert.equal(fetches(tiles)['geography.month=5'], 1, 'May\'s part is fetched once');
+  assert.equal(fetches(tiles)['geography.month'], undefined, 'not the whole month tile');
+  assert.match(await page.locator('#person-hint').textContent(), /måned/);
+
   await page.getByLabel('Periode').selectOption('');
-  await page.waitForURL((u) => !u.search.includes('quarter'));
+  await page.waitForURL((u) => !u.search.includes('quarter') && !u.search.includes('month'));
   await keyFigureBecomes(page, String(all.exact));
   await page.close();
 });
@@ -912,6 +927,20 @@ test('development over time: the key figure shows last year, and a line chart fo
   // The kinds offered for years.
   assert.deepEqual(await page.locator('#c1-kind option').evaluateAll((os) => os.map((o) => o.value)), ['bar', 'line', 'table']);
   await page.screenshot({ path: join(artifacts, 'advanced-time-series.png'), fullPage: true });
+
+  // Through the months of the latest year: a line by default, from the
+  // whole month tile, Aarhus beside the country.
+  const byMonth = Array.from({ length: 12 }, (_, i) => gpContactsPer1000InPeriod(extracts, geography, i + 1, 1, latest));
+  assert.ok(new Set(byMonth.map((m) => m.byMunicipality[751])).size > 1, 'the months differ');
+  await page.goto(`${url}/avanceret?municipality=751`);
+  await page.getByTestId('chart-1').waitFor();
+  await page.locator('#c1-by').selectOption('month');
+  await page.waitForURL(/chart=gp_contacts\.\.month\.line/);
+  await page.getByTestId('chart-1-line').waitFor();
+  const months = await tableValues(page, 'chart-1-table');
+  assertValues(months, Object.fromEntries(byMonth.map((m, i) => [i + 1, m.byMunicipality[751]])), 'Aarhus by month');
+  const monthSvg = await page.getByTestId('chart-1-line').innerHTML();
+  assert.ok(monthSvg.includes('Hele landet') && monthSvg.includes('jan') && monthSvg.includes('dec'), 'the country beside Aarhus, the months named');
   await page.close();
 });
 

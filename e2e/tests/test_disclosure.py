@@ -35,9 +35,9 @@ URL = os.environ["TVAERS_URL"]
 # The quantities the attacks aim at: persons and events.
 QUANTITIES = ["citizens", "gp_contacts", "hospital_contacts"]
 SPLITS = ["civil_status", "cpr_status", "nursing_home"]
-# The events of the quarter tiles, by family: they add up over the
-# quarters to the year.
-QUARTER_EVENTS = [("geography", "gp_contacts"), ("hospital", "hospital_contacts")]
+# The events of the quarter and month tiles, by family: they add up over
+# the quarters, and over the months, to the year.
+PERIOD_EVENTS = [("geography", "gp_contacts"), ("hospital", "hospital_contacts")]
 BASE_KEYS = ["year", "municipality", "age_band", "sex"]
 
 
@@ -259,11 +259,11 @@ def test_a_region_or_health_cluster_minus_its_municipalities_recovers_nothing(re
 
 
 def test_periods_recover_nothing(releases):
-    """Years and quarters (months are not built yet): a cell's sum over
-    all years minus the years but one; and a cell of a year minus three of
-    its quarters, which gives the fourth for events (contacts add up over
-    the quarters; persons do not, as a citizen counts in every quarter
-    they lived in)."""
+    """Years, quarters and months: a cell's sum over all years minus the
+    years but one; and a cell of a year minus three of its quarters (or
+    eleven of its months), which gives the last for events (contacts add
+    up over the periods; persons do not, as a citizen counts in every
+    period they lived in)."""
     exact, public = releases
     keys = ["year", "municipality", "age_band", "sex"]
 
@@ -287,8 +287,9 @@ def test_periods_recover_nothing(releases):
     recovered = [k for k in targets if public_derived.get(k) == exact_parts[k]]
     assert recovered == []
 
-    for family, quantity in QUARTER_EVENTS:
-        split_attack(releases, family, "quarter", quantity, "quarter")
+    for family, quantity in PERIOD_EVENTS:
+        for period in ("quarter", "month"):
+            split_attack(releases, family, period, quantity, period)
 
 
 def total_attack(releases, family, quantity, dropped, split="nursing_home"):

@@ -8,12 +8,12 @@ Counts are compared exactly, ratios to 1e-9 relative.
 Every family of residence (the citizens' municipality) is served as a
 base tile, keyed year, municipality, age band and sex, and as one split
 tile per split of SPLITS, keyed by a fifth column (uint8; uint16 for the
-GP cluster): the citizen's code of that split, or for "quarter" the
-quarter of the year (1-4). A quarter tile keeps every citizen at their
-cell of the year: citizens count in each quarter they lived in Denmark,
-so quarters overlap for persons, and events count in the quarter of
-their date (a stay's start), so for events the quarters add up to the
-base tile. Tiles are named by the manifest's `family`: "hospital" for
+GP cluster): the citizen's code of that split, or for "quarter" and
+"month" the quarter (1-4) or month (1-12) of the year. A quarter or
+month tile keeps every citizen at their cell of the year: citizens count
+in each quarter (month) they lived in Denmark, so periods overlap for
+persons, and events count in the period of their date (a stay's start),
+so for events the quarters, and the months, add up to the base tile. Tiles are named by the manifest's `family`: "hospital" for
 the base tile, "hospital.target_group" for a split. The family
 "by_hospital" (hospital activity by the hospital of the contact) is
 served as one tile keyed year, hospital, age band and sex, without
@@ -30,8 +30,8 @@ The expected side can be run on its own, without a server:
 
     python test_fidelity.py EXTRACTS_FOLDER [YEAR ...]
 
-prints the expected totals per family and column (of the quarter tiles
-summed over the quarters, beside the base tile's), and the facts the
+prints the expected totals per family and column (of the quarter and
+month tiles summed over the periods, beside the base tile's), and the facts the
 extracts exercise of by_hospital and by_practice.
 """
 
@@ -288,9 +288,13 @@ DRUG_GROUP_SQL = """
 DRUG_GROUPS = ["opioid", "sedative", "antipsychotic", "stimulant", "antidepressant"]
 
 # The splits of every family: a split tile of family F is served as "F.split"
-# with the split's code as a fifth key column. All but "quarter" are
-# attributes of the citizen-year; "quarter" is the quarter of the year.
-SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster", "quarter"]
+# with the split's code as a fifth key column. All but the periods are
+# attributes of the citizen-year; "quarter" and "month" are periods of the
+# year.
+SPLITS = ["civil_status", "cpr_status", "nursing_home", "target_group", "gp_cluster", "quarter", "month"]
+
+# The periods within a year that have split tiles, and the months in each.
+PERIODS = {"quarter": 3, "month": 1}
 
 # The families served as one tile without splits, and their key columns.
 SINGLE_TILE_KEYS = {
@@ -604,29 +608,32 @@ def _create_tables(con, extracts, years):
         FROM listed
     """)
 
-    # One row per citizen-year and quarter 1-4: `lived` when one of the
-    # person's CPR rows that the citizen rule counts (status not 30/50/60,
-    # born in the year or before) overlaps the quarter, from its first day
-    # to the first day of the next (half-open, an empty end open). The
-    # citizen stays in the cell of the year whatever row makes them live
-    # in the quarter.
-    con.execute("""
-        CREATE OR REPLACE TABLE citizen_quarter AS
-        WITH quarters AS (
-            SELECT y.year, q.quarter,
-                   make_date(y.year, 3 * q.quarter - 2, 1) AS first_day,
-                   CAST(make_date(y.year, 3 * q.quarter - 2, 1) + INTERVAL 3 MONTH AS DATE) AS next_first_day
-            FROM years y, (SELECT CAST(unnest(range(1, 5)) AS INTEGER) AS quarter) q
-        )
-        SELECT c.year, c.cpr, q.quarter,
-               EXISTS (SELECT 1 FROM cpr r
-                       WHERE r.cpr = c.cpr
-                         AND coalesce(r.status, '') NOT IN ('30', '50', '60')
-                         AND year(r.birth_date) <= c.year
-                         AND r.valid_from < q.next_first_day
-                         AND (r.valid_to IS NULL OR r.valid_to > q.first_day)) AS lived
-        FROM citizen c JOIN quarters q USING (year)
-    """)
+    # One row per citizen-year and quarter 1-4 (`citizen_quarter`), and
+    # per citizen-year and month 1-12 (`citizen_month`): `lived` when one
+    # of the person's CPR rows that the citizen rule counts (status not
+    # 30/50/60, born in the year or before) overlaps the period, from its
+    # first day to the first day of the next (half-open, an empty end
+    # open). The citizen stays in the cell of the year whatever row makes
+    # them live in the period.
+    for period, months in PERIODS.items():
+        first_month = f"{months} * q.{period} - {months - 1}"
+        con.execute(f"""
+            CREATE OR REPLACE TABLE citizen_{period} AS
+            WITH periods AS (
+                SELECT y.year, q.{period},
+                       make_date(y.year, {first_month}, 1) AS first_day,
+                       CAST(make_date(y.year, {first_month}, 1) + INTERVAL {months} MONTH AS DATE) AS next_first_day
+                FROM years y, (SELECT CAST(unnest(range(1, {12 // months + 1})) AS INTEGER) AS {period}) q
+            )
+            SELECT c.year, c.cpr, q.{period},
+                   EXISTS (SELECT 1 FROM cpr r
+                           WHERE r.cpr = c.cpr
+                             AND coalesce(r.status, '') NOT IN ('30', '50', '60')
+                             AND year(r.birth_date) <= c.year
+                             AND r.valid_from < q.next_first_day
+                             AND (r.valid_to IS NULL OR r.valid_to > q.first_day)) AS lived
+            FROM citizen c JOIN periods q USING (year)
+        """)
 
     # The contacts with a general practice, with its practice code.
     con.execute(f"""
@@ -865,11 +872,12 @@ def _citizen_split(split):
     age_band, sex, age, code, period, lived): one row per citizen-year,
     code 0 for the base tile and the citizen's code of the split for a
     split tile; for target groups one row per citizen-year and group the
-    citizen is in; for quarters one row per citizen-year and quarter 1-4,
-    at the cell of the year. `period` is what the citizen-year's events
-    are joined by (`_period`): the quarter in the quarter tile, else 0.
-    `lived` tells whether the row counts as a citizen: in the quarter
-    tile whether the citizen lived in the quarter (`citizen_quarter`),
+    citizen is in; for quarters (months) one row per citizen-year and
+    quarter 1-4 (month 1-12), at the cell of the year. `period` is what
+    the citizen-year's events are joined by (`_period`): the quarter in
+    the quarter tile, the month in the month tile, else 0. `lived` tells
+    whether the row counts as a citizen: in a period tile whether the
+    citizen lived in the period (`citizen_quarter`, `citizen_month`),
     else always."""
     columns = "c.year, c.cpr, c.municipality, c.age_band, c.sex, c.age"
     if split is None:
@@ -877,9 +885,9 @@ def _citizen_split(split):
     if split == "target_group":
         return f"""(SELECT {columns}, t.code, 0 AS period, true AS lived
                    FROM citizen c JOIN target_group t USING (year, cpr))"""
-    if split == "quarter":
-        return f"""(SELECT {columns}, q.quarter AS code, q.quarter AS period, q.lived
-                   FROM citizen c JOIN citizen_quarter q USING (year, cpr))"""
+    if split in PERIODS:
+        return f"""(SELECT {columns}, q.{split} AS code, q.{split} AS period, q.lived
+                   FROM citizen c JOIN citizen_{split} q USING (year, cpr))"""
     assert split in SPLITS, split
     return f"(SELECT {columns}, c.{split} AS code, 0 AS period, true AS lived FROM citizen c)"
 
@@ -887,8 +895,9 @@ def _citizen_split(split):
 def _period(split, date):
     """The period of an event on `date` (a column of DATE or TIMESTAMP),
     as the events of a tile are joined to its citizens (`_citizen_split`):
-    the event's quarter in the quarter tile, else 0 (the year alone)."""
-    return f"quarter({date})" if split == "quarter" else "0"
+    the event's quarter in the quarter tile, its month in the month tile,
+    else 0 (the year alone)."""
+    return f"{split}({date})" if split in PERIODS else "0"
 
 
 # The counts of a group of stays (rows of `stay`) and of a group of
@@ -927,12 +936,12 @@ def _family_sql(split=None):
     to the citizen of that year (and period), so events of non-citizens
     fall away and 'distinct persons' is 'persons with > 0'. A citizen-year
     in several target groups is joined once per group and so counts in
-    each. In the quarter tile a citizen-year is joined once per quarter,
-    with the events of that quarter, always at its cell of the year: it
-    counts among the citizens (and citizens_65plus) of the quarters it
-    lived in; its events count in the quarter of their date, and it
-    counts as a patient (or a person with a service) in every quarter
-    with such an event, whether it lived in that quarter or not."""
+    each. In the quarter (month) tile a citizen-year is joined once per
+    quarter (month), with the events of that period, always at its cell
+    of the year: it counts among the citizens (and citizens_65plus) of
+    the periods it lived in; its events count in the period of their
+    date, and it counts as a patient (or a person with a service) in
+    every period with such an event, whether it lived in it or not."""
     citizen = _citizen_split(split)
     keys = "c.year, c.municipality, c.age_band, c.sex" + ("" if split is None else ", c.code")
     gp_sums = ",\n".join(f"sum(coalesce(p.{q}, 0))" for q in GP_CONTACT_TYPES)
@@ -1501,7 +1510,7 @@ def expected(con, served):
 
 
 def test_every_family_is_served_and_every_column_is_defined(served):
-    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 35
+    assert len(TILES) == len(SINGLE_TILE_KEYS) + (len(FAMILIES) - len(SINGLE_TILE_KEYS)) * (1 + len(SPLITS)) == 39
     assert set(served) == set(TILES), (
         f"served tiles {sorted(served)}; missing {sorted(set(TILES) - set(served))}, "
         f"unknown {sorted(set(served) - set(TILES))}"
@@ -1978,52 +1987,57 @@ def test_splits_are_not_trivial(con, expected):
             assert len(codes) >= 2, f"{tile_key(family, split)}: citizens of only the codes {sorted(codes)}"
 
 
-def test_quarters_are_not_trivial(con, expected):
-    """The quarter tiles can fail: citizens live in Denmark in only some
-    quarters of their year, with CPR periods ending on, or starting just
-    before or on, a quarter's first day; citizens move between
-    municipalities within a year (and keep their cell of the year in
-    every quarter); events fall in every quarter; and admissions end,
-    are readmitted or are preceded by GP in another quarter than the one
+@pytest.mark.parametrize("period", PERIODS)
+def test_periods_are_not_trivial(con, expected, period):
+    """The quarter and month tiles can fail: citizens live in Denmark in
+    only some quarters (months) of their year, with CPR periods ending on,
+    or starting just before or on, a period's first day; citizens move
+    between municipalities within a year (and keep their cell of the year
+    in every period); events fall in every period; and admissions end,
+    are readmitted or are preceded by GP in another period than the one
     they start in. Computed from the extracts with DuckDB, a date's
-    quarter from its month. Then seen in the expected cells: the events of
-    a cell add up over its quarters to the base tile's cell, its persons
-    do not (each quarter holds at most the year's, and the quarters
-    together more)."""
+    period from its month. Then seen in the expected cells: the events of
+    a cell add up over its periods to the base tile's cell, its persons
+    do not (each period holds at most the year's, and the periods
+    together more); and a month holds at most its quarter's persons, and
+    the months of a quarter add up to its events."""
+    months = PERIODS[period]
+    count = 12 // months
 
     def value(sql):
         return con.execute(sql).fetchone()[0]
 
-    def first_day(year, quarter):
-        return f"make_date({year}, 3 * ({quarter}) - 2, 1)"
+    def first_day(year, code):
+        return f"make_date({year}, {months} * ({code}) - {months - 1}, 1)"
 
-    def quarter_of(date):
-        return f"((month({date}) + 2) // 3)"
+    def period_of(date):
+        return f"((month({date}) + {months - 1}) // {months})"
 
-    for quarter in range(1, 5):
-        assert value(f"SELECT count(*) FROM citizen_quarter WHERE quarter = {quarter} AND NOT lived") > 0, (
-            f"every citizen lived in quarter {quarter} of their year"
+    for code in range(1, count + 1):
+        assert value(f"SELECT count(*) FROM citizen_{period} WHERE {period} = {code} AND NOT lived") > 0, (
+            f"every citizen lived in {period} {code} of their year"
         )
-    # The ends of the half-open periods: a citizen-quarter not lived though
+    # The ends of the half-open periods: a citizen-period not lived though
     # a CPR row of the person ends on its first day, or starts on the next
-    # quarter's; and one lived only through a row starting on its last day.
+    # period's; and one lived only through a row starting on its last day.
+    q = f"q.{period}"
     assert value(f"""
-        SELECT count(*) FROM citizen_quarter q JOIN cpr r
-          ON r.cpr = q.cpr AND r.valid_to = {first_day('q.year', 'q.quarter')}
+        SELECT count(*) FROM citizen_{period} q JOIN cpr r
+          ON r.cpr = q.cpr AND r.valid_to = {first_day('q.year', q)}
         WHERE NOT q.lived
-    """) > 0, "no citizen-quarter after a CPR period ending on its first day"
+    """) > 0, f"no citizen-{period} after a CPR period ending on its first day"
     assert value(f"""
-        SELECT count(*) FROM citizen_quarter q JOIN cpr r
-          ON r.cpr = q.cpr AND r.valid_from = {first_day('q.year', 'q.quarter + 1')}
-        WHERE NOT q.lived AND q.quarter < 4
-    """) > 0, "no citizen-quarter before a CPR period starting on the next quarter's first day"
+        SELECT count(*) FROM citizen_{period} q JOIN cpr r
+          ON r.cpr = q.cpr AND r.valid_from = {first_day('q.year', q + ' + 1')}
+        WHERE NOT q.lived AND {q} < {count}
+    """) > 0, f"no citizen-{period} before a CPR period starting on the next {period}'s first day"
     assert value(f"""
-        SELECT count(*) FROM citizen_quarter q JOIN cpr r
-          ON r.cpr = q.cpr AND r.valid_from = {first_day('q.year', 'q.quarter + 1')} - 1
-        WHERE q.quarter < 4 AND q.lived AND NOT EXISTS (
+        SELECT count(*) FROM citizen_{period} q JOIN cpr r
+          ON r.cpr = q.cpr AND r.valid_from = {first_day('q.year', q + ' + 1')} - 1
+        WHERE {q} < {count} AND q.lived AND NOT EXISTS (
             SELECT 1 FROM cpr o WHERE o.cpr = q.cpr AND o.valid_from < r.valid_from
-              AND (o.valid_to IS NULL OR o.valid_to > {first_day('q.year', 'q.quarter')}))
-    """) > 0, "no citizen living in a quarter by its last day alone"
+              AND (o.valid_to IS NULL OR o.valid_to > {first_day('q.year', q)}))
+    """) > 0, f"no citizen living in a {period} by its last day alone"
     assert value("""
         SELECT count(*) FROM (
             SELECT c.year, c.cpr FROM citizen c
@@ -2040,68 +2054,71 @@ def test_quarters_are_not_trivial(con, expected):
         "months of municipal care": ("care", "month_start"),
     }
     for name, (table, date) in events.items():
-        quarters = value(f"""
-            SELECT count(DISTINCT {quarter_of('e.' + date)}) FROM {table} e
+        periods = value(f"""
+            SELECT count(DISTINCT {period_of('e.' + date)}) FROM {table} e
             JOIN citizen c ON c.cpr = e.cpr AND c.year = year(e.{date})
         """)
-        assert quarters == 4, f"{name} of citizens in only {quarters} quarters"
+        assert periods == count, f"{name} of citizens in only {periods} {period}s"
     assert value(f"""
         SELECT count(*) FROM admission
-        WHERE year(end_time) * 4 + {quarter_of('end_time')} > year(start_time) * 4 + {quarter_of('start_time')}
-    """) > 0, "no admission ends in a later quarter than it starts"
+        WHERE year(end_time) * {count} + {period_of('end_time')} > year(start_time) * {count} + {period_of('start_time')}
+    """) > 0, f"no admission ends in a later {period} than it starts"
     assert value(f"""
         SELECT count(*) FROM admission a WHERE a.readmitted AND EXISTS (
             SELECT 1 FROM stay b
             WHERE b.cpr = a.cpr AND b.admission AND b.priority = 'acute'
               AND b.start_time > a.end_time AND b.start_time <= a.end_time + INTERVAL 30 DAY
-              AND {quarter_of('b.start_time')} <> {quarter_of('a.start_time')})
-    """) > 0, "no readmission in another quarter than its index admission's start"
+              AND {period_of('b.start_time')} <> {period_of('a.start_time')})
+    """) > 0, f"no readmission in another {period} than its index admission's start"
     assert value(f"""
         SELECT count(*) FROM admission a WHERE EXISTS (
             SELECT 1 FROM gp_contact g
             WHERE g.cpr = a.cpr
               AND g.contact_date BETWEEN CAST(a.start_time AS DATE) - {PRIOR_WINDOW_DAYS}
                                      AND CAST(a.start_time AS DATE)
-              AND {quarter_of('g.contact_date')} <> {quarter_of('a.start_time')})
-    """) > 0, "no admission preceded by a GP contact in an earlier quarter"
+              AND {period_of('g.contact_date')} <> {period_of('a.start_time')})
+    """) > 0, f"no admission preceded by a GP contact in an earlier {period}"
 
-    # The expected cells: per family of residence and column, the quarter
+    # The expected cells: per family of residence and column, the period
     # cells summed by their cell of the year.
     for family in FAMILIES:
-        if "quarter" not in FAMILY_SPLITS[family]:
+        if period not in FAMILY_SPLITS[family]:
             continue
+        tile = tile_key(family, period)
         for column in FAMILIES[family]:
             base = expected[(family, column)]
             summed = defaultdict(int)
             largest = defaultdict(int)
-            for cell, v in expected[(tile_key(family, "quarter"), column)].items():
+            for cell, v in expected[(tile, column)].items():
                 summed[cell[:4]] += v
                 largest[cell[:4]] = max(largest[cell[:4]], v)
-            name = f"{tile_key(family, 'quarter')} {column}"
+            name = f"{tile} {column}"
             if column in SECTOR_COMBINATIONS:
-                # A citizen's combination in a quarter need not be the
+                # A citizen's combination in a period need not be the
                 # year's (checked below).
                 continue
             orphans = sorted(set(summed) - set(base))
-            assert not orphans, f"{name}: quarter cells without a cell in the base tile: {orphans[:5]}"
+            assert not orphans, f"{name}: {period} cells without a cell in the base tile: {orphans[:5]}"
+            if period == "month":
+                _months_within_their_quarter(expected, family, column)
             if column not in PERSON_QUANTITIES:
                 differing = [c for c in base if summed.get(c, 0) != base[c]]
-                assert not differing, f"{name}: the quarters do not add up to the year in {differing[:5]}"
+                assert not differing, f"{name}: the {period}s do not add up to the year in {differing[:5]}"
                 continue
             above = [c for c in largest if largest[c] > base[c]]
-            assert not above, f"{name}: a quarter holds more than its year in {above[:5]}"
+            assert not above, f"{name}: a {period} holds more than its year in {above[:5]}"
             # (Not every service: in the extracts some are given in one
             # month of a year only.)
             if column in ("citizens", "gp_patients", "hospital_patients", "care_home_help"):
-                assert any(summed[c] > base[c] for c in summed), f"{name}: no person counts in two quarters"
-        citizens = expected[(tile_key(family, "quarter"), "citizens")]
+                assert any(summed[c] > base[c] for c in summed), f"{name}: no person counts in two {period}s"
+        citizens = expected[(tile, "citizens")]
         short = [c for c in citizens if citizens[c] < expected[(family, "citizens")][c[:4]]]
-        assert short, f"{family}: every quarter holds all the citizens of its year"
+        assert short, f"{family}: every {period} holds all the citizens of its year"
 
     # Each citizen is in exactly one combination of sectors: in a year the
-    # combinations add up to the citizens; in a quarter to the citizens who
+    # combinations add up to the citizens; in a period to the citizens who
     # lived in it or were reached in it, so to at least its citizens.
-    for tile in ("sectors", tile_key("sectors", "quarter")):
+    for tile in ("sectors", tile_key("sectors", period)):
         combined = defaultdict(int)
         for column in SECTOR_COMBINATIONS:
             for cell, v in expected[(tile, column)].items():
@@ -2112,6 +2129,30 @@ def test_quarters_are_not_trivial(con, expected):
         else:
             fewer = [c for c, n in citizens.items() if combined[c] < n]
             assert not fewer, f"{tile}: fewer in the combinations than citizens in {fewer[:5]}"
+
+
+def _months_within_their_quarter(expected, family, column):
+    """The month cells of `family` and `column` against the quarter cells:
+    events of a quarter's months add up to the quarter's; persons of a
+    month are at most the quarter's (a person of a month is one of its
+    quarter), and some quarter holds more persons than any of its
+    months."""
+    quarters = expected[(tile_key(family, "quarter"), column)]
+    by_quarter = defaultdict(int)
+    largest = defaultdict(int)
+    for (*cell, month), v in expected[(tile_key(family, "month"), column)].items():
+        key = (*cell, (month + 2) // 3)
+        by_quarter[key] += v
+        largest[key] = max(largest[key], v)
+    name = f"{tile_key(family, 'month')} {column}"
+    if column not in PERSON_QUANTITIES:
+        differing = sorted(k for k in set(quarters) | set(by_quarter) if quarters.get(k, 0) != by_quarter.get(k, 0))
+        assert not differing, f"{name}: the months do not add up to their quarter in {differing[:5]}"
+        return
+    above = sorted(k for k in largest if largest[k] > quarters.get(k, 0))
+    assert not above, f"{name}: a month holds more than its quarter in {above[:5]}"
+    if column == "citizens":
+        assert any(quarters[k] > largest.get(k, 0) for k in quarters), f"{name}: every month holds its quarter's citizens"
 
 
 def by_hospital_facts(con):
@@ -2519,19 +2560,21 @@ def main(argv):
     for (tile, column), by_year in totals.items():
         if parse_tile_key(tile)[1] is None and tile not in SINGLE_TILE_KEYS:
             print(f"{tile:15} {column:26}", "  ".join(f"{y}: {by_year.get(y, 0):>8}" for y in years))
-    # The quarter tiles: the sums over the quarters, the base tile's totals
-    # in brackets (equal for events; larger for persons, who count in every
-    # quarter they lived in).
+    # The quarter and month tiles: the sums over the periods, the base
+    # tile's totals in brackets (equal for events; larger for persons, who
+    # count in every period they lived in).
     for family in FAMILIES:
-        if "quarter" not in FAMILY_SPLITS[family]:
-            continue
-        for column in FAMILIES[family]:
-            quarters = totals[(tile_key(family, "quarter"), column)]
-            base = totals[(family, column)]
-            print(
-                f"{tile_key(family, 'quarter'):23} {column:26}",
-                "  ".join(f"{y}: {quarters.get(y, 0):>8} ({base.get(y, 0)})" for y in years),
-            )
+        for period in PERIODS:
+            if period not in FAMILY_SPLITS[family]:
+                continue
+            tile = tile_key(family, period)
+            for column in FAMILIES[family]:
+                periods = totals[(tile, column)]
+                base = totals[(family, column)]
+                print(
+                    f"{tile:23} {column:26}",
+                    "  ".join(f"{y}: {periods.get(y, 0):>8} ({base.get(y, 0)})" for y in years),
+                )
     # by_hospital: the sums over the hospitals, then over their joint
     # Sjælland code alone (patients counted once per hospital).
     for label, joint in [("by_hospital", False), (f"by_hospital {SJAELLAND_HOSPITAL}", True)]:

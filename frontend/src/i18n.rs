@@ -241,10 +241,10 @@ pub const NOT_FOR_THESE_MEASURES: Text = Text {
     da: "Tallene for de valgte mål findes ikke opdelt sådan: vælg et andet mål for at bruge filteret.",
     en: "The figures of the chosen measures are not split this way: choose another measure to use the filter.",
 };
-/// Under the person filter while a quarter is chosen.
-pub const NOT_WITH_QUARTER: Text = Text {
-    da: "Kan ikke kombineres med et kvartal: vælg hele året for at afgrænse borgerne.",
-    en: "Cannot be combined with a quarter: choose the whole year to restrict citizens.",
+/// Under the person filter while a quarter or month is chosen.
+pub const NOT_WITH_PERIOD: Text = Text {
+    da: "Kan ikke kombineres med et kvartal eller en måned: vælg hele året for at afgrænse borgerne.",
+    en: "Cannot be combined with a quarter or a month: choose the whole year to restrict citizens.",
 };
 /// The period filter's label.
 pub const PERIOD: Text = Text {
@@ -258,14 +258,15 @@ pub const WHOLE_YEAR: Text = Text {
 };
 /// Why the period filter is locked.
 pub const NOT_WITH_ATTRIBUTE: Text = Text {
-    da: "Et kvartal kan ikke kombineres med en afgrænsning af borgerne: fjern den først.",
-    en: "A quarter cannot be combined with a restriction of citizens: remove it first.",
+    da: "Et kvartal eller en måned kan ikke kombineres med en afgrænsning af borgerne: fjern den først.",
+    en: "A quarter or a month cannot be combined with a restriction of citizens: remove it first.",
 };
 /// Under the period filter.
-pub const QUARTER_HINT: Text = Text {
-    da: "Hændelser tælles i kvartalet for deres dato, borgere i hvert kvartal de boede i Danmark.",
-    en:
-        "Events count in the quarter of their date, citizens in each quarter they lived in Denmark.",
+pub const PERIOD_HINT: Text = Text {
+    da: "Hændelser tælles i kvartalet og måneden for deres dato, borgere i hvert kvartal og hver \
+         måned, de boede i Danmark.",
+    en: "Events count in the quarter and month of their date, citizens in each quarter and month \
+         they lived in Denmark.",
 };
 /// Why person attributes come one at a time.
 pub const ONE_ATTRIBUTE: Text = Text {

@@ -20,6 +20,9 @@ pub enum DimensionId {
     /// each quarter of their year, so quarters add up for events but not
     /// for persons (see [`DimensionId::overlapping`]).
     Quarter,
+    /// Month of the year (1–12), counted as quarters are: events in the
+    /// month of their date, citizens in each month they lived in Denmark.
+    Month,
     /// Municipality of residence (three-digit code).
     Municipality,
     /// Region, a rollup of municipality (code 1081–1085).
@@ -142,6 +145,15 @@ pub const DIMENSIONS: &[Dimension] = &[
         label: Text {
             da: "Kvartal",
             en: "Quarter",
+        },
+        derivation: Derivation::Stored,
+    },
+    Dimension {
+        id: DimensionId::Month,
+        key: "month",
+        label: Text {
+            da: "Måned",
+            en: "Month",
         },
         derivation: Derivation::Stored,
     },
@@ -380,6 +392,58 @@ pub const TREATMENT: [Text; 3] = [
     },
 ];
 
+/// Month names, codes 1–12 (Danish in lower case, as in running text).
+pub const MONTHS: [Text; 12] = [
+    Text {
+        da: "januar",
+        en: "January",
+    },
+    Text {
+        da: "februar",
+        en: "February",
+    },
+    Text {
+        da: "marts",
+        en: "March",
+    },
+    Text {
+        da: "april",
+        en: "April",
+    },
+    Text {
+        da: "maj",
+        en: "May",
+    },
+    Text {
+        da: "juni",
+        en: "June",
+    },
+    Text {
+        da: "juli",
+        en: "July",
+    },
+    Text {
+        da: "august",
+        en: "August",
+    },
+    Text {
+        da: "september",
+        en: "September",
+    },
+    Text {
+        da: "oktober",
+        en: "October",
+    },
+    Text {
+        da: "november",
+        en: "November",
+    },
+    Text {
+        da: "december",
+        en: "December",
+    },
+];
+
 /// Nursing-home codes: 1 = not a resident, 2 = resident.
 pub const NURSING_HOME: [Text; 2] = [
     Text {
@@ -589,6 +653,7 @@ impl DimensionId {
                 | DimensionId::DepartmentType
                 | DimensionId::Practice
                 | DimensionId::Quarter
+                | DimensionId::Month
                 | DimensionId::DrugGroup
                 | DimensionId::Medicine
                 | DimensionId::PackageSize
@@ -611,6 +676,7 @@ impl DimensionId {
             ),
             DimensionId::NursingHome => count(NURSING_HOME.len()),
             DimensionId::Quarter => count(4),
+            DimensionId::Month => count(12),
             DimensionId::DiagnosisGroup => count(crate::diagnosis::DIAGNOSIS_CHAPTERS.len() + 1),
             DimensionId::Specialty => count(register::SPECIALTIES.len()),
             DimensionId::DepartmentType => count(register::DEPARTMENT_TYPES.len()),
@@ -668,6 +734,9 @@ impl DimensionId {
                 Lang::Da => format!("{code}. kvartal"),
                 Lang::En => format!("Q{code}"),
             },
+            DimensionId::Month => MONTHS
+                .get(usize::from(code).wrapping_sub(1))
+                .map_or_else(|| code.to_string(), |m| m.get(lang).to_string()),
             DimensionId::Municipality => geography::municipality(code)
                 .map_or_else(|| code.to_string(), |m| m.name.to_string()),
             DimensionId::Region => geography::region(code)
@@ -1056,6 +1125,10 @@ mod tests {
         assert!(!DimensionId::CivilStatus.overlapping());
         assert_eq!(DimensionId::Quarter.value_label(3, Lang::Da), "3. kvartal");
         assert_eq!(DimensionId::Quarter.value_label(3, Lang::En), "Q3");
+        assert!(DimensionId::Month.overlapping());
+        assert_eq!(DimensionId::Month.value_label(1, Lang::Da), "januar");
+        assert_eq!(DimensionId::Month.value_label(12, Lang::En), "December");
+        assert_eq!(DimensionId::Month.value_label(13, Lang::Da), "13");
     }
 
     #[test]

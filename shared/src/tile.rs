@@ -508,11 +508,13 @@ pub enum Split {
     /// By quarter: events in the quarter of their date, citizens in each
     /// quarter they lived in Denmark, at their cell of the year.
     Quarter,
+    /// By month, counted as by quarter.
+    Month,
 }
 
 impl Split {
     /// Every split, base first.
-    pub const ALL: [Split; 7] = [
+    pub const ALL: [Split; 8] = [
         Split::None,
         Split::CivilStatus,
         Split::CprStatus,
@@ -520,6 +522,7 @@ impl Split {
         Split::TargetGroup,
         Split::GpCluster,
         Split::Quarter,
+        Split::Month,
     ];
 
     /// The extra key dimension.
@@ -532,6 +535,7 @@ impl Split {
             Split::TargetGroup => Some(DimensionId::TargetGroup),
             Split::GpCluster => Some(DimensionId::GpCluster),
             Split::Quarter => Some(DimensionId::Quarter),
+            Split::Month => Some(DimensionId::Month),
         }
     }
 
@@ -703,6 +707,7 @@ pub fn key_data_type(dimension: DimensionId) -> DataType {
         | DimensionId::NursingHome
         | DimensionId::TargetGroup
         | DimensionId::Quarter
+        | DimensionId::Month
         | DimensionId::DrugGroup
         | DimensionId::Consumption
         | DimensionId::Treatment

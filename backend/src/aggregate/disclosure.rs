@@ -270,27 +270,61 @@ pub fn audit(tiles: &[Cube], previous: &[Cube]) -> Vec<Check> {
     checks.push(geography);
 
     // Periods within a year: a base cell's events minus its quarters but
-    // one (events add up over quarters; persons, counted in each quarter
-    // they qualify in, do not, and are left out).
+    // one, or its months but one, and a quarter's events minus its months
+    // but one (events add up over periods; persons, counted in each
+    // period they qualify in, do not, and are left out).
     let mut quarters = Check {
         name: "periods: year minus its quarters but one".into(),
         checked: 0,
         violations: 0,
     };
-    for split_cube in public.iter().filter(|c| c.kind().split == Split::Quarter) {
-        let Some(base) = base_of(split_cube.family()) else {
+    let mut months = Check {
+        name: "periods: year minus its months but one".into(),
+        checked: 0,
+        violations: 0,
+    };
+    let mut months_of_quarters = Check {
+        name: "periods: quarter minus its months but one".into(),
+        checked: 0,
+        violations: 0,
+    };
+    let split_of = |family: TileFamilyId, split: Split| {
+        public
+            .iter()
+            .find(|c| c.family() == family && c.kind().split == split)
+    };
+    for cube in &public {
+        let (family, split) = (cube.family(), cube.kind().split);
+        let (check, dimension) = match split {
+            Split::Quarter => (&mut quarters, DimensionId::Quarter),
+            Split::Month => (&mut months, DimensionId::Month),
+            _ => continue,
+        };
+        let Some(base) = base_of(family) else {
             continue;
         };
-        for q in split_cube.family().def().quantities {
+        let quarter_cube = split_of(family, Split::Quarter).filter(|_| split == Split::Month);
+        for q in family.def().quantities {
             if q.def().counted != Counted::Events {
                 continue;
             }
-            let totals = cells(base, *q);
-            let parts = groups(split_cube, DimensionId::Quarter, *q);
-            all_parts_but_one(&mut quarters, &totals, &parts);
+            all_parts_but_one(check, &cells(base, *q), &groups(cube, dimension, *q));
+            let Some(quarter_cube) = quarter_cube else {
+                continue;
+            };
+            // The months of each quarter, keyed as the quarter's cell.
+            let mut by_quarter: BTreeMap<Vec<u16>, Vec<u64>> = BTreeMap::new();
+            for (mut key, v) in cells(cube, *q) {
+                if let Some(month) = key.last_mut() {
+                    *month = (*month - 1) / 3 + 1;
+                }
+                by_quarter.entry(key).or_default().push(v);
+            }
+            let totals = cells(quarter_cube, *q);
+            all_parts_but_one(&mut months_of_quarters, &totals, &by_quarter);
         }
     }
-    checks.push(quarters);
+    checks.extend([quarters, months, months_of_quarters]);
 
     // Periods: a municipality's sum over the years minus all years but
     // one; and the ages: its sum over age bands minus all bands but one.
@@ -414,54 +448,98 @@ mod tests {
         assert_eq!(releases.violations, 1, "{checks:?}");
     }
 
+    /// A period split of the geography family for age band 3, men: 20
+    /// citizens in each of `codes`, and `events` of every event.
+    fn periods(split: Split, codes: &[u16], events: &[u64]) -> Cube {
+        let n = codes.len();
+        let width = TileFamilyId::Geography.def().quantities.len();
+        let mut values = vec![vec![20; n]];
+        values.extend((1..width).map(|_| events.to_vec()));
+        Cube::new(
+            TileKind {
+                family: TileFamilyId::Geography,
+                split,
+            },
+            vec![
+                vec![2024; n],
+                vec![101; n],
+                vec![3; n],
+                vec![1; n],
+                codes.to_vec(),
+            ],
+            values,
+        )
+        .expect("cube")
+        .with_protection(Protection::CellKey)
+    }
+
+    /// The events of the geography family.
+    fn event_columns() -> u64 {
+        TileFamilyId::Geography
+            .def()
+            .quantities
+            .iter()
+            .filter(|q| q.def().counted == Counted::Events)
+            .count() as u64
+    }
+
+    /// The audit's check whose name contains `name`.
+    fn named(checks: Vec<Check>, name: &str) -> Check {
+        checks
+            .into_iter()
+            .find(|c| c.name.contains(name))
+            .expect("the check")
+    }
+
     #[test]
     fn the_audit_subtracts_quarters_from_the_year_for_events_only() {
         // The year's cells hold 5 of every event; its quarters 1-3 of the
         // first age band hold 2 + 0 + 0 of them, so the fourth quarter
         // would be derived as 3.
-        let quarters = |events: u64| {
-            let width = TileFamilyId::Geography.def().quantities.len();
-            let mut values = vec![vec![20, 20, 20]];
-            values.extend((1..width).map(|_| vec![events, 0, 0]));
-            Cube::new(
-                TileKind {
-                    family: TileFamilyId::Geography,
-                    split: Split::Quarter,
-                },
-                vec![
-                    vec![2024; 3],
-                    vec![101; 3],
-                    vec![3; 3],
-                    vec![1; 3],
-                    vec![1, 2, 3],
-                ],
-                values,
-            )
-            .expect("cube")
-            .with_protection(Protection::CellKey)
-        };
         let check = |events| {
-            let checks = audit(
-                &[geography([20, 20], Protection::CellKey), quarters(events)],
-                &[],
-            );
-            checks
-                .into_iter()
-                .find(|c| c.name.contains("quarters"))
-                .expect("the quarter check")
+            let quarters = periods(Split::Quarter, &[1, 2, 3], &[events, 0, 0]);
+            let checks = audit(&[geography([20, 20], Protection::CellKey), quarters], &[]);
+            named(checks, "its quarters")
         };
-        let events = TileFamilyId::Geography
-            .def()
-            .quantities
-            .iter()
-            .filter(|q| q.def().counted == Counted::Events)
-            .count() as u64;
         let leaky = check(2);
-        assert_eq!(leaky.checked, 3 * events, "persons are not subtracted");
+        assert_eq!(
+            leaky.checked,
+            3 * event_columns(),
+            "persons are not subtracted"
+        );
         // Each event column: 5 - 2 = 3 for either empty quarter (two
         // violations), 5 - 0 = 5 for the first.
-        assert_eq!(leaky.violations, 2 * events, "{leaky:?}");
+        assert_eq!(leaky.violations, 2 * event_columns(), "{leaky:?}");
         assert_eq!(check(5).violations, 0);
+    }
+
+    #[test]
+    fn the_audit_subtracts_months_from_the_year_and_from_their_quarter() {
+        // The year and each of its first two quarters hold 5 of every
+        // event; January and February hold `january` + 0 of them, April 3.
+        let checks = |january| {
+            let year = geography([20, 20], Protection::CellKey);
+            let quarters = periods(Split::Quarter, &[1, 2], &[5, 5]);
+            let months = periods(Split::Month, &[1, 2, 4], &[january, 0, 3]);
+            audit(&[year, quarters, months], &[])
+        };
+        let leaky = checks(2);
+        // February derived from the first quarter: 5 - 2 = 3; January
+        // 5 - 0 and April 5 - 0 are safe. For each event column.
+        let of_quarters = named(leaky.clone(), "quarter minus its months");
+        assert_eq!(
+            of_quarters.checked,
+            3 * event_columns(),
+            "persons are not subtracted"
+        );
+        assert_eq!(of_quarters.violations, event_columns(), "{of_quarters:?}");
+        // From the year: 5 - 3 = 2 for January, 5 - 5 = 0 for February,
+        // 5 - 2 = 3 for April.
+        let of_year = named(leaky, "year minus its months");
+        assert_eq!(of_year.checked, 3 * event_columns());
+        assert_eq!(of_year.violations, 2 * event_columns(), "{of_year:?}");
+        let safe = named(checks(5), "quarter minus its months");
+        assert_eq!(safe.violations, 0, "{safe:?}");
     }
 
     #[test]

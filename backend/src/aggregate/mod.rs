@@ -50,7 +50,7 @@ use population::{
     target_bit, CellKey, Listing, Place, Population, PopulationBuilder, Seen, SeenAt,
 };
 use prior::Admissions;
-use sectors::Reached;
+use sectors::{First, Reached};
 
 /// The rule that makes a citizen an elderly medical patient (ÆMI) in a
 /// year. There is no national definition; the default is the common one:
@@ -247,19 +247,70 @@ const BASE_CELLS: usize = MUNICIPALITIES.len() * AgeBand::COUNT as usize * 2;
 /// Number of splits, the base tile's included.
 const SPLITS: usize = Split::ALL.len();
 
-/// Position of the quarter split in `Split::ALL`.
-const QUARTER: usize = SPLITS - 1;
-const _: () = assert!(matches!(Split::ALL[QUARTER], Split::Quarter));
-
-/// The quarter (1–4) of a date.
-pub(crate) fn quarter_of(date: NaiveDate) -> u8 {
-    (date.month0() / 3 + 1) as u8
+/// A period within a year that has a split tile of its own: persons
+/// count once in each period they lived in or were reached in, events in
+/// the period of their date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// Quarters 1–4.
+    Quarter,
+    /// Months 1–12.
+    Month,
 }
 
-/// A (year, quarter) pair as one number, for sets of person-quarters.
-fn year_quarter(date: NaiveDate) -> i32 {
-    date.year() * 4 + i32::from(quarter_of(date)) - 1
+impl Period {
+    /// Every period, in the order of their splits.
+    pub const ALL: [Period; 2] = [Period::Quarter, Period::Month];
+
+    /// Its split tile.
+    fn split(self) -> Split {
+        match self {
+            Period::Quarter => Split::Quarter,
+            Period::Month => Split::Month,
+        }
+    }
+
+    /// Periods in a year.
+    pub(crate) fn count(self) -> u8 {
+        match self {
+            Period::Quarter => 4,
+            Period::Month => 12,
+        }
+    }
+
+    /// The period (1–4 or 1–12) of a date.
+    pub(crate) fn of(self, date: NaiveDate) -> u8 {
+        match self {
+            Period::Quarter => (date.month0() / 3 + 1) as u8,
+            Period::Month => date.month() as u8,
+        }
+    }
+
+    /// A (year, period) pair as one number, for sets of person-periods.
+    fn key(self, year: i32, period: u8) -> i32 {
+        year * i32::from(self.count()) + i32::from(period) - 1
+    }
+
+    /// The periods (one bit each, bit 0 the first) that overlap any of
+    /// `months` (one bit each, bit 0 January).
+    pub(crate) fn of_months(self, months: u16) -> u16 {
+        match self {
+            Period::Month => months,
+            Period::Quarter => (0..4).fold(0, |bits, q| {
+                if months & (0b111 << (3 * q)) != 0 {
+                    bits | 1 << q
+                } else {
+                    bits
+                }
+            }),
+        }
+    }
 }
+
+/// Position of each period's split in `Split::ALL`.
+const PERIOD_SPLITS: [usize; 2] = [SPLITS - 2, SPLITS - 1];
+const _: () = assert!(matches!(Split::ALL[PERIOD_SPLITS[0]], Split::Quarter));
+const _: () = assert!(matches!(Split::ALL[PERIOD_SPLITS[1]], Split::Month));
 
 /// The code slots of each split, one after the other: the base tile's one
 /// slot, then one per code of each split dimension, in code order.
@@ -301,15 +352,17 @@ impl Slots {
         }
     }
 
-    /// The slot of a quarter (1–4).
-    fn quarter(&self, quarter: u8) -> usize {
-        debug_assert!((1..=4).contains(&quarter));
-        self.first[QUARTER] + usize::from(quarter) - 1
+    /// The slot of a period's code (1–4 or 1–12).
+    fn period(&self, period: Period, code: u8) -> usize {
+        debug_assert!((1..=period.count()).contains(&code));
+        let split = PERIOD_SPLITS[period as usize];
+        debug_assert_eq!(Split::ALL[split], period.split());
+        self.first[split] + usize::from(code) - 1
     }
 
     /// Every slot a citizen with these attributes counts in, whatever the
-    /// quarter (the quarter split's slots are filled by
-    /// [`Tally::add_in_quarter`]).
+    /// period (the period splits' slots are filled by
+    /// [`Tally::add_in_period`]).
     fn of(&self, place: &Place, out: &mut Vec<usize>) {
         out.clear();
         out.push(self.first[0]);
@@ -476,33 +529,54 @@ impl Tally {
         );
     }
 
-    /// Adds `n` to `column` of the place's cell in the quarter split only
-    /// (persons once per quarter; events go through [`Tally::add_event`]).
-    fn add_in_quarter(&mut self, place: &Place, quarter: u8, column: usize, n: u64) {
+    /// Adds `n` to `column` of the place's cell in one period split only,
+    /// at `code` (persons once per period; events go through
+    /// [`Tally::add_event`]).
+    fn add_in_period(&mut self, place: &Place, period: Period, code: u8, column: usize, n: u64) {
         if n == 0 {
             return;
         }
         let (width, count) = (self.width, self.slots.count);
-        let row = base_index(place.cell) * count + self.slots.quarter(quarter);
+        let row = base_index(place.cell) * count + self.slots.period(period, code);
         let block = self.year_block(place.cell.0);
         block.add(row * width + column, place.record, n);
     }
 
-    /// Adds one person to `column` of the place's cell in each quarter of
-    /// `quarters` (one bit each, bit 0 the first quarter).
-    fn add_in_quarters(&mut self, place: &Place, quarters: u8, column: usize) {
-        for q in 1..=4 {
-            if quarters & (1 << (q - 1)) != 0 {
-                self.add_in_quarter(place, q, column, 1);
+    /// Adds one person to `column` of the place's cell in each quarter
+    /// and each month that overlaps `months` (one bit each, bit 0
+    /// January).
+    fn add_in_months(&mut self, place: &Place, months: u16, column: usize) {
+        for period in Period::ALL {
+            let bits = period.of_months(months);
+            for code in 1..=period.count() {
+                if bits & (1 << (code - 1)) != 0 {
+                    self.add_in_period(place, period, code, column, 1);
+                }
             }
         }
     }
 
     /// Adds `n` events on `date` to `column` of the place's cell: in every
-    /// tile, and in the quarter split at the date's quarter.
+    /// tile, and in each period split at the date's period.
     fn add_event(&mut self, place: &Place, date: NaiveDate, column: usize, n: u64) {
         self.add(place, column, n);
-        self.add_in_quarter(place, quarter_of(date), column, n);
+        for period in Period::ALL {
+            self.add_in_period(place, period, period.of(date), column, n);
+        }
+    }
+
+    /// Adds one person to `column` of the place's cell where `first` says
+    /// it is the person's first: in every tile for the year, in a period
+    /// split for that period.
+    fn add_first(&mut self, place: &Place, first: &First, column: usize) {
+        if first.year {
+            self.add(place, column, 1);
+        }
+        for (period, (code, fresh)) in Period::ALL.into_iter().zip(first.periods) {
+            if fresh {
+                self.add_in_period(place, period, code, column, 1);
+            }
+        }
     }
 
     /// One cube per split, in the order of `Split::ALL`, its values
@@ -821,18 +895,18 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     for year in years {
         for (id, place) in population.places(year) {
             let place = with_aemi(&aemi, id, year, place);
-            let quarters = population.quarters_of(id, year);
+            let months = population.months_of(id, year);
             for tally in &mut tallies {
                 let citizens = tally.column(QuantityId::Citizens);
                 tally.add(&place, citizens, 1);
-                tally.add_in_quarters(&place, quarters, citizens);
+                tally.add_in_months(&place, months, citizens);
             }
             if is_elderly(&place) {
                 tallies[1].add(&place, elderly, 1);
-                tallies[1].add_in_quarters(&place, quarters, elderly);
+                tallies[1].add_in_months(&place, months, elderly);
             }
             let citizen = (id, year, &place);
-            count_sectors(&mut tallies[3], &sector_columns, reached, citizen, quarters);
+            count_sectors(&mut tallies[3], &sector_columns, reached, citizen, months);
             by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
             prescribing.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
@@ -876,28 +950,32 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
 }
 
 /// Counts a citizen of `year` by the sectors that reached them: in the
-/// year, and in each quarter they lived in or were reached in (a citizen
-/// reached by no sector counts as such only in the quarters they lived
-/// in, the persons of a quarter being counted as in the other families).
-/// `columns` are the tally's columns of each combination (by its bits).
+/// year, and in each quarter and month they lived in or were reached in
+/// (a citizen reached by no sector counts as such only in the periods
+/// they lived in, the persons of a period being counted as in the other
+/// families). `columns` are the tally's columns of each combination (by
+/// its bits); `months` the months lived in (bit 0 January).
 fn count_sectors(
     tally: &mut Tally,
     columns: &[Vec<usize>; 8],
     reached: [&Reached; 3],
     (id, year, place): (u32, i32, &Place),
-    lived: u8,
+    months: u16,
 ) {
     let sectors = sectors::sectors_of(reached, id, year, None);
     for &column in &columns[usize::from(sectors)] {
         tally.add(place, column, 1);
     }
-    for quarter in 1..=4u8 {
-        let sectors = sectors::sectors_of(reached, id, year, Some(quarter));
-        if sectors == 0 && lived & (1 << (quarter - 1)) == 0 {
-            continue;
-        }
-        for &column in &columns[usize::from(sectors)] {
-            tally.add_in_quarter(place, quarter, column, 1);
+    for period in Period::ALL {
+        let lived = period.of_months(months);
+        for code in 1..=period.count() {
+            let sectors = sectors::sectors_of(reached, id, year, Some((period, code)));
+            if sectors == 0 && lived & (1 << (code - 1)) == 0 {
+                continue;
+            }
+            for &column in &columns[usize::from(sectors)] {
+                tally.add_in_period(place, period, code, column, 1);
+            }
         }
     }
 }
@@ -982,14 +1060,10 @@ async fn general_practice(
                 tally.add_event(&place, date, *column, n);
                 by_practice.add(&place, practice, *quantity, n);
             }
-            // A person is a patient once a year, and once in each quarter.
-            let (first_in_year, first_in_quarter) = reached.insert(person, date);
-            if first_in_year {
-                tally.add(&place, patients, 1);
-            }
-            if first_in_quarter {
-                tally.add_in_quarter(&place, quarter_of(date), patients, 1);
-            }
+            // A person is a patient once a year, and once in each quarter
+            // and month.
+            let first = reached.insert(person, date);
+            tally.add_first(&place, &first, patients);
             if practice > 0 && practice_patients.insert(person, year, practice) {
                 by_practice.add(&place, practice, QuantityId::GpPatients, 1);
             }
@@ -1237,13 +1311,8 @@ fn person_hospital_use(
         let date = c.start.date();
         tally.add_event(cell, date, contacts_col, 1);
         tally.add_event(cell, date, plans, u64::from(c.rehabilitation_plan));
-        let (first_in_year, first_in_quarter) = reached.insert(person, date);
-        if first_in_year {
-            tally.add(cell, patients, 1);
-        }
-        if first_in_quarter {
-            tally.add_in_quarter(cell, quarter_of(date), patients, 1);
-        }
+        let first = reached.insert(person, date);
+        tally.add_first(cell, &first, patients);
         let plan = u64::from(c.rehabilitation_plan);
         for (t, (keyed, &code)) in found.by_contact.iter_mut().zip(&c.keys).enumerate() {
             keyed.add(cell, code, Q::HospitalContacts, 1);
@@ -1340,12 +1409,11 @@ async fn municipal_care(
     .map(|(code, q)| (code, tally.column(q)));
     let home_help = tally.column(Q::CareHomeHelp);
     let recipients = tally.column(Q::CareRecipients);
-    // A person counts once a year and once a quarter for each service.
-    let mut home_help_years = Seen::default();
-    let mut home_help_quarters = Seen::default();
+    // A person counts once a year, once a quarter and once a month for
+    // each service.
+    let mut home_help_persons = Reached::default();
     let mut unplaced_years = BTreeSet::new();
-    let mut service_years = [(); 8].map(|_| Seen::default());
-    let mut service_quarters = [(); 8].map(|_| Seen::default());
+    let mut service_persons = [(); 8].map(|_| Reached::default());
     store
         .care_services(|pseudonym, year, month, service| {
             years.insert(year);
@@ -1361,30 +1429,16 @@ async fn municipal_care(
             };
             // The store gives months 1-12 (`year_month`).
             let first_day = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
-            let (quarter, person_quarter) = (quarter_of(first_day), year_quarter(first_day));
-            let (first_in_year, first_in_quarter) = reached.insert(person, first_day);
-            if first_in_year {
-                tally.add(&place, recipients, 1);
-            }
-            if first_in_quarter {
-                tally.add_in_quarter(&place, quarter, recipients, 1);
-            }
+            let first = reached.insert(person, first_day);
+            tally.add_first(&place, &first, recipients);
             // A person-year may come with a service more than once.
             if let Some(i) = services.iter().position(|(code, _)| *code == service) {
-                if service_years[i].insert(person, year) {
-                    tally.add(&place, services[i].1, 1);
-                }
-                if service_quarters[i].insert(person, person_quarter) {
-                    tally.add_in_quarter(&place, quarter, services[i].1, 1);
-                }
+                let first = service_persons[i].insert(person, first_day);
+                tally.add_first(&place, &first, services[i].1);
             }
             if service.starts_with("sel83_") {
-                if home_help_years.insert(person, year) {
-                    tally.add(&place, home_help, 1);
-                }
-                if home_help_quarters.insert(person, person_quarter) {
-                    tally.add_in_quarter(&place, quarter, home_help, 1);
-                }
+                let first = home_help_persons.insert(person, first_day);
+                tally.add_first(&place, &first, home_help);
             }
         })
         .await?;
@@ -1421,7 +1475,7 @@ mod tests {
     }
 
     #[test]
-    fn events_count_in_their_quarter_and_persons_in_each_of_theirs() {
+    fn events_count_in_their_period_and_persons_in_each_of_theirs() {
         let pairs: BTreeSet<(u16, u16)> = MUNICIPALITIES.iter().map(|m| (m.code, 0)).collect();
         let mut tally = Tally::new(TileFamilyId::Geography, Arc::new(GpLayout::new(&pairs)));
         let place = Place::at((2024, 101, 15, 2));
@@ -1430,14 +1484,15 @@ mod tests {
             tally.column(QuantityId::GpContacts),
         );
         tally.add(&place, citizens, 1);
-        tally.add_in_quarter(&place, 1, citizens, 1);
-        tally.add_in_quarter(&place, 2, citizens, 1);
+        // Lived in January and April: the first and second quarters.
+        tally.add_in_months(&place, 0b1001, citizens);
         let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d).expect("a date");
         tally.add_event(&place, day(3, 31), contacts, 2);
         tally.add_event(&place, day(4, 1), contacts, 1);
         tally.add_event(&place, day(12, 31), contacts, 4);
-        assert_eq!(quarter_of(day(1, 1)), 1);
-        assert_eq!(quarter_of(day(10, 1)), 4);
+        assert_eq!(Period::Quarter.of(day(1, 1)), 1);
+        assert_eq!(Period::Quarter.of(day(10, 1)), 4);
+        assert_eq!(Period::Month.of(day(10, 1)), 10);
         let cubes = tally.cubes(Protection::Exact).expect("cubes");
         let of = |split: Split| {
             cubes
@@ -1467,7 +1522,20 @@ mod tests {
             quarters.quantity_column(QuantityId::GpContacts).ok(),
             Some(&[2, 1, 4][..])
         );
-        // Other splits never see the quarter's slots.
+        let months = of(Split::Month);
+        assert_eq!(
+            months.key_column(DimensionId::Month),
+            Some(&[1, 3, 4, 12][..])
+        );
+        assert_eq!(
+            months.quantity_column(QuantityId::Citizens).ok(),
+            Some(&[1, 0, 1, 0][..])
+        );
+        assert_eq!(
+            months.quantity_column(QuantityId::GpContacts).ok(),
+            Some(&[0, 2, 1, 4][..])
+        );
+        // Other splits never see the periods' slots.
         let nursing = of(Split::NursingHome);
         assert_eq!(
             nursing.quantity_column(QuantityId::GpContacts).ok(),

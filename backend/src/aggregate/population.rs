@@ -431,16 +431,17 @@ impl Population {
         u32::try_from(year - p.birth_date.year()).ok()
     }
 
-    /// The quarters of `year` in which person `id` has a period that the
-    /// citizen rule counts, one bit each (bit 0: the first quarter); a
-    /// citizen of the year has at least one.
-    pub fn quarters_of(&self, id: u32, year: i32) -> u8 {
+    /// The months of `year` in which person `id` has a period that the
+    /// citizen rule counts, one bit each (bit 0: January); a citizen of
+    /// the year has at least one. A quarter is lived in when one of its
+    /// months is (`Period::of_months`).
+    pub fn months_of(&self, id: u32, year: i32) -> u16 {
         let periods = self.periods_of(id);
-        let mut quarters = 0;
-        for q in 0..4u32 {
+        let mut months = 0;
+        for m in 0..12u32 {
             let (Some(first), Some(next)) = (
-                NaiveDate::from_ymd_opt(year, 3 * q + 1, 1),
-                NaiveDate::from_ymd_opt(year + i32::from(q == 3), (3 * q + 3) % 12 + 1, 1),
+                NaiveDate::from_ymd_opt(year, m + 1, 1),
+                NaiveDate::from_ymd_opt(year + i32::from(m == 11), (m + 1) % 12 + 1, 1),
             ) else {
                 continue;
             };
@@ -448,10 +449,10 @@ impl Population {
                 .iter()
                 .any(|p| p.valid_from < next && p.valid_to.is_none_or(|to| to > first))
             {
-                quarters |= 1 << q;
+                months |= 1 << m;
             }
         }
-        quarters
+        months
     }
 
     /// The person number and place of every citizen of `year`.
@@ -578,35 +579,37 @@ mod tests {
     }
 
     #[test]
-    fn a_citizen_counts_in_the_quarters_they_lived_here() {
+    fn a_citizen_counts_in_the_months_and_quarters_they_lived_here() {
+        use crate::aggregate::Period;
         let rows = vec![
-            // Emigrated on 1 April: the first quarter only.
+            // Emigrated on 1 April: January to March, the first quarter.
             period("a", 101, date(2000, 1, 1), Some(date(2024, 4, 1)), "80"),
-            // Away from 15 May to 1 October: the second quarter (until
-            // 15 May) and the fourth.
+            // Away from 15 May to 1 October: January to May and October
+            // to December, the first, second and fourth quarters.
             period("b", 101, date(2000, 1, 1), Some(date(2024, 5, 15)), "01"),
             period("b", 101, date(2024, 10, 1), None, "01"),
             // Came on 31 December.
             period("c", 851, date(2024, 12, 31), None, "01"),
-            // Cancelled number: no quarter.
+            // Cancelled number: no month.
             period("d", 101, date(2000, 1, 1), None, "30"),
         ];
         let population = Population::new(&rows, &[], &[]);
-        let quarters = |who: &str, year: i32| {
-            population
+        let lived = |who: &str, year: i32| {
+            let months = population
                 .id(who)
-                .map_or(0, |id| population.quarters_of(id, year))
+                .map_or(0, |id| population.months_of(id, year));
+            (months, Period::Quarter.of_months(months))
         };
-        assert_eq!(quarters("a", 2024), 0b0001);
-        assert_eq!(quarters("a", 2023), 0b1111);
-        assert_eq!(quarters("b", 2024), 0b1011);
-        assert_eq!(quarters("c", 2024), 0b1000);
-        assert_eq!(quarters("c", 2025), 0b1111);
-        assert_eq!(quarters("d", 2024), 0);
-        // Every citizen of a year has a quarter in it.
+        assert_eq!(lived("a", 2024), (0b0000_0000_0111, 0b0001));
+        assert_eq!(lived("a", 2023), (0b1111_1111_1111, 0b1111));
+        assert_eq!(lived("b", 2024), (0b1110_0001_1111, 0b1011));
+        assert_eq!(lived("c", 2024), (0b1000_0000_0000, 0b1000));
+        assert_eq!(lived("c", 2025), (0b1111_1111_1111, 0b1111));
+        assert_eq!(lived("d", 2024), (0, 0));
+        // Every citizen of a year has a month in it.
         for year in 2023..=2025 {
             for (id, _) in population.places(year) {
-                assert_ne!(population.quarters_of(id, year), 0);
+                assert_ne!(population.months_of(id, year), 0);
             }
         }
     }

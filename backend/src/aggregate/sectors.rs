@@ -1,6 +1,6 @@
 //! Contact across sectors: which of general practice, hospital and
 //! municipal care a citizen was in contact with, in a year and in each
-//! quarter.
+//! quarter and month.
 //!
 //! Each stage records the persons its sector reached ([`Reached`]) as its
 //! rows stream past; when the citizens are counted, a citizen's three
@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use shared::QuantityId;
 
 use super::population::Seen;
-use super::year_quarter;
+use super::Period;
 
 /// The sectors, one bit each, in the order of [`Reached`] in a build.
 pub const GENERAL_PRACTICE: u8 = 1;
@@ -20,40 +20,54 @@ pub const HOSPITAL: u8 = 2;
 /// A month of municipal care.
 pub const MUNICIPAL_CARE: u8 = 4;
 
-/// The persons one sector reached: in a year, and in a quarter of it.
+/// The persons one sector (or one service) reached: in a year, and in
+/// each quarter and month of it.
 #[derive(Default)]
 pub struct Reached {
     years: Seen,
-    quarters: Seen,
+    periods: [Seen; 2],
+}
+
+/// Whether a contact was the person's first: in its year, and in its
+/// period of each kind (in the order of [`Period::ALL`], with the
+/// period's code).
+pub struct First {
+    pub year: bool,
+    pub periods: [(u8, bool); 2],
 }
 
 impl Reached {
     /// Records a contact of person `id` on `date`; whether it is the
-    /// person's first in the year, and in the quarter.
-    pub fn insert(&mut self, id: u32, date: NaiveDate) -> (bool, bool) {
-        (
-            self.years.insert(id, date.year()),
-            self.quarters.insert(id, year_quarter(date)),
-        )
+    /// person's first in the year, and in the quarter and month.
+    pub fn insert(&mut self, id: u32, date: NaiveDate) -> First {
+        let year = date.year();
+        First {
+            year: self.years.insert(id, year),
+            periods: std::array::from_fn(|i| {
+                let period = Period::ALL[i];
+                let code = period.of(date);
+                (code, self.periods[i].insert(id, period.key(year, code)))
+            }),
+        }
     }
 
-    /// Whether the sector reached the person in `year`, or with a quarter
-    /// (1–4) in that quarter.
-    fn contains(&self, id: u32, year: i32, quarter: Option<u8>) -> bool {
-        match quarter {
+    /// Whether the sector reached the person in `year`, or with a period
+    /// (and its code) in that period.
+    fn contains(&self, id: u32, year: i32, period: Option<(Period, u8)>) -> bool {
+        match period {
             None => self.years.contains(id, year),
-            Some(q) => self.quarters.contains(id, year * 4 + i32::from(q) - 1),
+            Some((p, code)) => self.periods[p as usize].contains(id, p.key(year, code)),
         }
     }
 }
 
 /// The sectors (bits) that reached person `id` in `year`, or with a
-/// quarter in that quarter; `reached` in the order of the bits.
-pub fn sectors_of(reached: [&Reached; 3], id: u32, year: i32, quarter: Option<u8>) -> u8 {
+/// period in that period; `reached` in the order of the bits.
+pub fn sectors_of(reached: [&Reached; 3], id: u32, year: i32, period: Option<(Period, u8)>) -> u8 {
     reached
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.contains(id, year, quarter))
+        .filter(|(_, r)| r.contains(id, year, period))
         .fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
@@ -136,20 +150,48 @@ mod tests {
     }
 
     #[test]
-    fn a_sector_reaches_a_person_in_the_year_and_quarter_of_the_contact() {
+    fn a_sector_reaches_a_person_in_the_year_quarter_and_month_of_the_contact() {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        // Whether first in the year, quarter and month, with the codes.
+        let firsts = |first: First| {
+            let [(quarter, in_quarter), (month, in_month)] = first.periods;
+            (first.year, (quarter, in_quarter), (month, in_month))
+        };
         let (mut gp, mut hospital, care) =
             (Reached::default(), Reached::default(), Reached::default());
-        assert_eq!(gp.insert(3, day(2024, 3, 31)), (true, true));
-        assert_eq!(gp.insert(3, day(2024, 2, 1)), (false, false));
-        assert_eq!(gp.insert(3, day(2024, 4, 1)), (false, true));
-        assert_eq!(hospital.insert(3, day(2023, 12, 31)), (true, true));
+        assert_eq!(
+            firsts(gp.insert(3, day(2024, 3, 31))),
+            (true, (1, true), (3, true))
+        );
+        assert_eq!(
+            firsts(gp.insert(3, day(2024, 2, 1))),
+            (false, (1, false), (2, true))
+        );
+        assert_eq!(
+            firsts(gp.insert(3, day(2024, 2, 29))),
+            (false, (1, false), (2, false))
+        );
+        assert_eq!(
+            firsts(gp.insert(3, day(2024, 4, 1))),
+            (false, (2, true), (4, true))
+        );
+        assert_eq!(
+            firsts(hospital.insert(3, day(2023, 12, 31))),
+            (true, (4, true), (12, true))
+        );
         let all = [&gp, &hospital, &care];
+        let (quarter, month) = (|q| Some((Period::Quarter, q)), |m| Some((Period::Month, m)));
         assert_eq!(sectors_of(all, 3, 2024, None), GENERAL_PRACTICE);
         assert_eq!(sectors_of(all, 3, 2023, None), HOSPITAL);
-        assert_eq!(sectors_of(all, 3, 2023, Some(4)), HOSPITAL);
-        assert_eq!(sectors_of(all, 3, 2024, Some(1)), GENERAL_PRACTICE);
-        assert_eq!(sectors_of(all, 3, 2024, Some(3)), 0);
+        assert_eq!(sectors_of(all, 3, 2023, quarter(4)), HOSPITAL);
+        assert_eq!(sectors_of(all, 3, 2023, month(12)), HOSPITAL);
+        assert_eq!(sectors_of(all, 3, 2023, month(11)), 0);
+        assert_eq!(sectors_of(all, 3, 2024, quarter(1)), GENERAL_PRACTICE);
+        assert_eq!(sectors_of(all, 3, 2024, quarter(3)), 0);
+        assert_eq!(sectors_of(all, 3, 2024, month(1)), 0);
+        assert_eq!(sectors_of(all, 3, 2024, month(4)), GENERAL_PRACTICE);
+        // December 2023 is not December 2024.
+        assert_eq!(sectors_of(all, 3, 2024, month(12)), 0);
         assert_eq!(sectors_of(all, 4, 2024, None), 0, "another person");
     }
 }

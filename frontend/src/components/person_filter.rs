@@ -19,8 +19,8 @@ pub struct PersonFilterProps {
     pub values: Vec<u16>,
     /// Called with the new choice.
     pub on_change: Callback<Option<(DimensionId, u16)>>,
-    /// Whether a quarter is chosen (the filter is then locked: quarters
-    /// and person attributes each have a tile of their own).
+    /// Whether a quarter or month is chosen (the filter is then locked:
+    /// periods and person attributes each have a tile of their own).
     #[prop_or_default]
     pub locked: bool,
     /// Whether the measures shown have no tiles split by person
@@ -90,7 +90,7 @@ pub fn person_filter(props: &PersonFilterProps) -> Html {
                 if props.unavailable {
                     i18n::NOT_FOR_THESE_MEASURES
                 } else if props.locked {
-                    i18n::NOT_WITH_QUARTER
+                    i18n::NOT_WITH_PERIOD
                 } else {
                     i18n::ONE_ATTRIBUTE
                 }.get(lang)

@@ -64,7 +64,7 @@ pub fn advanced(props: &AdvancedProps) -> Html {
     let on_sex = set_filter(filters, &props.on_filters, |f, sex| f.sex = sex);
     let on_age = set_filter(filters, &props.on_filters, |f, age| f.age = age);
     let on_person = set_filter(filters, &props.on_filters, |f, person| f.person = person);
-    let on_quarter = set_filter(filters, &props.on_filters, |f, quarter| f.quarter = quarter);
+    let on_period = set_filter(filters, &props.on_filters, |f, period| f.period = period);
     let charts: Vec<Html> = props.charts.iter().enumerate().map(|(i, spec)| {
         let on_change = {
             let (charts, on_charts) = (props.charts.clone(), props.on_charts.clone());
@@ -114,10 +114,10 @@ pub fn advanced(props: &AdvancedProps) -> Html {
                     <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                         <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
-                    <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
-                        unavailable={!split} on_change={on_quarter} lang={lang} />
+                    <PeriodFilter selected={filters.period} locked={filters.person.is_some()}
+                        unavailable={!split} on_change={on_period} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
-                        locked={filters.quarter.is_some()} unavailable={!split}
+                        locked={filters.period.is_some()} unavailable={!split}
                         on_change={on_person} lang={lang} />
                     <SaveReport lang={lang} />
                 </aside>
@@ -560,12 +560,22 @@ impl Series {
                 (filter, codes, None, area_name)
             }
         };
-        let comparison = (by == DimensionId::Year && filters.area != Area::Country).then(|| {
+        // Over time (the years, or the periods of a year), an area is
+        // drawn beside the whole country.
+        let over_time = matches!(
+            by,
+            DimensionId::Year | DimensionId::Quarter | DimensionId::Month
+        );
+        let comparison = (over_time && filters.area != Area::Country).then(|| {
             let country = Filters {
                 area: Area::Country,
                 ..filters.clone()
             };
-            let filter = country.every_year_filter();
+            let filter = if by == DimensionId::Year {
+                country.every_year_filter()
+            } else {
+                country.cube_filter(year)
+            };
             let values = series(cube, (measure, scale), &filter, by, codes.clone(), lang);
             (whole_country_label(lang), values)
         });

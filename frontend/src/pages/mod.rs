@@ -192,8 +192,8 @@ pub fn use_person_values(
 /// · Gift"; `period` is a year or a span of years.
 pub fn context(area: &str, period: &str, filters: &Filters, lang: Lang) -> String {
     let mut parts = vec![format!("{area}, {period}")];
-    if let Some(quarter) = filters.quarter {
-        parts.push(DimensionId::Quarter.value_label(quarter, lang));
+    if let Some((dimension, code)) = filters.period {
+        parts.push(dimension.value_label(code, lang));
     }
     if let Some(sex) = filters.sex {
         parts.push(sex.label().get(lang).to_string());
@@ -241,12 +241,20 @@ mod tests {
             "Aarhus, 2024 · Kvinder · 65+ år · Gift"
         );
         let quarter = Filters {
-            quarter: Some(2),
+            period: Some((DimensionId::Quarter, 2)),
             ..Filters::default()
         };
         assert_eq!(
             context("Aarhus", "2024", &quarter, Lang::Da),
             "Aarhus, 2024 · 2. kvartal"
+        );
+        let month = Filters {
+            period: Some((DimensionId::Month, 5)),
+            ..Filters::default()
+        };
+        assert_eq!(
+            context("Aarhus", "2024", &month, Lang::En),
+            "Aarhus, 2024 · May"
         );
         assert_eq!(
             context("Hele landet", "2022-2024", &Filters::default(), Lang::Da),

@@ -168,8 +168,7 @@ pub fn overview(props: &OverviewProps) -> Html {
             let on_sex = set_filter(filters, &props.on_filters, |f, sex| f.sex = sex);
             let on_age = set_filter(filters, &props.on_filters, |f, age| f.age = age);
             let on_person = set_filter(filters, &props.on_filters, |f, person| f.person = person);
-            let on_quarter =
-                set_filter(filters, &props.on_filters, |f, quarter| f.quarter = quarter);
+            let on_period = set_filter(filters, &props.on_filters, |f, period| f.period = period);
             let map_dimension = map_level.dimension();
             html! {
                 <div class="dashboard">
@@ -179,10 +178,10 @@ pub fn overview(props: &OverviewProps) -> Html {
                         <AreaFilter selected={filters.area} on_change={on_area} lang={lang} />
                         <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                         <AgeFilter selected={filters.age.clone()} on_change={on_age} lang={lang} />
-                        <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
-                            unavailable={!split} on_change={on_quarter} lang={lang} />
+                        <PeriodFilter selected={filters.period} locked={filters.person.is_some()}
+                            unavailable={!split} on_change={on_period} lang={lang} />
                         <PersonFilter selected={filters.person} values={person_values}
-                            locked={filters.quarter.is_some()} unavailable={!split}
+                            locked={filters.period.is_some()} unavailable={!split}
                             on_change={on_person} lang={lang} />
                     </aside>
                     <div class="panels">

@@ -81,8 +81,8 @@ pub fn report(props: &ReportProps) -> Html {
     let on_person = set_filter(&props.filters, &props.on_filters, |f, person| {
         f.person = person
     });
-    let on_quarter = set_filter(&props.filters, &props.on_filters, |f, quarter| {
-        f.quarter = quarter
+    let on_period = set_filter(&props.filters, &props.on_filters, |f, period| {
+        f.period = period
     });
     let figures = report.key_figures.iter().enumerate().map(|(i, spec)| {
         html! {
@@ -120,10 +120,10 @@ pub fn report(props: &ReportProps) -> Html {
                     <AreaFilter selected={filters.area} on_change={on_area.clone()} lang={lang} />
                     <SexFilter selected={filters.sex} on_change={on_sex} lang={lang} />
                     { age }
-                    <PeriodFilter selected={filters.quarter} locked={filters.person.is_some()}
-                        unavailable={!split} on_change={on_quarter} lang={lang} />
+                    <PeriodFilter selected={filters.period} locked={filters.person.is_some()}
+                        unavailable={!split} on_change={on_period} lang={lang} />
                     <PersonFilter selected={filters.person} values={person_values}
-                        locked={filters.quarter.is_some()} unavailable={!split}
+                        locked={filters.period.is_some()} unavailable={!split}
                         on_change={on_person} lang={lang} />
                 </aside>
                 <div class="panels report">

@@ -31,10 +31,11 @@ pub struct Filters {
     /// (a dimension with a split tile, and its code). One at a time: each
     /// comes from its own tile.
     pub person: Option<(DimensionId, u16)>,
-    /// Restrict to one quarter of the year (1–4), or the whole year
-    /// (`None`). Quarters come from a tile of their own, so a quarter and
-    /// a person attribute are not chosen together.
-    pub quarter: Option<u16>,
+    /// Restrict to one period of the year: a quarter (1–4) or a month
+    /// (1–12) — one of [`PERIODS`] and its code —, or the whole year
+    /// (`None`). Periods come from tiles of their own, so a period and a
+    /// person attribute are not chosen together.
+    pub period: Option<(DimensionId, u16)>,
     /// The data release to show (its id), or the current one (`None`). A
     /// link with a release id shows the same numbers for as long as the
     /// server keeps the release.
@@ -186,6 +187,15 @@ pub fn age_range_label(codes: &[u16], lang: Lang) -> String {
     }
 }
 
+/// The periods within a year a view can be restricted to, in the order
+/// the period filter offers them.
+pub const PERIODS: [DimensionId; 2] = [DimensionId::Quarter, DimensionId::Month];
+
+/// Whether `code` is a period of `dimension`, one of [`PERIODS`].
+pub fn is_period(dimension: DimensionId, code: u16) -> bool {
+    PERIODS.contains(&dimension) && dimension.codes().is_some_and(|c| c.contains(&code))
+}
+
 /// The person attributes a view can be restricted by, in the order the
 /// filter offers them.
 pub const PERSON_ATTRIBUTES: [DimensionId; 5] = [
@@ -241,7 +251,7 @@ impl Default for Filters {
             sex: None,
             age: Vec::new(),
             person: None,
-            quarter: None,
+            period: None,
             release: None,
             map_level: MapLevel::Municipality,
         }
@@ -279,10 +289,10 @@ impl Filters {
         }
     }
 
-    /// `filter` restricted by quarter, sex, age and person attribute.
+    /// `filter` restricted by period, sex, age and person attribute.
     fn restrict(&self, mut filter: Filter) -> Filter {
-        if let Some(quarter) = self.quarter {
-            filter = filter.with(DimensionId::Quarter, [quarter]);
+        if let Some((dimension, code)) = self.period {
+            filter = filter.with(dimension, [code]);
         }
         if let Some(sex) = self.sex {
             filter = filter.with(DimensionId::Sex, [sex.code()]);
@@ -297,14 +307,14 @@ impl Filters {
     }
 
     /// These choices as tiles of families without splits can honour
-    /// them: without a quarter or person attribute unless `split` (see
+    /// them: without a period or person attribute unless `split` (see
     /// [`splits_offered`]); their filters then say they are unavailable.
     pub fn offered(&self, split: bool) -> Filters {
         if split {
             self.clone()
         } else {
             Filters {
-                quarter: None,
+                period: None,
                 person: None,
                 ..self.clone()
             }
@@ -317,9 +327,9 @@ impl Filters {
         self.tile_of(self.measure.def().family().id)
     }
 
-    /// The tile of `family` these choices read: split by the quarter or
+    /// The tile of `family` these choices read: split by the period or
     /// the person attribute in use, and of that split tile the part
-    /// holding the chosen quarter or value (the whole split tile while
+    /// holding the chosen period or value (the whole split tile while
     /// the value is still to be chosen).
     pub fn tile_of(&self, family: TileFamilyId) -> TileRef {
         let kind = TileKind {
@@ -332,20 +342,20 @@ impl Filters {
         }
     }
 
-    /// The code of the quarter or person attribute in use, once chosen.
+    /// The code of the period or person attribute in use, once chosen.
     pub fn restriction(&self) -> Option<u16> {
-        match (self.quarter, self.person) {
-            (Some(quarter), _) => Some(quarter),
+        match (self.period, self.person) {
+            (Some((_, code)), _) => Some(code),
             (None, Some((_, code))) if code != FIRST_VALUE => Some(code),
             _ => None,
         }
     }
 
-    /// The restriction that needs a split tile, if any: the quarter, or
+    /// The restriction that needs a split tile, if any: the period, or
     /// the person attribute (never both), with that tile's split.
     pub fn split(&self) -> Option<(DimensionId, Split)> {
-        let dimension = match (self.quarter, self.person) {
-            (Some(_), _) => DimensionId::Quarter,
+        let dimension = match (self.period, self.person) {
+            (Some((d, _)), _) => d,
             (None, Some((d, _))) => d,
             (None, None) => return None,
         };
@@ -353,7 +363,7 @@ impl Filters {
     }
 }
 
-/// Whether every one of `measures` has tiles split by quarter and by
+/// Whether every one of `measures` has tiles split by period and by
 /// each person attribute (the medicines measures, by practice, have
 /// not).
 pub fn splits_offered(measures: impl IntoIterator<Item = MeasureId>) -> bool {
@@ -398,9 +408,9 @@ mod tests {
     }
 
     #[test]
-    fn a_quarter_reads_the_quarter_tile_and_pins_the_quarter() {
+    fn a_period_reads_its_split_tile_and_pins_the_period() {
         let filters = Filters {
-            quarter: Some(2),
+            period: Some((DimensionId::Quarter, 2)),
             measure: MeasureId::Admissions,
             ..Filters::default()
         };
@@ -418,6 +428,23 @@ mod tests {
                 .with(DimensionId::Quarter, [2])
         );
         assert_eq!(Filters::default().split(), None);
+        // A month: the month tile's part of that month.
+        let may = Filters {
+            period: Some((DimensionId::Month, 5)),
+            ..filters
+        };
+        assert_eq!(may.tile().key(), "hospital.month=5");
+        assert_eq!(may.split(), Some((DimensionId::Month, Split::Month)));
+        assert_eq!(
+            may.population_filter(2024),
+            Filter::all()
+                .with(DimensionId::Year, [2024])
+                .with(DimensionId::Month, [5])
+        );
+        assert!(is_period(DimensionId::Month, 12));
+        assert!(!is_period(DimensionId::Month, 13));
+        assert!(!is_period(DimensionId::Quarter, 5));
+        assert!(!is_period(DimensionId::Sex, 1));
     }
 
     #[test]

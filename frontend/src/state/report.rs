@@ -89,16 +89,21 @@ impl ChartKind {
     pub fn fits(self, by: DimensionId, scale: Scale) -> bool {
         match self {
             ChartKind::Map => matches!(by, DimensionId::Municipality | DimensionId::Region),
-            ChartKind::Line => by == DimensionId::Year,
+            ChartKind::Line => {
+                matches!(
+                    by,
+                    DimensionId::Year | DimensionId::Quarter | DimensionId::Month
+                )
+            }
             ChartKind::Stacked => by != DimensionId::Sex && scale == Scale::Count,
             ChartKind::Bar | ChartKind::Table => true,
         }
     }
 
     /// How a chart broken down by `by` is drawn when the user has not
-    /// said: a line through the years, else bars.
+    /// said: a line through the years or the months, else bars.
     pub fn default_for(by: DimensionId) -> ChartKind {
-        if by == DimensionId::Year {
+        if matches!(by, DimensionId::Year | DimensionId::Month) {
             ChartKind::Line
         } else {
             ChartKind::Bar
@@ -111,9 +116,10 @@ impl ChartKind {
 /// person attributes, each from its split tile, then the hospitals and the groups of
 /// hospital contacts, each from its tile of hospital activity
 /// ([`activity_family`]).
-pub const BREAKDOWNS: [DimensionId; 17] = [
+pub const BREAKDOWNS: [DimensionId; 18] = [
     DimensionId::Year,
     DimensionId::Quarter,
+    DimensionId::Month,
     DimensionId::Region,
     DimensionId::HealthCluster,
     DimensionId::Municipality,
@@ -180,7 +186,7 @@ pub struct ChartSpec {
 pub struct Conflict {
     /// The person attribute the chart is broken down by.
     pub by: DimensionId,
-    /// The person attribute (or the quarter) the view is restricted by.
+    /// The person attribute (or the period) the view is restricted by.
     pub filter: DimensionId,
 }
 
@@ -279,11 +285,11 @@ impl ChartSpec {
     /// by — which cannot be two different ones.
     ///
     /// A breakdown by a group of hospital contacts reads its tile of
-    /// hospital activity, which is the country's and has no quarters or
-    /// person attributes: an area, a quarter or a person attribute
+    /// hospital activity, which is the country's and has no periods or
+    /// person attributes: an area, a period or a person attribute
     /// conflicts with it.
     ///
-    /// Restricted by the person attribute or quarter, not broken down by
+    /// Restricted by the person attribute or period, not broken down by
     /// it, the chart reads the split tile's part of that value.
     pub fn tile(&self, filters: &Filters) -> Result<TileRef, Conflict> {
         if let Some(family) = activity_family(self.by) {
@@ -444,10 +450,15 @@ mod tests {
         };
         assert_eq!(conflict(area), Err(DimensionId::Municipality));
         let quarter = Filters {
-            quarter: Some(2),
+            period: Some((DimensionId::Quarter, 2)),
             ..Filters::default()
         };
         assert_eq!(conflict(quarter), Err(DimensionId::Quarter));
+        let month = Filters {
+            period: Some((DimensionId::Month, 2)),
+            ..Filters::default()
+        };
+        assert_eq!(conflict(month), Err(DimensionId::Month));
         let person = Filters {
             person: Some((DimensionId::NursingHome, 2)),
             ..Filters::default()
@@ -571,6 +582,11 @@ mod tests {
         };
         assert_eq!(line(DimensionId::Year).kind(), ChartKind::Line);
         assert_eq!(line(DimensionId::Region).kind(), ChartKind::Bar);
+        // The periods of a year can be drawn as a line; months are by
+        // default, quarters as bars.
+        assert_eq!(line(DimensionId::Quarter).kind(), ChartKind::Line);
+        assert_eq!(ChartKind::default_for(DimensionId::Month), ChartKind::Line);
+        assert_eq!(ChartKind::default_for(DimensionId::Quarter), ChartKind::Bar);
     }
 
     #[test]
@@ -638,5 +654,31 @@ mod tests {
             split: Split::of(DimensionId::TargetGroup).expect("a split"),
         };
         assert_eq!(by_region.tile(&other), Ok(TileRef::part(target_groups, 1)));
+        // By month: the whole month tile, with a month chosen too; a
+        // quarter is another tile.
+        let by_month = ChartSpec {
+            by: DimensionId::Month,
+            ..spec
+        };
+        let months = TileKind {
+            family,
+            split: Split::Month,
+        };
+        let may = Filters {
+            period: Some((DimensionId::Month, 5)),
+            ..Filters::default()
+        };
+        assert_eq!(by_month.tile(&may), Ok(months.into()));
+        let second_quarter = Filters {
+            period: Some((DimensionId::Quarter, 2)),
+            ..Filters::default()
+        };
+        assert_eq!(
+            by_month.tile(&second_quarter),
+            Err(Conflict {
+                by: DimensionId::Month,
+                filter: DimensionId::Quarter
+            })
+        );
     }
 }

@@ -10,8 +10,8 @@ use shared::{DimensionId, Lang, MeasureId, Sex};
 
 use super::report::{default_report, ChartSpec, MAX_CHARTS};
 use super::{
-    age_range_key, is_attribute_value, parse_age_range, Area, Filters, MapLevel, ViewState,
-    DEFAULT_MEASURE, FIRST_VALUE, PERSON_ATTRIBUTES,
+    age_range_key, is_attribute_value, is_period, parse_age_range, Area, Filters, MapLevel,
+    ViewState, DEFAULT_MEASURE, FIRST_VALUE, PERIODS, PERSON_ATTRIBUTES,
 };
 
 const LANG: &str = "lang";
@@ -31,7 +31,7 @@ const AREAS: [DimensionId; 3] = [
 pub fn parse(query: &str) -> ViewState {
     let mut state = ViewState::default();
     let mut scale = None;
-    let mut quarter = None;
+    let mut period = None;
     let mut charts = Vec::new();
     for pair in query.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -50,8 +50,14 @@ pub fn parse(query: &str) -> ViewState {
                     state.filters.age = codes;
                 }
             }
-            k if k == DimensionId::Quarter.key() => {
-                quarter = value.parse().ok().filter(|q| (1..=4).contains(q));
+            k if PERIODS.iter().any(|d| d.key() == k) => {
+                // One period: the first valid one.
+                let dimension = PERIODS.into_iter().find(|d| d.key() == k);
+                if period.is_none() {
+                    period = dimension
+                        .zip(value.parse().ok())
+                        .filter(|(d, code)| is_period(*d, *code));
+                }
             }
             k if k == DimensionId::Sex.key() => {
                 state.filters.sex = value.parse().ok().and_then(Sex::from_code);
@@ -85,10 +91,10 @@ pub fn parse(query: &str) -> ViewState {
     if !charts.is_empty() {
         state.charts = charts;
     }
-    // A quarter comes from a tile of its own, as a person attribute does:
+    // A period comes from a tile of its own, as a person attribute does:
     // of the two, the person attribute (whose filter then says why the
     // period cannot be chosen).
-    state.filters.quarter = quarter.filter(|_| state.filters.person.is_none());
+    state.filters.period = period.filter(|_| state.filters.person.is_none());
     // A scale the measure does not offer, or its default, is no choice.
     let measure = state.filters.measure.def();
     state.filters.scale =
@@ -115,7 +121,7 @@ pub fn render(state: &ViewState) -> String {
         sex,
         age,
         person,
-        quarter,
+        period,
         release,
         map_level,
     } = &state.filters;
@@ -143,8 +149,8 @@ pub fn render(state: &ViewState) -> String {
         Some((dimension, code)) => pairs.push(format!("{}={code}", dimension.key())),
         None => {}
     }
-    if let Some(quarter) = quarter {
-        pairs.push(format!("{}={quarter}", DimensionId::Quarter.key()));
+    if let Some((dimension, code)) = period {
+        pairs.push(format!("{}={code}", dimension.key()));
     }
     if let Some(release) = release {
         pairs.push(format!("{RELEASE}={release}"));
@@ -196,10 +202,10 @@ mod tests {
                                 Vec::new()
                             },
                             person,
-                            quarter: if person.is_none() && sex.is_some() {
-                                Some(4)
-                            } else {
-                                None
+                            period: match (person, sex) {
+                                (Some(_), _) | (_, None) => None,
+                                (None, Some(Sex::Male)) => Some((DimensionId::Quarter, 4)),
+                                (None, Some(Sex::Female)) => Some((DimensionId::Month, 11)),
                             },
                             release: (area != Area::Country).then(|| "ab".repeat(32)),
                             map_level: if sex == Some(Sex::Male) {
@@ -233,7 +239,7 @@ mod tests {
                     sex: Some(Sex::Female),
                     age: vec![3, 4, 5],
                     person: Some((DimensionId::CivilStatus, 2)),
-                    quarter: None,
+                    period: None,
                     release: None,
                     map_level: MapLevel::Region,
                 },
@@ -244,17 +250,29 @@ mod tests {
     }
 
     #[test]
-    fn a_quarter_is_read_unless_a_person_attribute_is_chosen() {
-        assert_eq!(parse("?quarter=3").filters.quarter, Some(3));
+    fn a_period_is_read_unless_a_person_attribute_is_chosen() {
+        let period = |query| parse(query).filters.period;
+        assert_eq!(period("?quarter=3"), Some((DimensionId::Quarter, 3)));
         assert_eq!(render(&parse("?quarter=3&sex=1")), "sex=1&quarter=3");
-        assert_eq!(parse("?quarter=5").filters.quarter, None);
-        assert_eq!(parse("?quarter=0").filters.quarter, None);
-        // Each comes from a tile of its own: the person attribute stays.
-        let both = parse("?quarter=2&civil_status=2").filters;
+        assert_eq!(period("?quarter=5"), None);
+        assert_eq!(period("?quarter=0"), None);
+        assert_eq!(period("?month=12"), Some((DimensionId::Month, 12)));
+        assert_eq!(period("?month=13"), None);
+        assert_eq!(render(&parse("?month=7&sex=2")), "sex=2&month=7");
+        // One period: the first valid one.
+        assert_eq!(period("?month=2&quarter=3"), Some((DimensionId::Month, 2)));
         assert_eq!(
-            (both.quarter, both.person),
-            (None, Some((DimensionId::CivilStatus, 2)))
+            period("?month=x&quarter=3"),
+            Some((DimensionId::Quarter, 3))
         );
+        // Each comes from a tile of its own: the person attribute stays.
+        for query in ["?quarter=2&civil_status=2", "?civil_status=2&month=2"] {
+            let both = parse(query).filters;
+            assert_eq!(
+                (both.period, both.person),
+                (None, Some((DimensionId::CivilStatus, 2)))
+            );
+        }
     }
 
     #[test]
