@@ -331,11 +331,7 @@ async fn main() -> anyhow::Result<()> {
             let closed_bytes: i64 = summary.closed.iter().map(|t| t.size).sum();
             // A split tile's parts are summed up on its line.
             let parts_of = |family| parts_of(&summary.tiles, family);
-            for tile in summary
-                .tiles
-                .iter()
-                .filter(|t| !t.meta.family.contains('='))
-            {
+            for tile in summary.tiles.iter().filter(|t| part_of(t).is_none()) {
                 let parts: Vec<_> = parts_of(&tile.meta.family).collect();
                 let parts = match parts.iter().map(|t| t.meta.size).max() {
                     Some(largest) => format!(
@@ -393,11 +389,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             if sizes {
-                for tile in summary
-                    .tiles
-                    .iter()
-                    .filter(|t| !t.meta.family.contains('='))
-                {
+                for tile in summary.tiles.iter().filter(|t| part_of(t).is_none()) {
                     let brotli = tvaers::tile::brotli(&tile.bytes)?;
                     println!(
                         "  size {}: {} bytes, {} bytes brotli",
@@ -550,17 +542,22 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The split tile a part is of (`None` for a whole tile).
+fn part_of(tile: &tvaers::tile::EncodedTile) -> Option<shared::tile::TileKind> {
+    shared::tile::TileRef::from_key(&tile.meta.family)
+        .filter(|t| t.part.is_some())
+        .map(|t| t.kind)
+}
+
 /// The parts of split tile `family` among `tiles`.
 fn parts_of<'a>(
     tiles: &'a [tvaers::tile::EncodedTile],
     family: &'a str,
 ) -> impl Iterator<Item = &'a tvaers::tile::EncodedTile> {
-    tiles.iter().filter(move |t| {
-        t.meta
-            .family
-            .split_once('=')
-            .is_some_and(|(of, _)| of == family)
-    })
+    let kind = shared::tile::TileKind::from_key(family);
+    tiles
+        .iter()
+        .filter(move |t| kind.is_some() && part_of(t) == kind)
 }
 
 /// The trusted keys: the development issuer's unless it is off, and

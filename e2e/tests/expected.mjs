@@ -325,40 +325,15 @@ export function hospitalContactsByHospital(extracts, year) {
   return { counts, names, regions, municipalities };
 }
 
-/** The fields of one CSV line (quoted fields may hold commas and "" quotes). */
-function csvFields(line) {
-  const out = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
-
 /** Health cluster id by municipality code: 1, 2, … in the order the
  * geography CSV first names each cluster (municipality rows only). */
 export function healthClusters(geographyCsv) {
   const ids = new Map();
   const of = new Map();
-  for (const line of readFileSync(geographyCsv, 'utf8').split('\n').slice(1)) {
-    if (!line.trim()) continue;
-    const f = csvFields(line.replace(/\r$/, ''));
-    if (f[6] !== 'ja') continue;
-    if (!ids.has(f[5])) ids.set(f[5], ids.size + 1);
-    of.set(Number(f[0]), ids.get(f[5]));
+  for (const r of rows(geographyCsv)) {
+    if (r.er_kommune !== 'ja') continue;
+    if (!ids.has(r.sundhedsklynge)) ids.set(r.sundhedsklynge, ids.size + 1);
+    of.set(Number(r.komkode), ids.get(r.sundhedsklynge));
   }
   return of;
 }

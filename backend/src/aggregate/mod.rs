@@ -262,14 +262,6 @@ impl Period {
     /// Every period, in the order of their splits.
     pub const ALL: [Period; 2] = [Period::Quarter, Period::Month];
 
-    /// Its split tile.
-    fn split(self) -> Split {
-        match self {
-            Period::Quarter => Split::Quarter,
-            Period::Month => Split::Month,
-        }
-    }
-
     /// Periods in a year.
     pub(crate) fn count(self) -> u8 {
         match self {
@@ -307,7 +299,8 @@ impl Period {
     }
 }
 
-/// Position of each period's split in `Split::ALL`.
+/// Position of each period's split in `Split::ALL`, in the order of
+/// `Period::ALL`.
 const PERIOD_SPLITS: [usize; 2] = [SPLITS - 2, SPLITS - 1];
 const _: () = assert!(matches!(Split::ALL[PERIOD_SPLITS[0]], Split::Quarter));
 const _: () = assert!(matches!(Split::ALL[PERIOD_SPLITS[1]], Split::Month));
@@ -355,9 +348,7 @@ impl Slots {
     /// The slot of a period's code (1–4 or 1–12).
     fn period(&self, period: Period, code: u8) -> usize {
         debug_assert!((1..=period.count()).contains(&code));
-        let split = PERIOD_SPLITS[period as usize];
-        debug_assert_eq!(Split::ALL[split], period.split());
-        self.first[split] + usize::from(code) - 1
+        self.first[PERIOD_SPLITS[period as usize]] + usize::from(code) - 1
     }
 
     /// Every slot a citizen with these attributes counts in, whatever the
