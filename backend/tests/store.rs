@@ -209,10 +209,7 @@ async fn a_failed_publish_leaves_nothing_behind(store: &Store) {
     // the first batch's: the failure comes after rows were written inside
     // the transaction, which must roll all of them back.
     let register = RegisterId::Ssr.def();
-    let mut writer = store
-        .begin_batch(register, &first.batch_id)
-        .await
-        .expect("begin");
+    let mut writer = store.begin_batch(register).await.expect("begin");
     let row = vec![
         Value::Text(Some("0".repeat(32))),
         Value::Date(chrono::NaiveDate::from_ymd_opt(2024, 5, 1)),
@@ -220,7 +217,7 @@ async fn a_failed_publish_leaves_nothing_behind(store: &Store) {
         Value::Text(Some("phone".into())),
     ];
     for _ in 0..3 {
-        writer.write(&vec![row.clone(); 5000]).await.expect("write");
+        writer.write(vec![row.clone(); 5000]).await.expect("write");
     }
     let colliding = BatchRecord {
         batch_id: first.batch_id.clone(),

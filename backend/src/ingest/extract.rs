@@ -48,9 +48,12 @@ pub struct Row<'r> {
 }
 
 impl<'r> Row<'r> {
-    /// The value of the register's `i`-th column (empty when missing).
+    /// The value of the register's `i`-th column, without surrounding
+    /// spaces (empty when missing).
     pub fn get(&self, i: usize) -> &'r str {
-        self.record.get(self.positions[i]).unwrap_or("")
+        self.record
+            .get(self.positions[i])
+            .map_or("", str::trim_ascii)
     }
 
     /// Whether an error was recorded on the row.
@@ -202,7 +205,9 @@ pub fn read_csv<T>(
     let mut reader = ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .trim(Trim::All)
+        // Fields are trimmed as they are read (`Row::get`): trimming every
+        // record here would rebuild it.
+        .trim(Trim::Headers)
         .from_reader(SkipBom::new(input));
     let collector = Collector {
         file,
@@ -242,7 +247,7 @@ pub fn read_csv<T>(
                 continue;
             }
         }
-        if record.iter().all(str::is_empty) {
+        if record.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
         rows_read += 1;

@@ -239,10 +239,17 @@ pub async fn ingest(
         Some(sha) => sha.clone(),
         None => {
             let source = batch.source.clone();
-            actix_web::rt::task::spawn_blocking(move || source.sha256())
+            let started = std::time::Instant::now();
+            let sha = actix_web::rt::task::spawn_blocking(move || source.sha256())
                 .await
                 .map_err(|e| read_error(std::io::Error::other(e)))?
-                .map_err(read_error)?
+                .map_err(read_error)?;
+            log::debug!(
+                "{}: content hash in {:.2} s",
+                batch.file_name,
+                started.elapsed().as_secs_f64()
+            );
+            sha
         }
     };
     let batch_id = match &batch.batch_id {
@@ -286,7 +293,7 @@ pub async fn ingest(
     }
     let validator = Validator::new(register, key.clone(), Utc::now().date_naive(), known);
 
-    let mut writer = store.begin_batch(register, &batch_id).await?;
+    let mut writer = store.begin_batch(register).await?;
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Vec<Value>>>(CHUNKS_IN_FLIGHT);
     let reading = {
         let batch = batch.clone();
@@ -295,11 +302,12 @@ pub async fn ingest(
     let mut rows_added = 0u64;
     let mut failed = None;
     while let Some(chunk) = receiver.recv().await {
-        if let Err(e) = writer.write(&chunk).await {
+        let rows = chunk.len() as u64;
+        if let Err(e) = writer.write(chunk).await {
             failed = Some(e);
             break;
         }
-        rows_added += chunk.len() as u64;
+        rows_added += rows;
         crate::failpoint::hit("ingest-after-first-chunk");
     }
     // Closing the channel stops the reader if the writer failed.

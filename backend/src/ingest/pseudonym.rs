@@ -143,7 +143,44 @@ impl PseudonymKey {
         let mut mac = self.mac.clone();
         mac.update(&cpr.0);
         let digest = mac.finalize().into_bytes();
-        Pseudonym(hex::encode(&digest[..16]))
+        Pseudonym(hex16(&digest[..16]))
+    }
+}
+
+/// Lower-case hex of 16 bytes (a table lookup per digit: called once per
+/// row of an extract).
+fn hex16(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(32);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 15)]);
+    }
+    String::from_utf8(out).expect("hex digits are ASCII")
+}
+
+/// Pseudonymises the CPR numbers of one extract, row by row. An extract
+/// lists a person's rows together, so most rows repeat the number of the
+/// row before: that row's pseudonym is reused instead of computed again.
+/// Only the number of the row before is held, and only in memory.
+pub struct Pseudonymiser {
+    key: PseudonymKey,
+    last: Option<([u8; 10], Pseudonym)>,
+}
+
+impl Pseudonymiser {
+    /// Pseudonymises with `key`.
+    pub fn new(key: PseudonymKey) -> Pseudonymiser {
+        Pseudonymiser { key, last: None }
+    }
+
+    /// The pseudonym of `cpr`.
+    pub fn pseudonymise(&mut self, cpr: &Cpr) -> &Pseudonym {
+        let same = matches!(&self.last, Some((last, _)) if *last == cpr.0);
+        if !same {
+            self.last = Some((cpr.0, self.key.pseudonymise(cpr)));
+        }
+        &self.last.as_ref().expect("set above").1
     }
 }
 
@@ -160,6 +197,35 @@ mod tests {
         let a = Cpr::parse("0101801234").expect("plain");
         let b = Cpr::parse("010180-1234").expect("hyphenated");
         assert_eq!(key(1).pseudonymise(&a), key(1).pseudonymise(&b));
+    }
+
+    #[test]
+    fn the_pseudonymiser_gives_each_number_its_own_pseudonym_in_any_order() {
+        let numbers = ["0101801234", "0101801234", "0202802345", "0101801234"];
+        let mut pseudonymiser = Pseudonymiser::new(key(3));
+        for n in numbers {
+            let cpr = Cpr::parse(n).expect("valid");
+            let expected = key(3).pseudonymise(&cpr);
+            assert_eq!(pseudonymiser.pseudonymise(&cpr), &expected);
+            assert_eq!(expected.as_str().len(), 32);
+            assert!(expected.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+        let a = Cpr::parse(numbers[0]).expect("valid");
+        let b = Cpr::parse(numbers[2]).expect("valid");
+        assert_ne!(key(3).pseudonymise(&a), key(3).pseudonymise(&b));
+    }
+
+    #[test]
+    fn pseudonyms_are_the_hex_of_the_hmac() {
+        use hmac::Mac;
+        let cpr = Cpr::parse("0101801234").expect("valid");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&[7u8; 32]).expect("key");
+        mac.update(b"0101801234");
+        let digest = mac.finalize().into_bytes();
+        assert_eq!(
+            key(7).pseudonymise(&cpr).as_str(),
+            hex::encode(&digest[..16])
+        );
     }
 
     #[test]

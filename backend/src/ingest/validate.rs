@@ -12,7 +12,7 @@ use shared::geography;
 use shared::register::{ColumnType, Register, RowRule};
 
 use super::extract::Row;
-use super::pseudonym::{Cpr, PseudonymKey};
+use super::pseudonym::{Cpr, PseudonymKey, Pseudonymiser};
 
 /// A validated value, typed as the store keeps it; `None` is an empty
 /// optional value.
@@ -135,7 +135,7 @@ fn parse_timestamp(b: &[u8]) -> Option<NaiveDateTime> {
 /// Validates the rows of one batch of one register.
 pub struct Validator {
     register: &'static Register,
-    key: PseudonymKey,
+    pseudonymiser: Pseudonymiser,
     earliest: NaiveDate,
     latest: NaiveDate,
     /// Per column: the values another register holds, for references.
@@ -157,7 +157,7 @@ impl Validator {
     ) -> Validator {
         Validator {
             register,
-            key,
+            pseudonymiser: Pseudonymiser::new(key),
             earliest: NaiveDate::from_ymd_opt(1850, 1, 1).expect("valid date"),
             latest: today,
             known: register
@@ -219,13 +219,15 @@ impl Validator {
         Some(values)
     }
 
-    fn parse(&self, kind: ColumnType, s: &str) -> Result<Value, String> {
+    fn parse(&mut self, kind: ColumnType, s: &str) -> Result<Value, String> {
         Ok(match kind {
             ColumnType::Cpr => {
                 // The reason never contains the value: it may be a real
                 // CPR number.
                 let cpr = Cpr::parse(s).map_err(str::to_string)?;
-                Value::Text(Some(self.key.pseudonymise(&cpr).as_str().to_string()))
+                Value::Text(Some(
+                    self.pseudonymiser.pseudonymise(&cpr).as_str().to_string(),
+                ))
             }
             ColumnType::Date => Value::Date(Some(self.date(s)?)),
             ColumnType::Timestamp => Value::Timestamp(Some(self.timestamp(s)?)),

@@ -34,6 +34,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "tile scopes",
         include_str!("../../migrations/sqlite/0005_tile_scopes.sql"),
     ),
+    (
+        6,
+        "batch numbers",
+        include_str!("../../migrations/sqlite/0006_batch_numbers.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration.
@@ -62,6 +67,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "tile scopes",
         include_str!("../../migrations/postgres/0005_tile_scopes.sql"),
+    ),
+    (
+        6,
+        "batch numbers",
+        include_str!("../../migrations/postgres/0006_batch_numbers.sql"),
     ),
 ];
 

@@ -17,7 +17,6 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::ConnectOptions;
-use sqlx::QueryBuilder;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -655,29 +654,6 @@ impl Store {
             with_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
         Ok(row.map(|(scope,)| scope))
     }
-}
-
-/// The ledger INSERT for `batch`, for either engine.
-fn insert_batch<'a, DB: sqlx::Database>(batch: &'a BatchRecord) -> QueryBuilder<'a, DB>
-where
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    let mut q = QueryBuilder::new(format!("INSERT INTO ingest_batches ({LEDGER_COLUMNS}) "));
-    q.push_values([batch], |mut b, r| {
-        b.push_bind(r.batch_id.as_str())
-            .push_bind(r.register.as_str())
-            .push_bind(r.file_name.as_str())
-            .push_bind(r.content_sha256.as_str())
-            .push_bind(r.rows_read)
-            .push_bind(r.rows_added)
-            .push_bind(r.rows_rejected)
-            .push_bind(r.first_error.as_deref())
-            .push_bind(r.started_at.as_str())
-            .push_bind(r.published_at.as_str());
-    });
-    q
 }
 
 /// A release being published: one transaction, opened by

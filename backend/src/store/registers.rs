@@ -3,35 +3,59 @@
 //!
 //! A batch is written inside one transaction that also inserts its ledger
 //! row, last; until the commit nobody sees any of it, and a crash at any
-//! point leaves the store as it was. SQLite gets one INSERT per chunk of
-//! rows passed as a JSON array (unpacked by `json_each`);
-//! PostgreSQL gets `COPY … FROM STDIN`, into a staging table first for
-//! registers whose rows are replaced by key.
+//! point leaves the store as it was. Every row carries the batch's number
+//! (`batch_no`, the ledger's small integer) rather than its id.
+//!
+//! On SQLite the batch has a connection of its own (rusqlite over the same
+//! SQLite library as sqlx), holding the write lock from the start
+//! (`BEGIN IMMEDIATE`), with one prepared INSERT whose parameters are bound
+//! value by value: sqlx binds through several layers per value, which cost
+//! more than SQLite's insert itself. PostgreSQL gets `COPY … FROM STDIN`.
+//! Registers whose rows are replaced by key gather a batch in a staging
+//! table first, merged into the register sorted by key at the commit.
 
 use std::collections::HashSet;
 
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use rusqlite::OpenFlags;
 use shared::register::{Register, RegisterId, REGISTERS};
 use sqlx::{Postgres, Sqlite, Transaction};
 
-use super::{insert_batch, BatchRecord, Store, StoreError};
+use super::{BatchRecord, Store, StoreError, LEDGER_COLUMNS};
 use crate::ingest::Value;
 
-/// Rows per SQLite INSERT statement.
-const SQLITE_ROWS_PER_STATEMENT: usize = 4096;
+/// Rows per SQLite INSERT statement: a multi-row VALUES list steps the
+/// statement once for many rows.
+const SQLITE_ROWS_PER_STATEMENT: usize = 32;
+
+/// How long a batch waits for another writer of the SQLite file.
+const SQLITE_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The page cache of a batch's SQLite connection (KiB): a large batch's
+/// pages stay in memory until the commit rather than spilling early.
+const SQLITE_CACHE_KIB: i64 = 64 * 1024;
 
 /// An open batch: rows written so far are visible to nobody until
 /// [`BatchWriter::commit`].
 pub struct BatchWriter {
     register: &'static Register,
-    batch_id: String,
-    tx: Tx,
+    /// The batch's number, on every row it writes.
+    batch_no: i64,
+    engine: Engine,
     /// The staging table of a register with key columns: rows gather there
     /// without any index, and are merged into the register sorted by key
     /// at commit, so the key index is written in order instead of at
     /// random.
     staging: Option<String>,
-    /// The SQLite pool, for the checkpoint after the commit.
-    sqlite_pool: Option<sqlx::SqlitePool>,
+}
+
+/// A batch's open transaction.
+enum Engine {
+    /// The batch's own connection, moved onto a blocking thread for each
+    /// step (`None` only while it is there).
+    Sqlite(Option<rusqlite::Connection>),
+    /// A transaction of the pool.
+    Postgres(Transaction<'static, Postgres>),
 }
 
 /// An open transaction, whatever its engine.
@@ -40,31 +64,29 @@ pub(super) enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// The ledger INSERT, in both engines' placeholder syntax.
+fn ledger_insert() -> String {
+    format!(
+        "INSERT INTO ingest_batches ({LEDGER_COLUMNS}, batch_no) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    )
+}
+
 impl Store {
     /// Opens a batch of `register`.
     pub async fn begin_batch(
         &self,
         register: &'static Register,
-        batch_id: &str,
     ) -> Result<BatchWriter, StoreError> {
         let table = register.table();
         let staging = (!register.key_columns.is_empty()).then(|| format!("stage_{table}"));
-        let tx = match self {
-            Store::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                if let Some(name) = &staging {
-                    // Temporary tables belong to the connection; DDL is
-                    // transactional, so a rollback removes it too.
-                    sqlx::query(&format!("DROP TABLE IF EXISTS temp.{name}"))
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(&format!(
-                        "CREATE TEMPORARY TABLE {name} AS SELECT * FROM {table} WHERE false"
-                    ))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Tx::Sqlite(tx)
+        let (engine, batch_no) = match self {
+            Store::Sqlite(_) => {
+                let path = self.sqlite_file()?.expect("a SQLite store has a file");
+                let stage = staging.clone();
+                let (conn, batch_no) =
+                    blocking(move || sqlite_begin(&path, &table, stage.as_deref())).await?;
+                (Engine::Sqlite(Some(conn)), batch_no)
             }
             Store::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
@@ -75,15 +97,17 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                Tx::Postgres(tx)
+                let (batch_no,): (i64,) = sqlx::query_as("SELECT nextval('ingest_batch_no')")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                (Engine::Postgres(tx), batch_no)
             }
         };
         Ok(BatchWriter {
             register,
-            batch_id: batch_id.to_string(),
-            tx,
+            batch_no,
+            engine,
             staging,
-            sqlite_pool: self.sqlite_pool(),
         })
     }
 
@@ -131,60 +155,81 @@ impl Store {
     }
 }
 
+/// Runs `work` on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("the database thread failed: {e}")))?
+}
+
+/// Opens a batch's own connection to the SQLite file at `path`, takes the
+/// write lock, creates the staging table if any and numbers the batch.
+fn sqlite_begin(
+    path: &std::path::Path,
+    table: &str,
+    staging: Option<&str>,
+) -> Result<(rusqlite::Connection, i64), StoreError> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+    // As the pool's connections: in WAL mode NORMAL never corrupts the
+    // database, and a killed process loses nothing committed.
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{SQLITE_CACHE_KIB}; BEGIN IMMEDIATE"
+    ))?;
+    if let Some(name) = staging {
+        // Temporary tables belong to this connection, and go with it.
+        conn.execute_batch(&format!(
+            "CREATE TEMPORARY TABLE {name} AS SELECT * FROM {table} WHERE false"
+        ))?;
+    }
+    // The write lock is held: no other batch can take the same number.
+    let batch_no = conn.query_row(
+        "SELECT COALESCE(MAX(batch_no), 0) + 1 FROM ingest_batches",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok((conn, batch_no))
+}
+
 impl BatchWriter {
+    /// The batch's number, on each of its rows.
+    pub fn batch_no(&self) -> i64 {
+        self.batch_no
+    }
+
     /// Writes validated rows (values in catalogue order).
-    pub async fn write(&mut self, rows: &[Vec<Value>]) -> Result<(), StoreError> {
+    pub async fn write(&mut self, rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
         let register = self.register;
         let target = self.staging.clone().unwrap_or_else(|| register.table());
-        match &mut self.tx {
-            Tx::Sqlite(tx) => {
-                // One bound JSON array per statement, unpacked by SQLite's
-                // json_each: binding every value separately costs sqlx
-                // several times more than SQLite's own parsing.
-                let values: Vec<String> = (0..register.columns.len())
-                    .map(|i| format!("value ->> {i}"))
-                    .collect();
-                let insert = format!(
-                    "INSERT INTO {target} ({}) SELECT {}, $1 FROM json_each($2)",
-                    column_list(register),
-                    values.join(", ")
-                );
-                for chunk in rows.chunks(SQLITE_ROWS_PER_STATEMENT) {
-                    let mut json = Vec::with_capacity(chunk.len() * 96);
-                    json.push(b'[');
-                    for (i, row) in chunk.iter().enumerate() {
-                        if i > 0 {
-                            json.push(b',');
-                        }
-                        json.push(b'[');
-                        for (j, value) in row.iter().enumerate() {
-                            if j > 0 {
-                                json.push(b',');
-                            }
-                            json_value(&mut json, value);
-                        }
-                        json.push(b']');
-                    }
-                    json.push(b']');
-                    let json = String::from_utf8(json).expect("JSON of UTF-8 text is UTF-8");
-                    sqlx::query(&insert)
-                        .bind(self.batch_id.as_str())
-                        .bind(json)
-                        .execute(&mut **tx)
-                        .await?;
-                }
+        let batch_no = self.batch_no;
+        match &mut self.engine {
+            Engine::Sqlite(slot) => {
+                let conn = slot.take().expect("the connection is back after each step");
+                let (conn, written) = tokio::task::spawn_blocking(move || {
+                    let written = sqlite_insert(&conn, register, &target, &rows, batch_no);
+                    (conn, written)
+                })
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("the database thread failed: {e}")))?;
+                *slot = Some(conn);
+                written?;
             }
-            Tx::Postgres(tx) => {
+            Engine::Postgres(tx) => {
                 let mut data = Vec::with_capacity(rows.len() * 96);
-                for row in rows {
+                for row in &rows {
                     for value in row {
                         copy_csv_value(&mut data, value);
                         data.push(b',');
                     }
-                    copy_csv_text(&mut data, &self.batch_id);
+                    data.extend_from_slice(batch_no.to_string().as_bytes());
                     data.push(b'\n');
                 }
                 let statement = format!(
@@ -209,76 +254,238 @@ impl BatchWriter {
             .staging
             .as_ref()
             .map(|staging| merge_statements(self.register, staging));
-        macro_rules! finish {
-            ($tx:expr) => {{
-                let mut tx = $tx;
+        let table = self.register.table();
+        let batch_no = self.batch_no;
+        match self.engine {
+            Engine::Sqlite(conn) => {
+                let conn = conn.expect("the connection is back after each step");
+                let ledger = ledger.clone();
+                blocking(move || {
+                    if let Some([update, insert, first_load]) = &merge {
+                        let started = std::time::Instant::now();
+                        let filled: bool = conn.query_row(
+                            &format!("SELECT EXISTS (SELECT 1 FROM {table})"),
+                            [],
+                            |row| row.get(0),
+                        )?;
+                        // Into an empty register, staged rows are simply
+                        // appended in key order.
+                        if filled {
+                            conn.execute_batch(update)?;
+                            conn.execute_batch(insert)?;
+                        } else {
+                            conn.execute_batch(first_load)?;
+                        }
+                        log::debug!(
+                            "{table}: merged the batch by key in {:.2} s",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    crate::failpoint::hit("ingest-before-ledger");
+                    conn.execute(
+                        &ledger_insert(),
+                        rusqlite::params![
+                            ledger.batch_id,
+                            ledger.register,
+                            ledger.file_name,
+                            ledger.content_sha256,
+                            ledger.rows_read,
+                            ledger.rows_added,
+                            ledger.rows_rejected,
+                            ledger.first_error,
+                            ledger.started_at,
+                            ledger.published_at,
+                            batch_no,
+                        ],
+                    )?;
+                    crate::failpoint::hit("ingest-before-commit");
+                    let started = std::time::Instant::now();
+                    conn.execute_batch("COMMIT")?;
+                    // Copy the batch from the write-ahead log into the
+                    // database now, so the next write does not pay for it
+                    // and the log does not keep the size of the batch.
+                    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                    log::debug!(
+                        "{table}: committed and checkpointed in {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(())
+                })
+                .await?;
+            }
+            Engine::Postgres(mut tx) => {
                 if let Some([update, insert, first_load]) = &merge {
-                    // Into an empty register, staged rows are simply
-                    // appended in key order.
-                    let (filled,): (i64,) = sqlx::query_as(&format!(
-                        "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) AS t",
-                        self.register.table()
-                    ))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if filled == 0 {
-                        sqlx::query(first_load).execute(&mut *tx).await?;
-                    } else {
+                    let (filled,): (bool,) =
+                        sqlx::query_as(&format!("SELECT EXISTS (SELECT 1 FROM {table})"))
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    if filled {
                         sqlx::query(update).execute(&mut *tx).await?;
                         sqlx::query(insert).execute(&mut *tx).await?;
+                    } else {
+                        sqlx::query(first_load).execute(&mut *tx).await?;
                     }
                 }
                 crate::failpoint::hit("ingest-before-ledger");
-                insert_batch(ledger).build().execute(&mut *tx).await?;
+                sqlx::query(&ledger_insert())
+                    .bind(&ledger.batch_id)
+                    .bind(&ledger.register)
+                    .bind(&ledger.file_name)
+                    .bind(&ledger.content_sha256)
+                    .bind(ledger.rows_read)
+                    .bind(ledger.rows_added)
+                    .bind(ledger.rows_rejected)
+                    .bind(&ledger.first_error)
+                    .bind(&ledger.started_at)
+                    .bind(&ledger.published_at)
+                    .bind(batch_no)
+                    .execute(&mut *tx)
+                    .await?;
                 crate::failpoint::hit("ingest-before-commit");
                 tx.commit().await?;
-            }};
-        }
-        match self.tx {
-            Tx::Sqlite(tx) => {
-                finish!(tx);
-                super::checkpoint(self.sqlite_pool.as_ref()).await?;
             }
-            Tx::Postgres(tx) => finish!(tx),
         }
         Ok(())
     }
 
     /// Drops everything written in this batch.
     pub async fn rollback(self) -> Result<(), StoreError> {
-        match self.tx {
-            Tx::Sqlite(tx) => tx.rollback().await?,
-            Tx::Postgres(tx) => tx.rollback().await?,
+        match self.engine {
+            // Closing the connection rolls its transaction back.
+            Engine::Sqlite(conn) => {
+                if let Some(conn) = conn {
+                    blocking(move || Ok(conn.execute_batch("ROLLBACK")?)).await?;
+                }
+            }
+            Engine::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
     }
 }
 
-/// The stored columns of a register and `batch_id`, comma-separated.
+/// Inserts `rows` into `target` with prepared statements of
+/// [`SQLITE_ROWS_PER_STATEMENT`] rows (and one of a single row for the
+/// rest), binding each value.
+fn sqlite_insert(
+    conn: &rusqlite::Connection,
+    register: &Register,
+    target: &str,
+    rows: &[Vec<Value>],
+    batch_no: i64,
+) -> Result<(), StoreError> {
+    let width = register.columns.len() + 1;
+    let sql = |count: usize| {
+        let row = format!("({})", vec!["?"; width].join(", "));
+        format!(
+            "INSERT INTO {target} ({}) VALUES {}",
+            column_list(register),
+            vec![row; count].join(", ")
+        )
+    };
+    let mut text = Text::default();
+    let mut insert = |statement: &mut rusqlite::CachedStatement<'_>, rows: &[Vec<Value>]| {
+        let mut at = 1;
+        for row in rows {
+            for value in row {
+                bind(statement, at, value, &mut text)?;
+                at += 1;
+            }
+            statement.raw_bind_parameter(at, batch_no)?;
+            at += 1;
+        }
+        statement.raw_execute().map(drop)
+    };
+    let mut chunks = rows.chunks_exact(SQLITE_ROWS_PER_STATEMENT);
+    if chunks.len() > 0 {
+        let mut statement = conn.prepare_cached(&sql(SQLITE_ROWS_PER_STATEMENT))?;
+        for chunk in &mut chunks {
+            insert(&mut statement, chunk)?;
+        }
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut statement = conn.prepare_cached(&sql(1))?;
+        for row in rest {
+            insert(&mut statement, std::slice::from_ref(row))?;
+        }
+    }
+    Ok(())
+}
+
+/// A buffer for dates and timestamps in the text SQLite keeps.
+#[derive(Default)]
+struct Text([u8; 19]);
+
+impl Text {
+    /// `YYYY-MM-DD`.
+    fn date(&mut self, date: NaiveDate) -> &str {
+        self.put(0, date.year() as u32, 4);
+        self.0[4] = b'-';
+        self.put(5, date.month(), 2);
+        self.0[7] = b'-';
+        self.put(8, date.day(), 2);
+        self.as_str(10)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS`.
+    fn timestamp(&mut self, at: NaiveDateTime) -> &str {
+        self.date(at.date());
+        self.0[10] = b' ';
+        self.put(11, at.hour(), 2);
+        self.0[13] = b':';
+        self.put(14, at.minute(), 2);
+        self.0[16] = b':';
+        self.put(17, at.second(), 2);
+        self.as_str(19)
+    }
+
+    fn put(&mut self, at: usize, mut n: u32, digits: usize) {
+        for i in (at..at + digits).rev() {
+            self.0[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+
+    fn as_str(&self, len: usize) -> &str {
+        std::str::from_utf8(&self.0[..len]).expect("digits and separators are ASCII")
+    }
+}
+
+/// Binds `value` as the `at`-th parameter: text as text, dates and
+/// timestamps as the text SQLite stores, none as null.
+fn bind(
+    statement: &mut rusqlite::Statement<'_>,
+    at: usize,
+    value: &Value,
+    text: &mut Text,
+) -> rusqlite::Result<()> {
+    match value {
+        Value::Text(Some(v)) => statement.raw_bind_parameter(at, v.as_str()),
+        Value::Int(Some(v)) => statement.raw_bind_parameter(at, v),
+        Value::Real(Some(v)) => statement.raw_bind_parameter(at, v),
+        Value::Date(Some(v)) if (0..=9999).contains(&v.year()) => {
+            statement.raw_bind_parameter(at, text.date(*v))
+        }
+        Value::Timestamp(Some(v)) if (0..=9999).contains(&v.year()) => {
+            statement.raw_bind_parameter(at, text.timestamp(*v))
+        }
+        Value::Date(Some(v)) => statement.raw_bind_parameter(at, v.to_string()),
+        Value::Timestamp(Some(v)) => {
+            statement.raw_bind_parameter(at, v.format("%Y-%m-%d %H:%M:%S").to_string())
+        }
+        _ => statement.raw_bind_parameter(at, rusqlite::types::Null),
+    }
+}
+
+/// The stored columns of a register and `batch_no`, comma-separated.
 fn column_list(register: &Register) -> String {
     register
         .columns
         .iter()
         .map(|c| c.stored_name())
-        .chain(["batch_id"])
+        .chain(["batch_no"])
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Appends `value` as JSON: text as a string, dates and timestamps as the
-/// text SQLite stores, none as null.
-fn json_value(out: &mut Vec<u8>, value: &Value) {
-    use std::io::Write;
-    match value {
-        Value::Text(Some(v)) => serde_json::to_writer(&mut *out, v).expect("writes to a Vec"),
-        Value::Int(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
-        Value::Real(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
-        Value::Date(Some(v)) => write!(out, "\"{v}\"").expect("writes to a Vec"),
-        Value::Timestamp(Some(v)) => {
-            write!(out, "\"{}\"", v.format("%Y-%m-%d %H:%M:%S")).expect("writes to a Vec")
-        }
-        _ => out.extend_from_slice(b"null"),
-    }
 }
 
 /// The statements that merge a staging table into its register: rows
@@ -303,7 +510,7 @@ fn merge_statements(register: &Register, staging: &str) -> [String; 3] {
         .columns
         .iter()
         .map(|c| c.stored_name())
-        .chain(["batch_id"])
+        .chain(["batch_no"])
         .filter(|c| !keys.contains(c))
         .map(|c| format!("{c} = s.{c}"))
         .collect();
@@ -383,7 +590,7 @@ mod tests {
         let cpr = RegisterId::Cpr.def();
         let [update, insert, first_load] = merge_statements(cpr, "stage");
         assert!(update.starts_with("UPDATE reg_cpr SET birth_date = s.birth_date, "));
-        assert!(update.contains("batch_id = s.batch_id"));
+        assert!(update.contains("batch_no = s.batch_no"));
         let set = update.split(" FROM ").next().expect("a SET list");
         assert!(!set.contains("pseudonym = ") && !set.contains("valid_from = "));
         assert!(update.ends_with(
@@ -394,7 +601,7 @@ mod tests {
         assert!(insert.contains("WHERE NOT EXISTS"));
         assert!(!first_load.contains("WHERE"));
         assert!(first_load.ends_with("ORDER BY s.pseudonym, s.valid_from"));
-        assert!(column_list(cpr).ends_with(", batch_id"));
+        assert!(column_list(cpr).ends_with(", batch_no"));
     }
 
     #[test]
