@@ -18,8 +18,10 @@ use super::pseudonym::{Cpr, PseudonymKey, Pseudonymiser};
 /// optional value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// Text: codes, shaped values, names, pseudonyms, months.
+    /// Text: shaped values, names, pseudonyms, months.
     Text(Option<String>),
+    /// A code of the column's code list (held without a copy).
+    Code(&'static str),
     /// Whole numbers, flags, municipality and region codes.
     Int(Option<i64>),
     /// Decimal numbers.
@@ -35,6 +37,7 @@ impl Value {
     pub fn is_none(&self) -> bool {
         match self {
             Value::Text(v) => v.is_none(),
+            Value::Code(_) => false,
             Value::Int(v) => v.is_none(),
             Value::Real(v) => v.is_none(),
             Value::Date(v) => v.is_none(),
@@ -70,6 +73,7 @@ impl Value {
         std::mem::discriminant(self).hash(h);
         match self {
             Value::Text(v) => v.hash(h),
+            Value::Code(v) => v.hash(h),
             Value::Int(v) => v.hash(h),
             Value::Real(v) => v.map(f64::to_bits).hash(h),
             Value::Date(v) => v.hash(h),
@@ -79,8 +83,10 @@ impl Value {
 
     /// The value as text, for references and code rules.
     fn text(&self) -> std::borrow::Cow<'_, str> {
-        if let Value::Text(Some(v)) = self {
-            return std::borrow::Cow::Borrowed(v);
+        match self {
+            Value::Text(Some(v)) => return std::borrow::Cow::Borrowed(v),
+            Value::Code(v) => return std::borrow::Cow::Borrowed(v),
+            _ => {}
         }
         std::borrow::Cow::Owned(self.owned_text())
     }
@@ -88,6 +94,7 @@ impl Value {
     fn owned_text(&self) -> String {
         match self {
             Value::Text(v) => v.clone().unwrap_or_default(),
+            Value::Code(v) => (*v).to_string(),
             Value::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
             Value::Real(v) => v.map(|v| v.to_string()).unwrap_or_default(),
             Value::Date(v) => v.map(|v| v.to_string()).unwrap_or_default(),
@@ -155,6 +162,10 @@ impl Validator {
         today: NaiveDate,
         mut known: HashMap<&'static str, HashSet<String>>,
     ) -> Validator {
+        assert!(
+            register.columns.len() <= 64,
+            "a row's failed columns are a 64-bit mask"
+        );
         Validator {
             register,
             pseudonymiser: Pseudonymiser::new(key),
@@ -179,6 +190,9 @@ impl Validator {
     pub fn row(&mut self, row: &mut Row<'_>) -> Option<Vec<Value>> {
         let register = self.register;
         let mut values = Vec::with_capacity(register.columns.len());
+        // Columns that did not parse (they hold an empty value): rules
+        // skip them, their error is reported already.
+        let mut failed = 0u64;
         for (i, column) in register.columns.iter().enumerate() {
             let text = row.get(i);
             let value = if text.is_empty() {
@@ -191,7 +205,12 @@ impl Validator {
             } else {
                 row.parse(i, |s| self.parse(column.kind, s))
             };
-            if let (Some(value), Some(known)) = (&value, &self.known[i]) {
+            let Some(value) = value else {
+                failed |= 1 << i;
+                values.push(Value::none(column.kind));
+                continue;
+            };
+            if let Some(known) = &self.known[i] {
                 if !value.is_none() && !known.contains(value.text().as_ref()) {
                     let (to, _) = column
                         .references
@@ -210,11 +229,10 @@ impl Validator {
             values.push(value);
         }
         // Rules are checked on whatever parsed, so a row's report is whole.
-        self.check_rules(row, &values);
+        self.check_rules(row, &values, failed);
         if row.has_errors() {
             return None;
         }
-        let values: Vec<Value> = values.into_iter().flatten().collect();
         self.check_key(row, &values);
         Some(values)
     }
@@ -269,16 +287,16 @@ impl Validator {
                 "1" => Value::Int(Some(1)),
                 _ => return Err(format!("not a flag: {s:?}: expected 0 or 1")),
             },
-            ColumnType::Code { codes } => {
-                if !codes.iter().any(|c| c.code == s) {
+            ColumnType::Code { codes } => match codes.iter().find(|c| c.code == s) {
+                Some(c) => Value::Code(c.code),
+                None => {
                     let list: Vec<&str> = codes.iter().map(|c| c.code).collect();
                     return Err(format!(
                         "unknown code {s:?}: expected one of {}",
                         list.join(", ")
                     ));
                 }
-                Value::Text(Some(s.to_string()))
-            }
+            },
             ColumnType::Municipality => {
                 let code = s
                     .parse::<u16>()
@@ -345,7 +363,8 @@ impl Validator {
         Ok(t)
     }
 
-    fn check_rules(&self, row: &mut Row<'_>, values: &[Option<Value>]) {
+    fn check_rules(&self, row: &mut Row<'_>, values: &[Value], failed: u64) {
+        let parsed = |i: usize| (failed & (1 << i) == 0).then(|| &values[i]);
         let register = self.register;
         let at = |name: &str| {
             register
@@ -356,7 +375,7 @@ impl Validator {
             match *rule {
                 RowRule::NotBefore { later, earlier } => {
                     let (l, e) = (at(later), at(earlier));
-                    let moment = |i: usize| values[i].as_ref().and_then(Value::moment);
+                    let moment = |i: usize| parsed(i).and_then(Value::moment);
                     if let (Some(lv), Some(ev)) = (moment(l), moment(e)) {
                         if lv < ev {
                             row.error(l, format!("{later} is before {earlier}"));
@@ -369,7 +388,7 @@ impl Validator {
                     codes,
                 } => {
                     let (c, w) = (at(column), at(when));
-                    let (Some(value), Some(decider)) = (&values[c], &values[w]) else {
+                    let (Some(value), Some(decider)) = (parsed(c), parsed(w)) else {
                         continue;
                     };
                     let decider = decider.text();

@@ -224,12 +224,13 @@ impl BatchWriter {
             }
             Engine::Postgres(tx) => {
                 let mut data = Vec::with_capacity(rows.len() * 96);
+                let batch_no = batch_no.to_string();
                 for row in &rows {
                     for value in row {
                         copy_csv_value(&mut data, value);
                         data.push(b',');
                     }
-                    data.extend_from_slice(batch_no.to_string().as_bytes());
+                    data.extend_from_slice(batch_no.as_bytes());
                     data.push(b'\n');
                 }
                 let statement = format!(
@@ -461,6 +462,7 @@ fn bind(
 ) -> rusqlite::Result<()> {
     match value {
         Value::Text(Some(v)) => statement.raw_bind_parameter(at, v.as_str()),
+        Value::Code(v) => statement.raw_bind_parameter(at, *v),
         Value::Int(Some(v)) => statement.raw_bind_parameter(at, v),
         Value::Real(Some(v)) => statement.raw_bind_parameter(at, v),
         Value::Date(Some(v)) if (0..=9999).contains(&v.year()) => {
@@ -544,6 +546,7 @@ fn copy_csv_value(out: &mut Vec<u8>, value: &Value) {
     use std::io::Write;
     match value {
         Value::Text(Some(v)) => copy_csv_text(out, v),
+        Value::Code(v) => copy_csv_text(out, v),
         Value::Int(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
         Value::Real(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
         Value::Date(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
