@@ -32,6 +32,8 @@ const REGISTERS: &[&str] = &[
 struct Measured {
     seconds: f64,
     peak_kib: u64,
+    /// User and system CPU time of the process.
+    cpu_seconds: f64,
 }
 
 /// What every benchmark starts from: its options, the release server and
@@ -138,13 +140,14 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     println!("\n==> DuckDB read_csv of the same files");
     let mut args = vec![extracts.clone()];
     args.extend(present.iter().map(PathBuf::from));
-    let duckdb: Vec<(String, u64, f64)> = bench
+    let duckdb: Vec<(String, u64, f64, f64)> = bench
         .python("duckdb_ingest.py", &args)?
         .lines()
         .filter_map(|l| {
             let mut f = l.split_whitespace();
             Some((
                 f.next()?.to_string(),
+                f.next()?.parse().ok()?,
                 f.next()?.parse().ok()?,
                 f.next()?.parse().ok()?,
             ))
@@ -207,37 +210,44 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     let mut header = format!("{:<14} {:>12}", "register", "rows");
     for (engine, _) in &results {
         header.push_str(&format!(
-            " | {engine:>10} s {:>10} {:>8} {:>9}",
-            "rows/s", "peak MiB", "vs DuckDB"
+            " | {engine:>10} s {:>10} {:>10} {:>8} {:>9}",
+            "rows/s", "rows/CPU-s", "peak MiB", "vs DuckDB"
         ));
     }
-    header.push_str(&format!(" | {:>8} s {:>10}", "DuckDB", "rows/s"));
+    header.push_str(&format!(
+        " | {:>8} s {:>10} {:>10}",
+        "DuckDB", "rows/s", "rows/CPU-s"
+    ));
     println!("{header}");
     for (i, register) in present.iter().enumerate() {
-        let (rows, duck_seconds) = duckdb
+        let (rows, duck_seconds, duck_cpu) = duckdb
             .iter()
-            .find(|(r, _, _)| r == register)
-            .map_or((0, f64::NAN), |(_, n, s)| (*n, *s));
+            .find(|(r, _, _, _)| r == register)
+            .map_or((0, f64::NAN, f64::NAN), |(_, n, s, c)| (*n, *s, *c));
         let mut line = format!("{register:<14} {rows:>12}");
         for (_, measured) in &results {
             let m = measured.get(i).cloned().unwrap_or_default();
             line.push_str(&format!(
-                " | {:>12.1} {:>10.0} {:>8} {:>8.2}×",
+                " | {:>12.1} {:>10.0} {:>10.0} {:>8} {:>8.2}×",
                 m.seconds,
                 rows as f64 / m.seconds,
+                rows as f64 / m.cpu_seconds,
                 m.peak_kib / 1024,
                 m.seconds / duck_seconds
             ));
         }
         line.push_str(&format!(
-            " | {:>10.1} {:>10.0}",
+            " | {:>10.1} {:>10.0} {:>10.0}",
             duck_seconds,
-            rows as f64 / duck_seconds
+            rows as f64 / duck_seconds,
+            rows as f64 / duck_cpu
         ));
         println!("{line}");
     }
     println!(
-        "(\"vs DuckDB\": our time ÷ DuckDB's time for the same file; DuckDB loads into memory without validation.)"
+        "(\"rows/CPU-s\": rows per second of the ingest process's CPU time, user and system — the rate per core; \
+         PostgreSQL's server processes are not counted. \"vs DuckDB\": our time ÷ DuckDB's time for the same file; \
+         DuckDB loads into memory without validation.)"
     );
     Ok(())
 }
@@ -271,7 +281,7 @@ pub fn bench_ingest_postgres(args: &[String]) -> Result<(), String> {
     )?;
     let text: String = measured
         .iter()
-        .map(|m| format!("{} {}\n", m.seconds, m.peak_kib))
+        .map(|m| format!("{} {} {}\n", m.seconds, m.peak_kib, m.cpu_seconds))
         .collect();
     std::fs::write(results, text).map_err(|e| format!("writing {results}: {e}"))
 }
@@ -319,7 +329,7 @@ fn timed_to(command: &mut Command, work: &Path, stdout: Option<&Path>) -> Result
         );
     }
     let status = time
-        .args(["-f", "%e %M", "-o"])
+        .args(["-f", "%e %M %U %S", "-o"])
         .arg(&report)
         .arg(&program)
         .args(&args)
@@ -330,9 +340,11 @@ fn timed_to(command: &mut Command, work: &Path, stdout: Option<&Path>) -> Result
     }
     let text = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
     let mut f = text.split_whitespace();
+    let mut number = || f.next().and_then(|s| s.parse::<f64>().ok());
     Ok(Measured {
-        seconds: f.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN),
-        peak_kib: f.next().and_then(|s| s.parse().ok()).unwrap_or(0),
+        seconds: number().unwrap_or(f64::NAN),
+        peak_kib: number().map_or(0, |kib| kib as u64),
+        cpu_seconds: number().unwrap_or(f64::NAN) + number().unwrap_or(f64::NAN),
     })
 }
 
@@ -346,6 +358,7 @@ fn read_results(path: &Path) -> Result<Vec<Measured>, String> {
             Some(Measured {
                 seconds: f.next()?.parse().ok()?,
                 peak_kib: f.next()?.parse().ok()?,
+                cpu_seconds: f.next()?.parse().ok()?,
             })
         })
         .collect())
