@@ -63,6 +63,32 @@ async fn every_register_round_trips_as_csv(store: &Store) {
         store.batch_count().await.expect("batches"),
         REGISTERS.len() as i64
     );
+    // Every row leads back to its own batch's ledger row, by number.
+    let mut numbers = Vec::new();
+    for register in REGISTERS {
+        let table = register.table();
+        let sql = format!(
+            "SELECT COUNT(*), COUNT(b.batch_id), MIN(r.batch_no), MAX(r.batch_no) \
+             FROM {table} AS r LEFT JOIN ingest_batches AS b \
+             ON b.batch_no = r.batch_no AND b.register = '{}'",
+            register.key
+        );
+        let (rows, in_ledger, first, last): (i64, i64, i64, i64) = match store {
+            Store::Sqlite(pool) => sqlx::query_as(&sql).fetch_one(pool).await,
+            Store::Postgres(pool) => sqlx::query_as(&sql).fetch_one(pool).await,
+        }
+        .expect("batch numbers");
+        assert_eq!(
+            in_ledger, rows,
+            "{}: rows without their batch",
+            register.key
+        );
+        assert_eq!(first, last, "{}: one batch, one number", register.key);
+        numbers.push(first);
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), REGISTERS.len(), "each batch its own number");
 }
 
 async fn every_register_round_trips_as_arrow(store: &Store) {

@@ -68,6 +68,7 @@ macro_rules! with_pool {
 mod facts;
 mod registers;
 mod reports;
+mod sorted;
 
 pub use facts::{LprContact, Redemption};
 pub use registers::BatchWriter;

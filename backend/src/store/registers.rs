@@ -11,8 +11,13 @@
 //! (`BEGIN IMMEDIATE`), with one prepared INSERT whose parameters are bound
 //! value by value: sqlx binds through several layers per value, which cost
 //! more than SQLite's insert itself. PostgreSQL gets `COPY … FROM STDIN`.
-//! Registers whose rows are replaced by key gather a batch in a staging
-//! table first, merged into the register sorted by key at the commit.
+//!
+//! Registers whose rows are replaced by key take a batch in key order, so
+//! the key index is appended to instead of written at random: on SQLite
+//! the rows are sorted outside the database (`sorted.rs`) and inserted —
+//! or upserted, into a register that has rows — at the commit; on
+//! PostgreSQL they gather in an index-free staging table, merged into the
+//! register sorted by key at the commit.
 
 use std::collections::HashSet;
 
@@ -21,6 +26,7 @@ use rusqlite::OpenFlags;
 use shared::register::{Register, RegisterId, REGISTERS};
 use sqlx::{Postgres, Sqlite, Transaction};
 
+use super::sorted::{self, SortedRows, Stored};
 use super::{BatchRecord, Store, StoreError, LEDGER_COLUMNS};
 use crate::ingest::Value;
 
@@ -42,20 +48,29 @@ pub struct BatchWriter {
     /// The batch's number, on every row it writes.
     batch_no: i64,
     engine: Engine,
-    /// The staging table of a register with key columns: rows gather there
-    /// without any index, and are merged into the register sorted by key
-    /// at commit, so the key index is written in order instead of at
-    /// random.
-    staging: Option<String>,
 }
 
 /// A batch's open transaction.
 enum Engine {
     /// The batch's own connection, moved onto a blocking thread for each
     /// step (`None` only while it is there).
-    Sqlite(Option<rusqlite::Connection>),
+    Sqlite(Option<SqliteBatch>),
     /// A transaction of the pool.
-    Postgres(Transaction<'static, Postgres>),
+    Postgres {
+        /// The transaction.
+        tx: Transaction<'static, Postgres>,
+        /// The staging table of a register with key columns: rows gather
+        /// there without any index, and are merged into the register
+        /// sorted by key at commit.
+        staging: Option<String>,
+    },
+}
+
+/// A SQLite batch: its connection, and its rows in key order for a
+/// register with key columns (written at the commit).
+struct SqliteBatch {
+    conn: rusqlite::Connection,
+    sorted: Option<SortedRows>,
 }
 
 /// An open transaction, whatever its engine.
@@ -79,16 +94,16 @@ impl Store {
         register: &'static Register,
     ) -> Result<BatchWriter, StoreError> {
         let table = register.table();
-        let staging = (!register.key_columns.is_empty()).then(|| format!("stage_{table}"));
+        let keyed = !register.key_columns.is_empty();
         let (engine, batch_no) = match self {
             Store::Sqlite(_) => {
                 let path = self.sqlite_file()?.expect("a SQLite store has a file");
-                let stage = staging.clone();
-                let (conn, batch_no) =
-                    blocking(move || sqlite_begin(&path, &table, stage.as_deref())).await?;
-                (Engine::Sqlite(Some(conn)), batch_no)
+                let (conn, batch_no) = blocking(move || sqlite_begin(&path)).await?;
+                let sorted = keyed.then(|| SortedRows::new(register));
+                (Engine::Sqlite(Some(SqliteBatch { conn, sorted })), batch_no)
             }
             Store::Postgres(pool) => {
+                let staging = keyed.then(|| format!("stage_{table}"));
                 let mut tx = pool.begin().await?;
                 if let Some(name) = &staging {
                     sqlx::query(&format!(
@@ -100,14 +115,13 @@ impl Store {
                 let (batch_no,): (i64,) = sqlx::query_as("SELECT nextval('ingest_batch_no')")
                     .fetch_one(&mut *tx)
                     .await?;
-                (Engine::Postgres(tx), batch_no)
+                (Engine::Postgres { tx, staging }, batch_no)
             }
         };
         Ok(BatchWriter {
             register,
             batch_no,
             engine,
-            staging,
         })
     }
 
@@ -165,12 +179,8 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Opens a batch's own connection to the SQLite file at `path`, takes the
-/// write lock, creates the staging table if any and numbers the batch.
-fn sqlite_begin(
-    path: &std::path::Path,
-    table: &str,
-    staging: Option<&str>,
-) -> Result<(rusqlite::Connection, i64), StoreError> {
+/// write lock and numbers the batch.
+fn sqlite_begin(path: &std::path::Path) -> Result<(rusqlite::Connection, i64), StoreError> {
     let conn = rusqlite::Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -181,12 +191,6 @@ fn sqlite_begin(
     conn.execute_batch(&format!(
         "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{SQLITE_CACHE_KIB}; BEGIN IMMEDIATE"
     ))?;
-    if let Some(name) = staging {
-        // Temporary tables belong to this connection, and go with it.
-        conn.execute_batch(&format!(
-            "CREATE TEMPORARY TABLE {name} AS SELECT * FROM {table} WHERE false"
-        ))?;
-    }
     // The write lock is held: no other batch can take the same number.
     let batch_no = conn.query_row(
         "SELECT COALESCE(MAX(batch_no), 0) + 1 FROM ingest_batches",
@@ -208,21 +212,24 @@ impl BatchWriter {
             return Ok(());
         }
         let register = self.register;
-        let target = self.staging.clone().unwrap_or_else(|| register.table());
         let batch_no = self.batch_no;
         match &mut self.engine {
             Engine::Sqlite(slot) => {
-                let conn = slot.take().expect("the connection is back after each step");
-                let (conn, written) = tokio::task::spawn_blocking(move || {
-                    let written = sqlite_insert(&conn, register, &target, &rows, batch_no);
-                    (conn, written)
+                let mut batch = slot.take().expect("the connection is back after each step");
+                let (batch, written) = tokio::task::spawn_blocking(move || {
+                    let written = match &mut batch.sorted {
+                        Some(sorted) => rows.iter().try_for_each(|row| sorted.push(row)),
+                        None => sqlite_insert(&batch.conn, register, &rows, batch_no),
+                    };
+                    (batch, written)
                 })
                 .await
                 .map_err(|e| StoreError::Corrupt(format!("the database thread failed: {e}")))?;
-                *slot = Some(conn);
+                *slot = Some(batch);
                 written?;
             }
-            Engine::Postgres(tx) => {
+            Engine::Postgres { tx, staging } => {
+                let target = staging.clone().unwrap_or_else(|| register.table());
                 let mut data = Vec::with_capacity(rows.len() * 96);
                 let batch_no = batch_no.to_string();
                 for row in &rows {
@@ -251,34 +258,20 @@ impl BatchWriter {
     /// Merges staged rows, inserts the ledger row and commits: the batch
     /// becomes visible.
     pub async fn commit(self, ledger: &BatchRecord) -> Result<(), StoreError> {
-        let merge = self
-            .staging
-            .as_ref()
-            .map(|staging| merge_statements(self.register, staging));
-        let table = self.register.table();
+        let register = self.register;
+        let table = register.table();
         let batch_no = self.batch_no;
         match self.engine {
-            Engine::Sqlite(conn) => {
-                let conn = conn.expect("the connection is back after each step");
+            Engine::Sqlite(batch) => {
+                let SqliteBatch { conn, sorted } =
+                    batch.expect("the connection is back after each step");
                 let ledger = ledger.clone();
                 blocking(move || {
-                    if let Some([update, insert, first_load]) = &merge {
+                    if let Some(sorted) = sorted {
                         let started = std::time::Instant::now();
-                        let filled: bool = conn.query_row(
-                            &format!("SELECT EXISTS (SELECT 1 FROM {table})"),
-                            [],
-                            |row| row.get(0),
-                        )?;
-                        // Into an empty register, staged rows are simply
-                        // appended in key order.
-                        if filled {
-                            conn.execute_batch(update)?;
-                            conn.execute_batch(insert)?;
-                        } else {
-                            conn.execute_batch(first_load)?;
-                        }
+                        sqlite_insert_sorted(&conn, register, sorted, batch_no)?;
                         log::debug!(
-                            "{table}: merged the batch by key in {:.2} s",
+                            "{table}: wrote the batch in key order in {:.2} s",
                             started.elapsed().as_secs_f64()
                         );
                     }
@@ -314,7 +307,10 @@ impl BatchWriter {
                 })
                 .await?;
             }
-            Engine::Postgres(mut tx) => {
+            Engine::Postgres { mut tx, staging } => {
+                let merge = staging
+                    .as_ref()
+                    .map(|staging| merge_statements(register, staging));
                 if let Some([update, insert, first_load]) = &merge {
                     let (filled,): (bool,) =
                         sqlx::query_as(&format!("SELECT EXISTS (SELECT 1 FROM {table})"))
@@ -353,24 +349,23 @@ impl BatchWriter {
     pub async fn rollback(self) -> Result<(), StoreError> {
         match self.engine {
             // Closing the connection rolls its transaction back.
-            Engine::Sqlite(conn) => {
-                if let Some(conn) = conn {
+            Engine::Sqlite(batch) => {
+                if let Some(SqliteBatch { conn, .. }) = batch {
                     blocking(move || Ok(conn.execute_batch("ROLLBACK")?)).await?;
                 }
             }
-            Engine::Postgres(tx) => tx.rollback().await?,
+            Engine::Postgres { tx, .. } => tx.rollback().await?,
         }
         Ok(())
     }
 }
 
-/// Inserts `rows` into `target` with prepared statements of
+/// Inserts `rows` into the register's table with prepared statements of
 /// [`SQLITE_ROWS_PER_STATEMENT`] rows (and one of a single row for the
 /// rest), binding each value.
 fn sqlite_insert(
     conn: &rusqlite::Connection,
     register: &Register,
-    target: &str,
     rows: &[Vec<Value>],
     batch_no: i64,
 ) -> Result<(), StoreError> {
@@ -378,7 +373,8 @@ fn sqlite_insert(
     let sql = |count: usize| {
         let row = format!("({})", vec!["?"; width].join(", "));
         format!(
-            "INSERT INTO {target} ({}) VALUES {}",
+            "INSERT INTO {} ({}) VALUES {}",
+            register.table(),
             column_list(register),
             vec![row; count].join(", ")
         )
@@ -388,7 +384,7 @@ fn sqlite_insert(
         let mut at = 1;
         for row in rows {
             for value in row {
-                bind(statement, at, value, &mut text)?;
+                bind(statement, at, sorted::stored(value, &mut text))?;
                 at += 1;
             }
             statement.raw_bind_parameter(at, batch_no)?;
@@ -415,11 +411,11 @@ fn sqlite_insert(
 
 /// A buffer for dates and timestamps in the text SQLite keeps.
 #[derive(Default)]
-struct Text([u8; 19]);
+pub(super) struct Text([u8; 19]);
 
 impl Text {
     /// `YYYY-MM-DD`.
-    fn date(&mut self, date: NaiveDate) -> &str {
+    pub(super) fn date(&mut self, date: NaiveDate) -> &str {
         self.put(0, date.year() as u32, 4);
         self.0[4] = b'-';
         self.put(5, date.month(), 2);
@@ -429,7 +425,7 @@ impl Text {
     }
 
     /// `YYYY-MM-DD HH:MM:SS`.
-    fn timestamp(&mut self, at: NaiveDateTime) -> &str {
+    pub(super) fn timestamp(&mut self, at: NaiveDateTime) -> &str {
         self.date(at.date());
         self.0[10] = b' ';
         self.put(11, at.hour(), 2);
@@ -452,31 +448,42 @@ impl Text {
     }
 }
 
-/// Binds `value` as the `at`-th parameter: text as text, dates and
-/// timestamps as the text SQLite stores, none as null.
+/// Binds `value` as the `at`-th parameter.
 fn bind(
     statement: &mut rusqlite::Statement<'_>,
     at: usize,
-    value: &Value,
-    text: &mut Text,
+    value: Stored<'_>,
 ) -> rusqlite::Result<()> {
     match value {
-        Value::Text(Some(v)) => statement.raw_bind_parameter(at, v.as_str()),
-        Value::Code(v) => statement.raw_bind_parameter(at, *v),
-        Value::Int(Some(v)) => statement.raw_bind_parameter(at, v),
-        Value::Real(Some(v)) => statement.raw_bind_parameter(at, v),
-        Value::Date(Some(v)) if (0..=9999).contains(&v.year()) => {
-            statement.raw_bind_parameter(at, text.date(*v))
-        }
-        Value::Timestamp(Some(v)) if (0..=9999).contains(&v.year()) => {
-            statement.raw_bind_parameter(at, text.timestamp(*v))
-        }
-        Value::Date(Some(v)) => statement.raw_bind_parameter(at, v.to_string()),
-        Value::Timestamp(Some(v)) => {
-            statement.raw_bind_parameter(at, v.format("%Y-%m-%d %H:%M:%S").to_string())
-        }
-        _ => statement.raw_bind_parameter(at, rusqlite::types::Null),
+        Stored::Null => statement.raw_bind_parameter(at, rusqlite::types::Null),
+        Stored::Int(v) => statement.raw_bind_parameter(at, v),
+        Stored::Real(v) => statement.raw_bind_parameter(at, v),
+        Stored::Text(v) => statement.raw_bind_parameter(at, v),
     }
+}
+
+/// Writes a keyed batch's rows in key order: appended to an empty
+/// register, upserted by key into one that has rows.
+fn sqlite_insert_sorted(
+    conn: &rusqlite::Connection,
+    register: &Register,
+    sorted: SortedRows,
+    batch_no: i64,
+) -> Result<(), StoreError> {
+    let filled: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {})", register.table()),
+        [],
+        |row| row.get(0),
+    )?;
+    let mut statement = conn.prepare(&upsert_statement(register, filled))?;
+    sorted.for_each_in_order(|values| {
+        for (i, value) in values.iter().enumerate() {
+            bind(&mut statement, i + 1, *value)?;
+        }
+        statement.raw_bind_parameter(values.len() + 1, batch_no)?;
+        statement.raw_execute()?;
+        Ok(())
+    })
 }
 
 /// The stored columns of a register and `batch_no`, comma-separated.
@@ -497,23 +504,15 @@ fn column_list(register: &Register) -> String {
 /// speculative insertion per row.
 fn merge_statements(register: &Register, staging: &str) -> [String; 3] {
     let table = register.table();
-    let keys: Vec<&str> = register
-        .key_columns
-        .iter()
-        .filter_map(|k| register.column(k).map(|c| c.stored_name()))
-        .collect();
+    let keys = stored_keys(register);
     let same_key = |a: &str, b: &str| {
         keys.iter()
             .map(|k| format!("{a}.{k} = {b}.{k}"))
             .collect::<Vec<_>>()
             .join(" AND ")
     };
-    let updates: Vec<String> = register
-        .columns
+    let updates: Vec<String> = not_keys(register)
         .iter()
-        .map(|c| c.stored_name())
-        .chain(["batch_no"])
-        .filter(|c| !keys.contains(c))
         .map(|c| format!("{c} = s.{c}"))
         .collect();
     let columns = column_list(register);
@@ -538,6 +537,52 @@ fn merge_statements(register: &Register, staging: &str) -> [String; 3] {
             order.join(", ")
         ),
     ]
+}
+
+/// The stored names of a register's key columns.
+fn stored_keys(register: &Register) -> Vec<&'static str> {
+    register
+        .key_columns
+        .iter()
+        .filter_map(|k| register.column(k).map(|c| c.stored_name()))
+        .collect()
+}
+
+/// The stored columns a row of the same key replaces (`batch_no` too).
+fn not_keys(register: &Register) -> Vec<&'static str> {
+    let keys = stored_keys(register);
+    register
+        .columns
+        .iter()
+        .map(|c| c.stored_name())
+        .chain(["batch_no"])
+        .filter(|c| !keys.contains(c))
+        .collect()
+}
+
+/// The single-row INSERT of a register's rows and `batch_no`; into a
+/// register that has rows (`filled`), an upsert: a row whose key is
+/// stored replaces that row's other columns. (Rows come in key order, so
+/// the conflict check finds its page where the last row was.)
+fn upsert_statement(register: &Register, filled: bool) -> String {
+    let columns = column_list(register);
+    let placeholders = vec!["?"; register.columns.len() + 1].join(", ");
+    let insert = format!(
+        "INSERT INTO {} ({columns}) VALUES ({placeholders})",
+        register.table()
+    );
+    if !filled {
+        return insert;
+    }
+    let updates: Vec<String> = not_keys(register)
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "{insert} ON CONFLICT ({}) DO UPDATE SET {}",
+        stored_keys(register).join(", "),
+        updates.join(", ")
+    )
 }
 
 /// Appends `value` in PostgreSQL's CSV COPY format: empty for none, text
@@ -605,6 +650,23 @@ mod tests {
         assert!(!first_load.contains("WHERE"));
         assert!(first_load.ends_with("ORDER BY s.pseudonym, s.valid_from"));
         assert!(column_list(cpr).ends_with(", batch_no"));
+    }
+
+    #[test]
+    fn keyed_rows_are_upserted_into_a_filled_register_only() {
+        let cpr = RegisterId::Cpr.def();
+        let first = upsert_statement(cpr, false);
+        assert!(first.starts_with("INSERT INTO reg_cpr (pseudonym, birth_date"));
+        assert!(!first.contains("ON CONFLICT"));
+        assert_eq!(first.matches('?').count(), cpr.columns.len() + 1);
+        let upsert = upsert_statement(cpr, true);
+        assert!(upsert.contains(
+            " ON CONFLICT (pseudonym, valid_from) DO UPDATE SET birth_date = excluded.birth_date, "
+        ));
+        assert!(upsert.ends_with("batch_no = excluded.batch_no"));
+        assert!(
+            !upsert.contains("pseudonym = excluded") && !upsert.contains("valid_from = excluded")
+        );
     }
 
     #[test]
