@@ -201,11 +201,6 @@ fn sqlite_begin(path: &std::path::Path) -> Result<(rusqlite::Connection, i64), S
 }
 
 impl BatchWriter {
-    /// The batch's number, on each of its rows.
-    pub fn batch_no(&self) -> i64 {
-        self.batch_no
-    }
-
     /// Writes validated rows (values in catalogue order).
     pub async fn write(&mut self, rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
         if rows.is_empty() {

@@ -261,7 +261,8 @@ fn encode_key(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
-/// The value as SQLite stores it.
+/// The value as SQLite stores it (dates have four-digit years: ingestion
+/// accepts 1850 to today).
 pub(super) fn stored<'a>(value: &'a Value, text: &'a mut super::registers::Text) -> Stored<'a> {
     match value {
         Value::Text(Some(v)) => Stored::Text(v),
