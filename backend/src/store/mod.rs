@@ -41,6 +41,10 @@ pub enum StoreError {
     /// A direct read of the SQLite file failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A keyed batch's temporary sort files could not be written or read
+    /// (a full temporary folder, say); nothing of the batch was stored.
+    #[error("sorting the batch by key in temporary files (in {dir}): {0}", dir = std::env::temp_dir().display())]
+    Spill(std::io::Error),
     /// Stored data is not in the form the schema promises.
     #[error("unexpected data in the store: {0}")]
     Corrupt(String),

@@ -96,7 +96,7 @@ impl SortedRows {
     /// Sorts the gathered run and writes it to a temporary file.
     fn spill(&mut self) -> Result<(), StoreError> {
         self.sort_run();
-        let io = |e: std::io::Error| StoreError::Corrupt(format!("sorting a batch by key: {e}"));
+        let io = StoreError::Spill;
         let mut file = BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(io)?);
         for start in &self.starts {
             file.write_all(record(&self.run, *start)).map_err(io)?;
@@ -180,7 +180,7 @@ struct Run {
 impl Run {
     /// Reads the next record; `false` at the end of the run.
     fn next(&mut self) -> Result<bool, StoreError> {
-        let io = |e: std::io::Error| StoreError::Corrupt(format!("merging a sorted batch: {e}"));
+        let io = StoreError::Spill;
         let mut len = [0u8; 4];
         match self.reader.read_exact(&mut len) {
             Ok(()) => {}
