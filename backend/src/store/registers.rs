@@ -584,16 +584,12 @@ fn upsert_statement(register: &Register, filled: bool) -> String {
 /// always quoted (so an empty text is not none).
 fn copy_csv_value(out: &mut Vec<u8>, value: &Value) {
     use std::io::Write;
-    match value {
-        Value::Text(Some(v)) => copy_csv_text(out, v),
-        Value::Code(v) => copy_csv_text(out, v),
-        Value::Int(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
-        Value::Real(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
-        Value::Date(Some(v)) => write!(out, "{v}").expect("writes to a Vec"),
-        Value::Timestamp(Some(v)) => {
-            write!(out, "{}", v.format("%Y-%m-%d %H:%M:%S")).expect("writes to a Vec")
-        }
-        _ => {}
+    let mut text = Text::default();
+    match sorted::stored(value, &mut text) {
+        Stored::Null => {}
+        Stored::Int(v) => write!(out, "{v}").expect("writes to a Vec"),
+        Stored::Real(v) => write!(out, "{v}").expect("writes to a Vec"),
+        Stored::Text(v) => copy_csv_text(out, v),
     }
 }
 
