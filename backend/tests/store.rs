@@ -237,7 +237,7 @@ async fn a_failed_publish_leaves_nothing_behind(store: &Store) {
     let register = RegisterId::Ssr.def();
     let mut writer = store.begin_batch(register).await.expect("begin");
     let row = vec![
-        Value::Text(Some("0".repeat(32))),
+        Value::Text(Some("0".repeat(32).into())),
         Value::Date(chrono::NaiveDate::from_ymd_opt(2024, 5, 1)),
         Value::Text(Some("101001".into())),
         Value::Text(Some("phone".into())),

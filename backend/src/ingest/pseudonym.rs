@@ -54,12 +54,12 @@ impl fmt::Debug for Cpr {
 
 /// A person's pseudonym: hex of the first 16 bytes of HMAC-SHA-256(key, CPR).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Pseudonym(String);
+pub struct Pseudonym([u8; 32]);
 
 impl Pseudonym {
     /// The hex text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
     }
 }
 
@@ -149,14 +149,14 @@ impl PseudonymKey {
 
 /// Lower-case hex of 16 bytes (a table lookup per digit: called once per
 /// row of an extract).
-fn hex16(bytes: &[u8]) -> String {
+fn hex16(bytes: &[u8]) -> [u8; 32] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(32);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 15)]);
+    let mut out = [0; 32];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
     }
-    String::from_utf8(out).expect("hex digits are ASCII")
+    out
 }
 
 /// Pseudonymises the CPR numbers of one extract, row by row. An extract

@@ -5,7 +5,7 @@
 //! no reason ever repeats a CPR number.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::geography;
@@ -19,7 +19,7 @@ use super::pseudonym::{Cpr, PseudonymKey, Pseudonymiser};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     /// Text: shaped values, names, pseudonyms, months.
-    Text(Option<String>),
+    Text(Option<Str>),
     /// A code of the column's code list (held without a copy).
     Code(&'static str),
     /// Whole numbers, flags, municipality and region codes.
@@ -30,6 +30,83 @@ pub enum Value {
     Date(Option<NaiveDate>),
     /// Timestamps (no time zone: Danish local time, as registered).
     Timestamp(Option<NaiveDateTime>),
+}
+
+/// The text of a value: held inline up to [`Str::INLINE`] bytes (a
+/// pseudonym, a provider number, a diagnosis code), so that most rows
+/// allocate nothing for their text; on the heap when longer.
+#[derive(Clone)]
+pub struct Str(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; Str::INLINE] },
+    Heap(Box<str>),
+}
+
+impl Str {
+    /// The longest text held inline: a pseudonym's 32 hex digits.
+    pub const INLINE: usize = 32;
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)])
+                .expect("inline text was a str when it was made"),
+            Repr::Heap(s) => s,
+        }
+    }
+
+    /// The text's UTF-8 bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        if s.len() <= Str::INLINE {
+            let mut bytes = [0; Str::INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Str(Repr::Inline {
+                len: s.len() as u8,
+                bytes,
+            })
+        } else {
+            Str(Repr::Heap(s.into()))
+        }
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        if s.len() <= Str::INLINE {
+            Str::from(s.as_str())
+        } else {
+            Str(Repr::Heap(s.into_boxed_str()))
+        }
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Hash for Str {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl Value {
@@ -84,7 +161,7 @@ impl Value {
     /// The value as text, for references and code rules.
     fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Value::Text(Some(v)) => return std::borrow::Cow::Borrowed(v),
+            Value::Text(Some(v)) => return std::borrow::Cow::Borrowed(v.as_str()),
             Value::Code(v) => return std::borrow::Cow::Borrowed(v),
             _ => {}
         }
@@ -93,7 +170,10 @@ impl Value {
 
     fn owned_text(&self) -> String {
         match self {
-            Value::Text(v) => v.clone().unwrap_or_default(),
+            Value::Text(v) => v
+                .as_ref()
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
             Value::Code(v) => (*v).to_string(),
             Value::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
             Value::Real(v) => v.map(|v| v.to_string()).unwrap_or_default(),
@@ -146,10 +226,45 @@ pub struct Validator {
     earliest: NaiveDate,
     latest: NaiveDate,
     /// Per column: the values another register holds, for references.
-    known: Vec<Option<HashSet<String>>>,
-    /// Row keys seen in this batch (128-bit hashes) and their lines.
-    seen: HashMap<u128, u64>,
+    known: Vec<Option<HashSet<String, foldhash::fast::RandomState>>>,
+    /// Row keys seen in this batch (128-bit XXH3 hashes of the key's
+    /// values, as two halves: 24 bytes an entry with the line, not 32)
+    /// and their lines.
+    seen: HashMap<[u64; 2], u64, BuildHasherDefault<KeyHashHasher>>,
+    /// The key values of the row being checked, as the bytes hashed.
+    key_bytes: Vec<u8>,
     key_positions: Vec<usize>,
+}
+
+/// A hasher for keys that are hashes already: the first eight bytes of
+/// the last write (the key's bytes come after its length).
+#[derive(Default)]
+struct KeyHashHasher(u64);
+
+impl Hasher for KeyHashHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes.iter().take(8) {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Collects what a value's `Hash` feeds a hasher, for one hash of a
+/// row's whole key.
+struct KeyBytes<'a>(&'a mut Vec<u8>);
+
+impl Hasher for KeyBytes<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        unreachable!("the collected bytes are hashed whole")
+    }
 }
 
 impl Validator {
@@ -174,9 +289,10 @@ impl Validator {
             known: register
                 .columns
                 .iter()
-                .map(|c| known.remove(c.name))
+                .map(|c| known.remove(c.name).map(|set| set.into_iter().collect()))
                 .collect(),
-            seen: HashMap::new(),
+            seen: HashMap::default(),
+            key_bytes: Vec::new(),
             key_positions: register
                 .key_columns
                 .iter()
@@ -243,9 +359,7 @@ impl Validator {
                 // The reason never contains the value: it may be a real
                 // CPR number.
                 let cpr = Cpr::parse(s).map_err(str::to_string)?;
-                Value::Text(Some(
-                    self.pseudonymiser.pseudonymise(&cpr).as_str().to_string(),
-                ))
+                Value::Text(Some(self.pseudonymiser.pseudonymise(&cpr).as_str().into()))
             }
             ColumnType::Date => Value::Date(Some(self.date(s)?)),
             ColumnType::Timestamp => Value::Timestamp(Some(self.timestamp(s)?)),
@@ -255,7 +369,7 @@ impl Validator {
                     .flatten()
                     .ok_or_else(|| format!("malformed month {s:?}: expected YYYY-MM"))?;
                 self.in_range(first, s)?;
-                Value::Text(Some(s.to_string()))
+                Value::Text(Some(s.into()))
             }
             ColumnType::Integer { min, max } => {
                 let v: i64 = s
@@ -328,13 +442,13 @@ impl Validator {
                         shape.describe()
                     ));
                 }
-                Value::Text(Some(s.to_string()))
+                Value::Text(Some(s.into()))
             }
             ColumnType::Text { max_len } => {
                 if s.chars().count() > max_len {
                     return Err(format!("longer than {max_len} characters"));
                 }
-                Value::Text(Some(s.to_string()))
+                Value::Text(Some(s.into()))
             }
         })
     }
@@ -407,15 +521,13 @@ impl Validator {
         if self.key_positions.is_empty() {
             return;
         }
-        let hash = |seed: u8| {
-            let mut h = DefaultHasher::new();
-            seed.hash(&mut h);
-            for p in &self.key_positions {
-                values[*p].hash_into(&mut h);
-            }
-            h.finish()
-        };
-        let key = (u128::from(hash(1)) << 64) | u128::from(hash(2));
+        self.key_bytes.clear();
+        let mut bytes = KeyBytes(&mut self.key_bytes);
+        for p in &self.key_positions {
+            values[*p].hash_into(&mut bytes);
+        }
+        let hash = xxhash_rust::xxh3::xxh3_128(&self.key_bytes);
+        let key = [(hash >> 64) as u64, hash as u64];
         if let Some(first) = self.seen.get(&key) {
             let names = self.register.key_columns.join(", ");
             row.error(
@@ -433,6 +545,25 @@ mod tests {
     use super::*;
     use crate::ingest::extract::{read_csv, Rejected};
     use shared::register::RegisterId;
+
+    #[test]
+    fn text_is_the_same_value_inline_or_on_the_heap() {
+        let inline = "f".repeat(Str::INLINE);
+        let long = "f".repeat(Str::INLINE + 1);
+        for text in [String::new(), "æøå".to_string(), inline, long] {
+            let a = Str::from(text.as_str());
+            let b = Str::from(text.clone());
+            assert_eq!(a.as_str(), text);
+            assert_eq!(a.as_bytes(), text.as_bytes());
+            assert_eq!(a, b);
+            let mut bytes = Vec::new();
+            Value::Text(Some(a)).hash_into(&mut KeyBytes(&mut bytes));
+            let mut again = Vec::new();
+            Value::Text(Some(b)).hash_into(&mut KeyBytes(&mut again));
+            assert_eq!(bytes, again);
+        }
+        assert_ne!(Str::from("ab"), Str::from("abc"));
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
@@ -517,8 +648,8 @@ mod tests {
         let Value::Text(Some(pseudonym)) = &rows[0][0] else {
             panic!("pseudonym expected, got {:?}", rows[0][0]);
         };
-        assert_eq!(pseudonym.len(), 32);
-        assert!(!pseudonym.contains("0101801234"));
+        assert_eq!(pseudonym.as_str().len(), 32);
+        assert!(!pseudonym.as_str().contains("0101801234"));
         assert_eq!(rows[1][3], Value::Int(Some(751)));
         assert_eq!(rows[0][6], Value::Date(NaiveDate::from_ymd_opt(2020, 5, 1)));
         assert_eq!(rows[1][6], Value::Date(None));

@@ -410,17 +410,17 @@ pub(super) struct Text([u8; 19]);
 
 impl Text {
     /// `YYYY-MM-DD`.
-    pub(super) fn date(&mut self, date: NaiveDate) -> &str {
+    pub(super) fn date(&mut self, date: NaiveDate) -> &[u8] {
         self.put(0, date.year() as u32, 4);
         self.0[4] = b'-';
         self.put(5, date.month(), 2);
         self.0[7] = b'-';
         self.put(8, date.day(), 2);
-        self.as_str(10)
+        &self.0[..10]
     }
 
     /// `YYYY-MM-DD HH:MM:SS`.
-    pub(super) fn timestamp(&mut self, at: NaiveDateTime) -> &str {
+    pub(super) fn timestamp(&mut self, at: NaiveDateTime) -> &[u8] {
         self.date(at.date());
         self.0[10] = b' ';
         self.put(11, at.hour(), 2);
@@ -428,7 +428,7 @@ impl Text {
         self.put(14, at.minute(), 2);
         self.0[16] = b':';
         self.put(17, at.second(), 2);
-        self.as_str(19)
+        &self.0[..19]
     }
 
     fn put(&mut self, at: usize, mut n: u32, digits: usize) {
@@ -436,10 +436,6 @@ impl Text {
             self.0[i] = b'0' + (n % 10) as u8;
             n /= 10;
         }
-    }
-
-    fn as_str(&self, len: usize) -> &str {
-        std::str::from_utf8(&self.0[..len]).expect("digits and separators are ASCII")
     }
 }
 
@@ -453,7 +449,10 @@ fn bind(
         Stored::Null => statement.raw_bind_parameter(at, rusqlite::types::Null),
         Stored::Int(v) => statement.raw_bind_parameter(at, v),
         Stored::Real(v) => statement.raw_bind_parameter(at, v),
-        Stored::Text(v) => statement.raw_bind_parameter(at, v),
+        Stored::Text(v) => statement.raw_bind_parameter(
+            at,
+            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(v)),
+        ),
     }
 }
 
@@ -593,9 +592,9 @@ fn copy_csv_value(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
-fn copy_csv_text(out: &mut Vec<u8>, text: &str) {
+fn copy_csv_text(out: &mut Vec<u8>, text: &[u8]) {
     out.push(b'"');
-    for b in text.bytes() {
+    for &b in text {
         if b == b'"' {
             out.push(b'"');
         }
@@ -668,7 +667,7 @@ mod tests {
             Value::Text(None),
             Value::Int(Some(-3)),
             Value::Real(Some(1.5)),
-            Value::Text(Some(String::new())),
+            Value::Text(Some("".into())),
         ] {
             copy_csv_value(&mut out, &v);
             out.push(b',');

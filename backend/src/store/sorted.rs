@@ -25,6 +25,9 @@ use crate::ingest::Value;
 /// Memory of the run being gathered before it is sorted and spilled.
 const RUN_BYTES: usize = 64 << 20;
 
+/// Room beyond a run's size for the row that fills it.
+const RUN_SLACK: usize = 1 << 20;
+
 /// Read buffer of each spilled run during the merge.
 const RUN_READ_BUFFER: usize = 256 << 10;
 
@@ -37,9 +40,10 @@ pub(super) enum Stored<'a> {
     Int(i64),
     /// A decimal number.
     Real(f64),
-    /// Text: codes, names, pseudonyms, dates and timestamps as SQLite
-    /// keeps them.
-    Text(&'a str),
+    /// Text (UTF-8): codes, names, pseudonyms, dates and timestamps as
+    /// SQLite keeps them. Bytes, so that reading a spilled row back does
+    /// not check again what was a `str` when it was written.
+    Text(&'a [u8]),
 }
 
 /// The rows of one batch, gathered for reading back in key order.
@@ -47,8 +51,10 @@ pub(super) struct SortedRows {
     key_positions: Vec<usize>,
     /// Encoded rows of the run being gathered, back to back.
     run: Vec<u8>,
-    /// Where each row of that run starts in `run`.
-    starts: Vec<usize>,
+    /// Per row of that run: the first eight bytes of its key (big-endian,
+    /// zero-padded: most comparisons of the sort end there, without a
+    /// look into `run`) and where the row starts in `run`.
+    starts: Vec<(u64, usize)>,
     /// Runs spilled so far, each in key order.
     spilled: Vec<File>,
 }
@@ -70,8 +76,12 @@ impl SortedRows {
 
     /// Adds a row (values in catalogue order).
     pub(super) fn push(&mut self, row: &[Value]) -> Result<(), StoreError> {
+        if self.run.capacity() == 0 {
+            // Room for a whole run at once: growing by doubling would copy
+            // it, and touch twice the memory, on its way to the full size.
+            self.run.reserve_exact(RUN_BYTES + RUN_SLACK);
+        }
         let start = self.run.len();
-        self.starts.push(start);
         // [key length][key][row length][row]
         self.run.extend_from_slice(&[0; 4]);
         for p in &self.key_positions {
@@ -79,6 +89,7 @@ impl SortedRows {
         }
         let key_len = self.run.len() - start - 4;
         put_len(&mut self.run, start, key_len);
+        self.starts.push((prefix(key(&self.run, start)), start));
         let body = self.run.len();
         self.run.extend_from_slice(&[0; 4]);
         let mut text = super::registers::Text::default();
@@ -98,7 +109,7 @@ impl SortedRows {
         self.sort_run();
         let io = StoreError::Spill;
         let mut file = BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(io)?);
-        for start in &self.starts {
+        for (_, start) in &self.starts {
             file.write_all(record(&self.run, *start)).map_err(io)?;
         }
         let mut file = file.into_inner().map_err(|e| io(e.into_error()))?;
@@ -111,7 +122,8 @@ impl SortedRows {
 
     fn sort_run(&mut self) {
         let run = &self.run;
-        self.starts.sort_by(|a, b| key(run, *a).cmp(key(run, *b)));
+        self.starts
+            .sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then_with(|| key(run, *a).cmp(key(run, *b))));
     }
 
     /// Hands every row to `each`, in key order.
@@ -122,7 +134,7 @@ impl SortedRows {
         if self.spilled.is_empty() {
             let mut values = Vec::new();
             self.sort_run();
-            for start in &self.starts {
+            for (_, start) in &self.starts {
                 decode_row(body(record(&self.run, *start)), &mut values)?;
                 each(&values)?;
             }
@@ -221,6 +233,15 @@ fn record(buffer: &[u8], start: usize) -> &[u8] {
 }
 
 /// The key of the record starting at `start`.
+/// The first eight bytes of `key`, zero-padded, as a number that orders
+/// as the bytes do (keys equal in it are compared whole).
+fn prefix(key: &[u8]) -> u64 {
+    let mut bytes = [0; 8];
+    let n = key.len().min(8);
+    bytes[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 fn key(buffer: &[u8], start: usize) -> &[u8] {
     &buffer[start + 4..start + 4 + len_at(buffer, start)]
 }
@@ -255,7 +276,7 @@ fn encode_key(out: &mut Vec<u8>, value: &Value) {
         }
         Stored::Text(v) => {
             out.push(2);
-            out.extend_from_slice(v.as_bytes());
+            out.extend_from_slice(v);
             out.push(0);
         }
     }
@@ -265,8 +286,8 @@ fn encode_key(out: &mut Vec<u8>, value: &Value) {
 /// accepts 1850 to today).
 pub(super) fn stored<'a>(value: &'a Value, text: &'a mut super::registers::Text) -> Stored<'a> {
     match value {
-        Value::Text(Some(v)) => Stored::Text(v),
-        Value::Code(v) => Stored::Text(v),
+        Value::Text(Some(v)) => Stored::Text(v.as_bytes()),
+        Value::Code(v) => Stored::Text(v.as_bytes()),
         Value::Int(Some(v)) => Stored::Int(*v),
         Value::Real(Some(v)) => Stored::Real(*v),
         Value::Date(Some(v)) => Stored::Text(text.date(*v)),
@@ -292,7 +313,7 @@ fn encode_value(out: &mut Vec<u8>, value: &Value, text: &mut super::registers::T
             out.push(3);
             let len = u32::try_from(v.len()).expect("a value is less than 4 GB");
             out.extend_from_slice(&len.to_le_bytes());
-            out.extend_from_slice(v.as_bytes());
+            out.extend_from_slice(v);
         }
     }
 }
@@ -319,9 +340,6 @@ fn decode_row<'a>(mut body: &'a [u8], values: &mut Vec<Stored<'a>>) -> Result<()
                 let (len, rest) = rest.split_at_checked(4).ok_or_else(corrupt)?;
                 let len = u32::from_le_bytes(len.try_into().expect("four bytes")) as usize;
                 let (text, rest) = rest.split_at_checked(len).ok_or_else(corrupt)?;
-                let text = std::str::from_utf8(text).map_err(|_| {
-                    StoreError::Corrupt("a sorted batch's text is not UTF-8".into())
-                })?;
                 (Stored::Text(text), rest)
             }
         };
@@ -357,7 +375,7 @@ mod tests {
         let mut out = Vec::new();
         rows.for_each_in_order(|values| {
             let text = |i: usize| match values[i] {
-                Stored::Text(t) => t.to_string(),
+                Stored::Text(t) => String::from_utf8(t.to_vec()).expect("UTF-8"),
                 other => panic!("not text: {other:?}"),
             };
             let Stored::Int(municipality) = values[3] else {
@@ -376,20 +394,28 @@ mod tests {
     fn rows_come_back_whole_in_key_order() {
         let cpr = RegisterId::Cpr.def();
         let mut rows = SortedRows::new(cpr);
-        // A shorter pseudonym sorts before its extension; the second key
-        // column decides between rows of one person.
-        for (p, day, m) in [("b", 2, 101), ("ab", 1, 147), ("a", 9, 751), ("b", 1, 461)] {
+        // A shorter pseudonym sorts before its extension; keys alike in
+        // their first eight bytes are told apart by the rest; the second
+        // key column decides between rows of one person.
+        let pushed = [
+            ("b", 2, 101),
+            ("abcdefghij2", 1, 147),
+            ("a", 9, 751),
+            ("abcdefg", 3, 250),
+            ("b", 1, 461),
+            ("abcdefghij1", 5, 330),
+            ("ab", 1, 147),
+        ];
+        for (p, day, m) in pushed {
             rows.push(&cpr_row(p, day, m)).expect("push");
         }
-        assert_eq!(
-            in_order(rows),
-            vec![
-                ("a".to_string(), "2020-01-09".to_string(), 751),
-                ("ab".to_string(), "2020-01-01".to_string(), 147),
-                ("b".to_string(), "2020-01-01".to_string(), 461),
-                ("b".to_string(), "2020-01-02".to_string(), 101),
-            ]
-        );
+        let mut expected: Vec<_> = pushed
+            .iter()
+            .map(|(p, day, m)| (p.to_string(), format!("2020-01-{day:02}"), *m))
+            .collect();
+        expected.sort();
+        assert_eq!(expected[0].0, "a");
+        assert_eq!(in_order(rows), expected);
     }
 
     #[test]
