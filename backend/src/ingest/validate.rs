@@ -229,12 +229,18 @@ pub struct Validator {
     known: Vec<Option<HashSet<String, foldhash::fast::RandomState>>>,
     /// Row keys seen in this batch (128-bit XXH3 hashes of the key's
     /// values, as two halves: 24 bytes an entry with the line, not 32)
-    /// and their lines.
-    seen: HashMap<[u64; 2], u64, BuildHasherDefault<KeyHashHasher>>,
+    /// and their lines, in [`KEY_SHARDS`] tables by the hash's top byte.
+    /// Each table grows on its own, a small step at a time, into memory
+    /// the allocator has just freed; one table of ten million keys would
+    /// double into fresh memory, copying all of itself each time.
+    seen: Vec<HashMap<[u64; 2], u64, BuildHasherDefault<KeyHashHasher>>>,
     /// The key values of the row being checked, as the bytes hashed.
     key_bytes: Vec<u8>,
     key_positions: Vec<usize>,
 }
+
+/// Tables of row keys seen (see [`Validator`]).
+const KEY_SHARDS: usize = 256;
 
 /// A hasher for keys that are hashes already: the first eight bytes of
 /// the last write (the key's bytes come after its length).
@@ -291,7 +297,7 @@ impl Validator {
                 .iter()
                 .map(|c| known.remove(c.name).map(|set| set.into_iter().collect()))
                 .collect(),
-            seen: HashMap::default(),
+            seen: (0..KEY_SHARDS).map(|_| HashMap::default()).collect(),
             key_bytes: Vec::new(),
             key_positions: register
                 .key_columns
@@ -528,14 +534,15 @@ impl Validator {
         }
         let hash = xxhash_rust::xxh3::xxh3_128(&self.key_bytes);
         let key = [(hash >> 64) as u64, hash as u64];
-        if let Some(first) = self.seen.get(&key) {
+        let seen = &mut self.seen[(key[1] >> 56) as usize % KEY_SHARDS];
+        if let Some(first) = seen.get(&key) {
             let names = self.register.key_columns.join(", ");
             row.error(
                 self.key_positions[0],
                 format!("duplicate key ({names}): the same key is on line {first} of this batch"),
             );
         } else {
-            self.seen.insert(key, row.line);
+            seen.insert(key, row.line);
         }
     }
 }

@@ -39,6 +39,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "batch numbers",
         include_str!("../../migrations/sqlite/0006_batch_numbers.sql"),
     ),
+    (
+        7,
+        "keyed without rowid",
+        include_str!("../../migrations/sqlite/0007_keyed_without_rowid.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration.
@@ -72,6 +77,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "batch numbers",
         include_str!("../../migrations/postgres/0006_batch_numbers.sql"),
+    ),
+    (
+        7,
+        "keyed without rowid",
+        include_str!("../../migrations/postgres/0007_keyed_without_rowid.sql"),
     ),
 ];
 
