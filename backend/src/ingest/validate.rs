@@ -237,6 +237,9 @@ pub struct Validator {
     /// The key values of the row being checked, as the bytes hashed.
     key_bytes: Vec<u8>,
     key_positions: Vec<usize>,
+    /// Per rule of the register: the positions of the two columns it
+    /// names.
+    rule_positions: Vec<(usize, usize)>,
 }
 
 /// Tables of row keys seen (see [`Validator`]).
@@ -303,6 +306,22 @@ impl Validator {
                 .key_columns
                 .iter()
                 .filter_map(|k| register.position(k))
+                .collect(),
+            rule_positions: register
+                .rules
+                .iter()
+                .map(|rule| {
+                    let (a, b) = match *rule {
+                        RowRule::NotBefore { later, earlier } => (later, earlier),
+                        RowRule::RequiredWhen { column, when, .. } => (column, when),
+                    };
+                    let at = |name: &str| {
+                        register
+                            .position(name)
+                            .expect("rules name catalogue columns")
+                    };
+                    (at(a), at(b))
+                })
                 .collect(),
         }
     }
@@ -485,16 +504,10 @@ impl Validator {
 
     fn check_rules(&self, row: &mut Row<'_>, values: &[Value], failed: u64) {
         let parsed = |i: usize| (failed & (1 << i) == 0).then(|| &values[i]);
-        let register = self.register;
-        let at = |name: &str| {
-            register
-                .position(name)
-                .expect("rules name catalogue columns")
-        };
-        for rule in register.rules {
+        for (rule, &(a, b)) in self.register.rules.iter().zip(&self.rule_positions) {
             match *rule {
                 RowRule::NotBefore { later, earlier } => {
-                    let (l, e) = (at(later), at(earlier));
+                    let (l, e) = (a, b);
                     let moment = |i: usize| parsed(i).and_then(Value::moment);
                     if let (Some(lv), Some(ev)) = (moment(l), moment(e)) {
                         if lv < ev {
@@ -502,12 +515,8 @@ impl Validator {
                         }
                     }
                 }
-                RowRule::RequiredWhen {
-                    column,
-                    when,
-                    codes,
-                } => {
-                    let (c, w) = (at(column), at(when));
+                RowRule::RequiredWhen { when, codes, .. } => {
+                    let (c, w) = (a, b);
                     let (Some(value), Some(decider)) = (parsed(c), parsed(w)) else {
                         continue;
                     };
