@@ -16,6 +16,7 @@ use support::{key, register_rows};
 on_both_engines!(
     below_the_threshold_good_rows_publish_and_bad_rows_are_reported,
     a_later_batch_replaces_rows_by_key,
+    a_keyed_extract_partly_in_key_order_lands_whole,
     references_to_an_empty_register_are_rejected,
     arrow_streams_with_typed_columns_are_accepted,
 );
@@ -149,6 +150,36 @@ async fn a_later_batch_replaces_rows_by_key(store: &Store) {
             (851, Some("2024-06-01".into()), "90")
         ]
     );
+}
+
+async fn a_keyed_extract_partly_in_key_order_lands_whole(store: &Store) {
+    // Into an empty register, rows that come in key order are written as
+    // they come; from the first that breaks the order (101000), the rest
+    // are sorted and written at the commit.
+    let numbers = ["101001", "101002", "101004", "101000", "101003", "101005"];
+    let mut text = String::from(
+        "provider_number,name,provider_type,specialty,municipality,gp_cluster,valid_from,valid_to\n",
+    );
+    for (i, number) in numbers.iter().enumerate() {
+        text.push_str(&format!(
+            "{number},Praksis {i},general_practice,general_practice,101,1,2000-01-01,\n"
+        ));
+    }
+    let report = ingest::ingest(store, &key(), csv(RegisterId::Ydr, &text))
+        .await
+        .expect("ingested");
+    assert_eq!(report.rows_added, numbers.len() as u64);
+    assert_eq!(
+        register_rows(store, RegisterId::Ydr).await,
+        numbers.len() as i64
+    );
+    let stored = store
+        .known_values(RegisterId::Ydr, "provider_number")
+        .await
+        .expect("read");
+    let expected: std::collections::HashSet<String> =
+        numbers.iter().map(|n| n.to_string()).collect();
+    assert_eq!(stored, expected);
 }
 
 async fn references_to_an_empty_register_are_rejected(store: &Store) {

@@ -70,7 +70,12 @@ enum Engine {
 /// register with key columns (written at the commit).
 struct SqliteBatch {
     conn: rusqlite::Connection,
+    /// A keyed register's rows, to be written in key order at the commit
+    /// (those that did not come in key order into an empty table).
     sorted: Option<SortedRows>,
+    /// Whether the register had rows when the batch began (its rows are
+    /// then upserted).
+    filled: bool,
 }
 
 /// An open transaction, whatever its engine.
@@ -98,9 +103,21 @@ impl Store {
         let (engine, batch_no) = match self {
             Store::Sqlite(_) => {
                 let path = self.sqlite_file()?.expect("a SQLite store has a file");
-                let (conn, batch_no) = blocking(move || sqlite_begin(&path)).await?;
-                let sorted = keyed.then(|| SortedRows::new(register));
-                (Engine::Sqlite(Some(SqliteBatch { conn, sorted })), batch_no)
+                let (conn, batch_no, filled) =
+                    blocking(move || sqlite_begin(&path, &table)).await?;
+                let sorted = keyed.then(|| {
+                    if filled {
+                        SortedRows::new(register)
+                    } else {
+                        SortedRows::streaming(register)
+                    }
+                });
+                let batch = SqliteBatch {
+                    conn,
+                    sorted,
+                    filled,
+                };
+                (Engine::Sqlite(Some(batch)), batch_no)
             }
             Store::Postgres(pool) => {
                 let staging = keyed.then(|| format!("stage_{table}"));
@@ -179,8 +196,11 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Opens a batch's own connection to the SQLite file at `path`, takes the
-/// write lock and numbers the batch.
-fn sqlite_begin(path: &std::path::Path) -> Result<(rusqlite::Connection, i64), StoreError> {
+/// write lock and numbers the batch; also tells whether `table` has rows.
+fn sqlite_begin(
+    path: &std::path::Path,
+    table: &str,
+) -> Result<(rusqlite::Connection, i64, bool), StoreError> {
     let conn = rusqlite::Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -197,7 +217,12 @@ fn sqlite_begin(path: &std::path::Path) -> Result<(rusqlite::Connection, i64), S
         [],
         |row| row.get(0),
     )?;
-    Ok((conn, batch_no))
+    let filled = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {table})"),
+        [],
+        |row| row.get(0),
+    )?;
+    Ok((conn, batch_no, filled))
 }
 
 impl BatchWriter {
@@ -213,7 +238,11 @@ impl BatchWriter {
                 let mut batch = slot.take().expect("the connection is back after each step");
                 let (batch, written) = tokio::task::spawn_blocking(move || {
                     let written = match &mut batch.sorted {
-                        Some(sorted) => rows.iter().try_for_each(|row| sorted.push(row)),
+                        Some(sorted) => {
+                            let (now, later) = rows.split_at(sorted.in_order(&rows));
+                            sqlite_insert(&batch.conn, register, now, batch_no)
+                                .and_then(|()| later.iter().try_for_each(|row| sorted.push(row)))
+                        }
                         None => sqlite_insert(&batch.conn, register, &rows, batch_no),
                     };
                     (batch, written)
@@ -258,13 +287,16 @@ impl BatchWriter {
         let batch_no = self.batch_no;
         match self.engine {
             Engine::Sqlite(batch) => {
-                let SqliteBatch { conn, sorted } =
-                    batch.expect("the connection is back after each step");
+                let SqliteBatch {
+                    conn,
+                    sorted,
+                    filled,
+                } = batch.expect("the connection is back after each step");
                 let ledger = ledger.clone();
                 blocking(move || {
                     if let Some(sorted) = sorted {
                         let started = std::time::Instant::now();
-                        sqlite_insert_sorted(&conn, register, sorted, batch_no)?;
+                        sqlite_insert_sorted(&conn, register, sorted, batch_no, filled)?;
                         log::debug!(
                             "{table}: wrote the batch in key order in {:.2} s",
                             started.elapsed().as_secs_f64()
@@ -456,19 +488,16 @@ fn bind(
     }
 }
 
-/// Writes a keyed batch's rows in key order: appended to an empty
-/// register, upserted by key into one that has rows.
+/// Writes a keyed batch's sorted rows in key order: inserted into a
+/// register that had no rows when the batch began (beside any rows of the
+/// batch written as they came), upserted by key into one that had.
 fn sqlite_insert_sorted(
     conn: &rusqlite::Connection,
     register: &Register,
     sorted: SortedRows,
     batch_no: i64,
+    filled: bool,
 ) -> Result<(), StoreError> {
-    let filled: bool = conn.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM {})", register.table()),
-        [],
-        |row| row.get(0),
-    )?;
     let mut statement = conn.prepare(&upsert_statement(register, filled))?;
     sorted.for_each_in_order(|values| {
         for (i, value) in values.iter().enumerate() {

@@ -7,7 +7,10 @@
 //! row at national size, more than reading and validating the row. Here a
 //! row is encoded compactly as it arrives, runs of bounded memory are
 //! sorted and spilled to anonymous temporary files (gone with the process,
-//! whatever happens to it), and the runs are merged at the commit.
+//! whatever happens to it), and the runs are merged at the commit. An
+//! extract that is sorted by its key already (LPR's by contact id) needs
+//! none of it: into an empty register, rows are written as they come for
+//! as long as they come in key order.
 //!
 //! The order is the one SQLite's index has for the stored values: text
 //! compares byte by byte (the BINARY collation), whole numbers by value,
@@ -57,6 +60,12 @@ pub(super) struct SortedRows {
     starts: Vec<(u64, usize)>,
     /// Runs spilled so far, each in key order.
     spilled: Vec<File>,
+    /// While the rows come in key order (an extract sorted by its key):
+    /// the key of the last of them. `None` once a row has broken the
+    /// order, or when the batch was not to be written as it comes.
+    streaming: Option<Vec<u8>>,
+    /// The key of the row being checked.
+    key_buffer: Vec<u8>,
 }
 
 impl SortedRows {
@@ -71,7 +80,40 @@ impl SortedRows {
             run: Vec::new(),
             starts: Vec::new(),
             spilled: Vec::new(),
+            streaming: None,
+            key_buffer: Vec::new(),
         }
+    }
+
+    /// Rows of `register` into a table that has none: as long as they
+    /// come in key order, [`SortedRows::in_order`] lets them be written as
+    /// they come, appending to the table's B-tree, with no sort.
+    pub(super) fn streaming(register: &Register) -> SortedRows {
+        SortedRows {
+            streaming: Some(Vec::new()),
+            ..SortedRows::new(register)
+        }
+    }
+
+    /// How many of `rows`, from the first, continue the key order of the
+    /// rows before them (all of them were written as they came). The rest,
+    /// and every row after them, are to be pushed.
+    pub(super) fn in_order(&mut self, rows: &[Vec<Value>]) -> usize {
+        let Some(last) = &mut self.streaming else {
+            return 0;
+        };
+        for (i, row) in rows.iter().enumerate() {
+            self.key_buffer.clear();
+            for p in &self.key_positions {
+                encode_key(&mut self.key_buffer, &row[*p]);
+            }
+            if !last.is_empty() && self.key_buffer <= *last {
+                self.streaming = None;
+                return i;
+            }
+            std::mem::swap(last, &mut self.key_buffer);
+        }
+        rows.len()
     }
 
     /// Adds a row (values in catalogue order).
@@ -445,6 +487,30 @@ mod tests {
         assert_eq!(rows.spilled.len(), 4);
         expected.sort();
         assert_eq!(in_order(rows), expected);
+    }
+
+    #[test]
+    fn rows_in_key_order_are_let_through_until_one_breaks_it() {
+        let cpr = RegisterId::Cpr.def();
+        let rows = |keys: &[(&str, u32)]| -> Vec<Vec<Value>> {
+            keys.iter().map(|(p, day)| cpr_row(p, *day, 101)).collect()
+        };
+        let mut streaming = SortedRows::streaming(cpr);
+        assert_eq!(
+            streaming.in_order(&rows(&[("a", 1), ("a", 2), ("b", 1)])),
+            3
+        );
+        // The order holds across chunks; a key equal to the last one's
+        // breaks it as a smaller one does.
+        assert_eq!(
+            streaming.in_order(&rows(&[("c", 1), ("c", 1), ("d", 1)])),
+            1
+        );
+        // Once broken, every later row is pushed, in order or not.
+        assert_eq!(streaming.in_order(&rows(&[("e", 1)])), 0);
+        // A batch into a register that has rows is always sorted.
+        let mut sorting = SortedRows::new(cpr);
+        assert_eq!(sorting.in_order(&rows(&[("a", 1), ("b", 1)])), 0);
     }
 
     #[test]
