@@ -303,6 +303,22 @@ async fn rebuilding_the_same_data_gives_the_same_release(store: &Store) {
 }
 
 #[actix_web::test]
+async fn a_new_sqlite_store_has_large_pages_and_a_write_ahead_log() {
+    let (store, dir) = support::sqlite_store().await;
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("test.db")).expect("open");
+    let page_size: u32 = conn
+        .query_row("PRAGMA page_size", [], |row| row.get(0))
+        .expect("page size");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .expect("journal mode");
+    assert_eq!(page_size, tvaers::store::SQLITE_PAGE_SIZE);
+    assert_ne!(page_size, 4096, "SQLite's default");
+    assert_eq!(mode, "wal");
+}
+
+#[actix_web::test]
 async fn both_engines_build_byte_identical_tiles() {
     let (dir, _) = population(300, 16);
     let (sqlite, _tmp) = support::sqlite_store().await;
