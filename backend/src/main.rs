@@ -528,7 +528,12 @@ async fn main() -> anyhow::Result<()> {
                     if split {
                         later.push((tile.id, bytes));
                     } else {
-                        state.tiles.insert(&tile.id, bytes, None);
+                        state.tiles.insert(
+                            &tile.id,
+                            bytes,
+                            None,
+                            tvaers::routes::tiles::Effort::Best,
+                        );
                     }
                 }
                 log::info!("release {}: base tiles compressed", release.id);

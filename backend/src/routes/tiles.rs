@@ -60,7 +60,7 @@ impl TileCache {
         let cache = self.clone();
         std::thread::spawn(move || {
             for (id, bytes) in tiles {
-                cache.insert(&id, bytes, None);
+                cache.insert(&id, bytes, None, Effort::Best);
                 cache.pending.fetch_sub(1, Ordering::SeqCst);
             }
             log::info!("{done}");
@@ -84,22 +84,42 @@ impl TileCache {
     }
 
     /// Compresses and keeps a tile (of `scope`, if closed); blocks while
-    /// another thread compresses the same tile.
-    pub fn insert(&self, id: &str, raw: Vec<u8>, scope: Option<Scope>) -> Arc<CachedTile> {
+    /// another thread compresses the same tile. A tile kept already is
+    /// kept as it is.
+    pub fn insert(
+        &self,
+        id: &str,
+        raw: Vec<u8>,
+        scope: Option<Scope>,
+        effort: Effort,
+    ) -> Arc<CachedTile> {
         self.slot(id)
-            .get_or_init(|| Arc::new(CachedTile::compress(raw, scope)))
+            .get_or_init(|| Arc::new(CachedTile::compress(raw, scope, effort)))
             .clone()
     }
 }
 
+/// How hard a public tile is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effort {
+    /// The best compression, before any visitor asks (at start-up and in
+    /// the background): Brotli's quality 11 takes seconds for a large
+    /// tile.
+    Best,
+    /// Quickly, for a request that found the tile not compressed yet: the
+    /// visitor waits for it, and four such requests at quality 11 on two
+    /// cores took up to 24 s each.
+    Quick,
+}
+
 impl CachedTile {
     /// A public tile is compressed once for every visitor, at the best
-    /// quality; a closed one for the few of its scope, and there are
-    /// thousands: quickly.
-    fn compress(raw: Vec<u8>, scope: Option<Scope>) -> CachedTile {
-        let (gzip_level, brotli_quality) = match scope {
-            None => (Compression::best(), 11),
-            Some(_) => (Compression::default(), 5),
+    /// quality when there is time; a closed one for the few of its scope,
+    /// and there are thousands: quickly.
+    fn compress(raw: Vec<u8>, scope: Option<Scope>, effort: Effort) -> CachedTile {
+        let (gzip_level, brotli_quality) = match (&scope, effort) {
+            (None, Effort::Best) => (Compression::best(), 11),
+            _ => (Compression::default(), 5),
         };
         let in_memory = "compressing into memory cannot fail";
         let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), gzip_level);
@@ -167,7 +187,7 @@ async fn compress(
     scope: Option<Scope>,
 ) -> Result<Arc<CachedTile>, String> {
     let (state, id) = (state.clone(), id.to_string());
-    web::block(move || state.tiles.insert(&id, bytes, scope))
+    web::block(move || state.tiles.insert(&id, bytes, scope, Effort::Quick))
         .await
         .map_err(|e| e.to_string())
 }
