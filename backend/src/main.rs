@@ -279,7 +279,7 @@ async fn main() -> anyhow::Result<()> {
                     known.join(", ")
                 );
             };
-            let store = connect(&cli.settings).await?;
+            let store = connect_alone(&cli.settings).await?;
             let key = cli.settings.pseudonym_key()?;
             let mut batch = Batch::from_file(register, &file);
             batch.file_name = file.display().to_string();
@@ -288,7 +288,7 @@ async fn main() -> anyhow::Result<()> {
             ingest_file(&store, &key, batch).await?;
         }
         Command::IngestDir { dir } => {
-            let store = connect(&cli.settings).await?;
+            let store = connect_alone(&cli.settings).await?;
             let key = cli.settings.pseudonym_key()?;
             let mut found = 0;
             for register in REGISTERS {
@@ -697,10 +697,22 @@ fn peak_memory() -> String {
 }
 
 async fn connect(settings: &Settings) -> anyhow::Result<Store> {
+    open_store(settings, false).await
+}
+
+/// [`connect`] for a bulk load: see [`Store::connect_alone`].
+async fn connect_alone(settings: &Settings) -> anyhow::Result<Store> {
+    open_store(settings, true).await
+}
+
+async fn open_store(settings: &Settings, alone: bool) -> anyhow::Result<Store> {
     let url = settings.database_url();
-    let store = Store::connect(&url)
-        .await
-        .with_context(|| format!("opening the store ({})", redact(&url)))?;
+    let store = if alone {
+        Store::connect_alone(&url).await
+    } else {
+        Store::connect(&url).await
+    }
+    .with_context(|| format!("opening the store ({})", redact(&url)))?;
     log::info!("store: {}", store.engine());
     Ok(store)
 }

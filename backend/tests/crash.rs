@@ -1,7 +1,9 @@
 //! Crash safety of ingestion: the `tvaers ingest` process is killed with
 //! SIGKILL at several points of a batch; the store must then hold the
 //! batch entirely or not at all, and running the batch again must leave it
-//! there exactly once. On SQLite and on PostgreSQL.
+//! there exactly once. On PostgreSQL, and on SQLite both with the store to
+//! itself (a rollback journal) and beside another process that has it
+//! open (its write-ahead log).
 
 mod support;
 
@@ -12,8 +14,10 @@ use std::process::{Command, Stdio};
 use shared::register::RegisterId;
 use tvaers::store::Store;
 
-/// Contacts in the test batch: several of the ingestion's chunks.
-const CONTACTS: usize = 20_000;
+/// Contacts in the test batch: several of the ingestion's chunks, and
+/// more pages than a batch's SQLite cache holds, so that pages are in the
+/// file (or its log) before the commit.
+const CONTACTS: usize = 200_000;
 
 /// Where the process is frozen and killed, and whether the batch was
 /// committed by then.
@@ -120,16 +124,50 @@ async fn ssr_rows_and_batches(database_url: &str) -> (i64, i64) {
     )
 }
 
+/// The size of a file (0 when missing).
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
 /// Kills an ingestion at `point` in a fresh store, checks that the batch
 /// is in the store entirely or not at all, re-runs it and checks it is
-/// there exactly once.
-async fn killed_at(point: &str, committed: bool, database_url: &str) {
+/// there exactly once. `sqlite_file`: the SQLite file, and whether another
+/// process has it open (the batch then goes through the write-ahead log,
+/// else through a rollback journal).
+async fn killed_at(
+    point: &str,
+    committed: bool,
+    database_url: &str,
+    sqlite_file: Option<(&Path, bool)>,
+) {
     let dir = tempfile::tempdir().expect("tempdir");
     write_extracts(dir.path());
     ingest(database_url, dir.path(), "ydr", &dir.path().join("ydr.csv"));
     let ssr = dir.path().join("ssr.csv");
 
     ingest_and_kill_at(database_url, dir.path(), &ssr, point);
+    if let (Some((file, shared)), false) = (sqlite_file, committed) {
+        let beside = |suffix: &str| {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            file_size(Path::new(&name))
+        };
+        if shared {
+            assert_eq!(
+                beside("-journal"),
+                0,
+                "killed at {point}: no rollback journal"
+            );
+        } else {
+            assert_eq!(beside("-wal"), 0, "killed at {point}: no write-ahead log");
+            if point != "ingest-after-first-chunk" {
+                // All rows are written, more than the cache holds: the
+                // file has pages of the batch, the journal what they
+                // replaced.
+                assert!(beside("-journal") > 0, "killed at {point}: a hot journal");
+            }
+        }
+    }
     let (rows, batches) = ssr_rows_and_batches(database_url).await;
     if committed {
         assert_eq!((rows, batches), (CONTACTS as i64, 2), "killed at {point}");
@@ -155,8 +193,29 @@ async fn killed_at(point: &str, committed: bool, database_url: &str) {
 async fn sqlite_survives_kill_9_at_every_point() {
     for (point, committed) in POINTS {
         let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite:{}", dir.path().join("crash.db").display());
-        killed_at(point, *committed, &url).await;
+        let file = dir.path().join("crash.db");
+        let url = format!("sqlite:{}", file.display());
+        killed_at(point, *committed, &url, Some((&file, false))).await;
+    }
+}
+
+#[actix_web::test]
+async fn sqlite_open_elsewhere_survives_kill_9_at_every_point() {
+    for (point, committed) in POINTS {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("crash.db");
+        let url = format!("sqlite:{}", file.display());
+        // Another process's connection, as a running server's: the
+        // ingestion keeps to the write-ahead log.
+        drop(Store::connect(&url).await.expect("create the store"));
+        let holder = rusqlite::Connection::open(&file).expect("open");
+        holder
+            .query_row("SELECT COUNT(*) FROM ingest_batches", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .expect("read");
+        killed_at(point, *committed, &url, Some((&file, true))).await;
+        drop(holder);
     }
 }
 
@@ -164,6 +223,6 @@ async fn sqlite_survives_kill_9_at_every_point() {
 async fn postgres_survives_kill_9_at_every_point() {
     for (point, committed) in POINTS {
         let url = support::postgres::fresh_database().await;
-        killed_at(point, *committed, &url).await;
+        killed_at(point, *committed, &url, None).await;
     }
 }

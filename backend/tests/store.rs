@@ -318,6 +318,56 @@ async fn a_new_sqlite_store_has_large_pages_and_a_write_ahead_log() {
     assert_eq!(mode, "wal");
 }
 
+/// The file's journal mode, as a new connection finds it.
+fn journal_mode(path: &std::path::Path) -> String {
+    rusqlite::Connection::open(path)
+        .expect("open")
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .expect("journal mode")
+}
+
+#[actix_web::test]
+async fn a_store_alone_is_written_without_its_log_and_a_shared_one_keeps_it() {
+    let (store, dir) = support::sqlite_store().await;
+    drop(store);
+    let path = dir.path().join("test.db");
+    let url = format!("sqlite:{}", path.display());
+
+    // Nobody else has the file open: a rollback journal while open.
+    let alone = Store::connect_alone(&url).await.expect("connect alone");
+    assert_eq!(journal_mode(&path), "delete");
+    let (ydr, _) = population(50, 11);
+    let batch = Batch::from_file(RegisterId::Ydr, &ydr.path().join("ydr.csv"));
+    let report = ingest::ingest(&alone, &key(), batch).await.expect("ingest");
+    assert_eq!(report.status, BatchStatus::Published);
+    assert!(report.rows_added > 0);
+    drop(alone);
+
+    // The next ordinary connection returns the file to its log, and the
+    // batch is there.
+    let shared = Store::connect(&url).await.expect("connect");
+    assert_eq!(journal_mode(&path), "wal");
+    assert_eq!(
+        support::register_rows(&shared, RegisterId::Ydr).await,
+        report.rows_added as i64
+    );
+
+    // Another connection has the file open: the log stays.
+    let holder = rusqlite::Connection::open(&path).expect("open");
+    holder
+        .query_row("SELECT COUNT(*) FROM ingest_batches", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .expect("read");
+    let beside = Store::connect_alone(&url).await.expect("connect beside");
+    assert_eq!(journal_mode(&path), "wal");
+    assert_eq!(
+        support::register_rows(&beside, RegisterId::Ydr).await,
+        report.rows_added as i64
+    );
+    drop((shared, holder));
+}
+
 #[actix_web::test]
 async fn both_engines_build_byte_identical_tiles() {
     let (dir, _) = population(300, 16);
