@@ -417,16 +417,18 @@ impl BatchWriter {
 
 /// Inserts `rows` into the register's table with prepared statements of
 /// [`SQLITE_ROWS_PER_STATEMENT`] rows (and one of a single row for the
-/// rest), binding each value.
+/// rest), binding each value (the batch's number is in the statement).
 fn sqlite_insert(
     conn: &rusqlite::Connection,
     register: &Register,
     rows: &[Vec<Value>],
     batch_no: i64,
 ) -> Result<(), StoreError> {
-    let width = register.columns.len() + 1;
     let sql = |count: usize| {
-        let row = format!("({})", vec!["?"; width].join(", "));
+        let row = format!(
+            "({}, {batch_no})",
+            vec!["?"; register.columns.len()].join(", ")
+        );
         format!(
             "INSERT INTO {} ({}) VALUES {}",
             register.table(),
@@ -434,7 +436,7 @@ fn sqlite_insert(
             vec![row; count].join(", ")
         )
     };
-    let mut text = Text::default();
+    let mut text = Text::with_days();
     let mut insert = |statement: &mut rusqlite::CachedStatement<'_>, rows: &[Vec<Value>]| {
         let mut at = 1;
         for row in rows {
@@ -442,8 +444,6 @@ fn sqlite_insert(
                 bind(statement, at, sorted::stored(value, &mut text))?;
                 at += 1;
             }
-            statement.raw_bind_parameter(at, batch_no)?;
-            at += 1;
         }
         statement.raw_execute().map(drop)
     };
@@ -464,36 +464,70 @@ fn sqlite_insert(
     Ok(())
 }
 
+/// Days whose text [`Text::with_days`] keeps: a register's dates mostly
+/// fall in the year or two of its extract.
+const DAYS_KEPT: usize = 1024;
+
 /// A buffer for dates and timestamps in the text SQLite keeps.
 #[derive(Default)]
-pub(super) struct Text([u8; 19]);
+pub(super) struct Text {
+    buf: [u8; 19],
+    /// The text of days met before, by day number modulo [`DAYS_KEPT`]
+    /// (none unless made by [`Text::with_days`]).
+    days: Vec<(i32, [u8; 10])>,
+}
 
 impl Text {
+    /// A buffer that keeps the text of the days it formats, for the many
+    /// rows of an insert.
+    pub(super) fn with_days() -> Text {
+        Text {
+            buf: [0; 19],
+            days: vec![(i32::MIN, [0; 10]); DAYS_KEPT],
+        }
+    }
+
     /// `YYYY-MM-DD`.
     pub(super) fn date(&mut self, date: NaiveDate) -> &[u8] {
+        if self.days.is_empty() {
+            self.format_date(date);
+        } else {
+            let day = date.num_days_from_ce();
+            let at = day.rem_euclid(DAYS_KEPT as i32) as usize;
+            if self.days[at].0 == day {
+                let text = self.days[at].1;
+                self.buf[..10].copy_from_slice(&text);
+            } else {
+                self.format_date(date);
+                self.days[at] = (day, self.buf[..10].try_into().expect("ten bytes"));
+            }
+        }
+        &self.buf[..10]
+    }
+
+    fn format_date(&mut self, date: NaiveDate) {
         self.put(0, date.year() as u32, 4);
-        self.0[4] = b'-';
+        self.buf[4] = b'-';
         self.put(5, date.month(), 2);
-        self.0[7] = b'-';
+        self.buf[7] = b'-';
         self.put(8, date.day(), 2);
-        &self.0[..10]
     }
 
     /// `YYYY-MM-DD HH:MM:SS`.
     pub(super) fn timestamp(&mut self, at: NaiveDateTime) -> &[u8] {
         self.date(at.date());
-        self.0[10] = b' ';
+        self.buf[10] = b' ';
         self.put(11, at.hour(), 2);
-        self.0[13] = b':';
+        self.buf[13] = b':';
         self.put(14, at.minute(), 2);
-        self.0[16] = b':';
+        self.buf[16] = b':';
         self.put(17, at.second(), 2);
-        &self.0[..19]
+        &self.buf[..19]
     }
 
     fn put(&mut self, at: usize, mut n: u32, digits: usize) {
         for i in (at..at + digits).rev() {
-            self.0[i] = b'0' + (n % 10) as u8;
+            self.buf[i] = b'0' + (n % 10) as u8;
             n /= 10;
         }
     }
@@ -526,12 +560,11 @@ fn sqlite_insert_sorted(
     batch_no: i64,
     filled: bool,
 ) -> Result<(), StoreError> {
-    let mut statement = conn.prepare(&upsert_statement(register, filled))?;
+    let mut statement = conn.prepare(&upsert_statement(register, filled, batch_no))?;
     sorted.for_each_in_order(|values| {
         for (i, value) in values.iter().enumerate() {
             bind(&mut statement, i + 1, *value)?;
         }
-        statement.raw_bind_parameter(values.len() + 1, batch_no)?;
         statement.raw_execute()?;
         Ok(())
     })
@@ -611,15 +644,16 @@ fn not_keys(register: &Register) -> Vec<&'static str> {
         .collect()
 }
 
-/// The single-row INSERT of a register's rows and `batch_no`; into a
-/// register that has rows (`filled`), an upsert: a row whose key is
-/// stored replaces that row's other columns. (Rows come in key order, so
-/// the conflict check finds its page where the last row was.)
-fn upsert_statement(register: &Register, filled: bool) -> String {
+/// The single-row INSERT of a register's rows with their batch's
+/// number; into a register that has rows (`filled`), an upsert: a row
+/// whose key is stored replaces that row's other columns. (Rows come in
+/// key order, so the conflict check finds its page where the last row
+/// was.)
+fn upsert_statement(register: &Register, filled: bool, batch_no: i64) -> String {
     let columns = column_list(register);
-    let placeholders = vec!["?"; register.columns.len() + 1].join(", ");
+    let placeholders = vec!["?"; register.columns.len()].join(", ");
     let insert = format!(
-        "INSERT INTO {} ({columns}) VALUES ({placeholders})",
+        "INSERT INTO {} ({columns}) VALUES ({placeholders}, {batch_no})",
         register.table()
     );
     if !filled {
@@ -700,13 +734,36 @@ mod tests {
     }
 
     #[test]
+    fn dates_read_the_same_from_the_kept_days_as_formatted_anew() {
+        let mut kept = Text::with_days();
+        let mut plain = Text::default();
+        let first = NaiveDate::from_ymd_opt(1850, 1, 1).expect("date");
+        // Days a slot apart (1024 days) and days met again.
+        let days = (0..70_000)
+            .step_by(97)
+            .chain((0..70_000).step_by(1024))
+            .chain(0..3000);
+        for day in days {
+            let date = first + chrono::Days::new(day);
+            let expected = date.format("%Y-%m-%d").to_string();
+            assert_eq!(kept.date(date), expected.as_bytes());
+            assert_eq!(plain.date(date), expected.as_bytes());
+        }
+        let at = NaiveDate::from_ymd_opt(2024, 2, 29)
+            .and_then(|d| d.and_hms_opt(7, 5, 9))
+            .expect("timestamp");
+        assert_eq!(kept.timestamp(at), b"2024-02-29 07:05:09");
+    }
+
+    #[test]
     fn keyed_rows_are_upserted_into_a_filled_register_only() {
         let cpr = RegisterId::Cpr.def();
-        let first = upsert_statement(cpr, false);
+        let first = upsert_statement(cpr, false, 17);
         assert!(first.starts_with("INSERT INTO reg_cpr (pseudonym, birth_date"));
         assert!(!first.contains("ON CONFLICT"));
-        assert_eq!(first.matches('?').count(), cpr.columns.len() + 1);
-        let upsert = upsert_statement(cpr, true);
+        assert_eq!(first.matches('?').count(), cpr.columns.len());
+        assert!(first.ends_with(", 17)"));
+        let upsert = upsert_statement(cpr, true, 17);
         assert!(upsert.contains(
             " ON CONFLICT (pseudonym, valid_from) DO UPDATE SET birth_date = excluded.birth_date, "
         ));
