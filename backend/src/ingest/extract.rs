@@ -17,6 +17,10 @@ use shared::register::Column;
 /// How many row errors a rejection lists; the count covers all of them.
 pub const MAX_REPORTED_ERRORS: usize = 1000;
 
+/// The bytes an extract is read in at a time (by the CSV reader, the
+/// Arrow reader and the content hash).
+pub(super) const READ_BLOCK: usize = 1 << 20;
+
 /// Row errors found in an extract.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rejected {
@@ -203,6 +207,7 @@ pub fn read_csv<T>(
     mut emit: impl FnMut(T) -> bool,
 ) -> Result<Summary, Rejected> {
     let mut reader = ReaderBuilder::new()
+        .buffer_capacity(READ_BLOCK)
         .has_headers(true)
         .flexible(true)
         // Fields are trimmed as they are read (`Row::get`): trimming every
@@ -296,12 +301,15 @@ pub fn read_arrow<T>(
         file,
         rejected: Rejected::default(),
     };
-    let reader = match StreamReader::try_new(std::io::BufReader::new(input), None) {
-        Ok(r) => r,
-        Err(e) => {
-            return Err(collector.reject_file("(stream)", format!("not an Arrow IPC stream: {e}")))
-        }
-    };
+    let reader =
+        match StreamReader::try_new(std::io::BufReader::with_capacity(READ_BLOCK, input), None) {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(
+                    collector.reject_file("(stream)", format!("not an Arrow IPC stream: {e}"))
+                )
+            }
+        };
     let schema = reader.schema();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let (mut collector, positions) = collector.positions(&names, columns)?;

@@ -89,12 +89,11 @@ pub enum Source {
 }
 
 impl Source {
+    /// The content, unbuffered: its readers read in large blocks of their
+    /// own (a buffer between would copy every byte once more).
     fn open(&self) -> std::io::Result<Box<dyn Read + Send>> {
         Ok(match self {
-            Source::File(path) => Box::new(std::io::BufReader::with_capacity(
-                1 << 20,
-                std::fs::File::open(path)?,
-            )),
+            Source::File(path) => Box::new(std::fs::File::open(path)?),
             Source::Bytes(bytes) => Box::new(std::io::Cursor::new(Arc::clone(bytes))),
         })
     }
@@ -103,7 +102,7 @@ impl Source {
     pub fn sha256(&self) -> std::io::Result<String> {
         let mut reader = self.open()?;
         let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 16];
+        let mut buf = vec![0u8; extract::READ_BLOCK];
         loop {
             match reader.read(&mut buf)? {
                 0 => break,

@@ -234,6 +234,12 @@ pub struct Validator {
     /// the allocator has just freed; one table of ten million keys would
     /// double into fresh memory, copying all of itself each time.
     seen: Vec<HashMap<[u64; 2], u64, BuildHasherDefault<KeyHashHasher>>>,
+    /// While the row keys come in strictly increasing order (of the bytes
+    /// hashed), as an extract sorted by its key does: the last key, and
+    /// every key's hash and line. No key can then repeat an earlier one,
+    /// so none is looked up; the first key out of order moves them into
+    /// `seen`.
+    ordered: Option<OrderedKeys>,
     /// The key values of the row being checked, as the bytes hashed.
     key_bytes: Vec<u8>,
     key_positions: Vec<usize>,
@@ -244,6 +250,18 @@ pub struct Validator {
 
 /// Tables of row keys seen (see [`Validator`]).
 const KEY_SHARDS: usize = 256;
+
+/// The table of `seen` that holds `key`.
+fn shard(key: [u64; 2]) -> usize {
+    (key[1] >> 56) as usize % KEY_SHARDS
+}
+
+/// Row keys so far in strictly increasing order (see [`Validator`]).
+#[derive(Default)]
+struct OrderedKeys {
+    last: Vec<u8>,
+    keys: Vec<([u64; 2], u64)>,
+}
 
 /// A hasher for keys that are hashes already: the first eight bytes of
 /// the last write (the key's bytes come after its length).
@@ -301,6 +319,7 @@ impl Validator {
                 .map(|c| known.remove(c.name).map(|set| set.into_iter().collect()))
                 .collect(),
             seen: (0..KEY_SHARDS).map(|_| HashMap::default()).collect(),
+            ordered: Some(OrderedKeys::default()),
             key_bytes: Vec::new(),
             key_positions: register
                 .key_columns
@@ -543,7 +562,17 @@ impl Validator {
         }
         let hash = xxhash_rust::xxh3::xxh3_128(&self.key_bytes);
         let key = [(hash >> 64) as u64, hash as u64];
-        let seen = &mut self.seen[(key[1] >> 56) as usize % KEY_SHARDS];
+        if let Some(ordered) = &mut self.ordered {
+            if ordered.keys.is_empty() || self.key_bytes > ordered.last {
+                ordered.last.clone_from(&self.key_bytes);
+                ordered.keys.push((key, row.line));
+                return;
+            }
+            for (key, line) in self.ordered.take().map(|o| o.keys).unwrap_or_default() {
+                self.seen[shard(key)].insert(key, line);
+            }
+        }
+        let seen = &mut self.seen[shard(key)];
         if let Some(first) = seen.get(&key) {
             let names = self.register.key_columns.join(", ");
             row.error(
@@ -719,6 +748,37 @@ mod tests {
         assert!(!reason(4, "cpr").contains("01018012"));
         assert!(reason(9, "birth_date").contains("outside"));
         assert_eq!(rows.len(), 1);
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_before_and_after_the_order_breaks() {
+        let header =
+            "sor_id,name,level,institution_id,region,municipality,department_type,specialty\n";
+        let row = |id: u32| format!("{id},H {id},institution,{id},1081,851,,\n");
+        // Lines 2–6 in key order, then out of order (line 7), then a
+        // repeat of a key of the ordered part (line 8), of the unordered
+        // part (line 9), and one more new key (line 10).
+        let ids = [
+            100_001, 100_002, 100_003, 100_004, 100_005, 100_000, 100_003, 100_000, 100_010,
+        ];
+        let csv: String = std::iter::once(header.to_string())
+            .chain(ids.iter().map(|id| row(*id)))
+            .collect();
+        let (rows, errors) = check(RegisterId::Sor, &csv, &[]);
+        assert_eq!(rows.len(), 7);
+        assert_eq!(fields(&errors), vec![(8, "sor_id"), (9, "sor_id")]);
+        assert!(errors[0].2.contains("on line 4 "), "{}", errors[0].2);
+        assert!(errors[1].2.contains("on line 7 "), "{}", errors[1].2);
+
+        // Keys in order throughout: all rows, no error; a repeat right
+        // after its first is not in increasing order either.
+        let csv: String = std::iter::once(header.to_string())
+            .chain([100_001, 100_002, 100_002].iter().map(|id| row(*id)))
+            .collect();
+        let (rows, errors) = check(RegisterId::Sor, &csv, &[]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(fields(&errors), vec![(4, "sor_id")]);
+        assert!(errors[0].2.contains("on line 3 "), "{}", errors[0].2);
     }
 
     #[test]
