@@ -115,6 +115,18 @@ pub enum Shape {
     ShortCodeList,
 }
 
+/// The bytes an address id may hold: ASCII letters, digits and `-`.
+const ADDRESS_BYTES: [bool; 256] = {
+    let mut ok = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        ok[c] = b.is_ascii_alphanumeric() || b == b'-';
+        c += 1;
+    }
+    ok
+};
+
 impl Shape {
     /// Whether `value` has this shape.
     pub fn accepts(self, value: &str) -> bool {
@@ -148,8 +160,10 @@ impl Shape {
             Shape::SksDiagnosis => sks(b),
             Shape::SksDiagnosisList => value.split('|').all(|c| sks(c.as_bytes())),
             Shape::AddressId => {
+                // Without a branch per byte: every CPR row has one.
                 (1..=36).contains(&b.len())
-                    && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+                    && b.iter()
+                        .fold(true, |ok, c| ok & ADDRESS_BYTES[usize::from(*c)])
             }
             Shape::ShortCode => short_code(value),
             Shape::ShortCodeList => value.split('|').all(short_code),
@@ -1145,6 +1159,17 @@ mod tests {
         assert!(!Shape::SorId.accepts("60081x1"));
         assert!(Shape::ShortCodeList.accepts("J1.1|K2"));
         assert!(!Shape::ShortCode.accepts("a b"));
+        assert!(Shape::AddressId.accepts("63221396-445a-42bc-b8e2-eab7a16f4aa3"));
+        assert!(!Shape::AddressId.accepts("63221396-445a-42bc-b8e2-eab7a16f4aa3f"));
+        assert!(!Shape::AddressId.accepts(""));
+        for c in (0..=127u8).map(char::from).chain(['æ', 'Ø']) {
+            let expected = c.is_ascii_alphanumeric() || c == '-';
+            assert_eq!(
+                Shape::AddressId.accepts(&format!("A-{c}1")),
+                expected,
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
