@@ -335,10 +335,11 @@ impl Store {
     /// a batch's new pages are then written once, straight into the file,
     /// instead of into the log and again at the checkpoint (national
     /// `ssr`: 8–9 CPU seconds for SQLite's part instead of 21). A batch is
-    /// as atomic either way; while the store is open like this, other
-    /// processes wait for it. A store another process has open (a running
-    /// server) keeps its log, and this is [`Store::connect`]. The next
-    /// [`Store::connect`] returns the file to its log.
+    /// as atomic either way. Another process's [`Store::connect`] waits
+    /// for a batch under way (and fails after SQLite's busy timeout);
+    /// between batches it returns the file to its log, and later batches
+    /// see that and keep to it. A store another process has open (a
+    /// running server) keeps its log, and this is [`Store::connect`].
     pub async fn connect_alone(url: &str) -> Result<Store, StoreError> {
         let store = Store::connect(url).await?;
         let Store::Sqlite(pool) = &store else {
