@@ -208,12 +208,7 @@ async fn sqlite_open_elsewhere_survives_kill_9_at_every_point() {
         // Another process's connection, as a running server's: the
         // ingestion keeps to the write-ahead log.
         drop(Store::connect(&url).await.expect("create the store"));
-        let holder = rusqlite::Connection::open(&file).expect("open");
-        holder
-            .query_row("SELECT COUNT(*) FROM ingest_batches", [], |row| {
-                row.get::<_, i64>(0)
-            })
-            .expect("read");
+        let holder = support::hold_open(&file);
         killed_at(point, *committed, &url, Some((&file, true))).await;
         drop(holder);
     }

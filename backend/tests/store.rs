@@ -353,12 +353,7 @@ async fn a_store_alone_is_written_without_its_log_and_a_shared_one_keeps_it() {
     );
 
     // Another connection has the file open: the log stays.
-    let holder = rusqlite::Connection::open(&path).expect("open");
-    holder
-        .query_row("SELECT COUNT(*) FROM ingest_batches", [], |row| {
-            row.get::<_, i64>(0)
-        })
-        .expect("read");
+    let holder = support::hold_open(&path);
     let beside = Store::connect_alone(&url).await.expect("connect beside");
     assert_eq!(journal_mode(&path), "wal");
     assert_eq!(

@@ -360,7 +360,8 @@ impl Store {
                 log::info!(
                     "another process has the SQLite store open: batches go through its write-ahead log"
                 );
-                Store::connect(url).await
+                // Migrated already: the ordinary pool again.
+                Ok(Store::Sqlite(sqlite_pool(sqlite_options(url)?).await?))
             }
             Err(e) => Err(e.into()),
         }

@@ -60,7 +60,7 @@ pub struct BatchWriter {
 enum Engine {
     /// The batch's own connection, moved onto a blocking thread for each
     /// step (`None` only while it is there).
-    Sqlite(Option<SqliteBatch>),
+    Sqlite(Option<Box<SqliteBatch>>),
     /// A transaction of the pool.
     Postgres {
         /// The transaction.
@@ -85,6 +85,8 @@ struct SqliteBatch {
     /// Whether the file is in WAL mode (and is checkpointed after the
     /// commit), not written with a rollback journal.
     logged: bool,
+    /// Dates and timestamps as text, with the days met so far in the batch.
+    text: Text,
 }
 
 /// An open transaction, whatever its engine.
@@ -126,8 +128,9 @@ impl Store {
                     sorted,
                     filled,
                     logged,
+                    text: Text::with_days(),
                 };
-                (Engine::Sqlite(Some(batch)), batch_no)
+                (Engine::Sqlite(Some(Box::new(batch))), batch_no)
             }
             Store::Postgres(pool) => {
                 let staging = keyed.then(|| format!("stage_{table}"));
@@ -260,13 +263,16 @@ impl BatchWriter {
             Engine::Sqlite(slot) => {
                 let mut batch = slot.take().expect("the connection is back after each step");
                 let (batch, written) = tokio::task::spawn_blocking(move || {
-                    let written = match &mut batch.sorted {
+                    let SqliteBatch {
+                        conn, sorted, text, ..
+                    } = &mut *batch;
+                    let written = match sorted {
                         Some(sorted) => {
                             let (now, later) = rows.split_at(sorted.in_order(&rows));
-                            sqlite_insert(&batch.conn, register, now, batch_no)
+                            sqlite_insert(conn, register, now, batch_no, text)
                                 .and_then(|()| later.iter().try_for_each(|row| sorted.push(row)))
                         }
-                        None => sqlite_insert(&batch.conn, register, &rows, batch_no),
+                        None => sqlite_insert(conn, register, &rows, batch_no, text),
                     };
                     (batch, written)
                 })
@@ -315,7 +321,8 @@ impl BatchWriter {
                     sorted,
                     filled,
                     logged,
-                } = batch.expect("the connection is back after each step");
+                    ..
+                } = *batch.expect("the connection is back after each step");
                 let ledger = ledger.clone();
                 blocking(move || {
                     if let Some(sorted) = sorted {
@@ -405,7 +412,8 @@ impl BatchWriter {
         match self.engine {
             // Closing the connection rolls its transaction back.
             Engine::Sqlite(batch) => {
-                if let Some(SqliteBatch { conn, .. }) = batch {
+                if let Some(batch) = batch {
+                    let SqliteBatch { conn, .. } = *batch;
                     blocking(move || Ok(conn.execute_batch("ROLLBACK")?)).await?;
                 }
             }
@@ -423,25 +431,21 @@ fn sqlite_insert(
     register: &Register,
     rows: &[Vec<Value>],
     batch_no: i64,
+    text: &mut Text,
 ) -> Result<(), StoreError> {
     let sql = |count: usize| {
-        let row = format!(
-            "({}, {batch_no})",
-            vec!["?"; register.columns.len()].join(", ")
-        );
         format!(
             "INSERT INTO {} ({}) VALUES {}",
             register.table(),
             column_list(register),
-            vec![row; count].join(", ")
+            vec![values_of_a_row(register, batch_no); count].join(", ")
         )
     };
-    let mut text = Text::with_days();
     let mut insert = |statement: &mut rusqlite::CachedStatement<'_>, rows: &[Vec<Value>]| {
         let mut at = 1;
         for row in rows {
             for value in row {
-                bind(statement, at, sorted::stored(value, &mut text))?;
+                bind(statement, at, sorted::stored(value, text))?;
                 at += 1;
             }
         }
@@ -462,6 +466,15 @@ fn sqlite_insert(
         }
     }
     Ok(())
+}
+
+/// The VALUES tuple of one row: a parameter per column, then the batch's
+/// number.
+fn values_of_a_row(register: &Register, batch_no: i64) -> String {
+    format!(
+        "({}, {batch_no})",
+        vec!["?"; register.columns.len()].join(", ")
+    )
 }
 
 /// Days whose text [`Text::with_days`] keeps: a register's dates mostly
@@ -650,11 +663,11 @@ fn not_keys(register: &Register) -> Vec<&'static str> {
 /// key order, so the conflict check finds its page where the last row
 /// was.)
 fn upsert_statement(register: &Register, filled: bool, batch_no: i64) -> String {
-    let columns = column_list(register);
-    let placeholders = vec!["?"; register.columns.len()].join(", ");
     let insert = format!(
-        "INSERT INTO {} ({columns}) VALUES ({placeholders}, {batch_no})",
-        register.table()
+        "INSERT INTO {} ({}) VALUES {}",
+        register.table(),
+        column_list(register),
+        values_of_a_row(register, batch_no)
     );
     if !filled {
         return insert;

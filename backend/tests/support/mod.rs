@@ -87,3 +87,14 @@ pub fn csv_rows(path: &Path) -> u64 {
         .filter(|l| !l.trim().is_empty())
         .count() as u64
 }
+
+/// A connection that holds the SQLite file at `path` open, as another
+/// process's (a running server's) would: it has read from the file.
+pub fn hold_open(path: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.query_row("SELECT COUNT(*) FROM ingest_batches", [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .expect("read");
+    conn
+}
