@@ -8,11 +8,13 @@
 //! file (an Arrow stream is held one record batch at a time).
 
 use std::io::Read;
+use std::ops::Range;
 
 use arrow_ipc::reader::StreamReader;
-use csv::{ReaderBuilder, StringRecord, Trim};
 use shared::api::RowError;
 use shared::register::Column;
+
+use super::records::Records;
 
 /// How many row errors a rejection lists; the count covers all of them.
 pub const MAX_REPORTED_ERRORS: usize = 1000;
@@ -43,7 +45,9 @@ pub struct Summary {
 
 /// The fields of one data row, addressed by the register's column order.
 pub struct Row<'r> {
-    record: &'r StringRecord,
+    /// The row's text and where each of its fields is in it.
+    text: &'r str,
+    fields: &'r [Range<u32>],
     positions: &'r [usize],
     columns: &'r [Column],
     /// 1-based line number of the row in the file.
@@ -55,8 +59,9 @@ impl<'r> Row<'r> {
     /// The value of the register's `i`-th column, without surrounding
     /// spaces (empty when missing).
     pub fn get(&self, i: usize) -> &'r str {
-        self.record
+        self.fields
             .get(self.positions[i])
+            .and_then(|f| self.text.get(f.start as usize..f.end as usize))
             .map_or("", str::trim_ascii)
     }
 
@@ -68,21 +73,6 @@ impl<'r> Row<'r> {
     /// Records an error for the `i`-th column.
     pub fn error(&mut self, i: usize, reason: impl Into<String>) {
         self.errors.push((self.columns[i].name, reason.into()));
-    }
-
-    /// Parses the `i`-th column with `parse`, recording its error.
-    pub fn parse<T>(
-        &mut self,
-        i: usize,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
-        match parse(self.get(i)) {
-            Ok(v) => Some(v),
-            Err(reason) => {
-                self.error(i, reason);
-                None
-            }
-        }
     }
 }
 
@@ -206,74 +196,85 @@ pub fn read_csv<T>(
     mut parse_row: impl FnMut(&mut Row<'_>) -> Option<T>,
     mut emit: impl FnMut(T) -> bool,
 ) -> Result<Summary, Rejected> {
-    let mut reader = ReaderBuilder::new()
-        .buffer_capacity(READ_BLOCK)
-        .has_headers(true)
-        .flexible(true)
-        // Fields are trimmed as they are read (`Row::get`): trimming every
-        // record here would rebuild it.
-        .trim(Trim::Headers)
-        .from_reader(SkipBom::new(input));
+    let mut records = Records::new(SkipBom::new(input), READ_BLOCK);
     let collector = Collector {
         file,
         rejected: Rejected::default(),
     };
-    let header = match reader.headers() {
-        Ok(h) if !h.iter().all(str::is_empty) => h.clone(),
-        Ok(_) => {
-            let expected = columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",");
-            return Err(collector.reject_file(
-                "(header)",
-                format!("empty file: expected a header row `{expected}`"),
-            ));
-        }
-        Err(e) => return Err(collector.reject_file("(header)", csv_reason(&e))),
+    let empty = |collector: Collector<'_>| {
+        let expected = columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",");
+        Err(collector.reject_file(
+            "(header)",
+            format!("empty file: expected a header row `{expected}`"),
+        ))
     };
-    let (mut collector, positions) =
-        collector.positions(&header.iter().collect::<Vec<_>>(), columns)?;
+    let header: Vec<String> = match records.next_record() {
+        Ok(Some(record)) => match std::str::from_utf8(record.text) {
+            Ok(text) => record
+                .fields
+                .iter()
+                .map(|f| text[f.start as usize..f.end as usize].trim().to_string())
+                .collect(),
+            Err(_) => return Err(collector.reject_file("(header)", NOT_UTF8.to_string())),
+        },
+        Ok(None) => return empty(collector),
+        Err(e) => return Err(collector.reject_file("(header)", unreadable(&e))),
+    };
+    if header.iter().all(String::is_empty) {
+        return empty(collector);
+    }
+    let (mut collector, positions) = collector.positions(
+        &header.iter().map(String::as_str).collect::<Vec<_>>(),
+        columns,
+    )?;
 
     let mut rows_read = 0u64;
-    let mut record = StringRecord::new();
     loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+        let line = records.line();
+        let record = match records.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(e) => {
                 // The rest of the file is unknown: the whole batch is
                 // rejected, whatever the threshold.
-                return Err(collector.reject_rest(line, "(file)", csv_reason(&e)));
+                return Err(collector.reject_rest(line, "(file)", unreadable(&e)));
             }
-            Err(e) => {
-                rows_read += 1;
-                collector.rejected.bad_rows += 1;
-                let line = e.position().map_or(line, |p| p.line());
-                collector.report(line, "(row)", csv_reason(&e));
-                continue;
-            }
-        }
-        if record.iter().all(|f| f.trim_ascii().is_empty()) {
+        };
+        let Ok(text) = std::str::from_utf8(record.text) else {
+            rows_read += 1;
+            collector.rejected.bad_rows += 1;
+            collector.report(record.line, "(row)", NOT_UTF8.to_string());
+            continue;
+        };
+        let blank = |f: &Range<u32>| {
+            text[f.start as usize..f.end as usize]
+                .trim_ascii()
+                .is_empty()
+        };
+        if text.bytes().all(|b| b.is_ascii_whitespace() || b == b',')
+            && record.fields.iter().all(blank)
+        {
             continue;
         }
         rows_read += 1;
-        let line = record.position().map_or(line, |p| p.line());
         let mut row = Row {
-            record: &record,
+            text,
+            fields: record.fields,
             positions: &positions,
             columns,
-            line,
+            line: record.line,
             errors: Vec::new(),
         };
-        if record.len() != header.len() {
+        if record.fields.len() != header.len() {
             let reason = format!(
                 "the row has {} fields, the header {}",
-                record.len(),
+                record.fields.len(),
                 header.len()
             );
             let field = columns
                 .iter()
                 .zip(&positions)
-                .find(|(_, p)| **p >= record.len())
+                .find(|(_, p)| **p >= record.fields.len())
                 .map_or("(row)", |(c, _)| c.name);
             row.errors.push((field, reason));
         }
@@ -284,6 +285,14 @@ pub fn read_csv<T>(
         }
     }
     Ok(collector.finish(rows_read, false))
+}
+
+/// The reason for a row that is not UTF-8.
+const NOT_UTF8: &str = "not valid UTF-8 text";
+
+/// The reason for a file that cannot be read on.
+fn unreadable(e: &std::io::Error) -> String {
+    format!("unreadable CSV: {e}")
 }
 
 /// Reads every row of an Arrow IPC stream extract: the same columns as the
@@ -329,7 +338,8 @@ pub fn read_arrow<T>(
     // order, so that validation is the very same as for CSV.
     let in_order: Vec<usize> = (0..columns.len()).collect();
     let mut rows_read = 0u64;
-    let mut record = StringRecord::new();
+    let mut text = String::new();
+    let mut fields = Vec::with_capacity(columns.len());
     for batch in reader {
         let batch = match batch {
             Ok(b) => b,
@@ -349,12 +359,16 @@ pub fn read_arrow<T>(
             .collect();
         for i in 0..batch.num_rows() {
             rows_read += 1;
-            record.clear();
+            text.clear();
+            fields.clear();
             for column in &texts {
-                record.push_field(&column[i]);
+                let start = text.len() as u32;
+                text.push_str(&column[i]);
+                fields.push(start..text.len() as u32);
             }
             let row = Row {
-                record: &record,
+                text: &text,
+                fields: &fields,
                 positions: &in_order,
                 columns,
                 line: rows_read,
@@ -544,13 +558,6 @@ mod arrow_text {
     }
 }
 
-fn csv_reason(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_string(),
-        _ => format!("unreadable CSV: {e}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,10 +595,12 @@ mod tests {
     }
 
     fn parse_row(row: &mut Row<'_>) -> Option<(u32, String)> {
-        let a = row.parse(0, |s| {
-            s.parse::<u32>().map_err(|_| format!("not a number: {s:?}"))
-        });
-        Some((a?, row.get(1).to_string()))
+        let text = row.get(0);
+        let Ok(a) = text.parse::<u32>() else {
+            row.error(0, format!("not a number: {text:?}"));
+            return None;
+        };
+        Some((a, row.get(1).to_string()))
     }
 
     fn read(text: &str) -> Outcome {

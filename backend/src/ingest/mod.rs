@@ -12,6 +12,7 @@
 
 mod extract;
 pub mod pseudonym;
+mod records;
 mod validate;
 
 use std::collections::HashMap;
