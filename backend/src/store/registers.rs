@@ -426,6 +426,14 @@ impl BatchWriter {
 /// Inserts `rows` into the register's table with prepared statements of
 /// [`SQLITE_ROWS_PER_STATEMENT`] rows (and one of a single row for the
 /// rest), binding each value (the batch's number is in the statement).
+///
+/// `OR FAIL`: a statement that fails keeps the rows it inserted before
+/// the failure, where a plain INSERT undoes them. The batch is rolled back
+/// whole on any failure, so that undo is never needed, and it is costly:
+/// for it SQLite copies every page a many-row statement changes into a
+/// statement journal first — the last leaf page of the table, 16 KiB, for
+/// every 32 rows, and a temporary file once that journal outgrows memory.
+/// Without it an `ssr` extract took a fifth less CPU time.
 fn sqlite_insert(
     conn: &rusqlite::Connection,
     register: &Register,
@@ -435,7 +443,7 @@ fn sqlite_insert(
 ) -> Result<(), StoreError> {
     let sql = |count: usize| {
         format!(
-            "INSERT INTO {} ({}) VALUES {}",
+            "INSERT OR FAIL INTO {} ({}) VALUES {}",
             register.table(),
             column_list(register),
             vec![values_of_a_row(register, batch_no); count].join(", ")
