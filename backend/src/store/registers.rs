@@ -441,14 +441,7 @@ fn sqlite_insert(
     batch_no: i64,
     text: &mut Text,
 ) -> Result<(), StoreError> {
-    let sql = |count: usize| {
-        format!(
-            "INSERT OR FAIL INTO {} ({}) VALUES {}",
-            register.table(),
-            column_list(register),
-            vec![values_of_a_row(register, batch_no); count].join(", ")
-        )
-    };
+    let sql = |count: usize| insert_statement(register, batch_no, count);
     let mut insert = |statement: &mut rusqlite::CachedStatement<'_>, rows: &[Vec<Value>]| {
         let mut at = 1;
         for row in rows {
@@ -474,6 +467,17 @@ fn sqlite_insert(
         }
     }
     Ok(())
+}
+
+/// The INSERT of `count` rows of the batch numbered `batch_no` (see
+/// [`sqlite_insert`] for `OR FAIL`).
+fn insert_statement(register: &Register, batch_no: i64, count: usize) -> String {
+    format!(
+        "INSERT OR FAIL INTO {} ({}) VALUES {}",
+        register.table(),
+        column_list(register),
+        vec![values_of_a_row(register, batch_no); count].join(", ")
+    )
 }
 
 /// The VALUES tuple of one row: a parameter per column, then the batch's
@@ -573,7 +577,9 @@ fn bind(
 
 /// Writes a keyed batch's sorted rows in key order: inserted into a
 /// register that had no rows when the batch began (beside any rows of the
-/// batch written as they came), upserted by key into one that had.
+/// batch written as they came), [`SQLITE_ROWS_PER_STATEMENT`] rows to a
+/// statement as [`sqlite_insert`] does; upserted by key, a row at a time,
+/// into one that had.
 fn sqlite_insert_sorted(
     conn: &rusqlite::Connection,
     register: &Register,
@@ -581,12 +587,38 @@ fn sqlite_insert_sorted(
     batch_no: i64,
     filled: bool,
 ) -> Result<(), StoreError> {
-    let mut statement = conn.prepare(&upsert_statement(register, filled, batch_no))?;
+    let mut one = conn.prepare(&upsert_statement(register, filled, batch_no))?;
+    // Rows before `in_many` go into many-row statements, the rest (fewer
+    // than such a statement takes) one by one.
+    let per = SQLITE_ROWS_PER_STATEMENT as u64;
+    let in_many = if filled {
+        0
+    } else {
+        sorted.len() - sorted.len() % per
+    };
+    let mut many = match in_many {
+        0 => None,
+        _ => Some(conn.prepare(&insert_statement(
+            register,
+            batch_no,
+            SQLITE_ROWS_PER_STATEMENT,
+        ))?),
+    };
+    let width = register.columns.len();
+    let mut row = 0u64;
     sorted.for_each_in_order(|values| {
+        let slot = row % per;
+        let (statement, at, last) = match &mut many {
+            Some(many) if row < in_many => (many, slot as usize * width, slot + 1 == per),
+            _ => (&mut one, 0, true),
+        };
         for (i, value) in values.iter().enumerate() {
-            bind(&mut statement, i + 1, *value)?;
+            bind(statement, at + i + 1, *value)?;
         }
-        statement.raw_execute()?;
+        if last {
+            statement.raw_execute()?;
+        }
+        row += 1;
         Ok(())
     })
 }

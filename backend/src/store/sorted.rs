@@ -66,6 +66,8 @@ pub(super) struct SortedRows {
     streaming: Option<Vec<u8>>,
     /// The key of the row being checked.
     key_buffer: Vec<u8>,
+    /// Rows pushed.
+    rows: u64,
 }
 
 impl SortedRows {
@@ -82,7 +84,13 @@ impl SortedRows {
             spilled: Vec::new(),
             streaming: None,
             key_buffer: Vec::new(),
+            rows: 0,
         }
+    }
+
+    /// How many rows were pushed.
+    pub(super) fn len(&self) -> u64 {
+        self.rows
     }
 
     /// Rows of `register` into a table that has none: as long as they
@@ -123,6 +131,7 @@ impl SortedRows {
             // it, and touch twice the memory, on its way to the full size.
             self.run.reserve_exact(RUN_BYTES + RUN_SLACK);
         }
+        self.rows += 1;
         let start = self.run.len();
         // [key length][key][row length][row]
         self.run.extend_from_slice(&[0; 4]);
