@@ -61,8 +61,7 @@ impl<'r> Row<'r> {
     pub fn get(&self, i: usize) -> &'r str {
         self.fields
             .get(self.positions[i])
-            .and_then(|f| self.text.get(f.start as usize..f.end as usize))
-            .map_or("", str::trim_ascii)
+            .map_or("", |f| field(self.text, f).trim_ascii())
     }
 
     /// Whether an error was recorded on the row.
@@ -213,7 +212,7 @@ pub fn read_csv<T>(
             Ok(text) => record
                 .fields
                 .iter()
-                .map(|f| text[f.start as usize..f.end as usize].trim().to_string())
+                .map(|f| field(text, f).trim().to_string())
                 .collect(),
             Err(_) => return Err(collector.reject_file("(header)", NOT_UTF8.to_string())),
         },
@@ -246,13 +245,13 @@ pub fn read_csv<T>(
             collector.report(record.line, "(row)", NOT_UTF8.to_string());
             continue;
         };
-        let blank = |f: &Range<u32>| {
-            text[f.start as usize..f.end as usize]
-                .trim_ascii()
-                .is_empty()
-        };
+        // Only spaces and commas, and (for a record with quotes, whose
+        // text holds no commas between fields) no field but spaces.
         if text.bytes().all(|b| b.is_ascii_whitespace() || b == b',')
-            && record.fields.iter().all(blank)
+            && record
+                .fields
+                .iter()
+                .all(|f| field(text, f).trim_ascii().is_empty())
         {
             continue;
         }
@@ -285,6 +284,11 @@ pub fn read_csv<T>(
         }
     }
     Ok(collector.finish(rows_read, false))
+}
+
+/// A field of a record's text (empty if out of bounds).
+fn field<'t>(text: &'t str, f: &Range<u32>) -> &'t str {
+    text.get(f.start as usize..f.end as usize).unwrap_or("")
 }
 
 /// The reason for a row that is not UTF-8.
