@@ -159,7 +159,7 @@ impl Value {
         }
     }
 
-    /// The value as text, for references and code rules.
+    /// The value as text, for code rules.
     fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Value::Text(Some(v)) => return std::borrow::Cow::Borrowed(v.as_str()),
@@ -167,6 +167,15 @@ impl Value {
             _ => {}
         }
         std::borrow::Cow::Owned(self.owned_text())
+    }
+
+    /// The value's text as bytes, for references.
+    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Value::Text(Some(v)) => std::borrow::Cow::Borrowed(v.as_bytes()),
+            Value::Code(v) => std::borrow::Cow::Borrowed(v.as_bytes()),
+            _ => std::borrow::Cow::Owned(self.owned_text().into_bytes()),
+        }
     }
 
     fn owned_text(&self) -> String {
@@ -226,8 +235,10 @@ pub struct Validator {
     pseudonymiser: Pseudonymiser,
     earliest: NaiveDate,
     latest: NaiveDate,
-    /// Per column: the values another register holds, for references.
-    known: Vec<Option<HashSet<String, foldhash::fast::RandomState>>>,
+    /// Per column: the values another register holds, for references,
+    /// as bytes (looked up by a value's bytes, with no check that they
+    /// are UTF-8 again: a fortieth of an `ssr` extract's time).
+    known: Vec<Option<HashSet<Box<[u8]>, foldhash::fast::RandomState>>>,
     /// Row keys seen in this batch (128-bit XXH3 hashes of the key's
     /// values, as two halves: 24 bytes an entry with the line, not 32)
     /// and their lines, in [`KEY_SHARDS`] tables by the hash's top byte.
@@ -317,7 +328,13 @@ impl Validator {
             known: register
                 .columns
                 .iter()
-                .map(|c| known.remove(c.name).map(|set| set.into_iter().collect()))
+                .map(|c| {
+                    known.remove(c.name).map(|set| {
+                        set.into_iter()
+                            .map(|v| v.into_bytes().into_boxed_slice())
+                            .collect()
+                    })
+                })
                 .collect(),
             seen: (0..KEY_SHARDS).map(|_| HashMap::default()).collect(),
             ordered: Some(OrderedKeys::default()),
@@ -378,7 +395,7 @@ impl Validator {
             }
             if let Some(known) = &self.known[i] {
                 let value = &values[i];
-                if !value.is_none() && !known.contains(value.text().as_ref()) {
+                if !value.is_none() && !known.contains(value.bytes().as_ref()) {
                     let (to, _) = column
                         .references
                         .expect("known values come from references");
@@ -710,6 +727,9 @@ mod tests {
         let Value::Text(Some(pseudonym)) = &rows[0][0] else {
             panic!("pseudonym expected, got {:?}", rows[0][0]);
         };
+        let key = PseudonymKey::from_hex(&"07".repeat(32)).expect("key");
+        let cpr = Cpr::parse("0101801234").expect("CPR");
+        assert_eq!(pseudonym.as_str(), key.pseudonymise(&cpr).as_str());
         assert_eq!(pseudonym.as_str().len(), 32);
         assert!(!pseudonym.as_str().contains("0101801234"));
         assert_eq!(rows[1][3], Value::Int(Some(751)));
