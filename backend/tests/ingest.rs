@@ -17,6 +17,7 @@ on_both_engines!(
     below_the_threshold_good_rows_publish_and_bad_rows_are_reported,
     a_later_batch_replaces_rows_by_key,
     a_keyed_extract_partly_in_key_order_lands_whole,
+    a_repeated_key_is_reported_on_its_line_and_the_rest_publishes,
     references_to_an_empty_register_are_rejected,
     arrow_streams_with_typed_columns_are_accepted,
 );
@@ -180,6 +181,80 @@ async fn a_keyed_extract_partly_in_key_order_lands_whole(store: &Store) {
     let expected: std::collections::HashSet<String> =
         numbers.iter().map(|n| n.to_string()).collect();
     assert_eq!(stored, expected);
+}
+
+async fn a_repeated_key_is_reported_on_its_line_and_the_rest_publishes(store: &Store) {
+    // Repeats are found after the last row; the batch is then read again
+    // to find their rows. The first extract repeats a key after five in
+    // key order, the second one within rows out of order.
+    let cases: [(&[&str], u64, u64); 2] = [
+        (
+            &["101001", "101002", "101003", "101004", "101005", "101002"],
+            7,
+            3,
+        ),
+        (&["102003", "102001", "102003", "102002"], 4, 2),
+    ];
+    for (numbers, line, first) in cases {
+        let mut text = String::from(
+            "provider_number,name,provider_type,specialty,municipality,gp_cluster,valid_from,valid_to
+",
+        );
+        for (i, number) in numbers.iter().enumerate() {
+            text.push_str(&format!(
+                "{number},Praksis {i},general_practice,general_practice,101,1,2000-01-01,
+"
+            ));
+        }
+        let before = register_rows(store, RegisterId::Ydr).await;
+
+        let err = ingest::ingest(store, &key(), csv(RegisterId::Ydr, &text))
+            .await
+            .expect_err("a repeated key is a bad row");
+        let IngestError::Rejected { rejected, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(rejected.bad_rows, 1);
+        assert_eq!(register_rows(store, RegisterId::Ydr).await, before);
+
+        let mut lenient = csv(RegisterId::Ydr, &text);
+        lenient.max_bad_rows = 1;
+        let report = ingest::ingest(store, &key(), lenient)
+            .await
+            .expect("publishes");
+        let rows = numbers.len() as u64;
+        assert_eq!(
+            (report.rows_read, report.rows_added, report.rows_rejected),
+            (rows, rows - 1, 1)
+        );
+        let [error] = &report.errors[..] else {
+            panic!("{:?}", report.errors);
+        };
+        assert_eq!(
+            (error.line, error.field.as_str()),
+            (line, "provider_number")
+        );
+        assert!(
+            error
+                .reason
+                .contains(&format!("on line {first} of this batch")),
+            "{}",
+            error.reason
+        );
+        assert_eq!(
+            register_rows(store, RegisterId::Ydr).await,
+            before + rows as i64 - 1
+        );
+        let ledger = store
+            .batch(&report.batch_id)
+            .await
+            .expect("read")
+            .expect("in the ledger");
+        assert_eq!(
+            (ledger.rows_read, ledger.rows_added, ledger.rows_rejected),
+            (rows as i64, rows as i64 - 1, 1)
+        );
+    }
 }
 
 async fn references_to_an_empty_register_are_rejected(store: &Store) {

@@ -5,7 +5,7 @@ mod support;
 use shared::api::BatchStatus;
 use shared::register::{RegisterId, REGISTERS};
 use tvaers::generate::{self, Format};
-use tvaers::ingest::{self, Batch, IngestError, Value};
+use tvaers::ingest::{self, Batch, IngestError, Rows, Value};
 use tvaers::release;
 use tvaers::store::{BatchRecord, ReportChange, SavedReport, Store};
 
@@ -242,8 +242,14 @@ async fn a_failed_publish_leaves_nothing_behind(store: &Store) {
         Value::Text(Some("101001".into())),
         Value::Text(Some("phone".into())),
     ];
+    let mut rows = Rows::with_capacity(row.len(), 5000);
+    for _ in 0..5000 {
+        rows.push(row.clone());
+    }
     for _ in 0..3 {
-        writer.write(vec![row.clone(); 5000]).await.expect("write");
+        let written = writer.write(rows).await.expect("write");
+        assert_eq!(written.len(), 5000, "the rows come back as they went");
+        rows = written;
     }
     let colliding = BatchRecord {
         batch_id: first.batch_id.clone(),

@@ -28,7 +28,7 @@ use shared::register::RegisterId;
 
 pub use extract::{Rejected, Summary, MAX_REPORTED_ERRORS};
 pub use pseudonym::{Cpr, Pseudonym, PseudonymKey};
-pub use validate::{Validator, Value};
+pub use validate::{KeyCheck, Rows, Validator, Value};
 
 use crate::store::{BatchRecord, Store, StoreError};
 
@@ -284,55 +284,93 @@ pub async fn ingest(
         });
     }
 
-    // Values other registers hold, for reference checks.
-    let mut known = HashMap::new();
-    for column in register.columns {
-        if let Some((to, name)) = column.references {
-            known.insert(column.name, store.known_values(to, name).await?);
+    // Rows are read once, their keys checked for repeats at the end; only
+    // a batch in which a key repeats is read a second time, to report the
+    // rows (see `KeyCheck`).
+    let mut key_check = KeyCheck::Gathered;
+    let (writer, summary, rows_added) = loop {
+        // Values other registers hold, for reference checks.
+        let mut known = HashMap::new();
+        for column in register.columns {
+            if let Some((to, name)) = column.references {
+                known.insert(column.name, store.known_values(to, name).await?);
+            }
         }
-    }
-    let validator = Validator::new(register, key.clone(), Utc::now().date_naive(), known);
+        let validator = Validator::new(
+            register,
+            key.clone(),
+            Utc::now().date_naive(),
+            known,
+            key_check,
+        );
 
-    let mut writer = store.begin_batch(register).await?;
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Vec<Value>>>(CHUNKS_IN_FLIGHT);
-    let reading = {
-        let batch = batch.clone();
-        actix_web::rt::task::spawn_blocking(move || read_batch(&batch, validator, &sender))
-    };
-    let mut rows_added = 0u64;
-    let mut failed = None;
-    while let Some(chunk) = receiver.recv().await {
-        let rows = chunk.len() as u64;
-        if let Err(e) = writer.write(chunk).await {
-            failed = Some(e);
-            break;
+        let mut writer = store.begin_batch(register).await?;
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Rows>(CHUNKS_IN_FLIGHT);
+        // Written chunks go back to the reader to be filled again: no
+        // allocation per chunk, and none freed on another thread than the one
+        // that made it (which the allocator returns to the system, and the
+        // next chunk faults in again, zeroed page by page).
+        let (recycle, recycled) = std::sync::mpsc::channel::<Rows>();
+        let reading = {
+            let batch = batch.clone();
+            actix_web::rt::task::spawn_blocking(move || {
+                read_batch(&batch, validator, &sender, &recycled)
+            })
+        };
+        let mut rows_added = 0u64;
+        let mut failed = None;
+        while let Some(chunk) = receiver.recv().await {
+            let rows = chunk.len() as u64;
+            match writer.write(chunk).await {
+                Ok(mut chunk) => {
+                    chunk.clear();
+                    // A reader that has finished no longer takes them.
+                    recycle.send(chunk).ok();
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            rows_added += rows;
+            crate::failpoint::hit("ingest-after-first-chunk");
         }
-        rows_added += rows;
-        crate::failpoint::hit("ingest-after-first-chunk");
-    }
-    // Closing the channel stops the reader if the writer failed.
-    drop(receiver);
-    let read = reading
-        .await
-        .map_err(|e| read_error(std::io::Error::other(e)));
-    let summary = match (failed, read) {
-        (Some(e), _) => {
-            writer.rollback().await.ok();
-            return Err(e.into());
-        }
-        (None, Err(e)) | (None, Ok(Err(ReadFailure::Io(e)))) => {
-            writer.rollback().await.ok();
-            return Err(e);
-        }
-        (None, Ok(Err(ReadFailure::Rejected(rejected)))) => {
-            writer.rollback().await?;
-            return Err(IngestError::Rejected {
-                file: batch.file_name,
-                rejected,
-                max_bad_rows: batch.max_bad_rows,
-            });
-        }
-        (None, Ok(Ok(summary))) => summary,
+        // Closing the channel stops the reader if the writer failed.
+        drop(receiver);
+        let read = reading
+            .await
+            .map_err(|e| read_error(std::io::Error::other(e)));
+        match (failed, read) {
+            (Some(e), _) => {
+                writer.rollback().await.ok();
+                return Err(e.into());
+            }
+            (None, Err(e)) | (None, Ok(Err(ReadFailure::Io(e)))) => {
+                writer.rollback().await.ok();
+                return Err(e);
+            }
+            (None, Ok(Err(ReadFailure::Rejected(rejected)))) => {
+                writer.rollback().await?;
+                return Err(IngestError::Rejected {
+                    file: batch.file_name,
+                    rejected,
+                    max_bad_rows: batch.max_bad_rows,
+                });
+            }
+            (None, Ok(Err(ReadFailure::RepeatedKeys))) => {
+                writer.rollback().await?;
+                log::info!(
+                    "{}: a row key repeats; reading the batch again to find the rows",
+                    batch.file_name
+                );
+                if let Some(progress) = &batch.progress {
+                    progress.store(0, Ordering::Relaxed);
+                }
+                key_check = KeyCheck::Exact;
+                continue;
+            }
+            (None, Ok(Ok(summary))) => break (writer, summary, rows_added),
+        };
     };
     let rejected = summary.rejected;
     if rejected.bad_rows > batch.max_bad_rows {
@@ -383,6 +421,9 @@ enum ReadFailure {
     Rejected(Rejected),
     /// The file could not be read.
     Io(IngestError),
+    /// A row key repeats ([`KeyCheck::Gathered`]): the batch is to be read
+    /// again with [`KeyCheck::Exact`].
+    RepeatedKeys,
 }
 
 /// Reads and validates the whole extract, sending good rows in chunks.
@@ -390,7 +431,8 @@ enum ReadFailure {
 fn read_batch(
     batch: &Batch,
     mut validator: Validator,
-    sender: &tokio::sync::mpsc::Sender<Vec<Vec<Value>>>,
+    sender: &tokio::sync::mpsc::Sender<Rows>,
+    recycled: &std::sync::mpsc::Receiver<Rows>,
 ) -> Result<Summary, ReadFailure> {
     let io = |source| {
         ReadFailure::Io(IngestError::Read {
@@ -402,21 +444,26 @@ fn read_batch(
         inner: batch.source.open().map_err(io)?,
         count: batch.progress.clone(),
     };
-    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let columns = batch.register.def().columns;
+    let new_chunk = || Rows::with_capacity(columns.len(), CHUNK_ROWS);
+    // The validator appends good rows to the chunk; the chunk is sent on
+    // when full.
+    let chunk = std::cell::RefCell::new(new_chunk());
     let started = std::time::Instant::now();
     let mut waiting = std::time::Duration::ZERO;
     let summary = extract::read(
         batch.format,
         &batch.file_name,
         input,
-        batch.register.def().columns,
-        |row| validator.row(row),
-        |values| {
-            chunk.push(values);
+        columns,
+        |row| validator.row(row, &mut chunk.borrow_mut()).then_some(()),
+        |()| {
+            let mut chunk = chunk.borrow_mut();
             if chunk.len() < CHUNK_ROWS {
                 return true;
             }
-            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+            let next = recycled.try_recv().unwrap_or_else(|_| new_chunk());
+            let full = std::mem::replace(&mut *chunk, next);
             let sending = std::time::Instant::now();
             let sent = sender.blocking_send(full).is_ok();
             waiting += sending.elapsed();
@@ -424,6 +471,7 @@ fn read_batch(
         },
     )
     .map_err(ReadFailure::Rejected)?;
+    let chunk = chunk.into_inner();
     // Which side limits the speed: a reader that mostly waits has a slow
     // writer behind it.
     log::debug!(
@@ -436,6 +484,9 @@ fn read_batch(
     if !summary.stopped && !chunk.is_empty() {
         // A closed channel means the writer failed; it reports why.
         sender.blocking_send(chunk).ok();
+    }
+    if validator.repeated_keys() {
+        return Err(ReadFailure::RepeatedKeys);
     }
     Ok(summary)
 }

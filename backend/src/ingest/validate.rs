@@ -33,6 +33,65 @@ pub enum Value {
     Timestamp(Option<NaiveDateTime>),
 }
 
+/// Validated rows, their values back to back (`width` to a row, in
+/// catalogue order): a chunk of rows is one allocation, not one per row,
+/// and is handed back to the reader to be filled again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    width: usize,
+    values: Vec<Value>,
+}
+
+impl Rows {
+    /// Room for `rows` rows of `width` values.
+    pub fn with_capacity(width: usize, rows: usize) -> Rows {
+        Rows {
+            width,
+            values: Vec::with_capacity(width * rows),
+        }
+    }
+
+    /// How many rows there are.
+    pub fn len(&self) -> usize {
+        self.values.len().checked_div(self.width).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Values to a row.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The values of every row, back to back.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The rows, each its values.
+    pub fn iter(&self) -> std::slice::ChunksExact<'_, Value> {
+        self.values.chunks_exact(self.width.max(1))
+    }
+
+    /// Appends a row of `width` values.
+    pub fn push(&mut self, row: impl IntoIterator<Item = Value>) {
+        let start = self.values.len();
+        self.values.extend(row);
+        assert_eq!(
+            self.values.len() - start,
+            self.width,
+            "a row of another width"
+        );
+    }
+
+    /// Empties the rows, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.values.clear();
+    }
+}
+
 /// The text of a value: held inline up to [`Str::INLINE`] bytes (a
 /// pseudonym, a provider number, a diagnosis code), so that most rows
 /// allocate nothing for their text; on the heap when longer.
@@ -239,13 +298,20 @@ pub struct Validator {
     /// as bytes (looked up by a value's bytes, with no check that they
     /// are UTF-8 again: a fortieth of an `ssr` extract's time).
     known: Vec<Option<HashSet<Box<[u8]>, foldhash::fast::RandomState>>>,
-    /// Row keys seen in this batch (128-bit XXH3 hashes of the key's
-    /// values, as two halves: 24 bytes an entry with the line, not 32)
-    /// and their lines, in [`KEY_SHARDS`] tables by the hash's top byte.
-    /// Each table grows on its own, a small step at a time, into memory
-    /// the allocator has just freed; one table of ten million keys would
-    /// double into fresh memory, copying all of itself each time.
+    /// How row keys are checked for repeats.
+    key_check: KeyCheck,
+    /// [`KeyCheck::Exact`]: row keys seen in this batch (128-bit XXH3
+    /// hashes of the key's values, as two halves: 24 bytes an entry with
+    /// the line, not 32) and their lines, in [`KEY_SHARDS`] tables by the
+    /// hash's top byte. Each table grows on its own, a small step at a
+    /// time, into memory the allocator has just freed; one table of ten
+    /// million keys would double into fresh memory, copying all of itself
+    /// each time.
     seen: Vec<HashMap<[u64; 2], u64, BuildHasherDefault<KeyHashHasher>>>,
+    /// [`KeyCheck::Gathered`]: the hashes of the row keys, in
+    /// [`KEY_SHARDS`] lists by the hash's top byte (each small enough to
+    /// be sorted in the processor's cache at the end).
+    gathered: Vec<Vec<[u64; 2]>>,
     /// While the row keys come in strictly increasing order (of the bytes
     /// hashed), as an extract sorted by its key does: the last key, and
     /// every key's hash and line. No key can then repeat an earlier one,
@@ -258,6 +324,21 @@ pub struct Validator {
     /// Per rule of the register: the positions of the two columns it
     /// names.
     rule_positions: Vec<(usize, usize)>,
+}
+
+/// How a [`Validator`] checks that no row key repeats in a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// The keys' hashes are gathered and compared once, after the last row
+    /// ([`Validator::repeated_keys`]): no lookup per row, which in a
+    /// national extract is a cache miss into tables of millions of keys
+    /// (an eighth of a CPR extract's time). Which rows repeat a key is not
+    /// known then: a batch whose keys repeat is read again with
+    /// [`KeyCheck::Exact`].
+    Gathered,
+    /// Each row's key is looked up as the row is read; a repeat is an
+    /// error on its row, naming the line of the key's first row.
+    Exact,
 }
 
 /// Tables of row keys seen (see [`Validator`]).
@@ -315,6 +396,7 @@ impl Validator {
         key: PseudonymKey,
         today: NaiveDate,
         mut known: HashMap<&'static str, HashSet<String>>,
+        key_check: KeyCheck,
     ) -> Validator {
         assert!(
             register.columns.len() <= 64,
@@ -336,7 +418,9 @@ impl Validator {
                     })
                 })
                 .collect(),
+            key_check,
             seen: (0..KEY_SHARDS).map(|_| HashMap::default()).collect(),
+            gathered: (0..KEY_SHARDS).map(|_| Vec::new()).collect(),
             ordered: Some(OrderedKeys::default()),
             key_bytes: Vec::new(),
             key_positions: register
@@ -363,11 +447,13 @@ impl Validator {
         }
     }
 
-    /// Validates one row: its values in catalogue order, or `None` with
-    /// the errors recorded on the row.
-    pub fn row(&mut self, row: &mut Row<'_>) -> Option<Vec<Value>> {
+    /// Validates one row: appends its values, in catalogue order, to
+    /// `rows` and returns `true`; or records the errors on the row, leaves
+    /// `rows` as it was and returns `false`.
+    pub fn row(&mut self, row: &mut Row<'_>, rows: &mut Rows) -> bool {
         let register = self.register;
-        let mut values = Vec::with_capacity(register.columns.len());
+        let values = &mut rows.values;
+        let start = values.len();
         // Columns that did not parse (they hold an empty value): rules
         // skip them, their error is reported already.
         let mut failed = 0u64;
@@ -394,7 +480,7 @@ impl Validator {
                 }
             }
             if let Some(known) = &self.known[i] {
-                let value = &values[i];
+                let value = &values[start + i];
                 if !value.is_none() && !known.contains(value.bytes().as_ref()) {
                     let (to, _) = column
                         .references
@@ -412,12 +498,15 @@ impl Validator {
             }
         }
         // Rules are checked on whatever parsed, so a row's report is whole.
-        self.check_rules(row, &values, failed);
-        if row.has_errors() {
-            return None;
+        self.check_rules(row, &values[start..], failed);
+        if !row.has_errors() {
+            self.check_key(row, &values[start..]);
         }
-        self.check_key(row, &values);
-        Some(values)
+        if row.has_errors() {
+            values.truncate(start);
+            return false;
+        }
+        true
     }
 
     // Inlined into `row`, which then keeps the value where it goes
@@ -596,8 +685,17 @@ impl Validator {
                 return;
             }
             for (key, line) in self.ordered.take().map(|o| o.keys).unwrap_or_default() {
-                self.seen[shard(key)].insert(key, line);
+                match self.key_check {
+                    KeyCheck::Exact => {
+                        self.seen[shard(key)].insert(key, line);
+                    }
+                    KeyCheck::Gathered => self.gathered[shard(key)].push(key),
+                }
             }
+        }
+        if self.key_check == KeyCheck::Gathered {
+            self.gathered[shard(key)].push(key);
+            return;
         }
         // One probe of the table: its group is a cache miss in a large
         // batch.
@@ -616,6 +714,17 @@ impl Validator {
                 slot.insert(row.line);
             }
         }
+    }
+
+    /// Whether a row key repeated among the rows validated with
+    /// [`KeyCheck::Gathered`] (never with [`KeyCheck::Exact`], which
+    /// reports each repeat on its row).
+    pub fn repeated_keys(&mut self) -> bool {
+        self.ordered.is_none()
+            && self.gathered.iter_mut().any(|keys| {
+                keys.sort_unstable();
+                keys.windows(2).any(|pair| pair[0] == pair[1])
+            })
     }
 }
 
@@ -659,17 +768,14 @@ mod tests {
             .iter()
             .map(|(c, values)| (*c, values.iter().map(|v| v.to_string()).collect()))
             .collect();
-        let mut validator = Validator::new(register.def(), key, today(), known);
-        let mut rows = Vec::new();
+        let mut validator = Validator::new(register.def(), key, today(), known, KeyCheck::Exact);
+        let mut rows = Rows::with_capacity(register.def().columns.len(), 0);
         let summary = read_csv(
             "t.csv",
             csv.as_bytes(),
             register.def().columns,
-            |row| validator.row(row),
-            |v| {
-                rows.push(v);
-                true
-            },
+            |row| validator.row(row, &mut rows).then_some(()),
+            |()| true,
         )
         .unwrap_or_else(|Rejected { errors, .. }| panic!("header rejected: {errors:?}"));
         let errors = summary
@@ -678,7 +784,43 @@ mod tests {
             .into_iter()
             .map(|e| (e.line, e.field, e.reason))
             .collect();
-        (rows, errors)
+        (rows.iter().map(<[Value]>::to_vec).collect(), errors)
+    }
+
+    #[test]
+    fn gathered_keys_repeat_only_when_a_key_is_on_two_rows() {
+        let header = "provider_number,name,provider_type,specialty,municipality,gp_cluster,valid_from,valid_to\n";
+        let gathered = |numbers: &[&str]| {
+            let key = PseudonymKey::from_hex(&"07".repeat(32)).expect("key");
+            let register = RegisterId::Ydr.def();
+            let mut validator =
+                Validator::new(register, key, today(), HashMap::new(), KeyCheck::Gathered);
+            let mut text = header.to_string();
+            for n in numbers {
+                text.push_str(&format!(
+                    "{n},P,general_practice,general_practice,101,1,2000-01-01,\n"
+                ));
+            }
+            let mut rows = Rows::with_capacity(register.columns.len(), 0);
+            let summary = read_csv(
+                "t.csv",
+                text.as_bytes(),
+                register.columns,
+                |row| validator.row(row, &mut rows).then_some(()),
+                |()| true,
+            )
+            .unwrap_or_else(|Rejected { errors, .. }| panic!("{errors:?}"));
+            // Gathered, a repeat is no error on its row: every row passes.
+            assert_eq!(summary.rejected.bad_rows, 0);
+            assert_eq!(rows.len(), numbers.len());
+            validator.repeated_keys()
+        };
+        assert!(!gathered(&["101001", "101002", "101003"]), "in key order");
+        assert!(!gathered(&["101003", "101001", "101002"]), "out of order");
+        assert!(gathered(&["101001", "101002", "101001"]));
+        assert!(gathered(&["101003", "101001", "101003", "101002"]));
+        // Only the whole key counts: these differ in their last digit.
+        assert!(!gathered(&["101003", "101001", "101004", "101002"]));
     }
 
     fn fields(errors: &[(u64, String, String)]) -> Vec<(u64, &str)> {

@@ -28,7 +28,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 use super::sorted::{self, SortedRows, Stored};
 use super::{BatchRecord, Store, StoreError, LEDGER_COLUMNS};
-use crate::ingest::Value;
+use crate::ingest::{Rows, Value};
 
 /// Rows per SQLite INSERT statement: a multi-row VALUES list steps the
 /// statement once for many rows.
@@ -252,40 +252,47 @@ fn sqlite_begin(
 }
 
 impl BatchWriter {
-    /// Writes validated rows (values in catalogue order).
-    pub async fn write(&mut self, rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
+    /// Writes validated rows (values in catalogue order); hands the rows
+    /// back, to be emptied and filled again.
+    pub async fn write(&mut self, rows: Rows) -> Result<Rows, StoreError> {
         if rows.is_empty() {
-            return Ok(());
+            return Ok(rows);
         }
         let register = self.register;
         let batch_no = self.batch_no;
         match &mut self.engine {
             Engine::Sqlite(slot) => {
                 let mut batch = slot.take().expect("the connection is back after each step");
-                let (batch, written) = tokio::task::spawn_blocking(move || {
+                let (batch, rows, written) = tokio::task::spawn_blocking(move || {
                     let SqliteBatch {
                         conn, sorted, text, ..
                     } = &mut *batch;
+                    let values = rows.values();
                     let written = match sorted {
                         Some(sorted) => {
-                            let (now, later) = rows.split_at(sorted.in_order(&rows));
-                            sqlite_insert(conn, register, now, batch_no, text)
-                                .and_then(|()| later.iter().try_for_each(|row| sorted.push(row)))
+                            let now = sorted.in_order(&rows) * rows.width();
+                            let (now, later) = values.split_at(now);
+                            sqlite_insert(conn, register, now, batch_no, text).and_then(|()| {
+                                later
+                                    .chunks_exact(rows.width())
+                                    .try_for_each(|row| sorted.push(row))
+                            })
                         }
-                        None => sqlite_insert(conn, register, &rows, batch_no, text),
+                        None => sqlite_insert(conn, register, values, batch_no, text),
                     };
-                    (batch, written)
+                    (batch, rows, written)
                 })
                 .await
                 .map_err(|e| StoreError::Corrupt(format!("the database thread failed: {e}")))?;
                 *slot = Some(batch);
                 written?;
+                Ok(rows)
             }
             Engine::Postgres { tx, staging } => {
                 let target = staging.clone().unwrap_or_else(|| register.table());
                 let mut data = Vec::with_capacity(rows.len() * 96);
                 let batch_no = batch_no.to_string();
-                for row in &rows {
+                for row in rows.iter() {
                     for value in row {
                         copy_csv_value(&mut data, value);
                         data.push(b',');
@@ -303,9 +310,9 @@ impl BatchWriter {
                     return Err(e.into());
                 }
                 copy.finish().await?;
+                Ok(rows)
             }
         }
-        Ok(())
     }
 
     /// Merges staged rows, inserts the ledger row and commits: the batch
@@ -423,7 +430,8 @@ impl BatchWriter {
     }
 }
 
-/// Inserts `rows` into the register's table with prepared statements of
+/// Inserts rows — `values`, a row's values after another's — into the
+/// register's table with prepared statements of
 /// [`SQLITE_ROWS_PER_STATEMENT`] rows (and one of a single row for the
 /// rest), binding each value (the batch's number is in the statement).
 ///
@@ -437,22 +445,19 @@ impl BatchWriter {
 fn sqlite_insert(
     conn: &rusqlite::Connection,
     register: &Register,
-    rows: &[Vec<Value>],
+    values: &[Value],
     batch_no: i64,
     text: &mut Text,
 ) -> Result<(), StoreError> {
     let sql = |count: usize| insert_statement(register, batch_no, count);
-    let mut insert = |statement: &mut rusqlite::CachedStatement<'_>, rows: &[Vec<Value>]| {
-        let mut at = 1;
-        for row in rows {
-            for value in row {
-                bind(statement, at, sorted::stored(value, text))?;
-                at += 1;
-            }
+    let mut insert = |statement: &mut rusqlite::CachedStatement<'_>, values: &[Value]| {
+        for (at, value) in values.iter().enumerate() {
+            bind(statement, at + 1, sorted::stored(value, text))?;
         }
         statement.raw_execute().map(drop)
     };
-    let mut chunks = rows.chunks_exact(SQLITE_ROWS_PER_STATEMENT);
+    let width = register.columns.len();
+    let mut chunks = values.chunks_exact(SQLITE_ROWS_PER_STATEMENT * width);
     if chunks.len() > 0 {
         let mut statement = conn.prepare_cached(&sql(SQLITE_ROWS_PER_STATEMENT))?;
         for chunk in &mut chunks {
@@ -462,8 +467,8 @@ fn sqlite_insert(
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut statement = conn.prepare_cached(&sql(1))?;
-        for row in rest {
-            insert(&mut statement, std::slice::from_ref(row))?;
+        for row in rest.chunks_exact(width) {
+            insert(&mut statement, row)?;
         }
     }
     Ok(())

@@ -23,7 +23,7 @@ use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use shared::register::Register;
 
 use super::StoreError;
-use crate::ingest::Value;
+use crate::ingest::{Rows, Value};
 
 /// Memory of the run being gathered before it is sorted and spilled.
 const RUN_BYTES: usize = 64 << 20;
@@ -106,7 +106,7 @@ impl SortedRows {
     /// How many of `rows`, from the first, continue the key order of the
     /// rows before them (all of them were written as they came). The rest,
     /// and every row after them, are to be pushed.
-    pub(super) fn in_order(&mut self, rows: &[Vec<Value>]) -> usize {
+    pub(super) fn in_order(&mut self, rows: &Rows) -> usize {
         let Some(last) = &mut self.streaming else {
             return 0;
         };
@@ -501,8 +501,12 @@ mod tests {
     #[test]
     fn rows_in_key_order_are_let_through_until_one_breaks_it() {
         let cpr = RegisterId::Cpr.def();
-        let rows = |keys: &[(&str, u32)]| -> Vec<Vec<Value>> {
-            keys.iter().map(|(p, day)| cpr_row(p, *day, 101)).collect()
+        let rows = |keys: &[(&str, u32)]| {
+            let mut rows = Rows::with_capacity(cpr.columns.len(), keys.len());
+            for (p, day) in keys {
+                rows.push(cpr_row(p, *day, 101));
+            }
+            rows
         };
         let mut streaming = SortedRows::streaming(cpr);
         assert_eq!(
