@@ -69,6 +69,7 @@ macro_rules! with_pool {
     };
 }
 
+mod bulk;
 mod facts;
 mod registers;
 mod reports;

@@ -26,6 +26,7 @@ use rusqlite::OpenFlags;
 use shared::register::{Register, RegisterId, REGISTERS};
 use sqlx::{Postgres, Sqlite, Transaction};
 
+use super::bulk;
 use super::sorted::{self, SortedRows, Stored};
 use super::{BatchRecord, Store, StoreError, LEDGER_COLUMNS};
 use crate::ingest::{Rows, Value};
@@ -450,28 +451,47 @@ fn sqlite_insert(
     text: &mut Text,
 ) -> Result<(), StoreError> {
     let sql = |count: usize| insert_statement(register, batch_no, count);
-    let mut insert = |statement: &mut rusqlite::CachedStatement<'_>, values: &[Value]| {
-        for (at, value) in values.iter().enumerate() {
-            bind(statement, at + 1, sorted::stored(value, text))?;
-        }
-        statement.raw_execute().map(drop)
-    };
     let width = register.columns.len();
+    let mut insert = |statement: &mut bulk::Insert<'_>, values: &[Value]| {
+        let mut bindings = statement.bindings();
+        for value in values {
+            bind_value(&mut bindings, value, text)?;
+        }
+        bindings.execute()
+    };
     let mut chunks = values.chunks_exact(SQLITE_ROWS_PER_STATEMENT * width);
     if chunks.len() > 0 {
-        let mut statement = conn.prepare_cached(&sql(SQLITE_ROWS_PER_STATEMENT))?;
+        let mut statement = bulk::Insert::prepare(conn, &sql(SQLITE_ROWS_PER_STATEMENT))?;
         for chunk in &mut chunks {
             insert(&mut statement, chunk)?;
         }
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut statement = conn.prepare_cached(&sql(1))?;
+        let mut statement = bulk::Insert::prepare(conn, &sql(1))?;
         for row in rest.chunks_exact(width) {
             insert(&mut statement, row)?;
         }
     }
     Ok(())
+}
+
+/// Binds `value` as the next parameter: text where it lies in the value,
+/// dates and timestamps as the text SQLite keeps (copied from `text`).
+fn bind_value<'v>(
+    bindings: &mut bulk::Bindings<'_, '_, 'v>,
+    value: &'v Value,
+    text: &mut Text,
+) -> rusqlite::Result<()> {
+    match value {
+        Value::Text(Some(v)) => bindings.text(v.as_bytes()),
+        Value::Code(v) => bindings.text(v.as_bytes()),
+        Value::Int(Some(v)) => bindings.int(*v),
+        Value::Real(Some(v)) => bindings.real(*v),
+        Value::Date(Some(v)) => bindings.copied(text.date(*v)),
+        Value::Timestamp(Some(v)) => bindings.copied(text.timestamp(*v)),
+        _ => bindings.null(),
+    }
 }
 
 /// The INSERT of `count` rows of the batch numbered `batch_no` (see
@@ -563,23 +583,6 @@ impl Text {
     }
 }
 
-/// Binds `value` as the `at`-th parameter.
-fn bind(
-    statement: &mut rusqlite::Statement<'_>,
-    at: usize,
-    value: Stored<'_>,
-) -> rusqlite::Result<()> {
-    match value {
-        Stored::Null => statement.raw_bind_parameter(at, rusqlite::types::Null),
-        Stored::Int(v) => statement.raw_bind_parameter(at, v),
-        Stored::Real(v) => statement.raw_bind_parameter(at, v),
-        Stored::Text(v) => statement.raw_bind_parameter(
-            at,
-            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(v)),
-        ),
-    }
-}
-
 /// Writes a keyed batch's sorted rows in key order: inserted into a
 /// register that had no rows when the batch began (beside any rows of the
 /// batch written as they came), [`SQLITE_ROWS_PER_STATEMENT`] rows to a
@@ -592,40 +595,43 @@ fn sqlite_insert_sorted(
     batch_no: i64,
     filled: bool,
 ) -> Result<(), StoreError> {
-    let mut one = conn.prepare(&upsert_statement(register, filled, batch_no))?;
-    // Rows before `in_many` go into many-row statements, the rest (fewer
-    // than such a statement takes) one by one.
-    let per = SQLITE_ROWS_PER_STATEMENT as u64;
-    let in_many = if filled {
-        0
-    } else {
-        sorted.len() - sorted.len() % per
-    };
-    let mut many = match in_many {
-        0 => None,
-        _ => Some(conn.prepare(&insert_statement(
-            register,
-            batch_no,
-            SQLITE_ROWS_PER_STATEMENT,
-        ))?),
-    };
     let width = register.columns.len();
-    let mut row = 0u64;
-    sorted.for_each_in_order(|values| {
-        let slot = row % per;
-        let (statement, at, last) = match &mut many {
-            Some(many) if row < in_many => (many, slot as usize * width, slot + 1 == per),
-            _ => (&mut one, 0, true),
-        };
-        for (i, value) in values.iter().enumerate() {
-            bind(statement, at + i + 1, *value)?;
+    let per = if filled { 1 } else { SQLITE_ROWS_PER_STATEMENT };
+    let mut one = bulk::Insert::prepare(conn, &upsert_statement(register, filled, batch_no))?;
+    let mut many = match per {
+        1 => None,
+        _ => Some(bulk::Insert::prepare(
+            conn,
+            &insert_statement(register, batch_no, per),
+        )?),
+    };
+    // Rows come `per` at a time: a full group goes into one many-row
+    // statement, the last, shorter one row by row.
+    sorted.for_each_in_order(per, |values| {
+        match &mut many {
+            Some(many) if values.len() == per * width => run_stored(many, values)?,
+            _ => {
+                for row in values.chunks_exact(width) {
+                    run_stored(&mut one, row)?;
+                }
+            }
         }
-        if last {
-            statement.raw_execute()?;
-        }
-        row += 1;
         Ok(())
     })
+}
+
+/// Runs `statement` with `values` bound, text where it lies.
+fn run_stored(statement: &mut bulk::Insert<'_>, values: &[Stored<'_>]) -> rusqlite::Result<()> {
+    let mut bindings = statement.bindings();
+    for value in values {
+        match *value {
+            Stored::Null => bindings.null()?,
+            Stored::Int(v) => bindings.int(v)?,
+            Stored::Real(v) => bindings.real(v)?,
+            Stored::Text(v) => bindings.text(v)?,
+        }
+    }
+    bindings.execute()
 }
 
 /// The stored columns of a register and `batch_no`, comma-separated.

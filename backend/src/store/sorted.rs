@@ -66,8 +66,6 @@ pub(super) struct SortedRows {
     streaming: Option<Vec<u8>>,
     /// The key of the row being checked.
     key_buffer: Vec<u8>,
-    /// Rows pushed.
-    rows: u64,
 }
 
 impl SortedRows {
@@ -84,13 +82,7 @@ impl SortedRows {
             spilled: Vec::new(),
             streaming: None,
             key_buffer: Vec::new(),
-            rows: 0,
         }
-    }
-
-    /// How many rows were pushed.
-    pub(super) fn len(&self) -> u64 {
-        self.rows
     }
 
     /// Rows of `register` into a table that has none: as long as they
@@ -131,7 +123,6 @@ impl SortedRows {
             // it, and touch twice the memory, on its way to the full size.
             self.run.reserve_exact(RUN_BYTES + RUN_SLACK);
         }
-        self.rows += 1;
         let start = self.run.len();
         // [key length][key][row length][row]
         self.run.extend_from_slice(&[0; 4]);
@@ -177,16 +168,23 @@ impl SortedRows {
             .sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then_with(|| key(run, *a).cmp(key(run, *b))));
     }
 
-    /// Hands every row to `each`, in key order.
+    /// Hands every row to `each`, in key order, `group` rows at a time
+    /// (fewer in the last call): their values back to back, borrowed from
+    /// memory that stays put for the call.
     pub(super) fn for_each_in_order(
         mut self,
+        group: usize,
         mut each: impl FnMut(&[Stored<'_>]) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let group = group.max(1);
         if self.spilled.is_empty() {
             let mut values = Vec::new();
             self.sort_run();
-            for (_, start) in &self.starts {
-                decode_row(body(record(&self.run, *start)), &mut values)?;
+            for rows in self.starts.chunks(group) {
+                values.clear();
+                for (_, start) in rows {
+                    decode_row(body(record(&self.run, *start)), &mut values)?;
+                }
                 each(&values)?;
             }
             return Ok(());
@@ -204,9 +202,26 @@ impl SortedRows {
                 runs.push(run);
             }
         }
+        // The bodies of the group's rows, copied out of their runs (whose
+        // buffers the next record overwrites), each after its length.
+        let mut bodies = Vec::new();
+        let mut in_group = 0;
+        let mut values: Vec<Stored<'static>> = Vec::new();
+        let mut hand_over = |bodies: &mut Vec<u8>| -> Result<(), StoreError> {
+            let mut borrowed = recycle(std::mem::take(&mut values));
+            let mut rest = &bodies[..];
+            while !rest.is_empty() {
+                let len = len_at(rest, 0);
+                decode_row(&rest[4..4 + len], &mut borrowed)?;
+                rest = &rest[4 + len..];
+            }
+            each(&borrowed)?;
+            values = recycle(borrowed);
+            bodies.clear();
+            Ok(())
+        };
         // Few runs (a run is tens of MB): the smallest head is found by a
         // scan.
-        let mut values: Vec<Stored<'static>> = Vec::new();
         while !runs.is_empty() {
             let smallest = (1..runs.len()).fold(0, |best, i| {
                 if key(&runs[i].record, 0) < key(&runs[best].record, 0) {
@@ -215,13 +230,20 @@ impl SortedRows {
                     best
                 }
             });
-            let mut borrowed = recycle(std::mem::take(&mut values));
-            decode_row(body(&runs[smallest].record), &mut borrowed)?;
-            each(&borrowed)?;
-            values = recycle(borrowed);
+            let record = &runs[smallest].record;
+            let key_len = len_at(record, 0);
+            bodies.extend_from_slice(&record[4 + key_len..]);
+            in_group += 1;
+            if in_group == group {
+                hand_over(&mut bodies)?;
+                in_group = 0;
+            }
             if !runs[smallest].next()? {
                 runs.swap_remove(smallest);
             }
+        }
+        if in_group > 0 {
+            hand_over(&mut bodies)?;
         }
         Ok(())
     }
@@ -369,10 +391,8 @@ fn encode_value(out: &mut Vec<u8>, value: &Value, text: &mut super::registers::T
     }
 }
 
-/// Decodes the values of a record's body into `values`.
+/// Decodes the values of a record's body onto the end of `values`.
 fn decode_row<'a>(mut body: &'a [u8], values: &mut Vec<Stored<'a>>) -> Result<(), StoreError> {
-    // The vector is reused across rows of different lifetimes.
-    values.clear();
     let corrupt = || StoreError::Corrupt("a sorted batch's record is cut short".into());
     while let Some((&tag, rest)) = body.split_first() {
         let (value, rest) = match tag {
@@ -422,27 +442,42 @@ mod tests {
         ]
     }
 
-    fn in_order(rows: SortedRows) -> Vec<(String, String, i64)> {
+    /// The rows' pseudonyms, `valid_from`s and municipalities in the
+    /// order they come back, `group` rows at a time.
+    fn in_order(rows: SortedRows, group: usize) -> Vec<(String, String, i64)> {
         let mut out = Vec::new();
-        rows.for_each_in_order(|values| {
-            let text = |i: usize| match values[i] {
-                Stored::Text(t) => String::from_utf8(t.to_vec()).expect("UTF-8"),
-                other => panic!("not text: {other:?}"),
-            };
-            let Stored::Int(municipality) = values[3] else {
-                panic!("not a number: {:?}", values[3]);
-            };
-            assert_eq!(values[6], Stored::Null);
-            assert_eq!(values.len(), 10);
-            out.push((text(0), text(5), municipality));
+        let mut short_groups = 0;
+        rows.for_each_in_order(group, |values| {
+            assert_eq!(values.len() % 10, 0, "whole rows");
+            if values.len() < group * 10 {
+                short_groups += 1;
+            }
+            for values in values.chunks_exact(10) {
+                let text = |i: usize| match values[i] {
+                    Stored::Text(t) => String::from_utf8(t.to_vec()).expect("UTF-8"),
+                    other => panic!("not text: {other:?}"),
+                };
+                let Stored::Int(municipality) = values[3] else {
+                    panic!("not a number: {:?}", values[3]);
+                };
+                assert_eq!(values[6], Stored::Null);
+                out.push((text(0), text(5), municipality));
+            }
             Ok(())
         })
         .expect("in order");
+        assert!(short_groups <= 1, "only the last group is short");
         out
     }
 
     #[test]
     fn rows_come_back_whole_in_key_order() {
+        for group in [1, 3] {
+            rows_come_back_whole_in_key_order_in_groups_of(group);
+        }
+    }
+
+    fn rows_come_back_whole_in_key_order_in_groups_of(group: usize) {
         let cpr = RegisterId::Cpr.def();
         let mut rows = SortedRows::new(cpr);
         // A shorter pseudonym sorts before its extension; keys alike in
@@ -466,11 +501,19 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(expected[0].0, "a");
-        assert_eq!(in_order(rows), expected);
+        assert_eq!(in_order(rows, group), expected);
     }
 
     #[test]
     fn spilled_runs_merge_into_one_order() {
+        // Groups of 1, of 32 (as a many-row INSERT takes) and of a size
+        // that leaves a short last group.
+        for group in [1, 32, 7] {
+            spilled_runs_merge_into_one_order_in_groups_of(group);
+        }
+    }
+
+    fn spilled_runs_merge_into_one_order_in_groups_of(group: usize) {
         let cpr = RegisterId::Cpr.def();
         let mut rows = SortedRows::new(cpr);
         // Pseudo-random keys across several spilled runs and the last,
@@ -495,7 +538,7 @@ mod tests {
         }
         assert_eq!(rows.spilled.len(), 4);
         expected.sort();
-        assert_eq!(in_order(rows), expected);
+        assert_eq!(in_order(rows, group), expected);
     }
 
     #[test]
