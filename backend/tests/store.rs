@@ -236,15 +236,16 @@ async fn a_failed_publish_leaves_nothing_behind(store: &Store) {
     // the transaction, which must roll all of them back.
     let register = RegisterId::Ssr.def();
     let mut writer = store.begin_batch(register).await.expect("begin");
-    let row = vec![
-        Value::Text(Some("0".repeat(32).into())),
-        Value::Date(chrono::NaiveDate::from_ymd_opt(2024, 5, 1)),
-        Value::Text(Some("101001".into())),
-        Value::Text(Some("phone".into())),
-    ];
-    let mut rows = Rows::with_capacity(row.len(), 5000);
+    let mut rows = Rows::with_capacity(4, 5000);
     for _ in 0..5000 {
-        rows.push(row.clone());
+        let pseudonym = rows.text(&"0".repeat(32));
+        let provider = rows.text("101001");
+        rows.push([
+            pseudonym,
+            Value::Date(chrono::NaiveDate::from_ymd_opt(2024, 5, 1).expect("date")),
+            provider,
+            Value::Code(&"phone"),
+        ]);
     }
     for _ in 0..3 {
         let written = writer.write(rows).await.expect("write");

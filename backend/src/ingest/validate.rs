@@ -15,31 +15,45 @@ use shared::register::{ColumnType, Register, RowRule};
 use super::extract::Row;
 use super::pseudonym::{Cpr, PseudonymKey, Pseudonymiser};
 
-/// A validated value, typed as the store keeps it; `None` is an empty
-/// optional value.
-#[derive(Clone, Debug, PartialEq)]
+/// A validated value, typed as the store keeps it. Sixteen bytes and
+/// `Copy`: text lies in the arena of the [`Rows`] the value belongs to,
+/// so that a value is made in registers and stored into its row whole (a
+/// 40-byte value with its text inline was built on the stack and copied,
+/// a stalled load that was a third of the validation's time).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
+    /// An empty optional value.
+    Null,
     /// Text: shaped values, names, pseudonyms, months.
-    Text(Option<Str>),
-    /// A code of the column's code list (held without a copy).
-    Code(&'static str),
+    Text(Span),
+    /// A code of the column's code list (the catalogue's own text).
+    Code(&'static &'static str),
     /// Whole numbers, flags, municipality and region codes.
-    Int(Option<i64>),
+    Int(i64),
     /// Decimal numbers.
-    Real(Option<f64>),
+    Real(f64),
     /// Dates.
-    Date(Option<NaiveDate>),
+    Date(NaiveDate),
     /// Timestamps (no time zone: Danish local time, as registered).
-    Timestamp(Option<NaiveDateTime>),
+    Timestamp(NaiveDateTime),
+}
+
+/// Where a text value lies in its rows' arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    start: u32,
+    len: u32,
 }
 
 /// Validated rows, their values back to back (`width` to a row, in
-/// catalogue order): a chunk of rows is one allocation, not one per row,
-/// and is handed back to the reader to be filled again.
+/// catalogue order) and their text in one arena: a chunk of rows is two
+/// allocations, not one per row, and is handed back to the reader to be
+/// filled again.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rows {
     width: usize,
     values: Vec<Value>,
+    text: Vec<u8>,
 }
 
 impl Rows {
@@ -48,6 +62,7 @@ impl Rows {
         Rows {
             width,
             values: Vec::with_capacity(width * rows),
+            text: Vec::with_capacity(32 * width * rows),
         }
     }
 
@@ -70,9 +85,19 @@ impl Rows {
         &self.values
     }
 
+    /// The arena the text values lie in ([`Value::bytes`]).
+    pub fn arena(&self) -> &[u8] {
+        &self.text
+    }
+
     /// The rows, each its values.
     pub fn iter(&self) -> std::slice::ChunksExact<'_, Value> {
         self.values.chunks_exact(self.width.max(1))
+    }
+
+    /// A text value, its text added to the arena.
+    pub fn text(&mut self, text: &str) -> Value {
+        Value::Text(add_text(&mut self.text, text.as_bytes()))
     }
 
     /// Appends a row of `width` values.
@@ -86,168 +111,78 @@ impl Rows {
         );
     }
 
-    /// Empties the rows, keeping the allocation.
+    /// Empties the rows, keeping the allocations.
     pub fn clear(&mut self) {
         self.values.clear();
+        self.text.clear();
     }
 }
 
-/// The text of a value: held inline up to [`Str::INLINE`] bytes (a
-/// pseudonym, a provider number, a diagnosis code), so that most rows
-/// allocate nothing for their text; on the heap when longer.
-#[derive(Clone)]
-pub struct Str(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Inline { len: u8, bytes: [u8; Str::INLINE] },
-    Heap(Box<str>),
-}
-
-impl Str {
-    /// The longest text held inline: a pseudonym's 32 hex digits.
-    pub const INLINE: usize = 32;
-
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)])
-                .expect("inline text was a str when it was made"),
-            Repr::Heap(s) => s,
-        }
-    }
-
-    /// The text's UTF-8 bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        match &self.0 {
-            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Repr::Heap(s) => s.as_bytes(),
-        }
-    }
-}
-
-impl From<&str> for Str {
-    fn from(s: &str) -> Str {
-        if s.len() <= Str::INLINE {
-            let mut bytes = [0; Str::INLINE];
-            bytes[..s.len()].copy_from_slice(s.as_bytes());
-            Str(Repr::Inline {
-                len: s.len() as u8,
-                bytes,
-            })
-        } else {
-            Str(Repr::Heap(s.into()))
-        }
-    }
-}
-
-impl From<String> for Str {
-    fn from(s: String) -> Str {
-        if s.len() <= Str::INLINE {
-            Str::from(s.as_str())
-        } else {
-            Str(Repr::Heap(s.into_boxed_str()))
-        }
-    }
-}
-
-impl PartialEq for Str {
-    fn eq(&self, other: &Str) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl Hash for Str {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_bytes().hash(state);
-    }
-}
-
-impl std::fmt::Debug for Str {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
+/// Adds `bytes` to `arena`; where they lie.
+fn add_text(arena: &mut Vec<u8>, bytes: &[u8]) -> Span {
+    let start = arena.len();
+    arena.extend_from_slice(bytes);
+    Span {
+        start: u32::try_from(start).expect("a chunk holds less than 4 GB of text"),
+        len: bytes.len() as u32,
     }
 }
 
 impl Value {
     /// Whether the value is empty.
     pub fn is_none(&self) -> bool {
-        match self {
-            Value::Text(v) => v.is_none(),
-            Value::Code(_) => false,
-            Value::Int(v) => v.is_none(),
-            Value::Real(v) => v.is_none(),
-            Value::Date(v) => v.is_none(),
-            Value::Timestamp(v) => v.is_none(),
-        }
+        matches!(self, Value::Null)
     }
 
-    /// The empty value of a column type.
-    fn none(kind: ColumnType) -> Value {
-        match kind {
-            ColumnType::Integer { .. }
-            | ColumnType::Flag
-            | ColumnType::Municipality
-            | ColumnType::Region => Value::Int(None),
-            ColumnType::Decimal { .. } => Value::Real(None),
-            ColumnType::Date => Value::Date(None),
-            ColumnType::Timestamp => Value::Timestamp(None),
-            _ => Value::Text(None),
+    /// The text of a text or code value (`arena`: its rows' arena),
+    /// borrowed; `None` for other values.
+    pub fn bytes<'a>(&'a self, arena: &'a [u8]) -> Option<&'a [u8]> {
+        match self {
+            Value::Text(span) => {
+                let start = span.start as usize;
+                Some(&arena[start..start + span.len as usize])
+            }
+            Value::Code(code) => Some(code.as_bytes()),
+            _ => None,
         }
     }
 
     /// A moment to compare in ordering rules (dates at midnight).
     fn moment(&self) -> Option<NaiveDateTime> {
         match self {
-            Value::Date(d) => d.and_then(|d| d.and_hms_opt(0, 0, 0)),
-            Value::Timestamp(t) => *t,
+            Value::Date(d) => d.and_hms_opt(0, 0, 0),
+            Value::Timestamp(t) => Some(*t),
             _ => None,
         }
     }
 
     /// Feeds the value to a hasher (for row keys), without allocating.
-    fn hash_into(&self, h: &mut impl Hasher) {
+    fn hash_into(&self, arena: &[u8], h: &mut impl Hasher) {
         std::mem::discriminant(self).hash(h);
         match self {
-            Value::Text(v) => v.hash(h),
-            Value::Code(v) => v.hash(h),
+            Value::Null => {}
+            Value::Text(_) | Value::Code(_) => self.bytes(arena).hash(h),
             Value::Int(v) => v.hash(h),
-            Value::Real(v) => v.map(f64::to_bits).hash(h),
+            Value::Real(v) => v.to_bits().hash(h),
             Value::Date(v) => v.hash(h),
             Value::Timestamp(v) => v.hash(h),
         }
     }
 
     /// The value as text, for code rules.
-    fn text(&self) -> std::borrow::Cow<'_, str> {
-        match self {
-            Value::Text(Some(v)) => return std::borrow::Cow::Borrowed(v.as_str()),
-            Value::Code(v) => return std::borrow::Cow::Borrowed(v),
-            _ => {}
-        }
-        std::borrow::Cow::Owned(self.owned_text())
-    }
-
-    /// The value's text as bytes, for references.
-    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
-        match self {
-            Value::Text(Some(v)) => std::borrow::Cow::Borrowed(v.as_bytes()),
-            Value::Code(v) => std::borrow::Cow::Borrowed(v.as_bytes()),
-            _ => std::borrow::Cow::Owned(self.owned_text().into_bytes()),
-        }
-    }
-
-    fn owned_text(&self) -> String {
-        match self {
-            Value::Text(v) => v
-                .as_ref()
-                .map(|v| v.as_str().to_string())
-                .unwrap_or_default(),
-            Value::Code(v) => (*v).to_string(),
-            Value::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-            Value::Real(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-            Value::Date(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-            Value::Timestamp(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+    fn text<'a>(&'a self, arena: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        match self.bytes(arena) {
+            Some(bytes) => std::borrow::Cow::Borrowed(bytes),
+            None => std::borrow::Cow::Owned(
+                match self {
+                    Value::Int(v) => v.to_string(),
+                    Value::Real(v) => v.to_string(),
+                    Value::Date(v) => v.to_string(),
+                    Value::Timestamp(v) => v.to_string(),
+                    _ => String::new(),
+                }
+                .into_bytes(),
+            ),
         }
     }
 }
@@ -452,36 +387,39 @@ impl Validator {
     /// `rows` as it was and returns `false`.
     pub fn row(&mut self, row: &mut Row<'_>, rows: &mut Rows) -> bool {
         let register = self.register;
-        let values = &mut rows.values;
+        let Rows { values, text, .. } = rows;
         let start = values.len();
+        let text_start = text.len();
         // Columns that did not parse (they hold an empty value): rules
         // skip them, their error is reported already.
         let mut failed = 0u64;
         for (i, column) in register.columns.iter().enumerate() {
-            let text = row.get(i);
-            if text.is_empty() {
+            let field = row.get(i);
+            if field.is_empty() {
                 if column.required {
                     row.error(i, "missing value: the column is required");
                     failed |= 1 << i;
                 }
-                values.push(Value::none(column.kind));
+                values.push(Value::Null);
                 continue;
             }
             // The value goes straight into the row: passed on through an
             // `Option` first, it was copied piecewise and read back whole
             // (stalled loads, a third of the parsing's time in a profile).
-            match self.parse(column.kind, text) {
+            match self.parse(column.kind, field, text) {
                 Ok(value) => values.push(value),
                 Err(reason) => {
                     row.error(i, reason);
                     failed |= 1 << i;
-                    values.push(Value::none(column.kind));
+                    values.push(Value::Null);
                     continue;
                 }
             }
             if let Some(known) = &self.known[i] {
-                let value = &values[start + i];
-                if !value.is_none() && !known.contains(value.bytes().as_ref()) {
+                let found = values[start + i]
+                    .bytes(text)
+                    .is_none_or(|bytes| known.contains(bytes));
+                if !found {
                     let (to, _) = column
                         .references
                         .expect("known values come from references");
@@ -490,7 +428,7 @@ impl Validator {
                         format!(
                             "unknown {} {:?}: not in {}; ingest that register first",
                             column.name.replace('_', " "),
-                            text,
+                            field,
                             to.def().label.en
                         ),
                     );
@@ -498,12 +436,13 @@ impl Validator {
             }
         }
         // Rules are checked on whatever parsed, so a row's report is whole.
-        self.check_rules(row, &values[start..], failed);
+        self.check_rules(row, &values[start..], text, failed);
         if !row.has_errors() {
-            self.check_key(row, &values[start..]);
+            self.check_key(row, &values[start..], text);
         }
         if row.has_errors() {
             values.truncate(start);
+            text.truncate(text_start);
             return false;
         }
         true
@@ -513,23 +452,24 @@ impl Validator {
     // instead of reading back what a call wrote in another shape (a
     // stalled load, a sixth of `row` in a profile).
     #[inline(always)]
-    fn parse(&mut self, kind: ColumnType, s: &str) -> Result<Value, String> {
+    fn parse(&mut self, kind: ColumnType, s: &str, arena: &mut Vec<u8>) -> Result<Value, String> {
+        let mut text = |s: &str| Value::Text(add_text(arena, s.as_bytes()));
         Ok(match kind {
             ColumnType::Cpr => {
                 // The reason never contains the value: it may be a real
                 // CPR number.
                 let cpr = Cpr::parse(s).map_err(str::to_string)?;
-                Value::Text(Some(self.pseudonymiser.pseudonymise(&cpr).as_str().into()))
+                text(self.pseudonymiser.pseudonymise(&cpr).as_str())
             }
-            ColumnType::Date => Value::Date(Some(self.date(s)?)),
-            ColumnType::Timestamp => Value::Timestamp(Some(self.timestamp(s)?)),
+            ColumnType::Date => Value::Date(self.date(s)?),
+            ColumnType::Timestamp => Value::Timestamp(self.timestamp(s)?),
             ColumnType::Month => {
                 let first = (s.len() == 7)
                     .then(|| NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok())
                     .flatten()
                     .ok_or_else(|| format!("malformed month {s:?}: expected YYYY-MM"))?;
                 self.in_range(first, s)?;
-                Value::Text(Some(s.into()))
+                text(s)
             }
             ColumnType::Integer { min, max } => {
                 let v: i64 = s
@@ -538,7 +478,7 @@ impl Validator {
                 if v < min || v > max {
                     return Err(format!("{v} is out of range {min} … {max}"));
                 }
-                Value::Int(Some(v))
+                Value::Int(v)
             }
             ColumnType::Decimal { min, max } => {
                 let plain = s
@@ -554,15 +494,15 @@ impl Validator {
                 if v < min || v > max {
                     return Err(format!("{v} is out of range {min} … {max}"));
                 }
-                Value::Real(Some(v))
+                Value::Real(v)
             }
             ColumnType::Flag => match s {
-                "0" => Value::Int(Some(0)),
-                "1" => Value::Int(Some(1)),
+                "0" => Value::Int(0),
+                "1" => Value::Int(1),
                 _ => return Err(format!("not a flag: {s:?}: expected 0 or 1")),
             },
             ColumnType::Code { codes } => match codes.iter().find(|c| c.code == s) {
-                Some(c) => Value::Code(c.code),
+                Some(c) => Value::Code(&c.code),
                 None => {
                     let list: Vec<&str> = codes.iter().map(|c| c.code).collect();
                     return Err(format!(
@@ -581,7 +521,7 @@ impl Validator {
                             "unknown municipality code {s:?}: expected one of the 98 three-digit codes"
                         )
                     })?;
-                Value::Int(Some(i64::from(code)))
+                Value::Int(i64::from(code))
             }
             ColumnType::Region => {
                 let code = s
@@ -593,7 +533,7 @@ impl Validator {
                             "unknown region code {s:?}: expected 1081, 1082, 1083, 1084 or 1085"
                         )
                     })?;
-                Value::Int(Some(i64::from(code)))
+                Value::Int(i64::from(code))
             }
             ColumnType::Shaped { shape } => {
                 if !shape.accepts(s) {
@@ -602,13 +542,13 @@ impl Validator {
                         shape.describe()
                     ));
                 }
-                Value::Text(Some(s.into()))
+                text(s)
             }
             ColumnType::Text { max_len } => {
                 if s.chars().count() > max_len {
                     return Err(format!("longer than {max_len} characters"));
                 }
-                Value::Text(Some(s.into()))
+                text(s)
             }
         })
     }
@@ -637,7 +577,7 @@ impl Validator {
         Ok(t)
     }
 
-    fn check_rules(&self, row: &mut Row<'_>, values: &[Value], failed: u64) {
+    fn check_rules(&self, row: &mut Row<'_>, values: &[Value], arena: &[u8], failed: u64) {
         let parsed = |i: usize| (failed & (1 << i) == 0).then(|| &values[i]);
         for (rule, &(a, b)) in self.register.rules.iter().zip(&self.rule_positions) {
             match *rule {
@@ -655,11 +595,14 @@ impl Validator {
                     let (Some(value), Some(decider)) = (parsed(c), parsed(w)) else {
                         continue;
                     };
-                    let decider = decider.text();
-                    if value.is_none() && codes.contains(&decider.as_ref()) {
+                    let decider = decider.text(arena);
+                    if value.is_none() && codes.iter().any(|c| c.as_bytes() == decider.as_ref()) {
                         row.error(
                             c,
-                            format!("missing value: required when {when} is {decider}"),
+                            format!(
+                                "missing value: required when {when} is {}",
+                                String::from_utf8_lossy(&decider)
+                            ),
                         );
                     }
                 }
@@ -667,14 +610,14 @@ impl Validator {
         }
     }
 
-    fn check_key(&mut self, row: &mut Row<'_>, values: &[Value]) {
+    fn check_key(&mut self, row: &mut Row<'_>, values: &[Value], arena: &[u8]) {
         if self.key_positions.is_empty() {
             return;
         }
         self.key_bytes.clear();
         let mut bytes = KeyBytes(&mut self.key_bytes);
         for p in &self.key_positions {
-            values[*p].hash_into(&mut bytes);
+            values[*p].hash_into(arena, &mut bytes);
         }
         let hash = xxhash_rust::xxh3::xxh3_128(&self.key_bytes);
         let key = [(hash >> 64) as u64, hash as u64];
@@ -735,22 +678,30 @@ mod tests {
     use shared::register::RegisterId;
 
     #[test]
-    fn text_is_the_same_value_inline_or_on_the_heap() {
-        let inline = "f".repeat(Str::INLINE);
-        let long = "f".repeat(Str::INLINE + 1);
-        for text in [String::new(), "æøå".to_string(), inline, long] {
-            let a = Str::from(text.as_str());
-            let b = Str::from(text.clone());
-            assert_eq!(a.as_str(), text);
-            assert_eq!(a.as_bytes(), text.as_bytes());
-            assert_eq!(a, b);
-            let mut bytes = Vec::new();
-            Value::Text(Some(a)).hash_into(&mut KeyBytes(&mut bytes));
-            let mut again = Vec::new();
-            Value::Text(Some(b)).hash_into(&mut KeyBytes(&mut again));
-            assert_eq!(bytes, again);
+    fn text_values_are_their_text_wherever_it_lies() {
+        // Sixteen bytes: a value is made in registers, not on the stack.
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        let mut rows = Rows::with_capacity(1, 4);
+        let texts = ["", "æøå", &"f".repeat(40), "æøå", "ab", "abc"];
+        let values: Vec<Value> = texts.iter().map(|t| rows.text(t)).collect();
+        for (value, text) in values.iter().zip(texts) {
+            assert_eq!(value.bytes(rows.arena()), Some(text.as_bytes()));
         }
-        assert_ne!(Str::from("ab"), Str::from("abc"));
+        let hashed = |value: &Value| {
+            let mut bytes = Vec::new();
+            value.hash_into(rows.arena(), &mut KeyBytes(&mut bytes));
+            bytes
+        };
+        assert_ne!(hashed(&values[4]), hashed(&values[5]));
+        // The same text at two places hashes the same; other text not.
+        assert_ne!(values[1], values[3]);
+        assert_eq!(hashed(&values[1]), hashed(&values[3]));
+        assert_ne!(hashed(&values[1]), hashed(&values[2]));
+        assert_eq!(Value::Code(&"K").bytes(&[]), Some(&b"K"[..]));
+        assert_eq!(Value::Int(5).bytes(rows.arena()), None);
+        rows.push(values[..1].iter().copied());
+        rows.clear();
+        assert!(rows.is_empty() && rows.arena().is_empty());
     }
 
     fn today() -> NaiveDate {
@@ -758,7 +709,19 @@ mod tests {
     }
 
     /// Good rows, and errors as (line, field, reason).
-    type Checked = (Vec<Vec<Value>>, Vec<(u64, String, String)>);
+    type Checked = (Rows, Vec<(u64, String, String)>);
+
+    /// The value in row `r`, column `c`.
+    fn at(rows: &Rows, r: usize, c: usize) -> Value {
+        rows.values()[r * rows.width() + c]
+    }
+
+    /// The text of the value in row `r`, column `c`.
+    fn text_at(rows: &Rows, r: usize, c: usize) -> String {
+        let value = at(rows, r, c);
+        let bytes = value.bytes(rows.arena()).expect("a text value");
+        String::from_utf8(bytes.to_vec()).expect("UTF-8")
+    }
 
     /// Validates `csv` as an extract of `register`; returns the good rows
     /// and the errors as (line, field, reason).
@@ -784,7 +747,7 @@ mod tests {
             .into_iter()
             .map(|e| (e.line, e.field, e.reason))
             .collect();
-        (rows.iter().map(<[Value]>::to_vec).collect(), errors)
+        (rows, errors)
     }
 
     #[test]
@@ -866,17 +829,21 @@ mod tests {
         let (rows, errors) = check(RegisterId::Cpr, &csv, &[]);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(rows.len(), 2);
-        let Value::Text(Some(pseudonym)) = &rows[0][0] else {
-            panic!("pseudonym expected, got {:?}", rows[0][0]);
-        };
+        let pseudonym = text_at(&rows, 0, 0);
         let key = PseudonymKey::from_hex(&"07".repeat(32)).expect("key");
         let cpr = Cpr::parse("0101801234").expect("CPR");
-        assert_eq!(pseudonym.as_str(), key.pseudonymise(&cpr).as_str());
-        assert_eq!(pseudonym.as_str().len(), 32);
-        assert!(!pseudonym.as_str().contains("0101801234"));
-        assert_eq!(rows[1][3], Value::Int(Some(751)));
-        assert_eq!(rows[0][6], Value::Date(NaiveDate::from_ymd_opt(2020, 5, 1)));
-        assert_eq!(rows[1][6], Value::Date(None));
+        assert_eq!(pseudonym, key.pseudonymise(&cpr).as_str());
+        assert_eq!(pseudonym.len(), 32);
+        assert!(!pseudonym.contains("0101801234"));
+        assert_eq!(text_at(&rows, 1, 0), pseudonym);
+        assert_eq!(at(&rows, 1, 3), Value::Int(751));
+        assert_eq!(
+            at(&rows, 0, 6),
+            Value::Date(NaiveDate::from_ymd_opt(2020, 5, 1).expect("date"))
+        );
+        assert_eq!(at(&rows, 1, 6), Value::Null);
+        assert_eq!(text_at(&rows, 1, 4), "B-2");
+        assert_eq!(text_at(&rows, 1, 8), "90");
     }
 
     #[test]
@@ -980,8 +947,9 @@ mod tests {
                    0101801234,2024-01-05,N02AA01,Contalgin,10,\"1,5\",,1\n";
         let (rows, errors) = check(RegisterId::Lsr, csv, &[("prescriber", &["012345"])]);
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0][5], Value::Real(Some(33.3)));
-        assert_eq!(rows[0][6], Value::Text(None));
+        assert_eq!(at(&rows, 0, 5), Value::Real(33.3));
+        assert_eq!(at(&rows, 0, 6), Value::Null);
+        assert_eq!(text_at(&rows, 0, 3), "Contalgin");
         assert_eq!(
             fields(&errors),
             vec![(3, "atc"), (3, "package_size"), (3, "depot"), (4, "ddd")]
@@ -998,9 +966,11 @@ mod tests {
         let (rows, errors) = check(RegisterId::Lpr, csv, &[("sor_unit", &["600810101"])]);
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            rows[0][3],
+            at(&rows, 0, 3),
             Value::Timestamp(
-                NaiveDate::from_ymd_opt(2024, 2, 3).and_then(|d| d.and_hms_opt(10, 30, 0))
+                NaiveDate::from_ymd_opt(2024, 2, 3)
+                    .and_then(|d| d.and_hms_opt(10, 30, 0))
+                    .expect("timestamp")
             )
         );
         assert_eq!(

@@ -273,13 +273,16 @@ impl BatchWriter {
                         Some(sorted) => {
                             let now = sorted.in_order(&rows) * rows.width();
                             let (now, later) = values.split_at(now);
-                            sqlite_insert(conn, register, now, batch_no, text).and_then(|()| {
-                                later
-                                    .chunks_exact(rows.width())
-                                    .try_for_each(|row| sorted.push(row))
-                            })
+                            let arena = rows.arena();
+                            sqlite_insert(conn, register, now, arena, batch_no, text).and_then(
+                                |()| {
+                                    later
+                                        .chunks_exact(rows.width())
+                                        .try_for_each(|row| sorted.push(row, arena))
+                                },
+                            )
                         }
-                        None => sqlite_insert(conn, register, values, batch_no, text),
+                        None => sqlite_insert(conn, register, values, rows.arena(), batch_no, text),
                     };
                     (batch, rows, written)
                 })
@@ -295,7 +298,7 @@ impl BatchWriter {
                 let batch_no = batch_no.to_string();
                 for row in rows.iter() {
                     for value in row {
-                        copy_csv_value(&mut data, value);
+                        copy_csv_value(&mut data, value, rows.arena());
                         data.push(b',');
                     }
                     data.extend_from_slice(batch_no.as_bytes());
@@ -447,6 +450,7 @@ fn sqlite_insert(
     conn: &rusqlite::Connection,
     register: &Register,
     values: &[Value],
+    arena: &[u8],
     batch_no: i64,
     text: &mut Text,
 ) -> Result<(), StoreError> {
@@ -455,7 +459,7 @@ fn sqlite_insert(
     let mut insert = |statement: &mut bulk::Insert<'_>, values: &[Value]| {
         let mut bindings = statement.bindings();
         for value in values {
-            bind_value(&mut bindings, value, text)?;
+            bind_value(&mut bindings, value, arena, text)?;
         }
         bindings.execute()
     };
@@ -481,16 +485,18 @@ fn sqlite_insert(
 fn bind_value<'v>(
     bindings: &mut bulk::Bindings<'_, '_, 'v>,
     value: &'v Value,
+    arena: &'v [u8],
     text: &mut Text,
 ) -> rusqlite::Result<()> {
     match value {
-        Value::Text(Some(v)) => bindings.text(v.as_bytes()),
-        Value::Code(v) => bindings.text(v.as_bytes()),
-        Value::Int(Some(v)) => bindings.int(*v),
-        Value::Real(Some(v)) => bindings.real(*v),
-        Value::Date(Some(v)) => bindings.copied(text.date(*v)),
-        Value::Timestamp(Some(v)) => bindings.copied(text.timestamp(*v)),
-        _ => bindings.null(),
+        Value::Null => bindings.null(),
+        Value::Text(_) | Value::Code(_) => {
+            bindings.text(value.bytes(arena).expect("text values have bytes"))
+        }
+        Value::Int(v) => bindings.int(*v),
+        Value::Real(v) => bindings.real(*v),
+        Value::Date(v) => bindings.copied(text.date(*v)),
+        Value::Timestamp(v) => bindings.copied(text.timestamp(*v)),
     }
 }
 
@@ -736,10 +742,10 @@ fn upsert_statement(register: &Register, filled: bool, batch_no: i64) -> String 
 
 /// Appends `value` in PostgreSQL's CSV COPY format: empty for none, text
 /// always quoted (so an empty text is not none).
-fn copy_csv_value(out: &mut Vec<u8>, value: &Value) {
+fn copy_csv_value(out: &mut Vec<u8>, value: &Value, arena: &[u8]) {
     use std::io::Write;
     let mut text = Text::default();
-    match sorted::stored(value, &mut text) {
+    match sorted::stored(value, arena, &mut text) {
         Stored::Null => {}
         Stored::Int(v) => write!(out, "{v}").expect("writes to a Vec"),
         Stored::Real(v) => write!(out, "{v}").expect("writes to a Vec"),
@@ -840,14 +846,11 @@ mod tests {
     #[test]
     fn copy_values_quote_text_and_leave_none_empty() {
         let mut out = Vec::new();
-        for v in [
-            Value::Text(Some("a\"b,c".into())),
-            Value::Text(None),
-            Value::Int(Some(-3)),
-            Value::Real(Some(1.5)),
-            Value::Text(Some("".into())),
-        ] {
-            copy_csv_value(&mut out, &v);
+        let mut rows = Rows::with_capacity(1, 2);
+        let quoted = rows.text("a\"b,c");
+        let empty = rows.text("");
+        for v in [quoted, Value::Null, Value::Int(-3), Value::Real(1.5), empty] {
+            copy_csv_value(&mut out, &v, rows.arena());
             out.push(b',');
         }
         assert_eq!(

@@ -105,7 +105,7 @@ impl SortedRows {
         for (i, row) in rows.iter().enumerate() {
             self.key_buffer.clear();
             for p in &self.key_positions {
-                encode_key(&mut self.key_buffer, &row[*p]);
+                encode_key(&mut self.key_buffer, &row[*p], rows.arena());
             }
             if !last.is_empty() && self.key_buffer <= *last {
                 self.streaming = None;
@@ -117,7 +117,8 @@ impl SortedRows {
     }
 
     /// Adds a row (values in catalogue order).
-    pub(super) fn push(&mut self, row: &[Value]) -> Result<(), StoreError> {
+    /// Adds a row (values in catalogue order, their text in `arena`).
+    pub(super) fn push(&mut self, row: &[Value], arena: &[u8]) -> Result<(), StoreError> {
         if self.run.capacity() == 0 {
             // Room for a whole run at once: growing by doubling would copy
             // it, and touch twice the memory, on its way to the full size.
@@ -127,7 +128,7 @@ impl SortedRows {
         // [key length][key][row length][row]
         self.run.extend_from_slice(&[0; 4]);
         for p in &self.key_positions {
-            encode_key(&mut self.run, &row[*p]);
+            encode_key(&mut self.run, &row[*p], arena);
         }
         let key_len = self.run.len() - start - 4;
         put_len(&mut self.run, start, key_len);
@@ -136,7 +137,7 @@ impl SortedRows {
         self.run.extend_from_slice(&[0; 4]);
         let mut text = super::registers::Text::default();
         for value in row {
-            encode_value(&mut self.run, value, &mut text);
+            encode_value(&mut self.run, value, arena, &mut text);
         }
         let body_len = self.run.len() - body - 4;
         put_len(&mut self.run, body, body_len);
@@ -349,9 +350,9 @@ fn body(record: &[u8]) -> &[u8] {
 /// values first, then numbers, then text (ended by a zero byte, which no
 /// validated text contains, so a shorter text sorts before its
 /// extensions).
-fn encode_key(out: &mut Vec<u8>, value: &Value) {
+fn encode_key(out: &mut Vec<u8>, value: &Value, arena: &[u8]) {
     let mut text = super::registers::Text::default();
-    match stored(value, &mut text) {
+    match stored(value, arena, &mut text) {
         Stored::Null => out.push(0),
         Stored::Int(v) => {
             out.push(1);
@@ -377,22 +378,27 @@ fn encode_key(out: &mut Vec<u8>, value: &Value) {
 
 /// The value as SQLite stores it (dates have four-digit years: ingestion
 /// accepts 1850 to today).
-pub(super) fn stored<'a>(value: &'a Value, text: &'a mut super::registers::Text) -> Stored<'a> {
+pub(super) fn stored<'a>(
+    value: &'a Value,
+    arena: &'a [u8],
+    text: &'a mut super::registers::Text,
+) -> Stored<'a> {
     match value {
-        Value::Text(Some(v)) => Stored::Text(v.as_bytes()),
-        Value::Code(v) => Stored::Text(v.as_bytes()),
-        Value::Int(Some(v)) => Stored::Int(*v),
-        Value::Real(Some(v)) => Stored::Real(*v),
-        Value::Date(Some(v)) => Stored::Text(text.date(*v)),
-        Value::Timestamp(Some(v)) => Stored::Text(text.timestamp(*v)),
-        _ => Stored::Null,
+        Value::Null => Stored::Null,
+        Value::Text(_) | Value::Code(_) => {
+            Stored::Text(value.bytes(arena).expect("text values have bytes"))
+        }
+        Value::Int(v) => Stored::Int(*v),
+        Value::Real(v) => Stored::Real(*v),
+        Value::Date(v) => Stored::Text(text.date(*v)),
+        Value::Timestamp(v) => Stored::Text(text.timestamp(*v)),
     }
 }
 
 /// Appends `value`: a tag byte, then eight bytes of a number or the
 /// length and bytes of a text.
-fn encode_value(out: &mut Vec<u8>, value: &Value, text: &mut super::registers::Text) {
-    match stored(value, text) {
+fn encode_value(out: &mut Vec<u8>, value: &Value, arena: &[u8], text: &mut super::registers::Text) {
+    match stored(value, arena, text) {
         Stored::Null => out.push(0),
         Stored::Int(v) => {
             out.push(1);
@@ -446,20 +452,30 @@ mod tests {
     use chrono::NaiveDate;
     use shared::register::RegisterId;
 
-    fn cpr_row(pseudonym: &str, day: u32, municipality: i64) -> Vec<Value> {
-        let date = NaiveDate::from_ymd_opt(2020, 1, day);
-        vec![
-            Value::Text(Some(pseudonym.into())),
-            Value::Date(NaiveDate::from_ymd_opt(1950, 6, 1)),
-            Value::Code("K"),
-            Value::Int(Some(municipality)),
-            Value::Text(Some("a-1".into())),
-            Value::Date(date),
-            Value::Date(None),
-            Value::Code("G"),
-            Value::Code("01"),
-            Value::Date(None),
-        ]
+    /// Appends a CPR row to `rows`.
+    fn cpr_row(rows: &mut Rows, pseudonym: &str, day: u32, municipality: i64) {
+        let date = |y, m, d| Value::Date(NaiveDate::from_ymd_opt(y, m, d).expect("date"));
+        let pseudonym = rows.text(pseudonym);
+        let address = rows.text("a-1");
+        rows.push([
+            pseudonym,
+            date(1950, 6, 1),
+            Value::Code(&"K"),
+            Value::Int(municipality),
+            address,
+            date(2020, 1, day),
+            Value::Null,
+            Value::Code(&"G"),
+            Value::Code(&"01"),
+            Value::Null,
+        ]);
+    }
+
+    /// Pushes one CPR row into `sorted`.
+    fn push_cpr_row(sorted: &mut SortedRows, pseudonym: &str, day: u32, municipality: i64) {
+        let mut row = Rows::with_capacity(10, 1);
+        cpr_row(&mut row, pseudonym, day, municipality);
+        sorted.push(row.values(), row.arena()).expect("push");
     }
 
     /// The rows' pseudonyms, `valid_from`s and municipalities in the
@@ -513,7 +529,7 @@ mod tests {
             ("ab", 1, 147),
         ];
         for (p, day, m) in pushed {
-            rows.push(&cpr_row(p, day, m)).expect("push");
+            push_cpr_row(&mut rows, p, day, m);
         }
         let mut expected: Vec<_> = pushed
             .iter()
@@ -551,8 +567,7 @@ mod tests {
             } else {
                 format!("{:016x}", x >> 5)
             };
-            rows.push(&cpr_row(&pseudonym, 1 + (i % 28) as u32, i64::from(i)))
-                .expect("push");
+            push_cpr_row(&mut rows, &pseudonym, 1 + (i % 28) as u32, i64::from(i));
             expected.push((
                 pseudonym,
                 format!("2020-01-{:02}", 1 + i % 28),
@@ -573,7 +588,7 @@ mod tests {
         let rows = |keys: &[(&str, u32)]| {
             let mut rows = Rows::with_capacity(cpr.columns.len(), keys.len());
             for (p, day) in keys {
-                rows.push(cpr_row(p, *day, 101));
+                cpr_row(&mut rows, p, *day, 101);
             }
             rows
         };
@@ -597,23 +612,25 @@ mod tests {
 
     #[test]
     fn keys_order_numbers_by_value_and_empty_values_first() {
+        let mut text = Rows::with_capacity(1, 1);
+        let a = text.text("a");
         let encoded = |v: Value| {
             let mut out = Vec::new();
-            encode_key(&mut out, &v);
+            encode_key(&mut out, &v, text.arena());
             out
         };
         let mut keys = [
-            encoded(Value::Int(Some(5))),
-            encoded(Value::Int(Some(-3))),
-            encoded(Value::Text(Some("a".into()))),
-            encoded(Value::Int(None)),
-            encoded(Value::Real(Some(-0.5))),
-            encoded(Value::Real(Some(2.5))),
+            encoded(Value::Int(5)),
+            encoded(Value::Int(-3)),
+            encoded(a),
+            encoded(Value::Null),
+            encoded(Value::Real(-0.5)),
+            encoded(Value::Real(2.5)),
         ];
         keys.sort();
-        assert_eq!(keys[0], encoded(Value::Int(None)));
-        assert_eq!(keys[5], encoded(Value::Text(Some("a".into()))));
-        assert!(encoded(Value::Int(Some(-3))) < encoded(Value::Int(Some(5))));
-        assert!(encoded(Value::Real(Some(-0.5))) < encoded(Value::Real(Some(2.5))));
+        assert_eq!(keys[0], encoded(Value::Null));
+        assert_eq!(keys[5], encoded(a));
+        assert!(encoded(Value::Int(-3)) < encoded(Value::Int(5)));
+        assert!(encoded(Value::Real(-0.5)) < encoded(Value::Real(2.5)));
     }
 }
