@@ -273,10 +273,18 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
             peak,
             seconds / duck_seconds
         ));
-        let met = per_core >= 1e6 && peak <= 4096;
+        // PostgreSQL's server does most of its work in processes of its
+        // own, whose CPU time is not measured: its rate per core is taken
+        // as no more than its rate of wall time.
+        let (rate, per) = if *engine == "SQLite" {
+            (per_core, "per CPU second")
+        } else {
+            (total_rows as f64 / seconds, "per second of wall time")
+        };
+        let met = rate >= 1e6 && peak <= 4096;
         verdicts.push(format!(
-            "{engine} {:.2}M rows per CPU second, peak {peak} MiB: {}",
-            per_core / 1e6,
+            "{engine} {:.2}M rows {per}, peak {peak} MiB: {}",
+            rate / 1e6,
             if met { "met" } else { "not met" }
         ));
     }
