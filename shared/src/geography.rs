@@ -39,12 +39,31 @@ pub struct Municipality {
 
 include!(concat!(env!("OUT_DIR"), "/geography_table.rs"));
 
+/// Codes below which every municipality code lies.
+const CODES: usize = 1000;
+
+/// Per code below [`CODES`]: one more than the place of its municipality
+/// in [`MUNICIPALITIES`], or 0. A register's every row names a
+/// municipality: one load, where a binary search of the 98 took a few
+/// mispredicted branches (almost 2 % of a CPR extract's ingestion).
+const MUNICIPALITY_AT: [u8; CODES] = {
+    let mut at = [0u8; CODES];
+    let mut i = 0;
+    while i < MUNICIPALITIES.len() {
+        let code = MUNICIPALITIES[i].code as usize;
+        assert!(code < CODES && i < u8::MAX as usize);
+        at[code] = (i + 1) as u8;
+        i += 1;
+    }
+    at
+};
+
 /// The municipality with `code`, if it is one of the 98.
 pub fn municipality(code: u16) -> Option<&'static Municipality> {
-    MUNICIPALITIES
-        .binary_search_by_key(&code, |m| m.code)
-        .ok()
-        .map(|i| &MUNICIPALITIES[i])
+    match MUNICIPALITY_AT.get(usize::from(code)) {
+        Some(&at) if at > 0 => Some(&MUNICIPALITIES[usize::from(at) - 1]),
+        _ => None,
+    }
 }
 
 /// The region with `code`.
@@ -68,6 +87,22 @@ mod tests {
         let codes: Vec<u16> = REGIONS.iter().map(|r| r.code).collect();
         assert_eq!(codes, vec![1081, 1082, 1083, 1084, 1085]);
         assert!(MUNICIPALITIES.iter().all(|m| region(m.region).is_some()));
+    }
+
+    #[test]
+    fn every_code_finds_its_own_municipality_and_no_other_code_one() {
+        let found: Vec<u16> = (0..=u16::MAX)
+            .filter(|code| municipality(*code).is_some_and(|m| m.code == *code))
+            .collect();
+        let mut codes: Vec<u16> = MUNICIPALITIES.iter().map(|m| m.code).collect();
+        codes.sort_unstable();
+        assert_eq!(found, codes);
+        assert_eq!(
+            (0..=u16::MAX)
+                .filter(|c| municipality(*c).is_some())
+                .count(),
+            98
+        );
     }
 
     #[test]
