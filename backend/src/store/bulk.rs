@@ -92,39 +92,38 @@ pub(super) struct Bindings<'s, 'c, 'v> {
 impl<'v> Bindings<'_, '_, 'v> {
     /// Binds text that stays where it is while `self` lives (no copy).
     pub(super) fn text(&mut self, text: &'v [u8]) -> rusqlite::Result<()> {
-        let len = text_len(text)?;
-        let (statement, at) = self.next()?;
-        // SAFETY: a valid statement and a parameter within its count. The
-        // text is borrowed for `'v`, which outlives `self`, whose drop
-        // clears the binding: SQLite reads it only while it is valid.
-        let rc = unsafe {
-            ffi::sqlite3_bind_text(
-                statement,
-                at,
-                text.as_ptr().cast(),
-                len,
-                ffi::SQLITE_STATIC(),
-            )
-        };
-        self.check(rc)
+        // SAFETY: the text is borrowed for `'v`, which outlives `self`,
+        // whose drop clears the binding: SQLite reads it only while it is
+        // valid.
+        unsafe { self.bind_text(text, ffi::SQLITE_STATIC()) }
     }
 
     /// Binds text that SQLite copies before this returns (for a buffer
     /// that is reused for the next value).
     pub(super) fn copied(&mut self, text: &[u8]) -> rusqlite::Result<()> {
+        // SAFETY: `SQLITE_TRANSIENT` makes SQLite copy the text before it
+        // returns.
+        unsafe { self.bind_text(text, ffi::SQLITE_TRANSIENT()) }
+    }
+
+    /// Binds `text` as the next parameter, with `destructor` telling
+    /// SQLite what to do with it.
+    ///
+    /// # Safety
+    ///
+    /// With `SQLITE_STATIC`, `text` must stay valid and unchanged until
+    /// the binding is cleared (when `self` is dropped).
+    unsafe fn bind_text(
+        &mut self,
+        text: &[u8],
+        destructor: ffi::sqlite3_destructor_type,
+    ) -> rusqlite::Result<()> {
         let len = text_len(text)?;
         let (statement, at) = self.next()?;
-        // SAFETY: a valid statement and a parameter within its count;
-        // `SQLITE_TRANSIENT` makes SQLite copy the text before it returns.
-        let rc = unsafe {
-            ffi::sqlite3_bind_text(
-                statement,
-                at,
-                text.as_ptr().cast(),
-                len,
-                ffi::SQLITE_TRANSIENT(),
-            )
-        };
+        // SAFETY: a valid statement and a parameter within its count; the
+        // text's lifetime is the caller's promise.
+        let rc =
+            unsafe { ffi::sqlite3_bind_text(statement, at, text.as_ptr().cast(), len, destructor) };
         self.check(rc)
     }
 
