@@ -38,7 +38,9 @@ pub enum Value {
     Timestamp(NaiveDateTime),
 }
 
-/// Where a text value lies in its rows' arena.
+/// Where a text value lies in its rows' arena. Two text values are equal
+/// as values only when they lie at the same place: compare their
+/// [`Value::bytes`] for their text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
     start: u32,
