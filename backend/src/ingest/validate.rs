@@ -235,20 +235,8 @@ pub struct Validator {
     /// as bytes (looked up by a value's bytes, with no check that they
     /// are UTF-8 again: a fortieth of an `ssr` extract's time).
     known: Vec<Option<HashSet<Box<[u8]>, foldhash::fast::RandomState>>>,
-    /// How row keys are checked for repeats.
-    key_check: KeyCheck,
-    /// [`KeyCheck::Exact`]: row keys seen in this batch (128-bit XXH3
-    /// hashes of the key's values, as two halves: 24 bytes an entry with
-    /// the line, not 32) and their lines, in [`KEY_SHARDS`] tables by the
-    /// hash's top byte. Each table grows on its own, a small step at a
-    /// time, into memory the allocator has just freed; one table of ten
-    /// million keys would double into fresh memory, copying all of itself
-    /// each time.
-    seen: Vec<HashMap<[u64; 2], u64, BuildHasherDefault<KeyHashHasher>>>,
-    /// [`KeyCheck::Gathered`]: the hashes of the row keys, in
-    /// [`KEY_SHARDS`] lists by the hash's top byte (each small enough to
-    /// be sorted in the processor's cache at the end).
-    gathered: Vec<Vec<[u64; 2]>>,
+    /// Row keys seen in this batch, as the [`KeyCheck`] asks.
+    seen: SeenKeys,
     /// While the row keys come in strictly increasing order (of the bytes
     /// hashed), as an extract sorted by its key does: the last key, and
     /// every key's hash and line. No key can then repeat an earlier one,
@@ -278,8 +266,53 @@ pub enum KeyCheck {
     Exact,
 }
 
-/// Tables of row keys seen (see [`Validator`]).
+/// Shards of the row keys seen (see [`SeenKeys`]).
 const KEY_SHARDS: usize = 256;
+
+/// The row keys of a batch: 128-bit XXH3 hashes of the key's values, as
+/// two halves, in [`KEY_SHARDS`] shards by the hash's top byte.
+enum SeenKeys {
+    /// [`KeyCheck::Exact`]: tables of each key and the line it was first
+    /// on (24 bytes an entry, not 32). Each table grows on its own, a small
+    /// step at a time, into memory the allocator has just freed; one table
+    /// of ten million keys would double into fresh memory, copying all of
+    /// itself each time.
+    Exact(Vec<HashMap<[u64; 2], u64, BuildHasherDefault<KeyHashHasher>>>),
+    /// [`KeyCheck::Gathered`]: lists of the keys (each small enough to be
+    /// sorted in the processor's cache at the end).
+    Gathered(Vec<Vec<[u64; 2]>>),
+}
+
+impl SeenKeys {
+    fn new(check: KeyCheck) -> SeenKeys {
+        match check {
+            KeyCheck::Exact => {
+                SeenKeys::Exact((0..KEY_SHARDS).map(|_| HashMap::default()).collect())
+            }
+            KeyCheck::Gathered => SeenKeys::Gathered((0..KEY_SHARDS).map(|_| Vec::new()).collect()),
+        }
+    }
+
+    /// Adds `key`, of a row on `line`. Checked exactly: the line of an
+    /// earlier row with the same key, if there is one.
+    fn add(&mut self, key: [u64; 2], line: u64) -> Option<u64> {
+        match self {
+            // One probe of the table: its group is a cache miss in a large
+            // batch.
+            SeenKeys::Exact(tables) => match tables[shard(key)].entry(key) {
+                Entry::Occupied(first) => Some(*first.get()),
+                Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    None
+                }
+            },
+            SeenKeys::Gathered(lists) => {
+                lists[shard(key)].push(key);
+                None
+            }
+        }
+    }
+}
 
 /// The table of `seen` that holds `key`.
 fn shard(key: [u64; 2]) -> usize {
@@ -355,9 +388,7 @@ impl Validator {
                     })
                 })
                 .collect(),
-            key_check,
-            seen: (0..KEY_SHARDS).map(|_| HashMap::default()).collect(),
-            gathered: (0..KEY_SHARDS).map(|_| Vec::new()).collect(),
+            seen: SeenKeys::new(key_check),
             ordered: Some(OrderedKeys::default()),
             key_bytes: Vec::new(),
             key_positions: register
@@ -629,35 +660,17 @@ impl Validator {
                 ordered.keys.push((key, row.line));
                 return;
             }
+            // Keys in strictly increasing order: none repeats another.
             for (key, line) in self.ordered.take().map(|o| o.keys).unwrap_or_default() {
-                match self.key_check {
-                    KeyCheck::Exact => {
-                        self.seen[shard(key)].insert(key, line);
-                    }
-                    KeyCheck::Gathered => self.gathered[shard(key)].push(key),
-                }
+                self.seen.add(key, line);
             }
         }
-        if self.key_check == KeyCheck::Gathered {
-            self.gathered[shard(key)].push(key);
-            return;
-        }
-        // One probe of the table: its group is a cache miss in a large
-        // batch.
-        match self.seen[shard(key)].entry(key) {
-            Entry::Occupied(first) => {
-                let names = self.register.key_columns.join(", ");
-                row.error(
-                    self.key_positions[0],
-                    format!(
-                        "duplicate key ({names}): the same key is on line {} of this batch",
-                        first.get()
-                    ),
-                );
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(row.line);
-            }
+        if let Some(first) = self.seen.add(key, row.line) {
+            let names = self.register.key_columns.join(", ");
+            row.error(
+                self.key_positions[0],
+                format!("duplicate key ({names}): the same key is on line {first} of this batch"),
+            );
         }
     }
 
@@ -665,11 +678,13 @@ impl Validator {
     /// [`KeyCheck::Gathered`] (never with [`KeyCheck::Exact`], which
     /// reports each repeat on its row).
     pub fn repeated_keys(&mut self) -> bool {
-        self.ordered.is_none()
-            && self.gathered.iter_mut().any(|keys| {
+        match &mut self.seen {
+            SeenKeys::Gathered(lists) if self.ordered.is_none() => lists.iter_mut().any(|keys| {
                 keys.sort_unstable();
                 keys.windows(2).any(|pair| pair[0] == pair[1])
-            })
+            }),
+            _ => false,
+        }
     }
 }
 

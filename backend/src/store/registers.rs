@@ -480,8 +480,9 @@ fn sqlite_insert(
     Ok(())
 }
 
-/// Binds `value` as the next parameter: text where it lies in the value,
-/// dates and timestamps as the text SQLite keeps (copied from `text`).
+/// Binds `value` as the next parameter: text where it lies in `arena` (or
+/// the catalogue), dates and timestamps as the text SQLite keeps (copied
+/// from `text`).
 fn bind_value<'v>(
     bindings: &mut bulk::Bindings<'_, '_, 'v>,
     value: &'v Value,

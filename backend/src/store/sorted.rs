@@ -116,7 +116,6 @@ impl SortedRows {
         rows.len()
     }
 
-    /// Adds a row (values in catalogue order).
     /// Adds a row (values in catalogue order, their text in `arena`).
     pub(super) fn push(&mut self, row: &[Value], arena: &[u8]) -> Result<(), StoreError> {
         if self.run.capacity() == 0 {
