@@ -336,7 +336,9 @@ fn journal_mode(path: &std::path::Path) -> String {
 #[actix_web::test]
 async fn a_store_alone_is_written_without_its_log_and_a_shared_one_keeps_it() {
     let (store, dir) = support::sqlite_store().await;
-    drop(store);
+    // Closed, not dropped: a dropped pool closes its connections in the
+    // background, and one still open makes the next store shared.
+    store.close().await;
     let path = dir.path().join("test.db");
     let url = format!("sqlite:{}", path.display());
 
@@ -348,7 +350,7 @@ async fn a_store_alone_is_written_without_its_log_and_a_shared_one_keeps_it() {
     let report = ingest::ingest(&alone, &key(), batch).await.expect("ingest");
     assert_eq!(report.status, BatchStatus::Published);
     assert!(report.rows_added > 0);
-    drop(alone);
+    alone.close().await;
 
     // The next ordinary connection returns the file to its log, and the
     // batch is there.

@@ -368,6 +368,14 @@ impl Store {
         }
     }
 
+    /// Closes every connection and waits until they are closed. A store
+    /// merely dropped closes its connections in the background, so the
+    /// file may still be open for a moment after: a process that opens
+    /// the file again next (alone, say) closes it first.
+    pub async fn close(self) {
+        with_pool!(&self, pool => pool.close().await);
+    }
+
     /// The engine's name, for logs.
     pub fn engine(&self) -> &'static str {
         match self {
