@@ -45,6 +45,10 @@ pub enum StoreError {
     /// (a full temporary folder, say); nothing of the batch was stored.
     #[error("sorting the batch by key in temporary files (in {dir}): {0}", dir = std::env::temp_dir().display())]
     Spill(std::io::Error),
+    /// The database's schema does not fit the catalogue's values (a
+    /// column of another type, or missing).
+    #[error("the database schema does not fit the catalogue: {0}")]
+    Schema(String),
     /// Stored data is not in the form the schema promises.
     #[error("unexpected data in the store: {0}")]
     Corrupt(String),
@@ -70,6 +74,7 @@ macro_rules! with_pool {
 }
 
 mod bulk;
+mod copy;
 mod facts;
 mod registers;
 mod reports;

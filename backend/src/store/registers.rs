@@ -10,7 +10,7 @@
 //! SQLite library as sqlx), holding the write lock from the start
 //! (`BEGIN IMMEDIATE`), with one prepared INSERT whose parameters are bound
 //! value by value: sqlx binds through several layers per value, which cost
-//! more than SQLite's insert itself. PostgreSQL gets `COPY … FROM STDIN`.
+//! more than SQLite's insert itself. PostgreSQL gets one binary `COPY … FROM STDIN` per batch (`copy.rs`).
 //!
 //! Registers whose rows are replaced by key take a batch in key order, so
 //! the key index is appended to instead of written at random: on SQLite
@@ -27,7 +27,8 @@ use shared::register::{Register, RegisterId, REGISTERS};
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use super::bulk;
-use super::sorted::{self, SortedRows, Stored};
+use super::copy::{self, CopyStream, Encoder};
+use super::sorted::{SortedRows, Stored};
 use super::{BatchRecord, Store, StoreError, LEDGER_COLUMNS};
 use crate::ingest::{Rows, Value};
 
@@ -62,10 +63,13 @@ enum Engine {
     /// The batch's own connection, moved onto a blocking thread for each
     /// step (`None` only while it is there).
     Sqlite(Option<Box<SqliteBatch>>),
-    /// A transaction of the pool.
+    /// A transaction of the pool, in which one binary `COPY` takes the
+    /// batch's rows (`copy.rs`).
     Postgres {
-        /// The transaction.
-        tx: Transaction<'static, Postgres>,
+        /// The `COPY` under way, holding the transaction.
+        copy: CopyStream,
+        /// Encodes rows for it.
+        encoder: Encoder,
         /// The staging table of a register with key columns: rows gather
         /// there without any index, and are merged into the register
         /// sorted by key at commit.
@@ -146,7 +150,19 @@ impl Store {
                 let (batch_no,): (i64,) = sqlx::query_as("SELECT nextval('ingest_batch_no')")
                     .fetch_one(&mut *tx)
                     .await?;
-                (Engine::Postgres { tx, staging }, batch_no)
+                let columns = stored_columns(register);
+                let types = copy::column_types(&mut tx, &table, &columns).await?;
+                let encoder = Encoder::new(table.clone(), columns, types, batch_no)?;
+                let target = staging.clone().unwrap_or_else(|| table.clone());
+                let copy = CopyStream::open(tx, &target, &column_list(register)).await?;
+                (
+                    Engine::Postgres {
+                        copy,
+                        encoder,
+                        staging,
+                    },
+                    batch_no,
+                )
             }
         };
         Ok(BatchWriter {
@@ -292,28 +308,10 @@ impl BatchWriter {
                 written?;
                 Ok(rows)
             }
-            Engine::Postgres { tx, staging } => {
-                let target = staging.clone().unwrap_or_else(|| register.table());
-                let mut data = Vec::with_capacity(rows.len() * 96);
-                let batch_no = batch_no.to_string();
-                for row in rows.iter() {
-                    for value in row {
-                        copy_csv_value(&mut data, value, rows.arena());
-                        data.push(b',');
-                    }
-                    data.extend_from_slice(batch_no.as_bytes());
-                    data.push(b'\n');
-                }
-                let statement = format!(
-                    "COPY {target} ({}) FROM STDIN WITH (FORMAT csv)",
-                    column_list(register)
-                );
-                let mut copy = tx.copy_in_raw(&statement).await?;
-                if let Err(e) = copy.send(data).await {
-                    copy.abort("the batch failed").await.ok();
-                    return Err(e.into());
-                }
-                copy.finish().await?;
+            Engine::Postgres { copy, encoder, .. } => {
+                let mut data = Vec::with_capacity(rows.len() * (8 + rows.width() * 16));
+                encoder.encode(&rows, &mut data)?;
+                copy.send(data).await?;
                 Ok(rows)
             }
         }
@@ -380,7 +378,8 @@ impl BatchWriter {
                 })
                 .await?;
             }
-            Engine::Postgres { mut tx, staging } => {
+            Engine::Postgres { copy, staging, .. } => {
+                let mut tx = copy.finish().await?;
                 let merge = staging
                     .as_ref()
                     .map(|staging| merge_statements(register, staging));
@@ -428,7 +427,11 @@ impl BatchWriter {
                     blocking(move || Ok(conn.execute_batch("ROLLBACK")?)).await?;
                 }
             }
-            Engine::Postgres { tx, .. } => tx.rollback().await?,
+            Engine::Postgres { copy, .. } => {
+                if let Some(tx) = copy.cancel().await? {
+                    tx.rollback().await?;
+                }
+            }
         }
         Ok(())
     }
@@ -641,15 +644,19 @@ fn run_stored(statement: &mut bulk::Insert<'_>, values: &[Stored<'_>]) -> rusqli
     bindings.execute()
 }
 
-/// The stored columns of a register and `batch_no`, comma-separated.
-fn column_list(register: &Register) -> String {
+/// The stored columns of a register and `batch_no`.
+fn stored_columns(register: &Register) -> Vec<&'static str> {
     register
         .columns
         .iter()
         .map(|c| c.stored_name())
         .chain(["batch_no"])
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect()
+}
+
+/// The stored columns of a register and `batch_no`, comma-separated.
+fn column_list(register: &Register) -> String {
+    stored_columns(register).join(", ")
 }
 
 /// The statements that merge a staging table into its register: rows
@@ -741,30 +748,6 @@ fn upsert_statement(register: &Register, filled: bool, batch_no: i64) -> String 
     )
 }
 
-/// Appends `value` in PostgreSQL's CSV COPY format: empty for none, text
-/// always quoted (so an empty text is not none).
-fn copy_csv_value(out: &mut Vec<u8>, value: &Value, arena: &[u8]) {
-    use std::io::Write;
-    let mut text = Text::default();
-    match sorted::stored(value, arena, &mut text) {
-        Stored::Null => {}
-        Stored::Int(v) => write!(out, "{v}").expect("writes to a Vec"),
-        Stored::Real(v) => write!(out, "{v}").expect("writes to a Vec"),
-        Stored::Text(v) => copy_csv_text(out, v),
-    }
-}
-
-fn copy_csv_text(out: &mut Vec<u8>, text: &[u8]) {
-    out.push(b'"');
-    for &b in text {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
-}
-
 impl Store {
     /// The first general practice of the provider register in
     /// `municipality`: provider number, name and GP cluster (for the demo
@@ -841,22 +824,6 @@ mod tests {
         assert!(upsert.ends_with("batch_no = excluded.batch_no"));
         assert!(
             !upsert.contains("pseudonym = excluded") && !upsert.contains("valid_from = excluded")
-        );
-    }
-
-    #[test]
-    fn copy_values_quote_text_and_leave_none_empty() {
-        let mut out = Vec::new();
-        let mut rows = Rows::with_capacity(1, 2);
-        let quoted = rows.text("a\"b,c");
-        let empty = rows.text("");
-        for v in [quoted, Value::Null, Value::Int(-3), Value::Real(1.5), empty] {
-            copy_csv_value(&mut out, &v, rows.arena());
-            out.push(b',');
-        }
-        assert_eq!(
-            String::from_utf8(out).expect("utf-8"),
-            "\"a\"\"b,c\",,-3,1.5,\"\","
         );
     }
 }
