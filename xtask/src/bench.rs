@@ -32,7 +32,8 @@ const REGISTERS: &[&str] = &[
 struct Measured {
     seconds: f64,
     peak_kib: u64,
-    /// User and system CPU time of the process.
+    /// User and system CPU time of the process, and for PostgreSQL of
+    /// the server's processes during the step.
     cpu_seconds: f64,
 }
 
@@ -273,18 +274,10 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
             peak,
             seconds / duck_seconds
         ));
-        // PostgreSQL's server does most of its work in processes of its
-        // own, whose CPU time is not measured: its rate per core is taken
-        // as no more than its rate of wall time.
-        let (rate, per) = if *engine == "SQLite" {
-            (per_core, "per CPU second")
-        } else {
-            (total_rows as f64 / seconds, "per second of wall time")
-        };
-        let met = rate >= 1e6 && peak <= 4096;
+        let met = per_core >= 1e6 && peak <= 4096;
         verdicts.push(format!(
-            "{engine} {:.2}M rows {per}, peak {peak} MiB: {}",
-            rate / 1e6,
+            "{engine} {:.2}M rows per CPU second, peak {peak} MiB: {}",
+            per_core / 1e6,
             if met { "met" } else { "not met" }
         ));
     }
@@ -301,7 +294,7 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     );
     println!(
         "(\"rows/CPU-s\": rows per second of the ingest process's CPU time, user and system — the rate per core; \
-         PostgreSQL's server processes are not counted. \"vs DuckDB\": our time ÷ DuckDB's time for the same file; \
+         for PostgreSQL with its server's processes. \"vs DuckDB\": our time ÷ DuckDB's time for the same file; \
          DuckDB loads into memory without validation.)"
     );
     Ok(())
@@ -327,13 +320,22 @@ pub fn bench_ingest_postgres(args: &[String]) -> Result<(), String> {
         .copied()
         .filter(|r| extracts.join(format!("{r}.csv")).is_file())
         .collect();
-    let measured = ingest_all(
-        Path::new(tvaers),
-        &url,
-        Path::new(work),
-        &extracts,
-        &present,
-    )?;
+    let server = Server::find()?;
+    let measured = present
+        .iter()
+        .map(|register| {
+            let before = server.cpu_seconds()?;
+            let mut m = ingest_one(
+                Path::new(tvaers),
+                &url,
+                Path::new(work),
+                &extracts,
+                register,
+            )?;
+            m.cpu_seconds += server.cpu_seconds()? - before;
+            Ok(m)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let text: String = measured
         .iter()
         .map(|m| format!("{} {} {}\n", m.seconds, m.peak_kib, m.cpu_seconds))
@@ -350,20 +352,108 @@ fn ingest_all(
 ) -> Result<Vec<Measured>, String> {
     registers
         .iter()
-        .map(|register| {
-            let file = extracts.join(format!("{register}.csv"));
-            timed(
-                Command::new(tvaers)
-                    .arg("--data-dir")
-                    .arg(work)
-                    .arg("--database-url")
-                    .arg(database_url)
-                    .args(["ingest", register])
-                    .arg(&file),
-                work,
-            )
-        })
+        .map(|register| ingest_one(tvaers, database_url, work, extracts, register))
         .collect()
+}
+
+/// `tvaers ingest` of one register's CSV file, timed.
+fn ingest_one(
+    tvaers: &Path,
+    database_url: &str,
+    work: &Path,
+    extracts: &Path,
+    register: &str,
+) -> Result<Measured, String> {
+    let file = extracts.join(format!("{register}.csv"));
+    timed(
+        Command::new(tvaers)
+            .arg("--data-dir")
+            .arg(work)
+            .arg("--database-url")
+            .arg(database_url)
+            .args(["ingest", register])
+            .arg(&file),
+        work,
+    )
+}
+
+/// The local PostgreSQL server named by `PG*`, for its CPU time.
+struct Server {
+    postmaster: u32,
+    ticks_per_second: f64,
+}
+
+impl Server {
+    /// Finds the server's postmaster: the parent of its checkpointer.
+    fn find() -> Result<Server, String> {
+        let out = Command::new("psql")
+            .args([
+                "-Atc",
+                "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+            ])
+            .output()
+            .map_err(|e| format!("running psql: {e}"))?;
+        let checkpointer: u32 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| "psql did not name the server's checkpointer".to_string())?;
+        let postmaster = proc_stat(checkpointer)
+            .and_then(|f| f.get(1).and_then(|p| p.parse().ok()))
+            .ok_or("the checkpointer's parent is not in /proc")?;
+        let ticks = Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .map_err(|e| format!("running getconf: {e}"))?;
+        let ticks_per_second = String::from_utf8_lossy(&ticks.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| "getconf CLK_TCK did not print a number".to_string())?;
+        Ok(Server {
+            postmaster,
+            ticks_per_second,
+        })
+    }
+
+    /// CPU time (user and system) of the postmaster, its live processes
+    /// and those that ended (which the postmaster has waited for).
+    fn cpu_seconds(&self) -> Result<f64, String> {
+        let ticks = |f: &[String], from: usize, n: usize| -> u64 {
+            f[from..from + n]
+                .iter()
+                .filter_map(|t| t.parse::<u64>().ok())
+                .sum()
+        };
+        // Fields after the command: state(0) ppid(1) … utime(11) stime(12)
+        // cutime(13) cstime(14).
+        let own = || proc_stat(self.postmaster).ok_or("the postmaster is gone");
+        loop {
+            let before = ticks(&own()?, 11, 4);
+            let mut children = 0;
+            let entries = std::fs::read_dir("/proc").map_err(|e| format!("reading /proc: {e}"))?;
+            for entry in entries.flatten() {
+                let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse().ok()) else {
+                    continue;
+                };
+                if let Some(f) = proc_stat(pid) {
+                    if f.get(1).and_then(|p| p.parse::<u32>().ok()) == Some(self.postmaster) {
+                        children += ticks(&f, 11, 2);
+                    }
+                }
+            }
+            // A child that ended while the folder was read is in neither
+            // count (or in both): read again.
+            if ticks(&own()?, 11, 4) == before {
+                return Ok((before + children) as f64 / self.ticks_per_second);
+            }
+        }
+    }
+}
+
+/// The fields of `/proc/PID/stat` after the command's name.
+fn proc_stat(pid: u32) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = text.rsplit_once(") ")?;
+    Some(rest.split_whitespace().map(str::to_string).collect())
 }
 
 /// Runs `command` under `/usr/bin/time`, passing its output through.

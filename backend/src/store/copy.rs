@@ -20,8 +20,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::registers::Text;
+use super::sorted::Stored;
 use super::StoreError;
-use crate::ingest::{Rows, Value};
+use crate::ingest::Value;
 
 /// The binary COPY header: signature, flags, header extension length.
 const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
@@ -136,77 +137,205 @@ impl Encoder {
         })
     }
 
-    /// `rows` (values in catalogue order), appended to `out`.
-    pub(super) fn encode(&mut self, rows: &Rows, out: &mut Vec<u8>) -> Result<(), StoreError> {
-        let fields = i16::try_from(self.types.len())
-            .map_err(|_| StoreError::Schema(format!("{} has too many columns", self.table)))?;
-        let (types, batch_type) = self.types.split_at(self.types.len() - 1);
-        debug_assert_eq!(batch_type, [PgType::Int8]);
-        if types.len() != rows.width() {
-            return Err(StoreError::Schema(format!(
-                "{} has {} columns for rows of {} values",
-                self.table,
-                types.len(),
-                rows.width()
-            )));
-        }
-        let arena = rows.arena();
-        for row in rows.iter() {
+    /// Rows — `values`, a row's values after another's, in catalogue
+    /// order, their text in `arena` — appended to `out`.
+    pub(super) fn encode(
+        &mut self,
+        values: &[Value],
+        arena: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), StoreError> {
+        let (fields, types) = self.row_types()?;
+        for row in values.chunks_exact(types.len()) {
             out.extend_from_slice(&fields.to_be_bytes());
-            for (at, (value, &ty)) in row.iter().zip(types).enumerate() {
+            for (at, (value, &ty)) in row.iter().zip(&types).enumerate() {
                 if !put(out, value, ty, arena, &mut self.text) {
-                    return Err(StoreError::Schema(format!(
-                        "{}.{}: a {} value for a column of type {}",
-                        self.table,
-                        self.columns[at],
-                        kind(value),
-                        ty.name()
-                    )));
+                    return Err(self.misfit(at, kind(value), ty));
                 }
             }
-            out.extend_from_slice(&8i32.to_be_bytes());
-            out.extend_from_slice(&self.batch_no.to_be_bytes());
+            self.put_batch_no(out);
         }
         Ok(())
+    }
+
+    /// Rows as stored in a keyed batch's sorted runs — a row's values
+    /// after another's — appended to `out`.
+    pub(super) fn encode_stored(
+        &mut self,
+        values: &[Stored<'_>],
+        out: &mut Vec<u8>,
+    ) -> Result<(), StoreError> {
+        let (fields, types) = self.row_types()?;
+        for row in values.chunks_exact(types.len()) {
+            out.extend_from_slice(&fields.to_be_bytes());
+            for (at, (value, &ty)) in row.iter().zip(&types).enumerate() {
+                if !put_stored(out, value, ty) {
+                    return Err(self.misfit(at, stored_kind(value), ty));
+                }
+            }
+            self.put_batch_no(out);
+        }
+        Ok(())
+    }
+
+    /// A row's field count, and the types of the register's columns
+    /// (without `batch_no`).
+    fn row_types(&self) -> Result<(i16, Vec<PgType>), StoreError> {
+        let fields = i16::try_from(self.types.len())
+            .map_err(|_| StoreError::Schema(format!("{} has too many columns", self.table)))?;
+        Ok((fields, self.types[..self.types.len() - 1].to_vec()))
+    }
+
+    fn put_batch_no(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&8i32.to_be_bytes());
+        out.extend_from_slice(&self.batch_no.to_be_bytes());
+    }
+
+    fn misfit(&self, at: usize, kind: &str, ty: PgType) -> StoreError {
+        StoreError::Schema(format!(
+            "{}.{}: a {kind} value for a column of type {}",
+            self.table,
+            self.columns[at],
+            ty.name()
+        ))
     }
 }
 
 /// Appends one field: its length and its bytes (-1 for none). False when
 /// the value does not fit a column of type `ty`.
 fn put(out: &mut Vec<u8>, value: &Value, ty: PgType, arena: &[u8], text: &mut Text) -> bool {
-    let bytes = |out: &mut Vec<u8>, b: &[u8]| {
-        let len = i32::try_from(b.len()).expect("a value is less than 2 GB");
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(b);
-    };
     match (ty, value) {
         (_, Value::Null) => out.extend_from_slice(&(-1i32).to_be_bytes()),
         (PgType::Text, Value::Text(_) | Value::Code(_)) => {
-            bytes(out, value.bytes(arena).expect("text values have bytes"))
+            field(out, value.bytes(arena).expect("text values have bytes"))
         }
-        (PgType::Text, Value::Date(d)) => bytes(out, text.date(*d)),
-        (PgType::Text, Value::Timestamp(t)) => bytes(out, text.timestamp(*t)),
-        (PgType::Text, Value::Int(v)) => bytes(out, v.to_string().as_bytes()),
-        (PgType::Text, Value::Real(v)) => bytes(out, v.to_string().as_bytes()),
-        (PgType::Int2, Value::Int(v)) => match i16::try_from(*v) {
-            Ok(v) => bytes(out, &v.to_be_bytes()),
-            Err(_) => return false,
-        },
-        (PgType::Int4, Value::Int(v)) => match i32::try_from(*v) {
-            Ok(v) => bytes(out, &v.to_be_bytes()),
-            Err(_) => return false,
-        },
-        (PgType::Int8, Value::Int(v)) => bytes(out, &v.to_be_bytes()),
-        (PgType::Float8, Value::Real(v)) => bytes(out, &v.to_be_bytes()),
-        (PgType::Float8, Value::Int(v)) => bytes(out, &(*v as f64).to_be_bytes()),
-        (PgType::Date, Value::Date(d)) => bytes(out, &pg_days(*d).to_be_bytes()),
+        (PgType::Text, Value::Date(d)) => field(out, text.date(*d)),
+        (PgType::Text, Value::Timestamp(t)) => field(out, text.timestamp(*t)),
+        (PgType::Text, Value::Int(v)) => field(out, v.to_string().as_bytes()),
+        (PgType::Text, Value::Real(v)) => field(out, v.to_string().as_bytes()),
+        (_, Value::Int(v)) => return put_int(out, *v, ty),
+        (PgType::Float8, Value::Real(v)) => field(out, &v.to_be_bytes()),
+        (PgType::Date, Value::Date(d)) => field(out, &pg_days(*d).to_be_bytes()),
         (PgType::Timestamp, Value::Timestamp(t)) => match pg_microseconds(*t) {
-            Some(us) => bytes(out, &us.to_be_bytes()),
+            Some(us) => field(out, &us.to_be_bytes()),
             None => return false,
         },
         _ => return false,
     }
     true
+}
+
+/// Appends one field of a value as stored in a sorted run (dates and
+/// timestamps as text). False when it does not fit a column of type `ty`.
+fn put_stored(out: &mut Vec<u8>, value: &Stored<'_>, ty: PgType) -> bool {
+    match (ty, *value) {
+        (_, Stored::Null) => out.extend_from_slice(&(-1i32).to_be_bytes()),
+        (PgType::Text, Stored::Text(b)) => field(out, b),
+        (PgType::Text, Stored::Int(v)) => field(out, v.to_string().as_bytes()),
+        (PgType::Text, Stored::Real(v)) => field(out, v.to_string().as_bytes()),
+        (PgType::Date, Stored::Text(b)) => match text_days(b) {
+            Some(days) if b.len() == 10 => field(out, &days.to_be_bytes()),
+            _ => return false,
+        },
+        (PgType::Timestamp, Stored::Text(b)) => match text_microseconds(b) {
+            Some(us) => field(out, &us.to_be_bytes()),
+            None => return false,
+        },
+        (_, Stored::Int(v)) => return put_int(out, v, ty),
+        (PgType::Float8, Stored::Real(v)) => field(out, &v.to_be_bytes()),
+        _ => return false,
+    }
+    true
+}
+
+/// Appends a field's length and bytes.
+fn field(out: &mut Vec<u8>, bytes: &[u8]) {
+    let len = i32::try_from(bytes.len()).expect("a value is less than 2 GB");
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Appends a whole number to a numeric column. False for another type, or
+/// a number out of the column's range.
+fn put_int(out: &mut Vec<u8>, v: i64, ty: PgType) -> bool {
+    match ty {
+        PgType::Int2 => match i16::try_from(v) {
+            Ok(v) => field(out, &v.to_be_bytes()),
+            Err(_) => return false,
+        },
+        PgType::Int4 => match i32::try_from(v) {
+            Ok(v) => field(out, &v.to_be_bytes()),
+            Err(_) => return false,
+        },
+        PgType::Int8 => field(out, &v.to_be_bytes()),
+        PgType::Float8 => field(out, &(v as f64).to_be_bytes()),
+        _ => return false,
+    }
+    true
+}
+
+/// PostgreSQL's day number of `YYYY-MM-DD…` (days since 2000-01-01), by
+/// arithmetic: a keyed national batch has tens of millions of dates.
+fn text_days(b: &[u8]) -> Option<i32> {
+    let number = |from: usize, to: usize| -> Option<i32> {
+        b.get(from..to)?.iter().try_fold(0i32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+        })
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (y, m, d) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    // Days from civil (H. Hinnant's algorithm), from 1970-01-01, less the
+    // 10,957 days to 2000-01-01.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468 - 10_957)
+}
+
+fn days_in_month(y: i32, m: i32) -> i32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// PostgreSQL's number of `YYYY-MM-DD HH:MM:SS` (microseconds since
+/// 2000-01-01 00:00).
+fn text_microseconds(b: &[u8]) -> Option<i64> {
+    if b.len() != 19 || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let days = text_days(&b[..10])?;
+    let two = |at: usize| -> Option<i64> {
+        let (h, l) = (b[at], b[at + 1]);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| i64::from(h - b'0') * 10 + i64::from(l - b'0'))
+    };
+    let (h, m, s) = (two(11)?, two(14)?, two(17)?);
+    if h > 23 || m > 59 || s > 59 {
+        return None;
+    }
+    Some(((i64::from(days) * 24 + h) * 60 + m) * 60_000_000 + s * 1_000_000)
+}
+
+/// A stored value's kind, for messages.
+fn stored_kind(value: &Stored<'_>) -> &'static str {
+    match value {
+        Stored::Null => "empty",
+        Stored::Text(_) => "text",
+        Stored::Int(_) => "whole-number",
+        Stored::Real(_) => "decimal",
+    }
 }
 
 /// A value's kind, for messages.
@@ -242,6 +371,19 @@ enum Feed {
     Rows(Vec<u8>),
     /// The last rows were sent: finish the `COPY`.
     End,
+}
+
+/// Sends encoded rows to a [`CopyStream`] from a blocking thread.
+pub(super) struct Feeder(mpsc::Sender<Feed>);
+
+impl Feeder {
+    /// Sends encoded rows; blocks while [`CHUNKS_IN_FLIGHT`] are on their
+    /// way. Fails if the `COPY` failed ([`CopyStream::finish`] tells why).
+    pub(super) fn send(&self, data: Vec<u8>) -> Result<(), StoreError> {
+        self.0
+            .blocking_send(Feed::Rows(data))
+            .map_err(|_| StoreError::Corrupt("the COPY to PostgreSQL ended early".into()))
+    }
 }
 
 /// A `COPY … FROM STDIN (FORMAT binary)` under way in a task that holds
@@ -324,6 +466,11 @@ impl CopyStream {
         ))
     }
 
+    /// A handle that sends encoded rows from a blocking thread.
+    pub(super) fn feeder(&self) -> Feeder {
+        Feeder(self.feed.clone())
+    }
+
     /// Finishes the `COPY`: the transaction back, or the `COPY`'s error
     /// (the transaction is then rolled back as it is dropped).
     pub(super) async fn finish(self) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -359,6 +506,44 @@ mod tests {
         assert_eq!(pg_days(day(2024, 2, 29)), 8825);
         let noon = day(2000, 1, 2).and_hms_opt(12, 0, 1).expect("a time");
         assert_eq!(pg_microseconds(noon), Some((36 * 3600 + 1) * 1_000_000));
+    }
+
+    #[test]
+    fn dates_and_timestamps_as_text_count_as_chrono_does() {
+        let mut text = Text::with_days();
+        let first = NaiveDate::from_ymd_opt(1600, 1, 1).expect("a date");
+        for day in (0..200_000)
+            .step_by(7)
+            .map(|n| first + chrono::Days::new(n))
+        {
+            assert_eq!(text_days(text.date(day)), Some(pg_days(day)), "{day}");
+        }
+        let moment = NaiveDate::from_ymd_opt(2024, 2, 29)
+            .expect("a date")
+            .and_hms_opt(23, 59, 58)
+            .expect("a time");
+        assert_eq!(
+            text_microseconds(text.timestamp(moment)),
+            pg_microseconds(moment)
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-1-010",
+            "20x4-01-01",
+        ] {
+            assert_eq!(text_days(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(text_microseconds(b"2024-01-01 24:00:00"), None);
+        let mut out = Vec::new();
+        assert!(!put_stored(
+            &mut out,
+            &Stored::Text(b"2024-01-01x"),
+            PgType::Date
+        ));
+        assert!(!put_stored(&mut out, &Stored::Real(0.5), PgType::Int4));
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -65,16 +65,23 @@ enum Engine {
     Sqlite(Option<Box<SqliteBatch>>),
     /// A transaction of the pool, in which one binary `COPY` takes the
     /// batch's rows (`copy.rs`).
-    Postgres {
-        /// The `COPY` under way, holding the transaction.
-        copy: CopyStream,
-        /// Encodes rows for it.
-        encoder: Encoder,
-        /// The staging table of a register with key columns: rows gather
-        /// there without any index, and are merged into the register
-        /// sorted by key at commit.
-        staging: Option<String>,
-    },
+    Postgres(Box<PgBatch>),
+}
+
+/// A PostgreSQL batch.
+struct PgBatch {
+    /// The `COPY` under way, holding the transaction.
+    copy: CopyStream,
+    /// Encodes rows for it (`None` only while on a blocking thread).
+    encoder: Option<Encoder>,
+    /// The staging table of a register with key columns that has rows:
+    /// the batch's rows gather there without any index, and are merged
+    /// into the register sorted by key at commit.
+    staging: Option<String>,
+    /// The rows of a register with key columns that had none, sorted here
+    /// and copied into it in key order at the commit (those not copied as
+    /// they came, in key order).
+    sorted: Option<SortedRows>,
 }
 
 /// A SQLite batch: its connection, and its rows in key order for a
@@ -138,15 +145,32 @@ impl Store {
                 (Engine::Sqlite(Some(Box::new(batch))), batch_no)
             }
             Store::Postgres(pool) => {
-                let staging = keyed.then(|| format!("stage_{table}"));
                 let mut tx = pool.begin().await?;
-                if let Some(name) = &staging {
-                    sqlx::query(&format!(
-                        "CREATE TEMPORARY TABLE {name} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-                    ))
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let (staging, sorted) = if keyed {
+                    // One batch of a keyed register at a time (readers are
+                    // not held up): whether it has rows holds until the
+                    // commit.
+                    sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+                        .execute(&mut *tx)
+                        .await?;
+                    let (filled,): (bool,) =
+                        sqlx::query_as(&format!("SELECT EXISTS (SELECT 1 FROM {table})"))
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    if filled {
+                        let name = format!("stage_{table}");
+                        sqlx::query(&format!(
+                            "CREATE TEMPORARY TABLE {name} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+                        ))
+                        .execute(&mut *tx)
+                        .await?;
+                        (Some(name), None)
+                    } else {
+                        (None, Some(SortedRows::streaming(register)))
+                    }
+                } else {
+                    (None, None)
+                };
                 let (batch_no,): (i64,) = sqlx::query_as("SELECT nextval('ingest_batch_no')")
                     .fetch_one(&mut *tx)
                     .await?;
@@ -155,14 +179,13 @@ impl Store {
                 let encoder = Encoder::new(table.clone(), columns, types, batch_no)?;
                 let target = staging.clone().unwrap_or_else(|| table.clone());
                 let copy = CopyStream::open(tx, &target, &column_list(register)).await?;
-                (
-                    Engine::Postgres {
-                        copy,
-                        encoder,
-                        staging,
-                    },
-                    batch_no,
-                )
+                let batch = PgBatch {
+                    copy,
+                    encoder: Some(encoder),
+                    staging,
+                    sorted,
+                };
+                (Engine::Postgres(Box::new(batch)), batch_no)
             }
         };
         Ok(BatchWriter {
@@ -308,10 +331,47 @@ impl BatchWriter {
                 written?;
                 Ok(rows)
             }
-            Engine::Postgres { copy, encoder, .. } => {
-                let mut data = Vec::with_capacity(rows.len() * (8 + rows.width() * 16));
-                encoder.encode(&rows, &mut data)?;
-                copy.send(data).await?;
+            Engine::Postgres(batch) => {
+                let PgBatch {
+                    copy,
+                    encoder,
+                    sorted,
+                    ..
+                } = &mut **batch;
+                let width = rows.width();
+                let now = match sorted {
+                    Some(sorted) => sorted.in_order(&rows),
+                    None => rows.len(),
+                };
+                let (now, later) = rows.values().split_at(now * width);
+                if !now.is_empty() {
+                    let mut data = Vec::with_capacity(now.len() * 16);
+                    let encoder = encoder
+                        .as_mut()
+                        .expect("the encoder is back after each step");
+                    encoder.encode(now, rows.arena(), &mut data)?;
+                    copy.send(data).await?;
+                }
+                if later.is_empty() {
+                    return Ok(rows);
+                }
+                // Rows out of key order are sorted, on a blocking thread
+                // (a run that fills up goes to a temporary file).
+                let skip = now.len();
+                let mut gathering = sorted
+                    .take()
+                    .expect("the sorted rows are back after each step");
+                let (gathering, rows, pushed) = tokio::task::spawn_blocking(move || {
+                    let arena = rows.arena();
+                    let pushed = rows.values()[skip..]
+                        .chunks_exact(width)
+                        .try_for_each(|row| gathering.push(row, arena));
+                    (gathering, rows, pushed)
+                })
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("the sorting thread failed: {e}")))?;
+                *sorted = Some(gathering);
+                pushed?;
                 Ok(rows)
             }
         }
@@ -378,22 +438,37 @@ impl BatchWriter {
                 })
                 .await?;
             }
-            Engine::Postgres { copy, staging, .. } => {
-                let mut tx = copy.finish().await?;
-                let merge = staging
-                    .as_ref()
-                    .map(|staging| merge_statements(register, staging));
-                if let Some([update, insert, first_load]) = &merge {
-                    let (filled,): (bool,) =
-                        sqlx::query_as(&format!("SELECT EXISTS (SELECT 1 FROM {table})"))
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    if filled {
-                        sqlx::query(update).execute(&mut *tx).await?;
-                        sqlx::query(insert).execute(&mut *tx).await?;
-                    } else {
-                        sqlx::query(first_load).execute(&mut *tx).await?;
+            Engine::Postgres(batch) => {
+                let PgBatch {
+                    copy,
+                    encoder,
+                    staging,
+                    sorted,
+                } = *batch;
+                if let Some(sorted) = sorted {
+                    let started = std::time::Instant::now();
+                    let mut encoder = encoder.expect("the encoder is back after each step");
+                    let feeder = copy.feeder();
+                    let copied = tokio::task::spawn_blocking(move || {
+                        copy_sorted(sorted, &mut encoder, &feeder)
+                    })
+                    .await
+                    .map_err(|e| StoreError::Corrupt(format!("the sorting thread failed: {e}")))?;
+                    if let Err(e) = copied {
+                        // The COPY's own error, if it failed first.
+                        copy.finish().await?;
+                        return Err(e);
                     }
+                    log::debug!(
+                        "{table}: sent the batch in key order in {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                let mut tx = copy.finish().await?;
+                if let Some(staging) = &staging {
+                    let [update, insert] = merge_statements(register, staging);
+                    sqlx::query(&update).execute(&mut *tx).await?;
+                    sqlx::query(&insert).execute(&mut *tx).await?;
                 }
                 crate::failpoint::hit("ingest-before-ledger");
                 sqlx::query(&ledger_insert())
@@ -427,8 +502,8 @@ impl BatchWriter {
                     blocking(move || Ok(conn.execute_batch("ROLLBACK")?)).await?;
                 }
             }
-            Engine::Postgres { copy, .. } => {
-                if let Some(tx) = copy.cancel().await? {
+            Engine::Postgres(batch) => {
+                if let Some(tx) = batch.copy.cancel().await? {
                     tx.rollback().await?;
                 }
             }
@@ -644,6 +719,31 @@ fn run_stored(statement: &mut bulk::Insert<'_>, values: &[Stored<'_>]) -> rusqli
     bindings.execute()
 }
 
+/// Encodes a keyed batch's sorted rows and sends them to its `COPY`, in
+/// key order, a chunk of about a MiB at a time.
+fn copy_sorted(
+    sorted: SortedRows,
+    encoder: &mut Encoder,
+    feeder: &copy::Feeder,
+) -> Result<(), StoreError> {
+    const CHUNK: usize = 1 << 20;
+    let mut data = Vec::with_capacity(CHUNK + CHUNK / 8);
+    sorted.for_each_in_order(1024, |values| {
+        encoder.encode_stored(values, &mut data)?;
+        if data.len() >= CHUNK {
+            feeder.send(std::mem::replace(
+                &mut data,
+                Vec::with_capacity(CHUNK + CHUNK / 8),
+            ))?;
+        }
+        Ok(())
+    })?;
+    if !data.is_empty() {
+        feeder.send(data)?;
+    }
+    Ok(())
+}
+
 /// The stored columns of a register and `batch_no`.
 fn stored_columns(register: &Register) -> Vec<&'static str> {
     register
@@ -660,11 +760,10 @@ fn column_list(register: &Register) -> String {
 }
 
 /// The statements that merge a staging table into its register: rows
-/// whose key exists are updated, the others inserted in key order; and the
-/// plain sorted insert of a first load into an empty register. Plain
+/// whose key exists are updated, the others inserted in key order. Plain
 /// statements instead of one `INSERT … ON CONFLICT`, which costs a
 /// speculative insertion per row.
-fn merge_statements(register: &Register, staging: &str) -> [String; 3] {
+fn merge_statements(register: &Register, staging: &str) -> [String; 2] {
     let table = register.table();
     let keys = stored_keys(register);
     let same_key = |a: &str, b: &str| {
@@ -691,11 +790,6 @@ fn merge_statements(register: &Register, staging: &str) -> [String; 3] {
              WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {}) ORDER BY {}",
             select.join(", "),
             same_key("t", "s"),
-            order.join(", ")
-        ),
-        format!(
-            "INSERT INTO {table} ({columns}) SELECT {} FROM {staging} AS s ORDER BY {}",
-            select.join(", "),
             order.join(", ")
         ),
     ]
@@ -771,7 +865,7 @@ mod tests {
     #[test]
     fn staged_rows_update_by_key_then_insert_in_key_order() {
         let cpr = RegisterId::Cpr.def();
-        let [update, insert, first_load] = merge_statements(cpr, "stage");
+        let [update, insert] = merge_statements(cpr, "stage");
         assert!(update.starts_with("UPDATE reg_cpr SET birth_date = s.birth_date, "));
         assert!(update.contains("batch_no = s.batch_no"));
         let set = update.split(" FROM ").next().expect("a SET list");
@@ -782,8 +876,6 @@ mod tests {
         assert!(insert.starts_with("INSERT INTO reg_cpr (pseudonym, birth_date"));
         assert!(insert.ends_with("ORDER BY s.pseudonym, s.valid_from"));
         assert!(insert.contains("WHERE NOT EXISTS"));
-        assert!(!first_load.contains("WHERE"));
-        assert!(first_load.ends_with("ORDER BY s.pseudonym, s.valid_from"));
         assert!(column_list(cpr).ends_with(", batch_no"));
     }
 
