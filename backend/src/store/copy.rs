@@ -145,17 +145,9 @@ impl Encoder {
         arena: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<(), StoreError> {
-        let (fields, types) = self.row_types()?;
-        for row in values.chunks_exact(types.len()) {
-            out.extend_from_slice(&fields.to_be_bytes());
-            for (at, (value, &ty)) in row.iter().zip(&types).enumerate() {
-                if !put(out, value, ty, arena, &mut self.text) {
-                    return Err(self.misfit(at, kind(value), ty));
-                }
-            }
-            self.put_batch_no(out);
-        }
-        Ok(())
+        self.encode_with(values, out, kind, |out, value, ty, text| {
+            put(out, value, ty, arena, text)
+        })
     }
 
     /// Rows as stored in a keyed batch's sorted runs — a row's values
@@ -165,12 +157,26 @@ impl Encoder {
         values: &[Stored<'_>],
         out: &mut Vec<u8>,
     ) -> Result<(), StoreError> {
+        self.encode_with(values, out, stored_kind, |out, value, ty, _| {
+            put_stored(out, value, ty)
+        })
+    }
+
+    /// Rows of values of either form, each field appended by `put`
+    /// (false: the value does not fit its column, whose `kind` is named).
+    fn encode_with<T>(
+        &mut self,
+        values: &[T],
+        out: &mut Vec<u8>,
+        kind: fn(&T) -> &'static str,
+        mut put: impl FnMut(&mut Vec<u8>, &T, PgType, &mut Text) -> bool,
+    ) -> Result<(), StoreError> {
         let (fields, types) = self.row_types()?;
         for row in values.chunks_exact(types.len()) {
             out.extend_from_slice(&fields.to_be_bytes());
             for (at, (value, &ty)) in row.iter().zip(&types).enumerate() {
-                if !put_stored(out, value, ty) {
-                    return Err(self.misfit(at, stored_kind(value), ty));
+                if !put(out, value, ty, &mut self.text) {
+                    return Err(self.misfit(at, kind(value), ty));
                 }
             }
             self.put_batch_no(out);

@@ -10,14 +10,15 @@
 //! SQLite library as sqlx), holding the write lock from the start
 //! (`BEGIN IMMEDIATE`), with one prepared INSERT whose parameters are bound
 //! value by value: sqlx binds through several layers per value, which cost
-//! more than SQLite's insert itself. PostgreSQL gets one binary `COPY … FROM STDIN` per batch (`copy.rs`).
+//! more than SQLite's insert itself. PostgreSQL gets one binary
+//! `COPY … FROM STDIN` per batch (`copy.rs`).
 //!
 //! Registers whose rows are replaced by key take a batch in key order, so
-//! the key index is appended to instead of written at random: on SQLite
-//! the rows are sorted outside the database (`sorted.rs`) and inserted —
-//! or upserted, into a register that has rows — at the commit; on
-//! PostgreSQL they gather in an index-free staging table, merged into the
-//! register sorted by key at the commit.
+//! the key index is appended to instead of written at random: the rows
+//! are sorted outside the database (`sorted.rs`) and inserted at the
+//! commit — on SQLite upserted into a register that has rows; on
+//! PostgreSQL such a batch gathers in an index-free staging table instead,
+//! merged into the register sorted by key at the commit.
 
 use std::collections::HashSet;
 
