@@ -109,7 +109,10 @@ pub(super) async fn column_types(
 pub(super) struct Encoder {
     table: String,
     columns: Vec<&'static str>,
+    /// The types of the register's columns (not `batch_no`'s).
     types: Vec<PgType>,
+    /// Fields in a row: the register's columns and `batch_no`.
+    fields: i16,
     batch_no: i64,
     text: Text,
 }
@@ -120,10 +123,12 @@ impl Encoder {
     pub(super) fn new(
         table: String,
         columns: Vec<&'static str>,
-        types: Vec<PgType>,
+        mut types: Vec<PgType>,
         batch_no: i64,
     ) -> Result<Encoder, StoreError> {
-        if types.last() != Some(&PgType::Int8) {
+        let fields = i16::try_from(types.len())
+            .map_err(|_| StoreError::Schema(format!("{table} has too many columns")))?;
+        if types.pop() != Some(PgType::Int8) {
             return Err(StoreError::Schema(format!(
                 "{table}.batch_no is not a bigint"
             )));
@@ -132,6 +137,7 @@ impl Encoder {
             table,
             columns,
             types,
+            fields,
             batch_no,
             text: Text::with_days(),
         })
@@ -171,10 +177,9 @@ impl Encoder {
         kind: fn(&T) -> &'static str,
         mut put: impl FnMut(&mut Vec<u8>, &T, PgType, &mut Text) -> bool,
     ) -> Result<(), StoreError> {
-        let (fields, types) = self.row_types()?;
-        for row in values.chunks_exact(types.len()) {
-            out.extend_from_slice(&fields.to_be_bytes());
-            for (at, (value, &ty)) in row.iter().zip(&types).enumerate() {
+        for row in values.chunks_exact(self.types.len()) {
+            out.extend_from_slice(&self.fields.to_be_bytes());
+            for (at, (value, &ty)) in row.iter().zip(&self.types).enumerate() {
                 if !put(out, value, ty, &mut self.text) {
                     return Err(self.misfit(at, kind(value), ty));
                 }
@@ -182,14 +187,6 @@ impl Encoder {
             self.put_batch_no(out);
         }
         Ok(())
-    }
-
-    /// A row's field count, and the types of the register's columns
-    /// (without `batch_no`).
-    fn row_types(&self) -> Result<(i16, Vec<PgType>), StoreError> {
-        let fields = i16::try_from(self.types.len())
-            .map_err(|_| StoreError::Schema(format!("{} has too many columns", self.table)))?;
-        Ok((fields, self.types[..self.types.len() - 1].to_vec()))
     }
 
     fn put_batch_no(&self, out: &mut Vec<u8>) {
@@ -397,8 +394,7 @@ impl Feeder {
 pub(super) struct CopyStream {
     feed: mpsc::Sender<Feed>,
     /// Gives the transaction back when the `COPY` ended, with its error
-    /// if it failed.
-    /// (`None` once awaited.)
+    /// if it failed (`None` once awaited).
     task: Option<Ended>,
 }
 
@@ -415,12 +411,13 @@ async fn ended(
 
 impl CopyStream {
     /// Starts `COPY {target} ({columns}) FROM STDIN (FORMAT binary)` in
-    /// `tx`, and sends the header.
-    pub(super) async fn open(
+    /// `tx`, and sends the header; a failure to start shows as the
+    /// `COPY`'s error.
+    pub(super) fn open(
         tx: Transaction<'static, Postgres>,
         target: &str,
         columns: &str,
-    ) -> Result<CopyStream, StoreError> {
+    ) -> CopyStream {
         let statement = format!("COPY {target} ({columns}) FROM STDIN WITH (FORMAT binary)");
         let (feed, mut chunks) = mpsc::channel(CHUNKS_IN_FLIGHT);
         let task = tokio::spawn(async move {
@@ -450,10 +447,10 @@ impl CopyStream {
             .await;
             (tx, result.map_err(StoreError::Database))
         });
-        Ok(CopyStream {
+        CopyStream {
             feed,
             task: Some(task),
-        })
+        }
     }
 
     /// Sends encoded rows; waits while [`CHUNKS_IN_FLIGHT`] are on their

@@ -179,7 +179,7 @@ impl Store {
                 let types = copy::column_types(&mut tx, &table, &columns).await?;
                 let encoder = Encoder::new(table.clone(), columns, types, batch_no)?;
                 let target = staging.clone().unwrap_or_else(|| table.clone());
-                let copy = CopyStream::open(tx, &target, &column_list(register)).await?;
+                let copy = CopyStream::open(tx, &target, &column_list(register));
                 let batch = PgBatch {
                     copy,
                     encoder: Some(encoder),
