@@ -252,20 +252,104 @@ async fn a_failed_publish_leaves_nothing_behind(store: &Store) {
         assert_eq!(written.len(), 5000, "the rows come back as they went");
         rows = written;
     }
-    let colliding = BatchRecord {
+    assert!(writer
+        .commit(&colliding(&first, "ssr", 15_000))
+        .await
+        .is_err());
+    assert_eq!(counts(store).await, before);
+}
+
+/// A ledger row for `rows` rows of `register` whose batch id is that of
+/// the batch `first` reported: inserting it fails, last in a batch.
+fn colliding(first: &shared::api::IngestReport, register: &str, rows: i64) -> BatchRecord {
+    BatchRecord {
         batch_id: first.batch_id.clone(),
-        register: "ssr".into(),
+        register: register.into(),
         file_name: "collides.csv".into(),
         content_sha256: "0".repeat(64),
-        rows_read: 15_000,
-        rows_added: 15_000,
+        rows_read: rows,
+        rows_added: rows,
         rows_rejected: 0,
         first_error: None,
         started_at: "2026-01-01T00:00:00Z".into(),
         published_at: "2026-01-01T00:00:01Z".into(),
+    }
+}
+
+/// On PostgreSQL the first batch of a keyed register is copied in without
+/// the register's primary key, which is built again at the commit. The key
+/// is back after a batch that failed, and after one that published it is
+/// enforced: a row with a key already there is refused.
+#[actix_web::test]
+async fn a_first_postgres_batch_builds_its_key_and_a_failed_one_leaves_it() {
+    let store = support::postgres_store().await;
+    let Store::Postgres(pool) = &store else {
+        panic!("a PostgreSQL store")
     };
-    assert!(writer.commit(&colliding).await.is_err());
-    assert_eq!(counts(store).await, before);
+    let key_of = |table: &'static str| async move {
+        let key: Option<(String,)> = sqlx::query_as(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint \
+             WHERE conrelid = $1::regclass AND contype = 'p'",
+        )
+        .bind(table)
+        .fetch_optional(pool)
+        .await
+        .expect("constraint");
+        key.map(|(definition,)| definition)
+    };
+    let cpr_key = Some("PRIMARY KEY (pseudonym, valid_from)".to_string());
+    assert_eq!(key_of("reg_cpr").await, cpr_key);
+
+    let (dir, generated) = population(150, 16);
+    let first = ingest_file(&store, RegisterId::Ydr, &dir.path().join("ydr.csv")).await;
+    let mut writer = store
+        .begin_batch(RegisterId::Cpr.def())
+        .await
+        .expect("begin");
+    let mut rows = Rows::with_capacity(10, 3);
+    for (pseudonym, day) in [("b", 1), ("a", 2), ("c", 3)] {
+        let date = |y, m, d| Value::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date"));
+        let pseudonym = rows.text(pseudonym);
+        let address = rows.text("a-1");
+        rows.push([
+            pseudonym,
+            date(1950, 6, 1),
+            Value::Code(&"K"),
+            Value::Int(101),
+            address,
+            date(2020, 1, day),
+            Value::Null,
+            Value::Code(&"G"),
+            Value::Code(&"01"),
+            Value::Null,
+        ]);
+    }
+    writer.write(rows).await.expect("write");
+    assert!(writer.commit(&colliding(&first, "cpr", 3)).await.is_err());
+    assert_eq!(
+        key_of("reg_cpr").await,
+        cpr_key,
+        "the failed batch left the key"
+    );
+    assert_eq!(support::register_rows(&store, RegisterId::Cpr).await, 0);
+
+    let report = ingest_file(&store, RegisterId::Cpr, &dir.path().join("cpr.csv")).await;
+    assert_eq!(report.status, BatchStatus::Published);
+    assert_eq!(
+        key_of("reg_cpr").await,
+        cpr_key,
+        "the batch built the key again"
+    );
+    let stored = support::register_rows(&store, RegisterId::Cpr).await;
+    assert_eq!(stored as u64, generated.rows(RegisterId::Cpr));
+    let repeated = sqlx::query(
+        "INSERT INTO reg_cpr SELECT * FROM reg_cpr ORDER BY pseudonym, valid_from LIMIT 1",
+    )
+    .execute(pool)
+    .await
+    .expect_err("a repeated key is refused");
+    let repeated = repeated.as_database_error().expect("a database error");
+    assert!(repeated.is_unique_violation(), "{repeated}");
 }
 
 async fn rebuilding_the_same_data_gives_the_same_release(store: &Store) {

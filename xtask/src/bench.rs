@@ -229,19 +229,19 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
         for (_, measured) in &results {
             let m = measured.get(i).cloned().unwrap_or_default();
             line.push_str(&format!(
-                " | {:>12.1} {:>10.0} {:>10.0} {:>8} {:>8.2}×",
+                " | {:>12.1} {:>10} {:>10} {:>8} {:>8.2}×",
                 m.seconds,
-                rows as f64 / m.seconds,
-                rows as f64 / m.cpu_seconds,
+                rate(rows, m.seconds),
+                rate(rows, m.cpu_seconds),
                 m.peak_kib / 1024,
                 m.seconds / duck_seconds
             ));
         }
         line.push_str(&format!(
-            " | {:>10.1} {:>10.0} {:>10.0}",
+            " | {:>10.1} {:>10} {:>10}",
             duck_seconds,
-            rows as f64 / duck_seconds,
-            rows as f64 / duck_cpu
+            rate(rows, duck_seconds),
+            rate(rows, duck_cpu)
         ));
         println!("{line}");
     }
@@ -282,10 +282,10 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
         ));
     }
     line.push_str(&format!(
-        " | {:>10.1} {:>10.0} {:>10.0}",
+        " | {:>10.1} {:>10} {:>10}",
         duck_seconds,
-        total_rows as f64 / duck_seconds,
-        total_rows as f64 / duck_cpu
+        rate(total_rows, duck_seconds),
+        rate(total_rows, duck_cpu)
     ));
     println!("{line}");
     println!(
@@ -625,4 +625,14 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// Rows per second, or "–" when the time is too short to have been
+/// measured (a register of a few thousand rows can take 0.00 s of CPU).
+fn rate(rows: u64, seconds: f64) -> String {
+    if seconds > 0.0 {
+        format!("{:.0}", rows as f64 / seconds)
+    } else {
+        "–".to_string()
+    }
 }

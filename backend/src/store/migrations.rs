@@ -44,6 +44,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "keyed without rowid",
         include_str!("../../migrations/sqlite/0007_keyed_without_rowid.sql"),
     ),
+    (
+        8,
+        "byte order keys",
+        include_str!("../../migrations/sqlite/0008_byte_order_keys.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration.
@@ -82,6 +87,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "keyed without rowid",
         include_str!("../../migrations/postgres/0007_keyed_without_rowid.sql"),
+    ),
+    (
+        8,
+        "byte order keys",
+        include_str!("../../migrations/postgres/0008_byte_order_keys.sql"),
     ),
 ];
 
