@@ -98,8 +98,8 @@ struct PrimaryKey {
 }
 
 /// Sort memory for building a register's key at the commit of its first
-/// batch (PostgreSQL's default, 64 MB, sorts a national CPR extract's
-/// keys in many runs on disk).
+/// batch: a national CPR extract's keys take several times PostgreSQL's
+/// default of 64 MB; with more, the sort writes fewer runs to disk.
 const PG_KEY_BUILD_MEMORY: &str = "256MB";
 
 /// A SQLite batch: its connection, and its rows in key order for a
@@ -166,8 +166,9 @@ impl Store {
                 let mut tx = pool.begin().await?;
                 let (staging, sorted, key) = if keyed {
                     // One batch of a keyed register at a time (readers are
-                    // not held up): whether it has rows holds until the
-                    // commit.
+                    // not held up, save by a first batch: see
+                    // `drop_primary_key`): whether it has rows holds until
+                    // the commit.
                     sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
                         .execute(&mut *tx)
                         .await?;
