@@ -127,16 +127,27 @@ const ADDRESS_BYTES: [bool; 256] = {
     ok
 };
 
+/// The bytes a short code may hold: ASCII letters, digits, `.`, `_` and
+/// `-`.
+const CODE_BYTES: [bool; 256] = {
+    let mut ok = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        ok[c] = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+        c += 1;
+    }
+    ok
+};
+
+/// The longest short code.
+const SHORT_CODE_MAX: usize = 32;
+
 impl Shape {
     /// Whether `value` has this shape.
     pub fn accepts(self, value: &str) -> bool {
         let b = value.as_bytes();
         let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
-        let short_code = |s: &str| {
-            (1..=32).contains(&s.len())
-                && s.bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
-        };
         let sks = |s: &[u8]| {
             (4..=8).contains(&s.len())
                 && s[0] == b'D'
@@ -165,8 +176,28 @@ impl Shape {
                     && b.iter()
                         .fold(true, |ok, c| ok & ADDRESS_BYTES[usize::from(*c)])
             }
-            Shape::ShortCode => short_code(value),
-            Shape::ShortCodeList => value.split('|').all(short_code),
+            Shape::ShortCode => {
+                (1..=SHORT_CODE_MAX).contains(&b.len())
+                    && b.iter().all(|c| CODE_BYTES[usize::from(*c)])
+            }
+            Shape::ShortCodeList => {
+                // One pass over the bytes, not a split into codes and a
+                // pass over each (a fiftieth of a municipal care batch).
+                let mut len = 0;
+                for &c in b {
+                    if c == b'|' {
+                        if !(1..=SHORT_CODE_MAX).contains(&len) {
+                            return false;
+                        }
+                        len = 0;
+                    } else if CODE_BYTES[usize::from(c)] {
+                        len += 1;
+                    } else {
+                        return false;
+                    }
+                }
+                (1..=SHORT_CODE_MAX).contains(&len)
+            }
         }
     }
 
@@ -1158,6 +1189,16 @@ mod tests {
         assert!(Shape::SorId.accepts("6008101"));
         assert!(!Shape::SorId.accepts("60081x1"));
         assert!(Shape::ShortCodeList.accepts("J1.1|K2"));
+        assert!(Shape::ShortCodeList.accepts("a_b-c"));
+        let longest = "x".repeat(32);
+        assert!(Shape::ShortCode.accepts(&longest));
+        assert!(Shape::ShortCodeList.accepts(&format!("K2|{longest}|K3")));
+        for bad in ["", "|", "K2|", "|K2", "K2||K3", "K2|a b", "K2|æ", "K2;K3"] {
+            assert!(!Shape::ShortCodeList.accepts(bad), "{bad:?}");
+        }
+        assert!(!Shape::ShortCode.accepts(&format!("{longest}x")));
+        assert!(!Shape::ShortCodeList.accepts(&format!("K2|{longest}x")));
+        assert!(!Shape::ShortCodeList.accepts(&format!("{longest}x|K2")));
         assert!(!Shape::ShortCode.accepts("a b"));
         assert!(Shape::AddressId.accepts("63221396-445a-42bc-b8e2-eab7a16f4aa3"));
         assert!(!Shape::AddressId.accepts("63221396-445a-42bc-b8e2-eab7a16f4aa3f"));

@@ -209,6 +209,15 @@ fn parse_date(b: &[u8]) -> Option<NaiveDate> {
     )
 }
 
+/// `YYYY-MM`, strictly, as its first day (every municipal care row has
+/// one: chrono's format parser was a twentieth of such a batch).
+fn parse_month(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 7 || b[4] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(digits(&b[..4])?).ok()?, digits(&b[5..7])?, 1)
+}
+
 /// `YYYY-MM-DDTHH:MM[:SS]`, with `T` or a space between date and time.
 fn parse_timestamp(b: &[u8]) -> Option<NaiveDateTime> {
     if !(b.len() == 16 || b.len() == 19) || !matches!(b[10], b'T' | b' ') || b[13] != b':' {
@@ -497,9 +506,7 @@ impl Validator {
             ColumnType::Date => Value::Date(self.date(s)?),
             ColumnType::Timestamp => Value::Timestamp(self.timestamp(s)?),
             ColumnType::Month => {
-                let first = (s.len() == 7)
-                    .then(|| NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok())
-                    .flatten()
+                let first = parse_month(s.as_bytes())
                     .ok_or_else(|| format!("malformed month {s:?}: expected YYYY-MM"))?;
                 self.in_range(first, s)?;
                 text(s)
@@ -578,7 +585,9 @@ impl Validator {
                 text(s)
             }
             ColumnType::Text { max_len } => {
-                if s.chars().count() > max_len {
+                // A character is at least a byte: only text longer in
+                // bytes than the limit needs its characters counted.
+                if s.len() > max_len && s.chars().count() > max_len {
                     return Err(format!("longer than {max_len} characters"));
                 }
                 text(s)
@@ -824,6 +833,18 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad.as_bytes()), None, "{bad}");
         }
+        assert_eq!(parse_month(b"2024-02"), Some(date(2024, 2, 1)));
+        for bad in [
+            "2024-13",
+            "2024-00",
+            "2024-2",
+            "2024/02",
+            "202402",
+            "+024-02",
+            "2024-02-01",
+        ] {
+            assert_eq!(parse_month(bad.as_bytes()), None, "{bad}");
+        }
         let at = |h, m, s| date(2024, 2, 1).and_hms_opt(h, m, s).expect("time");
         assert_eq!(parse_timestamp(b"2024-02-01T08:30"), Some(at(8, 30, 0)));
         assert_eq!(parse_timestamp(b"2024-02-01 08:30:15"), Some(at(8, 30, 15)));
@@ -1001,5 +1022,20 @@ mod tests {
         let (rows, errors) = check(RegisterId::Eoj, csv, &[]);
         assert_eq!(rows.len(), 1);
         assert_eq!(fields(&errors), vec![(3, "month"), (3, "hours")]);
+
+        // Text is limited in characters, not bytes: 200 of "æ" are 400
+        // bytes and within the product name's 200 characters; 201 are not,
+        // nor are 201 of "a".
+        let product = |name: String| format!("0101801234,2024-01-05,N02AA01,{name},100,33.3,,0\n");
+        let csv = format!(
+            "cpr,redemption_date,atc,product,package_size,ddd,prescriber,depot\n{}{}{}",
+            product("æ".repeat(200)),
+            product("æ".repeat(201)),
+            product("a".repeat(201)),
+        );
+        let (rows, errors) = check(RegisterId::Lsr, &csv, &[]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(text_at(&rows, 0, 3), "æ".repeat(200));
+        assert_eq!(fields(&errors), vec![(3, "product"), (4, "product")]);
     }
 }
