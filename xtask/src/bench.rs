@@ -277,19 +277,19 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
             seconds / duck_seconds
         ));
         let met = per_core >= 1e6 && peak <= 4096;
-        let server: f64 = measured.iter().map(|m| m.server_cpu_seconds).sum();
+        let server_cpu: f64 = measured.iter().map(|m| m.server_cpu_seconds).sum();
         // How much of the rate is the server's own work, which no client
         // can take away.
-        let server = if server > 0.0 {
+        let server_share = if server_cpu > 0.0 {
             format!(
-                " (the server alone: {server:.0} of {cpu:.0} CPU seconds, {:.2}M rows per second of its CPU time)",
-                total_rows as f64 / server / 1e6
+                " (the server alone: {server_cpu:.0} of {cpu:.0} CPU seconds, {:.2}M rows per second of its CPU time)",
+                total_rows as f64 / server_cpu / 1e6
             )
         } else {
             String::new()
         };
         verdicts.push(format!(
-            "{engine} {:.2}M rows per CPU second, peak {peak} MiB: {}{server}",
+            "{engine} {:.2}M rows per CPU second, peak {peak} MiB: {}{server_share}",
             per_core / 1e6,
             if met { "met" } else { "not met" }
         ));
