@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use shared::api::{BatchStatus, RowError};
 use shared::register::{RegisterId, REGISTERS};
 use tvaers::config::Settings;
 use tvaers::generate;
@@ -658,9 +659,12 @@ async fn ingest_file(store: &Store, key: &PseudonymKey, mut batch: Batch) -> any
     match result {
         Ok(report) => {
             println!(
-                "{}: {:?}, {} rows read, {} added, {} rejected, batch {} ({seconds:.1} s, {:.0} rows/s, peak memory {})",
+                "{}: {}, {} rows read, {} added, {} rejected, batch {} ({seconds:.1} s, {:.0} rows/s, peak memory {})",
                 report.file,
-                report.status,
+                match report.status {
+                    BatchStatus::Published => "published",
+                    BatchStatus::AlreadyIngested => "already ingested, nothing changed",
+                },
                 report.rows_read,
                 report.rows_added,
                 report.rows_rejected,
@@ -668,18 +672,27 @@ async fn ingest_file(store: &Store, key: &PseudonymKey, mut batch: Batch) -> any
                 report.rows_read as f64 / seconds.max(1e-9),
                 peak_memory()
             );
-            for row in &report.errors {
-                eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
-            }
+            print_row_errors(&report.errors);
             Ok(())
         }
         Err(e @ IngestError::Rejected { .. }) => {
-            for row in e.row_errors() {
-                eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
-            }
+            print_row_errors(e.row_errors());
             bail!("{e}");
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Row errors as `file:line: field: reason`, saying when the list was cut.
+fn print_row_errors(errors: &[RowError]) {
+    for row in errors {
+        eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
+    }
+    if errors.len() >= ingest::MAX_REPORTED_ERRORS {
+        eprintln!(
+            "(only the first {} errors are listed; the count covers every bad row)",
+            ingest::MAX_REPORTED_ERRORS
+        );
     }
 }
 

@@ -588,8 +588,11 @@ async fn the_same_batch_twice_adds_nothing_the_second_time() {
 
     // The ledger reports the batch as first published.
     let uri = format!("/api/ingest/batches/{}", report.batch_id);
-    let info: BatchInfo =
-        test::call_and_read_body_json(&app, TestRequest::get().uri(&uri).to_request()).await;
+    let info: BatchInfo = test::call_and_read_body_json(
+        &app,
+        TestRequest::get().uri(&uri).peer_addr(local()).to_request(),
+    )
+    .await;
     assert_eq!(info.rows_added, after_first as u64);
     assert_eq!((info.rows_rejected, info.first_error.as_ref()), (0, None));
     assert!(info.started_at <= info.published_at);
@@ -599,11 +602,129 @@ async fn the_same_batch_twice_adds_nothing_the_second_time() {
     );
     let missing = TestRequest::get()
         .uri("/api/ingest/batches/nope")
+        .peer_addr(local())
         .to_request();
     assert_eq!(
         test::call_service(&app, missing).await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[actix_web::test]
+async fn a_file_unusable_as_a_whole_is_rejected_whatever_the_threshold() {
+    let (state, store, _dir) = state().await;
+    let app = test::init_service(app(state)).await;
+    let (extracts, _) = population(60, 31);
+    let ydr = std::fs::read(extracts.path().join("ydr.csv")).expect("read");
+    let text = String::from_utf8(ydr).expect("UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 6, "a few providers");
+    // A stray quote at the start of the fourth line: read as an opening
+    // quote, it would make the rest of the file one value of one bad row.
+    let mut stray = lines.clone();
+    let quoted = format!("\"{}", lines[3]);
+    stray[3] = &quoted;
+    // The header without one of its columns.
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let without_type = header
+        .iter()
+        .position(|h| *h == "provider_type")
+        .expect("a type");
+    let short: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let mut fields: Vec<&str> = l.split(',').collect();
+            fields.remove(without_type);
+            fields.join(",")
+        })
+        .collect();
+    for (file, body, reason) in [
+        (
+            "stray-quote.csv",
+            stray.join("\n"),
+            "the quote opened on line 4 is never closed (the rest of the file would be one value)",
+        ),
+        (
+            "no-type.csv",
+            short.join("\n"),
+            "the header lacks the column `provider_type`",
+        ),
+    ] {
+        let req =
+            post_csv("ydr", file, body.into_bytes()).insert_header(("X-Max-Bad-Rows", "1000"));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{file}");
+        let body: ErrorBody = test::read_body_json(res).await;
+        assert_eq!(body.error, "invalid_batch");
+        assert_eq!(
+            body.message,
+            format!("{file}: {reason}; nothing from this batch was stored")
+        );
+    }
+    assert_eq!(register_rows(&store, RegisterId::Ydr).await, 0);
+    assert_eq!(store.batch_count().await.expect("batches"), 0);
+}
+
+#[actix_web::test]
+async fn the_ledger_answers_only_those_who_may_upload() {
+    use tvaers::auth::request::Auth;
+    use tvaers::auth::{DevIssuer, Role, Verifier};
+    let (mut state, _store, dir) = state().await;
+    let issuer = DevIssuer::load_or_create(&dir.path().join("dev-issuer")).expect("a key");
+    state.auth = Auth {
+        verifier: Verifier::new(vec![issuer.trusted_key()], "tvaers").expect("one key"),
+        dev: Some(issuer.clone()),
+        secure_cookie: false,
+    };
+    let app = test::init_service(app(state)).await;
+    let (extracts, _) = population(60, 37);
+    let ydr = std::fs::read(extracts.path().join("ydr.csv")).expect("read");
+    let res = test::call_service(&app, post_csv("ydr", "ydr.csv", ydr).to_request()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let report: IngestReport = test::read_body_json(res).await;
+    let uri = format!("/api/ingest/batches/{}", report.batch_id);
+
+    let token = |role, register| issuer.sign(role, register, None, "tvaers", 60);
+    let remote: SocketAddr = "192.0.2.7:5000".parse().expect("addr");
+    for (peer, token, status) in [
+        (local(), None, StatusCode::OK),
+        (remote, None, StatusCode::FORBIDDEN),
+        (
+            remote,
+            Some(token(Role::Ingest, Some("ydr"))),
+            StatusCode::OK,
+        ),
+        // Another register's batches are as if not there.
+        (
+            remote,
+            Some(token(Role::Ingest, Some("ssr"))),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            remote,
+            Some(token(Role::National, None)),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            local(),
+            Some(token(Role::National, None)),
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let mut req = TestRequest::get().uri(&uri).peer_addr(peer);
+        if let Some(token) = &token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+        }
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), status, "{peer} {}", token.is_some());
+        if status == StatusCode::OK {
+            let info: BatchInfo = test::read_body_json(res).await;
+            assert_eq!(
+                (info.register.as_str(), info.rows_added),
+                ("ydr", report.rows_added)
+            );
+        }
+    }
 }
 
 #[actix_web::test]
@@ -617,11 +738,14 @@ async fn ingestion_refuses_remote_peers_unknown_registers_and_other_media() {
         StatusCode::FORBIDDEN
     );
     let unknown = post_csv("lpr9", "x.csv", b"a\n".to_vec());
-    assert_eq!(
-        test::call_service(&app, unknown.to_request())
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
+    let res = test::call_service(&app, unknown.to_request()).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let body: ErrorBody = test::read_body_json(res).await;
+    assert!(
+        body.message
+            .starts_with("Unknown register \"lpr9\": expected one of sor, ydr, "),
+        "{}",
+        body.message
     );
     let json = post_csv("cpr", "x.csv", b"{}".to_vec())
         .insert_header((header::CONTENT_TYPE, "application/json"));

@@ -95,6 +95,11 @@ async fn below_the_threshold_good_rows_publish_and_bad_rows_are_reported(store: 
         ]
     );
     assert_eq!(register_rows(store, RegisterId::Ssr).await, 7);
+    // The provider register has rows: the provider is not among them.
+    assert_eq!(
+        report.errors[1].reason,
+        "unknown provider number \"999999\": not in the Provider register (YDR)"
+    );
 
     // The ledger remembers what was left out.
     let ledger = store
@@ -269,10 +274,9 @@ async fn references_to_an_empty_register_are_rejected(store: &Store) {
         panic!("{err:?}");
     };
     assert_eq!(rejected.bad_rows, 10);
-    assert!(rejected
-        .errors
-        .iter()
-        .any(|e| e.field == "provider_number" && e.reason.contains("ingest that register first")));
+    assert!(rejected.errors.iter().any(|e| e.field == "provider_number"
+        && e.reason
+            .ends_with("the Provider register (YDR) has no rows yet: ingest it first")));
     assert_eq!(register_rows(store, RegisterId::Ssr).await, 0);
 }
 

@@ -195,7 +195,7 @@ async fn every_kind_of_broken_file_is_reported_precisely_and_stores_nothing(stor
 
 async fn replaying_a_batch_changes_nothing(store: &Store) {
     let (dir, _) = population(200, 12);
-    ingest_file(store, RegisterId::Ydr, &dir.path().join("ydr.csv")).await;
+    let ydr = ingest_file(store, RegisterId::Ydr, &dir.path().join("ydr.csv")).await;
     let ssr = dir.path().join("ssr.csv");
     ingest_file(store, RegisterId::Ssr, &ssr).await;
     let before = counts(store).await;
@@ -217,6 +217,17 @@ async fn replaying_a_batch_changes_nothing(store: &Store) {
     let mut conflicting = Batch::from_file(RegisterId::Ssr, &other.path().join("ssr.csv"));
     conflicting.batch_id = Some(again.batch_id.clone());
     let err = ingest::ingest(store, &key(), conflicting)
+        .await
+        .expect_err("conflict");
+    assert!(
+        matches!(err, IngestError::BatchIdConflict { .. }),
+        "{err:?}"
+    );
+    // So is one reused for content that is already in under its own id:
+    // the id is what the caller is told about.
+    let mut reused = Batch::from_file(RegisterId::Ssr, &ssr);
+    reused.batch_id = Some(ydr.batch_id.clone());
+    let err = ingest::ingest(store, &key(), reused)
         .await
         .expect_err("conflict");
     assert!(

@@ -247,7 +247,9 @@ pub struct IngestReport {
     pub status: BatchStatus,
     /// Data rows in the batch.
     pub rows_read: u64,
-    /// Rows added to the store by this request (0 for a replay).
+    /// Rows written to the store by this request (0 for a replay); in a
+    /// keyed register, a row that replaced the stored row with its key is
+    /// counted too.
     pub rows_added: u64,
     /// Bad rows left out (a batch with no more bad rows than the
     /// threshold publishes its good rows).
@@ -271,7 +273,7 @@ pub struct BatchInfo {
     pub content_sha256: String,
     /// Data rows read.
     pub rows_read: u64,
-    /// Rows written to the store.
+    /// Rows written to the store (replacements in a keyed register too).
     pub rows_added: u64,
     /// Bad rows left out.
     #[serde(default)]

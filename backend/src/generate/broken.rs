@@ -450,6 +450,15 @@ pub fn write(
         Vec::new(),
         &mut cases,
     )?;
+    // A stray quote opening the third row's first field: never closed, it
+    // would make the rest of the file one value.
+    let mut rows = samples(written, Ssr, 5);
+    rows[2][0].insert(0, '"');
+    put(
+        csv_case(Ssr, "unclosed_quote", vec![(4, "(file)", "never closed")]),
+        csv(Ssr.def(), &rows),
+        &mut cases,
+    )?;
 
     let files: Vec<serde_json::Value> = cases
         .iter()

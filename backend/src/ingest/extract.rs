@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use arrow_ipc::reader::StreamReader;
 use shared::api::RowError;
-use shared::register::Column;
+use shared::register::{Column, ColumnType};
 
 use super::records::Records;
 
@@ -30,6 +30,10 @@ pub struct Rejected {
     pub errors: Vec<RowError>,
     /// Rows with at least one error (all of them, not only those listed).
     pub bad_rows: u64,
+    /// Why the file is unusable as a whole (its header, its format, or a
+    /// point it cannot be read on from), whatever the threshold; `None`
+    /// when only rows are bad.
+    pub whole_file: Option<String>,
 }
 
 /// What reading a whole extract found.
@@ -95,6 +99,7 @@ impl Collector<'_> {
 
     /// A rejection of the whole file for one reason (header, format).
     fn reject_file(mut self, field: &str, reason: String) -> Rejected {
+        self.rejected.whole_file = Some(reason.clone());
         self.report(1, field, reason);
         self.rejected.bad_rows = 1;
         self.rejected
@@ -103,6 +108,7 @@ impl Collector<'_> {
     /// A rejection of the whole file because it cannot be read on from
     /// `line`: the reason is listed even when the list is full.
     fn reject_rest(mut self, line: u64, field: &str, reason: String) -> Rejected {
+        self.rejected.whole_file = Some(reason.clone());
         self.rejected.errors.push(RowError {
             file: self.file.to_string(),
             line,
@@ -121,17 +127,26 @@ impl Collector<'_> {
         columns: &[Column],
     ) -> Result<(Self, Vec<usize>), Rejected> {
         let mut positions = Vec::with_capacity(columns.len());
+        let mut missing = Vec::new();
         for column in columns {
             match header.iter().position(|h| *h == column.name) {
                 Some(p) => positions.push(p),
-                None => self.report(
-                    1,
-                    column.name,
-                    format!("missing column `{}` ({})", column.name, column.doc),
-                ),
+                None => {
+                    missing.push(format!("`{}`", column.name));
+                    self.report(
+                        1,
+                        column.name,
+                        format!("missing column `{}` ({})", column.name, column.doc),
+                    )
+                }
             }
         }
-        if positions.len() < columns.len() {
+        if !missing.is_empty() {
+            let s = if missing.len() == 1 { "" } else { "s" };
+            self.rejected.whole_file = Some(format!(
+                "the header lacks the column{s} {}",
+                missing.join(", ")
+            ));
             self.rejected.bad_rows = 1;
             return Err(self.rejected);
         }
@@ -294,9 +309,14 @@ fn field<'t>(text: &'t str, f: &Range<u32>) -> &'t str {
 /// The reason for a row that is not UTF-8.
 const NOT_UTF8: &str = "not valid UTF-8 text";
 
-/// The reason for a file that cannot be read on.
+/// The reason for a file that cannot be read on: its text (a quote never
+/// closed), or the input failing.
 fn unreadable(e: &std::io::Error) -> String {
-    format!("unreadable CSV: {e}")
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        e.to_string()
+    } else {
+        format!("unreadable CSV: {e}")
+    }
 }
 
 /// Reads every row of an Arrow IPC stream extract: the same columns as the
@@ -314,25 +334,34 @@ pub fn read_arrow<T>(
         file,
         rejected: Rejected::default(),
     };
-    let reader =
-        match StreamReader::try_new(std::io::BufReader::with_capacity(READ_BLOCK, input), None) {
-            Ok(r) => r,
-            Err(e) => {
-                return Err(
-                    collector.reject_file("(stream)", format!("not an Arrow IPC stream: {e}"))
-                )
-            }
-        };
+    let mut input = std::io::BufReader::with_capacity(READ_BLOCK, input);
+    // An Arrow IPC *file* (Feather v2) starts with a magic number a stream
+    // never does: worth its own answer.
+    if std::io::BufRead::fill_buf(&mut input).is_ok_and(|head| head.starts_with(b"ARROW1")) {
+        return Err(collector.reject_file(
+            "(stream)",
+            "an Arrow IPC file (it starts with `ARROW1`), not an Arrow IPC stream: \
+             write the table with a stream writer (pyarrow: `pyarrow.ipc.new_stream`), \
+             or send it as CSV"
+                .to_string(),
+        ));
+    }
+    let reader = match StreamReader::try_new(input, None) {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(collector.reject_file("(stream)", format!("not an Arrow IPC stream: {e}")))
+        }
+    };
     let schema = reader.schema();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let (mut collector, positions) = collector.positions(&names, columns)?;
     for (column, p) in columns.iter().zip(&positions) {
         let data_type = schema.field(*p).data_type();
-        if !arrow_text::supported(data_type) {
+        if let Err(reason) = arrow_text::supported(data_type) {
             return Err(collector.reject_file(
                 column.name,
                 format!(
-                    "column `{}` has Arrow type {data_type}: expected text, a date, a timestamp, a number or a boolean",
+                    "column `{}` has Arrow type {data_type}: {reason}",
                     column.name
                 ),
             ));
@@ -359,7 +388,8 @@ pub fn read_arrow<T>(
         };
         let texts: Vec<Vec<String>> = positions
             .iter()
-            .map(|p| arrow_text::column(batch.column(*p)))
+            .zip(columns)
+            .map(|(p, c)| arrow_text::column(batch.column(*p), c.kind == ColumnType::Date))
             .collect();
         for i in 0..batch.num_rows() {
             rows_read += 1;
@@ -435,32 +465,39 @@ impl<R: Read> Read for SkipBom<R> {
 mod arrow_text {
     use arrow_array::cast::AsArray;
     use arrow_array::types::{
-        Date32Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
-        TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+        Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
+        Int8Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
         TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
     };
     use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray};
     use arrow_schema::{DataType, TimeUnit};
 
-    pub fn supported(data_type: &DataType) -> bool {
-        matches!(
-            data_type,
+    /// Whether values of `data_type` can be read as text, or why not.
+    pub fn supported(data_type: &DataType) -> Result<(), &'static str> {
+        match data_type {
             DataType::Utf8
-                | DataType::LargeUtf8
-                | DataType::Date32
-                | DataType::Timestamp(_, None)
-                | DataType::Float32
-                | DataType::Float64
-                | DataType::Boolean
-                | DataType::Int8
-                | DataType::Int16
-                | DataType::Int32
-                | DataType::Int64
-                | DataType::UInt8
-                | DataType::UInt16
-                | DataType::UInt32
-                | DataType::UInt64
-        )
+            | DataType::LargeUtf8
+            | DataType::Date32
+            | DataType::Date64
+            | DataType::Timestamp(_, None)
+            | DataType::Float32
+            | DataType::Float64
+            | DataType::Boolean
+            | DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64 => Ok(()),
+            DataType::Timestamp(_, Some(_)) => Err(
+                "timestamps are read as the local time registered, without a time zone; \
+                 send them without one",
+            ),
+            DataType::Dictionary(_, values) => supported(values),
+            _ => Err("expected text, a date, a timestamp, a number or a boolean"),
+        }
     }
 
     fn numbers<T: ArrowPrimitiveType>(array: &PrimitiveArray<T>) -> Vec<String>
@@ -474,9 +511,35 @@ mod arrow_text {
     }
 
     /// Every value of `array` as text; nulls become empty text (which
-    /// validation then reports as a missing value).
-    pub fn column(array: &ArrayRef) -> Vec<String> {
+    /// validation then reports as a missing value). A timestamp at
+    /// midnight for a `date` column is its date.
+    pub fn column(array: &ArrayRef, date: bool) -> Vec<String> {
         match array.data_type() {
+            DataType::Dictionary(_, _) => {
+                let dictionary = array.as_any_dictionary();
+                let values = column(dictionary.values(), date);
+                dictionary
+                    .normalized_keys()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, key)| {
+                        if dictionary.is_null(i) {
+                            String::new()
+                        } else {
+                            values.get(key).cloned().unwrap_or_default()
+                        }
+                    })
+                    .collect()
+            }
+            DataType::Date64 => array
+                .as_primitive::<Date64Type>()
+                .iter()
+                .map(|v| {
+                    v.and_then(chrono::DateTime::from_timestamp_millis)
+                        .map(|t| t.date_naive().format("%Y-%m-%d").to_string())
+                        .unwrap_or_default()
+                })
+                .collect(),
             DataType::Utf8 => array
                 .as_string::<i32>()
                 .iter()
@@ -533,7 +596,14 @@ mod arrow_text {
                                 (v.rem_euclid(per_second) * (1_000_000_000 / per_second)) as u32,
                             )
                         })
-                        .map(|t| t.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
+                        .map(|t| {
+                            let t = t.naive_utc();
+                            if date && t.time() == chrono::NaiveTime::MIN {
+                                t.format("%Y-%m-%d").to_string()
+                            } else {
+                                t.format("%Y-%m-%dT%H:%M:%S").to_string()
+                            }
+                        })
                         .unwrap_or_default()
                     })
                     .collect()
@@ -735,6 +805,101 @@ mod tests {
 
         let err = read_ipc(b"a,b\n1,2\n").expect_err("CSV is not Arrow");
         assert_eq!(err.errors[0].field, "(stream)");
+    }
+
+    #[test]
+    fn arrow_dates_dictionaries_and_files_are_read_or_named() {
+        use arrow_array::types::Int8Type;
+        use arrow_array::{Date64Array, DictionaryArray, StringArray, TimestampSecondArray};
+        use std::sync::Arc;
+        const DATED: &[Column] = &[
+            Column {
+                name: "d",
+                kind: ColumnType::Date,
+                required: true,
+                references: None,
+                doc: "a date",
+            },
+            Column {
+                name: "t",
+                kind: ColumnType::Text { max_len: 9 },
+                required: false,
+                references: None,
+                doc: "text",
+            },
+        ];
+        let read = |bytes: &[u8]| {
+            let mut rows = Vec::new();
+            read_arrow(
+                "t.arrows",
+                bytes,
+                DATED,
+                |row| Some((row.get(0).to_string(), row.get(1).to_string())),
+                |v| {
+                    rows.push(v);
+                    true
+                },
+            )
+            .map(|_| rows)
+        };
+        let day = 1_706_745_600; // 2024-02-01T00:00:00
+        let text: DictionaryArray<Int8Type> =
+            vec![Some("hej"), None, Some("hej")].into_iter().collect();
+        let pair =
+            |d: arrow_array::ArrayRef| arrow(vec![("d", d), ("t", Arc::new(text.clone()) as _)]);
+        // Days as milliseconds, and a timestamp at midnight, are dates; a
+        // timestamp later in the day is not, and is passed on as it is
+        // (for validation to report).
+        let expected = |second: &str| {
+            vec![
+                ("2024-02-01".to_string(), "hej".to_string()),
+                (second.to_string(), String::new()),
+                ("2024-02-01".to_string(), "hej".to_string()),
+            ]
+        };
+        let ms = Date64Array::from(vec![day * 1000, (day + 86_400) * 1000, day * 1000]);
+        assert_eq!(
+            read(&pair(Arc::new(ms))).expect("dates"),
+            expected("2024-02-02")
+        );
+        let at = TimestampSecondArray::from(vec![day, day + 8 * 3600, day]);
+        assert_eq!(
+            read(&pair(Arc::new(at))).expect("timestamps"),
+            expected("2024-02-01T08:00:00")
+        );
+
+        // A time zone is named as the reason, not the type in general.
+        let zoned = TimestampSecondArray::from(vec![day; 3]).with_timezone("UTC");
+        let err = read(&pair(Arc::new(zoned))).expect_err("a zone");
+        assert_eq!(err.errors[0].field, "d");
+        assert!(
+            err.errors[0].reason.contains("without a time zone"),
+            "{:?}",
+            err.errors
+        );
+
+        // An Arrow IPC file is named as one.
+        let batch = arrow_array::RecordBatch::try_from_iter(vec![
+            (
+                "d",
+                Arc::new(StringArray::from(vec!["2024-02-01"])) as arrow_array::ArrayRef,
+            ),
+            ("t", Arc::new(StringArray::from(vec!["x"])) as _),
+        ])
+        .expect("batch");
+        let mut writer =
+            arrow_ipc::writer::FileWriter::try_new(Vec::new(), &batch.schema()).expect("writer");
+        writer.write(&batch).expect("write");
+        writer.finish().expect("finish");
+        let file = writer.into_inner().expect("bytes");
+        let err = read(&file).expect_err("a file");
+        assert_eq!(err.errors[0].field, "(stream)");
+        assert!(
+            err.errors[0].reason.starts_with("an Arrow IPC file"),
+            "{:?}",
+            err.errors
+        );
+        assert!(err.whole_file.is_some());
     }
 
     #[test]

@@ -177,11 +177,9 @@ impl Batch {
 /// Why a batch was not published.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    /// Too many rows, or the header, failed validation; nothing was stored.
-    #[error(
-        "{file}: {} bad row(s), more than the {max_bad_rows} allowed; nothing from this batch was stored",
-        .rejected.bad_rows
-    )]
+    /// The file as a whole, or too many of its rows, failed validation;
+    /// nothing was stored.
+    #[error("{file}: {}; nothing from this batch was stored", rejection(rejected, *max_bad_rows))]
     Rejected {
         /// The file.
         file: String,
@@ -210,6 +208,18 @@ pub enum IngestError {
     /// The store failed; nothing was stored.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why a batch was rejected, in a few words.
+fn rejection(rejected: &Rejected, max_bad_rows: u64) -> String {
+    match &rejected.whole_file {
+        Some(reason) => reason.clone(),
+        None => format!(
+            "{} bad row{}, more than the {max_bad_rows} allowed",
+            rejected.bad_rows,
+            if rejected.bad_rows == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 impl IngestError {
@@ -259,13 +269,15 @@ pub async fn ingest(
     };
     let register = batch.register.def();
 
-    // A replay, by content or by id, changes nothing.
-    let previous = match store
-        .batch_by_content(register.key, &content_sha256)
-        .await?
-    {
+    // A replay, by id or by content, changes nothing; an id names one
+    // content only, so it is looked up first.
+    let previous = match store.batch(&batch_id).await? {
         Some(found) => Some(found),
-        None => store.batch(&batch_id).await?,
+        None => {
+            store
+                .batch_by_content(register.key, &content_sha256)
+                .await?
+        }
     };
     if let Some(previous) = previous {
         if previous.content_sha256 != content_sha256 || previous.register != register.key {

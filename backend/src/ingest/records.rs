@@ -151,7 +151,17 @@ impl<R: Read> Records<R> {
         // longer than the buffer holds is scanned again after a refill.
         let (consumed, lines) = loop {
             match self.scan_quoted() {
-                Some(done) => break done,
+                Some(Ok(done)) => break done,
+                Some(Err(opened)) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "the quote opened on line {} is never closed \
+                             (the rest of the file would be one value)",
+                            line + opened
+                        ),
+                    ))
+                }
                 None => self.fill()?,
             }
         };
@@ -167,8 +177,10 @@ impl<R: Read> Records<R> {
     /// Unescapes the record at `pos` into `unquoted` and `fields`: the
     /// bytes it takes (with its terminator) and the lines it ends, or
     /// `None` if it goes on past the bytes read so far (never at the end
-    /// of the input).
-    fn scan_quoted(&mut self) -> Option<(usize, u64)> {
+    /// of the input). At the end of the input inside a quoted field, the
+    /// error is the line (counted from the record's first, 0-based) the
+    /// field's quote opened on.
+    fn scan_quoted(&mut self) -> Option<Result<(usize, u64), u64>> {
         let bytes = &self.buf[self.pos..self.len];
         self.unquoted.clear();
         self.fields.clear();
@@ -178,6 +190,7 @@ impl<R: Read> Records<R> {
         // Whether the current field started with a quote and it is open.
         let mut at_field_start = true;
         let mut in_quotes = false;
+        let mut opened = 0u64;
         while i < bytes.len() {
             let b = bytes[i];
             if in_quotes {
@@ -212,6 +225,7 @@ impl<R: Read> Records<R> {
             match b {
                 b'"' if at_field_start => {
                     in_quotes = true;
+                    opened = lines;
                     at_field_start = false;
                 }
                 b',' => {
@@ -225,7 +239,7 @@ impl<R: Read> Records<R> {
                         return None;
                     }
                     self.fields.push(field_start..self.unquoted.len() as u32);
-                    return Some((i + if crlf { 2 } else { 1 }, lines + 1));
+                    return Some(Ok((i + if crlf { 2 } else { 1 }, lines + 1)));
                 }
                 _ => {
                     self.unquoted.push(b);
@@ -237,10 +251,12 @@ impl<R: Read> Records<R> {
         if !self.eof {
             return None;
         }
-        // The input ends inside the record (an unclosed quote runs to the
-        // end of the file, as it does in other readers).
+        if in_quotes {
+            return Some(Err(opened));
+        }
+        // The input ends inside the record, after its last field.
         self.fields.push(field_start..self.unquoted.len() as u32);
-        Some((bytes.len(), lines))
+        Some(Ok((bytes.len(), lines)))
     }
 }
 
@@ -249,19 +265,34 @@ mod tests {
     use super::*;
 
     /// Every record of `text` as (line, fields), read in blocks of `block`
-    /// bytes.
-    fn split(text: &[u8], block: usize) -> Vec<(u64, Vec<String>)> {
+    /// bytes, and the error that ended the reading, if one did.
+    fn read_all(text: &[u8], block: usize) -> (Vec<(u64, Vec<String>)>, Option<String>) {
         let mut records = Records::new(text, block);
         let mut out = Vec::new();
-        while let Some(r) = records.next_record().expect("in memory") {
-            let fields = r
-                .fields
-                .iter()
-                .map(|f| String::from_utf8_lossy(&r.text[f.start as usize..f.end as usize]).into())
-                .collect();
-            out.push((r.line, fields));
+        loop {
+            match records.next_record() {
+                Ok(Some(r)) => {
+                    let fields = r
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            String::from_utf8_lossy(&r.text[f.start as usize..f.end as usize])
+                                .into()
+                        })
+                        .collect();
+                    out.push((r.line, fields));
+                }
+                Ok(None) => return (out, None),
+                Err(e) => return (out, Some(e.to_string())),
+            }
         }
-        out
+    }
+
+    /// Every record of `text`, which must be read to its end.
+    fn split(text: &[u8], block: usize) -> Vec<(u64, Vec<String>)> {
+        let (records, error) = read_all(text, block);
+        assert_eq!(error, None, "{:?}", String::from_utf8_lossy(text));
+        records
     }
 
     fn fields(list: &[&str]) -> Vec<String> {
@@ -306,27 +337,59 @@ mod tests {
             texts.extend(longer);
         }
         assert_eq!(texts.len(), (0..=6).map(|n| 6usize.pow(n)).sum::<usize>());
-        for text in &texts {
-            let mut reference = csv::ReaderBuilder::new()
+        let reference = |text: &[u8]| -> Vec<Vec<String>> {
+            csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(text.as_slice());
-            let expected: Vec<Vec<String>> = reference
+                .from_reader(text)
                 .records()
                 .map(|r| r.expect("ASCII").iter().map(str::to_string).collect())
-                .collect();
+                .collect()
+        };
+        let mut unclosed = 0;
+        for text in &texts {
+            let expected = reference(text);
+            // Whether the text ends inside a quoted field, by the reference:
+            // then a line break and a quote after it close that field
+            // rather than start a record.
+            let open_at_end = {
+                let mut closed = text.clone();
+                closed.extend_from_slice(b"\n\"");
+                reference(&closed).len() == expected.len()
+            };
             for block in [1, 4, 64] {
                 // Fields only: the reference does not count the empty lines
                 // it skips, these records' lines do (as the test above).
-                let got: Vec<Vec<String>> =
-                    split(text, block).into_iter().map(|(_, f)| f).collect();
-                assert_eq!(
-                    got,
-                    expected,
-                    "{:?} in blocks of {block}",
-                    String::from_utf8_lossy(text)
-                );
+                let (records, error) = read_all(text, block);
+                let got: Vec<Vec<String>> = records.into_iter().map(|(_, f)| f).collect();
+                let shown = String::from_utf8_lossy(text);
+                if open_at_end {
+                    // Every record before the one left open, then the error.
+                    assert_eq!(got, expected[..expected.len() - 1], "{shown:?} in {block}");
+                    let error = error.unwrap_or_else(|| panic!("{shown:?}: no error"));
+                    assert!(error.contains("is never closed"), "{shown:?}: {error}");
+                } else {
+                    assert_eq!(error, None, "{shown:?} in blocks of {block}");
+                    assert_eq!(got, expected, "{shown:?} in blocks of {block}");
+                }
             }
+            unclosed += usize::from(open_at_end);
+        }
+        // The comparison covered both kinds of text.
+        assert!(unclosed > 1000 && unclosed < texts.len() / 2, "{unclosed}");
+    }
+
+    #[test]
+    fn a_quote_never_closed_names_the_line_it_opened_on() {
+        let text = b"a,b\n1,2\n\"x\ny\",3\n4,\"5\n6,7\n8,9\n";
+        for block in [1, 3, 1 << 20] {
+            let (records, error) = read_all(text, block);
+            let lines: Vec<u64> = records.iter().map(|(line, _)| *line).collect();
+            assert_eq!(lines, [1, 2, 3], "block of {block} bytes");
+            assert_eq!(
+                error.as_deref(),
+                Some("the quote opened on line 5 is never closed (the rest of the file would be one value)")
+            );
         }
     }
 }

@@ -465,13 +465,18 @@ impl Validator {
                     let (to, _) = column
                         .references
                         .expect("known values come from references");
+                    let whose = to.def().label.en;
+                    let hint = if known.is_empty() {
+                        format!("; the {whose} has no rows yet: ingest it first")
+                    } else {
+                        String::new()
+                    };
                     row.error(
                         i,
                         format!(
-                            "unknown {} {:?}: not in {}; ingest that register first",
+                            "unknown {} {}: not in the {whose}{hint}",
                             column.name.replace('_', " "),
-                            field,
-                            to.def().label.en
+                            quote(field),
                         ),
                     );
                 }
@@ -507,16 +512,16 @@ impl Validator {
             ColumnType::Timestamp => Value::Timestamp(self.timestamp(s)?),
             ColumnType::Month => {
                 let first = parse_month(s.as_bytes())
-                    .ok_or_else(|| format!("malformed month {s:?}: expected YYYY-MM"))?;
+                    .ok_or_else(|| format!("malformed month {}: expected YYYY-MM", quote(s)))?;
                 self.in_range(first, s)?;
                 text(s)
             }
             ColumnType::Integer { min, max } => {
                 let v: i64 = s
                     .parse()
-                    .map_err(|_| format!("not a whole number: {s:?}"))?;
+                    .map_err(|_| format!("not a whole number: {}", quote(s)))?;
                 if v < min || v > max {
-                    return Err(format!("{v} is out of range {min} … {max}"));
+                    return Err(format!("{} is out of range {min} … {max}", quote(s)));
                 }
                 Value::Int(v)
             }
@@ -529,24 +534,28 @@ impl Validator {
                     .ok()
                     .filter(|v: &f64| plain && v.is_finite())
                     .ok_or_else(|| {
-                        format!("not a decimal number: {s:?} (use '.' as the decimal point)")
+                        format!(
+                            "not a decimal number: {} (use '.' as the decimal point)",
+                            quote(s)
+                        )
                     })?;
                 if v < min || v > max {
-                    return Err(format!("{v} is out of range {min} … {max}"));
+                    return Err(format!("{} is out of range {min} … {max}", quote(s)));
                 }
                 Value::Real(v)
             }
             ColumnType::Flag => match s {
                 "0" => Value::Int(0),
                 "1" => Value::Int(1),
-                _ => return Err(format!("not a flag: {s:?}: expected 0 or 1")),
+                _ => return Err(format!("not a flag: {}: expected 0 or 1", quote(s))),
             },
             ColumnType::Code { codes } => match codes.iter().find(|c| c.code == s) {
                 Some(c) => Value::Code(&c.code),
                 None => {
                     let list: Vec<&str> = codes.iter().map(|c| c.code).collect();
                     return Err(format!(
-                        "unknown code {s:?}: expected one of {}",
+                        "unknown code {}: expected one of {}",
+                        quote(s),
                         list.join(", ")
                     ));
                 }
@@ -558,7 +567,8 @@ impl Validator {
                     .filter(|c| geography::municipality(*c).is_some())
                     .ok_or_else(|| {
                         format!(
-                            "unknown municipality code {s:?}: expected one of the 98 three-digit codes"
+                            "unknown municipality code {}: expected one of the 98 three-digit codes",
+                            quote(s)
                         )
                     })?;
                 Value::Int(i64::from(code))
@@ -570,7 +580,8 @@ impl Validator {
                     .filter(|c| geography::region(*c).is_some())
                     .ok_or_else(|| {
                         format!(
-                            "unknown region code {s:?}: expected 1081, 1082, 1083, 1084 or 1085"
+                            "unknown region code {}: expected 1081, 1082, 1083, 1084 or 1085",
+                            quote(s)
                         )
                     })?;
                 Value::Int(i64::from(code))
@@ -578,7 +589,8 @@ impl Validator {
             ColumnType::Shaped { shape } => {
                 if !shape.accepts(s) {
                     return Err(format!(
-                        "malformed value {s:?}: expected {}",
+                        "malformed value {}: expected {}",
+                        quote(s),
                         shape.describe()
                     ));
                 }
@@ -607,14 +619,18 @@ impl Validator {
 
     fn date(&self, s: &str) -> Result<NaiveDate, String> {
         let date = parse_date(s.as_bytes())
-            .ok_or_else(|| format!("malformed date {s:?}: expected YYYY-MM-DD"))?;
+            .ok_or_else(|| format!("malformed date {}: expected YYYY-MM-DD", quote(s)))?;
         self.in_range(date, s)?;
         Ok(date)
     }
 
     fn timestamp(&self, s: &str) -> Result<NaiveDateTime, String> {
-        let t = parse_timestamp(s.as_bytes())
-            .ok_or_else(|| format!("malformed timestamp {s:?}: expected YYYY-MM-DDTHH:MM[:SS]"))?;
+        let t = parse_timestamp(s.as_bytes()).ok_or_else(|| {
+            format!(
+                "malformed timestamp {}: expected YYYY-MM-DDTHH:MM[:SS]",
+                quote(s)
+            )
+        })?;
         self.in_range(t.date(), s)?;
         Ok(t)
     }
@@ -695,6 +711,65 @@ impl Validator {
             _ => false,
         }
     }
+}
+
+/// The longest value a reason quotes whole, in characters.
+const QUOTED_CHARS: usize = 40;
+
+/// A value as a reason quotes it: in quotes, with any digits that could be
+/// a CPR number (ten in a row, or six, a hyphen and four) masked — a
+/// reason is shown to the uploader, kept in the ledger and served by the
+/// API, and a CPR number in the wrong column must reach none of them —
+/// and cut short when long.
+pub(super) fn quote(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut masked = String::with_capacity(value.len());
+    let mut withheld = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let digits = |from: usize| {
+            bytes[from.min(bytes.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        };
+        let run = digits(i);
+        // A run of digits is read whole: `i` is never inside one.
+        let cpr_len = if run == 10 {
+            10
+        } else if run == 6 && bytes.get(i + 6) == Some(&b'-') && digits(i + 7) == 4 {
+            11
+        } else {
+            0
+        };
+        if cpr_len > 0 {
+            masked.push_str(if cpr_len == 10 {
+                "**********"
+            } else {
+                "******-****"
+            });
+            withheld = true;
+            i += cpr_len;
+        } else if run > 0 {
+            masked.push_str(&value[i..i + run]);
+            i += run;
+        } else {
+            let c = value[i..].chars().next().expect("within the text");
+            masked.push(c);
+            i += c.len_utf8();
+        }
+    }
+    let chars = masked.chars().count();
+    let mut quoted = if chars > QUOTED_CHARS {
+        let cut: String = masked.chars().take(QUOTED_CHARS).collect();
+        format!("{:?}… ({chars} characters)", cut)
+    } else {
+        format!("{masked:?}")
+    };
+    if withheld {
+        quoted.push_str(" (digits that may be a CPR number are not shown)");
+    }
+    quoted
 }
 
 #[cfg(test)]
@@ -855,6 +930,46 @@ mod tests {
             "2024-02-01T08.30",
         ] {
             assert_eq!(parse_timestamp(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reasons_never_quote_what_may_be_a_cpr_number() {
+        const WITHHELD: &str = " (digits that may be a CPR number are not shown)";
+        assert_eq!(quote("A-1"), "\"A-1\"");
+        assert_eq!(quote("x0101801234y"), format!("\"x**********y\"{WITHHELD}"));
+        assert_eq!(quote("010180-1234"), format!("\"******-****\"{WITHHELD}"));
+        // Other runs of digits are not CPR numbers, and are shown.
+        for shown in [
+            "01018012345",
+            "010180123",
+            "010180-12345",
+            "0101800-1234",
+            "6-7",
+        ] {
+            assert_eq!(quote(shown), format!("{shown:?}"));
+        }
+        let long = "æ".repeat(5000);
+        assert_eq!(
+            quote(&long),
+            format!("{:?}… (5000 characters)", "æ".repeat(40))
+        );
+
+        // A CPR number in every other column of a row with a rule on its
+        // values (an address id is any short text).
+        let csv = format!(
+            "{CPR_HEADER}0101801234,0101801234,0101801234,0101801234,A-1,\
+             0101801234,,0101801234,0101801234,010180-1234\n"
+        );
+        let (rows, errors) = check(RegisterId::Cpr, &csv, &[]);
+        assert_eq!(rows.len(), 0);
+        // Each of them is reported, none of them is shown.
+        assert_eq!(errors.len(), 7, "{errors:?}");
+        for (_, field, reason) in &errors {
+            assert!(reason.contains(WITHHELD), "{field}: {reason}");
+            for part in ["101801234", "010180", "1234"] {
+                assert!(!reason.contains(part), "{field}: {reason}");
+            }
         }
     }
 

@@ -1,7 +1,8 @@
-//! `POST /api/ingest/{register}`: a register extract as the request body.
+//! `POST /api/ingest/{register}`: a register extract as the request body;
+//! `GET /api/ingest/batches/{id}`: the ledger entry of a published batch.
 //!
-//! Ingestion needs an `ingest` token for the register, or a request from
-//! the machine itself (loopback peers, no token); anyone else is refused
+//! Both need an `ingest` token for the register, or a request from the
+//! machine itself (loopback peers, no token); anyone else is refused
 //! before any of the body is read. The body is streamed to a spool file while its hash
 //! is computed, then ingested from there: memory does not grow with the
 //! upload.
@@ -66,40 +67,27 @@ pub async fn ingest(
     mut body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, IngestError> {
-    match state.auth.caller(&req) {
-        Err(refused) => return Ok(refused.error_response()),
-        Ok(Some(caller)) => {
-            let principal = &caller.principal;
-            let allowed = principal.role == Role::Ingest
-                && principal
-                    .register
-                    .is_some_and(|r| r.key() == register.as_str());
-            if !allowed {
-                return Ok(error_response(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    format!("This token may not upload to {:?}: that needs an ingest token for that register.", register.as_str()),
-                ));
-            }
-            if let Err(refusal) = check_csrf(&req, caller.via_cookie) {
-                return Ok(refusal.error_response());
-            }
-        }
-        Ok(None) if !req.peer_addr().is_some_and(|a| a.ip().is_loopback()) => {
+    match uploader(&req, &state, true) {
+        Err(refusal) => return Ok(*refusal),
+        Ok(Uploader::Register(allowed)) if allowed != register.as_str() => {
             return Ok(error_response(
                 StatusCode::FORBIDDEN,
-                "local_only",
-                "Ingestion needs an ingest token for the register, or a request from this machine.",
+                "forbidden",
+                format!(
+                    "This token may upload to {allowed:?} only, not to {:?}.",
+                    register.as_str()
+                ),
             ));
         }
-        Ok(None) => {}
+        Ok(_) => {}
     }
     let Some(register) = RegisterId::from_key(&register) else {
         return Ok(error_response(
             StatusCode::NOT_FOUND,
             "unknown_register",
             format!(
-                "Unknown register {register:?}: expected one of {}.",
+                "Unknown register {:?}: expected one of {}.",
+                register.as_str(),
                 REGISTERS
                     .iter()
                     .map(|r| r.key)
@@ -201,11 +189,67 @@ pub async fn ingest(
         .json(report))
 }
 
-/// The ledger entry of a published batch. Rejected batches are not kept:
-/// their report is the answer to the upload.
-pub async fn batch(id: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
+/// Who may upload, and read the ledger: a request from this machine
+/// without a token, or an ingest token, for one register.
+enum Uploader {
+    Local,
+    Register(&'static str),
+}
+
+/// The caller as an uploader, or the answer refusing it (with the CSRF
+/// check of a request that changes something when `changes` is set).
+fn uploader(
+    req: &HttpRequest,
+    state: &AppState,
+    changes: bool,
+) -> Result<Uploader, Box<HttpResponse>> {
+    match state.auth.caller(req) {
+        Err(refused) => Err(Box::new(refused.error_response())),
+        Ok(Some(caller)) => {
+            let principal = &caller.principal;
+            let (Role::Ingest, Some(register)) = (principal.role, principal.register) else {
+                return Err(Box::new(error_response(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "Ingestion needs an ingest token for the register; this token is not one.",
+                )));
+            };
+            let register = register.key();
+            if changes {
+                check_csrf(req, caller.via_cookie)
+                    .map_err(|refusal| Box::new(refusal.error_response()))?;
+            }
+            Ok(Uploader::Register(register))
+        }
+        Ok(None) if !req.peer_addr().is_some_and(|a| a.ip().is_loopback()) => {
+            Err(Box::new(error_response(
+                StatusCode::FORBIDDEN,
+                "local_only",
+                "Ingestion needs an ingest token for the register, or a request from this machine.",
+            )))
+        }
+        Ok(None) => Ok(Uploader::Local),
+    }
+}
+
+/// The ledger entry of a published batch, for the same callers as uploads
+/// (an ingest token sees its own register's batches only). Rejected
+/// batches are not kept: their report is the answer to the upload.
+pub async fn batch(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let uploader = match uploader(&req, &state, false) {
+        Ok(uploader) => uploader,
+        Err(refusal) => return *refusal,
+    };
+    let visible = |register: &str| match uploader {
+        Uploader::Local => true,
+        Uploader::Register(allowed) => allowed == register,
+    };
     match state.store.batch(&id).await {
-        Ok(Some(b)) => HttpResponse::Ok().json(BatchInfo {
+        Ok(Some(b)) if visible(&b.register) => HttpResponse::Ok().json(BatchInfo {
             batch_id: b.batch_id,
             register: b.register,
             file: b.file_name,
@@ -220,7 +264,7 @@ pub async fn batch(id: web::Path<String>, state: web::Data<AppState>) -> HttpRes
             started_at: b.started_at,
             published_at: b.published_at,
         }),
-        Ok(None) => error_response(
+        Ok(_) => error_response(
             StatusCode::NOT_FOUND,
             "no_such_batch",
             "No published batch has this id.",
