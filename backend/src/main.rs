@@ -76,7 +76,7 @@ enum Command {
         persons: u64,
         /// Calendar years of the events: `2019..2024` (inclusive) or one
         /// year.
-        #[arg(long, alias = "year", default_value = "2024", value_parser = generate::parse_years)]
+        #[arg(long, alias = "year", default_value = "2024", value_parser = generate::parse_years_until_today)]
         years: (i32, i32),
         /// Random seed; the same options give byte-identical files.
         #[arg(long, default_value_t = 1)]
@@ -289,6 +289,12 @@ async fn main() -> anyhow::Result<()> {
             ingest_file(&store, &key, batch).await?;
         }
         Command::IngestDir { dir } => {
+            if !dir.is_dir() {
+                bail!(
+                    "{} is not a folder: give the folder holding the extracts",
+                    dir.display()
+                );
+            }
             let store = connect_alone(&cli.settings).await?;
             let key = cli.settings.pseudonym_key()?;
             let mut found = 0;

@@ -95,6 +95,26 @@ pub fn parse_years(text: &str) -> Result<(i32, i32), String> {
     Ok((a, b))
 }
 
+/// [`parse_years`] for years that are over by `today`: a year still
+/// running would have events after today, which ingestion refuses.
+pub fn parse_past_years(text: &str, today: chrono::NaiveDate) -> Result<(i32, i32), String> {
+    let (a, b) = parse_years(text)?;
+    let running = chrono::Datelike::year(&today);
+    if b >= running {
+        return Err(format!(
+            "the year {b} is not over yet: its events would fall after today, which \
+             ingestion refuses; use years up to {}",
+            running - 1
+        ));
+    }
+    Ok((a, b))
+}
+
+/// [`parse_past_years`] as of today, for the command line.
+pub fn parse_years_until_today(text: &str) -> Result<(i32, i32), String> {
+    parse_past_years(text, chrono::Utc::now().date_naive())
+}
+
 /// What was written.
 #[derive(Clone, Debug)]
 pub struct Generated {

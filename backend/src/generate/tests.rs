@@ -73,6 +73,12 @@ fn years_parse_as_ranges_or_single_years() {
     assert_eq!(parse_years("2024"), Ok((2024, 2024)));
     assert!(parse_years("2024..2019").is_err());
     assert!(parse_years("abc").is_err());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date");
+    assert_eq!(parse_past_years("2019..2025", today), Ok((2019, 2025)));
+    for running in ["2019..2026", "2026", "2027"] {
+        let err = parse_past_years(running, today).expect_err(running);
+        assert!(err.contains("use years up to 2025"), "{err}");
+    }
 }
 
 #[test]

@@ -128,15 +128,30 @@ impl Collector<'_> {
     ) -> Result<(Self, Vec<usize>), Rejected> {
         let mut positions = Vec::with_capacity(columns.len());
         let mut missing = Vec::new();
+        // A header of one field with semicolons is another separator.
+        let semicolons = header.len() == 1 && header[0].contains(';');
         for column in columns {
             match header.iter().position(|h| *h == column.name) {
+                Some(p) if header[p + 1..].contains(&column.name) => {
+                    let reason = format!("the column `{}` is in the header twice", column.name);
+                    return Err(self.reject_file(column.name, reason));
+                }
                 Some(p) => positions.push(p),
                 None => {
                     missing.push(format!("`{}`", column.name));
+                    let hint = if semicolons {
+                        " — the header is separated by semicolons; extracts are separated by commas"
+                            .to_string()
+                    } else {
+                        match header.iter().find(|h| h.eq_ignore_ascii_case(column.name)) {
+                            Some(h) => format!(" — found `{h}`: column names are lower case"),
+                            None => String::new(),
+                        }
+                    };
                     self.report(
                         1,
                         column.name,
-                        format!("missing column `{}` ({})", column.name, column.doc),
+                        format!("missing column `{}` ({}){hint}", column.name, column.doc),
                     )
                 }
             }
@@ -713,6 +728,36 @@ mod tests {
         assert_eq!(err.errors.len(), 1);
         assert_eq!((err.errors[0].line, err.errors[0].field.as_str()), (1, "b"));
         assert!(err.errors[0].reason.contains("missing column"));
+    }
+
+    #[test]
+    fn names_a_column_twice_or_in_other_case_or_separators() {
+        let err = read("a,b,a\n1,x,2\n").expect_err("a twice");
+        assert_eq!(err.errors.len(), 1);
+        assert_eq!(err.errors[0].field, "a");
+        assert_eq!(
+            err.whole_file.as_deref(),
+            Some("the column `a` is in the header twice")
+        );
+        let err = read("A,b\n1,x\n").expect_err("upper case");
+        assert!(
+            err.errors[0]
+                .reason
+                .ends_with("found `A`: column names are lower case"),
+            "{:?}",
+            err.errors
+        );
+        let err = read("a;b\n1;x\n").expect_err("semicolons");
+        assert_eq!(err.errors.len(), 2);
+        assert!(
+            err.errors[1].reason.contains("separated by semicolons"),
+            "{:?}",
+            err.errors
+        );
+        assert_eq!(
+            err.whole_file.as_deref(),
+            Some("the header lacks the columns `a`, `b`")
+        );
     }
 
     #[test]

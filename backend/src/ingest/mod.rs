@@ -198,12 +198,12 @@ pub enum IngestError {
     #[error("batch id must be 1–128 characters of A–Z, a–z, 0–9, '-', '_' or '.'")]
     BadBatchId,
     /// The extract could not be read.
-    #[error("{file}: cannot read the extract: {source}")]
+    #[error("{file}: cannot read the extract: {io}")]
     Read {
         /// The file.
         file: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not a `source` told again).
+        io: std::io::Error,
     },
     /// The store failed; nothing was stored.
     #[error(transparent)]
@@ -241,9 +241,9 @@ pub async fn ingest(
     batch: Batch,
 ) -> Result<IngestReport, IngestError> {
     let started_at = now();
-    let read_error = |source| IngestError::Read {
+    let read_error = |io| IngestError::Read {
         file: batch.file_name.clone(),
-        source,
+        io,
     };
     let content_sha256 = match &batch.content_sha256 {
         Some(sha) => sha.clone(),
@@ -446,10 +446,10 @@ fn read_batch(
     sender: &tokio::sync::mpsc::Sender<Rows>,
     recycled: &std::sync::mpsc::Receiver<Rows>,
 ) -> Result<Summary, ReadFailure> {
-    let io = |source| {
+    let io = |io| {
         ReadFailure::Io(IngestError::Read {
             file: batch.file_name.clone(),
-            source,
+            io,
         })
     };
     let input = Counting {

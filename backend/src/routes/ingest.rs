@@ -134,7 +134,7 @@ pub async fn ingest(
     // Spool the body to a file, hashing it on the way.
     let spool_error = |e: std::io::Error| IngestError::Read {
         file: file_name.to_string(),
-        source: e,
+        io: e,
     };
     let mut spool = tempfile::Builder::new()
         .prefix("tvaers-upload-")
