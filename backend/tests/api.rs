@@ -54,6 +54,20 @@ async fn state() -> (AppState, Store, tempfile::TempDir) {
     (AppState::new(store.clone(), key(), None), store, dir)
 }
 
+/// [`state`] trusting the tokens of a development issuer, which it returns.
+async fn state_with_issuer() -> (AppState, Store, tempfile::TempDir, tvaers::auth::DevIssuer) {
+    use tvaers::auth::request::Auth;
+    use tvaers::auth::{DevIssuer, Verifier};
+    let (mut state, store, dir) = state().await;
+    let issuer = DevIssuer::load_or_create(&dir.path().join("dev-issuer")).expect("a key");
+    state.auth = Auth {
+        verifier: Verifier::new(vec![issuer.trusted_key()], "tvaers").expect("one key"),
+        dev: Some(issuer.clone()),
+        secure_cookie: false,
+    };
+    (state, store, dir, issuer)
+}
+
 #[actix_web::test]
 async fn healthz_reports_the_store() {
     let (state, _store, _dir) = state().await;
@@ -667,15 +681,8 @@ async fn a_file_unusable_as_a_whole_is_rejected_whatever_the_threshold() {
 
 #[actix_web::test]
 async fn the_ledger_answers_only_those_who_may_upload() {
-    use tvaers::auth::request::Auth;
-    use tvaers::auth::{DevIssuer, Role, Verifier};
-    let (mut state, _store, dir) = state().await;
-    let issuer = DevIssuer::load_or_create(&dir.path().join("dev-issuer")).expect("a key");
-    state.auth = Auth {
-        verifier: Verifier::new(vec![issuer.trusted_key()], "tvaers").expect("one key"),
-        dev: Some(issuer.clone()),
-        secure_cookie: false,
-    };
+    use tvaers::auth::Role;
+    let (state, _store, _dir, issuer) = state_with_issuer().await;
     let app = test::init_service(app(state)).await;
     let (extracts, _) = population(60, 37);
     let ydr = std::fs::read(extracts.path().join("ydr.csv")).expect("read");
@@ -1038,15 +1045,8 @@ async fn releases_are_kept_and_a_manifest_says_what_changed() {
 
 #[actix_web::test]
 async fn closed_tiles_are_exact_and_reach_only_their_own_scope() {
-    use tvaers::auth::request::Auth;
-    use tvaers::auth::{DevIssuer, Role, Verifier};
-    let (mut state, store, dir) = state().await;
-    let issuer = DevIssuer::load_or_create(&dir.path().join("dev-issuer")).expect("a key");
-    state.auth = Auth {
-        verifier: Verifier::new(vec![issuer.trusted_key()], "tvaers").expect("one key"),
-        dev: Some(issuer.clone()),
-        secure_cookie: false,
-    };
+    use tvaers::auth::Role;
+    let (state, store, _dir, issuer) = state_with_issuer().await;
     let app = test::init_service(app(state)).await;
     let (extracts, _) = population(400, 29);
     post_all(&app, extracts.path()).await;
