@@ -689,14 +689,15 @@ async fn ingest_file(store: &Store, key: &PseudonymKey, mut batch: Batch) -> any
     }
 }
 
-/// Row errors as `file:line: field: reason`, saying when the list was cut.
+/// Row errors as `file:line: field: reason`, saying when the list may be
+/// cut.
 fn print_row_errors(errors: &[RowError]) {
     for row in errors {
         eprintln!("{}:{}: {}: {}", row.file, row.line, row.field, row.reason);
     }
     if errors.len() >= ingest::MAX_REPORTED_ERRORS {
         eprintln!(
-            "(only the first {} errors are listed; the count covers every bad row)",
+            "(at most {} errors are listed; the count of bad rows covers them all)",
             ingest::MAX_REPORTED_ERRORS
         );
     }

@@ -707,6 +707,7 @@ async fn the_ledger_answers_only_those_who_may_upload() {
             Some(token(Role::Ingest, Some("ssr"))),
             StatusCode::NOT_FOUND,
         ),
+        (remote, Some(token(Role::Admin, None)), StatusCode::OK),
         (
             remote,
             Some(token(Role::National, None)),

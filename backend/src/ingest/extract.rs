@@ -14,7 +14,7 @@ use arrow_ipc::reader::StreamReader;
 use shared::api::RowError;
 use shared::register::{Column, ColumnType};
 
-use super::records::Records;
+use super::records::{Records, UnclosedQuote};
 
 /// How many row errors a rejection lists; the count covers all of them.
 pub const MAX_REPORTED_ERRORS: usize = 1000;
@@ -266,7 +266,12 @@ pub fn read_csv<T>(
             Err(e) => {
                 // The rest of the file is unknown: the whole batch is
                 // rejected, whatever the threshold.
-                return Err(collector.reject_rest(line, "(file)", unreadable(&e)));
+                return Err(match UnclosedQuote::of(&e) {
+                    Some(unclosed) => {
+                        collector.reject_rest(unclosed.line, "(file)", unclosed.to_string())
+                    }
+                    None => collector.reject_rest(line, "(file)", unreadable(&e)),
+                });
             }
         };
         let Ok(text) = std::str::from_utf8(record.text) else {
@@ -324,14 +329,9 @@ fn field<'t>(text: &'t str, f: &Range<u32>) -> &'t str {
 /// The reason for a row that is not UTF-8.
 const NOT_UTF8: &str = "not valid UTF-8 text";
 
-/// The reason for a file that cannot be read on: its text (a quote never
-/// closed), or the input failing.
+/// The reason for a file that cannot be read on.
 fn unreadable(e: &std::io::Error) -> String {
-    if e.kind() == std::io::ErrorKind::InvalidData {
-        e.to_string()
-    } else {
-        format!("unreadable CSV: {e}")
-    }
+    format!("unreadable CSV: {e}")
 }
 
 /// Reads every row of an Arrow IPC stream extract: the same columns as the

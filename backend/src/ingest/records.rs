@@ -14,6 +14,33 @@
 use std::io::Read;
 use std::ops::Range;
 
+/// A quote still open at the end of the input, the payload of the error
+/// that ends the reading.
+#[derive(Debug)]
+pub(super) struct UnclosedQuote {
+    /// The line the quote opened on.
+    pub line: u64,
+}
+
+impl std::fmt::Display for UnclosedQuote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the quote opened on line {} is never closed (the rest of the file would be one value)",
+            self.line
+        )
+    }
+}
+
+impl std::error::Error for UnclosedQuote {}
+
+impl UnclosedQuote {
+    /// The unclosed quote an error of [`Records::next_record`] is about.
+    pub(super) fn of(e: &std::io::Error) -> Option<&UnclosedQuote> {
+        e.get_ref().and_then(|inner| inner.downcast_ref())
+    }
+}
+
 /// The next record of a [`Records`] reader.
 pub(super) struct Record<'a> {
     /// The line the record starts on (1-based).
@@ -155,11 +182,9 @@ impl<R: Read> Records<R> {
                 Some(Err(opened)) => {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::InvalidData,
-                        format!(
-                            "the quote opened on line {} is never closed \
-                             (the rest of the file would be one value)",
-                            line + opened
-                        ),
+                        UnclosedQuote {
+                            line: line + opened,
+                        },
                     ))
                 }
                 None => self.fill()?,
@@ -377,6 +402,32 @@ mod tests {
         }
         // The comparison covered both kinds of text.
         assert!(unclosed > 1000 && unclosed < texts.len() / 2, "{unclosed}");
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_found_where_it_opened() {
+        // Blank lines before its record, and a field closed on a later
+        // line of the record before the one left open.
+        for (text, line) in [
+            (&b"a\n\n\n\"x\n"[..], 4),
+            (b"a\n\"x\ny\",\"z\n", 3),
+            (b"a\r\n\"x\r\ny\",\"z\r\n", 3),
+        ] {
+            for block in [1, 2, 1 << 20] {
+                let mut records = Records::new(text, block);
+                let error = loop {
+                    match records.next_record() {
+                        Ok(Some(_)) => {}
+                        Ok(None) => panic!("{text:?}: read to the end"),
+                        Err(e) => break e,
+                    }
+                };
+                let unclosed = UnclosedQuote::of(&error).expect("an unclosed quote");
+                assert_eq!(unclosed.line, line, "{text:?} in blocks of {block}");
+            }
+        }
+        let other = std::io::Error::new(std::io::ErrorKind::InvalidData, "other");
+        assert!(UnclosedQuote::of(&other).is_none());
     }
 
     #[test]

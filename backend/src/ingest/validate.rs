@@ -717,40 +717,47 @@ impl Validator {
 const QUOTED_CHARS: usize = 40;
 
 /// A value as a reason quotes it: in quotes, with any digits that could be
-/// a CPR number (ten in a row, or six, a hyphen and four) masked — a
-/// reason is shown to the uploader, kept in the ledger and served by the
-/// API, and a CPR number in the wrong column must reach none of them —
-/// and cut short when long.
+/// a CPR number masked, and cut short when long. A reason is shown to the
+/// uploader, kept in the ledger and served by the API: a CPR number in the
+/// wrong column must reach none of them — written as ten digits, as six
+/// and four with one separator between (`-`, `/`, a space, a dash), or as
+/// a number that lost its leading zero (nine digits) or gained one
+/// (eleven). Other runs of digits (a provider number, a SOR code of twelve
+/// digits or more) are shown.
 pub(super) fn quote(value: &str) -> String {
     let bytes = value.as_bytes();
+    let digits = |from: usize| {
+        bytes[from.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     let mut masked = String::with_capacity(value.len());
     let mut withheld = false;
     let mut i = 0;
     while i < bytes.len() {
-        let digits = |from: usize| {
-            bytes[from.min(bytes.len())..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count()
-        };
         let run = digits(i);
-        // A run of digits is read whole: `i` is never inside one.
-        let cpr_len = if run == 10 {
-            10
-        } else if run == 6 && bytes.get(i + 6) == Some(&b'-') && digits(i + 7) == 4 {
-            11
+        // Six digits, one separator, four digits: the separator's length.
+        let separated = if run == 6 {
+            value[i + 6..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '-' | '/' | ' ' | '–' | '—'))
+                .map(char::len_utf8)
+                .filter(|&len| digits(i + 6 + len) == 4)
         } else {
-            0
+            None
         };
-        if cpr_len > 0 {
-            masked.push_str(if cpr_len == 10 {
-                "**********"
-            } else {
-                "******-****"
-            });
+        if let Some(len) = separated {
+            masked.push_str("******-****");
             withheld = true;
-            i += cpr_len;
+            i += 6 + len + 4;
+        } else if (9..=11).contains(&run) {
+            masked.extend(std::iter::repeat_n('*', run));
+            withheld = true;
+            i += run;
         } else if run > 0 {
+            // A run of digits is read whole: `i` is never inside one.
             masked.push_str(&value[i..i + run]);
             i += run;
         } else {
@@ -762,7 +769,7 @@ pub(super) fn quote(value: &str) -> String {
     let chars = masked.chars().count();
     let mut quoted = if chars > QUOTED_CHARS {
         let cut: String = masked.chars().take(QUOTED_CHARS).collect();
-        format!("{:?}… ({chars} characters)", cut)
+        format!("{cut:?}… ({chars} characters)")
     } else {
         format!("{masked:?}")
     };
@@ -938,11 +945,18 @@ mod tests {
         const WITHHELD: &str = " (digits that may be a CPR number are not shown)";
         assert_eq!(quote("A-1"), "\"A-1\"");
         assert_eq!(quote("x0101801234y"), format!("\"x**********y\"{WITHHELD}"));
-        assert_eq!(quote("010180-1234"), format!("\"******-****\"{WITHHELD}"));
-        // Other runs of digits are not CPR numbers, and are shown.
+        for separated in ["010180-1234", "010180/1234", "010180 1234", "010180–1234"] {
+            assert_eq!(quote(separated), format!("\"******-****\"{WITHHELD}"));
+        }
+        // A number that lost its leading zero, or gained one.
+        assert_eq!(quote("101801234"), format!("\"*********\"{WITHHELD}"));
+        assert_eq!(quote("01018012345"), format!("\"***********\"{WITHHELD}"));
+        // Other runs of digits are not CPR numbers, and are shown: a SOR
+        // code, a provider number, eight digits, six and five.
         for shown in [
-            "01018012345",
-            "010180123",
+            "600810101123",
+            "012345",
+            "01018012",
             "010180-12345",
             "0101800-1234",
             "6-7",
