@@ -276,7 +276,8 @@ async fn main() -> anyhow::Result<()> {
             let Some(register) = RegisterId::from_key(&register) else {
                 let known: Vec<&str> = REGISTERS.iter().map(|r| r.key).collect();
                 bail!(
-                    "unknown register {register:?}: expected one of {}",
+                    "unknown register {}: expected one of {}",
+                    ingest::quote(&register),
                     known.join(", ")
                 );
             };

@@ -130,6 +130,7 @@ impl Collector<'_> {
         let mut missing = Vec::new();
         // A header of one field with semicolons is another separator.
         let semicolons = header.len() == 1 && header[0].contains(';');
+        let mut other_case = false;
         for column in columns {
             match header.iter().position(|h| *h == column.name) {
                 Some(p) if header[p + 1..].contains(&column.name) => {
@@ -144,7 +145,10 @@ impl Collector<'_> {
                             .to_string()
                     } else {
                         match header.iter().find(|h| h.eq_ignore_ascii_case(column.name)) {
-                            Some(h) => format!(" — found `{h}`: column names are lower case"),
+                            Some(h) => {
+                                other_case = true;
+                                format!(" — found `{h}`: column names are lower case")
+                            }
                             None => String::new(),
                         }
                     };
@@ -158,8 +162,15 @@ impl Collector<'_> {
         }
         if !missing.is_empty() {
             let s = if missing.len() == 1 { "" } else { "s" };
+            let hint = if semicolons {
+                " (it is separated by semicolons; extracts are separated by commas)"
+            } else if other_case {
+                " (column names are lower case)"
+            } else {
+                ""
+            };
             self.rejected.whole_file = Some(format!(
-                "the header lacks the column{s} {}",
+                "the header lacks the column{s} {}{hint}",
                 missing.join(", ")
             ));
             self.rejected.bad_rows = 1;
@@ -300,11 +311,19 @@ pub fn read_csv<T>(
             errors: Vec::new(),
         };
         if record.fields.len() != header.len() {
-            let reason = format!(
-                "the row has {} fields, the header {}",
+            let mut reason = format!(
+                "the row has {} field{}, the header {}",
                 record.fields.len(),
+                if record.fields.len() == 1 { "" } else { "s" },
                 header.len()
             );
+            if record.last_line > record.line {
+                // Most likely a stray quote, closed by one further on.
+                reason.push_str(&format!(
+                    "; it runs from line {} to line {} inside quotes: is a quote unmatched?",
+                    record.line, record.last_line
+                ));
+            }
             let field = columns
                 .iter()
                 .zip(&positions)
@@ -515,6 +534,12 @@ mod arrow_text {
         }
     }
 
+    /// A date or time value beyond chrono's calendar, as text that
+    /// validation reports as malformed (not as missing).
+    fn beyond_the_calendar(raw: i64) -> String {
+        format!("{raw} (beyond the calendar)")
+    }
+
     fn numbers<T: ArrowPrimitiveType>(array: &PrimitiveArray<T>) -> Vec<String>
     where
         T::Native: ToString,
@@ -550,9 +575,13 @@ mod arrow_text {
                 .as_primitive::<Date64Type>()
                 .iter()
                 .map(|v| {
-                    v.and_then(chrono::DateTime::from_timestamp_millis)
-                        .map(|t| t.date_naive().format("%Y-%m-%d").to_string())
-                        .unwrap_or_default()
+                    v.map(|ms| {
+                        chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+                            || beyond_the_calendar(ms),
+                            |t| t.date_naive().format("%Y-%m-%d").to_string(),
+                        )
+                    })
+                    .unwrap_or_default()
                 })
                 .collect(),
             DataType::Utf8 => array
@@ -569,9 +598,15 @@ mod arrow_text {
                 .as_primitive::<Date32Type>()
                 .iter()
                 .map(|v| {
-                    v.and_then(|days| chrono::NaiveDate::from_num_days_from_ce_opt(days + 719_163))
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default()
+                    v.map(|days| {
+                        days.checked_add(719_163)
+                            .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+                            .map_or_else(
+                                || beyond_the_calendar(days.into()),
+                                |d| d.format("%Y-%m-%d").to_string(),
+                            )
+                    })
+                    .unwrap_or_default()
                 })
                 .collect(),
             DataType::Timestamp(unit, None) => {
@@ -605,12 +640,13 @@ mod arrow_text {
                 values
                     .into_iter()
                     .map(|v| {
-                        v.and_then(|v| {
-                            chrono::DateTime::from_timestamp(
-                                v.div_euclid(per_second),
-                                (v.rem_euclid(per_second) * (1_000_000_000 / per_second)) as u32,
-                            )
-                        })
+                        let Some(v) = v else {
+                            return String::new();
+                        };
+                        chrono::DateTime::from_timestamp(
+                            v.div_euclid(per_second),
+                            (v.rem_euclid(per_second) * (1_000_000_000 / per_second)) as u32,
+                        )
                         .map(|t| {
                             let t = t.naive_utc();
                             if date && t.time() == chrono::NaiveTime::MIN {
@@ -619,7 +655,7 @@ mod arrow_text {
                                 t.format("%Y-%m-%dT%H:%M:%S").to_string()
                             }
                         })
-                        .unwrap_or_default()
+                        .unwrap_or_else(|| beyond_the_calendar(v))
                     })
                     .collect()
             }
@@ -740,6 +776,10 @@ mod tests {
             Some("the column `a` is in the header twice")
         );
         let err = read("A,b\n1,x\n").expect_err("upper case");
+        assert_eq!(
+            err.whole_file.as_deref(),
+            Some("the header lacks the column `a` (column names are lower case)")
+        );
         assert!(
             err.errors[0]
                 .reason
@@ -756,7 +796,7 @@ mod tests {
         );
         assert_eq!(
             err.whole_file.as_deref(),
-            Some("the header lacks the columns `a`, `b`")
+            Some("the header lacks the columns `a`, `b` (it is separated by semicolons; extracts are separated by commas)")
         );
     }
 
@@ -766,6 +806,14 @@ mod tests {
         assert_eq!((err.errors[0].line, err.errors[0].field.as_str()), (2, "b"));
         let err = read("").expect_err("empty");
         assert_eq!(err.errors[0].field, "(header)");
+        // A stray quote closed by another one lines further on.
+        let err = read("a,b\n\"1,x\n2,y\n3,\"z\n4,w\n").expect_err("one long row");
+        assert_eq!(err.bad_rows, 1);
+        assert_eq!(
+            err.errors[0].reason,
+            "the row has 1 field, the header 2; it runs from line 2 to line 4 \
+             inside quotes: is a quote unmatched?"
+        );
     }
 
     fn arrow(columns: Vec<(&str, arrow_array::ArrayRef)>) -> Vec<u8> {
@@ -912,6 +960,11 @@ mod tests {
             read(&pair(Arc::new(at))).expect("timestamps"),
             expected("2024-02-01T08:00:00")
         );
+
+        // A day beyond the calendar is reported as malformed, not missing.
+        let far = arrow_array::Date32Array::from(vec![i32::MAX, 0, 0]);
+        let rows = read(&pair(Arc::new(far))).expect("read as text");
+        assert_eq!(rows[0].0, format!("{} (beyond the calendar)", i32::MAX));
 
         // A time zone is named as the reason, not the type in general.
         let zoned = TimestampSecondArray::from(vec![day; 3]).with_timezone("UTC");

@@ -45,6 +45,9 @@ impl UnclosedQuote {
 pub(super) struct Record<'a> {
     /// The line the record starts on (1-based).
     pub line: u64,
+    /// The line it ends on: a later one when a quoted field holds line
+    /// breaks.
+    pub last_line: u64,
     /// The record's text: its fields, unescaped, one after the other.
     pub text: &'a [u8],
     /// Where each field is in `text`.
@@ -130,6 +133,7 @@ impl<R: Read> Records<R> {
             }
             return Ok(Some(Record {
                 line,
+                last_line: line,
                 text: &self.buf[start..end],
                 fields: &self.fields,
             }));
@@ -176,7 +180,7 @@ impl<R: Read> Records<R> {
     fn quoted(&mut self, line: u64) -> std::io::Result<Record<'_>> {
         // Scanned from its start until it ends in the buffer; a record
         // longer than the buffer holds is scanned again after a refill.
-        let (consumed, lines) = loop {
+        let (consumed, lines, breaks) = loop {
             match self.scan_quoted() {
                 Some(Ok(done)) => break done,
                 Some(Err(opened)) => {
@@ -194,18 +198,20 @@ impl<R: Read> Records<R> {
         self.line += lines;
         Ok(Record {
             line,
+            last_line: line + breaks,
             text: &self.unquoted,
             fields: &self.fields,
         })
     }
 
     /// Unescapes the record at `pos` into `unquoted` and `fields`: the
-    /// bytes it takes (with its terminator) and the lines it ends, or
+    /// bytes it takes (with its terminator), the lines it ends and the
+    /// line breaks inside it, or
     /// `None` if it goes on past the bytes read so far (never at the end
     /// of the input). At the end of the input inside a quoted field, the
     /// error is the line (counted from the record's first, 0-based) the
     /// field's quote opened on.
-    fn scan_quoted(&mut self) -> Option<Result<(usize, u64), u64>> {
+    fn scan_quoted(&mut self) -> Option<Result<(usize, u64, u64), u64>> {
         let bytes = &self.buf[self.pos..self.len];
         self.unquoted.clear();
         self.fields.clear();
@@ -264,7 +270,7 @@ impl<R: Read> Records<R> {
                         return None;
                     }
                     self.fields.push(field_start..self.unquoted.len() as u32);
-                    return Some(Ok((i + if crlf { 2 } else { 1 }, lines + 1)));
+                    return Some(Ok((i + if crlf { 2 } else { 1 }, lines + 1, lines)));
                 }
                 _ => {
                     self.unquoted.push(b);
@@ -281,7 +287,7 @@ impl<R: Read> Records<R> {
         }
         // The input ends inside the record, after its last field.
         self.fields.push(field_start..self.unquoted.len() as u32);
-        Some(Ok((bytes.len(), lines)))
+        Some(Ok((bytes.len(), lines, lines)))
     }
 }
 
@@ -402,6 +408,23 @@ mod tests {
         }
         // The comparison covered both kinds of text.
         assert!(unclosed > 1000 && unclosed < texts.len() / 2, "{unclosed}");
+    }
+
+    #[test]
+    fn a_record_knows_the_lines_it_spans() {
+        let text = b"a\n\"x\r\ny\nz\",1\nb\n\"q\"\"\n\"";
+        for block in [1, 3, 1 << 20] {
+            let mut records = Records::new(&text[..], block);
+            let mut spans = Vec::new();
+            while let Some(r) = records.next_record().expect("in memory") {
+                spans.push((r.line, r.last_line));
+            }
+            assert_eq!(
+                spans,
+                [(1, 1), (2, 4), (5, 5), (6, 7)],
+                "block of {block} bytes"
+            );
+        }
     }
 
     #[test]

@@ -716,62 +716,34 @@ impl Validator {
 /// The longest value a reason quotes whole, in characters.
 const QUOTED_CHARS: usize = 40;
 
-/// A value as a reason quotes it: in quotes, with any digits that could be
-/// a CPR number masked, and cut short when long. A reason is shown to the
-/// uploader, kept in the ledger and served by the API: a CPR number in the
-/// wrong column must reach none of them — written as ten digits, as six
-/// and four with one separator between (`-`, `/`, a space, a dash), or as
-/// a number that lost its leading zero (nine digits) or gained one
-/// (eleven). Other runs of digits (a provider number, a SOR code of twelve
-/// digits or more) are shown.
-pub(super) fn quote(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let digits = |from: usize| {
-        bytes[from.min(bytes.len())..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count()
-    };
-    let mut masked = String::with_capacity(value.len());
-    let mut withheld = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let run = digits(i);
-        // Six digits, one separator, four digits: the separator's length.
-        let separated = if run == 6 {
-            value[i + 6..]
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '-' | '/' | ' ' | '–' | '—'))
-                .map(char::len_utf8)
-                .filter(|&len| digits(i + 6 + len) == 4)
-        } else {
-            None
-        };
-        if let Some(len) = separated {
-            masked.push_str("******-****");
-            withheld = true;
-            i += 6 + len + 4;
-        } else if (9..=11).contains(&run) {
-            masked.extend(std::iter::repeat_n('*', run));
-            withheld = true;
-            i += run;
-        } else if run > 0 {
-            // A run of digits is read whole: `i` is never inside one.
-            masked.push_str(&value[i..i + run]);
-            i += run;
-        } else {
-            let c = value[i..].chars().next().expect("within the text");
-            masked.push(c);
-            i += c.len_utf8();
-        }
-    }
-    let chars = masked.chars().count();
+/// A value with this many digits or more could be a CPR number.
+pub const CPR_LIKE_DIGITS: usize = 9;
+
+/// Whether `text` holds enough digits (of any script) to be a CPR number
+/// in some notation: ten digits, six and four with something between,
+/// a number that lost its leading zero (nine) or was written with an
+/// exponent.
+pub fn may_hold_cpr(text: &str) -> bool {
+    text.chars().filter(|c| c.is_numeric()).count() >= CPR_LIKE_DIGITS
+}
+
+/// A value as a reason quotes it: in quotes, cut short when long, and with
+/// every digit masked when it holds enough of them to be a CPR number. A
+/// reason is shown to the uploader, kept in the ledger and served by the
+/// API: a CPR number in the wrong column, in whatever notation, must reach
+/// none of them. A date, a provider number or a code is shown.
+pub fn quote(value: &str) -> String {
+    let withheld = may_hold_cpr(value);
+    let chars = value.chars().count();
+    let shown: String = value
+        .chars()
+        .take(QUOTED_CHARS)
+        .map(|c| if withheld && c.is_numeric() { '*' } else { c })
+        .collect();
     let mut quoted = if chars > QUOTED_CHARS {
-        let cut: String = masked.chars().take(QUOTED_CHARS).collect();
-        format!("{cut:?}… ({chars} characters)")
+        format!("{shown:?}… ({chars} characters)")
     } else {
-        format!("{masked:?}")
+        format!("{shown:?}")
     };
     if withheld {
         quoted.push_str(" (digits that may be a CPR number are not shown)");
@@ -945,22 +917,26 @@ mod tests {
         const WITHHELD: &str = " (digits that may be a CPR number are not shown)";
         assert_eq!(quote("A-1"), "\"A-1\"");
         assert_eq!(quote("x0101801234y"), format!("\"x**********y\"{WITHHELD}"));
-        for separated in ["010180-1234", "010180/1234", "010180 1234", "010180–1234"] {
-            assert_eq!(quote(separated), format!("\"******-****\"{WITHHELD}"));
-        }
-        // A number that lost its leading zero, or gained one.
-        assert_eq!(quote("101801234"), format!("\"*********\"{WITHHELD}"));
-        assert_eq!(quote("01018012345"), format!("\"***********\"{WITHHELD}"));
-        // Other runs of digits are not CPR numbers, and are shown: a SOR
-        // code, a provider number, eight digits, six and five.
-        for shown in [
-            "600810101123",
-            "012345",
-            "01018012",
-            "010180-12345",
-            "0101800-1234",
-            "6-7",
+        // Whatever the notation: separators, a lost or an added leading
+        // zero, an exponent, a decimal point, other scripts' digits.
+        for cpr in [
+            "010180-1234",
+            "010180/1234",
+            "010180 - 1234",
+            "010180.1234",
+            "101801234",
+            "002302917753",
+            "1.01801234e9",
+            "10180123.4e2",
+            "２３０２９１７７５３",
         ] {
+            let quoted = quote(cpr);
+            assert!(quoted.ends_with(WITHHELD), "{quoted}");
+            assert!(!quoted.chars().any(char::is_numeric), "{quoted}");
+        }
+        assert_eq!(quote("1.01801234e9"), format!("\"*.********e*\"{WITHHELD}"));
+        // Fewer digits are shown: a date, a provider number, a code.
+        for shown in ["2024-02-30", "012345", "01018012", "DJ189", "6-7"] {
             assert_eq!(quote(shown), format!("{shown:?}"));
         }
         let long = "æ".repeat(5000);

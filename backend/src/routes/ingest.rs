@@ -74,8 +74,8 @@ pub async fn ingest(
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 format!(
-                    "This token may upload to {allowed:?} only, not to {:?}.",
-                    register.as_str()
+                    "This token may upload to {allowed:?} only, not to {}.",
+                    ingest::quote(register.as_str())
                 ),
             ));
         }
@@ -86,8 +86,8 @@ pub async fn ingest(
             StatusCode::NOT_FOUND,
             "unknown_register",
             format!(
-                "Unknown register {:?}: expected one of {}.",
-                register.as_str(),
+                "Unknown register {}: expected one of {}.",
+                ingest::quote(register.as_str()),
                 REGISTERS
                     .iter()
                     .map(|r| r.key)
