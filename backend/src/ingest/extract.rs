@@ -318,11 +318,19 @@ pub fn read_csv<T>(
                 header.len()
             );
             if record.last_line > record.line {
-                // Most likely a stray quote, closed by one further on.
+                // Most likely a stray quote, closed by one further on: each
+                // line it took counts as a bad row, so that the threshold
+                // sees what the uploader lost.
                 reason.push_str(&format!(
-                    "; it runs from line {} to line {} inside quotes: is a quote unmatched?",
-                    record.line, record.last_line
+                    "; it runs from line {} to line {} inside quotes: is a quote unmatched? \
+                     Its {} lines count as bad rows",
+                    record.line,
+                    record.last_line,
+                    record.last_line - record.line + 1
                 ));
+                let more = record.last_line - record.line;
+                rows_read += more;
+                collector.rejected.bad_rows += more;
             }
             let field = columns
                 .iter()
@@ -808,12 +816,15 @@ mod tests {
         assert_eq!(err.errors[0].field, "(header)");
         // A stray quote closed by another one lines further on.
         let err = read("a,b\n\"1,x\n2,y\n3,\"z\n4,w\n").expect_err("one long row");
-        assert_eq!(err.bad_rows, 1);
+        assert_eq!(err.bad_rows, 3);
         assert_eq!(
             err.errors[0].reason,
             "the row has 1 field, the header 2; it runs from line 2 to line 4 \
-             inside quotes: is a quote unmatched?"
+             inside quotes: is a quote unmatched? Its 3 lines count as bad rows"
         );
+        // A value over several lines with the right fields is one row.
+        let (rows, n) = read("a,b\n1,\"x\ny\"\n2,z\n").expect("good rows");
+        assert_eq!((rows.len(), n), (2, 2));
     }
 
     fn arrow(columns: Vec<(&str, arrow_array::ArrayRef)>) -> Vec<u8> {
