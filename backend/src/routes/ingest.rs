@@ -3,9 +3,9 @@
 //!
 //! Both need an `ingest` token for the register, or a request from the
 //! machine itself (loopback peers, no token); an `admin` token may read
-//! the ledger too. Anyone else is refused before any of the body is read. The body is streamed to a spool file while its hash
-//! is computed, then ingested from there: memory does not grow with the
-//! upload.
+//! the ledger too. Anyone else is refused before any of the body is read.
+//! The body is streamed to a spool file while its hash is computed, then
+//! ingested from there: memory does not grow with the upload.
 
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
@@ -237,8 +237,8 @@ fn uploader(
 }
 
 /// The ledger entry of a published batch, for the same callers as uploads
-/// (an ingest token sees its own register's batches only) and admins. Rejected
-/// batches are not kept: their report is the answer to the upload.
+/// (an ingest token sees its own register's batches only) and admins.
+/// Rejected batches are not kept: their report is the answer to the upload.
 pub async fn batch(
     req: HttpRequest,
     id: web::Path<String>,
