@@ -272,7 +272,7 @@ pub async fn ingest(
     // A replay, by id or by content, changes nothing; an id names one
     // content only, so it is looked up first.
     let previous = match store.batch(&batch_id).await? {
-        Some(found) => Some(found),
+        found @ Some(_) => found,
         None => {
             store
                 .batch_by_content(register.key, &content_sha256)

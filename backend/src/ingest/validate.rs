@@ -717,13 +717,13 @@ impl Validator {
 const QUOTED_CHARS: usize = 40;
 
 /// A value with this many digits or more could be a CPR number.
-pub const CPR_LIKE_DIGITS: usize = 9;
+const CPR_LIKE_DIGITS: usize = 9;
 
 /// Whether `text` holds enough digits (of any script) to be a CPR number
 /// in some notation: ten digits, six and four with something between,
 /// a number that lost its leading zero (nine) or was written with an
 /// exponent.
-pub fn may_hold_cpr(text: &str) -> bool {
+fn may_hold_cpr(text: &str) -> bool {
     text.chars().filter(|c| c.is_numeric()).count() >= CPR_LIKE_DIGITS
 }
 
