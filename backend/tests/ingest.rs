@@ -19,6 +19,7 @@ on_both_engines!(
     a_keyed_extract_partly_in_key_order_lands_whole,
     a_repeated_key_is_reported_on_its_line_and_the_rest_publishes,
     references_to_an_empty_register_are_rejected,
+    an_optional_reference_to_an_empty_register_fails_only_the_rows_using_it,
     arrow_streams_with_typed_columns_are_accepted,
 );
 
@@ -273,11 +274,41 @@ async fn references_to_an_empty_register_are_rejected(store: &Store) {
     let IngestError::Rejected { rejected, .. } = &err else {
         panic!("{err:?}");
     };
-    assert_eq!(rejected.bad_rows, 10);
-    assert!(rejected.errors.iter().any(|e| e.field == "provider_number"
-        && e.reason
-            .ends_with("the Provider register (YDR) has no rows yet: ingest it first")));
+    // One reason for the file, not one error per row.
+    let reason = "the column `provider_number` refers to the Provider register (YDR), \
+                  which has no rows yet: ingest it first";
+    assert_eq!(rejected.whole_file.as_deref(), Some(reason));
+    assert_eq!(rejected.errors.len(), 1);
+    assert_eq!(
+        (rejected.errors[0].line, rejected.errors[0].field.as_str()),
+        (1, "provider_number")
+    );
+    assert!(err.to_string().contains(reason), "{err}");
     assert_eq!(register_rows(store, RegisterId::Ssr).await, 0);
+}
+
+async fn an_optional_reference_to_an_empty_register_fails_only_the_rows_using_it(store: &Store) {
+    // A prescription without a prescriber needs no providers; one with a
+    // prescriber does.
+    let lsr = "cpr,redemption_date,atc,product,package_size,ddd,prescriber,depot\n\
+               0101801234,2024-03-01,N02AA01,Morfin,10,2.5,,0\n\
+               0101801234,2024-03-02,N02AA01,Morfin,10,2.5,101001,0\n";
+    let mut batch = csv(RegisterId::Lsr, lsr);
+    batch.max_bad_rows = 1;
+    let report = ingest::ingest(store, &key(), batch)
+        .await
+        .expect("the row without a prescriber publishes");
+    assert_eq!((report.rows_added, report.rows_rejected), (1, 1));
+    let error = &report.errors[0];
+    assert_eq!((error.line, error.field.as_str()), (3, "prescriber"));
+    assert!(
+        error
+            .reason
+            .ends_with("the Provider register (YDR) has no rows yet: ingest it first"),
+        "{}",
+        error.reason
+    );
+    assert_eq!(register_rows(store, RegisterId::Lsr).await, 1);
 }
 
 async fn arrow_streams_with_typed_columns_are_accepted(store: &Store) {

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use arrow_ipc::reader::StreamReader;
 use shared::api::RowError;
-use shared::register::{Column, ColumnType};
+use shared::register::{Column, ColumnType, RegisterId};
 
 use super::records::{Records, UnclosedQuote};
 
@@ -34,6 +34,27 @@ pub struct Rejected {
     /// point it cannot be read on from), whatever the threshold; `None`
     /// when only rows are bad.
     pub whole_file: Option<String>,
+}
+
+impl Rejected {
+    /// The rejection of a file whose required `column` refers to `to`,
+    /// which has no rows yet: every row would fail on it.
+    pub fn referenced_empty(file: &str, column: &str, to: RegisterId) -> Rejected {
+        let reason = format!(
+            "the column `{column}` refers to the {}, which has no rows yet: ingest it first",
+            to.def().label.en
+        );
+        Rejected {
+            errors: vec![RowError {
+                file: file.to_string(),
+                line: 1,
+                field: column.to_string(),
+                reason: reason.clone(),
+            }],
+            bad_rows: 1,
+            whole_file: Some(reason),
+        }
+    }
 }
 
 /// What reading a whole extract found.

@@ -305,7 +305,18 @@ pub async fn ingest(
         let mut known = HashMap::new();
         for column in register.columns {
             if let Some((to, name)) = column.references {
-                known.insert(column.name, store.known_values(to, name).await?);
+                let values = store.known_values(to, name).await?;
+                if values.is_empty() && column.required {
+                    // Every row would fail on this column: one reason,
+                    // before a row is read, not one per row after the
+                    // whole file.
+                    return Err(IngestError::Rejected {
+                        rejected: Rejected::referenced_empty(&batch.file_name, column.name, to),
+                        file: batch.file_name,
+                        max_bad_rows: batch.max_bad_rows,
+                    });
+                }
+                known.insert(column.name, values);
             }
         }
         let validator = Validator::new(
