@@ -106,7 +106,21 @@ pub fn app(
         // Responses that already carry a Content-Encoding (tiles, which are
         // pre-compressed) pass through Compress untouched.
         .wrap(Compress::default())
-        .wrap(Logger::new("%r %s %b %Dms"))
+        .wrap(
+            Logger::new("%{request}xi %s %b %Dms").custom_request_replace("request", |req| {
+                // The request line, but no digits of a path segment or
+                // query value that may be a CPR number.
+                format!(
+                    "{} {} {:?}",
+                    req.method(),
+                    crate::ingest::mask_cpr_like_parts(
+                        &req.uri().to_string(),
+                        &['/', '?', '&', '=']
+                    ),
+                    req.version()
+                )
+            }),
+        )
         .configure(configure(state))
 }
 

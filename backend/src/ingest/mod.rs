@@ -28,7 +28,7 @@ use shared::register::RegisterId;
 
 pub use extract::{Rejected, Summary, MAX_REPORTED_ERRORS};
 pub use pseudonym::{Cpr, Pseudonym, PseudonymKey};
-pub use validate::{quote, KeyCheck, Rows, Validator, Value};
+pub use validate::{mask_cpr_like_parts, quote, KeyCheck, Rows, Validator, Value};
 
 use crate::store::{BatchRecord, Store, StoreError};
 

@@ -751,11 +751,49 @@ pub fn quote(value: &str) -> String {
     quoted
 }
 
+/// `text` with every digit masked in each of its parts — split at any of
+/// `separators` — that holds enough digits to be a CPR number, by the
+/// rule [`quote`] follows. For a request line in the server's log: a
+/// batch id or a query value may be a caller's mistake.
+pub fn mask_cpr_like_parts(text: &str, separators: &[char]) -> String {
+    let mut masked = String::with_capacity(text.len());
+    for part in text.split_inclusive(separators) {
+        if may_hold_cpr(part) {
+            masked.extend(part.chars().map(|c| if c.is_numeric() { '*' } else { c }));
+        } else {
+            masked.push_str(part);
+        }
+    }
+    masked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ingest::extract::{read_csv, Rejected};
     use shared::register::RegisterId;
+
+    #[test]
+    fn parts_of_a_request_line_that_may_be_cpr_numbers_are_masked() {
+        let separators = ['/', '?', '&', '='];
+        let mask = |text| mask_cpr_like_parts(text, &separators);
+        assert_eq!(
+            mask("/api/ingest/batches/0101801234"),
+            "/api/ingest/batches/**********"
+        );
+        assert_eq!(
+            mask("/api/x?id=010180-1234&year=2024"),
+            "/api/x?id=******-****&year=2024"
+        );
+        // Dates, years, codes and short numbers are kept.
+        for kept in [
+            "/api/ingest/batches/ssr-2024-03-01",
+            "/api/tiles/geography/2024?age=65-79&sex=F",
+            "/api/reports/101001",
+        ] {
+            assert_eq!(mask(kept), kept);
+        }
+    }
 
     #[test]
     fn text_values_are_their_text_wherever_it_lies() {
