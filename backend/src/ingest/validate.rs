@@ -754,11 +754,17 @@ pub fn quote(value: &str) -> String {
 /// `text` with every digit masked in each of its parts — split at any of
 /// `separators` — that holds enough digits to be a CPR number, by the
 /// rule [`quote`] follows. For a request line in the server's log: a
-/// batch id or a query value may be a caller's mistake.
+/// batch id or a query value may be a caller's mistake. A SHA-256 in hex
+/// (a tile's id) is shown: it is no CPR number in any notation, and the
+/// log is read to find which tile was asked for.
 pub fn mask_cpr_like_parts(text: &str, separators: &[char]) -> String {
+    let is_sha256 = |part: &str| {
+        let hex = part.trim_end_matches(separators);
+        hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
     let mut masked = String::with_capacity(text.len());
     for part in text.split_inclusive(separators) {
-        if may_hold_cpr(part) {
+        if may_hold_cpr(part) && !is_sha256(part) {
             masked.extend(part.chars().map(|c| if c.is_numeric() { '*' } else { c }));
         } else {
             masked.push_str(part);
@@ -790,6 +796,7 @@ mod tests {
             "/api/ingest/batches/ssr-2024-03-01",
             "/api/tiles/geography/2024?age=65-79&sex=F",
             "/api/reports/101001",
+            "/api/tiles/20c2cd05b1cdb25eb55da32f251835d33646cbd03402c519aa27eb52b10ee01c",
         ] {
             assert_eq!(mask(kept), kept);
         }
