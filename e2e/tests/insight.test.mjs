@@ -141,6 +141,50 @@ test('signed out, the cluster and practice pages show no figures, and no closed 
   await page.close();
 });
 
+test('on a phone and on a laptop, the closed pages fit the screen and a wide table scrolls inside its card', async () => {
+  const pages = [
+    ['/klyngeindsigt', 'insight-table'],
+    ['/klyngeindsigt/indsats', 'funnel-table'],
+    ['/praksisindsigt', 'insight-table'],
+    ['/praksisindsigt/indsats', 'funnel-table'],
+    ['/lukket', 'practice-table'],
+  ];
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`${url}/`);
+    await page.getByTestId('sign-in').locator('summary').click();
+    await page.locator('[data-testid="sign-in"] button[data-role="gp_practice"]').click();
+    await page.getByTestId('signed-in-as').waitFor();
+    let scrolled = 0;
+    for (const [path, testid] of pages) {
+      await page.goto(`${url}${path}`);
+      const table = page.getByTestId(testid);
+      await table.waitFor();
+      const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(pageWidth <= viewport.width, `${path} is ${pageWidth} px wide on a ${viewport.width} px screen`);
+      // A table wider than its card keeps its columns and scrolls inside.
+      const card = await table.evaluate((t) => {
+        const box = t.closest('.table-scroll');
+        return {
+          table: t.scrollWidth,
+          shown: box.clientWidth,
+          reach: box.scrollWidth,
+          overflow: getComputedStyle(box).overflowX,
+        };
+      });
+      if (card.table > card.shown) {
+        scrolled += 1;
+        assert.equal(card.overflow, 'auto', `${path}: the wide table scrolls`);
+        assert.ok(card.reach >= card.table, `${path}: the whole table is in its card`);
+      }
+    }
+    // On a phone the practice comparison is wider than the screen.
+    if (viewport.width === 390) assert.ok(scrolled > 0, 'a table scrolls inside its card on a phone');
+    await context.close();
+  }
+});
+
 test('a demo GP practice walks overview, cluster insight and intervention, practice insight and intervention; every figure as the extracts give it', async () => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
