@@ -82,6 +82,17 @@ test('a demo municipality sees its practices and exact figures, saves a report a
     assert.ok(expected.register.includes(provider), `${provider} is no Aarhus practice in the provider register`);
   }
 
+  // The overview's key figure says how it is shown: Aarhus exact; its
+  // region, Aarhus's exact counts summed with its neighbours' rounded
+  // ones, partly rounded.
+  await page.goto(`${url}/?municipality=${AARHUS}`);
+  const figure = page.getByTestId('key-figure');
+  await figure.locator('.value[data-status="exact"]').waitFor();
+  assert.match(await figure.getByTestId('protection-note').textContent(), /^præcis · du ser præcise tal for dit område/);
+  await page.goto(`${url}/?region=${MIDTJYLLAND}`);
+  await figure.locator('.value[data-status="perturbed"]').waitFor();
+  assert.match(await figure.getByTestId('protection-note').textContent(), /^delvis afrundet · tallene for dit område er præcise/);
+
   // The public release, signed in: Aarhus is exact, its neighbours rounded.
   const view = `/avanceret?release=${publicRelease}&region=${MIDTJYLLAND}&chart=citizens.count.municipality.table`;
   await page.goto(`${url}${view}`);
@@ -125,6 +136,10 @@ test('a demo municipality sees its practices and exact figures, saves a report a
   // Save it, reload, open it from the closed view.
   const name = `Borgere i Midtjylland ${Date.now()}`;
   const form = page.getByTestId('save-report');
+  // A name of spaces only is asked for again, in Danish, before the server.
+  await form.locator('input[name="name"]').fill('   ');
+  await form.locator('button[type="submit"]').click();
+  assert.equal(await form.getByRole('alert').textContent(), 'Giv rapporten et navn.');
   await form.locator('input[name="name"]').fill(name);
   await form.locator('textarea[name="description"]').fill('Aarhus præcist, resten afrundet');
   await form.locator('button[type="submit"]').click();

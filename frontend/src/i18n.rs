@@ -34,6 +34,19 @@ pub const ROUNDED_HINT: Text = Text {
     en: "to a multiple of 5 to protect persons",
 };
 
+/// Under a key figure that sums exact figures (of the signed-in user's
+/// own area) and rounded ones.
+pub const PARTLY_ROUNDED: Text = Text {
+    da: "delvis afrundet · tallene for dit område er præcise, de øvrige afrundet til nærmeste 5",
+    en: "partly rounded · the figures for your area are exact, the others rounded to a multiple of 5",
+};
+
+/// After "exact" under a key figure of the signed-in user's own area.
+pub const EXACT_HINT: Text = Text {
+    da: "du ser præcise tal for dit område",
+    en: "you see exact figures for your area",
+};
+
 /// Heading of the disclosure section on "Om data".
 pub const DISCLOSURE: Text = Text {
     da: "Beskyttelse af personer (diskretionering)",
@@ -587,7 +600,13 @@ pub const SHARE_REPORT: Text = Text {
     en: "Share with my organisation",
 };
 
-/// After saving.
+/// When a report is saved without a name.
+pub const REPORT_UNNAMED: Text = Text {
+    da: "Giv rapporten et navn.",
+    en: "Give the report a name.",
+};
+
+/// After a report was saved.
 pub const REPORT_SAVED: Text = Text {
     da: "Rapporten er gemt. Find den under Lukket visning.",
     en: "The report is saved. Find it under Closed view.",

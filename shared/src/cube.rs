@@ -141,6 +141,10 @@ pub struct Point {
     /// Exact, perturbed (from rounded counts) or suppressed (resting on
     /// fewer than `disclosure::THRESHOLD` persons).
     pub status: Status,
+    /// A perturbed value summed partly from exact rows laid over the
+    /// cube (see [`Cube::overlay`]): a signed-in user's own area within a
+    /// larger one.
+    pub partly_exact: bool,
 }
 
 /// A stored column and a table from its codes to the codes of the
@@ -559,15 +563,23 @@ impl Cube {
             .iter()
             .map(|q| self.quantity_column(*q))
             .collect::<Result<Vec<_>, _>>()?;
-        // With closed rows laid over, count the protected rows behind each
-        // group: a group with none is exact.
-        let protected_rows: Option<Vec<u64>> = self
+        // With closed rows laid over, count the protected and the exact
+        // rows behind each group: a group with no protected row is exact,
+        // one with both is partly so.
+        let (protected_rows, exact_rows): (Option<Vec<u64>>, Option<Vec<u64>>) = self
             .exact_rows
             .as_ref()
             .filter(|_| protected)
-            .map(|exact| exact.iter().map(|e| u64::from(!e)).collect());
-        if let Some(column) = &protected_rows {
-            columns.push(column);
+            .map(|exact| {
+                (
+                    exact.iter().map(|e| u64::from(!e)).collect(),
+                    exact.iter().map(|e| u64::from(*e)).collect(),
+                )
+            })
+            .unzip();
+        if let (Some(protected), Some(exact)) = (&protected_rows, &exact_rows) {
+            columns.push(protected);
+            columns.push(exact);
         }
         let sums = self.sum_columns(filter, grouping, &columns)?;
         Ok(sums
@@ -581,6 +593,7 @@ impl Cube {
                     .copied()
                     .unwrap_or(numerator);
                 let all_exact = protected_rows.is_some() && sums[with_persons] == 0;
+                let some_exact = protected_rows.is_some() && sums[with_persons + 1] > 0;
                 let value = def.evaluate(scale, numerator, denominator);
                 let status = if !protected || all_exact {
                     Status::Exact
@@ -595,6 +608,7 @@ impl Cube {
                     denominator,
                     value: value.filter(|_| status != Status::Suppressed),
                     status,
+                    partly_exact: status == Status::Perturbed && some_exact,
                 }
             })
             .collect())
@@ -673,12 +687,16 @@ mod tests {
                 Grouping::By(DimensionId::Municipality),
             )
             .expect("evaluates");
-        let by_code: Vec<_> = points.iter().map(|p| (p.key, p.value, p.status)).collect();
+        let by_code: Vec<_> = points
+            .iter()
+            .map(|p| (p.key, p.value, p.status, p.partly_exact))
+            .collect();
+        // 101 rests on its exact rows alone, 851 on rounded ones alone.
         assert_eq!(
             by_code,
             vec![
-                (Some(101), Some(224.0), Status::Exact),
-                (Some(851), Some(90.0), Status::Perturbed),
+                (Some(101), Some(224.0), Status::Exact, false),
+                (Some(851), Some(90.0), Status::Perturbed, false),
             ]
         );
         let total = laid
@@ -689,9 +707,10 @@ mod tests {
                 Grouping::Total,
             )
             .expect("evaluates");
+        // The total sums both: rounded, and partly exact.
         assert_eq!(
-            (total[0].value, total[0].status),
-            (Some(314.0), Status::Perturbed)
+            (total[0].value, total[0].status, total[0].partly_exact),
+            (Some(314.0), Status::Perturbed, true)
         );
         // Names given by the public tile's dictionary stay through the
         // overlay.

@@ -31,6 +31,14 @@ pub struct KeyFigureProps {
     /// value is a suppressed one, and the card says the figure is rounded.
     #[prop_or_default]
     pub protection: Protection,
+    /// How the value itself is shown, where the page knows it (from the
+    /// evaluated point); else as `protection` says.
+    #[prop_or_default]
+    pub status: Option<Status>,
+    /// Whether the value, rounded, is summed partly from exact figures (a
+    /// signed-in user's own area within a larger one).
+    #[prop_or_default]
+    pub partly_exact: bool,
     /// The `data-testid` of the card.
     #[prop_or(AttrValue::Static("key-figure"))]
     pub testid: AttrValue,
@@ -51,17 +59,32 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
         |value: Option<f64>| i18n::format_shown(value, status(value), props.decimals, props.lang);
     let shown = show(props.value);
     let raw = props.value.map(|v| v.to_string()).unwrap_or_default();
-    let own = status(props.value);
+    let own = props.status.unwrap_or_else(|| status(props.value));
+    let note = match own {
+        Status::Perturbed if props.partly_exact => {
+            Some(i18n::PARTLY_ROUNDED.get(props.lang).to_string())
+        }
+        Status::Perturbed => Some(format!(
+            "{} · {}",
+            own.label().get(props.lang),
+            i18n::ROUNDED_HINT.get(props.lang)
+        )),
+        // Exact on a protected tile: the signed-in user's own area.
+        Status::Exact if props.protection != Protection::Exact => Some(format!(
+            "{} · {}",
+            own.label().get(props.lang),
+            i18n::EXACT_HINT.get(props.lang)
+        )),
+        _ => None,
+    };
     html! {
         <section class="key-figure" data-testid={props.testid.clone()} aria-live="polite">
             <h2 class="label">{ props.label.clone() }</h2>
             <p class={classes!("value", (own != Status::Exact).then_some(own.key()))}
                 data-value={raw} data-status={own.key()}>{ shown }</p>
-            if own == Status::Perturbed {
+            if let Some(note) = note {
                 <p class="protection-note" data-testid="protection-note"
-                    title={i18n::PROTECTION_NOTE.get(props.lang)}>
-                    { format!("{} · {}", own.label().get(props.lang), i18n::ROUNDED_HINT.get(props.lang)) }
-                </p>
+                    title={i18n::PROTECTION_NOTE.get(props.lang)}>{ note }</p>
             }
             <p class="unit">{ props.unit.clone() }</p>
             <p class="context">{ props.context.clone() }</p>

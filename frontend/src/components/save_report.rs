@@ -22,6 +22,8 @@ pub struct SaveReportProps {
 #[derive(Clone, Debug, PartialEq)]
 enum Outcome {
     Saved,
+    /// The name is empty or only spaces: said before asking the server.
+    Unnamed,
     Failed(String),
 }
 
@@ -50,11 +52,16 @@ pub fn save_report(props: &SaveReportProps) -> Html {
                 .map(|w| w.location())
                 .and_then(|l| Some(format!("{}{}", l.pathname().ok()?, l.search().ok()?)))
                 .unwrap_or_else(|| "/avanceret".into());
+            let name = name
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value().trim().to_string())
+                .unwrap_or_default();
+            if name.is_empty() {
+                outcome.set(Some(Outcome::Unnamed));
+                return;
+            }
             let report = NewReport {
-                name: name
-                    .cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default(),
+                name,
                 description: description
                     .cast::<HtmlTextAreaElement>()
                     .map(|t| t.value())
@@ -76,6 +83,9 @@ pub fn save_report(props: &SaveReportProps) -> Html {
     let message = match &*outcome {
         Some(Outcome::Saved) => html! {
             <p class="saved" role="status" data-testid="report-saved">{ i18n::REPORT_SAVED.get(lang) }</p>
+        },
+        Some(Outcome::Unnamed) => html! {
+            <p class="error" role="alert">{ i18n::REPORT_UNNAMED.get(lang) }</p>
         },
         Some(Outcome::Failed(e)) => html! {
             <p class="error" role="alert">{ format!("{} {e}", i18n::REQUEST_FAILED.get(lang)) }</p>

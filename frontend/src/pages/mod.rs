@@ -7,7 +7,7 @@ pub mod insight;
 pub mod overview;
 pub mod report;
 
-use shared::cube::{Cube, Filter, Grouping};
+use shared::cube::{Cube, Filter, Grouping, Point};
 use shared::disclosure::{Protection, Status};
 use shared::measure::Scale;
 use shared::{geography, DimensionId, Lang, MeasureId};
@@ -53,9 +53,20 @@ pub fn latest_year(cube: &Cube) -> u16 {
 
 /// The value of `measure` on `scale` over the cells of `filter`.
 pub fn total(cube: &Cube, measure: MeasureId, scale: Scale, filter: &Filter) -> Option<f64> {
+    total_point(cube, measure, scale, filter).and_then(|p| p.value)
+}
+
+/// [`total`] with how it is shown: exact, rounded (perhaps partly) or
+/// protected (`None` when the tile has no cell for `filter`).
+pub fn total_point(
+    cube: &Cube,
+    measure: MeasureId,
+    scale: Scale,
+    filter: &Filter,
+) -> Option<Point> {
     cube.evaluate(measure, scale, filter, Grouping::Total)
         .ok()
-        .and_then(|p| p.first().and_then(|p| p.value))
+        .and_then(|p| p.into_iter().next())
 }
 
 /// One datum per code of `dimension`, in the order of `codes` (`None`

@@ -5,13 +5,14 @@
 //! fetched once; switching measures within a family, or back to a family
 //! seen before, fetches nothing.
 
-use shared::cube::Cube;
+use shared::cube::{Cube, Point};
 use shared::{geography, DimensionId, Lang};
 use yew::prelude::*;
 
 use super::report::ThemeCards;
 use super::{
-    comparisons, context, latest_year, previous_year, series, set_filter, total, use_person_tile,
+    comparisons, context, latest_year, previous_year, series, set_filter, total, total_point,
+    use_person_tile,
 };
 use crate::api::cache::Load;
 use crate::charts::bar::BarChart;
@@ -186,6 +187,8 @@ pub fn overview(props: &OverviewProps) -> Html {
                     </aside>
                     <div class="panels">
                         <KeyFigure label={label} value={view.area} protection={cube.protection()}
+                            status={view.area_point.map(|p| p.status)}
+                            partly_exact={view.area_point.is_some_and(|p| p.partly_exact)}
                             decimals={decimals} unit={unit.clone()}
                             context={context} comparisons={comparisons} lang={lang}
                             previous={previous_year(cube, (filters.measure, scale), filters)} />
@@ -268,6 +271,8 @@ struct View {
     year: u16,
     /// The selected area (or the country).
     area: Option<f64>,
+    /// How `area` is shown (exact, rounded, protected).
+    area_point: Option<Point>,
     /// What the area is compared with: its region (for a municipality or
     /// a health cluster) and the whole country, with the same filters
     /// otherwise.
@@ -286,7 +291,8 @@ impl View {
         let year = latest_year(cube);
         let what = (filters.measure, filters.scale());
         let national = filters.population_filter(year);
-        let area = total(cube, what.0, what.1, &filters.cube_filter(year));
+        let area_point = total_point(cube, what.0, what.1, &filters.cube_filter(year));
+        let area = area_point.and_then(|p| p.value);
         let comparisons = comparisons(cube, what, filters, year, lang);
         let by = |dimension: DimensionId, filter: &shared::cube::Filter, codes: Vec<u16>| {
             series(cube, what, filter, dimension, codes, lang)
@@ -332,6 +338,7 @@ impl View {
         View {
             year,
             area,
+            area_point,
             comparisons,
             breakdown,
             map,

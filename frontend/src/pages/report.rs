@@ -10,7 +10,7 @@ use yew_router::query::Raw;
 
 use super::advanced::ReportChart;
 use super::{
-    comparisons, context, latest_year, previous_year, set_filter, total, use_person_values,
+    comparisons, context, latest_year, previous_year, set_filter, total_point, use_person_values,
 };
 use crate::api::cache::{use_tile, Load};
 use crate::app::Route;
@@ -167,7 +167,8 @@ pub fn theme_figure(props: &ThemeFigureProps) -> Html {
         },
         Load::Ready(cube, _) => {
             let year = latest_year(cube);
-            let value = total(cube, spec.measure, scale, &filters.cube_filter(year));
+            let point = total_point(cube, spec.measure, scale, &filters.cube_filter(year));
+            let value = point.and_then(|p| p.value);
             let comparisons: Vec<(AttrValue, Option<f64>)> =
                 comparisons(cube, (spec.measure, scale), &filters, year, lang)
                     .into_iter()
@@ -179,6 +180,8 @@ pub fn theme_figure(props: &ThemeFigureProps) -> Html {
             html! {
                 <KeyFigure label={label} value={value} decimals={scale.decimals()} unit={unit}
                     protection={cube.protection()}
+                    status={point.map(|p| p.status)}
+                    partly_exact={point.is_some_and(|p| p.partly_exact)}
                     context={context} comparisons={comparisons} lang={lang} testid="theme-figure"
                     previous={previous_year(cube, (spec.measure, scale), &filters)} />
             }
