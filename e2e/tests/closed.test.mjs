@@ -82,14 +82,14 @@ test('a demo municipality sees its practices and exact figures, saves a report a
     assert.ok(expected.register.includes(provider), `${provider} is no Aarhus practice in the provider register`);
   }
 
-  // The overview's key figure says how it is shown: Aarhus exact; its
-  // region, Aarhus's exact counts summed with its neighbours' rounded
-  // ones, partly rounded.
-  await page.goto(`${url}/?municipality=${AARHUS}`);
+  // The public release's overview: its key figure says how it is shown.
+  // Aarhus exact; its region, Aarhus's exact counts summed with its
+  // neighbours' rounded ones, partly rounded.
+  await page.goto(`${url}/?release=${publicRelease}&municipality=${AARHUS}`);
   const figure = page.getByTestId('key-figure');
   await figure.locator('.value[data-status="exact"]').waitFor();
   assert.match(await figure.getByTestId('protection-note').textContent(), /^præcis · du ser præcise tal for dit område/);
-  await page.goto(`${url}/?region=${MIDTJYLLAND}`);
+  await page.goto(`${url}/?release=${publicRelease}&region=${MIDTJYLLAND}`);
   await figure.locator('.value[data-status="perturbed"]').waitFor();
   assert.match(await figure.getByTestId('protection-note').textContent(), /^delvis afrundet · tallene for dit område er præcise/);
 
