@@ -498,8 +498,8 @@ pub const TARGET_GROUP_RULES: [(&str, Text); 4] = [
     (
         "11",
         Text {
-            da: "Ældre medicinske patienter (ÆMI): der findes ingen national definition. Standardreglen er 65 år eller derover i året og mindst én indlæggelse, der begynder i året og omfatter en kontakt på en medicinsk afdeling. Reglen kan ændres ved opbygningen (tvaers build --aemi-…) og står i målgruppefliserne.",
-            en: "Elderly medical patients (ÆMI): there is no national definition. The default rule is 65 or older in the year and at least one admission starting in the year that includes a contact with a medical department. The rule can be changed at build time (tvaers build --aemi-…) and is recorded in the target-group tiles.",
+            da: "Ældre medicinske patienter (ÆMI): der findes ingen national definition. Standardreglen er 65 år eller derover i året og mindst én indlæggelse, der begynder i året og omfatter en kontakt på en medicinsk afdeling. Reglen kan vælges, når tallene dannes, og den anvendte regel gemmes sammen med tallene.",
+            en: "Elderly medical patients (ÆMI): there is no national definition. The default rule is 65 or older in the year and at least one admission starting in the year that includes a contact with a medical department. The rule can be chosen when the figures are built, and the rule used is stored with them.",
         },
     ),
 ];

@@ -606,7 +606,7 @@ fn interval_text(c: &Comparison, lang: Lang) -> String {
 fn p_text(p: Option<f64>, lang: Lang) -> String {
     match p {
         None => i18n::NO_VALUE.get(lang).to_string(),
-        Some(p) if p < 0.001 => format!("< {}", shared::text::format_number(0.001, 3, lang)),
+        Some(p) if p < 0.001 => format!("<\u{a0}{}", shared::text::format_number(0.001, 3, lang)),
         Some(p) => shared::text::format_number(p, 3, lang),
     }
 }
