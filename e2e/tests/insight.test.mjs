@@ -382,6 +382,9 @@ test('a demo GP practice walks overview, cluster insight and intervention, pract
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { level: 1, name: 'Practice intervention area' }).waitFor();
   assert.deepEqual(await ownComparison(page), danish);
+  // The practice is named in English too.
+  assert.equal(await page.getByTestId('signed-in-as').textContent(), `Provider number ${provider}`);
+  assert.match(await page.getByTestId('closed-banner').textContent(), new RegExp(`Provider number ${provider}$`));
   assert.match(await page.getByTestId('method').textContent(), /Benjamini–Hochberg/);
   await context.close();
 });

@@ -134,8 +134,21 @@ pub struct DemoUser {
     pub role: String,
     /// Organisation claim.
     pub org: Option<String>,
-    /// What to call it.
+    /// What to call it, in Danish.
     pub label: String,
+    /// What to call it, in English (empty from a server before it).
+    #[serde(default)]
+    pub label_en: String,
+}
+
+impl DemoUser {
+    /// What to call it in `lang`.
+    pub fn label_in(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::En if !self.label_en.is_empty() => &self.label_en,
+            _ => &self.label,
+        }
+    }
 }
 
 /// The id of the element in which the server hands the page what the
@@ -168,9 +181,12 @@ pub struct SessionInfo {
     /// The scope of closed tiles it opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// The organisation's name.
+    /// The organisation's name, in Danish.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_label: Option<String>,
+    /// The organisation's name, in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_label_en: Option<String>,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -183,6 +199,19 @@ pub struct SessionInfo {
     /// Demo users on offer (development issuer on, signed out).
     #[serde(default)]
     pub demo_users: Vec<DemoUser>,
+}
+
+impl SessionInfo {
+    /// The organisation's name in `lang`.
+    pub fn scope_label_in(&self, lang: crate::Lang) -> Option<&str> {
+        match lang {
+            crate::Lang::En => self
+                .scope_label_en
+                .as_deref()
+                .or(self.scope_label.as_deref()),
+            crate::Lang::Da => self.scope_label.as_deref(),
+        }
+    }
 }
 
 /// A saved report as `/api/reports` shows it.

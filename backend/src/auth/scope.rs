@@ -3,8 +3,8 @@
 use std::fmt;
 
 use serde::Serialize;
-use shared::geography;
 use shared::register::RegisterId;
+use shared::{geography, Lang};
 
 use super::{refused, AuthError, Claims};
 
@@ -165,20 +165,33 @@ impl Scope {
         }
     }
 
-    /// The organisation's name, for people.
+    /// The organisation's name, for people, in Danish.
     pub fn label(&self) -> String {
+        self.label_in(Lang::Da)
+    }
+
+    /// The organisation's name, for people, in `lang`.
+    pub fn label_in(&self, lang: Lang) -> String {
+        let da = lang == Lang::Da;
         match self {
-            Scope::National => "Hele landet".to_string(),
+            Scope::National if da => "Hele landet".to_string(),
+            Scope::National => "Whole country".to_string(),
             Scope::Region(r) => geography::region(*r).map_or(r.to_string(), |r| r.name.into()),
-            Scope::Municipality(c) => {
-                geography::municipality(*c).map_or(c.to_string(), |m| format!("{} Kommune", m.name))
-            }
+            Scope::Municipality(c) => geography::municipality(*c).map_or(c.to_string(), |m| {
+                if da {
+                    format!("{} Kommune", m.name)
+                } else {
+                    format!("{} Municipality", m.name)
+                }
+            }),
             Scope::HealthCluster(h) => geography::HEALTH_CLUSTERS
                 .iter()
                 .find(|c| u16::from(c.id) == *h)
                 .map_or(h.to_string(), |c| c.name.to_string()),
-            Scope::GpCluster(c) => format!("Lægeklynge {c}"),
-            Scope::GpPractice(p) => format!("Ydernummer {p}"),
+            Scope::GpCluster(c) if da => format!("Lægeklynge {c}"),
+            Scope::GpCluster(c) => format!("GP cluster {c}"),
+            Scope::GpPractice(p) if da => format!("Ydernummer {p}"),
+            Scope::GpPractice(p) => format!("Provider number {p}"),
         }
     }
 }

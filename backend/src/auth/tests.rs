@@ -1,6 +1,7 @@
 use base64::Engine as _;
 
 use super::*;
+use shared::Lang;
 
 fn issuer() -> (tempfile::TempDir, DevIssuer) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -103,4 +104,29 @@ fn symmetric_and_unnamed_keys_are_not_trusted() {
     let named: jsonwebtoken::jwk::Jwk = serde_json::from_str(&named).expect("a JWK");
     assert!(TrustedKey::from_jwk("iss", &named, "test").is_ok());
     assert!(TrustedKey::from_jwk("iss", &unnamed, "test").is_err());
+}
+
+#[test]
+fn an_organisation_is_named_in_either_language() {
+    let names = |scope: Scope| (scope.label_in(Lang::Da), scope.label_in(Lang::En));
+    let both = |da: &str, en: &str| (da.to_string(), en.to_string());
+    assert_eq!(
+        names(Scope::Municipality(751)),
+        both("Aarhus Kommune", "Aarhus Municipality")
+    );
+    assert_eq!(names(Scope::National), both("Hele landet", "Whole country"));
+    assert_eq!(
+        names(Scope::GpCluster(3)),
+        both("Lægeklynge 3", "GP cluster 3")
+    );
+    assert_eq!(
+        names(Scope::GpPractice("443224".to_string())),
+        both("Ydernummer 443224", "Provider number 443224")
+    );
+    // A region's name is the same in both.
+    assert_eq!(
+        names(Scope::Region(1082)),
+        both("Region Midtjylland", "Region Midtjylland")
+    );
+    assert_eq!(Scope::National.label(), "Hele landet");
 }

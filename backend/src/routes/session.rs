@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use shared::api::{DemoUser, SessionInfo};
-use shared::geography;
+use shared::{geography, Lang};
 
 use super::{private, ApiError};
 use crate::auth::request::{check_csrf, removal_cookie, Caller};
@@ -23,6 +23,7 @@ fn info(principal: &Principal) -> SessionInfo {
         org: principal.org.clone(),
         scope: principal.scope.as_ref().map(Scope::to_string),
         scope_label: principal.scope.as_ref().map(Scope::label),
+        scope_label_en: principal.scope.as_ref().map(|s| s.label_in(Lang::En)),
         name: principal.name.clone(),
         expires: Some(principal.expires),
         demo: principal.issuer == dev::ISSUER,
@@ -72,6 +73,7 @@ async fn demo_users(state: &AppState) -> Vec<DemoUser> {
             let scope = Scope::of(role, org.as_deref()).ok()??;
             Some(DemoUser {
                 role: role.key().to_string(),
+                label_en: label.clone().unwrap_or_else(|| scope.label_in(Lang::En)),
                 label: label.unwrap_or_else(|| scope.label()),
                 org,
             })

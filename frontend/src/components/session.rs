@@ -102,8 +102,8 @@ pub fn session_menu(props: &SessionMenuProps) -> Html {
             })
         };
         let who = info
-            .scope_label
-            .clone()
+            .scope_label_in(lang)
+            .map(str::to_string)
             .or_else(|| info.name.clone())
             .or_else(|| info.role.clone())
             .unwrap_or_default();
@@ -136,7 +136,7 @@ pub fn session_menu(props: &SessionMenuProps) -> Html {
         });
         html! {
             <li><button type="button" onclick={onclick}
-                data-role={user.role.clone()} data-org={user.org.clone()}>{ &user.label }</button></li>
+                data-role={user.role.clone()} data-org={user.org.clone()}>{ user.label_in(lang) }</button></li>
         }
     });
     html! {
