@@ -67,12 +67,24 @@ pub fn render_svg(
     // A label wider than its share of the axis would overlap the next.
     let share = 560 / data.len().max(1);
     let long = data.iter().any(|d| d.label.chars().count() * 7 > share);
-    if data.len() > MAX_VERTICAL_BARS || width < WIDE || long {
+    let svg = if data.len() > MAX_VERTICAL_BARS || width < WIDE || long {
         render_horizontal(data, (highlight, reference), decimals, lang, width)
     } else {
         render_vertical(data, (highlight, reference), decimals, lang)
-    }
+    }?;
+    Ok(svg.replace("<text ", HALO))
 }
+
+/// Every text is drawn over a thin white outline of itself, so that the
+/// reference line, drawn before the value labels, never runs through
+/// one (attributes, not a style sheet: the page's content security
+/// policy, and the exported file, keep them).
+const HALO: &str =
+    "<text stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\" ";
+
+/// Height of the band under horizontal bars that names the reference
+/// line, clear of the bars and their labels.
+const LEGEND_BAND: u32 = 20;
 
 /// The reference line's colour: the text colour, drawn dashed-looking
 /// thin over the bars.
@@ -120,7 +132,6 @@ fn render_vertical(
                 Some(bar)
             }))
             .map_err(|e| e.to_string())?;
-        draw_value_labels(&mut chart, data, (decimals, lang), 0.01)?;
         if let Some((label, v)) = reference {
             chart
                 .draw_series(LineSeries::new(
@@ -138,6 +149,8 @@ fn render_vertical(
                 )])
                 .map_err(|e| e.to_string())?;
         }
+        // Over the line.
+        draw_value_labels(&mut chart, data, (decimals, lang), 0.01)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
@@ -152,7 +165,8 @@ fn render_horizontal(
 ) -> Result<String, String> {
     const ROW: u32 = 24;
     let n = data.len();
-    let height = 60 + ROW * n as u32;
+    let band = if reference.is_some() { LEGEND_BAND } else { 0 };
+    let height = 60 + ROW * n as u32 + band;
     // Rows are drawn bottom-up; reverse so the first category is on top.
     let row_of = |i: usize| n - 1 - i;
     let mut svg = String::new();
@@ -165,7 +179,8 @@ fn render_horizontal(
                 .chain(reference.map(|r| r.1)),
         );
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
-        let mut chart = row_chart(&root, &labels, top, lang, width)?;
+        let (plot, legend) = root.split_vertically(height - band);
+        let mut chart = row_chart(&plot, &labels, top, lang, width)?;
         chart
             .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
                 let row = row_of(i);
@@ -180,6 +195,24 @@ fn render_horizontal(
                 Some(bar)
             }))
             .map_err(|e| e.to_string())?;
+        if let Some((label, v)) = reference {
+            chart
+                .draw_series(LineSeries::new(
+                    [(v, SegmentValue::Exact(0)), (v, SegmentValue::Exact(n))],
+                    REFERENCE.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?;
+            // Named in a band of its own under the chart, at the right.
+            let style = font().pos(Pos::new(HPos::Right, VPos::Center));
+            legend
+                .draw(&Text::new(
+                    format!("\u{2015} {label}"),
+                    ((width - 12) as i32, (band / 2) as i32),
+                    style,
+                ))
+                .map_err(|e| e.to_string())?;
+        }
+        // Over the line.
         let label_style = font().pos(Pos::new(HPos::Left, VPos::Center));
         chart
             .draw_series(data.iter().enumerate().filter_map(|(i, d)| {
@@ -191,23 +224,6 @@ fn render_horizontal(
                 ))
             }))
             .map_err(|e| e.to_string())?;
-        if let Some((label, v)) = reference {
-            chart
-                .draw_series(LineSeries::new(
-                    [(v, SegmentValue::Exact(0)), (v, SegmentValue::Exact(n))],
-                    REFERENCE.stroke_width(2),
-                ))
-                .map_err(|e| e.to_string())?;
-            // Named in the bottom right corner, under the last bar's label.
-            let style = font().pos(Pos::new(HPos::Right, VPos::Bottom));
-            chart
-                .draw_series([Text::new(
-                    format!("\u{2015} {label}"),
-                    (top, SegmentValue::Exact(0)),
-                    style,
-                )])
-                .map_err(|e| e.to_string())?;
-        }
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
@@ -329,6 +345,35 @@ mod tests {
             let line = "stroke=\"#222222\" stroke-width=\"2\"";
             assert!(with.contains(line), "the line is drawn");
             assert!(!without.contains(line));
+            // The value labels come after the line, so they are drawn
+            // over it, each on a white outline of itself.
+            let drawn = with.find(line).expect("the line");
+            for value in [">\n10\n</text>", ">\n20\n</text>"] {
+                assert!(with.rfind(value).expect("a value label") > drawn, "{value}");
+            }
+            assert_eq!(
+                with.matches("<text ").count(),
+                with.matches("<text stroke=\"#FFFFFF\"").count(),
+            );
+        }
+        // Horizontal bars name the line in a band under the axis, below
+        // every other text: never on a bar's label.
+        let with =
+            render_svg(&data, (None, Some(&reference)), 0, Lang::Da, NARROW).expect("renders");
+        let y_of = |text: &str| -> i32 {
+            let end = with.find(text).expect("drawn");
+            let start = with[..end].rfind("<text ").expect("a text element");
+            let y = &with[start..end];
+            let y = &y[y.find(" y=\"").expect("y") + 4..];
+            y[..y.find('"').expect("closed")].parse().expect("a number")
+        };
+        let legend = y_of("\u{2015} Hele landet");
+        for other in ["Nordjylland", ">\n10\n", ">\n20\n", ">\n0\n"] {
+            assert!(
+                legend > y_of(other) + 12,
+                "{other} at {}, the legend at {legend}",
+                y_of(other)
+            );
         }
     }
 
