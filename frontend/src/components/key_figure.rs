@@ -57,9 +57,9 @@ pub fn key_figure(props: &KeyFigureProps) -> Html {
     };
     let show =
         |value: Option<f64>| i18n::format_shown(value, status(value), props.decimals, props.lang);
-    let shown = show(props.value);
     let raw = props.value.map(|v| v.to_string()).unwrap_or_default();
     let own = props.status.unwrap_or_else(|| status(props.value));
+    let shown = i18n::format_shown(props.value, own, props.decimals, props.lang);
     let note = match own {
         Status::Perturbed if props.partly_exact => {
             Some(i18n::PARTLY_ROUNDED.get(props.lang).to_string())
