@@ -44,16 +44,11 @@ impl Rejected {
             "the column `{column}` refers to the {}, which has no rows yet: ingest it first",
             to.def().label.en
         );
-        Rejected {
-            errors: vec![RowError {
-                file: file.to_string(),
-                line: 1,
-                field: column.to_string(),
-                reason: reason.clone(),
-            }],
-            bad_rows: 1,
-            whole_file: Some(reason),
+        Collector {
+            file,
+            rejected: Rejected::default(),
         }
+        .reject_file(column, reason)
     }
 }
 

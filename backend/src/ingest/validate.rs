@@ -727,6 +727,15 @@ fn may_hold_cpr(text: &str) -> bool {
     text.chars().filter(|c| c.is_numeric()).count() >= CPR_LIKE_DIGITS
 }
 
+/// `c`, or `*` for a digit (of any script).
+fn mask_digit(c: char) -> char {
+    if c.is_numeric() {
+        '*'
+    } else {
+        c
+    }
+}
+
 /// A value as a reason quotes it: in quotes, cut short when long, and with
 /// every digit masked when it holds enough of them to be a CPR number. A
 /// reason is shown to the uploader, kept in the ledger and served by the
@@ -738,7 +747,7 @@ pub fn quote(value: &str) -> String {
     let shown: String = value
         .chars()
         .take(QUOTED_CHARS)
-        .map(|c| if withheld && c.is_numeric() { '*' } else { c })
+        .map(|c| if withheld { mask_digit(c) } else { c })
         .collect();
     let mut quoted = if chars > QUOTED_CHARS {
         format!("{shown:?}… ({chars} characters)")
@@ -765,7 +774,7 @@ pub fn mask_cpr_like_parts(text: &str, separators: &[char]) -> String {
     let mut masked = String::with_capacity(text.len());
     for part in text.split_inclusive(separators) {
         if may_hold_cpr(part) && !is_sha256(part) {
-            masked.extend(part.chars().map(|c| if c.is_numeric() { '*' } else { c }));
+            masked.extend(part.chars().map(mask_digit));
         } else {
             masked.push_str(part);
         }

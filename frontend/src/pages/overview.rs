@@ -186,9 +186,9 @@ pub fn overview(props: &OverviewProps) -> Html {
                             on_change={on_person} lang={lang} />
                     </aside>
                     <div class="panels">
-                        <KeyFigure label={label} value={view.area} protection={cube.protection()}
-                            status={view.area_point.map(|p| p.status)}
-                            partly_exact={view.area_point.is_some_and(|p| p.partly_exact)}
+                        <KeyFigure label={label} value={view.area.and_then(|p| p.value)}
+                            protection={cube.protection()} status={view.area.map(|p| p.status)}
+                            partly_exact={view.area.is_some_and(|p| p.partly_exact)}
                             decimals={decimals} unit={unit.clone()}
                             context={context} comparisons={comparisons} lang={lang}
                             previous={previous_year(cube, (filters.measure, scale), filters)} />
@@ -269,10 +269,9 @@ fn export_name(filters: &Filters, breakdown: DimensionId) -> String {
 /// The numbers on the page for the current filters.
 struct View {
     year: u16,
-    /// The selected area (or the country).
-    area: Option<f64>,
-    /// How `area` is shown (exact, rounded, protected).
-    area_point: Option<Point>,
+    /// The selected area (or the country): its value and how it is
+    /// shown (exact, rounded, protected).
+    area: Option<Point>,
     /// What the area is compared with: its region (for a municipality or
     /// a health cluster) and the whole country, with the same filters
     /// otherwise.
@@ -291,8 +290,7 @@ impl View {
         let year = latest_year(cube);
         let what = (filters.measure, filters.scale());
         let national = filters.population_filter(year);
-        let area_point = total_point(cube, what.0, what.1, &filters.cube_filter(year));
-        let area = area_point.and_then(|p| p.value);
+        let area = total_point(cube, what.0, what.1, &filters.cube_filter(year));
         let comparisons = comparisons(cube, what, filters, year, lang);
         let by = |dimension: DimensionId, filter: &shared::cube::Filter, codes: Vec<u16>| {
             series(cube, what, filter, dimension, codes, lang)
@@ -338,7 +336,6 @@ impl View {
         View {
             year,
             area,
-            area_point,
             comparisons,
             breakdown,
             map,
