@@ -278,12 +278,14 @@ fn shell() -> Html {
                 { nav_link(Route::ClusterInsight) }
                 { nav_link(Route::About) }
             </nav>
-            <p class="notice" role="note">{ i18n::SYNTHETIC_NOTICE.get(lang) }</p>
-            if let Some(label) = session.info.as_ref().and_then(|i| i.scope_label_in(lang)) {
-                <p class="notice closed-banner" role="note" data-testid="closed-banner">
-                    { format!("{} {label}", i18n::EXACT_BANNER.get(lang)) }
-                </p>
-            }
+            <aside class="notices" aria-label={i18n::NOTICES.get(lang)}>
+                <p class="notice" role="note">{ i18n::SYNTHETIC_NOTICE.get(lang) }</p>
+                if let Some(label) = session.info.as_ref().and_then(|i| i.scope_label_in(lang)) {
+                    <p class="notice closed-banner" role="note" data-testid="closed-banner">
+                        { format!("{} {label}", i18n::EXACT_BANNER.get(lang)) }
+                    </p>
+                }
+            </aside>
             <main id="main">{ page }</main>
             <footer class="site-footer">
                 <p>{ i18n::SOURCES.get(lang) }</p>

@@ -75,6 +75,12 @@ pub const TITLE: Text = Text {
     da: "Sundhedsdata på tværs",
     en: "Cross-sector health data",
 };
+/// The accessible name of the notices under the menu (synthetic data,
+/// exact figures for the signed-in organisation).
+pub const NOTICES: Text = Text {
+    da: "Om tallene",
+    en: "About the figures",
+};
 /// Warning shown on every page while only synthetic data exist.
 pub const SYNTHETIC_NOTICE: Text = Text {
     da: "Demodata: alle tal er beregnet på en syntetisk befolkning, ikke på rigtige personer.",

@@ -5,6 +5,7 @@ use shared::Lang;
 use yew::prelude::*;
 
 use crate::charts::Datum;
+use crate::components::scroll_region::ScrollRegion;
 use crate::{export, i18n};
 
 /// Properties of [`DataTable`].
@@ -83,6 +84,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
     };
     html! {
       <div class="table-block">
+        <ScrollRegion label={props.caption.clone()}>
         <table class="data-table" data-testid={props.testid.clone()}>
             <caption>{ props.caption.clone() }</caption>
             <thead>
@@ -109,7 +111,7 @@ pub fn data_table(props: &DataTableProps) -> Html {
                         <tr data-key={d.key.to_string()}
                             class={(props.highlight == Some(d.key)).then_some("selected")}
                             aria-current={(props.highlight == Some(d.key)).then_some("true")}>
-                            <th scope="row">{ d.label.clone() }</th>
+                            <th scope="row">{ breakable(&d.label) }</th>
                             <td class={class} title={title} data-status={d.status.key()}
                                 data-value={d.value.map(|v| v.to_string()).unwrap_or_default()}>{ shown }</td>
                             if !props.intervals.is_empty() {
@@ -124,10 +126,25 @@ pub fn data_table(props: &DataTableProps) -> Html {
                 }) }
             </tbody>
         </table>
+        </ScrollRegion>
         if props.data.iter().any(|d| d.status != Status::Exact) {
             <p class="protection-note" data-testid="protection-note">{ i18n::PROTECTION_NOTE.get(props.lang) }</p>
         }
         <button type="button" class="export" onclick={on_export}>{ i18n::EXPORT_CSV.get(props.lang) }</button>
       </div>
     }
+}
+
+/// A label with a line break allowed after each slash, so that a phone
+/// wraps "(Slagelse/Ringsted/Næstved Sygehuse)" at a slash rather than
+/// inside a name (`wbr` adds nothing to the text).
+fn breakable(label: &str) -> Html {
+    label
+        .split_inclusive('/')
+        .map(|part| {
+            html! {
+                <>{ part.to_string() }if part.ends_with('/') { <wbr/> }</>
+            }
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@ pub mod measure_picker;
 pub mod period_filter;
 pub mod person_filter;
 pub mod save_report;
+pub mod scroll_region;
 pub mod session;
 pub mod sex_filter;
 

@@ -12,6 +12,7 @@ use shared::register::REGISTERS;
 use shared::{DimensionId, Lang};
 use yew::prelude::*;
 
+use crate::components::scroll_region::ScrollRegion;
 use crate::i18n;
 
 /// Properties of [`About`].
@@ -96,6 +97,7 @@ pub fn about(props: &AboutProps) -> Html {
             <h2 id="disclosure">{ i18n::DISCLOSURE.get(lang) }</h2>
             <section class="disclosure" data-testid="disclosure-method">
                 <p>{ shared::disclosure::EXPLANATION.get(lang) }</p>
+                <ScrollRegion label={i18n::PERTURBATION_TABLE.get(lang)}>
                 <table class="data-table">
                     <caption>{ i18n::PERTURBATION_TABLE.get(lang) }</caption>
                     <thead>
@@ -113,8 +115,10 @@ pub fn about(props: &AboutProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </ScrollRegion>
             </section>
             <h2 id="preventable-groups">{ i18n::PREVENTABLE_GROUPS.get(lang) }</h2>
+            <ScrollRegion label={i18n::PREVENTABLE_GROUPS.get(lang)}>
             <table class="data-table">
                 <caption>{ i18n::PREVENTABLE_GROUPS.get(lang) }</caption>
                 <thead>
@@ -132,10 +136,12 @@ pub fn about(props: &AboutProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            </ScrollRegion>
             <h2>{ i18n::REGISTERS.get(lang) }</h2>
             { for REGISTERS.iter().map(|r| html! {
                 <details class="definition-card" id={format!("register-{}", r.key)}>
                     <summary><h3>{ r.label.get(lang) }</h3></summary>
+                    <ScrollRegion label={r.label.get(lang)}>
                     <table class="data-table">
                         <thead>
                             <tr>
@@ -152,6 +158,7 @@ pub fn about(props: &AboutProps) -> Html {
                             }) }
                         </tbody>
                     </table>
+                    </ScrollRegion>
                 </details>
             }) }
         </article>

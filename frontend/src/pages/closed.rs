@@ -11,6 +11,7 @@ use shared::{DimensionId, Lang, QuantityId, TileFamilyId};
 use yew::prelude::*;
 
 use crate::api::{self, session as session_api, ApiError};
+use crate::components::scroll_region::ScrollRegion;
 use crate::components::session::Session;
 use crate::i18n;
 
@@ -154,10 +155,11 @@ fn practice_table(cube: &Cube, dictionary: &[PracticeCode], lang: Lang) -> Html 
             </tr>
         }
     });
+    let caption = format!("{} {year}", i18n::FIGURES_FOR.get(lang));
     html! {
-        <div class="table-scroll">
+        <ScrollRegion label={caption.clone()}>
             <table class="data-table" data-testid="practice-table" data-year={year.to_string()}>
-                <caption>{ format!("{} {year}", i18n::FIGURES_FOR.get(lang)) }</caption>
+                <caption>{ caption }</caption>
                 <thead><tr>
                     <th scope="col">{ i18n::PROVIDER_NUMBER.get(lang) }</th>
                     <th scope="col">{ i18n::NAME.get(lang) }</th>
@@ -167,7 +169,7 @@ fn practice_table(cube: &Cube, dictionary: &[PracticeCode], lang: Lang) -> Html 
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
-        </div>
+        </ScrollRegion>
     }
 }
 

@@ -26,6 +26,7 @@ use crate::charts::Datum;
 use crate::components::age_filter::AgeFilter;
 use crate::components::data_table::DataTable;
 use crate::components::key_figure::KeyFigure;
+use crate::components::scroll_region::ScrollRegion;
 use crate::components::select_value;
 use crate::components::session::Session;
 use crate::components::sex_filter::SexFilter;
@@ -781,7 +782,7 @@ fn overview_table(ctx: &Ctx<'_>, page: InsightPage) -> Html {
         <section class="panel" aria-labelledby="insight-table-title">
             <h2 id="insight-table-title">{ title }</h2>
             <p class="unit-note">{ i18n::PER_THOUSAND_LISTED.get(lang) }</p>
-            <div class="table-scroll">
+            <ScrollRegion label={i18n::INSIGHT_TABLE_CAPTION.get(lang)}>
                 <table class="data-table insight-table" data-testid="insight-table">
                     <caption>{ i18n::INSIGHT_TABLE_CAPTION.get(lang) }</caption>
                     <thead><tr>
@@ -791,7 +792,7 @@ fn overview_table(ctx: &Ctx<'_>, page: InsightPage) -> Html {
                     </tr></thead>
                     <tbody>{ body }</tbody>
                 </table>
-            </div>
+            </ScrollRegion>
             { export_button(export_name, headers, csv_rows, lang) }
             { method(lang, MEASURES.len()) }
         </section>
@@ -915,6 +916,7 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
             ..*ctx
         })
     );
+    let funnel_table = format!("{}: {funnel_title}", i18n::TABLE_OF.get(lang));
     let base_name = format!("tvaers-{}-{}", def.key, ctx.cells.year.unwrap_or(0));
     let funnel_headers = vec![
         i18n::PRACTICE.get(lang).to_string(),
@@ -1060,10 +1062,10 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
                 summary={funnel_summary} lang={lang} testid="funnel"
                 export_name={format!("{base_name}-funnel")} />
             <details class="table-twin" open=true>
-                <summary>{ format!("{}: {funnel_title}", i18n::TABLE_OF.get(lang)) }</summary>
-                <div class="table-scroll">
+                <summary>{ funnel_table.clone() }</summary>
+                <ScrollRegion label={funnel_table.clone()}>
                     <table class="data-table" data-testid="funnel-table">
-                        <caption>{ format!("{}: {funnel_title}", i18n::TABLE_OF.get(lang)) }</caption>
+                        <caption>{ funnel_table }</caption>
                         <thead><tr>
                             { for funnel_headers.iter().enumerate().map(|(i, h)| html! {
                                 <th scope="col" class={(i > 0).then_some("num")}>{ h.clone() }</th>
@@ -1071,7 +1073,7 @@ fn area_view(ctx: &Ctx<'_>, page: InsightPage) -> Html {
                         </tr></thead>
                         <tbody>{ funnel_body }</tbody>
                     </table>
-                </div>
+                </ScrollRegion>
                 { export_button(format!("{base_name}-funnel"), funnel_headers, funnel_csv, lang) }
             </details>
             { method(lang, funnel_rows.len()) }

@@ -1,0 +1,127 @@
+// Accessibility in headless Chromium: axe-core (the rules of WCAG 2.0,
+// 2.1 and 2.2 at levels A and AA, and its best practices) finds nothing
+// on any page of the portal, signed out and signed in, in both
+// languages, at a phone's width and a desktop's, with the menus and the
+// tables beside the charts open. On a phone, every table of names and
+// values fits the screen: the values are never scrolled out of sight.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const url = process.env.TVAERS_URL;
+const flags = (process.env.TVAERS_CHROMIUM_FLAGS ??
+  '--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync')
+  .split(' ')
+  .filter((f) => f !== '--headless' && !f.startsWith('--user-data-dir'));
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+const WIDTHS = [
+  [390, 844],
+  [1280, 800],
+];
+const PUBLIC_PAGES = [
+  '/',
+  '/avanceret',
+  '/rapporter/aeldre',
+  '/rapporter/kroniske-sygdomme',
+  '/rapporter/boern-og-unge',
+  '/rapporter/sundhedsklynger',
+  '/rapporter/paa-tvaers-af-sektorer',
+  '/rapporter/medicin',
+  '/om-data',
+  '/ikke-fundet',
+  '/?lang=en',
+  '/om-data?lang=en',
+];
+
+let browser;
+
+before(async () => {
+  assert.ok(url, 'run through `cargo xtask test`');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: flags });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A context for one width; the portal's content security policy is
+ * bypassed so that the audit's own script can run in the page. */
+async function context([width, height]) {
+  return browser.newContext({ viewport: { width, height }, bypassCSP: true });
+}
+
+/** Opens a path and waits until its figures are drawn. */
+async function open(page, path) {
+  await page.goto(url + path, { waitUntil: 'networkidle' });
+  await page.waitForFunction(() => !document.querySelector('.loading') && document.querySelector('main h1'));
+}
+
+/** axe-core's violations on the page as it is, one line each. */
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`,
+    );
+  }, TAGS);
+  return found;
+}
+
+async function audit(page, what) {
+  assert.deepEqual(await violations(page), [], `${what}: accessibility violations`);
+}
+
+async function signIn(page, role, org) {
+  await page.getByTestId('sign-in').locator('summary').click();
+  await page.locator(`[data-testid="sign-in"] button[data-role="${role}"][data-org="${org}"]`).click();
+  await page.getByTestId('signed-in-as').waitFor();
+}
+
+for (const size of WIDTHS) {
+  test(`every public page passes axe at ${size[0]} px`, async () => {
+    const ctx = await context(size);
+    const page = await ctx.newPage();
+    for (const path of PUBLIC_PAGES) {
+      await open(page, path);
+      await page.locator('details.table-twin').evaluateAll((all) => all.forEach((d) => (d.open = true)));
+      await audit(page, `${path} at ${size[0]} px`);
+      if (size[0] < 480) {
+        const wide = await page.locator('.table-block .table-scroll').evaluateAll((all) =>
+          all
+            .filter((e) => e.scrollWidth > e.clientWidth)
+            .map((e) => `${e.getAttribute('aria-label')}: ${e.scrollWidth} px in ${e.clientWidth}`),
+        );
+        assert.deepEqual(wide, [], `${path} at ${size[0]} px: tables wider than the screen`);
+      }
+    }
+    // The menus as a visitor opens them: sign-in, and every register's
+    // description on the data page.
+    await open(page, '/');
+    await page.getByTestId('sign-in').locator('summary').click();
+    await audit(page, `/ with the sign-in menu open at ${size[0]} px`);
+    await open(page, '/om-data');
+    await page.locator('details.definition-card').evaluateAll((all) => all.forEach((d) => (d.open = true)));
+    await audit(page, `/om-data with every register open at ${size[0]} px`);
+    await ctx.close();
+  });
+
+  test(`the closed pages pass axe at ${size[0]} px`, async () => {
+    for (const [role, org, paths] of [
+      ['municipality', '0751', ['/lukket', '/avanceret', '/lukket?lang=en']],
+      ['gp_practice', '443224', ['/klyngeindsigt', '/klyngeindsigt/indsats', '/praksisindsigt', '/praksisindsigt/indsats']],
+    ]) {
+      const ctx = await context(size);
+      const page = await ctx.newPage();
+      await open(page, '/');
+      await signIn(page, role, org);
+      for (const path of paths) {
+        await open(page, path);
+        await audit(page, `${path} as ${role} ${org} at ${size[0]} px`);
+      }
+      await ctx.close();
+    }
+  });
+}
