@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::{
     category_chart, draw_value_labels, element_label, focusable, font, protected, row_chart,
-    summary, svg_figure, use_chart_width, value_axis_top, value_label, Datum,
+    summary, svg_figure, use_chart_width, value_axis_top, value_label, with_halo, Datum,
 };
 
 /// Properties of [`BarChart`].
@@ -72,15 +72,8 @@ pub fn render_svg(
     } else {
         render_vertical(data, (highlight, reference), decimals, lang)
     }?;
-    Ok(svg.replace("<text ", HALO))
+    Ok(with_halo(svg))
 }
-
-/// Every text is drawn over a thin white outline of itself, so that the
-/// reference line, drawn before the value labels, never runs through
-/// one (attributes, not a style sheet: the page's content security
-/// policy, and the exported file, keep them).
-const HALO: &str =
-    "<text stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\" ";
 
 /// Height of the band under horizontal bars that names the reference
 /// line, clear of the bars and their labels.

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::{
     category_chart, draw_legend, draw_value_labels, protected, summary, svg_figure, value_axis_top,
-    Datum,
+    with_halo, Datum,
 };
 
 /// The series' colours: the brand blue, a dark grey and a dark orange
@@ -24,7 +24,9 @@ const HEIGHT: u32 = 340;
 
 /// Renders named series over the same categories (the years, as the
 /// first series labels them) to an SVG document. Values are labelled on
-/// the first series; a gap (`None`) breaks its line.
+/// the first series, after every line is drawn and on a white outline,
+/// so that the country's line never runs through a label; a gap
+/// (`None`) breaks its line.
 pub fn render_svg(
     series: &[(String, Vec<Datum>)],
     decimals: usize,
@@ -92,7 +94,7 @@ pub fn render_svg(
         }
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(svg)
+    Ok(with_halo(svg))
 }
 
 /// Properties of [`LineChart`].
@@ -197,6 +199,16 @@ mod tests {
             lines("#555555"),
             vec![3, 2],
             "one line through three years, and the legend"
+        );
+        // The labels come after the country's line, so they are drawn
+        // over it, each on a white outline of itself.
+        let country = svg.find("stroke=\"#555555\"").expect("the country's line");
+        let label = svg.find(">\n6.100,5\n</text>").expect("a value label");
+        assert!(label > country, "labels over the lines");
+        assert_eq!(
+            svg.matches("<text ").count(),
+            svg.matches("<text stroke=\"#FFFFFF\"").count(),
+            "every text on an outline"
         );
     }
 }

@@ -208,6 +208,18 @@ fn draw_value_labels(
     Ok(())
 }
 
+/// The SVG with every text drawn over a thin white outline of itself, so
+/// that a line drawn before the value labels (the country's reference
+/// line over bars, the country's series in a line chart) never runs
+/// through one (attributes, not a style sheet: the page's content
+/// security policy, and the exported file, keep them).
+fn with_halo(svg: String) -> String {
+    svg.replace(
+        "<text ",
+        "<text stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\" ",
+    )
+}
+
 /// The label of a datum and where it stands: its value, or "beskyttet"
 /// at the axis for a suppressed one (no bar, and never a zero).
 fn value_label(d: &Datum, decimals: usize, lang: Lang) -> Option<(String, f64)> {

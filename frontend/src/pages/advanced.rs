@@ -583,7 +583,7 @@ impl Series {
         let years = cube.codes(DimensionId::Year).unwrap_or_default();
         let period = match (by, years.first(), years.last()) {
             (DimensionId::Year, Some(first), Some(last)) if first != last => {
-                format!("{first}-{last}")
+                format!("{first}–{last}")
             }
             _ => year.to_string(),
         };

@@ -1,9 +1,12 @@
-// Accessibility in headless Chromium: axe-core (the rules of WCAG 2.0,
-// 2.1 and 2.2 at levels A and AA, and its best practices) finds nothing
-// on any page of the portal, signed out and signed in, in both
-// languages, at a phone's width and a desktop's, with the menus and the
-// tables beside the charts open. On a phone, every table of names and
-// values fits the screen: the values are never scrolled out of sight.
+// Every page of the portal in headless Chromium, signed out and signed
+// in, in both languages, at a phone's width and a desktop's:
+// - accessibility: axe-core (the rules of WCAG 2.0, 2.1 and 2.2 at
+//   levels A and AA, and its best practices) finds nothing, with the
+//   menus and the tables beside the charts open;
+// - on a phone, every table of names and values fits the screen: the
+//   values are never scrolled out of sight;
+// - printed, a page shows its heading, figures and the synthetic-data
+//   notice, and no menu, button or form control.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -23,6 +26,8 @@ const WIDTHS = [
 const PUBLIC_PAGES = [
   '/',
   '/avanceret',
+  // Every kind of chart: a line, stacked bars, a map and a table.
+  '/avanceret?municipality=751&chart=gp_contacts..year.line&chart=gp_contacts.count.region.stacked&chart=gp_contacts..municipality.map&chart=admissions.count.sex.table',
   '/rapporter/aeldre',
   '/rapporter/kroniske-sygdomme',
   '/rapporter/boern-og-unge',
@@ -74,20 +79,46 @@ async function audit(page, what) {
   assert.deepEqual(await violations(page), [], `${what}: accessibility violations`);
 }
 
+/** What the page shows when printed: the controls still visible, and
+ * whether the heading and the synthetic-data notice are. */
+async function printed(page) {
+  await page.emulateMedia({ media: 'print' });
+  const shown = await page.evaluate(() => {
+    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    return {
+      controls: [...document.querySelectorAll('nav, button, select, input, textarea')]
+        .filter(visible)
+        .map((e) => `${e.tagName.toLowerCase()} ${e.textContent.trim().slice(0, 30) || e.getAttribute('aria-label') || ''}`),
+      heading: visible(document.querySelector('main h1')),
+      notice: visible(document.querySelector('.notice')),
+    };
+  });
+  await page.emulateMedia({ media: 'screen' });
+  return shown;
+}
+
+async function checkPrint(page, what) {
+  assert.deepEqual(await printed(page), { controls: [], heading: true, notice: true }, `${what}, printed`);
+}
+
+/** Signs in as a demo user: of `org`, or the one of its role (the demo
+ * practice's provider number depends on the population). */
 async function signIn(page, role, org) {
   await page.getByTestId('sign-in').locator('summary').click();
-  await page.locator(`[data-testid="sign-in"] button[data-role="${role}"][data-org="${org}"]`).click();
+  const which = org ? `[data-org="${org}"]` : '';
+  await page.locator(`[data-testid="sign-in"] button[data-role="${role}"]${which}`).click();
   await page.getByTestId('signed-in-as').waitFor();
 }
 
 for (const size of WIDTHS) {
-  test(`every public page passes axe at ${size[0]} px`, async () => {
+  test(`every public page at ${size[0]} px: axe, tables, print`, async () => {
     const ctx = await context(size);
     const page = await ctx.newPage();
     for (const path of PUBLIC_PAGES) {
       await open(page, path);
       await page.locator('details.table-twin').evaluateAll((all) => all.forEach((d) => (d.open = true)));
       await audit(page, `${path} at ${size[0]} px`);
+      await checkPrint(page, `${path} at ${size[0]} px`);
       if (size[0] < 480) {
         const wide = await page.locator('.table-block .table-scroll').evaluateAll((all) =>
           all
@@ -108,10 +139,10 @@ for (const size of WIDTHS) {
     await ctx.close();
   });
 
-  test(`the closed pages pass axe at ${size[0]} px`, async () => {
+  test(`the closed pages at ${size[0]} px: axe, print`, async () => {
     for (const [role, org, paths] of [
       ['municipality', '0751', ['/lukket', '/avanceret', '/lukket?lang=en']],
-      ['gp_practice', '443224', ['/klyngeindsigt', '/klyngeindsigt/indsats', '/praksisindsigt', '/praksisindsigt/indsats']],
+      ['gp_practice', null, ['/klyngeindsigt', '/klyngeindsigt/indsats', '/praksisindsigt', '/praksisindsigt/indsats']],
     ]) {
       const ctx = await context(size);
       const page = await ctx.newPage();
@@ -119,7 +150,8 @@ for (const size of WIDTHS) {
       await signIn(page, role, org);
       for (const path of paths) {
         await open(page, path);
-        await audit(page, `${path} as ${role} ${org} at ${size[0]} px`);
+        await audit(page, `${path} as ${role} ${org ?? ''} at ${size[0]} px`);
+        await checkPrint(page, `${path} as ${role} ${org ?? ''} at ${size[0]} px`);
       }
       await ctx.close();
     }
