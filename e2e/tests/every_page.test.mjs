@@ -4,7 +4,8 @@
 //   levels A and AA, and its best practices) finds nothing, with the
 //   menus and the tables beside the charts open;
 // - on a phone, every table of names and values fits the screen: the
-//   values are never scrolled out of sight;
+//   values are never scrolled out of sight; on a desktop its names are
+//   on one line each;
 // - printed, a page shows its heading, figures and the synthetic-data
 //   notice, and no menu, button or form control.
 import { test, before, after } from 'node:test';
@@ -126,6 +127,19 @@ for (const size of WIDTHS) {
             .map((e) => `${e.getAttribute('aria-label')}: ${e.scrollWidth} px in ${e.clientWidth}`),
         );
         assert.deepEqual(wide, [], `${path} at ${size[0]} px: tables wider than the screen`);
+      } else {
+        // On a desktop every name of a table of names and values is
+        // on one line, the longest health cluster's too.
+        const wrapped = await page.locator('table.name-value tbody th').evaluateAll((all) =>
+          all
+            .filter((th) => {
+              const range = document.createRange();
+              range.selectNodeContents(th);
+              return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+            })
+            .map((th) => th.textContent),
+        );
+        assert.deepEqual(wrapped, [], `${path} at ${size[0]} px: names on more than one line`);
       }
     }
     // The menus as a visitor opens them: sign-in, and every register's

@@ -85,7 +85,8 @@ pub fn data_table(props: &DataTableProps) -> Html {
     html! {
       <div class="table-block">
         <ScrollRegion label={props.caption.clone()}>
-        <table class="data-table" data-testid={props.testid.clone()}>
+        <table class={classes!("data-table", props.intervals.is_empty().then_some("name-value"))}
+            data-testid={props.testid.clone()}>
             <caption>{ props.caption.clone() }</caption>
             <thead>
                 <tr>
