@@ -773,6 +773,7 @@ async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     )
     .expect("write");
     std::fs::write(dist.path().join("app.css"), "body{}").expect("write");
+    std::fs::write(dist.path().join("app-0123456789abcdef.css"), "main{}").expect("write");
     let app = test::init_service(app(AppState::new(
         store,
         key(),
@@ -789,6 +790,35 @@ async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     }
     let css = test::call_and_read_body(&app, TestRequest::get().uri("/app.css").to_request()).await;
     assert_eq!(css.as_ref(), b"body{}");
+    // A file whose name carries its content's hash is kept for a year; a
+    // missing one is missing, not the page; the page is revalidated.
+    let res = test::call_service(
+        &app,
+        TestRequest::get()
+            .uri("/app-0123456789abcdef.css")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        hv(&res, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(test::read_body(res).await.as_ref(), b"main{}");
+    let res = test::call_service(&app, TestRequest::get().uri("/app.css").to_request()).await;
+    assert_eq!(hv(&res, header::CACHE_CONTROL), "");
+    let res = test::call_service(
+        &app,
+        TestRequest::get()
+            .uri("/app-fedcba9876543210.css")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    for uri in ["/", "/rapporter/aeldre"] {
+        let res = test::call_service(&app, TestRequest::get().uri(uri).to_request()).await;
+        assert_eq!(hv(&res, header::CACHE_CONTROL), "no-cache", "{uri}");
+    }
     let res = test::call_service(&app, TestRequest::get().uri("/api/nope").to_request()).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: ErrorBody = test::read_body_json(res).await;

@@ -7,7 +7,9 @@
 //   values are never scrolled out of sight; on a desktop its names are
 //   on one line each;
 // - printed, a page shows its heading, figures and the synthetic-data
-//   notice, and no menu, button or form control.
+//   notice, and no menu, button or form control;
+// - the page names its icon (no request for /favicon.ico, which would be
+//   answered with the whole page).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -171,3 +173,16 @@ for (const size of WIDTHS) {
     }
   });
 }
+
+test('every page names its icon, an SVG the portal serves, and its colour on a phone', async () => {
+  const ctx = await context(WIDTHS[0]);
+  const page = await ctx.newPage();
+  await open(page, '/rapporter/medicin');
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  const icon = await fetch(new URL(href, url));
+  assert.equal(icon.status, 200, href);
+  assert.equal(icon.headers.get('content-type'), 'image/svg+xml', href);
+  assert.match(await icon.text(), /^<svg[^>]*viewBox="0 0 32 32"/);
+  assert.equal(await page.locator('meta[name="theme-color"]').getAttribute('content'), '#174a6c');
+  await ctx.close();
+});

@@ -10,7 +10,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use actix_files::Files;
-use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
+use actix_web::dev::{fn_service, Service as _, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared::api::{Boot, BOOT_ELEMENT};
@@ -38,16 +38,42 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
                     .route(web::get().to(front.clone()))
                     .route(web::head().to(front)),
             );
-            cfg.service(Files::new("/", dist).default_handler(fn_service(
-                move |req: ServiceRequest| {
+            let files =
+                Files::new("/", dist).default_handler(fn_service(move |req: ServiceRequest| {
                     let template = template.clone();
                     async move {
                         let (req, _) = req.into_parts();
-                        let res = page(&req, &template).await;
+                        // A bundle file that is not here (an old release's,
+                        // asked for by a page cached before) is missing,
+                        // not a page: HTML under its name would be kept
+                        // as that script for a year.
+                        let res = if is_hashed_asset(req.path()) {
+                            HttpResponse::NotFound().finish()
+                        } else {
+                            page(&req, &template).await
+                        };
                         Ok(ServiceResponse::new(req, res))
                     }
-                },
-            )));
+                }));
+            cfg.service(
+                web::scope("")
+                    .wrap_fn(|req, srv| {
+                        let immutable = is_hashed_asset(req.path());
+                        let res = srv.call(req);
+                        async move {
+                            let mut res = res.await?;
+                            let headers = res.headers_mut();
+                            if immutable && !headers.contains_key(header::CACHE_CONTROL) {
+                                headers.insert(
+                                    header::CACHE_CONTROL,
+                                    header::HeaderValue::from_static(IMMUTABLE),
+                                );
+                            }
+                            Ok(res)
+                        }
+                    })
+                    .service(files),
+            );
         }
         None => {
             cfg.default_service(web::to(|| async {
@@ -60,6 +86,25 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
             }));
         }
     }
+}
+
+/// How a bundle file is cached: its name changes with its content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether `path` names a file of the bundle, whose name trunk gives the
+/// hash of its content (`style-9d9607b1fd55d38e.css`,
+/// `tvaers-frontend-eddc280524f74fd6_bg.wasm`): such a file never
+/// changes, so a browser keeps it for a year without asking again.
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.match_indices('-').any(|(at, _)| {
+        let rest = &name.as_bytes()[at + 1..];
+        rest.len() > 17
+            && rest[..16]
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && matches!(rest[16], b'.' | b'_')
+    })
 }
 
 /// `index.html` for `req`, with its [`Boot`]. It changes with every
@@ -159,6 +204,30 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bundle_files_are_known_by_the_hash_in_their_names() {
+        for hashed in [
+            "/style-9d9607b1fd55d38e.css",
+            "/tvaers-frontend-eddc280524f74fd6_bg.wasm",
+            "/tvaers-frontend-eddc280524f74fd6.js",
+            "/favicon-60de0e6767a68ba4.svg",
+        ] {
+            assert!(is_hashed_asset(hashed), "{hashed}");
+        }
+        for plain in [
+            "/",
+            "/index.html",
+            "/app.css",
+            "/rapporter/boern-og-unge",
+            "/praksisindsigt/indsats",
+            "/style-9D9607B1FD55D38E.css",
+            "/style-9d9607b1fd55d38.css",
+            "/style-9d9607b1fd55d38e",
+        ] {
+            assert!(!is_hashed_asset(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn the_boot_cannot_close_its_element() {
