@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use actix_files::Files;
 use actix_web::dev::{fn_service, Service as _, ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use shared::api::{Boot, BOOT_ELEMENT};
 use shared::measure::DEFAULT_MEASURE;
@@ -62,8 +62,11 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
                         let res = srv.call(req);
                         async move {
                             let mut res = res.await?;
+                            // Only the file itself, never an error.
+                            let found = res.status().is_success()
+                                || res.status() == StatusCode::NOT_MODIFIED;
                             let headers = res.headers_mut();
-                            if immutable && !headers.contains_key(header::CACHE_CONTROL) {
+                            if immutable && found && !headers.contains_key(header::CACHE_CONTROL) {
                                 headers.insert(
                                     header::CACHE_CONTROL,
                                     header::HeaderValue::from_static(IMMUTABLE),
