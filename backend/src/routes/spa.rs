@@ -45,8 +45,8 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
                         let (req, _) = req.into_parts();
                         // A bundle file that is not here (an old release's,
                         // asked for by a page cached before) is missing,
-                        // not a page: HTML under its name would be kept
-                        // as that script for a year.
+                        // not a page: HTML under a script's name fails as
+                        // that script.
                         let res = if is_hashed_asset(req.path()) {
                             HttpResponse::NotFound().finish()
                         } else {

@@ -85,48 +85,48 @@ pub fn data_table(props: &DataTableProps) -> Html {
     html! {
       <div class="table-block">
         <ScrollRegion label={props.caption.clone()}>
-        <table class={classes!("data-table", props.intervals.is_empty().then_some("name-value"))}
-            data-testid={props.testid.clone()}>
-            <caption>{ props.caption.clone() }</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{ props.category.clone() }</th>
-                    <th scope="col" class="num">{ props.value_heading.clone() }</th>
-                    if !props.intervals.is_empty() {
-                        <th scope="col" class="num">{ i18n::CONFIDENCE_95.get(props.lang) }</th>
-                    }
-                </tr>
-            </thead>
-            <tbody>
-                { for props.data.iter().enumerate().map(|(i, d)| {
-                    let interval = props.intervals.get(i).copied().flatten();
-                    let limits = interval.map(|(low, high)| format!(
-                        "{}–{}",
-                        shared::text::format_number(low, props.decimals, props.lang),
-                        shared::text::format_number(high, props.decimals, props.lang),
-                    ));
-                    let shown = i18n::format_shown(d.value, d.status, props.decimals, props.lang);
-                    let class = classes!("num", (d.status != Status::Exact).then_some(d.status.key()));
-                    let title = (d.status != Status::Exact).then(|| d.status.label().get(props.lang));
-                    html! {
-                        <tr data-key={d.key.to_string()}
-                            class={(props.highlight == Some(d.key)).then_some("selected")}
-                            aria-current={(props.highlight == Some(d.key)).then_some("true")}>
-                            <th scope="row">{ breakable(&d.label) }</th>
-                            <td class={class} title={title} data-status={d.status.key()}
-                                data-value={d.value.map(|v| v.to_string()).unwrap_or_default()}>{ shown }</td>
-                            if !props.intervals.is_empty() {
-                                <td class="num interval"
-                                    data-low={interval.map(|i| i.0.to_string()).unwrap_or_default()}
-                                    data-high={interval.map(|i| i.1.to_string()).unwrap_or_default()}>
-                                    { limits.unwrap_or_else(|| i18n::NO_VALUE.get(props.lang).to_string()) }
-                                </td>
-                            }
-                        </tr>
-                    }
-                }) }
-            </tbody>
-        </table>
+            <table class={classes!("data-table", props.intervals.is_empty().then_some("name-value"))}
+                data-testid={props.testid.clone()}>
+                <caption>{ props.caption.clone() }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ props.category.clone() }</th>
+                        <th scope="col" class="num">{ props.value_heading.clone() }</th>
+                        if !props.intervals.is_empty() {
+                            <th scope="col" class="num">{ i18n::CONFIDENCE_95.get(props.lang) }</th>
+                        }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for props.data.iter().enumerate().map(|(i, d)| {
+                        let interval = props.intervals.get(i).copied().flatten();
+                        let limits = interval.map(|(low, high)| format!(
+                            "{}–{}",
+                            shared::text::format_number(low, props.decimals, props.lang),
+                            shared::text::format_number(high, props.decimals, props.lang),
+                        ));
+                        let shown = i18n::format_shown(d.value, d.status, props.decimals, props.lang);
+                        let class = classes!("num", (d.status != Status::Exact).then_some(d.status.key()));
+                        let title = (d.status != Status::Exact).then(|| d.status.label().get(props.lang));
+                        html! {
+                            <tr data-key={d.key.to_string()}
+                                class={(props.highlight == Some(d.key)).then_some("selected")}
+                                aria-current={(props.highlight == Some(d.key)).then_some("true")}>
+                                <th scope="row">{ breakable(&d.label) }</th>
+                                <td class={class} title={title} data-status={d.status.key()}
+                                    data-value={d.value.map(|v| v.to_string()).unwrap_or_default()}>{ shown }</td>
+                                if !props.intervals.is_empty() {
+                                    <td class="num interval"
+                                        data-low={interval.map(|i| i.0.to_string()).unwrap_or_default()}
+                                        data-high={interval.map(|i| i.1.to_string()).unwrap_or_default()}>
+                                        { limits.unwrap_or_else(|| i18n::NO_VALUE.get(props.lang).to_string()) }
+                                    </td>
+                                }
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
         </ScrollRegion>
         if props.data.iter().any(|d| d.status != Status::Exact) {
             <p class="protection-note" data-testid="protection-note">{ i18n::PROTECTION_NOTE.get(props.lang) }</p>

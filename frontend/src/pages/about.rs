@@ -98,66 +98,66 @@ pub fn about(props: &AboutProps) -> Html {
             <section class="disclosure" data-testid="disclosure-method">
                 <p>{ shared::disclosure::EXPLANATION.get(lang) }</p>
                 <ScrollRegion label={i18n::PERTURBATION_TABLE.get(lang)}>
-                <table class="data-table">
-                    <caption>{ i18n::PERTURBATION_TABLE.get(lang) }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ i18n::REMAINDER.get(lang) }</th>
-                            { for (1..=5).map(|b| html! { <th scope="col" class="num">{ format!("{b}/5") }</th> }) }
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for shared::disclosure::ADJUSTMENT.iter().enumerate().map(|(r, row)| html! {
+                    <table class="data-table">
+                        <caption>{ i18n::PERTURBATION_TABLE.get(lang) }</caption>
+                        <thead>
                             <tr>
-                                <th scope="row">{ r }</th>
-                                { for row.iter().map(|a| html! { <td class="num">{ format!("{a:+}") }</td> }) }
+                                <th scope="col">{ i18n::REMAINDER.get(lang) }</th>
+                                { for (1..=5).map(|b| html! { <th scope="col" class="num">{ format!("{b}/5") }</th> }) }
                             </tr>
-                        }) }
-                    </tbody>
-                </table>
+                        </thead>
+                        <tbody>
+                            { for shared::disclosure::ADJUSTMENT.iter().enumerate().map(|(r, row)| html! {
+                                <tr>
+                                    <th scope="row">{ r }</th>
+                                    { for row.iter().map(|a| html! { <td class="num">{ format!("{a:+}") }</td> }) }
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
                 </ScrollRegion>
             </section>
             <h2 id="preventable-groups">{ i18n::PREVENTABLE_GROUPS.get(lang) }</h2>
             <ScrollRegion label={i18n::PREVENTABLE_GROUPS.get(lang)}>
-            <table class="data-table">
-                <caption>{ i18n::PREVENTABLE_GROUPS.get(lang) }</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{ i18n::GROUP.get(lang) }</th>
-                        <th scope="col">{ i18n::DIAGNOSIS_CODES.get(lang) }</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    { for PREVENTABLE_GROUPS.iter().map(|g| html! {
+                <table class="data-table">
+                    <caption>{ i18n::PREVENTABLE_GROUPS.get(lang) }</caption>
+                    <thead>
                         <tr>
-                            <th scope="row">{ g.label.get(lang) }</th>
-                            <td><code>{ g.codes.join(", ") }</code></td>
+                            <th scope="col">{ i18n::GROUP.get(lang) }</th>
+                            <th scope="col">{ i18n::DIAGNOSIS_CODES.get(lang) }</th>
                         </tr>
-                    }) }
-                </tbody>
-            </table>
+                    </thead>
+                    <tbody>
+                        { for PREVENTABLE_GROUPS.iter().map(|g| html! {
+                            <tr>
+                                <th scope="row">{ g.label.get(lang) }</th>
+                                <td><code>{ g.codes.join(", ") }</code></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
             </ScrollRegion>
             <h2>{ i18n::REGISTERS.get(lang) }</h2>
             { for REGISTERS.iter().map(|r| html! {
                 <details class="definition-card" id={format!("register-{}", r.key)}>
                     <summary><h3>{ r.label.get(lang) }</h3></summary>
                     <ScrollRegion label={r.label.get(lang)}>
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{ i18n::FIELD.get(lang) }</th>
-                                <th scope="col">{ i18n::FORMAT.get(lang) }</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            { for r.columns.iter().map(|c| html! {
+                        <table class="data-table">
+                            <thead>
                                 <tr>
-                                    <th scope="row"><code>{ c.name }</code></th>
-                                    <td>{ c.kind.describe() }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc }</small></td>
+                                    <th scope="col">{ i18n::FIELD.get(lang) }</th>
+                                    <th scope="col">{ i18n::FORMAT.get(lang) }</th>
                                 </tr>
-                            }) }
-                        </tbody>
-                    </table>
+                            </thead>
+                            <tbody>
+                                { for r.columns.iter().map(|c| html! {
+                                    <tr>
+                                        <th scope="row"><code>{ c.name }</code></th>
+                                        <td>{ c.kind.describe() }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc }</small></td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
                     </ScrollRegion>
                 </details>
             }) }
