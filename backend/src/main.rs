@@ -519,6 +519,9 @@ async fn main() -> anyhow::Result<()> {
                     dist.display()
                 );
             }
+            if let Some(dist) = &state.dist {
+                state.bundle.compress_in_background(dist.clone());
+            }
             // Compress the current release's base tiles (the first views)
             // before the first visitor asks for them; the split tiles,
             // and their parts, fetched only when a person filter or a

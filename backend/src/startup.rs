@@ -24,6 +24,8 @@ pub struct AppState {
     pub tiles: routes::tiles::TileCache,
     /// The built single-page app (`dist/`), if any.
     pub dist: Option<PathBuf>,
+    /// Its bundle files, once compressed.
+    pub bundle: routes::spa::Bundle,
     /// Default bad-row threshold of ingested batches.
     pub max_bad_rows: u64,
     /// Folder where uploads are spooled while they are ingested.
@@ -42,6 +44,7 @@ impl AppState {
             key,
             tiles: routes::tiles::TileCache::default(),
             dist,
+            bundle: routes::spa::Bundle::default(),
             max_bad_rows: 0,
             spool_dir: std::env::temp_dir(),
             auth: Auth::none(),

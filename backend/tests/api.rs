@@ -817,6 +817,105 @@ async fn the_spa_answers_deep_links_and_the_api_answers_json_404() {
     assert_eq!(body.error, "not_found");
 }
 
+#[actix_web::test]
+async fn bundle_files_are_sent_compressed_from_memory_once_ready() {
+    let (store, _dir) = support::sqlite_store().await;
+    let dist = tempfile::tempdir().expect("dist");
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").expect("write");
+    let script: String = (0..2000)
+        .map(|i| format!("export const v{i} = {};\n", i % 7))
+        .collect();
+    std::fs::write(dist.path().join("app-0123456789abcdef.js"), &script).expect("write");
+    // Bytes that do not compress, as an image's.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let noise: Vec<u8> = (0..20_000)
+        .map(|_| {
+            // xorshift64
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect();
+    std::fs::write(dist.path().join("logo-fedcba9876543210.png"), &noise).expect("write");
+    let state = AppState::new(store, key(), Some(dist.path().to_path_buf()));
+    let bundle = state.bundle.clone();
+    let app = test::init_service(app(state)).await;
+    let get = |uri: &str, accept: &str| {
+        TestRequest::get()
+            .uri(uri)
+            .insert_header((header::ACCEPT_ENCODING, accept))
+            .to_request()
+    };
+    let decoded = |coding: &str, body: &[u8]| {
+        let mut out = Vec::new();
+        match coding {
+            "br" => brotli::Decompressor::new(body, 4096).read_to_end(&mut out),
+            "gzip" => flate2::read::GzDecoder::new(body).read_to_end(&mut out),
+            _ => {
+                out.extend_from_slice(body);
+                Ok(out.len())
+            }
+        }
+        .expect("decodes");
+        out
+    };
+
+    // Before the bundle is compressed, actix-files sends the file (and
+    // gzips it on the fly).
+    let res = test::call_service(&app, get("/app-0123456789abcdef.js", "br")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(hv(&res, header::CONTENT_ENCODING), "");
+    assert_eq!(test::read_body(res).await.as_ref(), script.as_bytes());
+
+    assert_eq!(bundle.compress(dist.path()).expect("compressed"), 1);
+    assert_eq!(bundle.pending(), 0);
+    let year = "public, max-age=31536000, immutable";
+    for (accept, coding) in [
+        ("gzip, deflate, br, zstd", "br"),
+        ("gzip", "gzip"),
+        ("identity", ""),
+    ] {
+        let res = test::call_service(&app, get("/app-0123456789abcdef.js", accept)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{accept}");
+        assert_eq!(hv(&res, header::CONTENT_ENCODING), coding, "{accept}");
+        assert_eq!(hv(&res, header::CACHE_CONTROL), year, "{accept}");
+        assert_eq!(hv(&res, header::VARY), "Accept-Encoding", "{accept}");
+        assert!(
+            hv(&res, header::CONTENT_TYPE).contains("javascript"),
+            "{accept}"
+        );
+        let etag = hv(&res, header::ETAG);
+        let body = test::read_body(res).await;
+        if !coding.is_empty() {
+            assert!(
+                body.len() * 5 < script.len(),
+                "{accept}: {} bytes",
+                body.len()
+            );
+        }
+        assert_eq!(decoded(coding, &body), script.as_bytes(), "{accept}");
+        // The browser asking again with the variant's tag gets 304.
+        let again = TestRequest::get()
+            .uri("/app-0123456789abcdef.js")
+            .insert_header((header::ACCEPT_ENCODING, accept))
+            .insert_header((header::IF_NONE_MATCH, etag.as_str()))
+            .to_request();
+        let res = test::call_service(&app, again).await;
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{accept} {etag}");
+        assert_eq!(hv(&res, header::ETAG), etag);
+    }
+    // What does not compress is still sent as it is, and kept a year.
+    let res = test::call_service(&app, get("/logo-fedcba9876543210.png", "br")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(hv(&res, header::CONTENT_ENCODING), "");
+    assert_eq!(hv(&res, header::CACHE_CONTROL), year);
+    assert_eq!(test::read_body(res).await.as_ref(), noise.as_slice());
+    // The page is never kept.
+    let res = test::call_service(&app, get("/", "br")).await;
+    assert_eq!(hv(&res, header::CACHE_CONTROL), "no-cache");
+}
+
 /// The `Boot` the server wrote into a page.
 fn boot_of(page: &[u8]) -> shared::api::Boot {
     let page = String::from_utf8_lossy(page);

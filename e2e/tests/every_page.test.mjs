@@ -186,3 +186,33 @@ test('every page names its icon, an SVG the portal serves, and its colour on a p
   assert.equal(await page.locator('meta[name="theme-color"]').getAttribute('content'), '#174a6c');
   await ctx.close();
 });
+
+test('the bundle is sent brotli-compressed once the server has compressed it', async () => {
+  // The server compresses the bundle on a thread started with it.
+  const started = Date.now();
+  for (;;) {
+    const health = await (await fetch(new URL('/healthz', url))).json();
+    if (health.bundle_compressing === 0) break;
+    assert.ok(Date.now() - started < 180_000, `still compressing: ${JSON.stringify(health)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const ctx = await context(WIDTHS[1]);
+  const page = await ctx.newPage();
+  const bundle = [];
+  page.on('response', (r) => {
+    if (/\.(wasm|js|css)$/.test(new URL(r.url()).pathname)) bundle.push(r);
+  });
+  await open(page, '/');
+  const files = bundle.map((r) => new URL(r.url()).pathname).sort();
+  assert.deepEqual(files.map((f) => f.split('.').pop()), ['css', 'js', 'wasm'], files.join(' '));
+  for (const response of bundle) {
+    const name = new URL(response.url()).pathname;
+    const headers = await response.allHeaders();
+    assert.equal(headers['content-encoding'], 'br', name);
+    assert.equal(headers['cache-control'], 'public, max-age=31536000, immutable', name);
+    const sent = (await response.request().sizes()).responseBodySize;
+    const raw = await (await fetch(response.url(), { headers: { 'accept-encoding': 'identity' } })).arrayBuffer();
+    assert.ok(sent * 2 < raw.byteLength, `${name}: ${sent} bytes sent of ${raw.byteLength}`);
+  }
+  await ctx.close();
+});

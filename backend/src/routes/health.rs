@@ -1,5 +1,6 @@
 //! `GET /healthz`: the server runs and its store answers; how many tiles
-//! it is still compressing in the background.
+//! it is still compressing in the background, and how many of the
+//! bundle's files.
 
 use actix_web::{web, HttpResponse};
 
@@ -12,6 +13,7 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             "status": "ok",
             "store": state.store.engine(),
             "tiles_compressing": state.tiles.pending(),
+            "bundle_compressing": state.bundle.pending(),
         })),
         Err(e) => {
             log::error!("health check: {e}");

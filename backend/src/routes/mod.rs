@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod encoding;
 pub mod health;
 pub mod ingest;
 pub mod manifest;

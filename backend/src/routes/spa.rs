@@ -1,22 +1,29 @@
 //! The built single-page app, with history fallback: any path that is not
 //! a file serves `index.html`, so deep links work. The page is served with
 //! the public manifest written into it (see [`shared::api::Boot`]), and
-//! the front page with a preload of the tile its first chart draws.
+//! the front page with a preload of the tile its first chart draws. The
+//! bundle's files are compressed once (brotli and gzip at their best) on a
+//! thread started with the server, and sent from memory from then on.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use actix_files::Files;
 use actix_web::dev::{fn_service, Service as _, ServiceRequest, ServiceResponse};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::future::{FutureExt as _, LocalBoxFuture};
 use shared::api::{Boot, BOOT_ELEMENT};
 use shared::measure::DEFAULT_MEASURE;
 use shared::tile::{Split, TileKind};
 
+use super::encoding::{Compressed, Effort};
 use crate::startup::AppState;
 
 /// Mounts the SPA at `/`, or a page explaining how to build it.
@@ -57,7 +64,18 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
                 }));
             cfg.service(
                 web::scope("")
-                    .wrap_fn(|req, srv| {
+                    .wrap_fn(|req, srv| -> LocalBoxFuture<_> {
+                        if let Some((name, file)) = compressed(&req) {
+                            let (req, _) = req.into_parts();
+                            let res = file.body.respond(
+                                &req,
+                                &name,
+                                &file.content_type,
+                                IMMUTABLE,
+                                "Accept-Encoding",
+                            );
+                            return Box::pin(async move { Ok(ServiceResponse::new(req, res)) });
+                        }
                         let immutable = is_hashed_asset(req.path());
                         let res = srv.call(req);
                         async move {
@@ -74,6 +92,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
                             }
                             Ok(res)
                         }
+                        .boxed_local()
                     })
                     .service(files),
             );
@@ -93,6 +112,103 @@ pub fn mount(cfg: &mut web::ServiceConfig, dist: Option<PathBuf>) {
 
 /// How a bundle file is cached: its name changes with its content.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The bundle's files — those named by their hash — compressed once, at
+/// the best quality: the WebAssembly takes seconds at brotli's quality
+/// 11, so it is done on a thread started with the server. Until a file is
+/// ready it is sent as actix-files sends it, gzipped on every request.
+#[derive(Clone, Debug, Default)]
+pub struct Bundle {
+    /// By request path (`/name`).
+    files: Arc<RwLock<HashMap<String, Arc<BundleFile>>>>,
+    pending: Arc<AtomicUsize>,
+}
+
+/// A compressed bundle file.
+#[derive(Debug)]
+struct BundleFile {
+    content_type: String,
+    body: Compressed,
+}
+
+impl Bundle {
+    /// Compresses every bundle file directly in `dist` into memory, and
+    /// returns how many it keeps: a file that compresses by less than a
+    /// tenth (an image) is left to actix-files.
+    pub fn compress(&self, dist: &Path) -> std::io::Result<usize> {
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(dist)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_hashed_asset(&name) && entry.file_type()?.is_file() {
+                names.push(name);
+            }
+        }
+        self.pending.fetch_add(names.len(), Ordering::SeqCst);
+        let mut kept = 0;
+        for name in names {
+            let raw = std::fs::read(dist.join(&name));
+            self.pending.fetch_sub(1, Ordering::SeqCst);
+            let raw = raw?;
+            let body = Compressed::new(raw, Effort::Best);
+            if !body.worth_it() {
+                continue;
+            }
+            let extension = name.rsplit('.').next().unwrap_or_default();
+            let content_type = actix_files::file_extension_to_mime(extension).to_string();
+            if let Ok(mut files) = self.files.write() {
+                files.insert(
+                    format!("/{name}"),
+                    Arc::new(BundleFile { content_type, body }),
+                );
+                kept += 1;
+            }
+        }
+        Ok(kept)
+    }
+
+    /// [`Bundle::compress`] on a thread of its own; logs when done.
+    pub fn compress_in_background(&self, dist: PathBuf) {
+        let bundle = self.clone();
+        // Counted at once, so `/healthz` never reads 0 before the thread
+        // has listed the files.
+        bundle.pending.fetch_add(1, Ordering::SeqCst);
+        std::thread::spawn(move || {
+            let result = bundle.compress(&dist);
+            bundle.pending.fetch_sub(1, Ordering::SeqCst);
+            match result {
+                Ok(kept) => log::info!("bundle: {kept} files compressed"),
+                Err(e) => log::warn!(
+                    "bundle in {}: {e}; its files are compressed on every request",
+                    dist.display()
+                ),
+            }
+        });
+    }
+
+    /// How many files are still being compressed (or listed).
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::SeqCst)
+    }
+
+    fn get(&self, path: &str) -> Option<Arc<BundleFile>> {
+        self.files.read().ok()?.get(path).cloned()
+    }
+}
+
+/// The compressed bundle file a `GET` or `HEAD` of `req` asks for, with
+/// its name, if it is ready.
+fn compressed(req: &ServiceRequest) -> Option<(String, Arc<BundleFile>)> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let file = req
+        .app_data::<web::Data<AppState>>()?
+        .bundle
+        .get(req.path())?;
+    let name = req.path().trim_start_matches('/').to_string();
+    Some((name, file))
+}
 
 /// Whether `path` names a file of the bundle, whose name trunk gives the
 /// hash of its content (`style-9d9607b1fd55d38e.css`,

@@ -5,21 +5,18 @@
 //! memory raw and compressed; the server warms this cache with the latest
 //! release's base tiles before it listens, and with its split tiles in
 //! the background after (`/healthz` says how many are left). Brotli is preferred when the client accepts
-//! it, then gzip; each variant has its own strong ETag, as its bytes
-//! differ.
+//! it, then gzip (see [`super::encoding`]).
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use shared::tile::MEDIA_TYPE;
 
+use super::encoding::Compressed;
+pub use super::encoding::Effort;
 use super::ApiError;
 use crate::auth::Scope;
 use crate::startup::AppState;
@@ -29,9 +26,7 @@ use crate::startup::AppState;
 pub struct CachedTile {
     /// The scope of a closed tile; `None` for a public one.
     scope: Option<Scope>,
-    raw: web::Bytes,
-    gzip: web::Bytes,
-    brotli: web::Bytes,
+    body: Compressed,
 }
 
 /// One tile's place in the cache: filled once, by whoever comes first;
@@ -99,82 +94,25 @@ impl TileCache {
     }
 }
 
-/// How hard a public tile is compressed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Effort {
-    /// The best compression, before any visitor asks (at start-up and in
-    /// the background): Brotli's quality 11 takes seconds for a large
-    /// tile.
-    Best,
-    /// Quickly, for a request that found the tile not compressed yet: the
-    /// visitor waits for it, and four such requests at quality 11 on two
-    /// cores took up to 24 s each.
-    Quick,
-}
-
 impl CachedTile {
     /// A public tile is compressed once for every visitor, at the best
     /// quality when there is time; a closed one for the few of its scope,
     /// and there are thousands: quickly.
     fn compress(raw: Vec<u8>, scope: Option<Scope>, effort: Effort) -> CachedTile {
-        let (gzip_level, brotli_quality) = match (&scope, effort) {
-            (None, Effort::Best) => (Compression::best(), 11),
-            _ => (Compression::default(), 5),
+        let effort = if scope.is_none() {
+            effort
+        } else {
+            Effort::Quick
         };
-        let in_memory = "compressing into memory cannot fail";
-        let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 4), gzip_level);
-        gz.write_all(&raw).expect(in_memory);
         CachedTile {
-            gzip: gz.finish().expect(in_memory).into(),
-            brotli: crate::tile::brotli_at(&raw, brotli_quality)
-                .expect(in_memory)
-                .into(),
+            body: Compressed::new(raw, effort),
             scope,
-            raw: raw.into(),
         }
     }
 }
 
 fn is_tile_id(id: &str) -> bool {
     id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// How a tile is sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Encoding {
-    Identity,
-    Gzip,
-    Brotli,
-}
-
-/// Whether `Accept-Encoding` accepts `coding` (a q-value of 0 refuses).
-fn accepts(req: &HttpRequest, coding: &str) -> bool {
-    req.headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|token| {
-            let mut parts = token.trim().split(';');
-            let name = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q == 0.0)
-            });
-            name.eq_ignore_ascii_case(coding) && !refused
-        })
-}
-
-/// Brotli if accepted, else gzip if accepted, else the raw bytes.
-fn negotiate(req: &HttpRequest) -> Encoding {
-    if accepts(req, "br") {
-        Encoding::Brotli
-    } else if accepts(req, "gzip") {
-        Encoding::Gzip
-    } else {
-        Encoding::Identity
-    }
 }
 
 /// Compresses a tile into the cache. Brotli at its best quality takes a
@@ -249,23 +187,6 @@ pub async fn tile(
         }
     };
 
-    let encoding = negotiate(&req);
-    let etag = match encoding {
-        Encoding::Brotli => format!("\"{id}.br\""),
-        Encoding::Gzip => format!("\"{id}.gz\""),
-        Encoding::Identity => format!("\"{id}\""),
-    };
-    let not_modified = req
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == etag || t.trim() == "*");
-    let mut response = if not_modified {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
     // A closed tile is for its caller only: not kept by shared caches,
     // nor by the browser once the session ends.
     let (cache, vary) = match cached.scope {
@@ -275,53 +196,18 @@ pub async fn tile(
             "Accept-Encoding, Cookie, Authorization",
         ),
     };
-    response
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, cache))
-        .insert_header((header::VARY, vary));
-    if not_modified {
-        return Ok(response.finish());
-    }
-    response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE)));
-    Ok(match encoding {
-        Encoding::Brotli => response
-            .insert_header((header::CONTENT_ENCODING, "br"))
-            .body(cached.brotli.clone()),
-        Encoding::Gzip => response
-            .insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(cached.gzip.clone()),
-        Encoding::Identity => response.body(cached.raw.clone()),
-    })
+    Ok(cached.body.respond(&req, &id, MEDIA_TYPE, cache, vary))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::test::TestRequest;
 
     #[test]
     fn tile_ids_are_sha256_hex() {
         assert!(is_tile_id(&"a1".repeat(32)));
         assert!(!is_tile_id(&"A1".repeat(32)));
         assert!(!is_tile_id("../etc/passwd"));
-    }
-
-    #[test]
-    fn encodings_are_negotiated_with_q_values() {
-        let req = |v: &str| {
-            TestRequest::default()
-                .insert_header((header::ACCEPT_ENCODING, v))
-                .to_http_request()
-        };
-        assert_eq!(negotiate(&req("gzip, deflate, br")), Encoding::Brotli);
-        assert_eq!(negotiate(&req("br;q=0, GZIP;q=0.5")), Encoding::Gzip);
-        assert_eq!(negotiate(&req("gzip;q=0.000")), Encoding::Identity);
-        assert_eq!(negotiate(&req("br")), Encoding::Brotli);
-        assert_eq!(negotiate(&req("deflate")), Encoding::Identity);
-        assert_eq!(
-            negotiate(&TestRequest::default().to_http_request()),
-            Encoding::Identity
-        );
     }
 
     #[test]
