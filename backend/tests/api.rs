@@ -625,6 +625,51 @@ async fn the_same_batch_twice_adds_nothing_the_second_time() {
 }
 
 #[actix_web::test]
+async fn a_cpr_number_in_a_batch_id_or_file_name_is_never_kept_or_shown() {
+    let (state, store, _dir) = state().await;
+    let app = test::init_service(app(state)).await;
+    let (extracts, _) = population(60, 29);
+    let ydr = std::fs::read(extracts.path().join("ydr.csv")).expect("read");
+
+    // A batch id that may be a CPR number is refused, unshown; nothing is
+    // stored.
+    for id in ["ydr-0101801234", "010180-1234"] {
+        let req = post_csv("ydr", "ydr.csv", ydr.clone())
+            .insert_header(("Idempotency-Key", id))
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{id}");
+        let body: ErrorBody = test::read_body_json(res).await;
+        assert_eq!(body.error, "bad_batch_id", "{id}");
+        assert!(body.message.contains("CPR number"), "{}", body.message);
+        assert!(!body.message.contains("1234"), "{}", body.message);
+    }
+    assert_eq!(register_rows(&store, RegisterId::Ydr).await, 0);
+
+    // A file name's digits that may be a CPR number are masked in the
+    // report and the ledger; ten digits that are no date are kept.
+    let req = post_csv("ydr", "ydr 010180-1234 1732500000.csv", ydr)
+        .insert_header(("Idempotency-Key", "ydr-2024-11-25"))
+        .to_request();
+    let res = test::call_service(&app, req).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let report: IngestReport = test::read_body_json(res).await;
+    assert_eq!(report.batch_id, "ydr-2024-11-25");
+    let masked = "ydr ******-**** 1732500000.csv";
+    assert_eq!(report.file, masked);
+    let info: BatchInfo = test::call_and_read_body_json(
+        &app,
+        TestRequest::get()
+            .uri("/api/ingest/batches/ydr-2024-11-25")
+            .peer_addr(local())
+            .to_request(),
+    )
+    .await;
+    assert_eq!(info.file, masked);
+    assert!(register_rows(&store, RegisterId::Ydr).await > 0);
+}
+
+#[actix_web::test]
 async fn a_file_unusable_as_a_whole_is_rejected_whatever_the_threshold() {
     let (state, store, _dir) = state().await;
     let app = test::init_service(app(state)).await;

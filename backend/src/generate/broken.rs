@@ -290,6 +290,16 @@ pub fn write(
         &mut cases,
     )?;
 
+    // A CPR number where free text goes (a product name): refused, not
+    // stored, and not shown in the reason.
+    let mut rows = samples(written, Lsr, 3);
+    set(&mut rows, 1, Lsr, "product", "Contalgin 010180-1234");
+    put(
+        csv_case(Lsr, "cpr_in_text", vec![(3, "product", "CPR number")]),
+        csv(Lsr.def(), &rows),
+        &mut cases,
+    )?;
+
     // Structure.
     let rows = samples(written, Ssr, 3);
     let drop = position(Ssr, "contact_type");

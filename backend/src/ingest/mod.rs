@@ -27,7 +27,7 @@ use shared::api::{BatchStatus, IngestReport, RowError};
 use shared::register::RegisterId;
 
 pub use extract::{Rejected, Summary, MAX_REPORTED_ERRORS};
-pub use pseudonym::{Cpr, Pseudonym, PseudonymKey};
+pub use pseudonym::{cpr_like_spans, mask_cpr_like, Cpr, Pseudonym, PseudonymKey};
 pub use validate::{mask_cpr_like_parts, quote, KeyCheck, Rows, Validator, Value};
 
 use crate::store::{BatchRecord, Store, StoreError};
@@ -197,6 +197,12 @@ pub enum IngestError {
     /// The batch id is not usable as a key.
     #[error("batch id must be 1–128 characters of A–Z, a–z, 0–9, '-', '_' or '.'")]
     BadBatchId,
+    /// The batch id holds what may be a CPR number; it is not shown.
+    #[error(
+        "batch id holds ten digits that begin with a date, as a CPR number does; \
+         it would be kept and shown, so choose another (nothing was stored)"
+    )]
+    CprLikeBatchId,
     /// The extract could not be read.
     #[error("{file}: cannot read the extract: {io}")]
     Read {
@@ -241,6 +247,11 @@ pub async fn ingest(
     batch: Batch,
 ) -> Result<IngestReport, IngestError> {
     let started_at = now();
+    // The caller's file name is kept in the ledger and shown in reports.
+    let batch = Batch {
+        file_name: mask_cpr_like(&batch.file_name).into_owned(),
+        ..batch
+    };
     let read_error = |io| IngestError::Read {
         file: batch.file_name.clone(),
         io,
@@ -263,8 +274,9 @@ pub async fn ingest(
         }
     };
     let batch_id = match &batch.batch_id {
-        Some(id) if valid_batch_id(id) => id.clone(),
-        Some(_) => return Err(IngestError::BadBatchId),
+        Some(id) if !valid_batch_id(id) => return Err(IngestError::BadBatchId),
+        Some(id) if !cpr_like_spans(id).is_empty() => return Err(IngestError::CprLikeBatchId),
+        Some(id) => id.clone(),
         None => content_sha256.clone(),
     };
     let register = batch.register.def();

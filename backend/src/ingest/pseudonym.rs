@@ -46,6 +46,64 @@ impl Cpr {
     }
 }
 
+/// Where `text` holds what may be a CPR number: ten digits, or six, `-`
+/// and four, not part of a longer run of digits, whose first six are a
+/// date as [`Cpr::parse`] reads it. Ten digits that are no date (a
+/// timestamp in seconds, say) are not found. Byte ranges, in order.
+pub fn cpr_like_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let digits_from = |at: usize| {
+        bytes[at.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let run = digits_from(at);
+        let end = at + run;
+        let len = match run {
+            10 => Some(10),
+            6 if bytes.get(end) == Some(&b'-') && digits_from(end + 1) == 4 => Some(11),
+            _ => None,
+        };
+        match len {
+            Some(len) if Cpr::parse(&text[at..at + len]).is_ok() => {
+                spans.push(at..at + len);
+                at += len;
+            }
+            _ => at = end,
+        }
+    }
+    spans
+}
+
+/// `text` with the digits of what may be a CPR number (see
+/// [`cpr_like_spans`]) masked: for a name the caller chose, such as an
+/// extract's file name, which is kept in the ledger and shown in reports.
+pub fn mask_cpr_like(text: &str) -> std::borrow::Cow<'_, str> {
+    let spans = cpr_like_spans(text);
+    if spans.is_empty() {
+        return text.into();
+    }
+    let mut masked = text.to_string().into_bytes();
+    for span in spans {
+        for b in &mut masked[span] {
+            if b.is_ascii_digit() {
+                *b = b'*';
+            }
+        }
+    }
+    String::from_utf8(masked)
+        .expect("ASCII digits replaced by an ASCII character")
+        .into()
+}
+
 impl fmt::Debug for Cpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Cpr(<redacted>)")
@@ -190,6 +248,41 @@ mod tests {
 
     fn key(byte: u8) -> PseudonymKey {
         PseudonymKey::from_bytes([byte; 32])
+    }
+
+    #[test]
+    fn numbers_that_may_be_cpr_numbers_are_found_inside_other_text() {
+        fn found(text: &str) -> Vec<&str> {
+            cpr_like_spans(text)
+                .into_iter()
+                .map(|span| &text[span])
+                .collect()
+        }
+        assert_eq!(found("0101801234"), ["0101801234"]);
+        assert_eq!(found("lpr_010180-1234.csv"), ["010180-1234"]);
+        assert_eq!(
+            found("a3110601234b and 2902801234"),
+            ["3110601234", "2902801234"]
+        );
+        // A replacement number's day is above 60.
+        assert_eq!(found("x6101801234"), ["6101801234"]);
+        // Not a date, or not ten digits on their own.
+        for text in [
+            "1732500000",
+            "0113801234",
+            "0001801234",
+            "01018012345",
+            "20240101T120000",
+            "010180-12345",
+            "0101801-1234",
+            "batch-2024-11-25",
+            "",
+        ] {
+            assert_eq!(found(text), Vec::<&str>::new(), "{text}");
+        }
+        assert_eq!(mask_cpr_like("lpr 010180-1234.csv"), "lpr ******-****.csv");
+        assert_eq!(mask_cpr_like("æøå0101801234ü"), "æøå**********ü");
+        assert_eq!(mask_cpr_like("lpr-2024.csv"), "lpr-2024.csv");
     }
 
     #[test]

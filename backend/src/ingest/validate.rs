@@ -602,6 +602,15 @@ impl Validator {
                 if s.len() > max_len && s.chars().count() > max_len {
                     return Err(format!("longer than {max_len} characters"));
                 }
+                // A name or a unit with a CPR number in it is a mistake
+                // whose digits must not be stored. (Counting digits first
+                // is one vectorised pass over a product name of `lsr`.)
+                if s.len() >= 10
+                    && s.bytes().filter(u8::is_ascii_digit).count() >= 10
+                    && !super::cpr_like_spans(s).is_empty()
+                {
+                    return Err(CPR_IN_TEXT.to_string());
+                }
                 text(s)
             }
         })
@@ -718,6 +727,10 @@ const QUOTED_CHARS: usize = 40;
 
 /// A value with this many digits or more could be a CPR number.
 const CPR_LIKE_DIGITS: usize = 9;
+
+/// Why a free text holding what may be a CPR number is refused.
+const CPR_IN_TEXT: &str = "holds ten digits that begin with a date, as a CPR number does \
+     (not shown); a CPR number belongs only in the person column";
 
 /// Whether `text` holds enough digits (of any script) to be a CPR number
 /// in some notation: ten digits, six and four with something between,
@@ -1014,6 +1027,27 @@ mod tests {
             for part in ["101801234", "010180", "1234"] {
                 assert!(!reason.contains(part), "{field}: {reason}");
             }
+        }
+    }
+
+    #[test]
+    fn free_text_holding_what_may_be_a_cpr_number_is_refused_unshown() {
+        let row = |product: &str| format!("0101801234,2024-01-05,N02AA01,{product},100,33.3,,0\n");
+        let csv = format!(
+            "cpr,redemption_date,atc,product,package_size,ddd,prescriber,depot\n{}{}{}{}",
+            row("Contalgin 0202803456"),
+            row("Contalgin 020280-3456 depot"),
+            // Ten digits that are no date, and a date with fewer digits.
+            row("Contalgin 1732500000"),
+            row("Contalgin 020280"),
+        );
+        let (rows, errors) = check(RegisterId::Lsr, &csv, &[]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(text_at(&rows, 0, 3), "Contalgin 1732500000");
+        assert_eq!(fields(&errors), vec![(2, "product"), (3, "product")]);
+        for (_, _, reason) in &errors {
+            assert_eq!(reason, CPR_IN_TEXT);
+            assert!(!reason.chars().any(|c| c.is_ascii_digit()), "{reason}");
         }
     }
 

@@ -32,7 +32,9 @@ pub const MAX_BAD_ROWS_HEADER: &str = "X-Max-Bad-Rows";
 impl ResponseError for IngestError {
     fn status_code(&self) -> StatusCode {
         match self {
-            IngestError::Rejected { .. } | IngestError::BadBatchId => StatusCode::BAD_REQUEST,
+            IngestError::Rejected { .. }
+            | IngestError::BadBatchId
+            | IngestError::CprLikeBatchId => StatusCode::BAD_REQUEST,
             IngestError::BatchIdConflict { .. } => StatusCode::CONFLICT,
             IngestError::Read { .. } | IngestError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -42,7 +44,9 @@ impl ResponseError for IngestError {
         let (error, message) = match self {
             IngestError::Rejected { .. } => ("invalid_batch", self.to_string()),
             IngestError::BatchIdConflict { .. } => ("batch_id_conflict", self.to_string()),
-            IngestError::BadBatchId => ("bad_batch_id", self.to_string()),
+            IngestError::BadBatchId | IngestError::CprLikeBatchId => {
+                ("bad_batch_id", self.to_string())
+            }
             IngestError::Read { .. } | IngestError::Store(_) => {
                 // Details go to the log, never to the client.
                 log::error!("ingest: {self}");
@@ -116,7 +120,11 @@ pub async fn ingest(
         ExtractFormat::Csv => format!("{}.csv", register.key()),
         ExtractFormat::ArrowIpc => format!("{}.arrows", register.key()),
     };
-    let file_name = header_text(FILE_NAME_HEADER).unwrap_or(&default_name);
+    // Kept in the ledger and shown in reports: no CPR number in it.
+    let file_name = header_text(FILE_NAME_HEADER).map_or(default_name.clone().into(), |name| {
+        ingest::mask_cpr_like(name)
+    });
+    let file_name = file_name.as_ref();
     let max_bad_rows = match header_text(MAX_BAD_ROWS_HEADER) {
         None => state.max_bad_rows,
         Some(text) => match text.trim().parse() {
