@@ -8,8 +8,12 @@
 //   on one line each;
 // - printed, a page shows its heading, figures and the synthetic-data
 //   notice, and no menu, button or form control;
+// - a table's scroll region is a Tab stop while it scrolls, not while
+//   its table fits;
 // - the page names its icon (no request for /favicon.ico, which would be
-//   answered with the whole page).
+//   answered with the whole page);
+// - the bundle arrives brotli-compressed, once the server has compressed
+//   it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -66,6 +70,19 @@ async function open(page, path) {
   await page.waitForFunction(() => !document.querySelector('.loading') && document.querySelector('main h1'));
 }
 
+/**
+ * Asserts that each table's scroll region is a Tab stop exactly while it
+ * scrolls; returns whether each scrolls.
+ */
+async function checkTabStops(page, label) {
+  const stops = await page.locator('.table-scroll').evaluateAll((all) =>
+    all.map((e) => ({ scrolls: e.scrollWidth > e.clientWidth, stop: e.tabIndex === 0, name: e.getAttribute('aria-label') })),
+  );
+  const wrong = stops.filter((s) => s.scrolls !== s.stop).map((s) => `${s.name}: scrolls ${s.scrolls}, Tab stop ${s.stop}`);
+  assert.deepEqual(wrong, [], label);
+  return stops.map((s) => s.scrolls);
+}
+
 /** axe-core's violations on the page as it is, one line each. */
 async function violations(page) {
   await page.addScriptTag({ path: AXE });
@@ -117,11 +134,13 @@ for (const size of WIDTHS) {
   test(`every public page at ${size[0]} px: axe, tables, print`, async () => {
     const ctx = await context(size);
     const page = await ctx.newPage();
+    let regions = 0;
     for (const path of PUBLIC_PAGES) {
       await open(page, path);
       await page.locator('details.table-twin').evaluateAll((all) => all.forEach((d) => (d.open = true)));
       await audit(page, `${path} at ${size[0]} px`);
       await checkPrint(page, `${path} at ${size[0]} px`);
+      regions += (await checkTabStops(page, `${path} at ${size[0]} px`)).length;
       if (size[0] < 480) {
         const wide = await page.locator('.table-block .table-scroll').evaluateAll((all) =>
           all
@@ -152,10 +171,12 @@ for (const size of WIDTHS) {
     await open(page, '/om-data');
     await page.locator('details.definition-card').evaluateAll((all) => all.forEach((d) => (d.open = true)));
     await audit(page, `/om-data with every register open at ${size[0]} px`);
+    assert.ok(regions > PUBLIC_PAGES.length, `only ${regions} tables' scroll regions checked`);
     await ctx.close();
   });
 
-  test(`the closed pages at ${size[0]} px: axe, print`, async () => {
+  test(`the closed pages at ${size[0]} px: axe, Tab stops, print`, async () => {
+    const scrolling = [];
     for (const [role, org, paths] of [
       ['municipality', '0751', ['/lukket', '/avanceret', '/lukket?lang=en']],
       ['gp_practice', null, ['/klyngeindsigt', '/klyngeindsigt/indsats', '/praksisindsigt', '/praksisindsigt/indsats']],
@@ -167,10 +188,14 @@ for (const size of WIDTHS) {
       for (const path of paths) {
         await open(page, path);
         await audit(page, `${path} as ${role} ${org ?? ''} at ${size[0]} px`);
+        scrolling.push(...(await checkTabStops(page, `${path} as ${role} at ${size[0]} px`)).filter((s) => s));
         await checkPrint(page, `${path} as ${role} ${org ?? ''} at ${size[0]} px`);
       }
       await ctx.close();
     }
+    // The widest tables of the closed pages scroll (and are Tab stops):
+    // both cases are checked.
+    assert.ok(scrolling.length > 0, 'no table scrolls');
   });
 }
 
