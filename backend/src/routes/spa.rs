@@ -134,7 +134,8 @@ struct BundleFile {
 impl Bundle {
     /// Compresses every bundle file directly in `dist` into memory, and
     /// returns how many it keeps: a file that compresses by less than a
-    /// tenth (an image) is left to actix-files.
+    /// tenth (an image), or cannot be read (logged), is left to
+    /// actix-files.
     pub fn compress(&self, dist: &Path) -> std::io::Result<usize> {
         let mut names = Vec::new();
         for entry in std::fs::read_dir(dist)? {
@@ -147,22 +148,22 @@ impl Bundle {
         self.pending.fetch_add(names.len(), Ordering::SeqCst);
         let mut kept = 0;
         for name in names {
-            let raw = std::fs::read(dist.join(&name));
+            match std::fs::read(dist.join(&name)) {
+                Ok(raw) => {
+                    let body = Compressed::new(raw, Effort::Best);
+                    let extension = name.rsplit('.').next().unwrap_or_default();
+                    let content_type = actix_files::file_extension_to_mime(extension).to_string();
+                    if body.worth_it() {
+                        if let Ok(mut files) = self.files.write() {
+                            let file = Arc::new(BundleFile { content_type, body });
+                            files.insert(format!("/{name}"), file);
+                            kept += 1;
+                        }
+                    }
+                }
+                Err(e) => log::warn!("bundle file {name}: {e}"),
+            }
             self.pending.fetch_sub(1, Ordering::SeqCst);
-            let raw = raw?;
-            let body = Compressed::new(raw, Effort::Best);
-            if !body.worth_it() {
-                continue;
-            }
-            let extension = name.rsplit('.').next().unwrap_or_default();
-            let content_type = actix_files::file_extension_to_mime(extension).to_string();
-            if let Ok(mut files) = self.files.write() {
-                files.insert(
-                    format!("/{name}"),
-                    Arc::new(BundleFile { content_type, body }),
-                );
-                kept += 1;
-            }
         }
         Ok(kept)
     }
