@@ -417,16 +417,24 @@ test('"Om data" lists every measure of the catalogue with its formula, in both l
     assert.equal((await page.locator(`h2#${id}`).textContent()).trim(), heading);
     assert.match(await page.locator(`h2#${id} + p`).textContent(), new RegExp(words));
   }
-  for (const register of catalog.registers) {
-    const fields = await page.locator(`#register-${register.key} tbody code`).allTextContents();
-    assert.deepEqual(fields, register.columns.map((c) => c.name));
-  }
+  // Every register's fields, each described in the page's language.
+  const describedIn = async (lang) => {
+    for (const register of catalog.registers) {
+      const fields = await page.locator(`#register-${register.key} tbody code`).allTextContents();
+      assert.deepEqual(fields, register.columns.map((c) => c.name));
+      const docs = await page.locator(`#register-${register.key} tbody small`).allTextContents();
+      assert.deepEqual(docs, register.columns.map((c) => c.doc[lang]), `${register.key} in ${lang}`);
+    }
+  };
+  await describedIn('da');
+  assert.match(await page.locator('#register-cpr tbody').textContent(), /pseudonymiseres ved modtagelsen/);
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { level: 1, name: 'About the data' }).waitFor();
   assert.match(page.url(), /\/om-data\?lang=en$/);
   for (const measure of catalog.measures) {
     assert.equal((await page.locator(`section#${measure.key} h4`).textContent()).trim(), measure.label.en);
   }
+  await describedIn('en');
   // Unknown addresses answer with the portal's own "not found" page.
   await page.goto(`${url}/findes-ikke`);
   await page.getByRole('heading', { level: 1, name: 'Siden findes ikke' }).waitFor();

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::text::Text;
+use crate::Lang;
 
 /// A source register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -201,18 +202,44 @@ impl Shape {
         }
     }
 
-    /// The shape in words, for error messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Shape::ProviderNumber => "a provider number of 6 digits",
-            Shape::SorId => "a SOR id of 6–18 digits",
-            Shape::Atc => "an ATC code at level 5 such as N02AA01",
-            Shape::SksDiagnosis => "an SKS diagnosis code such as DJ189",
-            Shape::SksDiagnosisList => "SKS diagnosis codes separated by |",
-            Shape::AddressId => "an address id of 1–36 letters, digits or -",
-            Shape::ShortCode => "a code of 1–32 letters, digits, '.', '_' or '-'",
-            Shape::ShortCodeList => "codes separated by |",
-        }
+    /// The shape in words, for error messages (in English) and the data
+    /// page.
+    pub fn describe(self, lang: Lang) -> &'static str {
+        let text = match self {
+            Shape::ProviderNumber => Text {
+                da: "et ydernummer på 6 cifre",
+                en: "a provider number of 6 digits",
+            },
+            Shape::SorId => Text {
+                da: "et SOR-id på 6–18 cifre",
+                en: "a SOR id of 6–18 digits",
+            },
+            Shape::Atc => Text {
+                da: "en ATC-kode på niveau 5, fx N02AA01",
+                en: "an ATC code at level 5 such as N02AA01",
+            },
+            Shape::SksDiagnosis => Text {
+                da: "en SKS-diagnosekode, fx DJ189",
+                en: "an SKS diagnosis code such as DJ189",
+            },
+            Shape::SksDiagnosisList => Text {
+                da: "SKS-diagnosekoder adskilt af |",
+                en: "SKS diagnosis codes separated by |",
+            },
+            Shape::AddressId => Text {
+                da: "et adresse-id på 1–36 bogstaver, cifre eller -",
+                en: "an address id of 1–36 letters, digits or -",
+            },
+            Shape::ShortCode => Text {
+                da: "en kode på 1–32 bogstaver, cifre, '.', '_' eller '-'",
+                en: "a code of 1–32 letters, digits, '.', '_' or '-'",
+            },
+            Shape::ShortCodeList => Text {
+                da: "koder adskilt af |",
+                en: "codes separated by |",
+            },
+        };
+        text.get(lang)
     }
 }
 
@@ -246,7 +273,7 @@ pub struct Column {
     /// against the store at ingestion).
     pub references: Option<(RegisterId, &'static str)>,
     /// What the column holds.
-    pub doc: &'static str,
+    pub doc: Text,
 }
 
 impl Column {
@@ -559,7 +586,7 @@ pub const REFERRAL_SOURCES: &[Code] = &[
     code("none", "Uden henvisning", "No referral"),
 ];
 
-const fn column(name: &'static str, kind: ColumnType, doc: &'static str) -> Column {
+const fn column(name: &'static str, kind: ColumnType, doc: Text) -> Column {
     Column {
         name,
         kind,
@@ -569,7 +596,7 @@ const fn column(name: &'static str, kind: ColumnType, doc: &'static str) -> Colu
     }
 }
 
-const fn optional(name: &'static str, kind: ColumnType, doc: &'static str) -> Column {
+const fn optional(name: &'static str, kind: ColumnType, doc: Text) -> Column {
     Column {
         name,
         kind,
@@ -583,7 +610,7 @@ const fn reference(
     name: &'static str,
     kind: ColumnType,
     to: (RegisterId, &'static str),
-    doc: &'static str,
+    doc: Text,
 ) -> Column {
     Column {
         name,
@@ -597,7 +624,7 @@ const fn reference(
 const CPR_COLUMN: Column = column(
     "cpr",
     ColumnType::Cpr,
-    "CPR number, 10 digits (DDMMYYSSSS, optional hyphen); pseudonymised at the door",
+    Text { da: "CPR-nummer, 10 cifre (DDMMYYSSSS, evt. med bindestreg); pseudonymiseres ved modtagelsen", en: "CPR number, 10 digits (DDMMYYSSSS, optional hyphen); pseudonymised at the door" },
 );
 const PROVIDER: ColumnType = ColumnType::Shaped {
     shape: Shape::ProviderNumber,
@@ -619,29 +646,29 @@ pub const REGISTERS: &[Register] = &[
         },
         row: "a hospital (SOR health institution) or one of its units",
         columns: &[
-            column("sor_id", SOR_ID, "SOR id of the institution or unit"),
-            column("name", ColumnType::Text { max_len: 200 }, "name"),
-            column("level", ColumnType::Code { codes: SOR_LEVELS }, "institution or unit"),
+            column("sor_id", SOR_ID, Text { da: "SOR-id for institutionen eller enheden", en: "SOR id of the institution or unit" }),
+            column("name", ColumnType::Text { max_len: 200 }, Text { da: "navn", en: "name" }),
+            column("level", ColumnType::Code { codes: SOR_LEVELS }, Text { da: "institution eller enhed", en: "institution or unit" }),
             column(
                 "institution_id",
                 SOR_ID,
-                "the SOR health institution (hospital) the unit belongs to; its own id for an institution",
+                Text { da: "den SOR-sundhedsinstitution (det sygehus), enheden hører under; for en institution dens eget id", en: "the SOR health institution (hospital) the unit belongs to; its own id for an institution" },
             ),
-            column("region", ColumnType::Region, "four-digit region code"),
+            column("region", ColumnType::Region, Text { da: "firecifret regionskode", en: "four-digit region code" }),
             column(
                 "municipality",
                 ColumnType::Municipality,
-                "municipality of the institution's address (units: their institution's)",
+                Text { da: "kommunen, institutionen har adresse i (for enheder: deres institutions)", en: "municipality of the institution's address (units: their institution's)" },
             ),
             optional(
                 "department_type",
                 ColumnType::Code { codes: DEPARTMENT_TYPES },
-                "type of department (units)",
+                Text { da: "afdelingstype (enheder)", en: "type of department (units)" },
             ),
             optional(
                 "specialty",
                 ColumnType::Code { codes: SPECIALTIES },
-                "main specialty (units)",
+                Text { da: "hovedspeciale (enheder)", en: "main specialty (units)" },
             ),
         ],
         key_columns: &["sor_id"],
@@ -660,26 +687,26 @@ pub const REGISTERS: &[Register] = &[
         },
         row: "a provider (practice) with its active period",
         columns: &[
-            column("provider_number", PROVIDER, "ydernummer"),
-            column("name", ColumnType::Text { max_len: 200 }, "practice name"),
+            column("provider_number", PROVIDER, Text { da: "ydernummer", en: "ydernummer" }),
+            column("name", ColumnType::Text { max_len: 200 }, Text { da: "praksisnavn", en: "practice name" }),
             column(
                 "provider_type",
                 ColumnType::Code { codes: PROVIDER_TYPES },
-                "general or specialist practice",
+                Text { da: "almen praksis eller speciallægepraksis", en: "general or specialist practice" },
             ),
             column(
                 "specialty",
                 ColumnType::Code { codes: SPECIALTIES },
-                "specialty (general_practice for GPs)",
+                Text { da: "speciale (general_practice for almen praksis)", en: "specialty (general_practice for GPs)" },
             ),
-            column("municipality", ColumnType::Municipality, "municipality of the practice"),
+            column("municipality", ColumnType::Municipality, Text { da: "kommunen, praksis ligger i", en: "municipality of the practice" }),
             optional(
                 "gp_cluster",
                 ColumnType::Integer { min: 1, max: 999 },
-                "GP cluster (klynge) id; required for general practice",
+                Text { da: "lægeklyngens id; skal udfyldes for almen praksis", en: "GP cluster (klynge) id; required for general practice" },
             ),
-            column("valid_from", ColumnType::Date, "first active day"),
-            optional("valid_to", ColumnType::Date, "first day no longer active; empty while active"),
+            column("valid_from", ColumnType::Date, Text { da: "første aktive dag", en: "first active day" }),
+            optional("valid_to", ColumnType::Date, Text { da: "første dag, hvor yderen ikke længere er aktiv; tom, så længe den er aktiv", en: "first day no longer active; empty while active" }),
         ],
         key_columns: &["provider_number"],
         rules: &[
@@ -700,11 +727,11 @@ pub const REGISTERS: &[Register] = &[
         },
         row: "an address that is a nursing home",
         columns: &[
-            column("address_id", ColumnType::Shaped { shape: Shape::AddressId }, "address id (as in CPR)"),
-            column("municipality", ColumnType::Municipality, "municipality of the nursing home"),
-            column("name", ColumnType::Text { max_len: 200 }, "name of the nursing home"),
-            column("valid_from", ColumnType::Date, "first day the address is a nursing home"),
-            optional("valid_to", ColumnType::Date, "first day it no longer is; empty while it is"),
+            column("address_id", ColumnType::Shaped { shape: Shape::AddressId }, Text { da: "adresse-id (som i CPR)", en: "address id (as in CPR)" }),
+            column("municipality", ColumnType::Municipality, Text { da: "plejehjemmets kommune", en: "municipality of the nursing home" }),
+            column("name", ColumnType::Text { max_len: 200 }, Text { da: "plejehjemmets navn", en: "name of the nursing home" }),
+            column("valid_from", ColumnType::Date, Text { da: "første dag, hvor adressen er en plejebolig", en: "first day the address is a nursing home" }),
+            optional("valid_to", ColumnType::Date, Text { da: "første dag, hvor den ikke længere er det; tom, så længe den er det", en: "first day it no longer is; empty while it is" }),
         ],
         key_columns: &["address_id"],
         rules: &[RowRule::NotBefore { later: "valid_to", earlier: "valid_from" }],
@@ -719,19 +746,19 @@ pub const REGISTERS: &[Register] = &[
         row: "a period of residence of a person, with the person's facts",
         columns: &[
             CPR_COLUMN,
-            column("birth_date", ColumnType::Date, "YYYY-MM-DD"),
-            column("sex", ColumnType::Code { codes: SEX }, "M or K"),
-            column("municipality", ColumnType::Municipality, "municipality of residence in the period"),
-            column("address_id", ColumnType::Shaped { shape: Shape::AddressId }, "address id of the residence"),
-            column("valid_from", ColumnType::Date, "first day of the residence"),
+            column("birth_date", ColumnType::Date, Text { da: "YYYY-MM-DD", en: "YYYY-MM-DD" }),
+            column("sex", ColumnType::Code { codes: SEX }, Text { da: "M eller K", en: "M or K" }),
+            column("municipality", ColumnType::Municipality, Text { da: "bopælskommune i perioden", en: "municipality of residence in the period" }),
+            column("address_id", ColumnType::Shaped { shape: Shape::AddressId }, Text { da: "boligens adresse-id", en: "address id of the residence" }),
+            column("valid_from", ColumnType::Date, Text { da: "første dag på adressen", en: "first day of the residence" }),
             optional(
                 "valid_to",
                 ColumnType::Date,
-                "the day the residence ended (moving day, or date of death, emigration or disappearance); empty while current",
+                Text { da: "dagen, hvor bopælen ophørte (flyttedag eller dato for død, udvandring eller forsvinden); tom for den nuværende", en: "the day the residence ended (moving day, or date of death, emigration or disappearance); empty while current" },
             ),
-            column("civil_status", ColumnType::Code { codes: CIVIL_STATUS }, "civil status"),
-            column("status", ColumnType::Code { codes: CPR_STATUS }, "CPR status code"),
-            optional("status_date", ColumnType::Date, "date of death, emigration or disappearance"),
+            column("civil_status", ColumnType::Code { codes: CIVIL_STATUS }, Text { da: "civilstand", en: "civil status" }),
+            column("status", ColumnType::Code { codes: CPR_STATUS }, Text { da: "CPR-statuskode", en: "CPR status code" }),
+            optional("status_date", ColumnType::Date, Text { da: "dato for død, udvandring eller forsvinden", en: "date of death, emigration or disappearance" }),
         ],
         key_columns: &["cpr", "valid_from"],
         rules: &[
@@ -754,9 +781,9 @@ pub const REGISTERS: &[Register] = &[
         row: "a period in which a person is listed with a practice",
         columns: &[
             CPR_COLUMN,
-            reference("provider_number", PROVIDER, YDR_PROVIDER, "the practice"),
-            column("valid_from", ColumnType::Date, "first listed day"),
-            optional("valid_to", ColumnType::Date, "first day no longer listed; empty while listed"),
+            reference("provider_number", PROVIDER, YDR_PROVIDER, Text { da: "praksis", en: "the practice" }),
+            column("valid_from", ColumnType::Date, Text { da: "første dag som tilmeldt", en: "first listed day" }),
+            optional("valid_to", ColumnType::Date, Text { da: "første dag, hvor personen ikke længere er tilmeldt; tom, så længe personen er tilmeldt", en: "first day no longer listed; empty while listed" }),
         ],
         key_columns: &["cpr", "valid_from"],
         rules: &[RowRule::NotBefore { later: "valid_to", earlier: "valid_from" }],
@@ -770,30 +797,30 @@ pub const REGISTERS: &[Register] = &[
         },
         row: "a hospital contact",
         columns: &[
-            column("contact_id", ColumnType::Shaped { shape: Shape::ShortCode }, "the contact's id"),
+            column("contact_id", ColumnType::Shaped { shape: Shape::ShortCode }, Text { da: "kontaktens id", en: "the contact's id" }),
             CPR_COLUMN,
-            column("start_time", ColumnType::Timestamp, "start of the contact"),
-            column("end_time", ColumnType::Timestamp, "end of the contact"),
-            reference("sor_unit", SOR_ID, (RegisterId::Sor, "sor_id"), "the unit (SOR) responsible"),
-            column("specialty", ColumnType::Code { codes: SPECIALTIES }, "the unit's specialty"),
+            column("start_time", ColumnType::Timestamp, Text { da: "kontaktens start", en: "start of the contact" }),
+            column("end_time", ColumnType::Timestamp, Text { da: "kontaktens afslutning", en: "end of the contact" }),
+            reference("sor_unit", SOR_ID, (RegisterId::Sor, "sor_id"), Text { da: "den ansvarlige enhed (SOR)", en: "the unit (SOR) responsible" }),
+            column("specialty", ColumnType::Code { codes: SPECIALTIES }, Text { da: "enhedens speciale", en: "the unit's specialty" }),
             column(
                 "department_type",
                 ColumnType::Code { codes: DEPARTMENT_TYPES },
-                "medical, surgical, psychiatric …",
+                Text { da: "medicinsk, kirurgisk, psykiatrisk …", en: "medical, surgical, psychiatric …" },
             ),
-            column("priority", ColumnType::Code { codes: PRIORITIES }, "acute or planned"),
-            column("sector", ColumnType::Code { codes: SECTORS }, "somatic or psychiatric"),
+            column("priority", ColumnType::Code { codes: PRIORITIES }, Text { da: "akut eller planlagt", en: "acute or planned" }),
+            column("sector", ColumnType::Code { codes: SECTORS }, Text { da: "somatisk eller psykiatrisk", en: "somatic or psychiatric" }),
             column(
                 "action_diagnosis",
                 ColumnType::Shaped { shape: Shape::SksDiagnosis },
-                "action diagnosis (aktionsdiagnose), SKS code",
+                Text { da: "aktionsdiagnose, SKS-kode", en: "action diagnosis (aktionsdiagnose), SKS code" },
             ),
             optional(
                 "secondary_diagnoses",
                 ColumnType::Shaped { shape: Shape::SksDiagnosisList },
-                "secondary diagnoses (bidiagnoser), separated by |",
+                Text { da: "bidiagnoser, adskilt af |", en: "secondary diagnoses (bidiagnoser), separated by |" },
             ),
-            column("rehabilitation_plan", ColumnType::Flag, "1 if a rehabilitation plan (genoptræningsplan) was issued"),
+            column("rehabilitation_plan", ColumnType::Flag, Text { da: "1, hvis der blev udarbejdet en genoptræningsplan", en: "1 if a rehabilitation plan (genoptræningsplan) was issued" }),
         ],
         key_columns: &["contact_id"],
         rules: &[RowRule::NotBefore { later: "end_time", earlier: "start_time" }],
@@ -808,12 +835,12 @@ pub const REGISTERS: &[Register] = &[
         row: "a service from general or specialist practice",
         columns: &[
             CPR_COLUMN,
-            column("contact_date", ColumnType::Date, "YYYY-MM-DD"),
-            reference("provider_number", PROVIDER, YDR_PROVIDER, "the provider (ydernummer)"),
+            column("contact_date", ColumnType::Date, Text { da: "YYYY-MM-DD", en: "YYYY-MM-DD" }),
+            reference("provider_number", PROVIDER, YDR_PROVIDER, Text { da: "yderen (ydernummer)", en: "the provider (ydernummer)" }),
             column(
                 "contact_type",
                 ColumnType::Code { codes: GP_CONTACT_TYPES },
-                "consultation | phone | email | video | other_in_person | home_visit",
+                Text { da: "consultation | phone | email | video | other_in_person | home_visit (konsultation, telefon, e-mail, video, andet fremmøde, sygebesøg)", en: "consultation | phone | email | video | other_in_person | home_visit" },
             ),
         ],
         key_columns: &[],
@@ -829,23 +856,23 @@ pub const REGISTERS: &[Register] = &[
         row: "a citizen's month of one municipal service",
         columns: &[
             CPR_COLUMN,
-            column("month", ColumnType::Month, "YYYY-MM"),
-            column("municipality", ColumnType::Municipality, "the reporting municipality"),
-            column("service", ColumnType::Code { codes: CARE_SERVICES }, "the service (paragraph of the law)"),
+            column("month", ColumnType::Month, Text { da: "YYYY-MM", en: "YYYY-MM" }),
+            column("municipality", ColumnType::Municipality, Text { da: "den indberettende kommune", en: "the reporting municipality" }),
+            column("service", ColumnType::Code { codes: CARE_SERVICES }, Text { da: "ydelsen (lovparagraf)", en: "the service (paragraph of the law)" }),
             optional(
                 "hours",
                 ColumnType::Decimal { min: 0.0, max: 744.0 },
-                "visited hours in the month (home help)",
+                Text { da: "visiterede timer i måneden (hjemmehjælp)", en: "visited hours in the month (home help)" },
             ),
             optional(
                 "conditions",
                 ColumnType::Shaped { shape: Shape::ShortCodeList },
-                "FSIII conditions (tilstande), separated by |",
+                Text { da: "FSIII-tilstande, adskilt af |", en: "FSIII conditions (tilstande), separated by |" },
             ),
             optional(
                 "interventions",
                 ColumnType::Shaped { shape: Shape::ShortCodeList },
-                "FSIII interventions (indsatser), separated by |",
+                Text { da: "FSIII-indsatser, adskilt af |", en: "FSIII interventions (indsatser), separated by |" },
             ),
         ],
         key_columns: &["cpr", "month", "service"],
@@ -865,8 +892,8 @@ pub const REGISTERS: &[Register] = &[
         row: "a person in a chronic group",
         columns: &[
             CPR_COLUMN,
-            column("chronic_group", ColumnType::Code { codes: CHRONIC_GROUPS }, "the chronic group"),
-            column("first_date", ColumnType::Date, "date the person first met the group's criteria"),
+            column("chronic_group", ColumnType::Code { codes: CHRONIC_GROUPS }, Text { da: "den kroniske gruppe", en: "the chronic group" }),
+            column("first_date", ColumnType::Date, Text { da: "dato, hvor personen første gang opfyldte gruppens kriterier", en: "date the person first met the group's criteria" }),
         ],
         key_columns: &["cpr", "chronic_group"],
         rules: &[],
@@ -881,20 +908,20 @@ pub const REGISTERS: &[Register] = &[
         row: "a redeemed prescription",
         columns: &[
             CPR_COLUMN,
-            column("redemption_date", ColumnType::Date, "YYYY-MM-DD"),
-            column("atc", ColumnType::Shaped { shape: Shape::Atc }, "ATC code, level 5"),
-            column("product", ColumnType::Text { max_len: 200 }, "product name"),
-            column("package_size", ColumnType::Integer { min: 1, max: 10_000 }, "units in the package"),
+            column("redemption_date", ColumnType::Date, Text { da: "YYYY-MM-DD", en: "YYYY-MM-DD" }),
+            column("atc", ColumnType::Shaped { shape: Shape::Atc }, Text { da: "ATC-kode, niveau 5", en: "ATC code, level 5" }),
+            column("product", ColumnType::Text { max_len: 200 }, Text { da: "produktnavn", en: "product name" }),
+            column("package_size", ColumnType::Integer { min: 1, max: 10_000 }, Text { da: "antal enheder i pakningen", en: "units in the package" }),
             column(
                 "ddd",
                 ColumnType::Decimal { min: 0.0, max: 100_000.0 },
-                "defined daily doses in the package (illustrative DDD table)",
+                Text { da: "definerede døgndoser i pakningen (illustrativ DDD-tabel)", en: "defined daily doses in the package (illustrative DDD table)" },
             ),
             Column {
                 required: false,
-                ..reference("prescriber", PROVIDER, YDR_PROVIDER, "prescribing provider, empty if not a practice")
+                ..reference("prescriber", PROVIDER, YDR_PROVIDER, Text { da: "ordinerende yder; tom, hvis det ikke er en praksis", en: "prescribing provider, empty if not a practice" })
             },
-            column("depot", ColumnType::Flag, "1 for a depot formulation"),
+            column("depot", ColumnType::Flag, Text { da: "1 for et depotpræparat", en: "1 for a depot formulation" }),
         ],
         key_columns: &[],
         rules: &[],
@@ -909,20 +936,20 @@ pub const REGISTERS: &[Register] = &[
         row: "a diagnosis or examination recorded in general practice",
         columns: &[
             CPR_COLUMN,
-            column("record_date", ColumnType::Date, "YYYY-MM-DD"),
-            reference("provider_number", PROVIDER, YDR_PROVIDER, "the practice"),
-            column("kind", ColumnType::Code { codes: AIM_KINDS }, "diagnosis or examination"),
+            column("record_date", ColumnType::Date, Text { da: "YYYY-MM-DD", en: "YYYY-MM-DD" }),
+            reference("provider_number", PROVIDER, YDR_PROVIDER, Text { da: "praksis", en: "the practice" }),
+            column("kind", ColumnType::Code { codes: AIM_KINDS }, Text { da: "diagnose eller undersøgelse", en: "diagnosis or examination" }),
             column(
                 "code",
                 ColumnType::Shaped { shape: Shape::ShortCode },
-                "ICPC-2 diagnosis code, or examination (hba1c, spirometry_fev1_fvc, systolic_bp …)",
+                Text { da: "ICPC-2-diagnosekode eller undersøgelse (hba1c, spirometry_fev1_fvc, systolic_bp …)", en: "ICPC-2 diagnosis code, or examination (hba1c, spirometry_fev1_fvc, systolic_bp …)" },
             ),
             optional(
                 "value",
                 ColumnType::Decimal { min: -1.0e9, max: 1.0e9 },
-                "the examination's result",
+                Text { da: "undersøgelsens resultat", en: "the examination's result" },
             ),
-            optional("unit", ColumnType::Text { max_len: 20 }, "the result's unit"),
+            optional("unit", ColumnType::Text { max_len: 20 }, Text { da: "resultatets enhed", en: "the result's unit" }),
         ],
         key_columns: &[],
         rules: &[RowRule::RequiredWhen {
@@ -941,18 +968,18 @@ pub const REGISTERS: &[Register] = &[
         row: "a contact with a specialist practice",
         columns: &[
             CPR_COLUMN,
-            column("contact_date", ColumnType::Date, "YYYY-MM-DD"),
-            reference("provider_number", PROVIDER, YDR_PROVIDER, "the specialist practice"),
-            column("specialty", ColumnType::Code { codes: SPECIALTIES }, "the practice's specialty"),
+            column("contact_date", ColumnType::Date, Text { da: "YYYY-MM-DD", en: "YYYY-MM-DD" }),
+            reference("provider_number", PROVIDER, YDR_PROVIDER, Text { da: "speciallægepraksis", en: "the specialist practice" }),
+            column("specialty", ColumnType::Code { codes: SPECIALTIES }, Text { da: "praksissens speciale", en: "the practice's specialty" }),
             optional(
                 "diagnosis",
                 ColumnType::Shaped { shape: Shape::SksDiagnosis },
-                "diagnosis, SKS code",
+                Text { da: "diagnose, SKS-kode", en: "diagnosis, SKS code" },
             ),
             column(
                 "referral_from",
                 ColumnType::Code { codes: REFERRAL_SOURCES },
-                "who referred the patient",
+                Text { da: "hvem der henviste patienten", en: "who referred the patient" },
             ),
         ],
         key_columns: &[],
@@ -1027,25 +1054,44 @@ impl GpContactType {
 
 impl ColumnType {
     /// The type in words, for documentation.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: Lang) -> String {
+        let da = lang == Lang::Da;
+        let pick = |da_text: &str, en_text: &str| if da { da_text } else { en_text }.to_string();
         match self {
-            ColumnType::Cpr => "CPR number (pseudonymised at the door)".into(),
-            ColumnType::Date => "date `YYYY-MM-DD`".into(),
-            ColumnType::Timestamp => "timestamp `YYYY-MM-DDTHH:MM[:SS]`".into(),
-            ColumnType::Month => "month `YYYY-MM`".into(),
-            ColumnType::Integer { min, max } => format!("whole number {min}–{max}"),
-            ColumnType::Decimal { min, max } => {
-                format!("decimal number {min}–{max} (`.` as decimal point)")
+            ColumnType::Cpr => pick(
+                "CPR-nummer (pseudonymiseres ved modtagelsen)",
+                "CPR number (pseudonymised at the door)",
+            ),
+            ColumnType::Date => pick("dato `YYYY-MM-DD`", "date `YYYY-MM-DD`"),
+            ColumnType::Timestamp => pick(
+                "tidspunkt `YYYY-MM-DDTHH:MM[:SS]`",
+                "timestamp `YYYY-MM-DDTHH:MM[:SS]`",
+            ),
+            ColumnType::Month => pick("måned `YYYY-MM`", "month `YYYY-MM`"),
+            ColumnType::Integer { min, max } => {
+                format!("{} {min}–{max}", pick("heltal", "whole number"))
             }
-            ColumnType::Flag => "`0` or `1`".into(),
+            ColumnType::Decimal { min, max } => format!(
+                "{} {min}–{max} ({})",
+                pick("decimaltal", "decimal number"),
+                pick("`.` som decimaltegn", "`.` as decimal point")
+            ),
+            ColumnType::Flag => pick("`0` eller `1`", "`0` or `1`"),
             ColumnType::Code { codes } => {
                 let list: Vec<String> = codes.iter().map(|c| format!("`{}`", c.code)).collect();
-                format!("code: {}", list.join(", "))
+                format!("{}: {}", pick("kode", "code"), list.join(", "))
             }
-            ColumnType::Municipality => "municipality code (one of the 98)".into(),
-            ColumnType::Region => "region code (1081–1085)".into(),
-            ColumnType::Shaped { shape } => shape.describe().into(),
-            ColumnType::Text { max_len } => format!("text, at most {max_len} characters"),
+            ColumnType::Municipality => pick(
+                "kommunekode (en af de 98)",
+                "municipality code (one of the 98)",
+            ),
+            ColumnType::Region => pick("regionskode (1081–1085)", "region code (1081–1085)"),
+            ColumnType::Shaped { shape } => shape.describe(lang).into(),
+            ColumnType::Text { max_len } => format!(
+                "{} {max_len} {}",
+                pick("tekst, højst", "text, at most"),
+                pick("tegn", "characters")
+            ),
         }
     }
 }
@@ -1076,7 +1122,7 @@ pub fn markdown() -> String {
         }
         out.push_str("| column | required | type | meaning |\n|---|---|---|---|\n");
         for c in r.columns {
-            let mut meaning = c.doc.to_string();
+            let mut meaning = c.doc.en.to_string();
             if let Some((to, name)) = c.references {
                 meaning.push_str(&format!("; must exist in `{}`.`{name}`", to.key()));
             }
@@ -1084,7 +1130,7 @@ pub fn markdown() -> String {
                 "| `{}` | {} | {} | {} |\n",
                 c.name,
                 if c.required { "yes" } else { "no" },
-                c.kind.describe().replace('|', "\\|"),
+                c.kind.describe(Lang::En).replace('|', "\\|"),
                 meaning.replace('|', "\\|")
             ));
         }
@@ -1210,6 +1256,31 @@ mod tests {
                 expected,
                 "{c:?}"
             );
+        }
+    }
+
+    #[test]
+    fn every_column_is_described_in_danish_too() {
+        // A format or a Danish term reads the same in both languages.
+        let same = ["ydernummer", "YYYY-MM", "YYYY-MM-DD"];
+        for r in REGISTERS {
+            for c in r.columns {
+                assert!(!c.doc.da.is_empty(), "{}.{}", r.key, c.name);
+                assert!(
+                    c.doc.da != c.doc.en || same.contains(&c.doc.en),
+                    "{}.{}: {:?} is not translated",
+                    r.key,
+                    c.name,
+                    c.doc.en
+                );
+                assert_ne!(
+                    c.kind.describe(Lang::Da),
+                    c.kind.describe(Lang::En),
+                    "{}.{}",
+                    r.key,
+                    c.name
+                );
+            }
         }
     }
 

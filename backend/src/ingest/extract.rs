@@ -171,7 +171,7 @@ impl Collector<'_> {
                     self.report(
                         1,
                         column.name,
-                        format!("missing column `{}` ({}){hint}", column.name, column.doc),
+                        format!("missing column `{}` ({}){hint}", column.name, column.doc.en),
                     )
                 }
             }
@@ -719,14 +719,20 @@ mod tests {
             kind: ColumnType::Integer { min: 0, max: 99 },
             required: true,
             references: None,
-            doc: "a number",
+            doc: shared::Text {
+                da: "a number",
+                en: "a number",
+            },
         },
         Column {
             name: "b",
             kind: ColumnType::Text { max_len: 9 },
             required: true,
             references: None,
-            doc: "text",
+            doc: shared::Text {
+                da: "text",
+                en: "text",
+            },
         },
     ];
 
@@ -938,14 +944,20 @@ mod tests {
                 kind: ColumnType::Date,
                 required: true,
                 references: None,
-                doc: "a date",
+                doc: shared::Text {
+                    da: "a date",
+                    en: "a date",
+                },
             },
             Column {
                 name: "t",
                 kind: ColumnType::Text { max_len: 9 },
                 required: false,
                 references: None,
-                doc: "text",
+                doc: shared::Text {
+                    da: "text",
+                    en: "text",
+                },
             },
         ];
         let read = |bytes: &[u8]| {

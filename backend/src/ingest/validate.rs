@@ -11,6 +11,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::geography;
 use shared::register::{ColumnType, Register, RowRule};
+use shared::Lang;
 
 use super::extract::Row;
 use super::pseudonym::{Cpr, PseudonymKey, Pseudonymiser};
@@ -591,7 +592,7 @@ impl Validator {
                     return Err(format!(
                         "malformed value {}: expected {}",
                         quote(s),
-                        shape.describe()
+                        shape.describe(Lang::En)
                     ));
                 }
                 text(s)

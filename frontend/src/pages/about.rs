@@ -153,7 +153,7 @@ pub fn about(props: &AboutProps) -> Html {
                                 { for r.columns.iter().map(|c| html! {
                                     <tr>
                                         <th scope="row"><code>{ c.name }</code></th>
-                                        <td>{ c.kind.describe() }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc }</small></td>
+                                        <td>{ c.kind.describe(lang) }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc.get(lang) }</small></td>
                                     </tr>
                                 }) }
                             </tbody>
