@@ -420,10 +420,12 @@ test('"Om data" lists every measure of the catalogue with its formula, in both l
   // Every register's fields, each described in the page's language.
   const describedIn = async (lang) => {
     for (const register of catalog.registers) {
-      const fields = await page.locator(`#register-${register.key} tbody code`).allTextContents();
+      const fields = await page.locator(`#register-${register.key} tbody th code`).allTextContents();
       assert.deepEqual(fields, register.columns.map((c) => c.name));
       const docs = await page.locator(`#register-${register.key} tbody small`).allTextContents();
       assert.deepEqual(docs, register.columns.map((c) => c.doc[lang]), `${register.key} in ${lang}`);
+      // Formats and codes are set as code, not quoted with backticks.
+      assert.doesNotMatch(await page.locator(`#register-${register.key} tbody`).textContent(), /`/, register.key);
     }
   };
   await describedIn('da');

@@ -153,7 +153,7 @@ pub fn about(props: &AboutProps) -> Html {
                                 { for r.columns.iter().map(|c| html! {
                                     <tr>
                                         <th scope="row"><code>{ c.name }</code></th>
-                                        <td>{ c.kind.describe(lang) }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc.get(lang) }</small></td>
+                                        <td>{ with_code(&c.kind.describe(lang)) }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc.get(lang) }</small></td>
                                     </tr>
                                 }) }
                             </tbody>
@@ -162,5 +162,19 @@ pub fn about(props: &AboutProps) -> Html {
                 </details>
             }) }
         </article>
+    }
+}
+
+/// `text` with each span between backticks — a format or a code, as the
+/// catalogue's descriptions mark them — set as code.
+fn with_code(text: &str) -> Html {
+    html! {
+        <>
+            { for text.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
+                html! { <code>{ part.to_string() }</code> }
+            } else {
+                html! { { part.to_string() } }
+            }) }
+        </>
     }
 }
