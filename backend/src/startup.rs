@@ -26,6 +26,8 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     /// Its bundle files, once compressed.
     pub bundle: routes::spa::Bundle,
+    /// Its page, compressed once per release.
+    pub pages: routes::spa::Pages,
     /// Default bad-row threshold of ingested batches.
     pub max_bad_rows: u64,
     /// Folder where uploads are spooled while they are ingested.
@@ -45,6 +47,7 @@ impl AppState {
             tiles: routes::tiles::TileCache::default(),
             dist,
             bundle: routes::spa::Bundle::default(),
+            pages: routes::spa::Pages::default(),
             max_bad_rows: 0,
             spool_dir: std::env::temp_dir(),
             auth: Auth::none(),

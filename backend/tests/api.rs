@@ -990,7 +990,9 @@ async fn the_page_carries_the_public_manifest_and_preloads_the_first_tile() {
     let get = |uri: &str| TestRequest::get().uri(uri).to_request();
 
     // Before any release: no manifest, no preload.
-    let page = test::call_and_read_body(&app, get("/")).await;
+    let res = test::call_service(&app, get("/")).await;
+    let first_tag = hv(&res, header::ETAG);
+    let page = test::read_body(res).await;
     assert_eq!(boot_of(&page), shared::api::Boot::default());
     assert!(!String::from_utf8_lossy(&page).contains("rel=\"preload\""));
 
@@ -1016,6 +1018,35 @@ async fn the_page_carries_the_public_manifest_and_preloads_the_first_tile() {
         "{page}"
     );
     assert!(page.find("tvaers-boot") < page.find("</head>"));
+    // The page is compressed once per release and revalidated by its tag:
+    // a new release, a new tag; the same release, `304`.
+    let with = |accept: &str, tag: &str| {
+        TestRequest::get()
+            .uri("/")
+            .insert_header((header::ACCEPT_ENCODING, accept))
+            .insert_header((header::IF_NONE_MATCH, tag))
+            .to_request()
+    };
+    let res = test::call_service(&app, with("br, gzip", "\"other\"")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(hv(&res, header::CONTENT_ENCODING), "br");
+    assert_eq!(hv(&res, header::CACHE_CONTROL), "no-cache");
+    let tag = hv(&res, header::ETAG);
+    assert!(tag.ends_with(".br\""), "{tag}");
+    assert_ne!(
+        tag.replace(".br", ""),
+        first_tag,
+        "a release changes the page's tag"
+    );
+    let packed = test::read_body(res).await;
+    let mut unpacked = String::new();
+    brotli::Decompressor::new(packed.as_ref(), 4096)
+        .read_to_string(&mut unpacked)
+        .expect("brotli");
+    assert_eq!(unpacked, page);
+    let res = test::call_service(&app, with("br, gzip", &tag)).await;
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(hv(&res, header::ETAG), tag);
     // Other pages and addresses with choices preload nothing, but carry
     // the manifest.
     for uri in ["/om-data", "/?measure=admissions"] {

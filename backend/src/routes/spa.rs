@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -227,10 +227,45 @@ fn is_hashed_asset(path: &str) -> bool {
     })
 }
 
+/// The page as last sent, compressed, by its tag (a hash of its bytes):
+/// it changes only with a release, and carries the whole public manifest
+/// (about 110 KB), so it is compressed once per release, not per request,
+/// and a reload is answered `304 Not Modified`.
+#[derive(Clone, Debug, Default)]
+pub struct Pages {
+    pages: Arc<Mutex<HashMap<String, Arc<Compressed>>>>,
+}
+
+impl Pages {
+    /// Pages of one release: the front page (with its preload) and the
+    /// others; a few more while a new release replaces one.
+    const KEPT: usize = 8;
+
+    fn get_or_compress(&self, body: String) -> (String, Arc<Compressed>) {
+        let tag = hex::encode(&Sha256::digest(body.as_bytes())[..12]);
+        let Ok(mut pages) = self.pages.lock() else {
+            return (
+                tag,
+                Arc::new(Compressed::new(body.into_bytes(), Effort::Quick)),
+            );
+        };
+        if let Some(page) = pages.get(&tag) {
+            return (tag, page.clone());
+        }
+        if pages.len() >= Self::KEPT {
+            pages.clear();
+        }
+        let page = Arc::new(Compressed::new(body.into_bytes(), Effort::Quick));
+        pages.insert(tag.clone(), page.clone());
+        (tag, page)
+    }
+}
+
 /// `index.html` for `req`, with its [`Boot`]. It changes with every
-/// release, so it is revalidated every time.
+/// release, so it is revalidated every time (by its `ETag`).
 async fn page(req: &HttpRequest, template: &str) -> HttpResponse {
-    let boot = match req.app_data::<web::Data<AppState>>() {
+    let state = req.app_data::<web::Data<AppState>>();
+    let boot = match state {
         Some(state) => boot(state).await,
         None => Boot::default(),
     };
@@ -248,10 +283,21 @@ async fn page(req: &HttpRequest, template: &str) -> HttpResponse {
                 .map(|t| t.url.clone())
         })
         .flatten();
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(with_boot(template, &boot, preload.as_deref()))
+    let body = with_boot(template, &boot, preload.as_deref());
+    let (tag, page) = match state {
+        Some(state) => state.pages.get_or_compress(body),
+        None => (
+            String::from("page"),
+            Arc::new(Compressed::new(body.into_bytes(), Effort::Quick)),
+        ),
+    };
+    page.respond(
+        req,
+        &tag,
+        "text/html; charset=utf-8",
+        "no-cache",
+        "Accept-Encoding",
+    )
 }
 
 /// The public manifest, as `GET /api/manifest` answers a caller without
