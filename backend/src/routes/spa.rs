@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -151,9 +151,10 @@ impl Bundle {
             match std::fs::read(dist.join(&name)) {
                 Ok(raw) => {
                     let body = Compressed::new(raw, Effort::Best);
-                    let extension = name.rsplit('.').next().unwrap_or_default();
-                    let content_type = actix_files::file_extension_to_mime(extension).to_string();
                     if body.worth_it() {
+                        let extension = name.rsplit('.').next().unwrap_or_default();
+                        let content_type =
+                            actix_files::file_extension_to_mime(extension).to_string();
                         if let Ok(mut files) = self.files.write() {
                             let file = Arc::new(BundleFile { content_type, body });
                             files.insert(format!("/{name}"), file);
@@ -243,20 +244,15 @@ impl Pages {
 
     fn get_or_compress(&self, body: String) -> (String, Arc<Compressed>) {
         let tag = hex::encode(&Sha256::digest(body.as_bytes())[..12]);
-        let Ok(mut pages) = self.pages.lock() else {
-            return (
-                tag,
-                Arc::new(Compressed::new(body.into_bytes(), Effort::Quick)),
-            );
-        };
-        if let Some(page) = pages.get(&tag) {
-            return (tag, page.clone());
-        }
-        if pages.len() >= Self::KEPT {
+        // A map left by a panicking request is still a map of pages.
+        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        if !pages.contains_key(&tag) && pages.len() >= Self::KEPT {
             pages.clear();
         }
-        let page = Arc::new(Compressed::new(body.into_bytes(), Effort::Quick));
-        pages.insert(tag.clone(), page.clone());
+        let page = pages
+            .entry(tag.clone())
+            .or_insert_with(|| Arc::new(Compressed::new(body.into_bytes(), Effort::Quick)))
+            .clone();
         (tag, page)
     }
 }
@@ -283,14 +279,8 @@ async fn page(req: &HttpRequest, template: &str) -> HttpResponse {
                 .map(|t| t.url.clone())
         })
         .flatten();
-    let body = with_boot(template, &boot, preload.as_deref());
-    let (tag, page) = match state {
-        Some(state) => state.pages.get_or_compress(body),
-        None => (
-            String::from("page"),
-            Arc::new(Compressed::new(body.into_bytes(), Effort::Quick)),
-        ),
-    };
+    let pages = state.map(|state| state.pages.clone()).unwrap_or_default();
+    let (tag, page) = pages.get_or_compress(with_boot(template, &boot, preload.as_deref()));
     page.respond(
         req,
         &tag,
