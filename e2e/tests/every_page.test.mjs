@@ -121,6 +121,38 @@ async function checkPrint(page, what) {
   assert.deepEqual(await printed(page), { controls: [], heading: true, notice: true }, `${what}, printed`);
 }
 
+/** Words of the visible tables' headings that break across lines other
+ * than after a hyphen, a slash, or an identifier's underscore or
+ * parenthesis: a name cut where no reader would cut it
+ * ("Blærebetændel-se"). The names of a table of names and values may give
+ * way, so that the value stays beside its name. */
+async function wordsBrokenInHeadings(page) {
+  return page.locator('table th').evaluateAll((all) =>
+    all
+      .filter((th) => !th.closest('details:not([open])') && !th.matches('table.name-value tbody th'))
+      .flatMap((th) => {
+        const broken = [];
+        const texts = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+          for (const word of node.data.matchAll(/\S+/g)) {
+            let line = null;
+            for (let i = 0; i < word[0].length; i++) {
+              const range = document.createRange();
+              range.setStart(node, word.index + i);
+              range.setEnd(node, word.index + i + 1);
+              const top = range.getBoundingClientRect().top;
+              if (line !== null && top > line + 2 && !'-–/_('.includes(word[0][i - 1])) {
+                broken.push(word[0]);
+              }
+              line = top;
+            }
+          }
+        }
+        return broken;
+      }),
+  );
+}
+
 /** Signs in as a demo user: of `org`, or the one of its role (the demo
  * practice's provider number depends on the population). */
 async function signIn(page, role, org) {
@@ -148,6 +180,7 @@ for (const size of WIDTHS) {
             .map((e) => `${e.getAttribute('aria-label')}: ${e.scrollWidth} px in ${e.clientWidth}`),
         );
         assert.deepEqual(wide, [], `${path} at ${size[0]} px: tables wider than the screen`);
+        assert.deepEqual(await wordsBrokenInHeadings(page), [], `${path} at ${size[0]} px: words broken in tables' headings`);
       } else {
         // On a desktop every name of a table of names and values is
         // on one line, the longest health cluster's too.
@@ -171,6 +204,7 @@ for (const size of WIDTHS) {
     await open(page, '/om-data');
     await page.locator('details.definition-card').evaluateAll((all) => all.forEach((d) => (d.open = true)));
     await audit(page, `/om-data with every register open at ${size[0]} px`);
+    assert.deepEqual(await wordsBrokenInHeadings(page), [], `/om-data with every register open at ${size[0]} px: words broken in tables' headings`);
     assert.ok(regions > PUBLIC_PAGES.length, `only ${regions} tables' scroll regions checked`);
     await ctx.close();
   });
@@ -189,6 +223,7 @@ for (const size of WIDTHS) {
         await open(page, path);
         await audit(page, `${path} as ${role} ${org ?? ''} at ${size[0]} px`);
         scrolling.push(...(await checkTabStops(page, `${path} as ${role} at ${size[0]} px`)).filter((s) => s));
+        assert.deepEqual(await wordsBrokenInHeadings(page), [], `${path} as ${role} at ${size[0]} px: words broken in tables' headings`);
         await checkPrint(page, `${path} as ${role} ${org ?? ''} at ${size[0]} px`);
       }
       await ctx.close();

@@ -207,7 +207,7 @@ pub const OPTIONAL: Text = Text {
     en: " (optional)",
 };
 pub const FORMAT: Text = Text {
-    da: "Format (engelsk)",
+    da: "Format",
     en: "Format",
 };
 /// The method paragraph of the definitions page.

@@ -123,6 +123,13 @@ impl Bench {
 /// `cargo xtask bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]`.
 pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     let engines = crate::flag(args, "--engines")?.unwrap_or_else(|| "sqlite,postgres".into());
+    // Server settings for the throwaway cluster (default: none, the
+    // package's defaults), e.g. `wal_level=minimal,max_wal_senders=0`.
+    let settings = crate::flag(args, "--postgres-settings")?.unwrap_or_default();
+    let settings: Vec<&str> = settings.split(',').filter(|s| !s.is_empty()).collect();
+    if let Some(bad) = settings.iter().find(|s| !s.contains('=')) {
+        return Err(format!("--postgres-settings: {bad:?} is not NAME=VALUE"));
+    }
     let bench = Bench::prepare(args, "ingest")?;
     let Bench {
         persons,
@@ -174,7 +181,11 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
             "postgres" => {
                 // Re-enter this command inside a throwaway cluster.
                 let results_file = work.join("postgres.results");
-                let status = Command::new("pg_virtualenv")
+                let mut command = Command::new("pg_virtualenv");
+                for setting in &settings {
+                    command.arg("-o").arg(setting);
+                }
+                let status = command
                     .arg("--")
                     .arg(std::env::current_exe().map_err(|e| e.to_string())?)
                     .arg("bench-ingest-postgres")
@@ -205,6 +216,16 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
         "\n==> ingest benchmark: {persons} persons, years {years}, on {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    if engines.contains("postgres") {
+        println!(
+            "PostgreSQL server settings: {}",
+            if settings.is_empty() {
+                "the package's defaults".to_string()
+            } else {
+                settings.join(", ")
+            }
+        );
+    }
     println!(
         "generation: {:.1} s, peak memory {} MiB",
         generation.seconds,

@@ -30,6 +30,7 @@ commands:
   demo [--persons N] [--addr HOST:PORT]   build everything and serve the portal with demo data
   test                                    run every test (what CI runs)
   bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]
+               [--postgres-settings NAME=VALUE,…]
                                           generate and ingest every register (default: national
                                           size, 5.96M persons) and print times, rows/s and peak
                                           memory next to DuckDB loading the same files

@@ -51,7 +51,7 @@ pub fn about(props: &AboutProps) -> Html {
                                     { for m.scales.iter().map(|scale| html! {
                                         <>
                                             <dt>{ format!("{} – {}", i18n::FORMULA.get(lang), scale.label().get(lang)) }</dt>
-                                            <dd><code>{ m.formula(*scale) }</code>{ " " }<span class="unit">{ m.unit(*scale, lang) }</span></dd>
+                                            <dd><code>{ identifier(&m.formula(*scale)) }</code>{ " " }<span class="unit">{ m.unit(*scale, lang) }</span></dd>
                                         </>
                                     }) }
                                     <dt>{ i18n::SOURCES_TERM.get(lang) }</dt>
@@ -61,7 +61,7 @@ pub fn about(props: &AboutProps) -> Html {
                                     { for quantities.iter().map(|q| {
                                         let q = q.def();
                                         html! {
-                                            <li><code>{ q.column }</code>{ " – " }{ q.label.get(lang) }{ ": " }{ q.derivation.get(lang) }</li>
+                                            <li><code>{ identifier(q.column) }</code>{ " – " }{ q.label.get(lang) }{ ": " }{ q.derivation.get(lang) }</li>
                                         }
                                     }) }
                                 </ul>
@@ -152,7 +152,7 @@ pub fn about(props: &AboutProps) -> Html {
                             <tbody>
                                 { for r.columns.iter().map(|c| html! {
                                     <tr>
-                                        <th scope="row"><code>{ c.name }</code></th>
+                                        <th scope="row"><code>{ identifier(c.name) }</code></th>
                                         <td>{ with_code(&c.kind.describe(lang)) }{ if c.required { "" } else { i18n::OPTIONAL.get(lang) } }<br/><small>{ c.doc.get(lang) }</small></td>
                                     </tr>
                                 }) }
@@ -162,6 +162,19 @@ pub fn about(props: &AboutProps) -> Html {
                 </details>
             }) }
         </article>
+    }
+}
+
+/// An identifier or a formula (`institution_id`,
+/// `sum(preventable_lower_respiratory)`) that a narrow column may break
+/// after an underscore or a parenthesis, never inside a word.
+fn identifier(text: &str) -> Html {
+    html! {
+        <>
+            { for text.split_inclusive(['_', '(']).map(|part| html! {
+                <>{ part.to_string() }<wbr/></>
+            }) }
+        </>
     }
 }
 
