@@ -120,7 +120,8 @@ impl Bench {
     }
 }
 
-/// `cargo xtask bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]`.
+/// `cargo xtask bench-ingest [--persons N] [--years Y] [--engines sqlite,postgres]
+/// [--postgres-settings NAME=VALUE,…]`.
 pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     let engines = crate::flag(args, "--engines")?.unwrap_or_else(|| "sqlite,postgres".into());
     // Server settings for the throwaway cluster (default: none, the
