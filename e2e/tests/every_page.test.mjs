@@ -132,19 +132,23 @@ async function wordsBrokenInHeadings(page) {
       .filter((th) => !th.closest('details:not([open])') && !th.matches('table.name-value tbody th'))
       .flatMap((th) => {
         const broken = [];
+        const range = document.createRange();
+        const top = (node, from, to) => {
+          range.setStart(node, from);
+          range.setEnd(node, to);
+          return range.getBoundingClientRect().top;
+        };
         const texts = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
         for (let node = texts.nextNode(); node; node = texts.nextNode()) {
           for (const word of node.data.matchAll(/\S+/g)) {
-            let line = null;
-            for (let i = 0; i < word[0].length; i++) {
-              const range = document.createRange();
-              range.setStart(node, word.index + i);
-              range.setEnd(node, word.index + i + 1);
-              const top = range.getBoundingClientRect().top;
-              if (line !== null && top > line + 2 && !'-–/_('.includes(word[0][i - 1])) {
-                broken.push(word[0]);
-              }
-              line = top;
+            const [text, at] = [word[0], word.index];
+            // Only a word on more than one line is read letter by letter.
+            if (top(node, at, at + 1) === top(node, at + text.length - 1, at + text.length)) continue;
+            let line = top(node, at, at + 1);
+            for (let i = 1; i < text.length; i++) {
+              const next = top(node, at + i, at + i + 1);
+              if (next > line + 2 && !'-–/_('.includes(text[i - 1])) broken.push(text);
+              line = next;
             }
           }
         }
