@@ -60,8 +60,14 @@ const MUNICIPALITY_AT: [u8; CODES] = {
 
 /// The municipality with `code`, if it is one of the 98.
 pub fn municipality(code: u16) -> Option<&'static Municipality> {
+    municipality_index(code).map(|i| &MUNICIPALITIES[i])
+}
+
+/// The place of the municipality with `code` in [`MUNICIPALITIES`], if it
+/// is one of the 98.
+pub fn municipality_index(code: u16) -> Option<usize> {
     match MUNICIPALITY_AT.get(usize::from(code)) {
-        Some(&at) if at > 0 => Some(&MUNICIPALITIES[usize::from(at) - 1]),
+        Some(&at) if at > 0 => Some(usize::from(at) - 1),
         _ => None,
     }
 }

@@ -50,7 +50,7 @@ use population::{
     target_bit, CellKey, Listing, Place, Population, PopulationBuilder, Seen, SeenAt,
 };
 use prior::Admissions;
-use sectors::{First, Reached};
+use sectors::{CitizenSectors, First, Reached};
 
 /// The rule that makes a citizen an elderly medical patient (ÆMI) in a
 /// year. There is no national definition; the default is the common one:
@@ -374,10 +374,10 @@ impl Slots {
     }
 }
 
-/// The catalogue position of a stored municipality.
+/// The catalogue position of a stored municipality (a table lookup: every
+/// addition to a tally asks).
 fn municipality_index(code: u16) -> usize {
-    MUNICIPALITIES
-        .binary_search_by_key(&code, |m| m.code)
+    shared::geography::municipality_index(code)
         .expect("stored municipalities are validated against the catalogue")
 }
 
@@ -665,29 +665,31 @@ impl Tally {
 
 /// Dense counts with their cell keys.
 pub(crate) struct Counts {
-    counts: Vec<u64>,
-    keys: Vec<u64>,
+    /// Per cell: its count and its cell key, side by side, so that adding
+    /// to a cell touches one cache line (the tallies are tens of MB and
+    /// written at random; two arrays made every addition two misses).
+    cells: Vec<[u64; 2]>,
 }
 
 impl Counts {
     /// `len` zero counts.
     pub(crate) fn new(len: usize) -> Counts {
         Counts {
-            counts: vec![0; len],
-            keys: vec![0; len],
+            cells: vec![[0; 2]; len],
         }
     }
 
     /// Adds `n` units of the person with record key `record` at `at`.
     pub(crate) fn add(&mut self, at: usize, record: u64, n: u64) {
-        self.counts[at] += n;
-        self.keys[at] = self.keys[at].wrapping_add(record.wrapping_mul(n));
+        let [count, key] = &mut self.cells[at];
+        *count += n;
+        *key = key.wrapping_add(record.wrapping_mul(n));
     }
 
     /// Divides the counts at `from`, `from + step`, … by `divisor`,
     /// rounding halves up; their cell keys stay.
     pub(crate) fn divide(&mut self, from: usize, step: usize, divisor: u64) {
-        for n in self.counts.iter_mut().skip(from).step_by(step) {
+        for [n, _] in self.cells.iter_mut().skip(from).step_by(step) {
             *n = (*n + divisor / 2) / divisor;
         }
     }
@@ -695,15 +697,12 @@ impl Counts {
     /// Fills `cell` with the values published for the `cell.len()` counts
     /// from `at`; whether any of them is not zero.
     pub(crate) fn published(&self, at: usize, protection: Protection, cell: &mut [u64]) -> bool {
-        let range = at..at + cell.len();
-        let counts = &self.counts[range.clone()];
-        match protection {
-            Protection::Exact => cell.copy_from_slice(counts),
-            Protection::CellKey => {
-                for ((out, n), key) in cell.iter_mut().zip(counts).zip(&self.keys[range]) {
-                    *out = shared::disclosure::round(*n, *key);
-                }
-            }
+        let cells = &self.cells[at..at + cell.len()];
+        for (out, [n, key]) in cell.iter_mut().zip(cells) {
+            *out = match protection {
+                Protection::Exact => *n,
+                Protection::CellKey => shared::disclosure::round(*n, *key),
+            };
         }
         cell.iter().any(|n| *n != 0)
     }
@@ -884,9 +883,25 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
             .collect()
     });
     for year in years {
-        for (id, place) in population.places(year) {
-            let place = with_aemi(&aemi, id, year, place);
-            let months = population.months_of(id, year);
+        // Citizens in the order of their cells, not of their person
+        // numbers: each counts in a few dozen places of its cell's block
+        // of every tally, and a block stays in the cache while its
+        // citizens come one after another. In person order every one of
+        // those additions was a miss into tallies of tens of MB (the
+        // counts are sums, so the order changes nothing else).
+        // What is looked up by person number is looked up before the sort.
+        let mut citizens: Vec<(Place, u16, CitizenSectors)> = population
+            .places(year)
+            .map(|(id, place)| {
+                let place = with_aemi(&aemi, id, year, place);
+                let months = population.months_of(id, year);
+                (place, months, CitizenSectors::of(reached, id, year))
+            })
+            .collect();
+        citizens.sort_unstable_by_key(|(place, _, _)| {
+            (place.cell, place.gp_cluster, place.gp_practice)
+        });
+        for (place, months, sectors) in citizens {
             for tally in &mut tallies {
                 let citizens = tally.column(QuantityId::Citizens);
                 tally.add(&place, citizens, 1);
@@ -896,8 +911,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
                 tallies[1].add(&place, elderly, 1);
                 tallies[1].add_in_months(&place, months, elderly);
             }
-            let citizen = (id, year, &place);
-            count_sectors(&mut tallies[3], &sector_columns, reached, citizen, months);
+            count_sectors(&mut tallies[3], &sector_columns, &sectors, &place, months);
             by_practice.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
             prescribing.add(&place, place.gp_practice, QuantityId::ListedPatients, 1);
         }
@@ -940,7 +954,7 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
     })
 }
 
-/// Counts a citizen of `year` by the sectors that reached them: in the
+/// Counts a citizen of a year by the sectors that reached them: in the
 /// year, and in each quarter and month they lived in or were reached in
 /// (a citizen reached by no sector counts as such only in the periods
 /// they lived in, the persons of a period being counted as in the other
@@ -949,18 +963,17 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
 fn count_sectors(
     tally: &mut Tally,
     columns: &[Vec<usize>; 8],
-    reached: [&Reached; 3],
-    (id, year, place): (u32, i32, &Place),
+    reached: &CitizenSectors,
+    place: &Place,
     months: u16,
 ) {
-    let sectors = sectors::sectors_of(reached, id, year, None);
-    for &column in &columns[usize::from(sectors)] {
+    for &column in &columns[usize::from(reached.year)] {
         tally.add(place, column, 1);
     }
-    for period in Period::ALL {
+    for (period, by_code) in Period::ALL.into_iter().zip(&reached.periods) {
         let lived = period.of_months(months);
         for code in 1..=period.count() {
-            let sectors = sectors::sectors_of(reached, id, year, Some((period, code)));
+            let sectors = by_code[usize::from(code) - 1];
             if sectors == 0 && lived & (1 << (code - 1)) == 0 {
                 continue;
             }

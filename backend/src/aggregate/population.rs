@@ -107,7 +107,10 @@ struct Period {
 /// older stores) goes to a map of strings.
 #[derive(Default)]
 struct PersonIndex {
-    hex: HashMap<u128, u32>,
+    /// Hashed with foldhash: the keys are HMAC outputs, which no one can
+    /// choose to collide, and every contact of every register is looked
+    /// up here.
+    hex: HashMap<u128, u32, foldhash::fast::RandomState>,
     other: HashMap<Box<str>, u32>,
 }
 
@@ -464,7 +467,9 @@ impl Population {
 /// A set of (person, year) pairs, one bit each.
 #[derive(Default)]
 pub struct Seen {
-    years: HashMap<i32, Vec<u64>>,
+    /// Hashed with foldhash: a year, or a period's key, is hashed on
+    /// every look-up.
+    years: HashMap<i32, Vec<u64>, foldhash::fast::RandomState>,
 }
 
 impl Seen {
@@ -494,7 +499,7 @@ impl Seen {
 /// two bytes in a per-year array, only further codes take a hash entry.
 #[derive(Default)]
 pub struct SeenAt {
-    first: HashMap<i32, Vec<u16>>,
+    first: HashMap<i32, Vec<u16>, foldhash::fast::RandomState>,
     more: HashSet<(u32, i32, u16)>,
 }
 

@@ -61,6 +61,37 @@ impl Reached {
     }
 }
 
+/// The sectors (bits) that reached a citizen in a year, and in each
+/// period of it, looked up while the citizens come in person order (the
+/// marks are by person number) for counting in another order.
+pub struct CitizenSectors {
+    /// In the year.
+    pub year: u8,
+    /// In each period of each kind (in the order of [`Period::ALL`]), by
+    /// the period's code from 1.
+    pub periods: [[u8; 12]; 2],
+}
+
+impl CitizenSectors {
+    /// The sectors that reached person `id` in `year` and its periods.
+    pub fn of(reached: [&Reached; 3], id: u32, year: i32) -> CitizenSectors {
+        CitizenSectors {
+            year: sectors_of(reached, id, year, None),
+            periods: std::array::from_fn(|p| {
+                let period = Period::ALL[p];
+                std::array::from_fn(|i| {
+                    let code = i as u8 + 1;
+                    if code > period.count() {
+                        0
+                    } else {
+                        sectors_of(reached, id, year, Some((period, code)))
+                    }
+                })
+            }),
+        }
+    }
+}
+
 /// The sectors (bits) that reached person `id` in `year`, or with a
 /// period in that period; `reached` in the order of the bits.
 pub fn sectors_of(reached: [&Reached; 3], id: u32, year: i32, period: Option<(Period, u8)>) -> u8 {

@@ -50,12 +50,6 @@ pub struct LprContact {
 /// first day no longer listed, provider number.
 type Listed = (String, i64, NaiveDate, Option<NaiveDate>, String);
 
-/// Timestamps as SQLite holds them (`YYYY-MM-DD HH:MM:SS`).
-const SQLITE_TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S";
-
-/// Dates as SQLite holds them.
-pub(super) const SQLITE_DATE: &str = "%Y-%m-%d";
-
 /// The digits of `text[range]` as a number.
 fn digits(text: &str, range: std::ops::Range<usize>) -> Option<u32> {
     let part = text.get(range)?;
@@ -67,7 +61,7 @@ fn digits(text: &str, range: std::ops::Range<usize>) -> Option<u32> {
 
 /// A `YYYY-MM-DD` date, read without a format parser (the GP scan reads
 /// tens of millions of them).
-fn iso_date(text: &str) -> Result<NaiveDate, StoreError> {
+pub(super) fn iso_date(text: &str) -> Result<NaiveDate, StoreError> {
     let parts = (digits(text, 0..4), digits(text, 5..7), digits(text, 8..10));
     let dashes = text.get(4..5) == Some("-") && text.get(7..8) == Some("-");
     match parts {
@@ -77,6 +71,27 @@ fn iso_date(text: &str) -> Result<NaiveDate, StoreError> {
         _ => None,
     }
     .ok_or_else(|| StoreError::Corrupt(format!("not a date: {text:?}")))
+}
+
+/// A `YYYY-MM-DD HH:MM:SS` timestamp, as SQLite holds them, read without a
+/// format parser (chrono's reads its format string again for every value:
+/// the hospital scan reads twenty million).
+fn iso_timestamp(text: &str) -> Result<NaiveDateTime, StoreError> {
+    let time = match (digits(text, 11..13), digits(text, 14..16), digits(text, 17..19)) {
+        (Some(h), Some(m), Some(s))
+            if text.len() == 19
+                && text.get(10..11) == Some(" ")
+                && text.get(13..14) == Some(":")
+                && text.get(16..17) == Some(":") =>
+        {
+            chrono::NaiveTime::from_hms_opt(h, m, s)
+        }
+        _ => None,
+    };
+    match (text.get(..10).map(iso_date), time) {
+        (Some(Ok(date)), Some(time)) => Ok(date.and_time(time)),
+        _ => Err(StoreError::Corrupt(format!("not a timestamp: {text:?}"))),
+    }
 }
 
 /// The year and month of a `YYYY-MM` month.
@@ -206,16 +221,12 @@ impl Store {
                            rehabilitation_plan, department_type, specialty, action_diagnosis, sor_unit \
                            FROM reg_lpr ORDER BY pseudonym";
         if let Some(path) = self.sqlite_file()? {
-            let time = |text: &str| {
-                NaiveDateTime::parse_from_str(text, SQLITE_TIMESTAMP)
-                    .map_err(|_| StoreError::Corrupt(format!("not a timestamp: {text:?}")))
-            };
             return Self::scan_sqlite(&path, SQL, |row| {
                 each(LprContact {
                     pseudonym: row.get(0)?,
                     contact_id: row.get(1)?,
-                    start_time: time(row.get_ref(2)?.as_str()?)?,
-                    end_time: time(row.get_ref(3)?.as_str()?)?,
+                    start_time: iso_timestamp(row.get_ref(2)?.as_str()?)?,
+                    end_time: iso_timestamp(row.get_ref(3)?.as_str()?)?,
                     priority: row.get(4)?,
                     sector: row.get(5)?,
                     rehabilitation_plan: row.get(6)?,
@@ -430,6 +441,22 @@ mod tests {
             "+024-02-01",
         ] {
             assert!(iso_date(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            iso_timestamp("2024-02-29 23:59:07").ok(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).and_then(|d| d.and_hms_opt(23, 59, 7))
+        );
+        for bad in [
+            "2024-02-29T23:59:07",
+            "2024-02-29 24:00:00",
+            "2024-02-29 23:60:00",
+            "2024-02-29 23:59:60",
+            "2024-02-29 23:59",
+            "2024-02-29 23:59:07 ",
+            "2024-02-30 12:00:00",
+            "2024-02-29 1:00:00",
+        ] {
+            assert!(iso_timestamp(bad).is_err(), "{bad}");
         }
         assert_eq!(year_month("2024-12").ok(), Some((2024, 12)));
         for bad in ["2024-13", "2024-00", "2024-1", "2024-011", "2024/01"] {

@@ -451,10 +451,7 @@ impl Store {
         const SQL: &str = "SELECT pseudonym, birth_date, sex, municipality, valid_from, valid_to, \
                            status, civil_status, address_id FROM reg_cpr";
         if let Some(path) = self.sqlite_file()? {
-            let date = |text: &str| {
-                NaiveDate::parse_from_str(text, facts::SQLITE_DATE)
-                    .map_err(|_| StoreError::Corrupt(format!("not a date: {text:?}")))
-            };
+            let date = facts::iso_date;
             return Self::scan_sqlite(&path, SQL, |row| {
                 each(ResidenceRow {
                     pseudonym: row.get(0)?,
@@ -582,8 +579,7 @@ impl Store {
                 out.push(ChronicRow {
                     pseudonym: row.get(0)?,
                     group: row.get(1)?,
-                    first_date: NaiveDate::parse_from_str(text, facts::SQLITE_DATE)
-                        .map_err(|_| StoreError::Corrupt(format!("not a date: {text:?}")))?,
+                    first_date: facts::iso_date(text)?,
                 });
                 Ok(())
             })?;
