@@ -77,7 +77,11 @@ pub(super) fn iso_date(text: &str) -> Result<NaiveDate, StoreError> {
 /// format parser (chrono's reads its format string again for every value:
 /// the hospital scan reads twenty million).
 fn iso_timestamp(text: &str) -> Result<NaiveDateTime, StoreError> {
-    let time = match (digits(text, 11..13), digits(text, 14..16), digits(text, 17..19)) {
+    let time = match (
+        digits(text, 11..13),
+        digits(text, 14..16),
+        digits(text, 17..19),
+    ) {
         (Some(h), Some(m), Some(s))
             if text.len() == 19
                 && text.get(10..11) == Some(" ")
