@@ -887,9 +887,10 @@ pub async fn build_with(store: &Store, rules: &Rules) -> Result<Aggregated, Aggr
         // numbers: each counts in a few dozen places of its cell's block
         // of every tally, and a block stays in the cache while its
         // citizens come one after another. In person order every one of
-        // those additions was a miss into tallies of tens of MB (the
-        // counts are sums, so the order changes nothing else).
-        // What is looked up by person number is looked up before the sort.
+        // those additions was a miss into tallies of tens of MB. The
+        // counts and cell keys are sums, so the order changes nothing
+        // else. What is looked up by person number is looked up before
+        // the sort.
         let mut citizens: Vec<(Place, u16, CitizenSectors)> = population
             .places(year)
             .map(|(id, place)| {
