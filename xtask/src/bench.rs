@@ -214,9 +214,8 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     }
 
     println!(
-        "\n==> ingest benchmark: {persons} persons, years {years}, on {} cores ({})",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        processor()
+        "\n==> ingest benchmark: {persons} persons, years {years}, on {}",
+        machine()
     );
     if engines.contains("postgres") {
         println!(
@@ -338,10 +337,19 @@ pub fn bench_ingest(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The processor the figures were measured on, as the kernel names it,
-/// with its clock: rates per core differ between machines by more than
-/// any one change of ours (DuckDB's with them), so a reading names its
-/// machine.
+/// The machine the figures were measured on: its cores, and its
+/// processor as the kernel names it, with the clock (rates per core
+/// differ between machines by more than any one change of ours, DuckDB's
+/// with them, so a reading names its machine).
+fn machine() -> String {
+    format!(
+        "{} cores ({})",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        processor()
+    )
+}
+
+/// The processor's name and clock, from `/proc/cpuinfo`.
 fn processor() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let field = |name: &str| {
@@ -654,9 +662,8 @@ pub fn bench_build(args: &[String]) -> Result<(), String> {
     let duck_peak_kib: u64 = field(duck, 2).parse().unwrap_or(0);
 
     println!(
-        "\n==> build benchmark: {persons} persons, years {years}, on {} cores ({})",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        processor()
+        "\n==> build benchmark: {persons} persons, years {years}, on {}",
+        machine()
     );
     println!("{:<28} {:>10} {:>10}", "", "wall s", "peak MiB");
     println!(

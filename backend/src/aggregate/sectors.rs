@@ -94,7 +94,7 @@ impl CitizenSectors {
 
 /// The sectors (bits) that reached person `id` in `year`, or with a
 /// period in that period; `reached` in the order of the bits.
-pub fn sectors_of(reached: [&Reached; 3], id: u32, year: i32, period: Option<(Period, u8)>) -> u8 {
+fn sectors_of(reached: [&Reached; 3], id: u32, year: i32, period: Option<(Period, u8)>) -> u8 {
     reached
         .iter()
         .enumerate()
